@@ -1,0 +1,86 @@
+"""Planificateur IA — entry point: no argument opens the window; subcommands run headless."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    # name: (module, function, help)
+    "demand": ("planner.cli", "run_demand", "Calcule la demande de formation (sessions à placer)"),
+    "solve": ("solvers.cli", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
+    "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
+    "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
+    "import-annuaire": ("planner.importer.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="main.py",
+        description="Planificateur du déploiement de la formation à l'IA générative (feuille de route IGÉSR 2025). "
+        "Sans commande : ouvre la fenêtre.",
+    )
+    p.add_argument("--screenshot", metavar="FICHIER.png", help="ouvre la fenêtre, enregistre une capture 1400 × 900 et quitte")
+    p.add_argument("--academie", help="avec --screenshot : académie à sélectionner (code ou nom)")
+    p.add_argument("--solve", action="store_true", help="avec --screenshot : planifie l'académie avant la capture")
+    p.add_argument("--scenario", default=None, help="avec --screenshot : scénario à ouvrir")
+    sub = p.add_subparsers(dest="command", metavar="COMMANDE")
+
+    d = sub.add_parser("demand", help=COMMANDS["demand"][2])
+    d.add_argument("--scenario", default="national", help="« national » (défaut) ou un fichier de scénario")
+    d.add_argument("--json", action="store_true", help="sortie JSON")
+
+    s = sub.add_parser("solve", help=COMMANDS["solve"][2])
+    s.add_argument("--scenario", default="national")
+    s.add_argument("--academie", help="code ou nom de l'académie (par défaut : toutes)")
+    s.add_argument("--solver", choices=["cpsat", "greedy"], default="cpsat")
+    s.add_argument("--time-limit", type=float, default=60.0, help="secondes (défaut 60)")
+    s.add_argument("--workers", type=int, default=None, help="processus (défaut : nombre de cœurs)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--objective", choices=["weighted", "lexicographic"], default=None,
+                   help="remplace le mode d'objectif du scénario")
+    s.add_argument("--out", required=True, help="dossier du plan")
+    s.add_argument("--quiet", action="store_true")
+
+    c = sub.add_parser("check", help=COMMANDS["check"][2])
+    c.add_argument("plan_dir", metavar="DOSSIER")
+    c.add_argument("--scenario", default=None, help="par défaut : celui que report.json désigne")
+
+    e = sub.add_parser("export", help=COMMANDS["export"][2])
+    e.add_argument("plan_dir", metavar="DOSSIER")
+    e.add_argument("--kind", required=True,
+                   choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions"])
+    e.add_argument("--id", default=None)
+    e.add_argument("--academie", default=None)
+    e.add_argument("--format", choices=["pdf", "xlsx", "ics", "csv"], default="pdf")
+    e.add_argument("--merged", action="store_true", help="lot : un PDF unique avec un signet par unité")
+    e.add_argument("--workers", type=int, default=None)
+    e.add_argument("--out", required=True)
+
+    i = sub.add_parser("import-annuaire", help=COMMANDS["import-annuaire"][2])
+    i.add_argument("file", metavar="FICHIER")
+    i.add_argument("--academie", default=None)
+    i.add_argument("--out", required=True, help="fichier de scénario à écrire")
+    i.add_argument("--json", action="store_true")
+    i.add_argument("--include-private", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run_gui  # imported late: headless commands never load Qt
+
+        return run_gui(args)
+    module, func, _ = COMMANDS[args.command]
+    try:
+        handler = getattr(importlib.import_module(module), func)
+    except (ImportError, AttributeError) as exc:
+        print(f"Erreur : la commande « {args.command} » n'est pas disponible ({exc}).", file=sys.stderr)
+        return 2
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

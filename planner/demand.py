@@ -1,0 +1,161 @@
+"""Demand: the sessions to place, derived from a scenario.
+
+- step 1: per circonscription (1er degré) and per établissement (2nd degré),
+  ``ceil(teachers / group size)`` sessions — groups never span units;
+- cadres: perdir per bassin (bassin meetings) and inspectors per département (collèges
+  d'inspecteurs), ``ceil(people / group size)`` each;
+- train-the-trainer: per académie, ``ceil(local trainers to train / group size)``.
+
+The report's « environ 48 600 sessions » is the *pooled* count (everyone of an audience divided by
+15 at once); real groups cannot span units, so the per-unit count is higher.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .models import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDemand:
+    unit_type: str
+    unit_id: str
+    name: str
+    academie: str
+    departement: str
+    audience: str
+    people: int
+    sessions: int
+
+    def group_sizes(self, group_size: int) -> list[int]:
+        """Split ``people`` into ``sessions`` groups as even as possible (each ≤ group size)."""
+        if self.sessions == 0:
+            return []
+        q, r = divmod(self.people, self.sessions)
+        sizes = [q + 1] * r + [q] * (self.sessions - r)
+        assert all(s <= group_size for s in sizes)
+        return sizes
+
+
+@dataclass
+class Demand:
+    group_size: int
+    units: list[UnitDemand] = field(default_factory=list)
+    tot_by_academie: dict[str, int] = field(default_factory=dict)
+    trainers_to_train: dict[str, int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def sessions_of(self, audience: str) -> int:
+        return sum(u.sessions for u in self.units if u.audience == audience)
+
+    @property
+    def pooled_step1(self) -> int:
+        gs = self.group_size
+        p = self.people
+        return (_round(p["teachers_1d"] / gs) + _round(p["teachers_2d"] / gs)
+                + _round((p["perdir"] + p["inspectors"]) / gs))
+
+    def to_json(self) -> dict:
+        s1 = self.sessions_of("teachers_1d")
+        s2 = self.sessions_of("teachers_2d")
+        cadres = self.sessions_of("perdir") + self.sessions_of("inspectors")
+        return {
+            "people": dict(self.people),
+            "units": dict(self.counts),
+            "sessions": {
+                "teachers_1d": s1,
+                "teachers_2d": s2,
+                "cadres": cadres,
+                "perdir": self.sessions_of("perdir"),
+                "inspectors": self.sessions_of("inspectors"),
+                "step1": s1 + s2 + cadres,
+                "tot": sum(self.tot_by_academie.values()),
+                "pooled_step1": self.pooled_step1,
+                "pooled_teachers_1d": _round(self.people["teachers_1d"] / self.group_size),
+                "pooled_teachers_2d": _round(self.people["teachers_2d"] / self.group_size),
+                "pooled_cadres": _round((self.people["perdir"] + self.people["inspectors"]) / self.group_size),
+            },
+            "group_size": self.group_size,
+        }
+
+
+def _round(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+def compute_demand(sc: Scenario) -> Demand:
+    gs = sc.settings.group_size
+    dem = Demand(group_size=gs)
+    dep_acad = {d.code: d.academie for d in sc.departements}
+    etabs = sc.in_scope_etablissements()
+    for c in sc.circonscriptions:
+        dem.units.append(UnitDemand("circonscription", c.id, c.name, c.academie, c.departement, "teachers_1d",
+                                    c.teachers, math.ceil(c.teachers / gs)))
+    for e in etabs:
+        dem.units.append(UnitDemand("etablissement", e.uai, e.name, e.academie, e.departement, "teachers_2d",
+                                    e.teachers, math.ceil(e.teachers / gs)))
+    for b in sc.bassins:
+        dem.units.append(UnitDemand("bassin", b.id, b.name, b.academie, b.departement, "perdir",
+                                    b.perdir, math.ceil(b.perdir / gs)))
+    dep_names = {d.code: d.name for d in sc.departements}
+    for d, n in sorted(sc.inspectors.items()):
+        dem.units.append(UnitDemand("departement", d, dep_names.get(d, d), dep_acad.get(d, ""), d, "inspectors",
+                                    n, math.ceil(n / gs)))
+    in_scope = {("circonscription", c.id) for c in sc.circonscriptions} | {("etablissement", e.uai) for e in etabs}
+    local = [t for t in sc.trainers if t.is_local and (t.unit_type, t.unit_id) in in_scope]
+    for a in sc.academies:
+        n = sum(1 for t in local if t.academie == a.code and not t.qualified)
+        dem.trainers_to_train[a.code] = n
+        dem.tot_by_academie[a.code] = math.ceil(n / gs)
+    dem.people = {
+        "teachers_1d": sum(c.teachers for c in sc.circonscriptions),
+        "teachers_2d": sum(e.teachers for e in etabs),
+        "perdir": sum(b.perdir for b in sc.bassins),
+        "inspectors": sum(sc.inspectors.values()),
+        "local_trainers": len(local),
+        "fdf": sum(1 for t in sc.trainers if t.role == "fdf"),
+    }
+    dem.counts = {
+        "academies": len(sc.academies),
+        "departements": len(sc.departements),
+        "circonscriptions": len(sc.circonscriptions),
+        "etablissements": len(etabs),
+        "bassins": len(sc.bassins),
+    }
+    return dem
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def demand_table(dem: Demand, scenario_name: str) -> str:
+    """French table of the demand, explaining pooled vs per-unit counts."""
+    j = dem.to_json()
+    p, u, s = j["people"], j["units"], j["sessions"]
+    gs = dem.group_size
+    lines = [
+        f"Demande de formation — {scenario_name}",
+        "",
+        f"{'Public':<44}{'Personnes':>12}{'Unités':>10}{'Sessions':>11}{'Mutualisé':>11}",
+        f"{'Enseignants 1er degré (par circonscription)':<44}{_fmt(p['teachers_1d']):>12}{_fmt(u['circonscriptions']):>10}"
+        f"{_fmt(s['teachers_1d']):>11}{_fmt(s['pooled_teachers_1d']):>11}",
+        f"{'Enseignants 2nd degré (par établissement)':<44}{_fmt(p['teachers_2d']):>12}{_fmt(u['etablissements']):>10}"
+        f"{_fmt(s['teachers_2d']):>11}{_fmt(s['pooled_teachers_2d']):>11}",
+        f"{'Personnels de direction (par bassin)':<44}{_fmt(p['perdir']):>12}{_fmt(u['bassins']):>10}{_fmt(s['perdir']):>11}",
+        f"{'Inspecteurs (par département)':<44}{_fmt(p['inspectors']):>12}{_fmt(u['departements']):>10}{_fmt(s['inspectors']):>11}"
+        f"{_fmt(s['pooled_cadres']):>11}",
+        f"{'Total étape 1':<44}{'':>12}{'':>10}{_fmt(s['step1']):>11}{_fmt(s['pooled_step1']):>11}",
+        "",
+        f"{'Formateurs locaux (formation de formateurs)':<44}{_fmt(p['local_trainers']):>12}{_fmt(u['academies']):>10}{_fmt(s['tot']):>11}",
+        f"{'Formateurs de formateurs':<44}{_fmt(p['fdf']):>12}",
+        "",
+        f"Groupes de {gs} personnes au plus. La colonne « Mutualisé » est le chiffre du rapport "
+        f"({_fmt(s['pooled_step1'])} sessions) :",
+        "chaque public divisé d'un coup par la taille des groupes. Un groupe ne peut pas mélanger deux",
+        "circonscriptions ou deux établissements : chaque unité arrondit au groupe supérieur, d'où "
+        f"{_fmt(s['step1'] - s['pooled_step1'])} sessions de plus.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,366 @@
+"""Domain models of the rollout (pydantic v2). No Qt, no OR-Tools.
+
+Invalid values are refused with a French message naming the field; :func:`french_errors`
+turns any pydantic ``ValidationError`` into French sentences for the user.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .settings import AUDIENCES, WINDOW_NAMES, Settings
+
+UAI_RE = re.compile(r"^\d{7}[A-Z]$")
+UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: the official check-letter alphabet
+
+Zone = Literal["A", "B", "C"]
+EtabType = Literal["college", "lycee", "lp", "erea"]
+Sector = Literal["public", "prive"]
+Role = Literal["fdf", "cpc", "erun", "trainer_2d", "advanced_user"]
+UnitType = Literal["academie", "departement", "circonscription", "bassin", "etablissement"]
+
+ETAB_TYPE_LABELS = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel", "erea": "EREA"}
+ROLE_LABELS = {
+    "fdf": "Formateur de formateurs",
+    "cpc": "Conseiller pédagogique (CPC)",
+    "erun": "Référent numérique (eRUN)",
+    "trainer_2d": "Formateur d'établissement",
+    "advanced_user": "Utilisateur avancé",
+}
+UNIT_TYPE_LABELS = {
+    "academie": "Académie",
+    "departement": "Département",
+    "circonscription": "Circonscription",
+    "bassin": "Bassin",
+    "etablissement": "Établissement",
+}
+
+
+def uai_check_letter(digits: str) -> str:
+    """Official UAI check letter for 7 digits (remainder of the number by 23)."""
+    return UAI_LETTERS[int(digits) % 23]
+
+
+def _headcount(v: int, field: str) -> int:
+    if v is None:
+        return 0
+    if v < 0:
+        raise ValueError(f"l'effectif « {field} » ne peut pas être négatif (reçu {v})")
+    if v > 2_000_000:
+        raise ValueError(f"l'effectif « {field} » est invraisemblable (reçu {v})")
+    return v
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid", str_strip_whitespace=True)
+
+
+class Academie(_Model):
+    code: str = Field(title="Code académie")
+    name: str = Field(min_length=1, title="Nom")
+    zone: str = Field(title="Zone de vacances", description="A, B, C, ou calendrier propre (Corse, outre-mer)")
+    calendar_zone: Zone = Field(title="Zone du calendrier utilisé")
+    calendar_approximate: bool = Field(False, title="Calendrier approché")
+    timezone: str = Field("Europe/Paris", title="Fuseau horaire")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not re.fullmatch(r"\d{2}", v):
+            raise ValueError(f"code académie « {v} » invalide : deux chiffres attendus (ex. 16 Toulouse)")
+        return v
+
+
+class Departement(_Model):
+    code: str = Field(title="Code département")
+    name: str = Field(min_length=1, title="Nom")
+    academie: str = Field(title="Académie")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not re.fullmatch(r"(\d{3}|02A|02B)", v):
+            raise ValueError(f"code département « {v} » invalide : trois caractères attendus (ex. 031, 02A, 974)")
+        return v
+
+
+class Circonscription(_Model):
+    id: str = Field(min_length=1, title="Identifiant")
+    name: str = Field(min_length=1, title="Nom")
+    departement: str = Field(title="Département")
+    academie: str = Field(title="Académie")
+    teachers: int = Field(0, title="Enseignants")
+
+    @field_validator("teachers")
+    @classmethod
+    def _t(cls, v: int) -> int:
+        return _headcount(v, "enseignants")
+
+
+class Bassin(_Model):
+    id: str = Field(min_length=1, title="Identifiant")
+    name: str = Field(min_length=1, title="Nom")
+    departement: str = Field(title="Département")
+    academie: str = Field(title="Académie")
+    perdir: int = Field(0, title="Personnels de direction")
+
+    @field_validator("perdir")
+    @classmethod
+    def _p(cls, v: int) -> int:
+        return _headcount(v, "personnels de direction")
+
+
+class Etablissement(_Model):
+    uai: str = Field(title="UAI")
+    name: str = Field(min_length=1, title="Nom")
+    type: EtabType = Field(title="Type")
+    sector: Sector = Field("public", title="Secteur")
+    commune: str = Field("", title="Commune")
+    address: str = Field("", title="Adresse")
+    departement: str = Field(title="Département")
+    academie: str = Field(title="Académie")
+    bassin: str = Field("", title="Bassin")
+    teachers: int = Field(0, title="Enseignants")
+    pupils: int = Field(0, title="Élèves")
+
+    @field_validator("uai", mode="before")
+    @classmethod
+    def _uai(cls, v: object) -> str:
+        s = str(v).strip().upper()
+        if not UAI_RE.fullmatch(s):
+            raise ValueError(f"UAI « {v} » invalide : 7 chiffres suivis d'une lettre attendus (ex. 0310001A)")
+        return s
+
+    @field_validator("teachers")
+    @classmethod
+    def _t(cls, v: int) -> int:
+        return _headcount(v, "enseignants")
+
+    @field_validator("pupils")
+    @classmethod
+    def _pu(cls, v: int) -> int:
+        return _headcount(v, "élèves")
+
+
+class Trainer(_Model):
+    id: str = Field(min_length=1, title="Identifiant")
+    name: str = Field("", title="Nom")
+    role: Role = Field(title="Rôle")
+    academie: str = Field(title="Académie")
+    unit_type: UnitType = Field(title="Type d'unité de rattachement")
+    unit_id: str = Field(title="Unité de rattachement")
+    qualified: bool = Field(False, title="Déjà qualifié", description="Utilisateur avancé : n'a pas besoin de formation de formateurs.")
+
+    @model_validator(mode="after")
+    def _home(self) -> "Trainer":
+        if self.role == "fdf" and self.unit_type != "academie":
+            raise ValueError("unit_type : un formateur de formateurs est rattaché à une académie")
+        if self.role in ("cpc", "erun") and self.unit_type != "circonscription":
+            raise ValueError("unit_type : un CPC ou eRUN est rattaché à une circonscription")
+        if self.role == "trainer_2d" and self.unit_type != "etablissement":
+            raise ValueError("unit_type : un formateur d'établissement est rattaché à un établissement")
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.role != "fdf"
+
+
+class Pin(_Model):
+    """A session fixed by a user: group ``group`` (1-based) of a unit's step-1 sessions."""
+
+    unit_type: UnitType = Field(title="Type d'unité")
+    unit_id: str = Field(title="Unité")
+    group: int = Field(ge=1, title="Groupe")
+    date: dt.date = Field(title="Date")
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", title="Heure de début")
+
+
+class Preference(_Model):
+    """A school head's preferred window (and optionally date) for a unit's step-1 sessions."""
+
+    unit_type: UnitType = Field(title="Type d'unité")
+    unit_id: str = Field(title="Unité")
+    window: str = Field(title="Fenêtre")
+    date: dt.date | None = Field(None, title="Date")
+
+    @field_validator("window")
+    @classmethod
+    def _w(cls, v: str) -> str:
+        if v not in WINDOW_NAMES:
+            raise ValueError(f"fenêtre inconnue « {v} »")
+        return v
+
+
+class Scenario(_Model):
+    name: str = Field(title="Nom du scénario")
+    description: str = Field("", title="Description")
+    source: str = Field("", title="Sources des données")
+    settings: Settings = Field(default_factory=Settings)
+    academies: list[Academie] = Field(default_factory=list)
+    departements: list[Departement] = Field(default_factory=list)
+    circonscriptions: list[Circonscription] = Field(default_factory=list)
+    bassins: list[Bassin] = Field(default_factory=list)
+    etablissements: list[Etablissement] = Field(default_factory=list)
+    inspectors: dict[str, int] = Field(default_factory=dict, title="Inspecteurs par département")
+    trainers: list[Trainer] = Field(default_factory=list)
+    pins: list[Pin] = Field(default_factory=list)
+    preferences: list[Preference] = Field(default_factory=list)
+
+    @field_validator("inspectors")
+    @classmethod
+    def _insp(cls, v: dict[str, int]) -> dict[str, int]:
+        for k, n in v.items():
+            _headcount(n, f"inspecteurs ({k})")
+        return v
+
+    @model_validator(mode="after")
+    def _references(self) -> "Scenario":
+        acad = {a.code for a in self.academies}
+        deps = {d.code: d for d in self.departements}
+        for d in self.departements:
+            if d.academie not in acad:
+                raise ValueError(f"département {d.code} : académie inconnue « {d.academie} »")
+        seen: set[str] = set()
+        for kind, units in (("circonscription", self.circonscriptions), ("bassin", self.bassins)):
+            for u in units:
+                if u.departement not in deps:
+                    raise ValueError(f"{kind} {u.id} : département inconnu « {u.departement} »")
+                if u.id in seen:
+                    raise ValueError(f"{kind} {u.id} : identifiant en double")
+                seen.add(u.id)
+        uais: set[str] = set()
+        for e in self.etablissements:
+            if e.departement not in deps:
+                raise ValueError(f"établissement {e.uai} : département inconnu « {e.departement} »")
+            if e.uai in uais:
+                raise ValueError(f"établissement {e.uai} : UAI en double")
+            uais.add(e.uai)
+        tids: set[str] = set()
+        for t in self.trainers:
+            if t.id in tids:
+                raise ValueError(f"formateur {t.id} : identifiant en double")
+            tids.add(t.id)
+        return self
+
+    # ----------------------------------------------------------------- helpers
+    def academie(self, code: str) -> Academie:
+        for a in self.academies:
+            if a.code == code:
+                return a
+        raise KeyError(code)
+
+    def find_academie(self, code_or_name: str) -> Academie | None:
+        """Find an académie by official code ("16", "6") or name ("Toulouse", case/accents free)."""
+        key = _fold(code_or_name)
+        for a in self.academies:
+            if a.code == code_or_name.strip().zfill(2) or _fold(a.name) == key:
+                return a
+        return None
+
+    def restricted_to(self, academie_code: str) -> "Scenario":
+        """The same scenario with only one académie (its FdF, units and cadres)."""
+        deps = {d.code for d in self.departements if d.academie == academie_code}
+        return Scenario.model_construct(
+            name=self.name,
+            description=self.description,
+            source=self.source,
+            settings=self.settings,
+            academies=[a for a in self.academies if a.code == academie_code],
+            departements=[d for d in self.departements if d.academie == academie_code],
+            circonscriptions=[c for c in self.circonscriptions if c.academie == academie_code],
+            bassins=[b for b in self.bassins if b.academie == academie_code],
+            etablissements=[e for e in self.etablissements if e.academie == academie_code],
+            inspectors={k: v for k, v in self.inspectors.items() if k in deps},
+            trainers=[t for t in self.trainers if t.academie == academie_code],
+            pins=[p for p in self.pins if _pin_in(p, self, academie_code)],
+            preferences=[p for p in self.preferences if _pin_in(p, self, academie_code)],
+        )
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def in_scope_etablissements(self) -> list[Etablissement]:
+        if self.settings.include_private:
+            return list(self.etablissements)
+        return [e for e in self.etablissements if e.sector == "public"]
+
+
+def _pin_in(p: Pin | Preference, sc: Scenario, code: str) -> bool:
+    if p.unit_type == "etablissement":
+        return any(e.uai == p.unit_id and e.academie == code for e in sc.etablissements)
+    if p.unit_type == "circonscription":
+        return any(c.id == p.unit_id and c.academie == code for c in sc.circonscriptions)
+    if p.unit_type == "bassin":
+        return any(b.id == p.unit_id and b.academie == code for b in sc.bassins)
+    if p.unit_type == "departement":
+        return any(d.code == p.unit_id and d.academie == code for d in sc.departements)
+    return p.unit_id == code
+
+
+def _fold(s: str) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", s.strip().lower())
+    return "".join(c for c in s if not unicodedata.combining(c)).replace(" ", "-")
+
+
+_PYDANTIC_FR = {
+    "missing": "champ obligatoire manquant",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "bool_parsing": "valeur oui/non attendue",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "string_pattern_mismatch": "format invalide",
+    "string_too_short": "valeur vide",
+    "literal_error": "valeur non autorisée",
+    "greater_than_equal": "valeur trop petite",
+    "greater_than": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "less_than": "valeur trop grande",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+}
+
+
+def french_errors(exc: ValidationError) -> list[str]:
+    """French sentences, one per error, each naming the field."""
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err.get("loc", ())) or "(objet)"
+        if err["type"] == "value_error":
+            msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        else:
+            msg = _PYDANTIC_FR.get(err["type"], err["msg"])
+            ctx = err.get("ctx") or {}
+            if "ge" in ctx:
+                msg += f" (minimum {ctx['ge']})"
+            if "le" in ctx:
+                msg += f" (maximum {ctx['le']})"
+            if "expected" in ctx:
+                msg += f" (attendu : {ctx['expected']})"
+        out.append(f"champ « {field} » : {msg} (reçu : {err.get('input')!r})"[:400])
+    return out
+
+
+__all__ = [
+    "AUDIENCES",
+    "Academie",
+    "Bassin",
+    "Circonscription",
+    "Departement",
+    "Etablissement",
+    "Pin",
+    "Preference",
+    "Scenario",
+    "Settings",
+    "Trainer",
+    "french_errors",
+    "uai_check_letter",
+]

@@ -1,0 +1,259 @@
+"""The national reference scenario: the embedded default, built deterministically from ``data/``.
+
+The report's totals (IGÉSR 2025, from DEPP « L'Éducation nationale en chiffres 2024 », public
+sector) are spread over the 101 départements by real shares taken from the ministry's open data
+(``data/departements.csv``, aggregates of data.education.gouv.fr, Licence Ouverte 2.0), with
+largest-remainder rounding so that every total is exact:
+
+- circonscriptions: the real count where known (Occitanie, annuaire 2024), the rest by the share of
+  public écoles élémentaires et primaires;
+- 1er-degré teachers: by the share of public écoles;
+- établissements of the 2nd degré: by the share of public collèges and lycées, then moved by a few
+  units between départements so that each académie's local trainers fill whole train-the-trainer
+  groups (3 × circonscriptions + établissements ≡ 0 mod 15, as the report's 13,800 / 15 = 920);
+- 2nd-degré teachers: by the share of pupils in public collèges;
+- bassins: établissements / 16.5 per département (the Occitanie mean), perdir by établissements,
+  inspectors by units; 150 FdF among académies by their local trainers (at least one each).
+
+Unit sizes inside a département vary as real ones do: log-normal weights whose spread is
+calibrated on Occitanie (``data/calibration.json``), seeded, so two builds are identical. Unit
+names say they are reference units; no real school name or per-établissement datum is used.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .models import (
+    Academie,
+    Bassin,
+    Circonscription,
+    Departement,
+    Etablissement,
+    Scenario,
+    Trainer,
+    uai_check_letter,
+)
+from .settings import Settings
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CITATION = (
+    "Ministère de l'Éducation nationale – data.education.gouv.fr, Licence Ouverte 2.0 "
+    "(agrégats départementaux de fr-en-annuaire-education 2024-11, fr-en-ips_ecoles 2021, "
+    "fr-en-ips_lycees 2021, fr-en-dnb-par-etablissement 2021) ; effectifs : rapport IGÉSR 2025, "
+    "DEPP « L'Éducation nationale en chiffres 2024 »"
+)
+
+TOTALS = {
+    "circonscriptions": 1400,
+    "etablissements": 9600,
+    "teachers_1d": 324_600,
+    "teachers_2d": 386_950,
+    "perdir": 13_500,
+    "inspectors": 3_650,
+    "fdf": 150,
+    "trainers_per_circonscription": 3,
+}
+REFERENCE_NAME = "Référence nationale 2026-2027"
+
+
+def apportion(total: int, weights: list[float], minimum: int = 0) -> list[int]:
+    """Largest-remainder apportionment of ``total`` by ``weights``, each share at least ``minimum``."""
+    n = len(weights)
+    if n == 0:
+        return []
+    base = [minimum] * n
+    rest = total - minimum * n
+    if rest < 0:
+        raise ValueError("apportion : total inférieur aux minimums")
+    wsum = float(sum(weights))
+    if wsum <= 0:
+        weights = [1.0] * n
+        wsum = float(n)
+    quotas = [rest * w / wsum for w in weights]
+    floors = [math.floor(q) for q in quotas]
+    left = rest - sum(floors)
+    order = sorted(range(n), key=lambda i: (-(quotas[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [b + f for b, f in zip(base, floors)]
+
+
+def _rng(key: str) -> np.random.Generator:
+    return np.random.default_rng(2026 + zlib.crc32(key.encode()))
+
+
+def _uai_prefix(dep: str) -> str:
+    return {"02A": "620", "02B": "720"}.get(dep, dep)
+
+
+def read_academies() -> list[dict[str, str]]:
+    with open(DATA_DIR / "academies.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def read_departements() -> list[dict[str, str]]:
+    with open(DATA_DIR / "departements.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def _calibration() -> dict:
+    return json.loads((DATA_DIR / "calibration.json").read_text(encoding="utf-8"))
+
+
+def _fix_tot_groups(acad_of_dep: dict[str, str], circ: dict[str, int], etab: dict[str, int], gs: int) -> None:
+    """Move établissements between académies so each académie's local trainers fill whole groups."""
+    acads = sorted(set(acad_of_dep.values()))
+    trainers = {a: 0 for a in acads}
+    for d, a in acad_of_dep.items():
+        trainers[a] += 3 * circ[d] + etab[d]
+    residue = {a: trainers[a] % gs for a in acads}
+    k = sum(residue.values()) // gs
+    adders = set(sorted(acads, key=lambda a: (-residue[a], a))[:k])
+    for a in acads:
+        r = residue[a]
+        if r == 0:
+            continue
+        delta = (gs - r) if a in adders else -r
+        biggest = max((d for d in acad_of_dep if acad_of_dep[d] == a), key=lambda d: (etab[d], d))
+        etab[biggest] += delta
+
+
+@lru_cache(maxsize=1)
+def _cached_reference_json() -> str:
+    return _build().model_dump_json()
+
+
+def national_reference() -> Scenario:
+    """The embedded national default (a fresh copy each call)."""
+    return Scenario.model_validate_json(_cached_reference_json())
+
+
+def _build() -> Scenario:
+    settings = Settings()
+    gs = settings.group_size
+    cal = _calibration()
+    acad_rows = read_academies()
+    dep_rows = read_departements()
+    code_of_key = {r["cle_agregat"]: r["code"] for r in acad_rows}
+
+    academies = [
+        Academie(
+            code=r["code"], name=r["nom"], zone=r["zone"], calendar_zone=r["zone_calendrier"],
+            calendar_approximate=r["calendrier_approche"] == "1", timezone=r["fuseau"],
+        )
+        for r in acad_rows
+    ]
+    deps = [
+        Departement(code=r["code_departement"], name=r["departement"].title(), academie=code_of_key[r["academie"]])
+        for r in dep_rows
+    ]
+    dep_codes = [d.code for d in deps]
+    acad_of_dep = {d.code: d.academie for d in deps}
+    row = {r["code_departement"]: r for r in dep_rows}
+
+    def num(d: str, col: str) -> float:
+        v = row[d][col]
+        return float(v) if v else 0.0
+
+    # --- circonscriptions: real counts where known, the rest by share of public écoles
+    known = {d: int(num(d, "circonscriptions_occitanie_2024")) for d in dep_codes if row[d]["circonscriptions_occitanie_2024"]}
+    others = [d for d in dep_codes if d not in known]
+    shares = apportion(TOTALS["circonscriptions"] - sum(known.values()), [num(d, "ecoles_elem_prim_public") for d in others], 1)
+    circ_n = dict(known) | dict(zip(others, shares))
+    t1 = dict(zip(dep_codes, apportion(TOTALS["teachers_1d"], [num(d, "ecoles_elem_prim_public") for d in dep_codes], 1)))
+
+    # --- établissements and 2nd-degré teachers
+    etab_n = dict(zip(dep_codes, apportion(TOTALS["etablissements"],
+                                            [num(d, "colleges_public") + num(d, "lycees_public") for d in dep_codes], 1)))
+    _fix_tot_groups(acad_of_dep, circ_n, etab_n, gs)
+    t2 = dict(zip(dep_codes, apportion(TOTALS["teachers_2d"], [num(d, "eleves_colleges_public_2021") for d in dep_codes], 1)))
+
+    circs: list[Circonscription] = []
+    etabs: list[Etablissement] = []
+    bassins: list[Bassin] = []
+    sd_c = cal["circonscription_pupils_log_sd"]
+    sd_e = cal["etablissement_pupils_log_sd"]
+    per_bassin = cal["etablissements_per_bassin"]
+    bassin_count_by_acad: dict[str, int] = {}
+    for d in dep_codes:
+        a = acad_of_dep[d]
+        rng = _rng("circ" + d)
+        w = np.exp(rng.normal(0.0, sd_c, circ_n[d])).tolist()
+        sizes = apportion(t1[d], w, 1)
+        for k, n in enumerate(sizes, 1):
+            cid = f"{d}-{k:02d}"
+            circs.append(Circonscription(id=cid, name=f"Circonscription {cid} (référence)", departement=d, academie=a, teachers=n))
+        # établissements: types by the département's collège / lycée mix
+        ne = etab_n[d]
+        col, lyc = num(d, "colleges_public"), num(d, "lycees_public")
+        n_col = round(ne * col / (col + lyc)) if col + lyc else ne
+        types = ["college"] * n_col + [("lp" if i % 3 == 2 else "lycee") for i in range(ne - n_col)]
+        rng = _rng("etab" + d)
+        factor = {"college": 1.0, "lycee": 1.6, "lp": 1.0, "erea": 0.5}
+        w = [math.exp(x) * factor[t] for x, t in zip(rng.normal(0.0, sd_e, ne), types)]
+        sizes = apportion(t2[d], w, 5)
+        nb = max(1, round(ne / per_bassin))
+        first = bassin_count_by_acad.get(a, 0)
+        bassin_count_by_acad[a] = first + nb
+        bids = [f"{a}-{first + i + 1:02d}" for i in range(nb)]
+        for i, bid in enumerate(bids):
+            bassins.append(Bassin(id=bid, name=f"Bassin {bid} (référence)", departement=d, academie=a, perdir=0))
+        prefix = _uai_prefix(d)
+        label = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel", "erea": "EREA"}
+        for k, (typ, n) in enumerate(zip(types, sizes), 1):
+            digits = f"{prefix}{9000 + k:04d}"
+            uai = digits + uai_check_letter(digits)
+            etabs.append(Etablissement(
+                uai=uai, name=f"{label[typ]} {d}-{k:03d} (référence)", type=typ, sector="public",
+                departement=d, academie=a, bassin=bids[(k - 1) * nb // ne], teachers=n, pupils=round(n * 12.6),
+            ))
+
+    # --- perdir by établissements per bassin, inspectors by units per département
+    etabs_in = {b.id: 0 for b in bassins}
+    for e in etabs:
+        etabs_in[e.bassin] += 1
+    perdir = apportion(TOTALS["perdir"], [etabs_in[b.id] for b in bassins], 1)
+    for b, n in zip(bassins, perdir):
+        b.perdir = n
+    units_in = [circ_n[d] + etab_n[d] for d in dep_codes]
+    inspectors = dict(zip(dep_codes, apportion(TOTALS["inspectors"], units_in, 1)))
+
+    # --- trainers: 3 per circonscription (CPC, CPC, eRUN), 1 per établissement, FdF by académie size
+    trainers: list[Trainer] = []
+    for c in circs:
+        for k, role in enumerate(("cpc", "cpc", "erun"), 1):
+            trainers.append(Trainer(id=f"T{c.id}-{k}", name=f"Formateur {k} de la circonscription {c.id}", role=role,
+                                    academie=c.academie, unit_type="circonscription", unit_id=c.id))
+    for e in etabs:
+        trainers.append(Trainer(id=f"T{e.uai}", name=f"Formateur de l'établissement {e.uai}", role="trainer_2d",
+                                academie=e.academie, unit_type="etablissement", unit_id=e.uai))
+    local_by_acad = {a.code: 0 for a in academies}
+    for t in trainers:
+        local_by_acad[t.academie] += 1
+    fdf_n = apportion(TOTALS["fdf"], [local_by_acad[a.code] for a in academies], 1)
+    for a, n in zip(academies, fdf_n):
+        for k in range(1, n + 1):
+            trainers.append(Trainer(id=f"FDF-{a.code}-{k:02d}", name=f"Formateur de formateurs {a.code}-{k:02d}",
+                                    role="fdf", academie=a.code, unit_type="academie", unit_id=a.code))
+
+    return Scenario(
+        name=REFERENCE_NAME,
+        description=("Scénario de référence : déploiement national de l'étape 1 décidé en juin 2026 "
+                     "pour l'année scolaire 2026-2027 (unités de référence, non réelles)."),
+        source=CITATION,
+        settings=settings,
+        academies=academies,
+        departements=deps,
+        circonscriptions=circs,
+        bassins=bassins,
+        etablissements=etabs,
+        inspectors=inspectors,
+        trainers=trainers,
+    )

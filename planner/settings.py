@@ -1,0 +1,188 @@
+"""Settings of a scenario: one pydantic model, French labels (``title``) and tooltips (``description``).
+
+Everything the report calls a hypothesis is here, with the report's figure as the default.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+WINDOW_NAMES = (
+    "pre_rentree",
+    "wednesday_am",
+    "wednesday_pm",
+    "after_school",
+    "end_of_year",
+    "banalised_day",
+    "bassin_meeting",
+    "inspectors_meeting",
+    "summer_training",
+    "school_day",
+    "evening",
+    "rentree_meeting",
+    "governing_body",
+)
+
+AUDIENCES = ("teachers_1d", "teachers_2d", "perdir", "inspectors", "trainers")
+
+AUDIENCE_LABELS = {
+    "teachers_1d": "Enseignants du 1er degré",
+    "teachers_2d": "Enseignants du 2nd degré",
+    "perdir": "Personnels de direction",
+    "inspectors": "Inspecteurs (IEN, IA-IPR)",
+    "trainers": "Formateurs locaux",
+    "teachers": "Enseignants",
+    "staff": "Personnels",
+    "pupils": "Élèves",
+    "families": "Familles",
+}
+
+DayRule = Literal[
+    "weekly",  # the given weekdays, on the zone's school days
+    "pre_rentree",  # the teachers' pré-rentrée day(s) of each school year in the horizon
+    "end_of_year",  # the last ``day_count`` school days before the summer holiday
+    "dates",  # explicit dates (banalised days), when they are school days
+    "summer",  # the ``day_count`` weekdays before the pré-rentrée (not public holidays)
+    "bassin_meeting",  # generated: one meeting per bassin per month (see meetings)
+    "inspectors_meeting",  # generated: one collège d'inspecteurs per département per month
+    "september",  # school days of September
+]
+
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    start: str = Field(pattern=HHMM, title="Début")
+    end: str = Field(pattern=HHMM, title="Fin")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end <= self.start:
+            raise ValueError(f"la fin ({self.end}) doit suivre le début ({self.start})")
+        return self
+
+    def minutes(self) -> tuple[int, int]:
+        h1, m1 = map(int, self.start.split(":"))
+        h2, m2 = map(int, self.end.split(":"))
+        return h1 * 60 + m1, h2 * 60 + m2
+
+
+def _p(a: str, b: str) -> Period:
+    return Period(start=a, end=b)
+
+
+class WindowSpec(BaseModel):
+    """When a window is open: a rule choosing days, and periods within those days."""
+
+    model_config = ConfigDict(frozen=True)
+    label: str = Field(title="Libellé")
+    rule: DayRule = Field(title="Règle des jours")
+    weekdays: tuple[int, ...] = Field(default=(), title="Jours de la semaine (0 = lundi)")
+    periods: tuple[Period, ...] = Field(title="Plages horaires")
+    day_count: int = Field(default=0, ge=0, le=60, title="Nombre de jours")
+    dates: tuple[dt.date, ...] = Field(default=(), title="Dates")
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        for d in v:
+            if not 0 <= d <= 6:
+                raise ValueError(f"jour de semaine {d} invalide (0 = lundi … 6 = dimanche)")
+        return tuple(sorted(set(v)))
+
+
+MORNING_AFTERNOON = (_p("09:00", "12:00"), _p("14:00", "17:00"))
+
+DEFAULT_WINDOWS: dict[str, WindowSpec] = {
+    "pre_rentree": WindowSpec(label="Pré-rentrée", rule="pre_rentree", periods=MORNING_AFTERNOON),
+    "wednesday_am": WindowSpec(label="Mercredi matin", rule="weekly", weekdays=(2,), periods=(_p("09:00", "12:00"),)),
+    "wednesday_pm": WindowSpec(label="Mercredi après-midi", rule="weekly", weekdays=(2,), periods=(_p("14:00", "17:00"),)),
+    "after_school": WindowSpec(label="Après la classe", rule="weekly", weekdays=(0, 1, 3, 4), periods=(_p("16:30", "17:30"),)),
+    "end_of_year": WindowSpec(label="Fin d'année scolaire", rule="end_of_year", day_count=10, periods=MORNING_AFTERNOON),
+    "banalised_day": WindowSpec(label="Journée banalisée", rule="dates", periods=MORNING_AFTERNOON),
+    "bassin_meeting": WindowSpec(label="Réunion de bassin", rule="bassin_meeting", periods=(_p("09:00", "12:00"),)),
+    "inspectors_meeting": WindowSpec(label="Collège des inspecteurs", rule="inspectors_meeting", periods=(_p("14:00", "17:00"),)),
+    "summer_training": WindowSpec(label="Formation de fin d'été", rule="summer", day_count=5, periods=MORNING_AFTERNOON),
+    "school_day": WindowSpec(label="Jour de classe (formateurs déchargés)", rule="weekly", weekdays=(0, 1, 2, 3, 4), periods=MORNING_AFTERNOON),
+    "evening": WindowSpec(label="Soirée", rule="weekly", weekdays=(0, 1, 3, 4), periods=(_p("17:30", "19:30"),)),
+    "rentree_meeting": WindowSpec(label="Réunion de rentrée", rule="september", weekdays=(0, 1, 3, 4), periods=(_p("17:30", "19:30"),)),
+    "governing_body": WindowSpec(label="Instance (CA, conseil)", rule="weekly", weekdays=(0, 1, 3, 4), periods=(_p("17:30", "19:30"),)),
+}
+
+DEFAULT_AUDIENCE_WINDOWS: dict[str, tuple[str, ...]] = {
+    "teachers_1d": ("pre_rentree", "wednesday_am", "after_school"),
+    "teachers_2d": ("pre_rentree", "wednesday_pm", "end_of_year", "banalised_day"),
+    "perdir": ("bassin_meeting",),
+    "inspectors": ("inspectors_meeting",),
+    "trainers": ("school_day", "summer_training"),
+}
+
+ObjectiveMode = Literal["weighted", "lexicographic"]
+
+
+class Settings(BaseModel):
+    """Every tunable figure of a scenario. ``title`` is the French label shown in the window."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    group_size: int = Field(15, ge=1, le=200, title="Taille des groupes", description="Nombre maximal de participants par session (rapport : 15).")
+    step1_minutes: int = Field(60, ge=15, le=480, title="Durée d'une session d'étape 1 (min)", description="Durée d'une session de prise en main (rapport : 1 h).")
+    tot_minutes: int = Field(180, ge=30, le=480, title="Durée d'une formation de formateurs (min)", description="Non fixée par le rapport : hypothèse 3 h.")
+    max_per_local_trainer_per_day: int = Field(4, ge=1, le=12, title="Sessions max. par formateur local et par jour")
+    max_per_fdf_per_day: int = Field(2, ge=1, le=12, title="Sessions max. par formateur de formateurs et par jour")
+    max_per_local_trainer_per_week: int | None = Field(None, ge=1, le=60, title="Sessions max. par formateur local et par semaine", description="Vide : pas de plafond hebdomadaire.")
+    wednesday_mornings_per_term_1d: int | None = Field(None, ge=0, le=15, title="Mercredis matin par trimestre (1er degré)", description="Nombre de mercredis matin qu'une circonscription consacre à l'IA par trimestre (le temps est rare : plans maths et français). Vide : sans limite.")
+    start_date: dt.date = Field(dt.date(2026, 6, 15), title="Début de l'horizon", description="Rien n'est placé avant cette date.")
+    end_date: dt.date = Field(dt.date(2027, 7, 2), title="Fin de l'horizon")
+    include_private: bool = Field(False, title="Inclure le privé sous contrat")
+    include_admin_staff: bool = Field(False, title="Inclure les personnels administratifs")
+    windows: dict[str, WindowSpec] = Field(default_factory=lambda: dict(DEFAULT_WINDOWS), title="Fenêtres")
+    audience_windows: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_AUDIENCE_WINDOWS), title="Fenêtres par public")
+    bassin_meetings_per_month: int = Field(1, ge=0, le=8, title="Réunions de bassin par mois")
+    inspectors_meetings_per_month: int = Field(1, ge=0, le=8, title="Collèges d'inspecteurs par mois")
+    objective_mode: ObjectiveMode = Field("weighted", title="Objectif", description="« weighted » : somme pondérée ; « lexicographic » : d'abord la date d'achèvement nationale la plus précoce, puis la somme.")
+    weight_completion: float = Field(1.0, ge=0, le=1000, title="Poids : achèvement de chaque unité", description="Coût par jour d'attente jusqu'à la dernière session de chaque unité.")
+    weight_academie_latest: float = Field(20.0, ge=0, le=100000, title="Poids : unité la plus tardive de l'académie", description="Équité territoriale : coût par jour de la dernière unité formée de chaque académie.")
+    weight_outside_preferred: float = Field(2.0, ge=0, le=1000, title="Poids : session hors créneau préféré", description="Coût d'une session placée hors des créneaux préférés de l'unité (choix des chefs d'établissement).")
+    weight_outside_pre_rentree: float = Field(0.0, ge=0, le=1000, title="Poids : session hors pré-rentrée", description="Coût d'une session d'enseignants placée hors de la pré-rentrée.")
+    weight_fdf_load: float = Field(1.0, ge=0, le=1000, title="Poids : charge maximale d'un formateur de formateurs")
+    hourly_rate_eur: float = Field(0.0, ge=0, le=1000, title="Taux horaire (€)", description="Non fixé par le rapport.")
+
+    @field_validator("windows")
+    @classmethod
+    def _known_windows(cls, v: dict[str, WindowSpec]) -> dict[str, WindowSpec]:
+        missing = [w for w in WINDOW_NAMES if w not in v]
+        if missing:
+            raise ValueError(f"fenêtres manquantes : {', '.join(missing)}")
+        unknown = [w for w in v if w not in WINDOW_NAMES]
+        if unknown:
+            raise ValueError(f"fenêtres inconnues : {', '.join(unknown)}")
+        return v
+
+    @field_validator("audience_windows")
+    @classmethod
+    def _audiences(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for aud, wins in v.items():
+            if aud not in AUDIENCES:
+                raise ValueError(f"public inconnu : {aud}")
+            for w in wins:
+                if w not in WINDOW_NAMES:
+                    raise ValueError(f"fenêtre inconnue « {w} » pour le public {aud}")
+        for aud in AUDIENCES:
+            v.setdefault(aud, DEFAULT_AUDIENCE_WINDOWS[aud])
+        return v
+
+    @model_validator(mode="after")
+    def _horizon(self) -> "Settings":
+        if self.end_date <= self.start_date:
+            raise ValueError("end_date : la fin de l'horizon doit suivre son début")
+        if (self.end_date - self.start_date).days > 800:
+            raise ValueError("end_date : horizon limité à deux années scolaires")
+        return self
+
+    @classmethod
+    def label(cls, field: str) -> str:
+        return cls.model_fields[field].title or field
