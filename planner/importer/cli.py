@@ -1,0 +1,52 @@
+"""``python main.py import-annuaire FICHIER [--academie CODE] --out SCENARIO [--json] [--include-private]``."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .annuaire import AnnuaireError, import_annuaire
+
+
+def report_path_for(out: str | Path) -> Path:
+    """The report beside the scenario file: ``occ.sqlite`` → ``occ.rapport.csv``."""
+    out = Path(out)
+    stem = out.name[: -len(out.suffix)] if out.suffix else out.name
+    return out.with_name(f"{stem}.rapport.csv")
+
+
+def run_import(args) -> int:
+    from ..store import ScenarioStore, StoreError
+
+    try:
+        res = import_annuaire(args.file, academie=getattr(args, "academie", None),
+                              include_private=bool(getattr(args, "include_private", False)))
+    except AnnuaireError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    report = report_path_for(out)
+    try:
+        if res.imported_total == 0:
+            res.write_report(report)
+            print(f"Erreur : aucune ligne importée depuis {Path(args.file).name} ; aucun scénario écrit. "
+                  f"Motifs ligne par ligne : {report}", file=sys.stderr)
+            if args.json:
+                print(json.dumps(res.to_json(), ensure_ascii=False))
+            return 1
+        ScenarioStore.create(out, res.scenario, meta={
+            "import": {"file": str(Path(args.file).resolve()), "academie": getattr(args, "academie", None),
+                       "include_private": bool(getattr(args, "include_private", False)), **res.to_json(),
+                       "notes": res.notes, "report": str(report)},
+        })
+        res.write_report(report)
+    except (StoreError, OSError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(res.to_json(), ensure_ascii=False))
+        print(f"Scénario écrit : {out} ; rapport des lignes ignorées ou rejetées : {report}", file=sys.stderr)
+    else:
+        print(res.summary_fr())
+        print(f"  Scénario écrit : {out}")
+    return 0
