@@ -38,6 +38,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -338,8 +339,16 @@ def _nature_kind(nature: str) -> str | None:
     return None
 
 
+_CIRC_PREFIX = re.compile(r"^circonscription(_d_inspection)?(_de_l_education_nationale)?(_du_1er_degre)?(_de|_du|_des|_d)?_")
+
+
 def _slug(s: str) -> str:
-    return fold(s).replace("_", "-")[:48] or "sans-nom"
+    """Short stable id from a circonscription name (2023 exports): the common prefix dropped."""
+    f = _CIRC_PREFIX.sub("", fold(s)) or fold(s)
+    slug = f.replace("_", "-")
+    if len(slug) > 40:
+        slug = f"{slug[:32]}-{zlib.crc32(f.encode()):08x}"
+    return slug or "sans-nom"
 
 
 @dataclass(slots=True)
