@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .roadmap_models import RoadmapSettings, UnitRoadmapChoices
 from .settings import AUDIENCES, WINDOW_NAMES, Settings
 
 UAI_RE = re.compile(r"^\d{7}[A-Z]$")
@@ -210,6 +211,8 @@ class Scenario(_Model):
     trainers: list[Trainer] = Field(default_factory=list)
     pins: list[Pin] = Field(default_factory=list)
     preferences: list[Preference] = Field(default_factory=list)
+    roadmap: RoadmapSettings = Field(default_factory=RoadmapSettings, title="Feuille de route (étapes 2 à 6)")
+    roadmap_choices: list[UnitRoadmapChoices] = Field(default_factory=list, title="Choix des unités (thèmes, briques, dates)")
 
     @field_validator("inspectors")
     @classmethod
@@ -279,6 +282,8 @@ class Scenario(_Model):
             trainers=[t for t in self.trainers if t.academie == academie_code],
             pins=[p for p in self.pins if _pin_in(p, self, academie_code)],
             preferences=[p for p in self.preferences if _pin_in(p, self, academie_code)],
+            roadmap=self.roadmap,
+            roadmap_choices=[c for c in self.roadmap_choices if _pin_in(c, self, academie_code)],
         )
 
     def fingerprint(self) -> str:
@@ -290,7 +295,7 @@ class Scenario(_Model):
         return [e for e in self.etablissements if e.sector == "public"]
 
 
-def _pin_in(p: Pin | Preference, sc: Scenario, code: str) -> bool:
+def _pin_in(p: Pin | Preference | UnitRoadmapChoices, sc: Scenario, code: str) -> bool:
     if p.unit_type == "etablissement":
         return any(e.uai == p.unit_id and e.academie == code for e in sc.etablissements)
     if p.unit_type == "circonscription":

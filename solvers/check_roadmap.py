@@ -1,0 +1,246 @@
+"""Independent check of steps 2–6 in a plan (shares no code with :mod:`solvers.roadmap`).
+
+Rules (``rule`` of each finding):
+
+- ``roadmap_id``: session ids of steps 2–6 are unique;
+- ``roadmap_unit``: every step-2–6 session belongs to a known unit that has step-1 sessions;
+- ``roadmap_audience``: step 2 and 5 for teachers (or staff for a brique), step 3 pupils or staff,
+  step 4 staff, step 6 families;
+- ``roadmap_window``: a session lies inside an open day and a period of its declared window, in the
+  horizon;
+- ``step2_after_step1``: working groups and restitution start after the unit's last step-1 session;
+- ``step2_teacher_window``: working-group meetings (``group`` ≥ 1) lie in the unit's teacher windows;
+- ``step3_after_working_groups``: charter sessions start after the unit's last working-group meeting;
+- ``step3_adoption``: the charter is drafted with pupils, then adopted at a governing-body meeting
+  after the last drafting meeting;
+- ``step4_governing_body``: governing-body sessions are in window ``governing_body``;
+- ``step5_after_step1``: briques start after the unit's last step-1 session, in teacher windows;
+- ``step5_trainer``: a brique's trainer exists, belongs to the académie, and is not double-booked;
+- ``step6_rentree``: the réunion de rentrée is in window ``rentree_meeting``, in September;
+- ``step6_evening``: cafés IA for parents are in window ``evening``;
+- ``roadmap_overlap``: two of a unit's step-2–6 sessions overlap;
+- ``roadmap_missing``: a unit with step 1 lacks a step (2, 3, 4, 6 rentrée, 6 café) that the
+  report does not list as unplaced;
+- ``roadmap_trainer``: steps led by the unit itself (2, 3, 4, 6) carry no trainer (warning).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.calendar import public_holiday_subdivision, window_days
+
+KINDS = ("step2", "step3", "step4", "step5", "step6")
+LEADS_ITSELF = ("step2", "step3", "step4", "step6")
+AUDIENCE_OF = {
+    "step2": ("teachers",),
+    "step3": ("pupils", "staff"),
+    "step4": ("staff",),
+    "step5": ("teachers", "staff"),
+    "step6": ("families",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapFinding:
+    rule: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+    session_id: str = ""
+    unit_id: str = ""
+
+
+def _mins(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _t(s) -> tuple[int, int]:
+    o = s.date.toordinal() * 1440
+    return o + _mins(s.start), o + _mins(s.end)
+
+
+def _when(s) -> str:
+    return f"{s.date.isoformat()} {s.start}–{s.end}"
+
+
+class _Windows:
+    def __init__(self, settings):
+        self.settings = settings
+        self._days: dict[tuple, frozenset] = {}
+
+    def contains(self, name: str, zone: str, departement: str, s) -> str:
+        """'' if session ``s`` lies in window ``name``, else a French reason."""
+        spec = self.settings.windows.get(name)
+        if spec is None:
+            return f"fenêtre inconnue « {name} »"
+        key = (name, zone, public_holiday_subdivision(departement))
+        days = self._days.get(key)
+        if days is None:
+            days = frozenset(window_days(name, spec, self.settings, zone, departement))
+            self._days[key] = days
+        if s.date not in days:
+            return f"le {s.date.isoformat()} n'est pas un jour ouvert de la fenêtre « {spec.label} »"
+        a, b = _mins(s.start), _mins(s.end)
+        for p in spec.periods:
+            lo, hi = p.minutes()
+            if lo <= a < b <= hi:
+                return ""
+        return f"{s.start}–{s.end} hors des plages horaires de la fenêtre « {spec.label} »"
+
+
+def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
+    """Every violation of the roadmap's rules in ``plan`` (empty list: the roadmap is valid)."""
+    st = scenario.settings
+    out: list[RoadmapFinding] = []
+    add = out.append
+    zone = {a.code: a.calendar_zone for a in scenario.academies}
+    units = {("circonscription", c.id): c for c in scenario.circonscriptions}
+    units.update({("etablissement", e.uai): e for e in scenario.etablissements})
+    trainers = {t.id: t for t in scenario.trainers}
+    wins = _Windows(st)
+    teacher_wins = {
+        "circonscription": set(st.audience_windows.get("teachers_1d", ())),
+        "etablissement": set(st.audience_windows.get("teachers_2d", ())),
+    }
+
+    last1: dict[tuple[str, str], int] = {}
+    by_trainer: dict[str, list] = {}
+    for s in plan.sessions:
+        if s.kind == "step1":
+            key = (s.unit_type, s.unit_id)
+            last1[key] = max(last1.get(key, -1), _t(s)[1])
+        if s.trainer_id:
+            by_trainer.setdefault(s.trainer_id, []).append(s)
+
+    road: dict[tuple[str, str], list] = {}
+    seen_ids: set[str] = set()
+    for s in plan.sessions:
+        if s.kind not in KINDS:
+            continue
+        if s.session_id in seen_ids:
+            add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
+        seen_ids.add(s.session_id)
+        road.setdefault((s.unit_type, s.unit_id), []).append(s)
+
+    h0, h1 = st.start_date, st.end_date
+    unplaced = {(x.get("unit_type"), x.get("unit_id"), x.get("kind")) for x in (plan.report or {}).get("unplaced", [])}
+
+    for key, ss in road.items():
+        ut, uid = key
+        unit = units.get(key)
+        if unit is None or key not in last1:
+            why = "unité inconnue du scénario" if unit is None else "unité sans session d'étape 1"
+            for s in ss:
+                add(RoadmapFinding("roadmap_unit", f"{s.session_id} : {why} ({ut} {uid})", "error", s.session_id, uid))
+            continue
+        z = zone.get(unit.academie, "A")
+        dep = unit.departement
+        end1 = last1[key]
+        wg = [s for s in ss if s.kind == "step2" and s.group >= 1]
+        wg_end = max((_t(s)[1] for s in wg), default=None)
+        drafts = [s for s in ss if s.kind == "step3" and s.audience == "pupils"]
+        adoptions = [s for s in ss if s.kind == "step3" and s.audience != "pupils"]
+        for s in ss:
+            a, b = _t(s)
+            sid = s.session_id
+            # audience and trainer
+            if s.audience not in AUDIENCE_OF[s.kind]:
+                add(RoadmapFinding("roadmap_audience", f"{sid} ({s.kind}) : public « {s.audience} » inattendu "
+                                   f"(attendu : {', '.join(AUDIENCE_OF[s.kind])})", "error", sid, uid))
+            if s.kind in LEADS_ITSELF and s.trainer_id:
+                add(RoadmapFinding("roadmap_trainer", f"{sid} ({s.kind}) : menée par l'unité elle-même, "
+                                   f"formateur {s.trainer_id} inattendu", "warning", sid, uid))
+            # window and horizon
+            if not h0 <= s.date <= h1:
+                add(RoadmapFinding("roadmap_window", f"{sid} : le {s.date.isoformat()} est hors de l'horizon "
+                                   f"({h0.isoformat()} – {h1.isoformat()})", "error", sid, uid))
+            else:
+                why = wins.contains(s.window, z, dep, s)
+                if why:
+                    add(RoadmapFinding("roadmap_window", f"{sid} ({s.kind}) : {why}", "error", sid, uid))
+            # per-step rules
+            if s.kind == "step2":
+                if a < end1:
+                    add(RoadmapFinding("step2_after_step1", f"{sid} : groupe de travail le {_when(s)}, avant la fin de "
+                                       f"l'étape 1 de l'unité {uid}", "error", sid, uid))
+                if s.group >= 1 and s.window not in teacher_wins[ut]:
+                    add(RoadmapFinding("step2_teacher_window", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
+                                       f"enseignants de l'unité", "error", sid, uid))
+            elif s.kind == "step3":
+                if wg_end is None:
+                    add(RoadmapFinding("step3_after_working_groups", f"{sid} : charte sans groupe de travail préalable "
+                                       f"(unité {uid})", "error", sid, uid))
+                elif a < wg_end:
+                    add(RoadmapFinding("step3_after_working_groups", f"{sid} : charte le {_when(s)}, avant la dernière "
+                                       f"réunion de groupe de travail de l'unité {uid}", "error", sid, uid))
+                if s.audience != "pupils":
+                    if s.window != "governing_body":
+                        add(RoadmapFinding("step3_adoption", f"{sid} : adoption de la charte hors d'une séance d'instance "
+                                           f"(fenêtre « {s.window} »)", "error", sid, uid))
+                    if any(_t(d)[1] > a for d in drafts):
+                        add(RoadmapFinding("step3_adoption", f"{sid} : adoption le {_when(s)} avant la fin de la rédaction "
+                                           f"avec les élèves", "error", sid, uid))
+            elif s.kind == "step4":
+                if s.window != "governing_body":
+                    add(RoadmapFinding("step4_governing_body", f"{sid} : séance d'instance hors de la fenêtre « Instance » "
+                                       f"(fenêtre « {s.window} »)", "error", sid, uid))
+            elif s.kind == "step5":
+                if a < end1:
+                    add(RoadmapFinding("step5_after_step1", f"{sid} : brique le {_when(s)}, avant la fin de l'étape 1 "
+                                       f"de l'unité {uid}", "error", sid, uid))
+                if s.window not in teacher_wins[ut]:
+                    add(RoadmapFinding("step5_after_step1", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
+                                       f"enseignants de l'unité", "error", sid, uid))
+                if s.trainer_id:
+                    t = trainers.get(s.trainer_id)
+                    if t is None or t.academie != unit.academie:
+                        add(RoadmapFinding("step5_trainer", f"{sid} : formateur {s.trainer_id} inconnu ou d'une autre "
+                                           f"académie", "error", sid, uid))
+                    for o in by_trainer.get(s.trainer_id, ()):
+                        if o is not s and o.date == s.date:
+                            oa, ob = _t(o)
+                            if oa < b and a < ob:
+                                add(RoadmapFinding("step5_trainer", f"{sid} : formateur {s.trainer_id} déjà pris par "
+                                                   f"{o.session_id} le {_when(o)}", "error", sid, uid))
+            elif s.kind == "step6":
+                if s.window == "rentree_meeting":
+                    if s.date.month != 9:
+                        add(RoadmapFinding("step6_rentree", f"{sid} : réunion de rentrée le {s.date.isoformat()}, hors "
+                                           f"septembre", "error", sid, uid))
+                elif s.window != "evening":
+                    add(RoadmapFinding("step6_evening", f"{sid} : rencontre des familles hors soirée et hors réunion "
+                                       f"de rentrée (fenêtre « {s.window} »)", "error", sid, uid))
+        if drafts and not adoptions:
+            add(RoadmapFinding("step3_adoption", f"unité {uid} : charte rédigée mais jamais adoptée en instance", "error", "", uid))
+        if adoptions and not drafts:
+            add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
+        # overlaps between the unit's own roadmap sessions
+        iv = sorted((_t(s), s) for s in ss)
+        for (p, ps), (q, qs) in zip(iv, iv[1:]):
+            if q[0] < p[1]:
+                add(RoadmapFinding("roadmap_overlap", f"{qs.session_id} chevauche {ps.session_id} le {_when(qs)}",
+                                   "error", qs.session_id, uid))
+
+    # completeness: every unit with step 1 has each step, or the report says why not
+    for key in last1:
+        if key[0] not in ("circonscription", "etablissement") or key not in units:
+            continue
+        ss = road.get(key, [])
+        have = {s.kind for s in ss}
+        need = [("step2", "step2" in have), ("step3", "step3" in have), ("step4", "step4" in have),
+                ("step6", any(s.kind == "step6" and s.window == "rentree_meeting" for s in ss)),
+                ("step6", any(s.kind == "step6" and s.window == "evening" for s in ss))]
+        labels = ["groupes de travail (étape 2)", "charte (étape 3)", "instances (étape 4)",
+                  "réunion de rentrée (étape 6)", "café IA des parents (étape 6)"]
+        for (kind, ok), label in zip(need, labels):
+            if not ok and (key[0], key[1], kind) not in unplaced:
+                add(RoadmapFinding("roadmap_missing", f"unité {key[1]} : {label} absente du plan et non signalée "
+                                   f"comme non placée", "error", "", key[1]))
+    return out
+
+
+def roadmap_errors(plan, scenario) -> list[RoadmapFinding]:
+    return [f for f in check_roadmap(plan, scenario) if f.severity == "error"]
+
+
+__all__ = ["RoadmapFinding", "check_roadmap", "roadmap_errors"]

@@ -1,0 +1,681 @@
+"""Steps 2 to 6 of the roadmap, placed in every unit that has step-1 sessions.
+
+The units lead these steps themselves (``trainer_id`` empty), except step-5 briques, whose trainer
+comes from the unit's local trainers or the académie's pool (or is left « à désigner »). Units share
+nothing here but trainers of briques, so each unit is placed greedily, earliest feasible slot, in
+the roadmap's order:
+
+- step 6, réunion de rentrée (September, window ``rentree_meeting``) and step 4, the governing
+  bodies' calendar (window ``governing_body``: CA or conseils d'école in the configured months,
+  conseil pédagogique, CVC/CVL), from the unit's first step-1 session on;
+- step 2, working groups: each theme's group meets N times in the unit's teacher windows, strictly
+  after the unit's last step-1 session, then one restitution (conseil pédagogique or café IA);
+- step 3, charter: drafting meetings with the pupils' delegation after the last working group, then
+  adoption at the first governing-body meeting after them (that meeting becomes the adoption);
+- step 5, briques: after step 1 (by default after the working groups), prerequisites first;
+- step 6, cafés IA for parents in the ``evening`` window after step 1.
+
+A step that does not fit in the horizon is reported unplaced, whole, with a French reason.
+
+Usage from the solver (one line after step 1)::
+
+    plan = add_roadmap(plan, scenario)
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+import zlib
+from dataclasses import dataclass
+
+from planner.briques import Brique, BriqueError, load_briques
+from planner.calendar import describe_day, public_holiday_subdivision, window_slots
+from planner.plan import Plan, Session
+from planner.roadmap_models import (
+    MEETING_LABELS,
+    RoadmapSettings,
+    UnitRoadmapChoices,
+    default_unit_choices,
+    profile_of,
+)
+from planner.settings import Settings
+
+ROADMAP_KINDS = ("step2", "step3", "step4", "step5", "step6")
+UNIT_TYPES = ("circonscription", "etablissement")
+_FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+              "octobre", "novembre", "décembre")
+
+
+def _fr_date(d: dt.date) -> str:
+    return f"{d.day} {_FR_MONTHS[d.month - 1]} {d.year}"
+
+
+def _hhmm(m: int) -> str:
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+# --------------------------------------------------------------------------- slot tables
+@dataclass(slots=True)
+class _Table:
+    """Chronological slots: start/end in minutes since day 1 (date ordinal × 1440 + minutes)."""
+
+    t0: list[int]
+    t1: list[int]
+    window: list[str]
+    by_date: dict[int, int]  # date ordinal → first index on that date
+    by_month: dict[tuple[int, int], tuple[int, int]]  # (year, month) → [lo, hi)
+
+    @classmethod
+    def build(cls, slots) -> "_Table":
+        t0, t1, win = [], [], []
+        by_date: dict[int, int] = {}
+        by_month: dict[tuple[int, int], list[int]] = {}
+        for i, s in enumerate(slots):
+            o = s.date.toordinal()
+            t0.append(o * 1440 + s.start)
+            t1.append(o * 1440 + s.end)
+            win.append(s.window)
+            by_date.setdefault(o, i)
+            ym = (s.date.year, s.date.month)
+            if ym in by_month:
+                by_month[ym][1] = i + 1
+            else:
+                by_month[ym] = [i, i + 1]
+        return cls(t0, t1, win, by_date, {k: (a, b) for k, (a, b) in by_month.items()})
+
+
+class SlotCache:
+    """Slot tables computed once per (windows, calendar zone, public-holiday subdivision, duration)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._cache: dict[tuple, _Table] = {}
+
+    def table(self, windows: tuple[str, ...], zone: str, departement: str, duration: int) -> _Table:
+        sub = public_holiday_subdivision(departement)
+        key = (windows, zone, sub, duration)
+        t = self._cache.get(key)
+        if t is None:
+            seen = {}
+            for w in windows:
+                for s in window_slots(w, self.settings, zone, departement, duration):
+                    seen.setdefault((s.date, s.start), s)
+            t = _Table.build([seen[k] for k in sorted(seen)])
+            self._cache[key] = t
+        return t
+
+
+# --------------------------------------------------------------------------- per-unit state
+@dataclass(slots=True)
+class _Unit:
+    unit_type: str
+    unit_id: str
+    name: str
+    academie: str
+    departement: str
+    zone: str  # calendar zone (A/B/C)
+    session_zone: str  # as written by step 1
+    profile: str
+    teachers: int
+    pupils: int
+    first1: int
+    last1: int
+
+
+class _Busy:
+    """Intervals [t0, t1) already used by a unit or a trainer."""
+
+    __slots__ = ("iv",)
+
+    def __init__(self):
+        self.iv: list[tuple[int, int]] = []
+
+    def free(self, a: int, b: int) -> bool:
+        for x, y in self.iv:
+            if x < b and a < y:
+                return False
+        return True
+
+    def add(self, a: int, b: int) -> None:
+        self.iv.append((a, b))
+
+    def remove(self, a: int, b: int) -> None:
+        self.iv.remove((a, b))
+
+
+def _first_free(tab: _Table, t_min: int, busy: _Busy, t_max: int | None = None, extra=None) -> int:
+    """Index of the first slot starting at or after ``t_min`` that is free, or -1."""
+    i = bisect.bisect_left(tab.t0, t_min)
+    n = len(tab.t0)
+    while i < n:
+        a = tab.t0[i]
+        if t_max is not None and a >= t_max:
+            return -1
+        if busy.free(a, tab.t1[i]) and (extra is None or extra(i)):
+            return i
+        i += 1
+    return -1
+
+
+def _seeded_in_month(tab: _Table, ym: tuple[int, int], seed: int, t_min: int, busy: _Busy) -> int:
+    """A free slot of the month, starting at an index chosen from the unit's seed (spreads units)."""
+    lo_hi = tab.by_month.get(ym)
+    if not lo_hi:
+        return -1
+    lo, hi = lo_hi
+    lo = max(lo, bisect.bisect_left(tab.t0, t_min, lo, hi))
+    n = hi - lo
+    if n <= 0:
+        return -1
+    off = seed % n
+    for k in range(n):
+        i = lo + (off + k) % n
+        if busy.free(tab.t0[i], tab.t1[i]):
+            return i
+    return -1
+
+
+def _months_in_horizon(start: dt.date, end: dt.date, months: tuple[int, ...]) -> list[tuple[int, int]]:
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        if m in months:
+            out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+# --------------------------------------------------------------------------- the planner
+class RoadmapPlanner:
+    def __init__(self, scenario, step1_plan: Plan, choices: dict | None = None,
+                 settings: RoadmapSettings | None = None):
+        self.sc = scenario
+        self.settings: Settings = scenario.settings
+        self.rs: RoadmapSettings = settings or getattr(scenario, "roadmap", None) or RoadmapSettings()
+        self.cache = SlotCache(self.settings)
+        own = {(c.unit_type, c.unit_id): c for c in (getattr(scenario, "roadmap_choices", None) or ())}
+        if choices:
+            own.update({(c.unit_type, c.unit_id): c for c in (choices.values() if isinstance(choices, dict) else choices)})
+        self.choices = own
+        try:
+            self.briques: dict[str, Brique] = {b.id: b for b in load_briques(self.rs.briques)}
+            self.briques_error = ""
+        except BriqueError as exc:
+            self.briques, self.briques_error = {}, str(exc)
+        self.plan = step1_plan
+        self.sessions: list[Session] = []
+        self.unplaced: list[dict] = []
+        h0 = self.settings.start_date.toordinal() * 1440
+        self.h0 = h0
+        self.h1 = (self.settings.end_date.toordinal() + 1) * 1440
+        self._index_step1()
+        self._index_trainers()
+
+    # ---------------------------------------------------------------- indexes
+    def _index_step1(self) -> None:
+        zone_of_acad = {a.code: a.calendar_zone for a in self.sc.academies}
+        circ = {c.id: c for c in self.sc.circonscriptions}
+        etab = {e.uai: e for e in self.sc.etablissements}
+        span: dict[tuple[str, str], list] = {}
+        for s in self.plan.sessions:
+            if s.kind != "step1" or s.unit_type not in UNIT_TYPES:
+                continue
+            o = s.date.toordinal() * 1440
+            a, b = o + _minutes(s.start), o + _minutes(s.end)
+            key = (s.unit_type, s.unit_id)
+            v = span.get(key)
+            if v is None:
+                span[key] = [a, b, s, [(a, b)]]
+            else:
+                v[0] = min(v[0], a)
+                v[1] = max(v[1], b)
+                v[3].append((a, b))
+        self.units: list[_Unit] = []
+        self.unit_busy: dict[tuple[str, str], _Busy] = {}
+        for key in sorted(span):
+            a, b, s, ivs = span[key]
+            ut, uid = key
+            if ut == "circonscription":
+                c = circ.get(uid)
+                if c is None:
+                    continue
+                u = _Unit(ut, uid, c.name, c.academie, c.departement, zone_of_acad.get(c.academie, "A"), s.zone,
+                          "ecole", c.teachers, 0, a, b)
+            else:
+                e = etab.get(uid)
+                if e is None:
+                    continue
+                u = _Unit(ut, uid, e.name, e.academie, e.departement, zone_of_acad.get(e.academie, "A"), s.zone,
+                          e.type, e.teachers, e.pupils, a, b)
+            self.units.append(u)
+            busy = _Busy()
+            busy.iv.extend(ivs)
+            self.unit_busy[key] = busy
+
+    def _index_trainers(self) -> None:
+        self.trainer_busy: dict[str, _Busy] = {}
+        self.trainer_day: dict[tuple[str, int], int] = {}
+        end_of = {}
+        for s in self.plan.sessions:
+            if not s.trainer_id:
+                continue
+            o = s.date.toordinal()
+            a, b = o * 1440 + _minutes(s.start), o * 1440 + _minutes(s.end)
+            self.trainer_busy.setdefault(s.trainer_id, _Busy()).add(a, b)
+            k = (s.trainer_id, o)
+            self.trainer_day[k] = self.trainer_day.get(k, 0) + 1
+            end_of[s.session_id] = b
+        # a local trainer may deliver once trained (tot session ended) or if qualified
+        self.ready: dict[str, int] = {}
+        rows = {t.trainer_id: t for t in self.plan.trainers}
+        for t in self.sc.trainers:
+            if not t.is_local:
+                continue
+            if t.qualified:
+                self.ready[t.id] = -1
+                continue
+            row = rows.get(t.id)
+            if row is not None and row.tot_session_id in end_of:
+                self.ready[t.id] = end_of[row.tot_session_id]
+        self.unit_trainers: dict[tuple[str, str], list[str]] = {}
+        self.pool: dict[str, list[str]] = {}
+        for t in self.sc.trainers:
+            if t.id not in self.ready:
+                continue
+            self.unit_trainers.setdefault((t.unit_type, t.unit_id), []).append(t.id)
+            if t.role == "advanced_user" or t.qualified:
+                self.pool.setdefault(t.academie, []).append(t.id)
+        self._pool_ptr: dict[str, int] = {}
+        self.cap_day = self.settings.max_per_local_trainer_per_day
+
+    # ---------------------------------------------------------------- helpers
+    def _choices(self, u: _Unit) -> UnitRoadmapChoices:
+        ch = self.choices.get((u.unit_type, u.unit_id))
+        return ch if ch is not None else default_unit_choices(u.unit_type, u.unit_id, u.profile, self.rs)
+
+    def _teacher_windows(self, u: _Unit) -> tuple[str, ...]:
+        aud = "teachers_1d" if u.unit_type == "circonscription" else "teachers_2d"
+        return tuple(self.settings.audience_windows.get(aud, ()))
+
+    def _session(self, u: _Unit, sid: str, kind: str, audience: str, tab: _Table, i: int, participants: int,
+                 title: str, group: int = 0, trainer_id: str = "") -> Session:
+        a, b = tab.t0[i], tab.t1[i]
+        return Session(
+            session_id=sid, kind=kind, audience=audience, academie=u.academie, departement=u.departement,
+            zone=u.session_zone, unit_type=u.unit_type, unit_id=u.unit_id, trainer_id=trainer_id,
+            date=dt.date.fromordinal(a // 1440), start=_hhmm(a % 1440), end=_hhmm(b % 1440),
+            participants=participants, window=tab.window[i], group=group, title=title,
+        )
+
+    def _unplaced(self, u: _Unit, kind: str, audience: str, n: int, reason: str) -> None:
+        self.unplaced.append({"unit_type": u.unit_type, "unit_id": u.unit_id, "name": u.name, "kind": kind,
+                              "audience": audience, "sessions": n, "reason": reason})
+
+    def _end_text(self) -> str:
+        return _fr_date(self.settings.end_date)
+
+    def _override_slot(self, tab: _Table, d: dt.date, busy: _Busy) -> int:
+        j = tab.by_date.get(d.toordinal())
+        if j is None:
+            return -1
+        while j < len(tab.t0) and tab.t0[j] // 1440 == d.toordinal():
+            if busy.free(tab.t0[j], tab.t1[j]):
+                return j
+            j += 1
+        return -1
+
+    def _place_override(self, u: _Unit, key: str, d: dt.date, tab: _Table, busy: _Busy, kind: str,
+                        audience: str) -> int:
+        i = self._override_slot(tab, d, busy)
+        if i < 0:
+            win = self.settings.windows[tab.window[0]].label if tab.t0 else ""
+            why = describe_day(d, u.zone, u.departement)
+            self._unplaced(u, kind, audience, 1,
+                           f"{MEETING_LABELS[key]} du {_fr_date(d)} : date hors de la fenêtre « {win} » "
+                           f"ou déjà occupée ({why}, horizon {_fr_date(self.settings.start_date)} – {self._end_text()})")
+        return i
+
+    # ---------------------------------------------------------------- the steps
+    def run(self) -> tuple[list[Session], list[dict]]:
+        for u in self.units:
+            self._unit(u)
+        return self.sessions, self.unplaced
+
+    def _unit(self, u: _Unit) -> None:
+        rs = self.rs
+        ch = self._choices(u)
+        busy = self.unit_busy[(u.unit_type, u.unit_id)]
+        seed = zlib.crc32(u.unit_id.encode())
+        out = self.sessions
+
+        # ---- step 6a: réunion de rentrée (September)
+        rentree = self.cache.table(("rentree_meeting",), u.zone, u.departement, rs.rentree_minutes)
+        title6 = ("Réunions de rentrée des écoles : l'IA présentée aux familles" if u.unit_type == "circonscription"
+                  else "Réunion de rentrée : l'IA présentée aux familles")
+        dates = ch.meeting_dates.get("reunion_rentree")
+        n6 = 0
+        rentree_end = -1
+        if dates:
+            for d in dates:
+                i = self._place_override(u, "reunion_rentree", d, rentree, busy, "step6", "families")
+                if i >= 0:
+                    n6 += 1
+                    rentree_end = max(rentree_end, rentree.t1[i])
+                    busy.add(rentree.t0[i], rentree.t1[i])
+                    out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, u.pupils, title6, n6))
+        else:
+            septembers = sorted({ym for ym in rentree.by_month if ym[1] == 9})
+            i = -1
+            for ym in septembers:  # the first September from the unit's first step-1 session on
+                i = _seeded_in_month(rentree, ym, seed, u.first1, busy)
+                if i >= 0:
+                    break
+            if i < 0:
+                for ym in septembers:  # else the horizon's September (the plan is announced)
+                    i = _seeded_in_month(rentree, ym, seed, 0, busy)
+                    if i >= 0:
+                        break
+            if i >= 0:
+                n6 += 1
+                rentree_end = rentree.t1[i]
+                busy.add(rentree.t0[i], rentree.t1[i])
+                out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, u.pupils, title6, n6))
+            else:
+                self._unplaced(u, "step6", "families", 1,
+                               "réunion de rentrée : aucun soir de septembre ouvert dans l'horizon "
+                               f"({_fr_date(self.settings.start_date)} – {self._end_text()})")
+
+        # ---- step 4: the governing bodies' calendar
+        gb = self.cache.table(("governing_body",), u.zone, u.departement, rs.governing_body_minutes)
+        if u.unit_type == "circonscription":
+            bodies = [("conseil_ecole", rs.conseil_ecole_months, "Conseils d'école : l'IA à l'ordre du jour", 0)]
+        else:
+            pupils_body = {"college": "CVC", "lycee": "CVL", "lp": "CVL"}.get(u.profile, "CVC / CVL")
+            bodies = [
+                ("conseil_administration", rs.ca_months, "Conseil d'administration : l'IA à l'ordre du jour", rs.ca_members),
+                ("conseil_pedagogique", rs.conseil_pedagogique_months, "Conseil pédagogique : l'IA à l'ordre du jour",
+                 rs.conseil_pedagogique_members),
+                ("cvc_cvl", rs.cvc_cvl_months, f"{pupils_body} : l'IA à l'ordre du jour", rs.cvc_cvl_members),
+            ]
+        step4: list[tuple[str, int, str, int]] = []  # (body, slot index, title, participants)
+        for body, months, title, members in bodies:
+            dates = ch.meeting_dates.get(body)
+            if dates:
+                for d in dates:
+                    i = self._place_override(u, body, d, gb, busy, "step4", "staff")
+                    if i >= 0:
+                        busy.add(gb.t0[i], gb.t1[i])
+                        step4.append((body, i, title, members))
+                continue
+            for ym in _months_in_horizon(self.settings.start_date, self.settings.end_date, months):
+                i = _seeded_in_month(gb, ym, seed + len(step4), u.first1, busy)
+                if i >= 0:
+                    busy.add(gb.t0[i], gb.t1[i])
+                    step4.append((body, i, title, members))
+        adoption_body = "conseil_ecole" if u.unit_type == "circonscription" else "conseil_administration"
+
+        # ---- step 2: working groups, then one restitution
+        wg_tab = self.cache.table(self._teacher_windows(u), u.zone, u.departement, rs.wg_minutes)
+        t_min = u.last1
+        if rs.step2_delay_days:
+            t_min = max(t_min, (u.last1 // 1440 + rs.step2_delay_days) * 1440)
+        themes = ch.themes
+        n_wg = len(themes) * rs.wg_meetings
+        per_group = min(rs.wg_max_participants, math.ceil(u.teachers / max(1, len(themes)))) if u.teachers else 0
+        placed: list[tuple[int, int, int]] = []  # (slot, theme index, meeting)
+        wg_end = -1
+        reason2 = ""
+        if not themes:
+            reason2 = "aucun thème de groupe de travail choisi"
+        else:
+            nxt = [t_min] * len(themes)
+            for r in range(rs.wg_meetings):
+                for k in range(len(themes)):
+                    i = _first_free(wg_tab, nxt[k], busy, self.h1)
+                    if i < 0:
+                        reason2 = (f"groupes de travail : {n_wg - len(placed)} réunion(s) sur {n_wg} ne tiennent pas "
+                                   f"dans les fenêtres des enseignants avant la fin de l'horizon ({self._end_text()})")
+                        break
+                    busy.add(wg_tab.t0[i], wg_tab.t1[i])
+                    placed.append((i, k, r))
+                    nxt[k] = ((wg_tab.t0[i] // 1440 + rs.wg_gap_days) * 1440) if rs.wg_gap_days else wg_tab.t1[i]
+                if reason2:
+                    break
+        rest_kind = rs.restitution_circonscription if u.unit_type == "circonscription" else rs.restitution_etablissement
+        rest_tab = self.cache.table(("governing_body",) if rest_kind == "conseil_pedagogique" else ("evening",),
+                                    u.zone, u.departement, rs.restitution_minutes)
+        rest_i = -1
+        if not reason2:
+            wg_end = max(wg_tab.t1[i] for i, _, _ in placed)
+            rest_i = _first_free(rest_tab, wg_end, busy, self.h1)
+            if rest_i < 0:
+                reason2 = (f"restitution des groupes de travail : aucun créneau après la dernière réunion "
+                           f"avant la fin de l'horizon ({self._end_text()})")
+        step2_ok = not reason2
+        if step2_ok:
+            n = 0
+            for i, k, r in sorted(placed):
+                n += 1
+                out.append(self._session(u, f"S2-{u.unit_id}-{n:02d}", "step2", "teachers", wg_tab, i, per_group,
+                                         f"Groupe de travail « {themes[k]} » — réunion {r + 1}/{rs.wg_meetings}", k + 1))
+            busy.add(rest_tab.t0[rest_i], rest_tab.t1[rest_i])
+            rest_label = "Conseil pédagogique" if rest_kind == "conseil_pedagogique" else "Café IA"
+            out.append(self._session(u, f"S2-{u.unit_id}-{n + 1:02d}", "step2", "teachers", rest_tab, rest_i, u.teachers,
+                                     f"{rest_label} : restitution des groupes de travail", 0))
+        else:
+            for i, _, _ in placed:
+                busy.remove(wg_tab.t0[i], wg_tab.t1[i])
+            self._unplaced(u, "step2", "teachers", n_wg + 1, reason2)
+
+        # ---- step 3: charter drafting with the pupils' delegation, then adoption
+        n3 = rs.charter_meetings + 1
+        if not step2_ok:
+            self._unplaced(u, "step3", "pupils", n3, "charte : elle s'appuie sur les groupes de travail (étape 2), non placés")
+        else:
+            ch_tab = self.cache.table((rs.charter_window,), u.zone, u.departement, rs.charter_minutes)
+            delegation = {"college": "le CVC", "lycee": "le CVL", "lp": "le CVL", "erea": "le CVC / CVL",
+                          "ecole": "les conseils d'école et délégués d'élèves"}[u.profile]
+            t = max(wg_end, rest_tab.t1[rest_i])
+            drafts: list[int] = []
+            for _ in range(rs.charter_meetings):
+                i = _first_free(ch_tab, t, busy, self.h1)
+                if i < 0:
+                    break
+                busy.add(ch_tab.t0[i], ch_tab.t1[i])
+                drafts.append(i)
+                t = ((ch_tab.t0[i] // 1440 + rs.charter_gap_days) * 1440) if rs.charter_gap_days else ch_tab.t1[i]
+            reason3 = ""
+            adopt = None  # (table, index, title, participants, from_step4)
+            if len(drafts) < rs.charter_meetings:
+                reason3 = (f"charte : {rs.charter_meetings - len(drafts)} réunion(s) de rédaction ne tiennent pas "
+                           f"avant la fin de l'horizon ({self._end_text()})")
+            else:
+                last_draft = ch_tab.t1[drafts[-1]]
+                body_label = MEETING_LABELS[adoption_body]
+                cands = sorted((gb.t0[i], n) for n, (b, i, _, _) in enumerate(step4) if b == adoption_body and gb.t0[i] >= last_draft)
+                if cands and len(step4) > 1:  # that meeting adopts the charter (step 4 keeps the others)
+                    n = cands[0][1]
+                    _, i, _, members = step4.pop(n)
+                    adopt = (gb, i, f"{body_label} : adoption de la charte IA", members)
+                else:
+                    i = _first_free(gb, last_draft, busy, self.h1)
+                    if i >= 0:
+                        busy.add(gb.t0[i], gb.t1[i])
+                        adopt = (gb, i, f"{body_label} (séance supplémentaire) : adoption de la charte IA",
+                                 rs.ca_members if u.unit_type == "etablissement" else 0)
+                    else:
+                        reason3 = (f"charte : aucune séance d'instance pour l'adopter après sa rédaction, "
+                                   f"avant la fin de l'horizon ({self._end_text()})")
+            if reason3:
+                for i in drafts:
+                    busy.remove(ch_tab.t0[i], ch_tab.t1[i])
+                self._unplaced(u, "step3", "pupils", n3, reason3)
+            else:
+                for n, i in enumerate(drafts, 1):
+                    out.append(self._session(u, f"S3-{u.unit_id}-{n:02d}", "step3", "pupils", ch_tab, i, rs.pupils_delegation,
+                                             f"Rédaction de la charte IA avec {delegation} — réunion {n}/{rs.charter_meetings}", n))
+                tab, i, title, members = adopt
+                out.append(self._session(u, f"S3-{u.unit_id}-{len(drafts) + 1:02d}", "step3", "staff", tab, i, members, title,
+                                         len(drafts) + 1))
+
+        # ---- step 4 sessions (what remains of the calendar after the adoption)
+        if step4:
+            for n, (body, i, title, members) in enumerate(sorted(step4, key=lambda x: gb.t0[x[1]]), 1):
+                out.append(self._session(u, f"S4-{u.unit_id}-{n:02d}", "step4", "staff", gb, i, members, title, n))
+        else:
+            self._unplaced(u, "step4", "staff", 1,
+                           "instances : aucune séance possible dans la fenêtre « Instance » après la première session "
+                           f"d'étape 1, avant la fin de l'horizon ({self._end_text()})")
+
+        # ---- step 5: briques
+        self._briques(u, ch, busy, wg_end if (step2_ok and rs.briques_after_working_groups) else u.last1)
+
+        # ---- step 6b: cafés IA for parents (evenings)
+        cafe = self.cache.table(("evening",), u.zone, u.departement, rs.cafe_minutes)
+        dates = ch.meeting_dates.get("cafe_ia")
+        title_c = "Café IA pour les parents"
+        if dates:
+            for d in dates:
+                i = self._place_override(u, "cafe_ia", d, cafe, busy, "step6", "families")
+                if i >= 0:
+                    n6 += 1
+                    busy.add(cafe.t0[i], cafe.t1[i])
+                    out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", cafe, i, rs.cafe_participants, title_c, n6))
+        else:
+            t = max(u.last1, rentree_end)  # after step 1 and after the réunion de rentrée
+            for k in range(rs.cafes_ia):
+                i = _first_free(cafe, t, busy, self.h1)
+                if i < 0:
+                    self._unplaced(u, "step6", "families", rs.cafes_ia - k,
+                                   f"cafés IA : {rs.cafes_ia - k} soirée(s) ne tiennent pas avant la fin de l'horizon "
+                                   f"({self._end_text()})")
+                    break
+                busy.add(cafe.t0[i], cafe.t1[i])
+                n6 += 1
+                out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", cafe, i, rs.cafe_participants,
+                                         f"{title_c} ({k + 1}/{rs.cafes_ia})", n6))
+                t = (cafe.t0[i] // 1440 + rs.cafe_gap_days) * 1440 if rs.cafe_gap_days else cafe.t1[i]
+
+    def _briques(self, u: _Unit, ch: UnitRoadmapChoices, busy: _Busy, t_start: int) -> None:
+        rs = self.rs
+        if not ch.briques:
+            return
+        if self.briques_error:
+            self._unplaced(u, "step5", "teachers", len(ch.briques), self.briques_error)
+            return
+        # prerequisites first (added when not chosen), catalogue order otherwise
+        order: list[str] = []
+        unknown: list[str] = []
+
+        def visit(bid: str, depth: int = 0) -> None:
+            if bid in order or depth > 48:
+                return
+            b = self.briques.get(bid)
+            if b is None:
+                unknown.append(bid)
+                return
+            if b.prerequisite:
+                visit(b.prerequisite, depth + 1)
+            order.append(bid)
+
+        for bid in ch.briques:
+            visit(bid)
+        for bid in unknown:
+            self._unplaced(u, "step5", "teachers", 1, f"brique « {bid} » inconnue du catalogue")
+        end_of: dict[str, int] = {}
+        windows = self._teacher_windows(u)
+        n = 0
+        for bid in order:
+            b = self.briques[bid]
+            tab = self.cache.table(windows, u.zone, u.departement, b.duration_minutes)
+            t = max(t_start, u.last1, end_of.get(b.prerequisite, -1) if b.prerequisite else -1)
+            if b.prerequisite and b.prerequisite not in end_of:
+                self._unplaced(u, "step5", b.audience, 1,
+                               f"brique {b.id} « {b.title} » : son prérequis {b.prerequisite} n'a pas pu être placé")
+                continue
+            trainers = self._brique_trainers(u)
+            pick = {}
+
+            def trainer_free(i: int) -> bool:
+                a, e = tab.t0[i], tab.t1[i]
+                day = a // 1440
+                for tid in trainers:
+                    if self.ready.get(tid, 10**12) <= a and self.trainer_day.get((tid, day), 0) < self.cap_day:
+                        tb = self.trainer_busy.get(tid)
+                        if tb is None or tb.free(a, e):
+                            pick["t"] = tid
+                            return True
+                return False
+
+            i = _first_free(tab, t, busy, self.h1, trainer_free if trainers else None)
+            tid = pick.get("t", "") if trainers else ""
+            if i < 0 and trainers:  # nobody free: place it anyway, trainer to name
+                i = _first_free(tab, t, busy, self.h1)
+                tid = ""
+            if i < 0:
+                self._unplaced(u, "step5", b.audience, 1,
+                               f"brique {b.id} « {b.title} » : aucun créneau de {b.duration_minutes} min dans les fenêtres "
+                               f"des enseignants avant la fin de l'horizon ({self._end_text()})")
+                continue
+            a, e = tab.t0[i], tab.t1[i]
+            busy.add(a, e)
+            if tid:
+                self.trainer_busy.setdefault(tid, _Busy()).add(a, e)
+                k = (tid, a // 1440)
+                self.trainer_day[k] = self.trainer_day.get(k, 0) + 1
+                if rs.brique_trainer_source == "academie_pool":
+                    self._pool_ptr[u.academie] = self._pool_ptr.get(u.academie, 0) + 1
+            end_of[bid] = e
+            n += 1
+            title = f"Brique {b.id} — {b.title} ({b.theme})" + ("" if tid else " — formateur à désigner")
+            people = u.teachers if b.audience == "teachers" else 0
+            part = min(self.settings.group_size, people) if people else self.settings.group_size
+            self.sessions.append(self._session(u, f"S5-{u.unit_id}-{n:02d}", "step5", b.audience, tab, i, part, title, n, tid))
+
+    def _brique_trainers(self, u: _Unit) -> list[str]:
+        src = self.rs.brique_trainer_source
+        if src == "unit":
+            return self.unit_trainers.get((u.unit_type, u.unit_id), [])
+        if src == "academie_pool":
+            pool = self.pool.get(u.academie, [])
+            if not pool:
+                return []
+            p = self._pool_ptr.get(u.academie, 0) % len(pool)
+            return pool[p:] + pool[:p]
+        return []
+
+
+def plan_roadmap(scenario, step1_plan: Plan, choices: dict | None = None,
+                 settings: RoadmapSettings | None = None) -> tuple[list[Session], list[dict]]:
+    """Steps 2–6 for every unit with step-1 sessions in ``step1_plan``.
+
+    ``choices`` ((unit_type, unit_id) → :class:`UnitRoadmapChoices`, or a list) override the
+    scenario's ``roadmap_choices`` and the defaults by profile; ``settings`` override
+    ``scenario.roadmap``. Returns (sessions, unplaced), unplaced as dicts with ``unit_type``,
+    ``unit_id``, ``name``, ``kind``, ``audience``, ``sessions`` and a French ``reason``.
+    """
+    return RoadmapPlanner(scenario, step1_plan, choices, settings).run()
+
+
+def add_roadmap(plan: Plan, scenario, choices: dict | None = None, settings: RoadmapSettings | None = None) -> Plan:
+    """Append steps 2–6 to ``plan`` in place (sessions, ``report['unplaced']``, ``report['roadmap']``)."""
+    sessions, unplaced = plan_roadmap(scenario, plan, choices, settings)
+    plan.sessions.extend(sessions)
+    plan.report.setdefault("unplaced", []).extend(unplaced)
+    counts = {k: 0 for k in ROADMAP_KINDS}
+    for s in sessions:
+        counts[s.kind] += 1
+    units = {(s.unit_type, s.unit_id) for s in sessions}
+    plan.report["roadmap"] = {
+        "sessions": counts,
+        "units": len(units),
+        "unplaced_sessions": {k: sum(x["sessions"] for x in unplaced if x["kind"] == k) for k in ROADMAP_KINDS},
+        "briques_to_name": sum(1 for s in sessions if s.kind == "step5" and not s.trainer_id),
+    }
+    return plan
