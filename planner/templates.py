@@ -1,0 +1,551 @@
+"""Excel templates: export a scenario's units, trainers, preferences and pinned slots as an ``.xlsx``
+with French headers, and re-import it after editing.
+
+Editable on re-import: headcounts (établissements, circonscriptions, bassins, inspectors), unit
+names, the trainers (names, « Déjà qualifié », rows added or removed), preferred windows and pinned
+slots (rows added or removed). Units themselves come from the annuaire: a UAI or an identifier the
+scenario does not know is an error. Every error names the sheet, the row, the column and the reason;
+if there is any error nothing is applied. Cells are read as values (``data_only``): formulas are
+never evaluated, macros never run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from .models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
+
+YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
+NO = {"non", "n", "faux", "false", "0", "", "no"}
+MAX_ERRORS = 500
+
+SHEETS = {
+    "etablissements": "Établissements",
+    "circonscriptions": "Circonscriptions",
+    "bassins": "Bassins",
+    "inspecteurs": "Inspecteurs",
+    "formateurs": "Formateurs",
+    "preferences": "Préférences",
+    "pins": "Créneaux fixés",
+}
+HEADERS = {
+    "etablissements": ["UAI", "Nom", "Type", "Secteur", "Commune", "Département", "Académie", "Bassin", "Enseignants", "Élèves"],
+    "circonscriptions": ["Identifiant", "Nom", "Département", "Académie", "Enseignants"],
+    "bassins": ["Identifiant", "Nom", "Département", "Académie", "Personnels de direction"],
+    "inspecteurs": ["Département", "Nom", "Académie", "Inspecteurs"],
+    "formateurs": ["Identifiant", "Nom", "Rôle", "Académie", "Type d'unité", "Unité", "Déjà qualifié"],
+    "preferences": ["Type d'unité", "Unité", "Fenêtre", "Date"],
+    "pins": ["Type d'unité", "Unité", "Groupe", "Date", "Début"],
+}
+REQUIRED = {
+    "etablissements": ["UAI", "Enseignants"],
+    "circonscriptions": ["Identifiant", "Enseignants"],
+    "bassins": ["Identifiant", "Personnels de direction"],
+    "inspecteurs": ["Département", "Inspecteurs"],
+    "formateurs": ["Identifiant", "Rôle", "Académie", "Type d'unité", "Unité"],
+    "preferences": ["Type d'unité", "Unité", "Fenêtre"],
+    "pins": ["Type d'unité", "Unité", "Groupe", "Date", "Début"],
+}
+README = [
+    "Modèle du Planificateur IA — à compléter puis à réimporter (menu Fichier › Importer un modèle Excel).",
+    "",
+    "Modifiables : les effectifs (colonnes Enseignants, Élèves, Personnels de direction, Inspecteurs) et les noms ;",
+    "la feuille Formateurs (noms, « Déjà qualifié » : oui/non — un formateur déjà qualifié n'a pas besoin de",
+    "formation de formateurs ; lignes ajoutées ou supprimées) ; les feuilles Préférences et Créneaux fixés",
+    "(lignes ajoutées ou supprimées).",
+    "Ne modifiez pas les identifiants (UAI, Identifiant, Département) : les unités viennent de l'annuaire.",
+    "Dates au format AAAA-MM-JJ ou JJ/MM/AAAA, heures au format HH:MM. Les listes déroulantes donnent les valeurs admises.",
+    "Une feuille supprimée est laissée telle quelle dans le scénario. En cas d'erreur, rien n'est appliqué et chaque",
+    "erreur indique la feuille, la ligne, la colonne et le motif.",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateIssue:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"feuille « {self.sheet} »" if self.sheet else "fichier"
+        if self.row:
+            where += f", ligne {self.row}"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        return f"{where} : {self.reason}"
+
+
+@dataclass
+class TemplateResult:
+    scenario: Scenario | None
+    errors: list[TemplateIssue] = field(default_factory=list)
+    changes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_fr(self) -> str:
+        if self.errors:
+            head = f"{len(self.errors)} erreur(s) : aucune modification appliquée."
+            return "\n".join([head] + [f"  - {e}" for e in self.errors[:50]])
+        parts = [f"{k} : {v}" for k, v in self.changes.items() if v]
+        return "Modèle importé. " + (", ".join(parts) if parts else "Aucune modification.")
+
+
+class TemplateError(Exception):
+    def __init__(self, errors: list[TemplateIssue]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors[:20]))
+
+
+# ------------------------------------------------------------------ export
+def export_template(scenario: Scenario, path: str | Path, academie: str | None = None) -> Path:
+    """Write the template (atomically: written beside, then renamed)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sc = scenario.restricted_to(academie) if academie else scenario
+    windows = sc.settings.windows
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Lisez-moi"
+    for line in README:
+        ws.append([line])
+    ws.append([])
+    ws.append([f"Scénario : {sc.name}"])
+    ws.column_dimensions["A"].width = 120
+
+    lists = wb.create_sheet("Listes")
+    columns = {
+        "Rôles": [ROLE_LABELS[r] for r in ROLE_LABELS],
+        "Types d'unité": [UNIT_TYPE_LABELS[u] for u in UNIT_TYPE_LABELS],
+        "Fenêtres": [windows[w].label for w in windows],
+        "Oui/non": ["oui", "non"],
+    }
+    ranges = {}
+    for j, (title, values) in enumerate(columns.items(), 1):
+        lists.cell(1, j, title)
+        for i, v in enumerate(values, 2):
+            lists.cell(i, j, v)
+        letter = get_column_letter(j)
+        ranges[title] = f"Listes!${letter}$2:${letter}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+
+    bold = Font(bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor="1F4E79")
+    dep_names = {d.code: d.name for d in sc.departements}
+    data: dict[str, list[list[Any]]] = {
+        "etablissements": [[e.uai, e.name, ETAB_TYPE_LABELS.get(e.type, e.type), "Public" if e.sector == "public" else "Privé",
+                            e.commune, e.departement, e.academie, e.bassin, e.teachers, e.pupils] for e in sc.etablissements],
+        "circonscriptions": [[c.id, c.name, c.departement, c.academie, c.teachers] for c in sc.circonscriptions],
+        "bassins": [[b.id, b.name, b.departement, b.academie, b.perdir] for b in sc.bassins],
+        "inspecteurs": [[d, dep_names.get(d, d), next((x.academie for x in sc.departements if x.code == d), ""), n]
+                        for d, n in sorted(sc.inspectors.items())],
+        "formateurs": [[t.id, t.name, ROLE_LABELS[t.role], t.academie, UNIT_TYPE_LABELS[t.unit_type], t.unit_id,
+                        "oui" if t.qualified else "non"] for t in sc.trainers],
+        "preferences": [[UNIT_TYPE_LABELS[p.unit_type], p.unit_id, windows[p.window].label if p.window in windows else p.window,
+                         p.date] for p in sc.preferences],
+        "pins": [[UNIT_TYPE_LABELS[p.unit_type], p.unit_id, p.group, p.date, p.start] for p in sc.pins],
+    }
+    validations = {
+        "formateurs": {"Rôle": "Rôles", "Type d'unité": "Types d'unité", "Déjà qualifié": "Oui/non"},
+        "preferences": {"Type d'unité": "Types d'unité", "Fenêtre": "Fenêtres"},
+        "pins": {"Type d'unité": "Types d'unité"},
+    }
+    for key, title in SHEETS.items():
+        ws = wb.create_sheet(title)
+        headers = HEADERS[key]
+        ws.append(headers)
+        for c in ws[1]:
+            c.font, c.fill = bold, fill
+        for row in data[key]:
+            ws.append(row)
+        ws.freeze_panes = "A2"
+        for j, h in enumerate(headers, 1):
+            width = max([len(h)] + [len(str(r[j - 1])) for r in data[key][:200] if r[j - 1] is not None])
+            ws.column_dimensions[get_column_letter(j)].width = min(60, width + 2)
+            if h == "Date":
+                for r in range(2, len(data[key]) + 2):
+                    ws.cell(r, j).number_format = "yyyy-mm-dd"
+        last = max(len(data[key]) + 1, 1000)
+        for col, list_name in validations.get(key, {}).items():
+            letter = get_column_letter(headers.index(col) + 1)
+            dv = DataValidation(type="list", formula1=ranges[list_name], allow_blank=True,
+                                errorTitle="Valeur non admise", error="Choisissez une valeur de la liste.")
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+    wb.move_sheet("Listes", offset=len(wb.sheetnames))
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+# ------------------------------------------------------------------ import
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", str(v)).strip()
+
+
+def _fold(s: str) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", s.strip().lower())
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).replace("'", " ").replace("’", " ").split())
+
+
+class _Ctx:
+    def __init__(self):
+        self.errors: list[TemplateIssue] = []
+
+    def err(self, sheet: str, row: int, column: str, reason: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(TemplateIssue(sheet, row, column, reason[:300]))
+
+
+def _int(ctx: _Ctx, sheet: str, row: int, col: str, v: Any, lo: int, hi: int) -> int | None:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        ctx.err(sheet, row, col, "valeur obligatoire (nombre entier)")
+        return None
+    if isinstance(v, bool):
+        ctx.err(sheet, row, col, f"nombre entier attendu (reçu « {_text(v)} »)")
+        return None
+    try:
+        x = float(str(v).replace("\u202f", "").replace(" ", "").replace(",", ".")) if not isinstance(v, (int, float)) else float(v)
+    except ValueError:
+        ctx.err(sheet, row, col, f"nombre entier attendu (reçu « {_text(v)[:40]} »)")
+        return None
+    if math.isnan(x) or math.isinf(x) or not x.is_integer():
+        ctx.err(sheet, row, col, f"nombre entier attendu (reçu « {_text(v)[:40]} »)")
+        return None
+    if not lo <= x <= hi:
+        ctx.err(sheet, row, col, f"valeur invraisemblable {int(x)} (attendu entre {lo} et {hi})")
+        return None
+    return int(x)
+
+
+def _date(ctx: _Ctx, sheet: str, row: int, col: str, v: Any, required: bool) -> dt.date | None | bool:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        if required:
+            ctx.err(sheet, row, col, "date obligatoire (AAAA-MM-JJ)")
+            return False
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    s = _text(v)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            pass
+    ctx.err(sheet, row, col, f"date illisible « {s[:40]} » (AAAA-MM-JJ ou JJ/MM/AAAA attendu)")
+    return False
+
+
+def _time(ctx: _Ctx, sheet: str, row: int, col: str, v: Any) -> str | None:
+    if isinstance(v, dt.datetime):
+        v = v.time()
+    if isinstance(v, dt.time):
+        return f"{v.hour:02d}:{v.minute:02d}"
+    if isinstance(v, float) and 0 <= v < 1:  # an Excel time fraction
+        minutes = round(v * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    s = _text(v).lower().replace("h", ":")
+    m = re.fullmatch(r"(\d{1,2}):?(\d{2})?(:\d{2})?", s)
+    if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60:
+        return f"{int(m.group(1)):02d}:{int(m.group(2) or 0):02d}"
+    ctx.err(sheet, row, col, f"heure illisible « {_text(v)[:20]} » (HH:MM attendu)")
+    return None
+
+
+def _choice(ctx: _Ctx, sheet: str, row: int, col: str, v: Any, options: dict[str, str], what: str) -> str | None:
+    s = _text(v)
+    key = _fold(s)
+    for code, label in options.items():
+        if key in (_fold(code), _fold(label)):
+            return code
+    if not s:
+        ctx.err(sheet, row, col, f"{what} obligatoire")
+    else:
+        ctx.err(sheet, row, col, f"{what} inconnu(e) « {s[:40]} » (valeurs admises : {', '.join(options.values())})")
+    return None
+
+
+def _rows(ctx: _Ctx, wb, key: str):
+    """(row number, {header: value}) of a sheet, or None when the sheet is absent."""
+    title = SHEETS[key]
+    ws = None
+    for name in wb.sheetnames:
+        if _fold(name) == _fold(title):
+            ws = wb[name]
+            break
+    if ws is None:
+        return None
+    it = ws.iter_rows(values_only=True)
+    header = next(it, None)
+    if header is None:
+        ctx.err(title, 1, "", "feuille vide : ligne d'en-tête attendue")
+        return []
+    names = [_text(h) for h in header]
+    folded = [_fold(h) for h in names]
+    index = {}
+    for h in HEADERS[key]:
+        if _fold(h) in folded:
+            index[h] = folded.index(_fold(h))
+    missing = [h for h in REQUIRED[key] if h not in index]
+    if missing:
+        for h in missing:
+            ctx.err(title, 1, h, "colonne manquante")
+        return []
+    out = []
+    for n, r in enumerate(it, 2):
+        if r is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
+            continue
+        out.append((n, {h: (r[i] if i < len(r) else None) for h, i in index.items()}))
+        if n > 1_000_000:
+            ctx.err(title, n, "", "feuille trop longue (plus d'un million de lignes)")
+            break
+    return out
+
+
+def import_template(path: str | Path, scenario: Scenario) -> TemplateResult:
+    """Apply an edited template to a copy of ``scenario``. Never raises on bad input: errors come back
+    in :attr:`TemplateResult.errors` (sheet, row, column, French reason) and nothing is applied."""
+    ctx = _Ctx()
+    path = Path(path)
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except FileNotFoundError:
+        return TemplateResult(None, [TemplateIssue("", 0, "", f"{path} : fichier introuvable")])
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError, EOFError) as exc:
+        return TemplateResult(None, [TemplateIssue("", 0, "", f"{path.name} : ce n'est pas un classeur Excel (.xlsx) lisible "
+                                                   f"({type(exc).__name__})")])
+    except Exception as exc:  # noqa: BLE001 - malformed XML inside a zip, and the like
+        return TemplateResult(None, [TemplateIssue("", 0, "", f"{path.name} : classeur Excel endommagé ({type(exc).__name__})")])
+    try:
+        return _apply(ctx, wb, scenario)
+    except Exception as exc:  # noqa: BLE001 - malformed sheets discovered while reading lazily
+        return TemplateResult(None, ctx.errors + [TemplateIssue("", 0, "", f"{path.name} : classeur Excel endommagé ({type(exc).__name__})")])
+    finally:
+        wb.close()
+
+
+def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
+    sc = scenario.model_copy(deep=True)
+    changes = {"effectifs": 0, "noms": 0, "formateurs": 0, "préférences": 0, "créneaux fixés": 0}
+    etabs = {e.uai: e for e in sc.etablissements}
+    circs = {c.id: c for c in sc.circonscriptions}
+    bassins = {b.id: b for b in sc.bassins}
+    deps = {d.code: d for d in sc.departements}
+    acads = {a.code for a in sc.academies}
+    units: dict[str, set[str]] = {"etablissement": set(etabs), "circonscription": set(circs), "bassin": set(bassins),
+                                  "departement": set(deps), "academie": acads}
+    staged: list[Callable[[], None]] = []
+
+    def set_attr(obj, attr, value, kind):
+        if value is not None and getattr(obj, attr) != value:
+            staged.append(lambda: setattr(obj, attr, value))
+            changes[kind] += 1
+
+    # units: headcounts and names
+    for key, table, id_col, count_col, attr, hi in (
+        ("etablissements", etabs, "UAI", "Enseignants", "teachers", 5_000),
+        ("circonscriptions", circs, "Identifiant", "Enseignants", "teachers", 50_000),
+        ("bassins", bassins, "Identifiant", "Personnels de direction", "perdir", 5_000),
+    ):
+        rows = _rows(ctx, wb, key)
+        title = SHEETS[key]
+        for n, r in rows or []:
+            uid = _text(r[id_col]).upper() if key == "etablissements" else _text(r[id_col])
+            obj = table.get(uid)
+            if obj is None:
+                ctx.err(title, n, id_col, f"« {uid[:40]} » inconnu dans le scénario (les unités viennent de l'import de l'annuaire)")
+                continue
+            set_attr(obj, attr, _int(ctx, title, n, count_col, r[count_col], 0, hi), "effectifs")
+            if key == "etablissements" and "Élèves" in r and _text(r["Élèves"]):
+                set_attr(obj, "pupils", _int(ctx, title, n, "Élèves", r["Élèves"], 0, 20_000), "effectifs")
+            if "Nom" in r:
+                name = _text(r["Nom"])[:200]
+                if not name:
+                    ctx.err(title, n, "Nom", "nom vide")
+                else:
+                    set_attr(obj, "name", name, "noms")
+    rows = _rows(ctx, wb, "inspecteurs")
+    new_inspectors = dict(sc.inspectors)
+    for n, r in rows or []:
+        d = _text(r["Département"])
+        d = d.zfill(3) if d.isdigit() else d
+        if d not in deps:
+            ctx.err(SHEETS["inspecteurs"], n, "Département", f"département « {d[:20]} » inconnu dans le scénario")
+            continue
+        v = _int(ctx, SHEETS["inspecteurs"], n, "Inspecteurs", r["Inspecteurs"], 0, 5_000)
+        if v is not None and new_inspectors.get(d) != v:
+            new_inspectors[d] = v
+            changes["effectifs"] += 1
+
+    # trainers: the sheet is the list
+    rows = _rows(ctx, wb, "formateurs")
+    new_trainers = None
+    if rows is not None:
+        title = SHEETS["formateurs"]
+        new_trainers = []
+        seen: dict[str, int] = {}
+        before = {t.id: t for t in sc.trainers}
+        for n, r in rows:
+            tid = _text(r["Identifiant"])[:80]
+            if not tid:
+                ctx.err(title, n, "Identifiant", "identifiant obligatoire")
+                continue
+            if tid in seen:
+                ctx.err(title, n, "Identifiant", f"identifiant « {tid} » en double (déjà ligne {seen[tid]})")
+                continue
+            seen[tid] = n
+            role = _choice(ctx, title, n, "Rôle", r["Rôle"], ROLE_LABELS, "rôle")
+            utype = _choice(ctx, title, n, "Type d'unité", r["Type d'unité"], UNIT_TYPE_LABELS, "type d'unité")
+            acad = _text(r["Académie"]).zfill(2) if _text(r["Académie"]).isdigit() else _text(r["Académie"])
+            if acad not in acads:
+                ctx.err(title, n, "Académie", f"académie « {acad[:20]} » absente du scénario")
+                continue
+            unit = _text(r["Unité"])
+            if utype == "etablissement":
+                unit = unit.upper()
+            if utype == "departement" and unit.isdigit():
+                unit = unit.zfill(3)
+            if utype and unit not in units[utype]:
+                ctx.err(title, n, "Unité", f"{UNIT_TYPE_LABELS[utype].lower()} « {unit[:40]} » inconnu(e) dans le scénario")
+                continue
+            q = _fold(_text(r.get("Déjà qualifié")))
+            if q not in YES | NO:
+                ctx.err(title, n, "Déjà qualifié", f"« oui » ou « non » attendu (reçu « {_text(r.get('Déjà qualifié'))[:20]} »)")
+                continue
+            if role is None or utype is None:
+                continue
+            try:
+                t = Trainer(id=tid, name=_text(r.get("Nom"))[:200], role=role, academie=acad, unit_type=utype,
+                            unit_id=unit, qualified=q in YES)
+            except ValidationError as exc:
+                for msg in french_errors(exc):
+                    ctx.err(title, n, "Type d'unité", msg)
+                continue
+            old = before.get(tid)
+            if old is None or old.model_dump() != t.model_dump():
+                changes["formateurs"] += 1
+            new_trainers.append(t)
+        changes["formateurs"] += sum(1 for tid in before if tid not in seen)
+
+    windows = {w: spec.label for w, spec in sc.settings.windows.items()}
+
+    def unit_of(title: str, n: int, r: dict) -> tuple[str, str] | None:
+        utype = _choice(ctx, title, n, "Type d'unité", r["Type d'unité"], UNIT_TYPE_LABELS, "type d'unité")
+        unit = _text(r["Unité"])
+        if utype is None:
+            return None
+        if utype == "etablissement":
+            unit = unit.upper()
+        if utype == "departement" and unit.isdigit():
+            unit = unit.zfill(3)
+        if unit not in units[utype]:
+            ctx.err(title, n, "Unité", f"{UNIT_TYPE_LABELS[utype].lower()} « {unit[:40]} » inconnu(e) dans le scénario")
+            return None
+        return utype, unit
+
+    rows = _rows(ctx, wb, "preferences")
+    new_prefs = None
+    if rows is not None:
+        title = SHEETS["preferences"]
+        new_prefs = []
+        for n, r in rows:
+            u = unit_of(title, n, r)
+            w = _choice(ctx, title, n, "Fenêtre", r["Fenêtre"], windows, "fenêtre")
+            d = _date(ctx, title, n, "Date", r.get("Date"), required=False)
+            if u is None or w is None or d is False:
+                continue
+            new_prefs.append(Preference(unit_type=u[0], unit_id=u[1], window=w, date=d))
+        if [p.model_dump() for p in new_prefs] != [p.model_dump() for p in sc.preferences]:
+            changes["préférences"] = abs(len(new_prefs) - len(sc.preferences)) or len(new_prefs)
+
+    rows = _rows(ctx, wb, "pins")
+    new_pins = None
+    pin_rows = {}
+    if rows is not None:
+        title = SHEETS["pins"]
+        new_pins = []
+        pin_rows: dict[int, int] = {}
+        seen_pin: dict[tuple, int] = {}
+        for n, r in rows:
+            u = unit_of(title, n, r)
+            g = _int(ctx, title, n, "Groupe", r["Groupe"], 1, 10_000)
+            d = _date(ctx, title, n, "Date", r["Date"], required=True)
+            start = _time(ctx, title, n, "Début", r["Début"])
+            if u is None or g is None or d in (False, None) or start is None:
+                continue
+            s = sc.settings
+            if not s.start_date <= d <= s.end_date:
+                ctx.err(title, n, "Date", f"date {d.isoformat()} hors de l'horizon du scénario "
+                                          f"({s.start_date.isoformat()} – {s.end_date.isoformat()})")
+                continue
+            if (u[0], u[1], g) in seen_pin:
+                ctx.err(title, n, "Groupe", f"groupe {g} de cette unité déjà fixé ligne {seen_pin[(u[0], u[1], g)]}")
+                continue
+            seen_pin[(u[0], u[1], g)] = n
+            pin_rows[len(new_pins)] = n
+            new_pins.append(Pin(unit_type=u[0], unit_id=u[1], group=g, date=d, start=start))
+        if [p.model_dump() for p in new_pins] != [p.model_dump() for p in sc.pins]:
+            changes["créneaux fixés"] = abs(len(new_pins) - len(sc.pins)) or len(new_pins)
+
+    if ctx.errors:
+        return TemplateResult(None, ctx.errors, {})
+    for f in staged:
+        f()
+    sc.inspectors = new_inspectors
+    if new_trainers is not None:
+        sc.trainers = new_trainers
+    if new_prefs is not None:
+        sc.preferences = new_prefs
+    if new_pins is not None:
+        sc.pins = new_pins
+    # a pinned group must exist: the unit's sessions come from its (possibly edited) headcount
+    gs = sc.settings.group_size
+    people = {("etablissement", e.uai): e.teachers for e in sc.etablissements}
+    people |= {("circonscription", c.id): c.teachers for c in sc.circonscriptions}
+    people |= {("bassin", b.id): b.perdir for b in sc.bassins}
+    people |= {("departement", d): n for d, n in sc.inspectors.items()}
+    for i, p in enumerate(sc.pins):
+        k = (p.unit_type, p.unit_id)
+        if k in people and p.group > math.ceil(people[k] / gs):
+            ctx.err(SHEETS["pins"], pin_rows.get(i, 0), "Groupe", f"{UNIT_TYPE_LABELS[p.unit_type].lower()} {p.unit_id} : groupe {p.group} "
+                                                 f"inexistant ({math.ceil(people[k] / gs)} session(s) pour {people[k]} personnes)")
+    if ctx.errors:
+        return TemplateResult(None, ctx.errors, {})
+    try:
+        sc = Scenario.model_validate(sc.model_dump())
+    except ValidationError as exc:
+        return TemplateResult(None, [TemplateIssue("", 0, "", m) for m in french_errors(exc)], {})
+    return TemplateResult(sc, [], changes)
+
+
+__all__ = ["SHEETS", "HEADERS", "TemplateError", "TemplateIssue", "TemplateResult", "export_template", "import_template"]
