@@ -215,11 +215,14 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         if adoptions and not drafts:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
         # overlaps between the unit's own roadmap sessions
-        iv = sorted((_t(s), s) for s in ss)
-        for (p, ps), (q, qs) in zip(iv, iv[1:]):
-            if q[0] < p[1]:
-                add(RoadmapFinding("roadmap_overlap", f"{qs.session_id} chevauche {ps.session_id} le {_when(qs)}",
-                                   "error", qs.session_id, uid))
+        iv = sorted(((_t(s), s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
+        far_end, far = -1, None
+        for (a, b), _, s in iv:
+            if a < far_end:
+                add(RoadmapFinding("roadmap_overlap", f"{s.session_id} chevauche {far.session_id} le {_when(s)}",
+                                   "error", s.session_id, uid))
+            if b > far_end:
+                far_end, far = b, s
 
     # completeness: every unit with step 1 has each step, or the report says why not
     for key in last1:

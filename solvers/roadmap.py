@@ -313,9 +313,12 @@ class RoadmapPlanner:
             participants=participants, window=tab.window[i], group=group, title=title,
         )
 
-    def _unplaced(self, u: _Unit, kind: str, audience: str, n: int, reason: str) -> None:
-        self.unplaced.append({"unit_type": u.unit_type, "unit_id": u.unit_id, "name": u.name, "kind": kind,
-                              "audience": audience, "sessions": n, "reason": reason})
+    def _unplaced(self, u: _Unit, kind: str, audience: str, n: int, reason: str, rule: str = "horizon") -> None:
+        """``rule``: horizon (does not fit before the end), dependency (an earlier step is missing),
+        meeting_date (a chosen date is not open), brique (unknown brique or broken prerequisite)."""
+        self.unplaced.append({"unit_type": u.unit_type, "unit_id": u.unit_id, "name": u.name, "academie": u.academie,
+                              "departement": u.departement, "kind": kind, "audience": audience, "sessions": n,
+                              "rule": rule, "reason": reason})
 
     def _end_text(self) -> str:
         return _fr_date(self.settings.end_date)
@@ -338,7 +341,7 @@ class RoadmapPlanner:
             why = describe_day(d, u.zone, u.departement)
             self._unplaced(u, kind, audience, 1,
                            f"{MEETING_LABELS[key]} du {_fr_date(d)} : date hors de la fenêtre « {win} » "
-                           f"ou déjà occupée ({why}, horizon {_fr_date(self.settings.start_date)} – {self._end_text()})")
+                           f"ou déjà occupée ({why}, horizon {_fr_date(self.settings.start_date)} – {self._end_text()})", "meeting_date")
         return i
 
     # ---------------------------------------------------------------- the steps
@@ -476,7 +479,8 @@ class RoadmapPlanner:
         # ---- step 3: charter drafting with the pupils' delegation, then adoption
         n3 = rs.charter_meetings + 1
         if not step2_ok:
-            self._unplaced(u, "step3", "pupils", n3, "charte : elle s'appuie sur les groupes de travail (étape 2), non placés")
+            self._unplaced(u, "step3", "pupils", n3, "charte : elle s'appuie sur les groupes de travail (étape 2), non placés",
+                           "dependency")
         else:
             ch_tab = self.cache.table((rs.charter_window,), u.zone, u.departement, rs.charter_minutes)
             delegation = {"college": "le CVC", "lycee": "le CVL", "lp": "le CVL", "erea": "le CVC / CVL",
@@ -567,7 +571,7 @@ class RoadmapPlanner:
         if not ch.briques:
             return
         if self.briques_error:
-            self._unplaced(u, "step5", "teachers", len(ch.briques), self.briques_error)
+            self._unplaced(u, "step5", "teachers", len(ch.briques), self.briques_error, "brique")
             return
         # prerequisites first (added when not chosen), catalogue order otherwise
         order: list[str] = []
@@ -587,7 +591,7 @@ class RoadmapPlanner:
         for bid in ch.briques:
             visit(bid)
         for bid in unknown:
-            self._unplaced(u, "step5", "teachers", 1, f"brique « {bid} » inconnue du catalogue")
+            self._unplaced(u, "step5", "teachers", 1, f"brique « {bid} » inconnue du catalogue", "brique")
         end_of: dict[str, int] = {}
         windows = self._teacher_windows(u)
         n = 0
@@ -597,7 +601,7 @@ class RoadmapPlanner:
             t = max(t_start, u.last1, end_of.get(b.prerequisite, -1) if b.prerequisite else -1)
             if b.prerequisite and b.prerequisite not in end_of:
                 self._unplaced(u, "step5", b.audience, 1,
-                               f"brique {b.id} « {b.title} » : son prérequis {b.prerequisite} n'a pas pu être placé")
+                               f"brique {b.id} « {b.title} » : son prérequis {b.prerequisite} n'a pas pu être placé", "dependency")
                 continue
             trainers = self._brique_trainers(u)
             pick = {}

@@ -253,7 +253,8 @@ def test_a_step_that_does_not_fit_the_horizon_is_unplaced_with_a_reason():
     assert "horizon" in circ["step2"]["reason"] and circ["step2"]["sessions"] == 13
     assert circ["step2"]["name"] == "Circonscription Toulouse 1"
     assert not of(sessions, CIRC, "step2") and not of(sessions, CIRC, "step3")
-    assert set(circ["step2"]) == {"unit_type", "unit_id", "name", "kind", "audience", "sessions", "reason"}
+    assert {"unit_type", "unit_id", "name", "kind", "audience", "sessions", "reason", "rule"} <= set(circ["step2"])
+    assert circ["step2"]["rule"] == "horizon" and circ["step3"]["rule"] == "dependency"
 
 
 def test_meeting_date_overrides():
@@ -270,6 +271,7 @@ def test_meeting_date_overrides():
     assert [s.date for s in cafes] == [dt.date(2027, 1, 14)]  # 13 January is a Wednesday: no evening window
     bad = [u for u in unplaced if u["unit_id"] == COLLEGE]
     assert len(bad) == 1 and bad[0]["kind"] == "step6" and "13 janvier 2027" in bad[0]["reason"]
+    assert bad[0]["rule"] == "meeting_date"
 
 
 def test_add_roadmap_merges_into_the_plan_and_the_checker_passes():
