@@ -1,0 +1,664 @@
+"""One académie's plan: train-the-trainer timetable, then units, then cadres.
+
+Académies share no trainers, so each is an independent sub-problem (run in a process pool by
+:mod:`solvers.api`). Within an académie the real decision is the FdF timetable of the
+train-the-trainer (ToT) groups. Each candidate slot of each group is priced with the *exact* cost
+it causes downstream: the group's trainees' units placed at their earliest allowed slots after it
+(:mod:`solvers.units`). The timetable is then chosen by CP-SAT over Boolean group × slot variables
+(capacity = FdF per slot and per day, plus the académie's latest-unit term) — see
+``bench/compare_formulations.py``: on this assignment model CP-SAT with exact costs and a greedy
+hint proved optimality fastest; a min-cost flow matched it only without the latest-unit term.
+
+Cadre sessions (perdir at bassin meetings, inspectors at collèges d'inspecteurs) go to the FdF
+left free by the ToT timetable, earliest meeting first.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.calendar import Slot, audience_slots
+from planner.demand import UnitDemand, compute_demand
+from planner.models import Scenario, Trainer
+from planner.plan import Session, TrainerRow
+
+from .explain import explain_cadres, explain_unit
+from .units import NEVER, Caps, SlotTable, fill, place_unit
+
+UNPLACED_PENALTY_DAYS = 1000.0  # cost of one unplaced session, in days of delay
+SCALE = 100  # objective scaling to integers for CP-SAT
+
+
+@dataclass
+class LocalUnit:
+    demand: UnitDemand
+    table: SlotTable
+    trainers: list[Trainer]
+    caps: Caps
+    penalties: list[float] | None
+    pins: list[tuple[int, int, int]]  # (group index 1-based, slot index, trainer index)
+    memo_key: tuple | None  # units with the same key place identically (no pins, no preferences)
+
+
+@dataclass
+class AcademieResult:
+    code: str
+    sessions: list[Session] = field(default_factory=list)
+    trainer_rows: list[TrainerRow] = field(default_factory=list)
+    unplaced: list[dict] = field(default_factory=list)
+    objective: float = 0.0
+    bound: float = 0.0
+    greedy_objective: float = 0.0
+    status: str = ""
+    earliest_latest_day: int | None = None  # the académie's earliest possible completion (ordinal)
+    latest_day: int | None = None
+    stage_seconds: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+    progress: list[tuple[float, float, float]] = field(default_factory=list)  # (t, objective, bound)
+
+
+class _Costs:
+    """Downstream cost of readiness times for each unit, memoised on identical units."""
+
+    def __init__(self, units: list[LocalUnit], w_c: float, origin: int) -> None:
+        self.units = units
+        self.w_c = w_c
+        self.origin = origin
+        self.memo: dict[tuple, tuple[float, int | None, int]] = {}
+
+    def unit(self, u: LocalUnit, ready: list[int]) -> tuple[float, int | None, int]:
+        """(cost, completion ordinal, unplaced) of unit ``u`` with trainers ready at ``ready``."""
+        key = None
+        if u.memo_key is not None:
+            firsts = tuple(sorted(u.table.first_at_or_after(r) for r in ready))
+            key = (u.memo_key, firsts)
+            hit = self.memo.get(key)
+            if hit is not None:
+                return hit
+        fixed = [(i, k) for _, i, k in u.pins]
+        assigned, left, cost = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed,
+                                          penalties=u.penalties, w_completion=self.w_c, origin=self.origin)
+        for _, i, k in u.pins:
+            if ready[k] > u.table.times[i]:
+                left += 1  # a pinned session its trainer could not deliver yet
+        comp = max((u.table.days[i] for i, _ in assigned), default=None)
+        res = (cost + left * UNPLACED_PENALTY_DAYS * max(self.w_c, 1.0), comp, left)
+        if key is not None:
+            self.memo[key] = res
+        return res
+
+
+def _ready_of(u: LocalUnit, trained_at: dict[str, int]) -> list[int]:
+    return [NEVER if t.qualified else trained_at.get(t.id, 10**12) for t in u.trainers]
+
+
+def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit: float = 30.0, seed: int = 0,
+                   objective_mode: str | None = None) -> AcademieResult:
+    t0 = time.perf_counter()
+    res = AcademieResult(code=code)
+    sc = sc.restricted_to(code) if len(sc.academies) > 1 else sc
+    s = sc.settings
+    mode = objective_mode or s.objective_mode
+    acad = sc.academies[0]
+    zone = acad.calendar_zone
+    origin = s.start_date.toordinal()
+    dem = compute_demand(sc)
+    gs = s.group_size
+    w_c, w_l = s.weight_completion, s.weight_academie_latest
+
+    # ------------------------------------------------------------------ slot tables
+    tables: dict[tuple, SlotTable] = {}
+
+    def table(audience: str, dep: str, unit_id: str = "") -> SlotTable:
+        key = (audience, dep, unit_id)
+        if key not in tables:
+            tables[key] = SlotTable(audience_slots(audience, s, zone, dep, s.step1_minutes, unit_id))
+        return tables[key]
+
+    deps = sorted(d.code for d in sc.departements)
+    tot_slots = _common_slots([audience_slots("trainers", s, zone, d, s.tot_minutes) for d in deps])
+    tot_table = SlotTable(tot_slots)
+
+    # ------------------------------------------------------------------ local units
+    trainers_of: dict[tuple[str, str], list[Trainer]] = {}
+    for t in sc.trainers:
+        if t.is_local:
+            trainers_of.setdefault((t.unit_type, t.unit_id), []).append(t)
+    prefs: dict[tuple[str, str], list] = {}
+    for p in sc.preferences:
+        prefs.setdefault((p.unit_type, p.unit_id), []).append(p)
+    pins: dict[tuple[str, str], list] = {}
+    for p in sc.pins:
+        pins.setdefault((p.unit_type, p.unit_id), []).append(p)
+
+    locals_: list[LocalUnit] = []
+    for ud in dem.units:
+        if ud.unit_type not in ("circonscription", "etablissement") or ud.sessions == 0:
+            continue
+        tb = table(ud.audience, ud.departement)
+        trs = sorted(trainers_of.get((ud.unit_type, ud.unit_id), []), key=lambda t: t.id)
+        if not trs:
+            res.unplaced.append(_unplaced(ud, ud.sessions, "no_trainer",
+                                          f"{ud.name} : aucun formateur local rattaché à l'unité ({ud.sessions} sessions à placer)."))
+            continue
+        caps = Caps(s.max_per_local_trainer_per_day, s.max_per_local_trainer_per_week,
+                    s.wednesday_mornings_per_term_1d if ud.audience == "teachers_1d" else None)
+        pen = _penalties(tb, prefs.get((ud.unit_type, ud.unit_id), []), s, ud.audience)
+        upins = []
+        index = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)}
+        used_groups: set[int] = set()
+        for p in sorted(pins.get((ud.unit_type, ud.unit_id), []), key=lambda p: p.group):
+            h, m = map(int, p.start.split(":"))
+            i = index.get((p.date, h * 60 + m))
+            if i is None or p.group > ud.sessions or p.group in used_groups:
+                why = ("hors des fenêtres autorisées pour ce public" if i is None else
+                       "groupe inexistant ou déjà épinglé")
+                res.unplaced.append(_unplaced(ud, 0, "pin", f"{ud.name} : créneau épinglé du groupe {p.group} "
+                                              f"({p.date.isoformat()} {p.start}) ignoré : {why}."))
+                continue
+            used_groups.add(p.group)
+            k = len(upins) % len(trs)
+            upins.append((p.group, i, k))
+        memo_key = None
+        if not upins and pen is None:
+            memo_key = (id(tb), ud.sessions, caps, tuple(t.qualified for t in trs))
+        locals_.append(LocalUnit(ud, tb, trs, caps, pen, upins, memo_key))
+
+    # ------------------------------------------------------------------ ToT groups (units kept whole)
+    groups: list[list[LocalUnit]] = []
+    group_trainers: list[list[Trainer]] = []
+    cur: list[LocalUnit] = []
+    cur_tr: list[Trainer] = []
+    for u in sorted(locals_, key=lambda u: (u.demand.unit_type != "circonscription", u.demand.departement, u.demand.unit_id)):
+        need = [t for t in u.trainers if not t.qualified]
+        if not need:
+            continue
+        if cur_tr and len(cur_tr) + len(need) > gs:
+            groups.append(cur)
+            group_trainers.append(cur_tr)
+            cur, cur_tr = [], []
+        cur.append(u)
+        cur_tr.extend(need)
+    if cur_tr:
+        groups.append(cur)
+        group_trainers.append(cur_tr)
+    # trainers of units without sessions still need their ToT (they may deliver later steps)
+    fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
+    n_fdf = len(fdfs)
+    res.stage_seconds["build"] = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ cost table
+    t1 = time.perf_counter()
+    costs = _Costs(locals_, w_c, origin)
+    G = len(groups)
+    # candidate ToT slots: enough for twice the groups (costs grow with the slot, so an optimal
+    # timetable never needs a later slot while an earlier one is free)
+    K = min(len(tot_table), math.ceil(2 * max(G, 1) / max(n_fdf, 1)) + 6) if n_fdf else 0
+    cost = [[0.0] * K for _ in range(G)]
+    latest = [[0] * K for _ in range(G)]
+    for g, units in enumerate(groups):
+        ids = {t.id for t in group_trainers[g]}
+        for k in range(K):
+            ready_t = tot_table.ends[k]
+            tot = 0.0
+            mx = 0
+            for u in units:
+                ready = [NEVER if t.qualified else (ready_t if t.id in ids else 10**12) for t in u.trainers]
+                c, comp, _ = costs.unit(u, ready)
+                tot += c
+                if comp is not None:
+                    mx = max(mx, comp - origin)
+            cost[g][k] = tot
+            latest[g][k] = mx
+    # units whose trainers are all qualified: fixed cost
+    untrained_units = [u for u in locals_ if all(t.qualified for t in u.trainers)]
+    fixed_cost = 0.0
+    fixed_latest = 0
+    for u in untrained_units:
+        c, comp, _ = costs.unit(u, [NEVER] * len(u.trainers))
+        fixed_cost += c
+        if comp is not None:
+            fixed_latest = max(fixed_latest, comp - origin)
+    # cadres: lower bound of their completion (FdF capacity relaxed)
+    cadre_units = [ud for ud in dem.units if ud.audience in ("perdir", "inspectors") and ud.sessions > 0]
+    cadre_lb_cost = 0.0
+    cadre_lb_latest = 0
+    for ud in cadre_units:
+        tb = table(ud.audience, ud.departement, ud.unit_id)
+        day = _cadre_lower_bound(tb, ud.sessions, n_fdf, s.max_per_fdf_per_day)
+        if day is None:
+            cadre_lb_cost += ud.sessions * UNPLACED_PENALTY_DAYS * max(w_c, 1.0)
+        else:
+            cadre_lb_cost += w_c * (day - origin)
+            cadre_lb_latest = max(cadre_lb_latest, day - origin)
+    res.stage_seconds["costs"] = time.perf_counter() - t1
+
+    # ------------------------------------------------------------------ timetable
+    t2 = time.perf_counter()
+    day_of = [tot_table.days[k] for k in range(K)]
+    full_slot = [n_fdf] * K
+    full_day = {d: n_fdf * s.max_per_fdf_per_day for d in set(day_of)}
+    greedy_choice = _greedy_timetable(groups, K, full_slot, full_day, day_of)
+    ctx = _Ctx(sc, acad, groups, group_trainers, tot_table, fdfs, locals_, cadre_units, table, costs)
+    candidates = [(greedy_choice, None, False)]
+    model_bound = None
+    status = "GREEDY"
+    earliest_L = None
+    if solver == "cpsat" and (G and K or cadre_units) and n_fdf:
+        meetings = [_meetings(ud, table(ud.audience, ud.departement, ud.unit_id), s.max_per_fdf_per_day, origin)
+                    for ud in cadre_units]
+        out = _cpsat_joint(cost, latest, K, tot_table, n_fdf, s.max_per_fdf_per_day, w_c, w_l, fixed_latest,
+                           cadre_units, meetings, greedy_choice, time_limit, seed, mode, res.progress)
+        if out is not None:
+            choice, plan, model_bound, status, earliest_L = out
+            candidates += [(choice, plan, True), (choice, plan, False)]
+    res.stage_seconds["timetable"] = time.perf_counter() - t2
+
+    # ------------------------------------------------------------------ assemble: greedy, then the best candidate
+    t3 = time.perf_counter()
+    res.greedy_objective = _assemble(ctx, greedy_choice, res, dry=True)
+    scored = [(_assemble(ctx, ch, res, dry=True, cadre_plan=cp, cadres_first=cf), i)
+              for i, (ch, cp, cf) in enumerate(candidates)]
+    best = min(scored)[1]
+    choice, cadre_plan, cadres_first = candidates[best]
+    res.objective = _assemble(ctx, choice, res, dry=False, cadre_plan=cadre_plan, cadres_first=cadres_first)
+    res.parts["from_model"] = best > 0
+    res.stage_seconds["assemble"] = time.perf_counter() - t3
+
+    # ------------------------------------------------------------------ bound
+    fdf_sessions = sum(res.parts.get("fdf_loads", {}).values())
+    fdf_lb = s.weight_fdf_load * (math.ceil(fdf_sessions / n_fdf) if n_fdf else 0)
+    if model_bound is None:  # greedy run: each group at its cheapest slot, cadres at their first meeting
+        model_bound = (sum(min(row) for row in cost) if K else 0.0) + cadre_lb_cost + w_l * max(
+            max((min(row) for row in latest), default=0), fixed_latest, cadre_lb_latest)
+    res.bound = min(model_bound + fixed_cost + fdf_lb, res.objective)
+    res.status = status
+    if earliest_L is not None:
+        res.earliest_latest_day = origin + earliest_L
+    res.stage_seconds["total"] = time.perf_counter() - t0
+    return res
+
+
+# ---------------------------------------------------------------------- helpers
+def _common_slots(lists: list[list[Slot]]) -> list[Slot]:
+    if not lists:
+        return []
+    keys = set.intersection(*({(s.date, s.start) for s in l} for l in lists))
+    return [s for s in lists[0] if (s.date, s.start) in keys]
+
+
+def _penalties(tb: SlotTable, prefs: list, s, audience: str) -> list[float] | None:
+    w_out, w_pre = s.weight_outside_preferred, s.weight_outside_pre_rentree
+    if not (prefs and w_out) and not w_pre:
+        return None
+    pen = [0.0] * len(tb)
+    for i, sl in enumerate(tb.slots):
+        if prefs and w_out and not any(p.window == sl.window and (p.date is None or p.date == sl.date) for p in prefs):
+            pen[i] += w_out
+        if w_pre and sl.window != "pre_rentree":
+            pen[i] += w_pre
+    return pen if any(pen) else None
+
+
+def _unplaced(ud: UnitDemand, n: int, rule: str, reason: str) -> dict:
+    return {"unit_type": ud.unit_type, "unit_id": ud.unit_id, "name": ud.name, "academie": ud.academie,
+            "departement": ud.departement, "kind": "step1", "audience": ud.audience, "sessions": n,
+            "rule": rule, "reason": reason}
+
+
+def _cadre_lower_bound(tb: SlotTable, n: int, n_fdf: int, fdf_day_cap: int) -> int | None:
+    if n_fdf == 0:
+        return None
+    per_day: dict[int, int] = {}
+    for d in tb.days:
+        per_day[d] = per_day.get(d, 0) + 1
+    acc = 0
+    for d in sorted(per_day):
+        acc += min(per_day[d] * n_fdf, fdf_day_cap * n_fdf)
+        if acc >= n:
+            return d
+    return None
+
+
+def _greedy_timetable(groups, K, slot_cap, day_cap, day_of) -> list[int | None]:
+    """Fair greedy: largest groups (most downstream sessions) first, each at its earliest free slot."""
+    order = sorted(range(len(groups)), key=lambda g: (-sum(u.demand.sessions for u in groups[g]), g))
+    slot_used = [0] * K
+    day_used: dict[int, int] = {}
+    choice: list[int | None] = [None] * len(groups)
+    for g in order:
+        for k in range(K):
+            if slot_used[k] < slot_cap[k] and day_used.get(day_of[k], 0) < day_cap[day_of[k]]:
+                choice[g] = k
+                slot_used[k] += 1
+                day_used[day_of[k]] = day_used.get(day_of[k], 0) + 1
+                break
+    return choice
+
+
+@dataclass
+class _Meeting:
+    day: int
+    start: int
+    end: int
+    per_fdf: int  # sessions one FdF can give at this meeting
+    offset: int  # days after the origin
+
+
+def _meetings(ud: UnitDemand, tb: SlotTable, day_cap: int, origin: int) -> list[_Meeting]:
+    by_day: dict[int, list[int]] = {}
+    for i, d in enumerate(tb.days):
+        by_day.setdefault(d, []).append(i)
+    return [_Meeting(d, tb.times[idx[0]], tb.ends[idx[-1]], min(len(idx), day_cap), d - origin)
+            for d, idx in sorted(by_day.items())]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Throttled progress: (seconds, objective, bound) of each improving solution."""
+
+    def __init__(self, t0: float, sink: list) -> None:
+        super().__init__()
+        self.t0 = t0
+        self.sink = sink
+
+    def on_solution_callback(self) -> None:
+        self.sink.append((round(time.perf_counter() - self.t0, 3), self.ObjectiveValue() / SCALE,
+                          self.BestObjectiveBound() / SCALE))
+
+
+def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, cadre_units, meetings, hint,
+                 time_limit, seed, mode, progress):
+    """The académie's FdF timetable: ToT groups (exact downstream costs) and cadre sessions per meeting.
+
+    Aggregate FdF capacity at every instant and per day are necessary conditions of a real FdF
+    assignment, so the model is a relaxation of the académie's problem and its bound is a proven
+    lower bound of the plan's objective (fdf-load term apart)."""
+    G = len(cost)
+    t0 = time.perf_counter()
+
+    def build():
+        m = cp_model.CpModel()
+        x = [[m.NewBoolVar("") for _ in range(K)] for _ in range(G)]
+        for g in range(G):
+            m.AddExactlyOne(x[g])
+        items = [(tot_table.times[k], tot_table.ends[k], x[g][k]) for g in range(G) for k in range(K)]
+        day_terms: dict[int, list] = {}
+        for g in range(G):
+            for k in range(K):
+                day_terms.setdefault(tot_table.days[k], []).append(x[g][k])
+        hi = max([max((max(r) for r in latest), default=0), L_floor] + [mt[-1].offset for mt in meetings if mt])
+        L = m.NewIntVar(L_floor, max(hi, L_floor), "L")
+        for g in range(G):
+            m.Add(L >= sum(latest[g][k] * x[g][k] for k in range(K)))
+        cadre_obj = []
+        z_all = []
+        for ud, mts in zip(cadre_units, meetings):
+            n = ud.sessions
+            z = [m.NewIntVar(0, min(n, n_fdf * mt.per_fdf), "") for mt in mts]
+            y = [m.NewBoolVar("") for _ in mts]
+            miss = m.NewIntVar(0, n, "")
+            m.Add(sum(z) + miss == n)
+            comp = m.NewIntVar(0, max([mt.offset for mt in mts] + [0]), "")
+            for mt, zj, yj in zip(mts, z, y):
+                f = m.NewIntVar(0, n_fdf, "")
+                m.Add(f * mt.per_fdf >= zj)
+                m.Add(zj <= n * yj)
+                m.Add(comp >= mt.offset * yj)
+                items.append((mt.day * 1440 + mt.start, mt.day * 1440 + mt.end, f))
+                day_terms.setdefault(mt.day, []).append(zj)
+            m.Add(L >= comp)
+            cadre_obj.append(int(round(w_c * SCALE)) * comp)
+            cadre_obj.append(int(round(UNPLACED_PENALTY_DAYS * max(w_c, 1.0) * SCALE)) * miss)
+            z_all.append(z)
+        for p in sorted({a for a, _, _ in items}):
+            terms = [v for a, b, v in items if a <= p < b]
+            if len(terms) > 1:
+                m.Add(sum(terms) <= n_fdf)
+        for d, terms in day_terms.items():
+            if len(terms) > 1:
+                m.Add(sum(terms) <= n_fdf * day_cap)
+        total = sum(int(round(cost[g][k] * SCALE)) * x[g][k] for g in range(G) for k in range(K)) + sum(cadre_obj)
+        for g in range(G):
+            if hint[g] is not None:
+                for k in range(K):
+                    m.AddHint(x[g][k], 1 if hint[g] == k else 0)
+        return m, x, z_all, L, total
+
+    def run(m, limit):
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(limit, 0.5)
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.relative_gap_limit = 1e-4
+        return solver, solver.Solve(m, _Progress(t0, progress))
+
+    ok = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    # the académie's earliest possible completion (exact when proven)
+    m, x, z_all, L, total = build()
+    m.Minimize(L)
+    sol, st = run(m, time_limit / 3)
+    if st not in ok:
+        return None
+    earliest_L = int(sol.Value(L))
+    earliest_proven = st == cp_model.OPTIMAL
+    m, x, z_all, L, total = build()
+    if mode == "lexicographic":
+        m.Add(L <= earliest_L)
+        m.Minimize(total)
+    else:
+        m.Minimize(total + int(round(w_l * SCALE)) * L)
+    sol, st = run(m, time_limit)
+    if st not in ok:
+        return None
+    choice = [next(k for k in range(K) if sol.Value(x[g][k])) for g in range(G)]
+    plan = {ud.unit_id: [(mt.day, int(sol.Value(zj))) for mt, zj in zip(mts, z) if sol.Value(zj)]
+            for ud, mts, z in zip(cadre_units, meetings, z_all)}
+    bound = sol.BestObjectiveBound() / SCALE
+    if mode == "lexicographic":
+        bound += w_l * earliest_L  # the sum's bound under the earliest completion, on the weighted scale
+    status = "OPTIMAL" if st == cp_model.OPTIMAL and earliest_proven else "FEASIBLE"
+    return choice, plan, bound, status, earliest_L
+
+
+class _FdfPool:
+    """Who of the académie's FdF is busy when; least-loaded first."""
+
+    def __init__(self, fdfs: list[Trainer], day_cap: int) -> None:
+        self.ids = [f.id for f in fdfs]
+        self.cap = day_cap
+        self.busy: dict[str, list[tuple[int, int]]] = {f: [] for f in self.ids}
+        self.day_load: dict[str, dict[int, int]] = {f: {} for f in self.ids}
+        self.load: dict[str, int] = {f: 0 for f in self.ids}
+
+    def free(self, day: int, a: int, b: int) -> list[str]:
+        return [f for f in self.ids if self.day_load[f].get(day, 0) < self.cap
+                and not any(x < b and a < y for x, y in self.busy[f])]
+
+    def take(self, day: int, a: int, b: int, pack: bool = False) -> str | None:
+        """A free FdF, least loaded first; ``pack``: prefer one already working that day (a meeting's
+        sessions go to as few FdF as possible, leaving the others free for a ToT session)."""
+        free = self.free(day, a, b)
+        if not free:
+            return None
+        if pack:
+            f = min(free, key=lambda f: (self.day_load[f].get(day, 0) == 0, self.load[f], f))
+        else:
+            f = min(free, key=lambda f: (self.load[f], f))
+        self.busy[f].append((a, b))
+        self.day_load[f][day] = self.day_load[f].get(day, 0) + 1
+        self.load[f] += 1
+        return f
+
+
+@dataclass
+class _Ctx:
+    sc: Scenario
+    acad: object
+    groups: list
+    group_trainers: list
+    tot_table: SlotTable
+    fdfs: list
+    locals_: list
+    cadre_units: list
+    table: object
+    costs: _Costs
+
+
+def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True):
+    """Cadre sessions, most sessions first. With ``plan`` ({unit: [(day, sessions)]}) each unit takes its
+    planned meetings first; otherwise (and for any leftover) the earliest meetings with a free FdF.
+    Returns (sessions, unplaced, cost, latest day offset)."""
+    s = ctx.sc.settings
+    origin = s.start_date.toordinal()
+    sessions, unplaced = [], []
+    total, latest = 0.0, 0
+    for ud in sorted(ctx.cadre_units, key=lambda ud: (-ud.sessions, ud.unit_id)):
+        tb = ctx.table(ud.audience, ud.departement, ud.unit_id)
+        sizes = ud.group_sizes(s.group_size)
+        quota = dict(plan.get(ud.unit_id, [])) if plan is not None else {}
+        last_planned = max(quota, default=None)
+        # FdF working in parallel at a planned meeting: as few as the model counted
+        slots_on = {}
+        for d in tb.days:
+            slots_on[d] = slots_on.get(d, 0) + 1
+        parallel = {d: math.ceil(q / min(slots_on[d], s.max_per_fdf_per_day)) for d, q in quota.items() if d in slots_on}
+        placed, last = 0, None
+        for i in range(len(tb)):
+            if placed == ud.sessions:
+                break
+            d = tb.days[i]
+            planned = last_planned is not None and d <= last_planned
+            here = 0
+            while placed < ud.sessions and (not planned or (quota.get(d, 0) > 0 and (not pack or here < parallel.get(d, 0)))):
+                here += 1
+                f = pool.take(d, tb.times[i], tb.ends[i], pack=pack)
+                if f is None:
+                    break
+                if planned:
+                    quota[d] -= 1
+                placed += 1
+                last = d
+                if not dry:
+                    sl = tb.slots[i]
+                    sessions.append(Session(f"S1-{ud.unit_id}-{placed:02d}", "step1", ud.audience, ud.academie,
+                                            ud.departement, ctx.acad.zone, ud.unit_type, ud.unit_id, f, sl.date,
+                                            sl.start_hhmm, sl.end_hhmm, sizes[placed - 1], sl.window, placed))
+        if placed < ud.sessions:
+            left = ud.sessions - placed
+            total += left * UNPLACED_PENALTY_DAYS * max(s.weight_completion, 1.0)
+            label = "réunions de bassin" if ud.audience == "perdir" else "collèges d'inspecteurs"
+            unplaced.append(_unplaced(ud, left, "fdf_capacity",
+                                      explain_cadres(name=ud.name, n=ud.sessions, placed=placed, meeting_label=label)))
+        if last is not None:
+            total += s.weight_completion * (last - origin)
+            latest = max(latest, last - origin)
+    return sessions, unplaced, total, latest
+
+
+def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
+    """ToT sessions at their chosen slots (or the next slot with a free FdF). Returns
+    (sessions, unplaced, trained_at, tot_id)."""
+    acad, tb = ctx.acad, ctx.tot_table
+    sessions, unplaced = [], []
+    trained_at: dict[str, int] = {}
+    tot_id: dict[str, str] = {}
+    placed = []
+    for g in sorted(range(len(ctx.groups)), key=lambda g: (choice[g] if choice[g] is not None else 10**9, g)):
+        k = choice[g] if choice[g] is not None else len(tb)
+        f = None
+        while k < len(tb):
+            f = pool.take(tb.days[k], tb.times[k], tb.ends[k])
+            if f is not None:
+                break
+            k += 1
+        if f is None:
+            unplaced.append({"unit_type": "academie", "unit_id": acad.code, "name": f"Académie {acad.name}",
+                             "academie": acad.code, "departement": ctx.groups[g][0].demand.departement, "kind": "tot",
+                             "audience": "trainers", "sessions": 1, "rule": "fdf_capacity",
+                             "reason": f"Académie {acad.name} : un groupe de {len(ctx.group_trainers[g])} formateurs "
+                                       f"n'a pas de créneau de formation de formateurs avant la fin de l'horizon "
+                                       f"(formateurs de formateurs indisponibles)."})
+            continue
+        placed.append((k, g, f))
+    for n_g, (k, g, f) in enumerate(sorted(placed), 1):
+        sid = f"TOT-{acad.code}-{n_g:03d}"
+        for t in ctx.group_trainers[g]:
+            trained_at[t.id] = tb.ends[k]
+            tot_id[t.id] = sid
+        if not dry:
+            sl = tb.slots[k]
+            sessions.append(Session(sid, "tot", "trainers", acad.code, ctx.groups[g][0].demand.departement, acad.zone,
+                                    "academie", acad.code, f, sl.date, sl.start_hhmm, sl.end_hhmm,
+                                    len(ctx.group_trainers[g]), sl.window, n_g))
+    return sessions, unplaced, trained_at, tot_id
+
+
+def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: dict | None = None,
+              cadres_first: bool = True) -> float:
+    """Build the plan of one timetable choice; return its objective. ``dry``: objective only."""
+    sc, acad = ctx.sc, ctx.acad
+    s = sc.settings
+    origin = s.start_date.toordinal()
+    w_c, w_l = s.weight_completion, s.weight_academie_latest
+    gs = s.group_size
+    pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day)
+    # the model counts FdF in aggregate; two orders turn its answer into named FdF, the better is kept
+    if cadre_plan is not None and cadres_first:  # the meetings' sessions on few FdF, then ToT
+        c_sessions, c_unplaced, c_cost, c_latest = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=True)
+        t_sessions, t_unplaced, trained_at, tot_id = _place_tot(ctx, pool, choice, dry=dry)
+    else:  # ToT first, then cadres (at their planned meetings, or the earliest with a free FdF)
+        t_sessions, t_unplaced, trained_at, tot_id = _place_tot(ctx, pool, choice, dry=dry)
+        c_sessions, c_unplaced, c_cost, c_latest = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=False)
+    sessions = t_sessions + c_sessions
+    unplaced = t_unplaced + c_unplaced
+    total, latest = c_cost, c_latest
+    for u in ctx.locals_:
+        ready = _ready_of(u, trained_at)
+        c, comp, left = ctx.costs.unit(u, ready)
+        total += c
+        if comp is not None:
+            latest = max(latest, comp - origin)
+        if dry:
+            continue
+        if left:
+            entry = _unplaced(u.demand, left, "capacity", "")
+            fams, why = explain_unit(name=u.demand.name, audience=u.demand.audience, n=u.demand.sessions,
+                                     settings=s, zone=acad.calendar_zone, departement=u.demand.departement,
+                                     ready=ready, caps=u.caps)
+            entry.update(rule=",".join(fams), reason=why + f" {left} session(s) non placée(s).")
+            unplaced.append(entry)
+        fixed = [(i, k) for _, i, k in u.pins]
+        assigned, _, _ = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed, penalties=u.penalties,
+                                    w_completion=w_c, origin=origin)
+        sizes = u.demand.group_sizes(gs)
+        pinned_groups = {gi: (i, k) for gi, i, k in u.pins}
+        pinned_pairs = set(pinned_groups.values())
+        free_groups = [gi for gi in range(1, u.demand.sessions + 1) if gi not in pinned_groups]
+        rest = sorted((a for a in assigned if a not in pinned_pairs), key=lambda a: (u.table.times[a[0]], a[1]))
+        d = u.demand
+        for gi, (i, k) in list(pinned_groups.items()) + list(zip(free_groups, rest)):
+            if ready[k] > u.table.times[i]:
+                unplaced.append(_unplaced(d, 1, "pin_before_tot",
+                                          f"{d.name} : la session épinglée du groupe {gi} précède la formation de "
+                                          f"son formateur ; elle n'est pas placée."))
+                continue
+            sl = u.table.slots[i]
+            sessions.append(Session(f"S1-{d.unit_id}-{gi:02d}", "step1", d.audience, d.academie, d.departement,
+                                    acad.zone, d.unit_type, d.unit_id, u.trainers[k].id, sl.date,
+                                    sl.start_hhmm, sl.end_hhmm, sizes[gi - 1], sl.window, gi,
+                                    pinned=gi in pinned_groups))
+    fdf_max = max(pool.load.values(), default=0)
+    obj = total + w_l * latest + s.weight_fdf_load * fdf_max
+    if not dry:
+        res.sessions = sessions
+        res.unplaced.extend(unplaced)
+        res.latest_day = origin + latest if sessions else None
+        res.parts.update({"units": total, "latest_days": latest, "fdf_max_load": fdf_max,
+                          "fdf_loads": dict(sorted(pool.load.items()))})
+        res.trainer_rows = [TrainerRow(t.id, t.role, t.academie, t.unit_type, t.unit_id, t.qualified,
+                                       tot_id.get(t.id, ""), t.name)
+                            for t in sorted(sc.trainers, key=lambda t: (t.role != "fdf", t.id))]
+    return obj

@@ -1,0 +1,261 @@
+"""Solve a scenario into a Plan: académies in a process pool, then the report and its KPIs.
+
+Public API (used by the CLI and the window):
+``solve(scenario, academie=None, solver="cpsat", time_limit=60, workers=None, seed=0, objective=None,
+progress=None, stop=None) -> Plan``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Callable
+
+import ortools
+
+from planner.calendar import is_school_holiday, pre_rentree_dates
+from planner.models import Scenario
+from planner.plan import Plan, Session, UnitRow
+
+from .academie import AcademieResult, solve_academie
+
+SOLVER_VERSION = "1.0"
+ProgressFn = Callable[[dict], None]
+
+
+class SolveError(Exception):
+    """A solve request that cannot run (French message)."""
+
+
+def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None) -> AcademieResult:
+    return solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective)
+
+
+def _context():
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["solvers.academie"])
+    return ctx
+
+
+def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,
+          workers: int | None = None, seed: int = 0, objective: str | None = None,
+          progress: ProgressFn | None = None, stop: threading.Event | None = None,
+          scenario_source: str = "national") -> Plan:
+    """Plan step 1 and the train-the-trainer cascade of ``scenario`` (or of one académie)."""
+    t0 = time.perf_counter()
+    if solver not in ("cpsat", "greedy"):
+        raise SolveError(f"solveur inconnu « {solver} » (attendu : cpsat ou greedy)")
+    sc = scenario
+    if academie:
+        a = sc.find_academie(academie)
+        if a is None:
+            raise SolveError(f"académie inconnue « {academie} » (code, ex. 16, ou nom, ex. Toulouse)")
+        sc = sc.restricted_to(a.code)
+    codes = [a.code for a in sc.academies]
+    # largest académies first, so the pool ends together
+    size = {c: 0 for c in codes}
+    for t in sc.trainers:
+        if t.academie in size:
+            size[t.academie] += 1
+    codes.sort(key=lambda c: (-size[c], c))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(codes)))
+    # each académie gets the time limit (they run in parallel); keep a margin for assembling
+    per_acad = max(1.0, float(time_limit))
+    results: dict[str, AcademieResult] = {}
+    stopped = False
+
+    def report_progress() -> None:
+        if progress:
+            progress({
+                "stage": "académies",
+                "academies_done": len(results),
+                "academies_total": len(codes),
+                "sessions_placed": sum(len(r.sessions) for r in results.values()),
+                "objective": sum(r.objective for r in results.values()),
+                "bound": sum(r.bound for r in results.values()),
+                "elapsed": time.perf_counter() - t0,
+            })
+
+    report_progress()
+    if workers == 1 or len(codes) == 1:
+        for c in codes:
+            if stop is not None and stop.is_set():
+                stopped = True
+            mode_solver = "greedy" if stopped else solver
+            results[c] = _solve_one(sc.restricted_to(c) if len(codes) > 1 else sc, c, mode_solver, per_acad, seed, objective)
+            report_progress()
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            futs = {pool.submit(_solve_one, sc.restricted_to(c), c, solver, per_acad, seed, objective): c for c in codes}
+            pending = set(futs)
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for f in done:
+                    results[futs[f]] = f.result()
+                    report_progress()
+                if stop is not None and stop.is_set() and pending:
+                    stopped = True
+                    for f in pending:
+                        f.cancel()
+                    break
+        for c in codes:  # académies not reached before the stop: a fast, valid greedy plan
+            if c not in results:
+                results[c] = _solve_one(sc.restricted_to(c), c, "greedy", per_acad, seed, objective)
+                report_progress()
+    plan = build_plan(sc, [results[c] for c in sorted(results)], solver=solver, seed=seed, stopped=stopped,
+                      seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective)
+    _add_roadmap(sc, plan)
+    plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
+    return plan
+
+
+def _add_roadmap(sc: Scenario, plan: Plan) -> None:
+    """Steps 2 to 6 after step 1, when the roadmap planner is available."""
+    try:
+        from .roadmap import plan_roadmap
+    except ImportError:
+        return
+    t = time.perf_counter()
+    out = plan_roadmap(sc, plan)
+    sessions, unplaced = out if isinstance(out, tuple) else (out, [])
+    plan.sessions.extend(sessions)
+    plan.report.setdefault("unplaced", []).extend(unplaced)
+    kinds = plan.report.get("kpis", {}).get("sessions_by_kind", {})
+    for s in sessions:
+        kinds[s.kind] = kinds.get(s.kind, 0) + 1
+    plan.report.setdefault("stage_seconds", {})["roadmap"] = round(time.perf_counter() - t, 3)
+
+
+def _first_holiday(start: dt.date, month: int, zone: str = "A") -> dt.date | None:
+    d = start
+    for _ in range(800):
+        if d.month == month and is_school_holiday(d, zone) and d.weekday() == 5:
+            return d
+        d += dt.timedelta(days=1)
+    return None
+
+
+def unit_rows(sc: Scenario) -> list[UnitRow]:
+    zone = {a.code: a.zone for a in sc.academies}
+    rows = []
+    for c in sc.circonscriptions:
+        rows.append(UnitRow("circonscription", c.id, c.name, c.academie, c.departement, zone.get(c.academie, ""),
+                            c.teachers, 0, 0))
+    for e in sc.in_scope_etablissements():
+        rows.append(UnitRow("etablissement", e.uai, e.name, e.academie, e.departement, zone.get(e.academie, ""),
+                            e.teachers, 0, 0, e.type, e.commune, e.address, e.bassin))
+    for b in sc.bassins:
+        rows.append(UnitRow("bassin", b.id, b.name, b.academie, b.departement, zone.get(b.academie, ""), 0, b.perdir, 0))
+    names = {d.code: d.name for d in sc.departements}
+    acad_of = {d.code: d.academie for d in sc.departements}
+    for d, n in sorted(sc.inspectors.items()):
+        if n:
+            rows.append(UnitRow("departement", d, names.get(d, d), acad_of.get(d, ""), d,
+                                zone.get(acad_of.get(d, ""), ""), 0, 0, n))
+    return rows
+
+
+def kpis(sc: Scenario, sessions: list[Session]) -> dict:
+    s = sc.settings
+    step1 = [x for x in sessions if x.kind == "step1"]
+    teach = [x for x in step1 if x.audience in ("teachers_1d", "teachers_2d")]
+    total_teachers = sum(c.teachers for c in sc.circonscriptions) + sum(e.teachers for e in sc.in_scope_etablissements())
+    toussaint = _first_holiday(s.start_date, 10)
+    christmas = _first_holiday(s.start_date, 12)
+
+    def share_before(d: dt.date | None) -> float | None:
+        if d is None or not total_teachers:
+            return None
+        return round(sum(x.participants for x in teach if x.date < d) / total_teachers, 4)
+
+    by_kind: dict[str, int] = {}
+    for x in sessions:
+        by_kind[x.kind] = by_kind.get(x.kind, 0) + 1
+    last = max((x.date for x in step1), default=None)
+    weekly: dict[str, int] = {}
+    for x in teach:
+        y, w, _ = x.date.isocalendar()
+        key = f"{y}-W{w:02d}"
+        weekly[key] = weekly.get(key, 0) + x.participants
+    return {
+        "sessions_by_kind": by_kind,
+        "step1_sessions": len(step1),
+        "teachers_trained": sum(x.participants for x in teach),
+        "teachers_total": total_teachers,
+        "completion_date": last.isoformat() if last else None,
+        "toussaint_date": toussaint.isoformat() if toussaint else None,
+        "christmas_date": christmas.isoformat() if christmas else None,
+        "share_trained_by_toussaint": share_before(toussaint),
+        "share_trained_by_christmas": share_before(christmas),
+        "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
+        "teachers_trained_per_week": dict(sorted(weekly.items())),
+        "hours_financed": round(sum(s.step1_minutes for _ in step1) / 60 + sum(s.tot_minutes for x in sessions if x.kind == "tot") / 60, 1),
+    }
+
+
+def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,
+               scenario_source: str, objective: str | None) -> Plan:
+    sessions: list[Session] = []
+    trainers = []
+    unplaced: list[dict] = []
+    for r in results:
+        sessions.extend(r.sessions)
+        trainers.extend(r.trainer_rows)
+        unplaced.extend(r.unplaced)
+    sessions.sort(key=lambda x: (x.date, x.start, x.session_id))
+    obj = sum(r.objective for r in results)
+    bound = sum(r.bound for r in results)
+    greedy = sum(r.greedy_objective for r in results)
+    statuses = {r.status for r in results}
+    if stopped:
+        status = "STOPPED"
+    elif solver == "greedy":
+        status = "GREEDY"
+    else:
+        status = "OPTIMAL" if statuses == {"OPTIMAL"} else "FEASIBLE"
+    earliest = [r.earliest_latest_day for r in results if r.earliest_latest_day is not None]
+    stage: dict[str, float] = {}
+    for r in results:
+        for k, v in r.stage_seconds.items():
+            stage[k] = round(stage.get(k, 0.0) + v, 3)
+    settings = sc.settings.model_dump(mode="json")
+    zones = sorted({a.calendar_zone for a in sc.academies})
+    settings["pre_rentree_dates"] = {z: [d.isoformat() for d in pre_rentree_dates(sc.settings, z)] for z in zones}
+    k = kpis(sc, sessions)
+    k["earliest_possible_completion_date"] = (dt.date.fromordinal(max(earliest)).isoformat()
+                                             if earliest and len(earliest) == len(results) else None)
+    now = dt.datetime.now().replace(microsecond=0)
+    report = {
+        "status": status,
+        "objective": round(obj, 3),
+        "best_bound": round(bound, 3),
+        "gap": round((obj - bound) / obj, 6) if obj else 0.0,
+        "greedy_objective": round(greedy, 3),
+        "solve_seconds": round(seconds, 3),
+        "stage_seconds": stage,
+        "unplaced": unplaced,
+        "settings": settings,
+        "objective_mode": objective or sc.settings.objective_mode,
+        "solver": {"name": solver, "ortools": ortools.__version__, "planner": SOLVER_VERSION,
+                   "formulation": "ToT × créneau (coûts aval exacts) + réunions des cadres, CP-SAT 1 worker par académie"},
+        "seed": seed,
+        "kpis": k,
+        "scenario": {"name": sc.name, "source": scenario_source, "hash": sc.fingerprint()},
+        "academies": [{"code": r.code, "status": r.status, "objective": round(r.objective, 3), "bound": round(r.bound, 3),
+                       "greedy_objective": round(r.greedy_objective, 3),
+                       "completion_date": dt.date.fromordinal(r.latest_day).isoformat() if r.latest_day else None,
+                       "earliest_possible_completion_date": (dt.date.fromordinal(r.earliest_latest_day).isoformat()
+                                                             if r.earliest_latest_day else None),
+                       "fdf_max_load": r.parts.get("fdf_max_load"), "fdf_loads": r.parts.get("fdf_loads", {}),
+                       "progress": r.progress[-20:]}
+                      for r in results],
+        "plan_name": f"Plan {sc.name}",
+        "version": 1,
+        "generated_at": now.isoformat(),
+    }
+    return Plan(sessions=sessions, trainers=trainers, units=unit_rows(sc), report=report)

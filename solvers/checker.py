@@ -1,0 +1,278 @@
+"""Independent plan checker: re-verifies every rule from the scenario and the plan files alone.
+
+It shares no code with the models in ``solvers/`` (it imports only ``planner``): windows are
+checked by membership of each session's date and time in the window's rule, not by regenerating
+the slot lists the models use. Each finding names a rule family and says what is wrong in French.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from planner import calendar as cal
+from planner.models import Scenario
+from planner.plan import Plan, Session
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    message: str
+    severity: str = "error"
+    session_id: str = ""
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+class _Checker:
+    def __init__(self, plan: Plan, sc: Scenario) -> None:
+        self.plan = plan
+        self.sc = sc
+        self.s = sc.settings
+        self.out: list[Finding] = []
+        self.acad = {a.code: a for a in sc.academies}
+        self.trainers = {t.id: t for t in sc.trainers}
+        self.rows = {t.trainer_id: t for t in plan.trainers}
+        self.sessions = {x.session_id: x for x in plan.sessions}
+        self._meetings: dict[tuple[str, str], set[dt.date]] = {}
+
+    def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
+        self.out.append(Finding(rule, msg, severity, x.session_id if x else ""))
+
+    # ------------------------------------------------------------------ per session
+    def window_ok(self, x: Session, zone: str) -> str | None:
+        spec = self.s.windows.get(x.window)
+        if spec is None:
+            return f"fenêtre inconnue « {x.window} »"
+        audience = "trainers" if x.kind == "tot" else x.audience
+        if x.kind in ("tot", "step1") and x.window not in self.s.audience_windows.get(audience, ()):
+            return f"la fenêtre « {spec.label} » n'est pas ouverte au public {audience}"
+        d = x.date
+        a, b = _minutes(x.start), _minutes(x.end)
+        if not any(p.minutes()[0] <= a and b <= p.minutes()[1] for p in spec.periods):
+            return f"horaire {x.start}–{x.end} hors des plages de la fenêtre « {spec.label} »"
+        dep = x.departement or None
+        rule = spec.rule
+        if rule == "weekly":
+            ok = d.weekday() in spec.weekdays and cal.is_school_day(d, zone, dep)
+        elif rule == "september":
+            ok = d.month == 9 and (not spec.weekdays or d.weekday() in spec.weekdays) and cal.is_school_day(d, zone, dep)
+        elif rule == "pre_rentree":
+            ok = d == cal.pre_rentree_date(cal.school_year_of(d), zone) and not cal.is_public_holiday(d, dep)
+        elif rule == "dates":
+            ok = d in spec.dates and cal.is_open_for_teachers(d, zone, dep)
+        elif rule == "end_of_year":
+            end = cal.summer_start(cal.school_year_of(d), zone)
+            later = 0
+            day = d + dt.timedelta(days=1)
+            while day < end:
+                later += cal.is_school_day(day, zone, dep)
+                day += dt.timedelta(days=1)
+            ok = cal.is_school_day(d, zone, dep) and d < end and later < spec.day_count
+        elif rule == "summer":
+            pr = cal.pre_rentree_date(cal.school_year_of(d + dt.timedelta(days=10)), zone)
+            between = sum(1 for i in range(1, (pr - d).days) if (d + dt.timedelta(days=i)).weekday() < 5
+                          and not cal.is_public_holiday(d + dt.timedelta(days=i), dep))
+            ok = d < pr and d.weekday() < 5 and not cal.is_public_holiday(d, dep) and between < spec.day_count
+        elif rule in ("bassin_meeting", "inspectors_meeting"):
+            ok = d in self.meetings(rule, x.unit_id, zone, dep)
+        else:
+            ok = False
+        if not ok:
+            return f"le {d.isoformat()} n'est pas un jour de la fenêtre « {spec.label} » ({cal.describe_day(d, zone, dep)})"
+        return None
+
+    def meetings(self, rule: str, unit_id: str, zone: str, dep: str | None) -> set[dt.date]:
+        key = (rule, unit_id)
+        if key not in self._meetings:
+            per = self.s.bassin_meetings_per_month if rule == "bassin_meeting" else self.s.inspectors_meetings_per_month
+            kind = "bassin" if rule == "bassin_meeting" else "inspectors"
+            self._meetings[key] = set(cal.meeting_days(kind, unit_id, zone, dep, self.s.start_date, self.s.end_date, per))
+        return self._meetings[key]
+
+    def check_sessions(self) -> None:
+        s = self.s
+        seen: set[str] = set()
+        for x in self.plan.sessions:
+            if x.session_id in seen:
+                self.add("duplicate", f"session {x.session_id} en double", x)
+            seen.add(x.session_id)
+            a = self.acad.get(x.academie)
+            if a is None:
+                self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
+                continue
+            zone = a.calendar_zone
+            if not (s.start_date <= x.date <= s.end_date):
+                self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} hors de l'horizon "
+                                    f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
+            if x.kind == "step1" and s.step1_start_date and x.date < s.step1_start_date:
+                self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
+                                    f"d'étape 1 ({s.step1_start_date.isoformat()})", x)
+            if x.kind not in ("tot", "step1"):
+                continue  # later steps are checked by check_roadmap
+            dur = _minutes(x.end) - _minutes(x.start)
+            expected = s.tot_minutes if x.kind == "tot" else s.step1_minutes
+            if dur != expected:
+                self.add("duration", f"session {x.session_id} : durée {dur} min au lieu de {expected}", x)
+            why = self.window_ok(x, zone)
+            if why:
+                self.add("window", f"session {x.session_id} ({x.unit_id}) : {why}", x)
+            if x.participants <= 0 or x.participants > s.group_size:
+                self.add("group_size", f"session {x.session_id} : {x.participants} participants "
+                                       f"(groupe de 1 à {s.group_size})", x)
+            self.check_trainer(x)
+
+    def check_trainer(self, x: Session) -> None:
+        t = self.trainers.get(x.trainer_id)
+        if t is None:
+            self.add("trainer_unit", f"session {x.session_id} : formateur « {x.trainer_id} » inconnu du scénario", x)
+            return
+        if t.academie != x.academie:
+            self.add("trainer_unit", f"session {x.session_id} : le formateur {t.id} est d'une autre académie", x)
+        fdf_only = x.kind == "tot" or x.audience in ("perdir", "inspectors")
+        if fdf_only and t.role != "fdf":
+            self.add("trainer_unit", f"session {x.session_id} : doit être animée par un formateur de formateurs "
+                                     f"(et non {t.id})", x)
+        if not fdf_only:
+            if (t.unit_type, t.unit_id) != (x.unit_type, x.unit_id):
+                self.add("trainer_unit", f"session {x.session_id} : le formateur local {t.id} intervient hors de "
+                                         f"son unité ({t.unit_id})", x)
+            if not t.qualified:
+                row = self.rows.get(t.id)
+                tot = self.sessions.get(row.tot_session_id) if row and row.tot_session_id else None
+                if tot is None or tot.kind != "tot":
+                    self.add("trainer_trained", f"session {x.session_id} : le formateur {t.id} n'a pas suivi de "
+                                                f"formation de formateurs", x)
+                elif tot.end_dt > x.start_dt:
+                    self.add("trainer_trained", f"session {x.session_id} le {x.date.isoformat()} {x.start} : le "
+                                                f"formateur {t.id} n'est formé que le {tot.date.isoformat()} {tot.end}", x)
+
+    # ------------------------------------------------------------------ per trainer
+    def check_trainer_loads(self) -> None:
+        s = self.s
+        by_trainer: dict[str, list[Session]] = defaultdict(list)
+        for x in self.plan.sessions:
+            if x.trainer_id and x.kind in ("tot", "step1"):
+                by_trainer[x.trainer_id].append(x)
+        for tid, xs in by_trainer.items():
+            t = self.trainers.get(tid)
+            if t is None:
+                continue
+            xs.sort(key=lambda x: (x.date, x.start))
+            for a, b in zip(xs, xs[1:]):
+                if a.date == b.date and _minutes(b.start) < _minutes(a.end):
+                    self.add("overlap", f"le formateur {tid} est à deux endroits à la fois le {a.date.isoformat()} "
+                                        f"({a.session_id} {a.start}–{a.end} et {b.session_id} {b.start}–{b.end})", b)
+            cap = s.max_per_fdf_per_day if t.role == "fdf" else s.max_per_local_trainer_per_day
+            per_day: dict[dt.date, int] = defaultdict(int)
+            per_week: dict[tuple[int, int], int] = defaultdict(int)
+            for x in xs:
+                per_day[x.date] += 1
+                per_week[x.date.isocalendar()[:2]] += 1
+            for d, n in per_day.items():
+                if n > cap:
+                    self.add("day_cap", f"le formateur {tid} anime {n} sessions le {d.isoformat()} (plafond {cap})")
+            if t.role != "fdf" and s.max_per_local_trainer_per_week is not None:
+                for w, n in per_week.items():
+                    if n > s.max_per_local_trainer_per_week:
+                        self.add("week_cap", f"le formateur {tid} anime {n} sessions la semaine {w[0]}-S{w[1]:02d} "
+                                             f"(plafond {s.max_per_local_trainer_per_week})")
+        if s.wednesday_mornings_per_term_1d is not None:
+            weds: dict[tuple[str, tuple[int, int]], set[dt.date]] = defaultdict(set)
+            for x in self.plan.sessions:
+                if x.kind == "step1" and x.audience == "teachers_1d" and x.window == "wednesday_am":
+                    weds[(x.unit_id, cal.term_of(x.date))].add(x.date)
+            for (unit, term), days in weds.items():
+                if len(days) > s.wednesday_mornings_per_term_1d:
+                    self.add("wednesday_cap", f"la circonscription {unit} utilise {len(days)} mercredis matin au "
+                                              f"trimestre {term[1]} (plafond {s.wednesday_mornings_per_term_1d})")
+
+    # ------------------------------------------------------------------ coverage, ToT, pins
+    def check_coverage(self) -> None:
+        gs = self.s.group_size
+        placed: dict[tuple[str, str, str], list[Session]] = defaultdict(list)
+        for x in self.plan.sessions:
+            if x.kind == "step1":
+                placed[(x.unit_type, x.unit_id, x.audience)].append(x)
+        missing: dict[tuple[str, str], int] = defaultdict(int)
+        for u in self.plan.unplaced:
+            if u.get("kind", "step1") == "step1":
+                missing[(u.get("unit_type"), u.get("unit_id"))] += int(u.get("sessions", 0))
+        units = [("circonscription", c.id, "teachers_1d", c.teachers, c.name) for c in self.sc.circonscriptions]
+        units += [("etablissement", e.uai, "teachers_2d", e.teachers, e.name) for e in self.sc.in_scope_etablissements()]
+        units += [("bassin", b.id, "perdir", b.perdir, b.name) for b in self.sc.bassins]
+        units += [("departement", d, "inspectors", n, d) for d, n in self.sc.inspectors.items()]
+        expected_keys = set()
+        for ut, uid, aud, people, name in units:
+            expected_keys.add((ut, uid, aud))
+            xs = placed.get((ut, uid, aud), [])
+            need = math.ceil(people / gs) if people else 0
+            got = sum(x.participants for x in xs)
+            miss = missing.get((ut, uid), 0)
+            if len(xs) + miss != need:
+                self.add("coverage", f"{name} : {len(xs)} sessions placées + {miss} non placées, "
+                                     f"{need} attendues (⌈{people} / {gs}⌉)")
+            elif miss == 0 and got != people:
+                self.add("coverage", f"{name} : {got} participants dans les sessions pour {people} personnes")
+            elif miss and got > people:
+                self.add("coverage", f"{name} : {got} participants pour {people} personnes")
+        for key, xs in placed.items():
+            if key not in expected_keys:
+                self.add("coverage", f"sessions pour une unité sans public attendu : {key[1]} ({key[2]})", xs[0])
+
+    def check_tot(self) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        for r in self.plan.trainers:
+            if r.tot_session_id:
+                counts[r.tot_session_id] += 1
+        for x in self.plan.sessions:
+            if x.kind == "tot" and counts.get(x.session_id, 0) != x.participants:
+                self.add("tot", f"formation de formateurs {x.session_id} : {x.participants} participants annoncés, "
+                                f"{counts.get(x.session_id, 0)} formateurs inscrits", x)
+        for sid in counts:
+            if sid not in self.sessions:
+                self.add("tot", f"des formateurs sont inscrits à une formation {sid} absente du plan")
+
+    def check_pins(self) -> None:
+        by_group = {(x.unit_type, x.unit_id, x.group): x for x in self.plan.sessions if x.kind == "step1"}
+        reported = {(u.get("unit_type"), u.get("unit_id")) for u in self.plan.unplaced}
+        for p in self.sc.pins:
+            x = by_group.get((p.unit_type, p.unit_id, p.group))
+            if x is not None and x.date == p.date and x.start == p.start:
+                continue
+            if (p.unit_type, p.unit_id) in reported:
+                self.add("pin", f"créneau épinglé de {p.unit_id} (groupe {p.group}, {p.date.isoformat()} {p.start}) "
+                                f"non tenu, signalé dans les sessions non placées", severity="warning")
+                continue
+            self.add("pin", f"la session épinglée de {p.unit_id} (groupe {p.group}) devait être le "
+                            f"{p.date.isoformat()} à {p.start}" + (f", elle est le {x.date.isoformat()} à {x.start}" if x else ""), x)
+
+    def run(self) -> list[Finding]:
+        self.check_sessions()
+        self.check_trainer_loads()
+        self.check_coverage()
+        self.check_tot()
+        self.check_pins()
+        for u in self.plan.unplaced:
+            self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non placée(s)",
+                     severity="warning")
+        try:
+            from .check_roadmap import check_roadmap
+        except ImportError:
+            return self.out
+        if any(x.kind not in ("tot", "step1") for x in self.plan.sessions):
+            for f in check_roadmap(self.plan, self.sc):
+                get = f.get if isinstance(f, dict) else (lambda k, d, f=f: getattr(f, k, d))
+                self.out.append(Finding(get("rule", "roadmap"), get("message", str(f)), get("severity", "error"),
+                                        get("session_id", "")))
+        return self.out
+
+
+def check_plan(plan: Plan, scenario: Scenario) -> list[Finding]:
+    """Every violation (severity "error") and warning (unplaced sessions, pins not held) of a plan."""
+    return _Checker(plan, scenario).run()

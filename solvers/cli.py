@@ -1,0 +1,122 @@
+"""Headless ``solve`` and ``check`` commands."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from planner.plan import Plan, PlanError
+from planner.scenario_io import ScenarioError, load_scenario
+
+
+def _err(msg: str) -> int:
+    print(f"Erreur : {msg}", file=sys.stderr)
+    return 2
+
+
+def _fmt_date(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    from babel.dates import format_date
+    import datetime as dt
+
+    return format_date(dt.date.fromisoformat(iso), "EEEE d MMMM y", locale="fr_FR")
+
+
+def run_solve(args) -> int:
+    from .api import SolveError, solve
+    from .checker import check_plan
+
+    try:
+        sc = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        return _err(str(exc))
+    out = Path(args.out)
+    last = [0.0]
+
+    def progress(p: dict) -> None:
+        if args.quiet or time.perf_counter() - last[0] < 0.5 and p["academies_done"] < p["academies_total"]:
+            return
+        last[0] = time.perf_counter()
+        print(f"\r{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions placées "
+              f"({p['elapsed']:.1f} s)", end="", file=sys.stderr, flush=True)
+
+    try:
+        plan = solve(sc, academie=args.academie, solver=args.solver, time_limit=args.time_limit, workers=args.workers,
+                     seed=args.seed, objective=args.objective, progress=progress,
+                     scenario_source=args.scenario or "national")
+    except SolveError as exc:
+        return _err(str(exc))
+    if not args.quiet:
+        print(file=sys.stderr)
+    if args.scenario and args.scenario != "national":
+        plan.report["scenario"]["file"] = str(Path(args.scenario).resolve())
+    plan.write(out)
+    r = plan.report
+    k = r["kpis"]
+    print(f"Plan écrit dans {out} — statut {r['status']}, {len(plan.sessions)} sessions.")
+    print(f"Objectif {r['objective']:.0f} ; borne prouvée {r['best_bound']:.0f} (écart {100 * r['gap']:.2f} %) ; "
+          f"glouton {r['greedy_objective']:.0f}.")
+    print(f"Dernière session d'étape 1 : {_fmt_date(k['completion_date'])} "
+          f"(au plus tôt possible : {_fmt_date(k.get('earliest_possible_completion_date'))}).")
+    if k.get("share_trained_by_toussaint") is not None:
+        print(f"Enseignants formés avant la Toussaint : {100 * k['share_trained_by_toussaint']:.1f} % ; "
+              f"avant Noël : {100 * (k['share_trained_by_christmas'] or 0):.1f} % ; "
+              f"sessions à la pré-rentrée : {100 * k['share_at_pre_rentree']:.1f} %.")
+    if r["unplaced"]:
+        n = sum(u.get("sessions", 0) for u in r["unplaced"])
+        print(f"Attention : {n} session(s) non placée(s) ({len(r['unplaced'])} unité(s)) :", file=sys.stderr)
+        for u in r["unplaced"][:10]:
+            print(f"  - {u['reason']}", file=sys.stderr)
+        if len(r["unplaced"]) > 10:
+            print(f"  … et {len(r['unplaced']) - 10} autres (voir report.json).", file=sys.stderr)
+    if args.academie and sc.find_academie(args.academie):
+        sc = sc.restricted_to(sc.find_academie(args.academie).code)
+    findings = [f for f in check_plan(plan, sc) if f.severity == "error"]
+    if findings:
+        print(f"Le vérificateur indépendant signale {len(findings)} violation(s) :", file=sys.stderr)
+        for f in findings[:10]:
+            print(f"  - {f.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_check(args) -> int:
+    from .checker import check_plan
+
+    try:
+        plan = Plan.read(args.plan_dir)
+    except PlanError as exc:
+        return _err(str(exc))
+    spec = args.scenario
+    if spec is None:
+        src = plan.report.get("scenario", {})
+        spec = src.get("file") or src.get("source") or "national"
+    try:
+        sc = load_scenario(spec)
+    except ScenarioError as exc:
+        return _err(str(exc))
+    codes = sorted({u.academie for u in plan.units})
+    if len(codes) == 1 and len(sc.academies) > 1:  # a plan of one académie (solve --academie)
+        sc = sc.restricted_to(codes[0])
+    findings = check_plan(plan, sc)
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity != "error"]
+    by_rule: dict[str, int] = {}
+    for f in errors:
+        by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    for f in errors[:50]:
+        print(f"VIOLATION [{f.rule}] {f.message}")
+    if len(errors) > 50:
+        print(f"… et {len(errors) - 50} autres violations.")
+    for f in warnings[:20]:
+        print(f"Avertissement [{f.rule}] {f.message}")
+    if len(warnings) > 20:
+        print(f"… et {len(warnings) - 20} autres avertissements.")
+    if errors:
+        print(f"Plan NON conforme : {len(errors)} violation(s) ({json.dumps(by_rule, ensure_ascii=False)}).")
+        return 1
+    print(f"Plan conforme : {len(plan.sessions)} sessions vérifiées, toutes les règles respectées"
+          + (f" ; {len(warnings)} avertissement(s)." if warnings else "."))
+    return 0
