@@ -259,12 +259,14 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
 
     # ------------------------------------------------------------------ assemble: greedy, then the best candidate
     t3 = time.perf_counter()
-    res.greedy_objective = _assemble(ctx, greedy_choice, res, dry=True)
-    scored = [(_assemble(ctx, ch, res, dry=True, cadre_plan=cp, cadres_first=cf), i)
-              for i, (ch, cp, cf) in enumerate(candidates)]
+    res.greedy_objective = _assemble(ctx, greedy_choice, res, dry=True)[0]
+    scored = []
+    for i, (ch, cp, cf) in enumerate(candidates):
+        obj, last = _assemble(ctx, ch, res, dry=True, cadre_plan=cp, cadres_first=cf)
+        scored.append(((last, obj) if mode == "lexicographic" else (obj,), i))
     best = min(scored)[1]
     choice, cadre_plan, cadres_first = candidates[best]
-    res.objective = _assemble(ctx, choice, res, dry=False, cadre_plan=cadre_plan, cadres_first=cadres_first)
+    res.objective = _assemble(ctx, choice, res, dry=False, cadre_plan=cadre_plan, cadres_first=cadres_first)[0]
     res.parts["from_model"] = best > 0
     res.stage_seconds["assemble"] = time.perf_counter() - t3
 
@@ -395,11 +397,13 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
             m.Add(L >= sum(latest[g][k] * x[g][k] for k in range(K)))
         cadre_obj = []
         z_all = []
+        misses = []
         for ud, mts in zip(cadre_units, meetings):
             n = ud.sessions
             z = [m.NewIntVar(0, min(n, n_fdf * mt.per_fdf), "") for mt in mts]
             y = [m.NewBoolVar("") for _ in mts]
             miss = m.NewIntVar(0, n, "")
+            misses.append(miss)
             m.Add(sum(z) + miss == n)
             comp = m.NewIntVar(0, max([mt.offset for mt in mts] + [0]), "")
             for mt, zj, yj in zip(mts, z, y):
@@ -425,7 +429,7 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
             if hint[g] is not None:
                 for k in range(K):
                     m.AddHint(x[g][k], 1 if hint[g] == k else 0)
-        return m, x, z_all, L, total
+        return m, x, z_all, L, total, sum(misses), hi
 
     def run(m, limit):
         solver = cp_model.CpSolver()
@@ -437,14 +441,14 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
 
     ok = (cp_model.OPTIMAL, cp_model.FEASIBLE)
     # the académie's earliest possible completion (exact when proven)
-    m, x, z_all, L, total = build()
-    m.Minimize(L)
+    m, x, z_all, L, total, missed, hi = build()
+    m.Minimize(L + (hi + 1) * missed)  # placing every cadre session comes first
     sol, st = run(m, time_limit / 3)
     if st not in ok:
         return None
     earliest_L = int(sol.Value(L))
     earliest_proven = st == cp_model.OPTIMAL
-    m, x, z_all, L, total = build()
+    m, x, z_all, L, total, missed, hi = build()
     if mode == "lexicographic":
         m.Add(L <= earliest_L)
         m.Minimize(total)
@@ -597,8 +601,8 @@ def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
 
 
 def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: dict | None = None,
-              cadres_first: bool = True) -> float:
-    """Build the plan of one timetable choice; return its objective. ``dry``: objective only."""
+              cadres_first: bool = True) -> tuple[float, int]:
+    """Build the plan of one timetable choice: (objective, latest day offset). ``dry``: evaluate only."""
     sc, acad = ctx.sc, ctx.acad
     s = sc.settings
     origin = s.start_date.toordinal()
@@ -661,4 +665,4 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
         res.trainer_rows = [TrainerRow(t.id, t.role, t.academie, t.unit_type, t.unit_id, t.qualified,
                                        tot_id.get(t.id, ""), t.name)
                             for t in sorted(sc.trainers, key=lambda t: (t.role != "fdf", t.id))]
-    return obj
+    return obj, latest

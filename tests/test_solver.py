@@ -1,0 +1,219 @@
+import csv
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planner.models import Pin, Preference
+from planner.plan import SESSION_COLUMNS, TRAINER_COLUMNS, UNIT_COLUMNS, Plan
+from solvers.api import solve
+from solvers.checker import check_plan
+
+from .conftest import ROOT
+from .tiny import tiny_scenario, uai
+
+
+def step1_only(plan: Plan) -> Plan:
+    """The step-1 part of a plan (later steps have their own checker)."""
+    return Plan([s for s in plan.sessions if s.kind in ("tot", "step1")], plan.trainers, plan.units, plan.report)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_scenario()
+
+
+@pytest.fixture(scope="module")
+def tiny_plan(tiny):
+    return step1_only(solve(tiny, workers=1, time_limit=10))
+
+
+def errors(plan, sc, rule=None):
+    return [f for f in check_plan(plan, sc) if f.severity == "error" and (rule is None or f.rule == rule)]
+
+
+def test_tiny_plan_is_clean_and_complete(tiny, tiny_plan):
+    assert errors(tiny_plan, tiny) == []
+    assert tiny_plan.report["unplaced"] == []
+    s1 = [s for s in tiny_plan.sessions if s.kind == "step1"]
+    # 100 teachers → 7 groups; 40 → 3; 62 → 5; 20 perdir → 2; 10 inspectors → 1
+    assert len(s1) == 7 + 3 + 5 + 2 + 1
+    tot = [s for s in tiny_plan.sessions if s.kind == "tot"]
+    assert len(tot) == 1 and tot[0].participants == 5
+    assert tiny_plan.report["objective"] >= tiny_plan.report["best_bound"] - 1e-6
+    assert tiny_plan.report["objective"] <= tiny_plan.report["greedy_objective"] + 1e-6
+
+
+def _mutate(plan: Plan, pred, **changes) -> Plan:
+    sessions = [dataclasses.replace(s, **changes) if pred(s) else s for s in plan.sessions]
+    return Plan(sessions, plan.trainers, plan.units, plan.report)
+
+
+def _first(plan, **kw):
+    return next(s for s in plan.sessions if all(getattr(s, k) == v for k, v in kw.items()))
+
+
+def test_checker_trainer_in_two_places(tiny, tiny_plan):
+    a = _first(tiny_plan, unit_type="circonscription")
+    others = [s for s in tiny_plan.sessions if s.trainer_id == a.trainer_id and s.session_id != a.session_id]
+    b = others[0]
+    bad = _mutate(tiny_plan, lambda s: s.session_id == b.session_id, date=a.date, start=a.start, end=a.end, window=a.window)
+    assert errors(bad, tiny, "overlap")
+
+
+def test_checker_session_in_holiday(tiny, tiny_plan):
+    a = _first(tiny_plan, unit_type="etablissement")
+    bad = _mutate(tiny_plan, lambda s: s.session_id == a.session_id, date=dt.date(2026, 10, 21))  # Toussaint, a Wednesday
+    found = errors(bad, tiny, "window")
+    assert found and "vacances" in found[0].message
+
+
+def test_checker_trainer_not_yet_trained(tiny, tiny_plan):
+    tot = _first(tiny_plan, kind="tot")
+    a = _first(tiny_plan, unit_type="etablissement")
+    bad = Plan(tiny_plan.sessions, tiny_plan.trainers, tiny_plan.units, tiny_plan.report)
+    bad.sessions = [dataclasses.replace(s, date=a.date + dt.timedelta(days=30)) if s.session_id == tot.session_id else s
+                    for s in tiny_plan.sessions]
+    assert errors(bad, tiny, "trainer_trained")
+
+
+def test_checker_outside_audience_windows(tiny, tiny_plan):
+    a = _first(tiny_plan, audience="teachers_1d")
+    # a Monday morning is a school day but no window of the 1er degré
+    monday = dt.date(2026, 9, 14)
+    bad = _mutate(tiny_plan, lambda s: s.session_id == a.session_id, date=monday, start="09:00", end="10:00", window="wednesday_am")
+    assert errors(bad, tiny, "window")
+    bad = _mutate(tiny_plan, lambda s: s.session_id == a.session_id, window="wednesday_pm")
+    assert errors(bad, tiny, "window")
+
+
+def test_checker_group_over_size(tiny, tiny_plan):
+    a = _first(tiny_plan, unit_type="etablissement")
+    bad = _mutate(tiny_plan, lambda s: s.session_id == a.session_id, participants=16)
+    assert errors(bad, tiny, "group_size")
+
+
+def test_checker_coverage_not_exact(tiny, tiny_plan):
+    a = _first(tiny_plan, unit_type="circonscription")
+    bad = _mutate(tiny_plan, lambda s: s.session_id == a.session_id, participants=a.participants - 1)
+    assert errors(bad, tiny, "coverage")
+    dropped = Plan([s for s in tiny_plan.sessions if s.session_id != a.session_id], tiny_plan.trainers, tiny_plan.units, tiny_plan.report)
+    assert errors(dropped, tiny, "coverage")
+
+
+def test_checker_day_cap_and_fdf_only(tiny, tiny_plan):
+    a = _first(tiny_plan, audience="perdir")
+    bad = _mutate(tiny_plan, lambda s: s.session_id == a.session_id, trainer_id="T-C1-1")
+    assert errors(bad, tiny, "trainer_unit")
+
+
+def test_pinned_session_never_moves(tiny):
+    e1 = uai(1)
+    pin = Pin(unit_type="etablissement", unit_id=e1, group=2, date=dt.date(2026, 9, 16), start="15:00")
+    sc = tiny.model_copy(update={"pins": [pin]})
+    plan = step1_only(solve(sc, workers=1, time_limit=10))
+    x = next(s for s in plan.sessions if s.unit_id == e1 and s.group == 2)
+    assert (x.date, x.start, x.pinned) == (pin.date, "15:00", True)
+    assert errors(plan, sc) == []
+    moved = _mutate(plan, lambda s: s.session_id == x.session_id, date=dt.date(2026, 9, 23))
+    assert errors(moved, sc, "pin")
+
+
+def test_preference_moves_sessions_to_preferred_window(tiny):
+    e2 = uai(2)
+    pref = Preference(unit_type="etablissement", unit_id=e2, window="wednesday_pm")
+    sc = tiny.model_copy(update={"preferences": [pref], "settings": tiny.settings.model_copy(update={"weight_outside_preferred": 50.0})})
+    plan = step1_only(solve(sc, workers=1, time_limit=10))
+    xs = [s for s in plan.sessions if s.unit_id == e2]
+    assert xs and all(s.window == "wednesday_pm" for s in xs)
+    assert errors(plan, sc) == []
+
+
+def test_weekly_cap_and_wednesday_cap_respected(tiny):
+    s = tiny.settings.model_copy(update={"max_per_local_trainer_per_week": 1, "wednesday_mornings_per_term_1d": 1})
+    sc = tiny.model_copy(update={"settings": s})
+    plan = step1_only(solve(sc, workers=1, time_limit=10))
+    assert errors(plan, sc) == []
+    per_week = {}
+    for x in plan.sessions:
+        if x.kind == "step1" and x.audience == "teachers_2d":
+            k = (x.trainer_id, x.date.isocalendar()[:2])
+            per_week[k] = per_week.get(k, 0) + 1
+    assert max(per_week.values()) == 1
+    weds = {x.date for x in plan.sessions if x.window == "wednesday_am" and x.date.month in (9, 10, 11, 12)}
+    assert len(weds) <= 1
+
+
+def test_qualified_trainer_needs_no_tot(tiny):
+    trainers = [t.model_copy(update={"qualified": True}) if t.role == "trainer_2d" else t for t in tiny.trainers]
+    sc = tiny.model_copy(update={"trainers": trainers})
+    plan = step1_only(solve(sc, workers=1, time_limit=10))
+    rows = {r.trainer_id: r for r in plan.trainers}
+    assert rows[f"T-{uai(1)}"].tot_session_id == ""
+    assert rows["T-C1-1"].tot_session_id
+    assert errors(plan, sc) == []
+
+
+def test_over_constrained_unit_is_explained_not_crashed(tiny):
+    # one banalised day is the only window of the 2nd degré; 40 teachers → 3 sessions, 1 trainer, cap 1 per day
+    windows = dict(tiny.settings.windows)
+    windows["banalised_day"] = windows["banalised_day"].model_copy(update={"dates": (dt.date(2026, 9, 16),)})
+    aw = dict(tiny.settings.audience_windows)
+    aw["teachers_2d"] = ("banalised_day",)
+    s = tiny.settings.model_copy(update={"windows": windows, "audience_windows": aw, "max_per_local_trainer_per_day": 1})
+    sc = tiny.model_copy(update={"settings": s})
+    plan = step1_only(solve(sc, workers=1, time_limit=10))
+    un = [u for u in plan.report["unplaced"] if u["unit_id"] == uai(1)]
+    assert un and un[0]["sessions"] == 2
+    assert "Collège Test" in un[0]["reason"] and "créneaux autorisés" in un[0]["reason"]
+    assert "plafond de sessions par formateur et par jour" in un[0]["reason"] or "fenêtres" in un[0]["reason"]
+    assert errors(plan, sc) == []  # the plan holds everything placeable and checks clean
+
+
+def test_lexicographic_reaches_earliest_completion(tiny):
+    plan = step1_only(solve(tiny, workers=1, time_limit=10, objective="lexicographic"))
+    k = plan.report["kpis"]
+    assert k["completion_date"] == k["earliest_possible_completion_date"]
+
+
+def test_cli_solve_and_check_contract(tmp_path):
+    out = tmp_path / "plan"
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", "Toulouse", "--out", str(out),
+                        "--time-limit", "20", "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(out / "sessions.csv", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header[: len(SESSION_COLUMNS)] == SESSION_COLUMNS
+    with open(out / "trainers.csv", encoding="utf-8") as f:
+        assert next(csv.reader(f))[: len(TRAINER_COLUMNS)] == TRAINER_COLUMNS
+    with open(out / "units.csv", encoding="utf-8") as f:
+        assert next(csv.reader(f))[: len(UNIT_COLUMNS)] == UNIT_COLUMNS
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for key in ("status", "objective", "best_bound", "greedy_objective", "solve_seconds", "stage_seconds", "unplaced",
+                "settings", "solver", "seed", "kpis", "scenario"):
+        assert key in rep
+    assert rep["settings"]["group_size"] == 15 and rep["settings"]["pre_rentree_dates"]["C"] == ["2026-08-31"]
+    assert rep["objective"] <= rep["greedy_objective"] + 1e-6
+    plan = Plan.read(out)
+    assert {s.academie for s in plan.sessions} == {"16"}
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "conforme" in r.stdout
+    # a broken plan makes check exit 1
+    text = (out / "sessions.csv").read_text(encoding="utf-8").splitlines()
+    i = next(i for i, line in enumerate(text) if ",step1,teachers_2d," in line)
+    cols = text[i].split(",")
+    cols[SESSION_COLUMNS.index("participants")] = "16"
+    text[i] = ",".join(cols)
+    (out / "sessions.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(out)], capture_output=True, text=True)
+    assert r.returncode == 1 and "VIOLATION" in r.stdout
+
+
+def test_unknown_academie_is_a_french_error(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", "Atlantide", "--out", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "académie inconnue" in r.stderr and "Traceback" not in r.stderr
