@@ -1,0 +1,64 @@
+"""Screenshots of every tab with real data (for the README and visual checks).
+
+    python -m ui.screens OUTDIR [--academie 16] [--unit 0310001A]
+
+Opens the window offscreen, solves the académie, then saves one 1400 × 900 PNG per tab.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ui.screens")
+    ap.add_argument("outdir")
+    ap.add_argument("--academie", default="16")
+    ap.add_argument("--unit", default=None, help="UAI or circonscription to show in the calendar tab")
+    ap.add_argument("--time-limit", type=int, default=20)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from .app import make_app
+    from .main_window import TAB_NAMES, MainWindow
+
+    app = make_app()
+    out = Path(args.outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    w = MainWindow()
+    w.time_limit.setValue(args.time_limit)
+    w.resize(1400, 900)
+    w.show()
+    code = w.scenario.find_academie(args.academie).code
+    w.select_scope(("academie", code))
+    th = w.start_solve(code, show_dialog=False)
+    loop = QEventLoop()
+    th.finished.connect(loop.quit)
+    if th.isRunning():
+        loop.exec()
+    app.processEvents()
+    names = ["overview", "sessions", "calendar", "trainers", "unplaced"]
+    for i, name in enumerate(names):
+        scope = ("academie", code)
+        if name == "calendar":
+            uai = args.unit or next(e.uai for e in w.scenario.etablissements if e.academie == code)
+            scope = ("etablissement", uai) if len(uai) == 8 else ("circonscription", uai)
+        w.select_scope(scope)
+        w.tabs.setCurrentIndex(i)
+        if name == "trainers" and w.trainer_table.model().rowCount():
+            w.trainer_table.selectRow(0)
+        w.refresh_all()
+        app.processEvents()
+        p = out / f"screenshot-{name}.png"
+        w.grab().save(str(p))
+        print(f"{TAB_NAMES[i]} : {p}")
+    w.wait_threads()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
