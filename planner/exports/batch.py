@@ -1,0 +1,199 @@
+"""Batch export: the PDF plan of every établissement (or circonscription) of an académie or of the nation.
+
+Units are split into chunks handed to a process pool; each worker reads the plan and indexes it
+once (inherited from the parent when the pool forks), registers the font once, and writes one file
+per unit named by its id. Progress goes to a ``progress(done, total)`` callback (the window's
+progress bar; :func:`stderr_progress` for the command line); a callback returning ``False`` cancels
+the batch. An optional merged PDF holds every plan with one bookmark per unit.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import re
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Callable
+
+from ..plan import Plan
+from .common import UNIT_LABELS, ExportError, PlanIndex, academie_name
+from .layout import build_pdf_counted
+from .pdf import footer_of, unit_story
+
+BATCH_KINDS = {
+    "etablissement": "etablissement", "all-etablissements": "etablissement",
+    "circonscription": "circonscription", "all-circonscriptions": "circonscription",
+    "bassin": "bassin", "departement": "departement",
+}
+Progress = Callable[[int, int], object]
+
+
+class ExportCancelled(ExportError):
+    """The progress callback asked to stop."""
+
+
+_WORKER: dict = {}
+
+
+def safe_filename(unit_id: str) -> str:
+    name = re.sub(r"[^0-9A-Za-z._-]+", "_", unit_id).strip("._")
+    return name or "unite"
+
+
+def _init_worker(plan_dir: str) -> None:
+    if _WORKER.get("plan_dir") != plan_dir:
+        _WORKER["plan_dir"] = plan_dir
+        _WORKER["index"] = PlanIndex.build(Plan.read(plan_dir))
+    ix = _WORKER["index"]
+    _WORKER["footer"] = footer_of(ix)
+
+
+def _export_units(ix: PlanIndex, footer, unit_type: str, ids: list[str], out_dir: str) -> list[tuple[str, str, int]]:
+    out = []
+    for uid in ids:
+        path = Path(out_dir) / f"{safe_filename(uid)}.pdf"
+        story, title = unit_story(ix, unit_type, uid)
+        p, pages = build_pdf_counted(story, path, footer, title=f"Plan de formation — {title}",
+                                     subject=f"{UNIT_LABELS.get(unit_type, unit_type)} {uid}")
+        out.append((uid, str(p), pages))
+    return out
+
+
+def _chunk_job(unit_type: str, ids: list[str], out_dir: str) -> list[tuple[str, str, int]]:
+    try:
+        return _export_units(_WORKER["index"], _WORKER["footer"], unit_type, ids, out_dir)
+    except ExportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (reported to the user with the units concerned)
+        raise ExportError(f"Échec de l'export des unités {ids[0]} … {ids[-1]} : {exc}") from None
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1 and sys.platform.startswith("linux"):
+        return mp.get_context("fork")  # the parent's index is inherited: nothing to re-read
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def stderr_progress(label: str = "Export") -> Progress:
+    """A progress bar on stderr, redrawn at most ten times a second."""
+    state = {"t": 0.0, "start": time.perf_counter()}
+
+    def report(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done < total and now - state["t"] < 0.1:
+            return
+        state["t"] = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        rate = done / (now - state["start"]) if now > state["start"] else 0
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+                         f" ({rate:.0f}/s)")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def batch_unit_ids(ix: PlanIndex, unit_type: str, academie: str | None) -> list[str]:
+    ids = {u.unit_id for u in ix.units_of(unit_type, academie)}
+    for (ut, uid), ss in ix.by_unit.items():
+        if ut == unit_type and (academie is None or ss[0].academie == academie):
+            ids.add(uid)
+    return sorted(ids)
+
+
+def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie: str | None = None,
+                 workers: int | None = None, merged: bool = False, progress: Progress | None = None) -> list[Path]:
+    """One PDF per unit of ``kind`` (« etablissement », « circonscription », or « all-… »), named by unit id.
+
+    Returns the unit files in id order, then the merged PDF when ``merged`` is true.
+    """
+    unit_type = BATCH_KINDS.get(kind)
+    if unit_type is None:
+        raise ExportError(f"Type d'export par lot inconnu : « {kind} » (établissements ou circonscriptions).")
+    plan_dir = str(Path(plan_dir))
+    _WORKER.clear()  # re-read: the plan may have been solved again into the same directory
+    _init_worker(plan_dir)
+    ix: PlanIndex = _WORKER["index"]
+    ids = batch_unit_ids(ix, unit_type, academie)
+    if not ids:
+        where = f" de l'académie de {academie_name(academie)} ({academie})" if academie else ""
+        raise ExportError(f"Aucune unité de type « {UNIT_LABELS.get(unit_type, unit_type)} »{where} "
+                          f"dans le plan « {ix.plan_name} ».")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    total = len(ids)
+    workers = max(1, workers or os.cpu_count() or 1)
+    results: dict[str, tuple[str, int]] = {}
+
+    def report(done: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            raise ExportCancelled("Export interrompu à la demande de l'utilisateur.")
+
+    report(0)
+    if workers == 1 or total <= 2:
+        for uid in ids:
+            for u, p, pages in _export_units(ix, _WORKER["footer"], unit_type, [uid], str(out)):
+                results[u] = (p, pages)
+            report(len(results))
+    else:
+        size = max(1, min(24, math.ceil(total / (workers * 8))))
+        chunks = [ids[i:i + size] for i in range(0, total, size)]
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_context(),
+                                 initializer=_init_worker, initargs=(plan_dir,)) as pool:
+            pending = {pool.submit(_chunk_job, unit_type, c, str(out)) for c in chunks}
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        for u, p, pages in f.result():
+                            results[u] = (p, pages)
+                    report(len(results))
+            except BaseException:
+                for f in pending:
+                    f.cancel()
+                raise
+    paths = [Path(results[u][0]) for u in ids]
+    _LAST_STATS.update(files=len(paths), pages=sum(results[u][1] for u in ids))
+    if merged:
+        name = f"plans-{unit_type}s" + (f"-{academie}" if academie else "-national") + ".pdf"
+        paths.append(merge_pdfs([(u, _bookmark(ix, unit_type, u), results[u][0]) for u in ids], out / name))
+    return paths
+
+
+_LAST_STATS: dict = {}
+
+
+def last_batch_stats() -> dict:
+    """Files and pages of the last batch of this process (for the benchmark)."""
+    return dict(_LAST_STATS)
+
+
+def _bookmark(ix: PlanIndex, unit_type: str, uid: str) -> str:
+    from .typography import plain
+
+    u = ix.unit(unit_type, uid)
+    name = plain(u.name)[:120] if u and u.name else ""
+    return f"{uid} — {name}" if name else uid
+
+
+def merge_pdfs(items: list[tuple[str, str, str]], out_path: str | Path) -> Path:
+    """One PDF from (unit id, bookmark title, file) items, with a bookmark per unit."""
+    from pypdf import PdfWriter
+
+    out = Path(out_path)
+    writer = PdfWriter()
+    for _, title, path in items:
+        writer.append(path, outline_item=title)
+    writer.page_mode = "/UseOutlines"
+    tmp = out.with_name(out.name + ".part")
+    with open(tmp, "wb") as f:
+        writer.write(f)
+    os.replace(tmp, out)
+    return out

@@ -1,0 +1,505 @@
+"""Drawn figures of the printed plans, as light platypus flowables drawing straight on the canvas.
+
+- :class:`StepTimeline`: the six steps (and the trainers' own training) as lanes over the months.
+- :class:`MonthGrid`: a month-by-month calendar grid (rows = months, columns = days 1–31).
+- :class:`WeeklyCoverage`: people trained per week (bars) and the cumulative share (line).
+- :class:`LoadBars`: a bar per item (e.g. sessions per trainer of trainers).
+Text drawn here comes through :func:`plain` and is cut to fit.
+"""
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from .layout import ACCENT, BAND, INK, MUTED, RULE
+from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_month, plain
+
+
+def _month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def _add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def month_span(dates: list[dt.date], min_months: int = 12) -> tuple[dt.date, dt.date]:
+    """First day of the first month and first day after the last month covering ``dates``.
+
+    With few dates the span is widened to a school year (August to July) so plans look alike; June
+    and July count with the school year that follows (train-the-trainer sessions before the rentrée).
+    """
+    if not dates:
+        today = dt.date.today()
+        y = today.year if today.month >= 8 else today.year - 1
+        return dt.date(y, 8, 1), dt.date(y + 1, 8, 1)
+    lo, hi = min(dates), max(dates)
+    start = _month_start(lo)
+    if min_months >= 12:
+        y = lo.year if lo.month >= 6 else lo.year - 1
+        start = min(start, dt.date(y, 8, 1))
+    end = _add_months(_month_start(hi), 1)
+    if min_months >= 12:
+        end = max(end, dt.date(y + 1, 8, 1))
+    while (end.year - start.year) * 12 + end.month - start.month < min_months:
+        end = _add_months(end, 1)
+    return start, end
+
+
+class StepTimeline(Flowable):
+    """Lanes: (label, range text or None, colour, dates). ``None`` range → « à planifier »."""
+
+    LANE_H = 23
+    HEAD_H = 22
+    LABEL_W = 168
+
+    def __init__(self, lanes: list[tuple[str, str | None, object, list[dt.date]]], width: float,
+                 span: tuple[dt.date, dt.date]):
+        super().__init__()
+        self.lanes = lanes
+        self.width = width
+        self.span = span
+        self.height = self.HEAD_H + self.LANE_H * len(lanes) + 4
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def _x(self, d: dt.date) -> float:
+        start, end = self.span
+        total = (end - start).days or 1
+        return self.LABEL_W + (self.width - self.LABEL_W) * (d - start).days / total
+
+    def draw(self):
+        c = self.canv
+        start, end = self.span
+        top = self.height
+        months = []
+        m = start
+        while m < end:
+            months.append(m)
+            m = _add_months(m, 1)
+        step = 1 if len(months) <= 14 else (2 if len(months) <= 26 else 3)
+        # month grid, month labels, and the year at the start and at each January
+        for i, m in enumerate(months):
+            x = self._x(m)
+            c.setStrokeColor(RULE)
+            c.setLineWidth(0.3)
+            c.line(x, 2, x, top - self.HEAD_H + 2)
+            if i == 0 or m.month == 1:
+                c.setFont(FONT_BOLD, 6.5)
+                c.setFillColor(INK)
+                c.drawString(x + 1.5, top - 7, str(m.year))
+            if i % step == 0:
+                c.setFont(FONT, 6.5)
+                c.setFillColor(MUTED)
+                nxt = self._x(_add_months(m, step)) if i + step <= len(months) else self.width
+                c.drawCentredString((x + min(nxt, self.width)) / 2, top - self.HEAD_H + 5, plain(fr_month(m, "MMM")))
+        c.line(self.width, 2, self.width, top - self.HEAD_H + 2)
+        for k, (label, rng, color, dates) in enumerate(self.lanes):
+            y0 = top - self.HEAD_H - (k + 1) * self.LANE_H
+            if k % 2 == 0:
+                c.setFillColor(BAND)
+                c.rect(0, y0, self.width, self.LANE_H, stroke=0, fill=1)
+            c.setFillColor(color)
+            c.circle(6, y0 + self.LANE_H / 2, 4, stroke=0, fill=1)
+            c.setFillColor(INK)
+            c.setFont(FONT_BOLD, 7.3)
+            c.drawString(14, y0 + self.LANE_H - 9.5, ellipsize(plain(label), FONT_BOLD, 7.3, self.LABEL_W - 18))
+            if rng:
+                c.setFont(FONT, 6.8)
+                c.setFillColor(MUTED)
+                c.drawString(14, y0 + 4.5, ellipsize(plain(rng), FONT, 6.8, self.LABEL_W - 18))
+            else:
+                c.setFont(FONT_ITALIC, 6.8)
+                c.setFillColor(colors.HexColor("#a35d00"))
+                c.drawString(14, y0 + 4.5, "à planifier")
+                c.setStrokeColor(colors.HexColor("#d9b98c"))
+                c.setDash(2, 2)
+                c.line(self.LABEL_W + 2, y0 + self.LANE_H / 2, self.width - 2, y0 + self.LANE_H / 2)
+                c.setDash()
+                continue
+            c.setFillColor(color)
+            days = sorted(set(dates))
+            if days:
+                x1, x2 = self._x(days[0]), self._x(days[-1] + dt.timedelta(days=1))
+                c.setFillAlpha(0.22)
+                c.rect(x1, y0 + 8, max(2.0, x2 - x1), self.LANE_H - 16, stroke=0, fill=1)
+                c.setFillAlpha(1)
+                for d in days:
+                    x = self._x(d)
+                    c.rect(x - 0.2, y0 + 5, max(1.8, self._x(d + dt.timedelta(days=1)) - x), self.LANE_H - 10,
+                           stroke=0, fill=1)
+
+
+class MonthGrid(Flowable):
+    """Rows = months, columns = days 1–31; session days filled with their count."""
+
+    ROW_H = 13
+    LABEL_W = 74
+
+    def __init__(self, counts: dict[dt.date, int], width: float, span: tuple[dt.date, dt.date],
+                 color=ACCENT, closed: set[dt.date] | None = None):
+        super().__init__()
+        self.counts = counts
+        self.width = width
+        self.closed = closed or set()
+        self.color = color
+        self.months = []
+        m = span[0]
+        while m < span[1]:
+            self.months.append(m)
+            m = _add_months(m, 1)
+        self.height = self.ROW_H * (len(self.months) + 1) + 2
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        cw = (self.width - self.LABEL_W) / 31
+        top = self.height
+        c.setFont(FONT, 6)
+        c.setFillColor(MUTED)
+        for day in range(1, 32):
+            c.drawCentredString(self.LABEL_W + (day - 0.5) * cw, top - self.ROW_H + 4, str(day))
+        for r, m in enumerate(self.months):
+            y = top - (r + 2) * self.ROW_H
+            c.setFont(FONT, 7)
+            c.setFillColor(INK)
+            c.drawString(2, y + 4, plain(fr_month(m, "MMMM y")))
+            ndays = _cal.monthrange(m.year, m.month)[1]
+            for day in range(1, 32):
+                x = self.LABEL_W + (day - 1) * cw
+                if day > ndays:
+                    continue
+                d = m.replace(day=day)
+                n = self.counts.get(d, 0)
+                if n:
+                    c.setFillColor(self.color)
+                elif d.weekday() >= 5 or d in self.closed:
+                    c.setFillColor(colors.HexColor("#dde3e9"))
+                else:
+                    c.setFillColor(colors.white)
+                c.setStrokeColor(RULE)
+                c.setLineWidth(0.3)
+                c.rect(x + 0.4, y + 0.6, cw - 0.8, self.ROW_H - 1.2, stroke=1, fill=1)
+                if n:
+                    c.setFillColor(colors.white)
+                    c.setFont(FONT_BOLD, 6.3)
+                    c.drawCentredString(x + cw / 2, y + 3.8, str(n))
+
+
+def _nice_step(v: float, ticks: int = 4, integer: bool = True) -> float:
+    """A round tick step so that ``ticks`` steps cover ``v`` (integers for counts)."""
+    import math
+
+    raw = max(v, 1e-9) / ticks
+    p = 10 ** math.floor(math.log10(raw))
+    for f in (1, 2, 2.5, 5, 10):
+        step = f * p
+        if step >= raw and (not integer or step == int(step)):
+            return step
+    return max(1.0, math.ceil(raw))
+
+
+def _fmt_tick(v: float) -> str:
+    from .typography import fr_int
+
+    return fr_int(int(v)) if v == int(v) else fr_int(round(v, 2))
+
+
+class WeeklyCoverage(Flowable):
+    """Bars: people trained per week; line: cumulative share of ``total`` (right axis, %)."""
+
+    def __init__(self, weekly: list[tuple[dt.date, int]], total: int, width: float, height: float = 150):
+        super().__init__()
+        self.weekly = weekly
+        self.total = max(1, total)
+        self.width = width
+        self.height = height
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        left, right, bottom, top = 40, 30, 20, 10
+        w = self.width - left - right
+        h = self.height - bottom - top
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        c.rect(left, bottom, w, h, stroke=1, fill=0)
+        if not self.weekly:
+            c.setFont(FONT_ITALIC, 8)
+            c.setFillColor(MUTED)
+            c.drawCentredString(left + w / 2, bottom + h / 2, "Aucune session placée")
+            return
+        first = self.weekly[0][0]
+        last = self.weekly[-1][0]
+        nweeks = (last - first).days // 7 + 1
+        ymax = 4 * _nice_step(max(n for _, n in self.weekly))
+        bw = w / nweeks
+        # y axis (people per week)
+        c.setFont(FONT, 6)
+        for k in range(5):
+            v = ymax * k / 4
+            y = bottom + h * k / 4
+            c.setFillColor(MUTED)
+            c.drawRightString(left - 3, y - 2, _fmt_tick(v))
+            c.drawString(left + w + 3, y - 2, f"{int(100 * k / 4)} %")
+            if k:
+                c.setStrokeColor(colors.HexColor("#e3e8ed"))
+                c.line(left, y, left + w, y)
+        c.setFillColor(colors.HexColor("#9ec5e8"))
+        cum = 0
+        pts = []
+        for d, n in self.weekly:
+            i = (d - first).days // 7
+            x = left + i * bw
+            c.rect(x + bw * 0.1, bottom, bw * 0.8, h * n / ymax, stroke=0, fill=1)
+            cum += n
+            pts.append((x + bw, bottom + h * min(1.0, cum / self.total)))
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(1.4)
+        p = c.beginPath()
+        p.moveTo(left, bottom)
+        for x, y in pts:
+            p.lineTo(x, y)
+        c.drawPath(p, stroke=1, fill=0)
+        # month labels
+        c.setFont(FONT, 6)
+        c.setFillColor(MUTED)
+        m = _add_months(first.replace(day=1), 1) if first.day > 1 else first
+        prev_x = -100
+        while m <= last + dt.timedelta(days=6):
+            x = left + (m - first).days / 7 * bw
+            if x - prev_x > 26 and x <= left + w:
+                c.setStrokeColor(RULE)
+                c.line(x, bottom, x, bottom - 3)
+                c.drawCentredString(x, bottom - 10, plain(fr_month(m, "MMM yy")))
+                prev_x = x
+            m = _add_months(m, 1)
+
+
+class LoadBars(Flowable):
+    """One bar per (label, value), labels under the bars."""
+
+    def __init__(self, items: list[tuple[str, float]], width: float, height: float = 120, unit: str = ""):
+        super().__init__()
+        self.items = items
+        self.width = width
+        self.height = height
+        self.unit = unit
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        left, right, bottom, top = 40, 8, 22, 10
+        w = self.width - left - right
+        h = self.height - bottom - top
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        c.line(left, bottom, left + w, bottom)
+        if not self.items:
+            c.setFont(FONT_ITALIC, 8)
+            c.setFillColor(MUTED)
+            c.drawCentredString(left + w / 2, bottom + h / 2, "Aucune donnée")
+            return
+        ymax = 4 * _nice_step(max(v for _, v in self.items))
+        c.setFont(FONT, 6)
+        for k in range(5):
+            y = bottom + h * k / 4
+            c.setFillColor(MUTED)
+            c.drawRightString(left - 3, y - 2, _fmt_tick(ymax * k / 4))
+            if k:
+                c.setStrokeColor(colors.HexColor("#e3e8ed"))
+                c.line(left, y, left + w, y)
+        bw = min(w / len(self.items), 36)
+        for i, (label, v) in enumerate(self.items):
+            x = left + i * bw
+            c.setFillColor(ACCENT)
+            c.rect(x + bw * 0.15, bottom, bw * 0.7, h * v / ymax, stroke=0, fill=1)
+            c.setFillColor(INK)
+            if bw >= 14:
+                c.setFont(FONT, 6)
+                c.drawCentredString(x + bw / 2, bottom + h * v / ymax + 2, _fmt_tick(v))
+                c.setFillColor(MUTED)
+                c.drawCentredString(x + bw / 2, bottom - 9, ellipsize(plain(label), FONT, 6, bw - 1))
+        if self.unit:
+            c.setFont(FONT, 6)
+            c.setFillColor(MUTED)
+            c.drawString(left, bottom - 19, plain(self.unit))
+
+
+
+
+
+def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy word wrap on ordinary spaces only (no-break spaces hold, as in « 9 h 00 »)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    for para in text.split("\n"):
+        cur = ""
+        for word in para.split(" "):
+            cand = f"{cur} {word}" if cur else word
+            if cur and stringWidth(cand, font, size) > width:
+                lines.append(cur)
+                cur = word
+            else:
+                cur = cand
+        lines.append(cur)
+    return lines
+
+
+class FactsBox(Flowable):
+    """A grid of label / value cells drawn straight on the canvas (cheap: one per sign-in sheet).
+
+    Values are data text: made printable, wrapped on at most ``max_lines`` lines and cut with « … ».
+    """
+
+    PAD = 5
+    LABEL = 6.5
+    VALUE = 8
+    LEAD = 9.6
+
+    def __init__(self, pairs: list[tuple[str, object]], width: float, columns: int = 3, max_lines: int = 3):
+        super().__init__()
+        self.width = width
+        self.columns = columns
+        cw = width / columns - 2 * self.PAD
+        self.cells = []
+        for label, value in pairs:
+            text = plain(value) if value not in (None, "") else "—"
+            lines = wrap_words(text, FONT_BOLD, self.VALUE, cw)
+            if len(lines) > max_lines:
+                lines = lines[:max_lines - 1] + [ellipsize(" ".join(lines[max_lines - 1:]), FONT_BOLD, self.VALUE, cw)]
+            lines = [ellipsize(x, FONT_BOLD, self.VALUE, cw) for x in lines]
+            self.cells.append((plain(label), lines))
+        self.rows = [self.cells[i:i + columns] for i in range(0, len(self.cells), columns)]
+        self.row_h = [self.PAD * 2 + self.LABEL + 2 + self.LEAD * max(len(c[1]) for c in r) for r in self.rows]
+        self.height = sum(self.row_h)
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        c.setFillColor(BAND)
+        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        cw = self.width / self.columns
+        y = self.height
+        c.setStrokeColor(colors.white)
+        c.setLineWidth(0.8)
+        for r, row in enumerate(self.rows):
+            h = self.row_h[r]
+            for k, (label, lines) in enumerate(row):
+                x = k * cw + self.PAD
+                c.setFont(FONT, self.LABEL)
+                c.setFillColor(MUTED)
+                c.drawString(x, y - self.PAD - self.LABEL + 1, label)
+                c.setFont(FONT_BOLD, self.VALUE)
+                c.setFillColor(INK)
+                for i, line in enumerate(lines):
+                    c.drawString(x, y - self.PAD - self.LABEL - 2 - self.LEAD * (i + 1) + 2, line)
+            y -= h
+            if r < len(self.rows) - 1:
+                c.line(0, y, self.width, y)
+
+
+class SignInGrid(Flowable):
+    """Numbered lines for names and signatures; splits across pages when the group is large."""
+
+    HEAD_H = 16
+    FOOT_H = 44
+
+    def __init__(self, columns: list[tuple[str, float]], lines: int, row_h: float, names: list[str] | None = None,
+                 first: int = 1, last: int | None = None, with_foot: bool = True):
+        super().__init__()
+        self.columns = columns
+        self.lines = lines
+        self.row_h = row_h
+        self.names = names or []
+        self.first = first
+        self.last = lines if last is None else last
+        self.with_foot = with_foot
+        self.width = sum(w for _, w in columns)
+
+    def _h(self, n: int, foot: bool) -> float:
+        return self.HEAD_H + n * self.row_h + (self.FOOT_H if foot else 0)
+
+    def wrap(self, aw, ah):
+        self.height = self._h(self.last - self.first + 1, self.with_foot)
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        n_total = self.last - self.first + 1
+        if self._h(n_total, self.with_foot) <= ah:
+            return [self]
+        fit = int((ah - self.HEAD_H) // self.row_h)
+        if fit < 1:
+            return []
+        fit = min(fit, n_total - 1) if n_total > 1 else fit
+        a = SignInGrid(self.columns, self.lines, self.row_h, self.names, self.first, self.first + fit - 1, False)
+        b = SignInGrid(self.columns, self.lines, self.row_h, self.names, self.first + fit, self.last, self.with_foot)
+        return [a, b]
+
+    def draw(self):
+        c = self.canv
+        n = self.last - self.first + 1
+        top = self.height
+        body_bottom = top - self.HEAD_H - n * self.row_h
+        # header band
+        c.setFillColor(ACCENT)
+        c.rect(0, top - self.HEAD_H, self.width, self.HEAD_H, stroke=0, fill=1)
+        c.setFillColor(colors.white)
+        c.setFont(FONT_BOLD, 7.5)
+        x = 0
+        for title, w in self.columns:
+            if x == 0:
+                c.drawCentredString(w / 2, top - self.HEAD_H + 5, plain(title))
+            else:
+                c.drawString(x + 4, top - self.HEAD_H + 5, plain(title))
+            x += w
+        # grid
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        for i in range(1, n):
+            y = top - self.HEAD_H - i * self.row_h
+            c.line(0, y, self.width, y)
+        x = 0
+        for _, w in self.columns[:-1]:
+            x += w
+            c.line(x, body_bottom, x, top - self.HEAD_H)
+        c.setStrokeColor(INK)
+        c.setLineWidth(0.8)
+        c.rect(0, body_bottom, self.width, n * self.row_h + self.HEAD_H, stroke=1, fill=0)
+        # numbers and pre-filled names
+        first_w = self.columns[0][1]
+        for i in range(n):
+            k = self.first + i
+            y = top - self.HEAD_H - (i + 1) * self.row_h + self.row_h / 2 - 2.5
+            c.setFont(FONT, 8)
+            c.setFillColor(MUTED)
+            c.drawCentredString(first_w / 2, y, str(k))
+            if k <= len(self.names) and self.names[k - 1]:
+                c.setFillColor(INK)
+                c.setFont(FONT, 7.5)
+                c.drawString(first_w + 4, y, ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
+        if self.with_foot:
+            y0 = body_bottom - self.FOOT_H
+            c.setStrokeColor(RULE)
+            c.setLineWidth(0.5)
+            c.rect(0, y0, self.width, self.FOOT_H - 10, stroke=1, fill=0)
+            c.line(self.width * 0.6, y0, self.width * 0.6, y0 + self.FOOT_H - 10)
+            c.setFont(FONT, 8)
+            c.setFillColor(MUTED)
+            c.drawString(5, y0 + self.FOOT_H - 21, "Signature du formateur :")
+            c.drawString(self.width * 0.6 + 5, y0 + self.FOOT_H - 21, "Nombre de présents :")
+__all__ = ["FactsBox", "LoadBars", "MonthGrid", "SignInGrid", "StepTimeline", "WeeklyCoverage", "month_span"]

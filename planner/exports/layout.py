@@ -1,0 +1,246 @@
+"""Page layout shared by every printed plan: A4 document, footer with « page x / y », styles, tables.
+
+Styles are built once per process. The footer (plan name and version, generation date, page x / y,
+data citation) is drawn by a canvas that keeps pages until the end, so it knows the page count
+without a second layout pass.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_date_short, plain, register_fonts, safe
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 16 * mm
+MARGIN_TOP = 14 * mm
+MARGIN_BOTTOM = 22 * mm
+FRAME_W = PAGE_W - 2 * MARGIN_X
+FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+
+INK = colors.HexColor("#1d2b3a")
+ACCENT = colors.HexColor("#1f4e79")
+MUTED = colors.HexColor("#5f6b76")
+RULE = colors.HexColor("#b8c2cc")
+BAND = colors.HexColor("#eef2f6")
+ZEBRA = colors.HexColor("#f6f8fa")
+STEP_COLORS = {
+    "tot": colors.HexColor("#7f8c8d"),
+    "step1": colors.HexColor("#1f77b4"),
+    "step2": colors.HexColor("#2ca02c"),
+    "step3": colors.HexColor("#9467bd"),
+    "step4": colors.HexColor("#d6762b"),
+    "step5": colors.HexColor("#17becf"),
+    "step6": colors.HexColor("#c2417a"),
+}
+
+
+@dataclass(frozen=True)
+class Footer:
+    plan_name: str
+    version: str
+    plan_date: dt.date | None
+    citation: str
+    printed: dt.date
+
+    def left_text(self) -> str:
+        parts = [f"Plan « {plain(self.plan_name)} »"]
+        if self.version:
+            parts.append(f"version {plain(self.version)}")
+        if self.plan_date:
+            parts.append(f"calculé le {fr_date_short(self.plan_date)}")
+        parts.append(f"édité le {fr_date_short(self.printed)}")
+        return " · ".join(parts)
+
+
+class FooterCanvas(Canvas):
+    """Keeps every page until ``save`` so that the footer can say « page x / y »."""
+
+    def __init__(self, *args, footer: Footer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self._footer = footer
+
+    def showPage(self):  # noqa: N802 (reportlab API)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        left = None
+        for i, state in enumerate(self._pages, 1):
+            self.__dict__.update(state)
+            left = left or self._footer_lines()
+            self._draw_footer(left, i, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _footer_lines(self):
+        from reportlab.lib.utils import simpleSplit
+
+        f = self._footer
+        right_w = 60
+        left = ellipsize(f.left_text(), FONT, 7, FRAME_W - right_w - 6)
+        cite = simpleSplit("Données : " + plain(f.citation), FONT, 5.6, FRAME_W)
+        if len(cite) > 2:
+            cite = cite[:1] + [ellipsize(" ".join(cite[1:]), FONT, 5.6, FRAME_W)]
+        return left, cite
+
+    def _draw_footer(self, lines, page: int, total: int) -> None:
+        left, cite = lines
+        self.saveState()
+        y = MARGIN_BOTTOM - 7 * mm
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN_X, y + 9, PAGE_W - MARGIN_X, y + 9)
+        self.setFillColor(MUTED)
+        self.setFont(FONT, 7)
+        self.drawString(MARGIN_X, y, left)
+        self.drawRightString(PAGE_W - MARGIN_X, y, f"page {page} / {total}")
+        self.setFont(FONT, 5.6)
+        for k, line in enumerate(cite):
+            self.drawString(MARGIN_X, y - 8 - 7 * k, line)
+        self.restoreState()
+
+
+def build_pdf(story: list, out_path: str | Path, footer: Footer, title: str, subject: str = "") -> Path:
+    """Lay out ``story`` on A4 pages with the footer and write ``out_path`` (parents created)."""
+    return build_pdf_counted(story, out_path, footer, title, subject)[0]
+
+
+def build_pdf_counted(story: list, out_path: str | Path, footer: Footer, title: str,
+                      subject: str = "") -> tuple[Path, int]:
+    """:func:`build_pdf`, also returning the number of pages."""
+    register_fonts()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    doc = BaseDocTemplate(
+        str(tmp), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, title=plain(title)[:200], author="Planificateur IA",
+        subject=plain(subject)[:200], creator="Planificateur IA", lang="fr-FR",
+    )
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_W, FRAME_H, id="body", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def maker(*a, **kw):
+        return FooterCanvas(*a, footer=footer, **kw)
+
+    doc.build(story, canvasmaker=maker)
+    tmp.replace(out)
+    return out, doc.page
+
+
+# ---------------------------------------------------------------------------- styles
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=11.5, textColor=INK, alignment=TA_LEFT)
+    s = {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.2),
+        "muted": ParagraphStyle("muted", parent=base, fontSize=7.5, leading=9.2, textColor=MUTED),
+        "overline": ParagraphStyle("overline", parent=base, fontSize=8, leading=10, textColor=ACCENT,
+                                   fontName=FONT_BOLD, spaceAfter=1),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=19.5,
+                                textColor=INK, spaceAfter=4),
+        "title_long": ParagraphStyle("title_long", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=14,
+                                     textColor=INK, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, textColor=ACCENT,
+                             spaceBefore=9, spaceAfter=4, keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=INK,
+                             spaceBefore=6, spaceAfter=3, keepWithNext=1),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.8),
+        "cellb": ParagraphStyle("cellb", parent=base, fontSize=8, leading=9.8, fontName=FONT_BOLD),
+        "cellr": ParagraphStyle("cellr", parent=base, fontSize=8, leading=9.8, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", parent=base, fontSize=7.5, leading=9, fontName=FONT_BOLD,
+                               textColor=colors.white),
+        "key": ParagraphStyle("key", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "val": ParagraphStyle("val", parent=base, fontSize=8.5, leading=10.5, fontName=FONT_BOLD),
+        "italic": ParagraphStyle("italic", parent=base, fontName=FONT_ITALIC, textColor=MUTED, fontSize=8,
+                                 leading=10),
+        "letter": ParagraphStyle("letter", parent=base, fontSize=10, leading=14.5, spaceAfter=7),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+    }
+    return s
+
+
+def P(text_markup: str, style: str = "cell") -> Paragraph:
+    """A paragraph from markup that is already safe (use :func:`safe` on data first)."""
+    return Paragraph(text_markup, styles()[style])
+
+
+def title_paragraph(text: object) -> Paragraph:
+    """The page title from data: smaller type for very long names so they stay on a few lines."""
+    t = plain(text)
+    return Paragraph(safe(t), styles()["title" if len(t) <= 70 else "title_long"])
+
+
+def D(text: object, style: str = "cell") -> Paragraph:
+    """A paragraph from data text (escaped here)."""
+    return Paragraph(safe(text), styles()[style])
+
+
+@lru_cache(maxsize=1)
+def _grid_style_cmds() -> tuple:
+    return (
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    )
+
+
+def data_table(header: list[str], rows: list[list], widths: list[float], zebra: bool = True,
+               align_right: tuple[int, ...] = ()) -> Table:
+    """A table with a coloured header row repeated on each page; widths are fractions of the frame."""
+    head = [P(h, "head") for h in header]
+    t = Table([head] + rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1)
+    cmds = list(_grid_style_cmds())
+    if zebra:
+        for r in range(2, len(rows) + 1, 2):
+            cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
+    for c in align_right:
+        cmds.append(("ALIGN", (c, 1), (c, -1), "RIGHT"))
+    t.setStyle(TableStyle(cmds))
+    return t
+
+
+def facts_table(pairs: list[tuple[str, object]], columns: int = 3) -> Table:
+    """Key facts as a grid of small label / bold value cells (values are data text)."""
+    st = styles()
+    cells = [[Paragraph(safe(k), st["key"]), Paragraph(safe(v) if v not in (None, "") else "—", st["val"])]
+             for k, v in pairs]
+    rows = []
+    for i in range(0, len(cells), columns):
+        chunk = cells[i:i + columns]
+        row = [[a, b] for a, b in chunk]
+        rows.append(row + [""] * (columns - len(row)))
+    t = Table(rows, colWidths=[FRAME_W / columns] * columns)
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, -1), BAND),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.5, colors.white),
+    ]))
+    return t

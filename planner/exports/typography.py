@@ -1,0 +1,164 @@
+"""Typography shared by every printed plan: the embedded font, paragraph styles, safe text, French dates.
+
+- The font is DejaVu Sans (``resources/fonts``, Bitstream Vera licence, redistribution allowed). It
+  is registered once per process; reportlab embeds only the glyphs used.
+- :func:`safe` turns any text from data into Paragraph markup: XML-escaped, control characters
+  dropped, characters the font lacks (most emoji) replaced by their Unicode name in brackets, so
+  that a name never breaks the layout and always renders as text.
+- Dates and times are French through Babel (no hand-written month tables).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from babel.dates import format_date, format_time
+
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+LOCALE = "fr_FR"
+
+_registered = False
+_cmap: frozenset[int] | dict = frozenset()
+
+
+def register_fonts() -> None:
+    """Register the embedded TTF family with reportlab (idempotent, once per process)."""
+    global _registered, _cmap
+    if _registered:
+        return
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    files = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+    for name, file in files.items():
+        path = FONT_DIR / file
+        if not path.exists():
+            raise FileNotFoundError(f"Police introuvable : {path} (dossier resources/fonts incomplet)")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
+    addMapping(FONT, 0, 1, FONT_ITALIC)
+    addMapping(FONT, 1, 1, FONT_BOLD)
+    _cmap = pdfmetrics.getFont(FONT).face.charToGlyph
+    _registered = True
+
+
+# ---------------------------------------------------------------------------- safe text
+_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Sk"}
+
+
+@lru_cache(maxsize=4096)
+def plain(text: object) -> str:
+    """Text from data made printable with the embedded font (no markup escaping)."""
+    register_fonts()
+    s = "" if text is None else str(text)
+    if s.isascii() and s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        cp = ord(ch)
+        if ch in "\t\n\r":
+            out.append(" ")
+        elif cp in _cmap:
+            cat = unicodedata.category(ch)
+            out.append(ch if cat not in ("Cc", "Cf", "Cs", "Co") else "")
+        elif unicodedata.category(ch) in _DROP_CATEGORIES:
+            out.append("")  # variation selectors, zero-width joiners, skin-tone modifiers…
+        else:
+            out.append("[" + unicodedata.name(ch, f"U+{cp:04X}").lower() + "]")
+    return "".join(out)
+
+
+def safe(text: object) -> str:
+    """Paragraph markup for text from data: printable, XML-escaped."""
+    return escape(plain(text))
+
+
+def ellipsize(text: str, font: str, size: float, width: float) -> str:
+    """Cut ``text`` (plain) with an ellipsis so it fits ``width`` points (canvas-drawn lines)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid] + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+# ---------------------------------------------------------------------------- French dates
+@lru_cache(maxsize=2048)
+def fr_date(d: dt.date) -> str:
+    """« lundi 31 août 2026 »."""
+    return format_date(d, "EEEE d MMMM y", locale=LOCALE)
+
+
+@lru_cache(maxsize=2048)
+def fr_date_short(d: dt.date) -> str:
+    """« 31 août 2026 »."""
+    return format_date(d, "d MMMM y", locale=LOCALE)
+
+
+@lru_cache(maxsize=512)
+def fr_day_month(d: dt.date) -> str:
+    """« 31 août »."""
+    return format_date(d, "d MMMM", locale=LOCALE)
+
+
+@lru_cache(maxsize=64)
+def fr_month(d: dt.date, pattern: str = "MMMM y") -> str:
+    """« septembre 2026 » (or any Babel pattern, e.g. « MMM » → « sept. »)."""
+    return format_date(d, pattern, locale=LOCALE)
+
+
+@lru_cache(maxsize=512)
+def fr_time(hhmm: str) -> str:
+    """« 9 h 00 » from « 09:00 »."""
+    h, m = map(int, hhmm.split(":"))
+    return format_time(dt.time(h, m), "H 'h' mm", locale=LOCALE)
+
+
+NBSP = "\u00a0"
+
+
+def fr_slot(d: dt.date, start: str, end: str) -> str:
+    """« lundi 31 août 2026, 9 h 00 – 10 h 00 » (no-break spaces inside the hours: lines break after the comma)."""
+    hours = f"{fr_time(start)} – {fr_time(end)}".replace(" ", NBSP)
+    return f"{fr_date(d)}, {hours}"
+
+
+def fr_range(first: dt.date, last: dt.date) -> str:
+    """« 31 août 2026 », « 31 août – 2 septembre 2026 », « 31 août 2026 – 3 mars 2027 »."""
+    if first == last:
+        return fr_date_short(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} – {fr_date_short(last)}"
+    if first.year == last.year:
+        return f"{fr_day_month(first)} – {fr_date_short(last)}"
+    return f"{fr_date_short(first)} – {fr_date_short(last)}"
+
+
+def fr_int(n: int | float) -> str:
+    """« 12 345 » (narrow no-break space, French grouping)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=LOCALE)
+
+
+def fr_percent(x: float | None) -> str:
+    if x is None:
+        return "—"
+    from babel.numbers import format_percent
+
+    return format_percent(x, format="#,##0.0 %", locale=LOCALE)
