@@ -317,3 +317,20 @@ def test_national_roadmap_is_fast_and_checks():
     assert elapsed < 10, elapsed
     assert plan.report["roadmap"]["units"] == 11000
     assert check_roadmap(plan, sc) == []
+
+
+def test_scenario_carries_roadmap_settings_and_choices():
+    sc = tiny_scenario()
+    sc.roadmap = RoadmapSettings(wg_meetings=2, ca_months=(6, 11))
+    sc.roadmap_choices = [UnitRoadmapChoices(unit_type="etablissement", unit_id=COLLEGE, themes=["Évaluation"],
+                                             briques=["B18"], meeting_dates={"reunion_rentree": [dt.date(2026, 9, 10)]})]
+    back = Scenario.model_validate_json(sc.model_dump_json())
+    assert back.roadmap.wg_meetings == 2 and back.roadmap.ca_months == (11, 6)  # school-year order
+    assert back.roadmap_choices == sc.roadmap_choices
+    part = back.restricted_to("16")
+    assert part.roadmap.wg_meetings == 2 and part.roadmap_choices == sc.roadmap_choices
+    sessions, _ = plan_roadmap(part, step1_plan())
+    wg = [s for s in of(sessions, COLLEGE, "step2") if s.group >= 1]
+    assert len(wg) == 2 and all("Évaluation" in s.title for s in wg)
+    assert [s.date for s in of(sessions, COLLEGE, "step6") if s.window == "rentree_meeting"] == [dt.date(2026, 9, 10)]
+    assert [s.title.split(" ")[1] for s in of(sessions, COLLEGE, "step5")] == ["B18"]
