@@ -3,8 +3,9 @@
 - The font is DejaVu Sans (``resources/fonts``, Bitstream Vera licence, redistribution allowed). It
   is registered once per process; reportlab embeds only the glyphs used.
 - :func:`safe` turns any text from data into Paragraph markup: XML-escaped, control characters
-  dropped, characters the font lacks (most emoji) replaced by their Unicode name in brackets, so
-  that a name never breaks the layout and always renders as text.
+  dropped, characters the font lacks and every emoji outside the Basic Multilingual Plane (reportlab
+  writes an unreadable ToUnicode entry for those, so they could not be searched or copied) replaced
+  by their Unicode name in brackets: a name never breaks the layout and always renders as text.
 - Dates and times are French through Babel (no hand-written month tables).
 """
 from __future__ import annotations
@@ -66,7 +67,9 @@ def plain(text: object) -> str:
         cp = ord(ch)
         if ch in "\t\n\r":
             out.append(" ")
-        elif cp in _cmap:
+        elif 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+            out.append("")  # variation selectors (emoji presentation): nothing to draw
+        elif cp in _cmap and cp <= 0xFFFF:  # astral glyphs get a broken ToUnicode map in reportlab
             cat = unicodedata.category(ch)
             out.append(ch if cat not in ("Cc", "Cf", "Cs", "Co") else "")
         elif unicodedata.category(ch) in _DROP_CATEGORIES:
