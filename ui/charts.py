@@ -132,6 +132,12 @@ class LineChart(_Chart):
                 if m >= d0:
                     months.append(m)
                 m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+            if x1 - x0 < 120:  # short range: one tick a week (Mondays)
+                first = d0 + dt.timedelta(days=(7 - d0.weekday()) % 7)
+                months = []
+                while first <= d1:
+                    months.append(first)
+                    first += dt.timedelta(days=7)
             step = max(1, -(-len(months) // 10))
             for i, m in enumerate(months):
                 if i % step:
@@ -140,7 +146,10 @@ class LineChart(_Chart):
                 p.setPen(QPen(QColor("#eef0f2"), 1))
                 p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
                 p.setPen(QColor("#555555"))
-                lab = fmt.MONTHS_SHORT[m.month - 1] + (f" {m.year % 100:02d}" if m.month in (1, 9) or i == 0 else "")
+                if m.day == 1:
+                    lab = fmt.MONTHS_SHORT[m.month - 1] + (f" {m.year % 100:02d}" if m.month in (1, 9) or i == 0 else "")
+                else:
+                    lab = f"{m.day} {fmt.MONTHS_SHORT[m.month - 1]}"
                 p.drawText(QRectF(x - 30, r.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignCenter, lab)
         else:
             for i in range(5):

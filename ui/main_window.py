@@ -164,9 +164,6 @@ class MainWindow(QMainWindow):
         self.trainer_sessions_proxy = SessionProxyModel(self)
         self.trainer_sessions_proxy.setSourceModel(self.session_model)
         self.trainer_model = TrainerTableModel(self)
-        self.trainer_sort = QSortFilterProxyModel(self)
-        self.trainer_sort.setSourceModel(self.trainer_model)
-        self.trainer_sort.setSortRole(SORT_ROLE)
         self.unplaced_model = UnplacedTableModel(self)
         self.unplaced_sort = QSortFilterProxyModel(self)
         self.unplaced_sort.setSourceModel(self.unplaced_model)
@@ -403,7 +400,7 @@ class MainWindow(QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         self.trainer_table = QTableView()
         self.trainer_table.setObjectName("trainerTable")
-        self.trainer_table.setModel(self.trainer_sort)
+        self.trainer_table.setModel(self.trainer_model)
         self.trainer_table.setSortingEnabled(True)
         self.trainer_table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         self.trainer_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -414,6 +411,8 @@ class MainWindow(QMainWindow):
         for col, width in enumerate([210, 90, 150, 170, 64, 60, 80, 80, 64]):
             self.trainer_table.setColumnWidth(col, width)
         self.trainer_table.selectionModel().currentRowChanged.connect(self._trainer_selected)
+        self.trainer_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._trainer_selected(next(iter(self.trainer_table.selectionModel().selectedRows()), QModelIndex())))
         bottom.addWidget(self.trainer_table)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -436,7 +435,8 @@ class MainWindow(QMainWindow):
             row.addWidget(b)
         rl.addLayout(row)
         bottom.addWidget(right)
-        bottom.setSizes([560, 500])
+        bottom.setStretchFactor(0, 3)
+        bottom.setStretchFactor(1, 2)
         split.addWidget(bottom)
         split.setSizes([250, 450])
         lay.addWidget(split, 1)
@@ -1540,8 +1540,9 @@ class MainWindow(QMainWindow):
     def _trainer_selected(self, cur: QModelIndex, _prev=None) -> None:
         if not cur.isValid():
             return
-        row = self.trainer_sort.mapToSource(cur).row()
-        tid = self.trainer_model.trainer_id(row)
+        tid = self.trainer_model.trainer_id(cur.row())
+        if tid == self.selected_trainer:
+            return
         self.selected_trainer = tid
         self.calendar_subject = ("trainer", tid)
         self._dirty_tabs.add(TAB_CALENDAR)

@@ -246,13 +246,18 @@ class TerritoryFilter(QSortFilterProxyModel):
 
     def set_query(self, text: str) -> int:
         q = fold(text.strip())
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
         if not q:
             self._matches = None
         else:
             words = q.split()
             src: TerritoryModel = self.sourceModel()
             self._matches = {id(n) for n in src.nodes() if all(w in n.search for w in words)}
-        self.invalidateFilter()
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt < 6.9
+            self.invalidateFilter()
         return -1 if self._matches is None else len(self._matches)
 
     def filterAcceptsRow(self, row, parent):
@@ -389,12 +394,25 @@ class SessionTableModel(QAbstractTableModel):
         return k
 
     def haystack(self) -> list[str]:
+        """Folded searchable text per row (unit id and name, trainer id and name, date), built once."""
         if self._haystack is None:
             six = self.six
+            unit_txt: dict[tuple[str, str], str] = {}
+            trainer_txt: dict[str, str] = {}
+            date_txt: dict[object, str] = {}
             out = []
             for s in self._sessions:
-                out.append(fold(f"{s.unit_id} {six.short_name(s.unit_type, s.unit_id)} {s.trainer_id} "
-                                f"{self._trainer_name(s.trainer_id)} {s.date.strftime('%d/%m/%Y')} {s.session_id}"))
+                k = (s.unit_type, s.unit_id)
+                u = unit_txt.get(k)
+                if u is None:
+                    u = unit_txt[k] = fold(f"{s.unit_id} {six.short_name(s.unit_type, s.unit_id)}")
+                t = trainer_txt.get(s.trainer_id)
+                if t is None:
+                    t = trainer_txt[s.trainer_id] = fold(f"{s.trainer_id} {self._trainer_name(s.trainer_id)}")
+                d = date_txt.get(s.date)
+                if d is None:
+                    d = date_txt[s.date] = s.date.strftime("%d/%m/%Y")
+                out.append(f"{u} {t} {d} {s.session_id.lower()}")
             self._haystack = out
         return self._haystack
 
@@ -579,12 +597,24 @@ class TrainerTableModel(QAbstractTableModel):
                     rows.append((t.name if t and t.name else tid, tid, ROLE_LABELS.get(role, role),
                                  six.short_name(ut, uid) if ut else "", int(cnt[i]), float(mins[i]) / 60,
                                  int(first[i]), int(last[i]), int(maxday[i])))
-        rows.sort(key=lambda r: (-r[4], r[1]))
+        col, order = getattr(self, "_sort", (4, Qt.SortOrder.DescendingOrder))
+        key = (lambda r: fold(str(r[col]))) if col in (0, 1, 2, 3) else (lambda r: r[col])
+        rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self._rows = rows
         self.endResetModel()
 
     def trainer_id(self, row: int) -> str:
         return self._rows[row][1]
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting in Python on the row tuples (fast, unlike a proxy calling data() per comparison)."""
+        if column < 0 or column >= len(TRAINER_COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        key = (lambda r: fold(str(r[column]))) if column in (0, 1, 2, 3) else (lambda r: r[column])
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._sort = (column, order)
+        self.layoutChanged.emit()
 
     def rows(self):
         return self._rows
@@ -863,8 +893,6 @@ class MonthHeader(QHeaderView):
                 if x > -40:
                     p.drawLine(x, self.height() - 5, x, self.height())
                     lab = fmt.MONTHS_SHORT[w.month - 1]
-                    if w.month in (1, 9) or i == 0:
-                        lab += f" {w.year % 100:02d}"
                     p.drawText(x + 2, 0, 60, self.height(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), lab)
             last = w.month
         p.end()

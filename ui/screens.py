@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         w.select_scope(scope)
         w.tabs.setCurrentIndex(i)
         if name == "trainers" and w.trainer_table.model().rowCount():
-            w.trainer_table.selectRow(0)
+            w.trainer_table.setCurrentIndex(w.trainer_model.index(0, 0))
         w.refresh_all()
         app.processEvents()
         p = out / f"screenshot-{name}.png"

@@ -1,0 +1,289 @@
+"""The real window, driven offscreen with pytest-qt (QT_QPA_PLATFORM=offscreen, see conftest).
+
+One window is shared by the module (the national reference loads once, Toulouse is solved once);
+the tests run in file order, each building on the previous state where it says so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QSpinBox
+
+from planner.reference import CITATION, REFERENCE_NAME
+from planner.settings import Settings
+
+from .conftest import ROOT
+
+ACAD = "16"  # Toulouse: solved in a few seconds
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    cfg = tmp_path_factory.mktemp("qsettings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(cfg))
+    qapp.setOrganizationName("PlanificateurIA-tests")
+    qapp.setApplicationName("Planificateur IA tests")
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.time_limit.setValue(20)
+    w.resize(1400, 900)
+    w.show()
+    yield w
+    w.wait_threads()
+    w.close()
+
+
+def _solve_toulouse(w, qtbot):
+    if w.plan is not None and any(s.academie == ACAD for s in w.plan.sessions):
+        return
+    w.select_scope(("academie", ACAD))
+    button = w.toolbar.widgetForAction(w.act_solve)
+    assert button.isEnabled() and "Toulouse" in button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert w.progress_dialog is not None and w.progress_dialog.isVisible()  # non-modal, shown at once
+    qtbot.waitUntil(lambda: w.plan is not None and w.solve_thread is None, timeout=180_000)
+
+
+# ---------------------------------------------------------------------------- start
+def test_starts_on_the_national_default(win):
+    w = win
+    assert w.scenario.name == REFERENCE_NAME
+    assert w.plan is None
+    assert w.startup_seconds < 5.0
+    root = w.territory_filter.index(0, 0)
+    assert root.data() == "France entière"
+    assert w.territory_filter.rowCount(root) == 30  # académies
+    assert "aucun plan" in w.status_label.text().lower()
+    assert w.cards["people"].value.text().replace("\u202f", "") == "728700"
+    # the overview explains the report's pooled figure
+    assert "48" in w.cards["needed"].note.text() and "mutualisé" in w.cards["needed"].note.text()
+
+
+def test_settings_dock_uses_french_titles_and_descriptions(win):
+    w = win
+    panel = w.settings_panel
+    ed = panel.editors["group_size"]
+    assert ed.toolTip() == Settings.model_fields["group_size"].description
+    labels = {lab.text() for lab in panel.findChildren(QLabel)}
+    for name in ("group_size", "weight_completion", "start_date", "max_per_local_trainer_per_day"):
+        assert Settings.model_fields[name].title in labels
+
+
+def test_settings_edit_is_undoable(win, qtbot):
+    w = win
+    ed: QSpinBox = w.settings_panel.editors["group_size"]
+    needed_before = w.cards["needed"].value.text()
+    ed.setValue(20)
+    assert w.scenario.settings.group_size == 20
+    assert w.undo_stack.count() == 1 and "Taille des groupes" in w.undo_stack.undoText()
+    assert w.cards["needed"].value.text() != needed_before  # demand recomputed
+    w.act_undo.trigger()
+    assert w.scenario.settings.group_size == 15
+    assert ed.value() == 15
+    assert w.cards["needed"].value.text() == needed_before
+    w.act_redo.trigger()
+    assert w.scenario.settings.group_size == 20
+    w.act_undo.trigger()
+    # an invalid value is refused with a French message, nothing is pushed
+    n = w.undo_stack.count()
+    w.request_setting("end_date", dt.date(2026, 1, 1))
+    assert w.undo_stack.count() == n
+    assert "horizon" in w.last_message
+
+
+def test_search_by_uai_and_name(win, qtbot):
+    w = win
+    etab = next(e for e in w.scenario.etablissements if e.academie == ACAD)
+    w.search.setText(etab.uai.lower())
+    w._run_search()
+    assert w.scope == ("etablissement", etab.uai)
+    assert w.search_info.text().startswith("1 résultat")
+    w.search.setText("toulouse")
+    w._run_search()
+    assert w.territory_filter._matches  # académie (and units named after it)
+    w.search.clear()
+    w._run_search()
+    assert w.territory_filter.rowCount(w.territory_filter.index(0, 0)) == 30
+
+
+# ---------------------------------------------------------------------------- solve
+def test_solve_one_academie_through_the_button(win, qtbot):
+    w = win
+    _solve_toulouse(w, qtbot)
+    assert w.plan.sessions and all(s.academie == ACAD for s in w.plan.sessions)
+    assert "Toulouse" in w.last_message and "planifiée" in w.last_message
+    assert w.undo_stack.undoText().startswith("Planification")
+    # the tree shows totals, the overview figures
+    idx = w.territory_model.index_of(("academie", ACAD))
+    assert w.territory_model.index(idx.row(), 1, idx.parent()).data() not in ("", "—", "0")
+    w.tabs.setCurrentIndex(0)
+    assert w.cards["placed"].value.text() != "—"
+    assert w.coverage_chart.series and w.heatmap_model.rowCount() > 0 and w.heatmap_model.columnCount() > 0
+
+
+def test_sessions_table_shows_the_academie_sessions(win, qtbot):
+    w = win
+    _solve_toulouse(w, qtbot)
+    w.select_scope(("academie", ACAD))
+    w.tabs.setCurrentIndex(1)
+    proxy = w.session_proxy
+    assert proxy.rowCount() == len(w.plan.sessions) > 1000
+    assert "sessions affichées" in w.status_label.text()
+    # sorted by date (first column) ascending
+    dates = [proxy.session_at(i).date for i in range(0, proxy.rowCount(), 97)]
+    assert dates == sorted(dates)
+    # click the header: descending
+    w.session_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert proxy.session_at(0).date == max(s.date for s in w.plan.sessions)
+    w.session_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    # filters: étape 1 only, then a unit by its UAI
+    w.kind_filter.setCurrentIndex(w.kind_filter.findData("step1"))
+    n1 = sum(1 for s in w.plan.sessions if s.kind == "step1")
+    assert proxy.rowCount() == n1
+    etab = next(s for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
+    w.session_search.setText(etab.unit_id)
+    w._apply_session_filters()
+    assert 0 < proxy.rowCount() <= 10
+    assert all(proxy.session_at(i).unit_id == etab.unit_id for i in range(proxy.rowCount()))
+    assert proxy.index(0, 6).data() == etab.unit_id
+    w.session_search.clear()
+    w.kind_filter.setCurrentIndex(0)
+    w._apply_session_filters()
+    # selecting a département narrows the table
+    w.select_scope(("departement", "031"))
+    assert 0 < proxy.rowCount() < len(w.plan.sessions)
+    assert all(proxy.session_at(i).departement == "031" for i in range(0, proxy.rowCount(), 50))
+
+
+def test_other_tabs_show_the_plan(win, qtbot):
+    w = win
+    _solve_toulouse(w, qtbot)
+    etab = next(s.unit_id for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
+    w.select_scope(("etablissement", etab))
+    w.tabs.setCurrentIndex(2)
+    own = w.plan.sessions_of_unit("etablissement", etab)
+    assert len(w.calendar.canvas.sessions) == len(own)
+    w.calendar.set_mode("week")
+    assert "Semaine du" in w.calendar.period.text()
+    w.calendar.set_mode("month")
+    w.select_scope(("academie", ACAD))
+    w.tabs.setCurrentIndex(3)
+    assert w.trainer_model.rowCount() > 100
+    first = w.trainer_model.index(0, 0)
+    w.trainer_table.setCurrentIndex(first)
+    assert w.selected_trainer
+    assert w.trainer_sessions_proxy.rowCount() == sum(1 for s in w.plan.sessions if s.trainer_id == w.selected_trainer)
+    assert w.load_chart.weeks
+    w.tabs.setCurrentIndex(2)  # the calendar follows the selected trainer
+    assert w.selected_trainer in w.calendar.title.text()
+    w.tabs.setCurrentIndex(4)
+    assert w.unplaced_title.text()
+
+
+# ---------------------------------------------------------------------------- the school head's flow
+def test_choose_a_slot_pins_and_replans_then_undo(win, qtbot):
+    w = win
+    _solve_toulouse(w, qtbot)
+    etab = next(s.unit_id for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
+    w.select_scope(("etablissement", etab))
+    before = [(s.date, s.start, s.group) for s in w.plan.sessions_of_unit("etablissement", etab) if s.kind == "step1"]
+    plan_before = w.plan
+    n_undo = w.undo_stack.count()
+    w.act_slots.trigger()
+    dlg = w.slot_dialog
+    assert dlg is not None and dlg.isVisible() and not dlg.isModal()
+    model = dlg.model
+    assert model.rowCount() > 0
+    # pick a feasible candidate that differs from the current group-1 slot
+    row = next(i for i in range(model.rowCount()) if getattr(model.candidate(i), "feasible", True)
+               and (model.candidate(i).date, model.candidate(i).start) != before[0][:2])
+    cand = model.candidate(row)
+    dlg.group.setValue(1)
+    dlg.select_row(row)
+    assert dlg.pick_button.isEnabled()
+    qtbot.mouseClick(dlg.pick_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.undo_stack.count() == n_undo + 1, timeout=60_000)
+    assert any(p.unit_id == etab and p.group == 1 for p in w.scenario.pins)
+    pinned = [s for s in w.plan.sessions_of_unit("etablissement", etab) if s.pinned]
+    assert pinned and (pinned[0].date, pinned[0].start) == (cand.date, cand.start)
+    assert w.plan is not plan_before
+    assert "épinglé" in w.last_message
+    # the sessions of other académies' units are untouched and the plan stays complete
+    assert len([s for s in w.plan.sessions if s.kind == "step1"]) == len([s for s in plan_before.sessions
+                                                                          if s.kind == "step1"])
+    # undo: the pin goes, the previous plan comes back
+    w.act_undo.trigger()
+    assert not any(p.unit_id == etab for p in w.scenario.pins)
+    assert w.plan is plan_before
+    after = [(s.date, s.start, s.group) for s in w.plan.sessions_of_unit("etablissement", etab) if s.kind == "step1"]
+    assert after == before
+    w.act_redo.trigger()
+    assert any(p.unit_id == etab for p in w.scenario.pins)
+    w.act_undo.trigger()
+
+
+# ---------------------------------------------------------------------------- print / export
+def test_print_the_unit_plan_through_the_menu(win, qtbot, tmp_path, monkeypatch):
+    w = win
+    _solve_toulouse(w, qtbot)
+    etab = next(s.unit_id for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
+    w.select_scope(("etablissement", etab))
+    out = tmp_path / f"plan-{etab}.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "PDF (*.pdf)")))
+    file_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Fichier")
+    assert w.act_print in file_menu.actions()
+    w.act_print.trigger()
+    assert out.exists() and out.read_bytes()[:5] == b"%PDF-"
+    assert str(out) in w.last_message
+
+
+def test_save_and_reopen_the_scenario_with_its_plan(win, qtbot, tmp_path, monkeypatch):
+    w = win
+    _solve_toulouse(w, qtbot)
+    path = tmp_path / "toulouse.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    assert w.save_scenario_as()
+    assert path.exists() and w.undo_stack.isClean()
+    assert str(path.resolve()) in w.recent_files()
+    from ui.main_window import MainWindow
+
+    w2 = MainWindow(restore_last=True)  # the last scenario reopens, with its plan
+    qtbot.addWidget(w2)
+    assert w2.scenario_path == str(path.resolve())
+    assert w2.plan is not None and len(w2.plan.sessions) == len(w.plan.sessions)
+    w2.close()
+
+
+def test_about_cites_the_data_sources(win):
+    dlg = win.show_about()
+    text = " ".join(lab.text() for lab in dlg.findChildren(QLabel))
+    assert "Licence Ouverte 2.0" in text and CITATION[:40] in text
+    assert not dlg.isModal()
+    dlg.close()
+
+
+def test_keyboard_shortcuts(win):
+    w = win
+    assert w.act_undo.shortcut().toString() == "Ctrl+Z"
+    assert w.act_solve.shortcut().toString() == "F5"
+    assert w.act_print.shortcut().toString() == "Ctrl+P"
+    assert w.act_open.shortcut().toString() == "Ctrl+O"
+    assert w.act_save.shortcut().toString() == "Ctrl+S"
+
+
+def test_screenshot_command(tmp_path):
+    out = tmp_path / "capture.png"
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--screenshot", str(out), "--academie", "Toulouse"],
+                       capture_output=True, text=True, timeout=120, cwd=ROOT,
+                       env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1400, 900)
