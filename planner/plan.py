@@ -121,7 +121,8 @@ class Plan:
     def write(self, directory: str | Path) -> Path:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
-        _write_csv(d / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, (_session_row(s) for s in self.sessions))
+        _write_csv(d / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, (_session_row(s) for s in self.sessions),
+                   tuples=True)
         _write_csv(d / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA,
                    ({**asdict(t), "qualified": int(t.qualified)} for t in self.trainers))
         _write_csv(d / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (asdict(u) for u in self.units))
@@ -176,11 +177,9 @@ class PlanError(Exception):
     """A plan directory that cannot be read (French message naming the file and line)."""
 
 
-def _session_row(s: Session) -> dict:
-    row = {f.name: getattr(s, f.name) for f in fields(Session)}
-    row["date"] = s.date.isoformat()
-    row["pinned"] = int(s.pinned)
-    return row
+def _session_row(s: Session) -> tuple:
+    return (s.session_id, s.kind, s.audience, s.academie, s.departement, s.zone, s.unit_type, s.unit_id, s.trainer_id,
+            s.date.isoformat(), s.start, s.end, s.participants, s.window, s.group, int(s.pinned), s.title)
 
 
 def _atomic_text(path: Path, text: str) -> None:
@@ -192,13 +191,17 @@ def _atomic_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _write_csv(path: Path, columns: list[str], rows) -> None:
+def _write_csv(path: Path, columns: list[str], rows, tuples: bool = False) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow(r)
+        if tuples:
+            w = csv.writer(f)
+            w.writerow(columns)
+            w.writerows(rows)
+        else:
+            w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)

@@ -417,8 +417,12 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
             cadre_obj.append(int(round(w_c * SCALE)) * comp)
             cadre_obj.append(int(round(UNPLACED_PENALTY_DAYS * max(w_c, 1.0) * SCALE)) * miss)
             z_all.append(z)
-        for p in sorted({a for a, _, _ in items}):
-            terms = [v for a, b, v in items if a <= p < b]
+        by_interval: dict[tuple[int, int], list] = {}
+        for a, b, v in items:
+            by_interval.setdefault((a, b), []).append(v)
+        intervals = sorted(by_interval)
+        for p in sorted({a for a, _ in intervals}):
+            terms = [v for (a, b) in intervals if a <= p < b for v in by_interval[(a, b)]]
             if len(terms) > 1:
                 m.Add(sum(terms) <= n_fdf)
         for d, terms in day_terms.items():

@@ -31,7 +31,10 @@ class SolveError(Exception):
 
 
 def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None) -> AcademieResult:
-    return solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective)
+    """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units."""
+    res = solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective)
+    _add_roadmap(sc if len(sc.academies) == 1 else sc.restricted_to(code), res)
+    return res
 
 
 def _context():
@@ -109,26 +112,22 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                 report_progress()
     plan = build_plan(sc, [results[c] for c in sorted(results)], solver=solver, seed=seed, stopped=stopped,
                       seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective)
-    _add_roadmap(sc, plan)
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
     return plan
 
 
-def _add_roadmap(sc: Scenario, plan: Plan) -> None:
-    """Steps 2 to 6 after step 1, when the roadmap planner is available."""
+def _add_roadmap(sc: Scenario, res: AcademieResult) -> None:
+    """Steps 2 to 6 after step 1 (same worker), when the roadmap planner is available."""
     try:
         from .roadmap import plan_roadmap
     except ImportError:
         return
     t = time.perf_counter()
-    out = plan_roadmap(sc, plan)
+    out = plan_roadmap(sc, Plan(sessions=list(res.sessions), trainers=list(res.trainer_rows), units=unit_rows(sc)))
     sessions, unplaced = out if isinstance(out, tuple) else (out, [])
-    plan.sessions.extend(sessions)
-    plan.report.setdefault("unplaced", []).extend(unplaced)
-    kinds = plan.report.get("kpis", {}).get("sessions_by_kind", {})
-    for s in sessions:
-        kinds[s.kind] = kinds.get(s.kind, 0) + 1
-    plan.report.setdefault("stage_seconds", {})["roadmap"] = round(time.perf_counter() - t, 3)
+    res.sessions.extend(sessions)
+    res.unplaced.extend(unplaced)
+    res.stage_seconds["roadmap"] = time.perf_counter() - t
 
 
 def _first_holiday(start: dt.date, month: int, zone: str = "A") -> dt.date | None:
