@@ -28,6 +28,7 @@ import datetime as dt
 import math
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planner.briques import Brique, BriqueError, load_briques
 from planner.calendar import describe_day, public_holiday_subdivision, window_slots
@@ -68,12 +69,15 @@ class _Table:
     t0: list[int]
     t1: list[int]
     window: list[str]
+    dates: list[dt.date]
+    starts: list[str]
+    ends: list[str]
     by_date: dict[int, int]  # date ordinal → first index on that date
     by_month: dict[tuple[int, int], tuple[int, int]]  # (year, month) → [lo, hi)
 
     @classmethod
     def build(cls, slots) -> "_Table":
-        t0, t1, win = [], [], []
+        t0, t1, win, dates, starts, ends = [], [], [], [], [], []
         by_date: dict[int, int] = {}
         by_month: dict[tuple[int, int], list[int]] = {}
         for i, s in enumerate(slots):
@@ -81,13 +85,16 @@ class _Table:
             t0.append(o * 1440 + s.start)
             t1.append(o * 1440 + s.end)
             win.append(s.window)
+            dates.append(s.date)
+            starts.append(_hhmm(s.start))
+            ends.append(_hhmm(s.end))
             by_date.setdefault(o, i)
             ym = (s.date.year, s.date.month)
             if ym in by_month:
                 by_month[ym][1] = i + 1
             else:
                 by_month[ym] = [i, i + 1]
-        return cls(t0, t1, win, by_date, {k: (a, b) for k, (a, b) in by_month.items()})
+        return cls(t0, t1, win, dates, starts, ends, by_date, {k: (a, b) for k, (a, b) in by_month.items()})
 
 
 class SlotCache:
@@ -131,22 +138,24 @@ class _Unit:
 class _Busy:
     """Intervals [t0, t1) already used by a unit or a trainer."""
 
-    __slots__ = ("iv",)
+    __slots__ = ("by_day",)
 
     def __init__(self):
-        self.iv: list[tuple[int, int]] = []
+        self.by_day: dict[int, list[tuple[int, int]]] = {}  # sessions never span midnight
 
     def free(self, a: int, b: int) -> bool:
-        for x, y in self.iv:
-            if x < b and a < y:
-                return False
+        day = self.by_day.get(a // 1440)
+        if day:
+            for x, y in day:
+                if x < b and a < y:
+                    return False
         return True
 
     def add(self, a: int, b: int) -> None:
-        self.iv.append((a, b))
+        self.by_day.setdefault(a // 1440, []).append((a, b))
 
     def remove(self, a: int, b: int) -> None:
-        self.iv.remove((a, b))
+        self.by_day[a // 1440].remove((a, b))
 
 
 def _first_free(tab: _Table, t_min: int, busy: _Busy, t_max: int | None = None, extra=None) -> int:
@@ -181,6 +190,7 @@ def _seeded_in_month(tab: _Table, ym: tuple[int, int], seed: int, t_min: int, bu
     return -1
 
 
+@lru_cache(maxsize=64)
 def _months_in_horizon(start: dt.date, end: dt.date, months: tuple[int, ...]) -> list[tuple[int, int]]:
     out = []
     y, m = start.year, start.month
@@ -255,7 +265,8 @@ class RoadmapPlanner:
                           e.type, e.teachers, e.pupils, a, b)
             self.units.append(u)
             busy = _Busy()
-            busy.iv.extend(ivs)
+            for iv in ivs:
+                busy.add(*iv)
             self.unit_busy[key] = busy
 
     def _index_trainers(self) -> None:
@@ -305,13 +316,9 @@ class RoadmapPlanner:
 
     def _session(self, u: _Unit, sid: str, kind: str, audience: str, tab: _Table, i: int, participants: int,
                  title: str, group: int = 0, trainer_id: str = "") -> Session:
-        a, b = tab.t0[i], tab.t1[i]
-        return Session(
-            session_id=sid, kind=kind, audience=audience, academie=u.academie, departement=u.departement,
-            zone=u.session_zone, unit_type=u.unit_type, unit_id=u.unit_id, trainer_id=trainer_id,
-            date=dt.date.fromordinal(a // 1440), start=_hhmm(a % 1440), end=_hhmm(b % 1440),
-            participants=participants, window=tab.window[i], group=group, title=title,
-        )
+        return Session(sid, kind, audience, u.academie, u.departement, u.session_zone, u.unit_type, u.unit_id,
+                       trainer_id, tab.dates[i], tab.starts[i], tab.ends[i], participants, tab.window[i], group,
+                       False, title)
 
     def _unplaced(self, u: _Unit, kind: str, audience: str, n: int, reason: str, rule: str = "horizon") -> None:
         """``rule``: horizon (does not fit before the end), dependency (an earlier step is missing),
