@@ -217,3 +217,24 @@ def test_unknown_academie_is_a_french_error(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", "Atlantide", "--out", str(tmp_path)],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "académie inconnue" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_candidate_slots_and_replan_with_pin(tiny):
+    from solvers.api import candidate_slots, replan_with_pin
+
+    plan = solve(tiny, workers=1, time_limit=10)
+    e1 = uai(1)
+    cands = candidate_slots(tiny, plan, "etablissement", e1, limit=10)
+    assert cands and cands[0].window == "pre_rentree" and cands[0].feasible
+    assert all(c.implications.startswith("Groupe 1") for c in cands)
+    later = next(c for c in cands if c.window != "pre_rentree")
+    pin = Pin(unit_type="etablissement", unit_id=e1, group=1, date=later.date, start=later.start)
+    new = replan_with_pin(tiny, plan, pin)
+    x = next(s for s in new.sessions if s.unit_id == e1 and s.kind == "step1" and s.group == 1)
+    assert (x.date, x.start, x.pinned) == (later.date, later.start, True)
+    # other units untouched
+    before = {s.session_id: (s.date, s.start) for s in plan.sessions if s.unit_id != e1}
+    after = {s.session_id: (s.date, s.start) for s in new.sessions if s.unit_id != e1}
+    assert before == after
+    sc2 = tiny.model_copy(update={"pins": [pin]})
+    assert errors(new, sc2) == []

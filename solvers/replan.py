@@ -1,0 +1,232 @@
+"""The school head's flow: ranked candidate slots for one unit, and re-planning only that unit.
+
+A unit's trainers and their train-the-trainer dates are fixed by the plan; pinning a slot for one of
+the unit's groups changes only that unit's sessions (and its later steps), so re-planning takes
+milliseconds. The ranking puts the pré-rentrée first, then slots that do not delay the unit's
+completion, then the earliest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from planner.calendar import audience_slots
+from planner.demand import compute_demand
+from planner.models import Pin, Scenario
+from planner.plan import Plan, Session
+
+from .academie import _penalties
+from .units import NEVER, Caps, SlotTable, place_unit
+
+
+@dataclass
+class Candidate:
+    date: dt.date
+    start: str
+    end: str
+    window: str
+    rank: int
+    group: int
+    feasible: bool
+    implications: str
+    completion: dt.date | None
+
+
+class ReplanError(Exception):
+    """French message: the unit cannot be re-planned (unknown, no trainer…)."""
+
+
+@dataclass
+class _UnitCtx:
+    sc: Scenario
+    unit_type: str
+    unit_id: str
+    name: str
+    audience: str
+    academie: str
+    departement: str
+    zone: str
+    zone_label: str
+    sessions: int
+    sizes: list[int]
+    table: SlotTable
+    trainers: list
+    ready: list[int]
+    caps: Caps
+    penalties: list[float] | None
+
+
+def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
+    s = sc.settings
+    ud = next((u for u in compute_demand(sc).units if u.unit_type == unit_type and u.unit_id == unit_id), None)
+    if ud is None:
+        raise ReplanError(f"Unité {unit_id} introuvable dans le scénario.")
+    if unit_type not in ("circonscription", "etablissement"):
+        raise ReplanError(f"{ud.name} : les sessions des cadres se choisissent avec les réunions, pas ici.")
+    acad = sc.academie(ud.academie)
+    trainers = sorted((t for t in sc.trainers if t.is_local and (t.unit_type, t.unit_id) == (unit_type, unit_id)),
+                      key=lambda t: t.id)
+    if not trainers:
+        raise ReplanError(f"{ud.name} : aucun formateur local.")
+    rows = {r.trainer_id: r for r in plan.trainers}
+    tot_end = {x.session_id: x.date.toordinal() * 1440 + int(x.end[:2]) * 60 + int(x.end[3:])
+               for x in plan.sessions if x.kind == "tot"}
+    ready = []
+    for t in trainers:
+        if t.qualified:
+            ready.append(NEVER)
+        else:
+            r = rows.get(t.id)
+            ready.append(tot_end.get(r.tot_session_id, 10**12) if r and r.tot_session_id else 10**12)
+    table = SlotTable(audience_slots(ud.audience, s, acad.calendar_zone, ud.departement, s.step1_minutes))
+    caps = Caps(s.max_per_local_trainer_per_day, s.max_per_local_trainer_per_week,
+                s.wednesday_mornings_per_term_1d if ud.audience == "teachers_1d" else None)
+    prefs = [p for p in sc.preferences if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
+    return _UnitCtx(sc, unit_type, unit_id, ud.name, ud.audience, ud.academie, ud.departement, acad.calendar_zone,
+                    acad.zone, ud.sessions, ud.group_sizes(s.group_size), table, trainers, ready, caps,
+                    _penalties(table, prefs, s, ud.audience))
+
+
+def _pins_of(c: _UnitCtx, pins: list[Pin]) -> tuple[list[tuple[int, int, int]], list[Pin]]:
+    """(group, slot index, trainer index) of the unit's pins that match a slot; the others."""
+    index = {(sl.date, sl.start): i for i, sl in enumerate(c.table.slots)}
+    out, bad = [], []
+    used_trainer_slots = set()
+    for p in sorted(pins, key=lambda p: p.group):
+        i = index.get((p.date, int(p.start[:2]) * 60 + int(p.start[3:])))
+        if i is None or p.group > c.sessions:
+            bad.append(p)
+            continue
+        k = next((k for k in range(len(c.trainers)) if c.ready[k] <= c.table.times[i] and (i, k) not in used_trainer_slots),
+                 None)
+        if k is None:
+            bad.append(p)
+            continue
+        used_trainer_slots.add((i, k))
+        out.append((p.group, i, k))
+    return out, bad
+
+
+def _place(c: _UnitCtx, fixed: list[tuple[int, int, int]]):
+    return place_unit(c.table, c.sessions, c.ready, c.caps, fixed=[(i, k) for _, i, k in fixed], penalties=c.penalties,
+                      w_completion=c.sc.settings.weight_completion, origin=c.sc.settings.start_date.toordinal())
+
+
+def _fr(d: dt.date) -> str:
+    return format_date(d, "EEEE d MMMM y", locale="fr_FR")
+
+
+def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limit: int = 20,
+                    group: int | None = None) -> list[Candidate]:
+    """Ranked slots for the unit's next unpinned group (or ``group``), with what each choice implies."""
+    c = _ctx(sc, plan, unit_type, unit_id)
+    unit_pins = [p for p in sc.pins if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
+    pinned_groups = {p.group for p in unit_pins}
+    if group is None:
+        group = next((g for g in range(1, c.sessions + 1) if g not in pinned_groups), None)
+        if group is None:
+            return []
+    fixed, _ = _pins_of(c, [p for p in unit_pins if p.group != group])
+    base, base_left, _ = _place(c, fixed)
+    base_done = max((c.table.days[i] for i, _ in base), default=None)
+    start = c.table.first_at_or_after(min(c.ready))
+    taken = {i for _, i, _ in fixed}
+    ranked: list[tuple[tuple, Candidate]] = []
+    for i in range(start, len(c.table)):
+        if i in taken:
+            continue
+        k = next((k for k in range(len(c.trainers)) if c.ready[k] <= c.table.times[i]), None)
+        if k is None:
+            continue
+        assigned, left, _ = _place(c, fixed + [(group, i, k)])
+        sl = c.table.slots[i]
+        done = max((c.table.days[j] for j, _ in assigned), default=None)
+        feasible = left == 0
+        label = c.sc.settings.windows[sl.window].label
+        text = f"Groupe {group} le {_fr(sl.date)} à {sl.start_hhmm.replace(':', ' h ')} ({label})"
+        if not feasible:
+            text += f" : {left} autre(s) session(s) ne trouveraient plus de place."
+        elif done and base_done and done > base_done:
+            text += (f" : l'unité finirait le {_fr(dt.date.fromordinal(done))} au lieu du "
+                     f"{_fr(dt.date.fromordinal(base_done))}.")
+        else:
+            text += " : sans retard pour l'unité" + (f" (fin le {_fr(dt.date.fromordinal(done))})." if done else ".")
+        delay = (done - base_done) if done and base_done else 0
+        rank_key = (not feasible, sl.window != "pre_rentree", max(delay, 0) > 0, c.table.times[i])
+        ranked.append((rank_key, Candidate(sl.date, sl.start_hhmm, sl.end_hhmm, sl.window, 0, group, feasible, text,
+                                           dt.date.fromordinal(done) if done else None)))
+        if len(ranked) >= 6 * limit:
+            break
+    ranked.sort(key=lambda kc: kc[0])
+    out = [cand for _, cand in ranked[:limit]]
+    for r, cand in enumerate(out, 1):
+        cand.rank = r
+    return out
+
+
+def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
+    """A new plan where only this unit's step-1 sessions (and its later steps) are placed again,
+    honouring the scenario's pins for the unit."""
+    c = _ctx(sc, plan, unit_type, unit_id)
+    unit_pins = [p for p in sc.pins if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
+    fixed, bad = _pins_of(c, unit_pins)
+    assigned, left, _ = _place(c, fixed)
+    pinned = {g: (i, k) for g, i, k in fixed}
+    pinned_pairs = set(pinned.values())
+    free_groups = [g for g in range(1, c.sessions + 1) if g not in pinned]
+    rest = sorted((a for a in assigned if a not in pinned_pairs), key=lambda a: (c.table.times[a[0]], a[1]))
+    new: list[Session] = []
+    for g, (i, k) in list(pinned.items()) + list(zip(free_groups, rest)):
+        sl = c.table.slots[i]
+        new.append(Session(f"S1-{unit_id}-{g:02d}", "step1", c.audience, c.academie, c.departement, c.zone_label,
+                           unit_type, unit_id, c.trainers[k].id, sl.date, sl.start_hhmm, sl.end_hhmm, c.sizes[g - 1],
+                           sl.window, g, pinned=g in pinned))
+    keep = [x for x in plan.sessions if not (x.unit_type == unit_type and x.unit_id == unit_id)]
+    unplaced = [u for u in plan.report.get("unplaced", []) if (u.get("unit_type"), u.get("unit_id")) != (unit_type, unit_id)]
+    if left:
+        unplaced.append({"unit_type": unit_type, "unit_id": unit_id, "name": c.name, "academie": c.academie,
+                         "departement": c.departement, "kind": "step1", "audience": c.audience, "sessions": left,
+                         "rule": "capacity", "reason": f"{c.name} : {left} session(s) sans créneau après les épinglages."})
+    for p in bad:
+        unplaced.append({"unit_type": unit_type, "unit_id": unit_id, "name": c.name, "academie": c.academie,
+                         "departement": c.departement, "kind": "step1", "audience": c.audience, "sessions": 0,
+                         "rule": "pin", "reason": f"{c.name} : créneau épinglé du groupe {p.group} "
+                                                  f"({p.date.isoformat()} {p.start}) hors des créneaux possibles."})
+    later = _roadmap_for_unit(sc, new, plan, unit_type, unit_id)
+    report = dict(plan.report)
+    report["unplaced"] = unplaced + later[1]
+    sessions = sorted(keep + new + later[0], key=lambda x: (x.date, x.start, x.session_id))
+    out = Plan(sessions=sessions, trainers=plan.trainers, units=plan.units, report=report)
+    from .api import kpis
+
+    report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
+    return out
+
+
+def _roadmap_for_unit(sc: Scenario, step1: list[Session], plan: Plan, unit_type: str, unit_id: str):
+    try:
+        from .roadmap import plan_roadmap
+    except ImportError:
+        return [], []
+    mini = sc.restricted_to(step1[0].academie) if step1 else sc
+    mini = mini.model_copy(update={
+        "circonscriptions": [u for u in mini.circonscriptions if unit_type == "circonscription" and u.id == unit_id],
+        "etablissements": [u for u in mini.etablissements if unit_type == "etablissement" and u.uai == unit_id],
+    })
+    tots = [x for x in plan.sessions if x.kind == "tot"]
+    out = plan_roadmap(mini, Plan(sessions=tots + step1, trainers=plan.trainers, units=plan.units))
+    sessions, unplaced = out if isinstance(out, tuple) else (out, [])
+    return [x for x in sessions if x.unit_id == unit_id], [u for u in unplaced if u.get("unit_id") == unit_id]
+
+
+def replan_with_pin(sc: Scenario, plan: Plan, pin: Pin) -> Plan:
+    """Pin one group of a unit and re-plan only that unit. The caller keeps ``pin`` in its scenario
+    (``scenario.pins``) so that later solves honour it too."""
+    pins = [p for p in sc.pins if not (p.unit_type == pin.unit_type and p.unit_id == pin.unit_id and p.group == pin.group)]
+    sc2 = sc.model_copy(update={"pins": pins + [pin]})
+    return replan_unit(sc2, plan, pin.unit_type, pin.unit_id)
+
+
+__all__ = ["Candidate", "ReplanError", "candidate_slots", "replan_unit", "replan_with_pin"]
