@@ -244,6 +244,9 @@ def _n(x: int) -> str:
 
 
 # ------------------------------------------------------------------ reading
+_BARE_CR = re.compile(r"(?<=\r)(?!\n)(?=.)", re.S)
+
+
 class _Lines:
     """Decoded physical lines of a binary stream, with the number of bytes consumed so far."""
 
@@ -259,7 +262,10 @@ class _Lines:
             text = io.TextIOWrapper(self.f, encoding="utf-16", errors="replace", newline="")
             for line in text:
                 self.bytes_read += len(line) * 2
-                yield line
+                if "\r" in line[:-2]:
+                    yield from _BARE_CR.split(line)
+                else:
+                    yield line
             return
         for raw in self.f:
             self.bytes_read += len(raw)
@@ -269,10 +275,14 @@ class _Lines:
             if len(raw) > MAX_ROW_CHARS * 4:
                 raw = raw[: MAX_ROW_CHARS * 4] + b"\n"
             try:
-                yield raw.decode(self.encoding)
+                text = raw.decode(self.encoding)
             except UnicodeDecodeError:
                 self.mixed += 1
-                yield raw.decode("cp1252", errors="replace")
+                text = raw.decode("cp1252", errors="replace")
+            if "\r" in text[:-2]:  # old Mac line ends (bare CR): one physical line each
+                yield from _BARE_CR.split(text)
+            else:
+                yield text
 
 
 def _detect_encoding(head: bytes) -> tuple[str, bool, str]:
@@ -762,7 +772,10 @@ def import_annuaire(
         sep = max(SEPARATORS, key=lambda s: (header_line.count(s), s == ";"))
         if header_line.count(sep) == 0:
             sep = ";"
-        header = next(csv.reader([header_line], delimiter=sep), [])
+        try:
+            header = next(csv.reader([header_line], delimiter=sep), [])
+        except csv.Error as exc:
+            raise AnnuaireError(f"{path.name} : ligne d'en-tête illisible ({exc})") from None
         folded = [fold(h) for h in header]
         index: dict[str, int] = {}
         names: dict[str, str] = {}
