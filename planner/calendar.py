@@ -236,11 +236,15 @@ def window_slots(name: str, settings: Settings, zone: str, departement: str | No
 
 def audience_slots(audience: str, settings: Settings, zone: str, departement: str | None, duration: int,
                    unit_id: str = "") -> list[Slot]:
-    """All slots open to an audience, merged over its windows, chronological, one per (date, start)."""
+    """All slots open to an audience, merged over its windows, chronological, one per (date, start).
+
+    Step-1 audiences (all but ``trainers``) start no earlier than ``settings.step1_start_date``."""
     seen: dict[tuple[dt.date, int], Slot] = {}
+    first = settings.step1_start_date if audience != "trainers" else None
     for w in settings.audience_windows.get(audience, ()):
         for s in window_slots(w, settings, zone, departement, duration, unit_id):
-            seen.setdefault((s.date, s.start), s)
+            if first is None or s.date >= first:
+                seen.setdefault((s.date, s.start), s)
     return [seen[k] for k in sorted(seen)]
 
 

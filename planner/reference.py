@@ -22,6 +22,7 @@ names say they are reference units; no real school name or per-établissement da
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import zlib
@@ -136,7 +137,9 @@ def national_reference() -> Scenario:
 
 
 def _build() -> Scenario:
-    settings = Settings()
+    # decided in June 2026 for the school year 2026-2027: trainers may be trained from 15 June, the
+    # teams of 2026-2027 (and so step-1 sessions) start at the pré-rentrée, Monday 31 August 2026
+    settings = Settings(step1_start_date=dt.date(2026, 8, 31))
     gs = settings.group_size
     cal = _calibration()
     acad_rows = read_academies()

@@ -137,6 +137,7 @@ class Settings(BaseModel):
     wednesday_mornings_per_term_1d: int | None = Field(None, ge=0, le=15, title="Mercredis matin par trimestre (1er degré)", description="Nombre de mercredis matin qu'une circonscription consacre à l'IA par trimestre (le temps est rare : plans maths et français). Vide : sans limite.")
     start_date: dt.date = Field(dt.date(2026, 6, 15), title="Début de l'horizon", description="Rien n'est placé avant cette date.")
     end_date: dt.date = Field(dt.date(2027, 7, 2), title="Fin de l'horizon")
+    step1_start_date: dt.date | None = Field(None, title="Sessions d'étape 1 à partir du", description="Aucune session d'étape 1 (enseignants, cadres) avant cette date : par exemple la pré-rentrée, quand les équipes de l'année sont connues. Vide : dès le début de l'horizon. La formation de formateurs peut commencer avant.")
     include_private: bool = Field(False, title="Inclure le privé sous contrat")
     include_admin_staff: bool = Field(False, title="Inclure les personnels administratifs")
     windows: dict[str, WindowSpec] = Field(default_factory=lambda: dict(DEFAULT_WINDOWS), title="Fenêtres")
