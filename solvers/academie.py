@@ -4,10 +4,13 @@ Académies share no trainers, so each is an independent sub-problem (run in a pr
 :mod:`solvers.api`). Within an académie the real decision is the FdF timetable of the
 train-the-trainer (ToT) groups. Each candidate slot of each group is priced with the *exact* cost
 it causes downstream: the group's trainees' units placed at their earliest allowed slots after it
-(:mod:`solvers.units`). The timetable is then chosen by CP-SAT over Boolean group × slot variables
-(capacity = FdF per slot and per day, plus the académie's latest-unit term) — see
-``bench/compare_formulations.py``: on this assignment model CP-SAT with exact costs and a greedy
-hint proved optimality fastest; a min-cost flow matched it only without the latest-unit term.
+(:mod:`solvers.units`). The timetable is then chosen by one CP-SAT model per académie (one worker):
+Boolean group × slot variables with those exact costs, the cadre sessions counted per meeting, FdF
+capacity at every instant and per day, and the académie's latest-unit term. Measured with
+``bench/compare_formulations.py`` (mid-year variant, 5 académies, 2 cores): greedy 14.8 % above,
+min-cost flow on the same exact costs 0.2 % above (0.9 s, but no latest-unit term and no bound),
+joint CP-SAT best (3.3 s) with a proven bound — kept. The monolithic and time-indexed models of
+the prototype were far slower (``../shared/docs/lessons.md``).
 
 Cadre sessions (perdir at bassin meetings, inspectors at collèges d'inspecteurs) go to the FdF
 left free by the ToT timetable, earliest meeting first.
@@ -247,6 +250,10 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     model_bound = None
     status = "GREEDY"
     earliest_L = None
+    if solver == "flow" and G and K:
+        choice = _flow_timetable(cost, K, n_fdf)
+        candidates.append((choice, None, False))
+        status = "FLOW"
     if solver == "cpsat" and (G and K or cadre_units) and n_fdf:
         meetings = [_meetings(ud, table(ud.audience, ud.departement, ud.unit_id), s.max_per_fdf_per_day, origin)
                     for ud in cadre_units]
@@ -469,6 +476,32 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
         bound += w_l * earliest_L  # the sum's bound under the earliest completion, on the weighted scale
     status = "OPTIMAL" if st == cp_model.OPTIMAL and earliest_proven else "FEASIBLE"
     return choice, plan, bound, status, earliest_L
+
+
+def _flow_timetable(cost, K, n_fdf) -> list[int | None]:
+    """Alternative formulation (kept for ``bench/compare_formulations.py``): a min-cost flow
+    groups → ToT slots with the exact downstream costs, FdF per slot as capacity. It ignores the
+    académie's latest-unit term and the cadres' use of the FdF."""
+    from ortools.graph.python import min_cost_flow
+
+    G = len(cost)
+    f = min_cost_flow.SimpleMinCostFlow()
+    src, sink = G + K, G + K + 1
+    for g in range(G):
+        f.add_arc_with_capacity_and_unit_cost(src, g, 1, 0)
+        for k in range(K):
+            f.add_arc_with_capacity_and_unit_cost(g, G + k, 1, int(round(cost[g][k] * SCALE)))
+    for k in range(K):
+        f.add_arc_with_capacity_and_unit_cost(G + k, sink, n_fdf, 0)
+    f.set_node_supply(src, G)
+    f.set_node_supply(sink, -G)
+    if f.solve() != f.OPTIMAL:
+        return [None] * G
+    choice: list[int | None] = [None] * G
+    for a in range(f.num_arcs()):
+        if f.flow(a) and f.tail(a) < G and G <= f.head(a) < G + K:
+            choice[f.tail(a)] = f.head(a) - G
+    return choice
 
 
 class _FdfPool:
