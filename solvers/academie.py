@@ -12,8 +12,9 @@ min-cost flow on the same exact costs 0.2 % above (0.9 s, but no latest-unit ter
 joint CP-SAT best (3.3 s) with a proven bound — kept. The monolithic and time-indexed models of
 the prototype were far slower (``../shared/docs/lessons.md``).
 
-Cadre sessions (perdir at bassin meetings, inspectors at collèges d'inspecteurs) go to the FdF
-left free by the ToT timetable, earliest meeting first.
+Cadre sessions (perdir at bassin meetings, inspectors at collèges d'inspecteurs) are placed at the
+meetings the model chose; the greedy baseline gives them the earliest meeting with a free FdF.
+Every plan is re-verified by :mod:`solvers.checker`, which shares no code with this module.
 """
 from __future__ import annotations
 
