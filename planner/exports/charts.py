@@ -394,23 +394,27 @@ class FactsBox(Flowable):
         c.setFillColor(BAND)
         c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         cw = self.width / self.columns
-        y = self.height
         c.setStrokeColor(colors.white)
         c.setLineWidth(0.8)
+        # one text object per style: far fewer operators than a drawString per cell
+        t = c.beginText()
+        y = self.height
         for r, row in enumerate(self.rows):
-            h = self.row_h[r]
             for k, (label, lines) in enumerate(row):
                 x = k * cw + self.PAD
-                c.setFont(FONT, self.LABEL)
-                c.setFillColor(MUTED)
-                c.drawString(x, y - self.PAD - self.LABEL + 1, label)
-                c.setFont(FONT_BOLD, self.VALUE)
-                c.setFillColor(INK)
+                t.setFont(FONT, self.LABEL)
+                t.setFillColor(MUTED)
+                t.setTextOrigin(x, y - self.PAD - self.LABEL + 1)
+                t.textOut(label)
+                t.setFont(FONT_BOLD, self.VALUE)
+                t.setFillColor(INK)
                 for i, line in enumerate(lines):
-                    c.drawString(x, y - self.PAD - self.LABEL - 2 - self.LEAD * (i + 1) + 2, line)
-            y -= h
+                    t.setTextOrigin(x, y - self.PAD - self.LABEL - self.LEAD * (i + 1))
+                    t.textOut(line)
+            y -= self.row_h[r]
             if r < len(self.rows) - 1:
                 c.line(0, y, self.width, y)
+        c.drawText(t)
 
 
 class SignInGrid(Flowable):
@@ -480,18 +484,27 @@ class SignInGrid(Flowable):
         c.setStrokeColor(INK)
         c.setLineWidth(0.8)
         c.rect(0, body_bottom, self.width, n * self.row_h + self.HEAD_H, stroke=1, fill=0)
-        # numbers and pre-filled names
+        # numbers and pre-filled names, each set in one text object
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
         first_w = self.columns[0][1]
+        t = c.beginText()
+        t.setFont(FONT, 8)
+        t.setFillColor(MUTED)
         for i in range(n):
             k = self.first + i
             y = top - self.HEAD_H - (i + 1) * self.row_h + self.row_h / 2 - 2.5
-            c.setFont(FONT, 8)
-            c.setFillColor(MUTED)
-            c.drawCentredString(first_w / 2, y, str(k))
+            label = str(k)
+            t.setTextOrigin(first_w / 2 - stringWidth(label, FONT, 8) / 2, y)
+            t.textOut(label)
             if k <= len(self.names) and self.names[k - 1]:
-                c.setFillColor(INK)
-                c.setFont(FONT, 7.5)
-                c.drawString(first_w + 4, y, ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
+                t.setFont(FONT, 7.5)
+                t.setFillColor(INK)
+                t.setTextOrigin(first_w + 4, y)
+                t.textOut(ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
+                t.setFont(FONT, 8)
+                t.setFillColor(MUTED)
+        c.drawText(t)
         if self.with_foot:
             y0 = body_bottom - self.FOOT_H
             c.setStrokeColor(RULE)

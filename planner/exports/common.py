@@ -193,9 +193,11 @@ class PlanIndex:
     def citation(self) -> str:
         r = self.report
         sc = r.get("scenario") if isinstance(r.get("scenario"), dict) else {}
-        src = sc.get("source") or r.get("source")
-        if src:
-            return str(src)
+        # the scenario's own citation when it carries one (an imported annuaire); « national » or a file
+        # name is not a citation: the reference data's citation then
+        src = str(sc.get("citation") or sc.get("source") or r.get("source") or "")
+        if len(src) > 40 and " " in src:
+            return src
         from ..reference import CITATION
 
         return CITATION

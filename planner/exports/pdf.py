@@ -41,9 +41,19 @@ from .layout import (
     styles,
     title_paragraph,
 )
-from .typography import fr_date, fr_date_short, fr_int, fr_percent, fr_range, fr_slot, safe
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .typography import FONT, fr_range_short, fr_date, fr_date_short, fr_int, fr_percent, fr_range, fr_slot, safe
 
 TEACHER_AUDIENCES = ("teachers_1d", "teachers_2d", "teachers")
+# sessions that get a sign-in sheet: trainings (step 1, working groups, deepening); charter workshops,
+# governing bodies and family meetings keep their own minutes
+SHEET_KINDS = ("tot", "step1", "step2", "step5")
+
+
+def h2(markup: str, room: float = 90) -> list:
+    """A section heading that never ends a page: a page break first when less than ``room`` points remain."""
+    return [CondPageBreak(room), Paragraph(markup, styles()["h2"])]
 
 
 def as_index(plan: Plan | PlanIndex) -> PlanIndex:
@@ -144,6 +154,8 @@ def _timeline(ix: PlanIndex, sessions: list[Session], trainers: list[TrainerRow]
         if ss:
             dates = [s.date for s in ss]
             rng = f"{_plural(len(ss), 'session')} · {fr_range(min(dates), max(dates))}"
+            if stringWidth(rng, FONT, 6.8) > StepTimeline.LABEL_W - 18:
+                rng = f"{_plural(len(ss), 'session')} · {fr_range_short(min(dates), max(dates))}"
             lanes.append((label, rng, STEP_COLORS[kind], dates))
         else:
             lanes.append((label, None, STEP_COLORS[kind], []))
@@ -151,40 +163,46 @@ def _timeline(ix: PlanIndex, sessions: list[Session], trainers: list[TrainerRow]
     return StepTimeline(lanes, FRAME_W, month_span(all_dates))
 
 
-def _session_rows(ix: PlanIndex, ss: list[Session], with_title: bool, with_audience: bool) -> tuple[list, list, list]:
-    header = ["Groupe", "Date et horaire"]
-    widths = [0.085, 0.335 if (with_title or with_audience) else 0.42]
+def _session_rows(ix: PlanIndex, ss: list[Session], with_title: bool, with_audience: bool,
+                  with_total: bool = True) -> tuple[list, list, list]:
+    """Header, rows and width fractions of a sessions table; optional columns only when they say something."""
+    with_trainer = any(s.trainer_id for s in ss)
+    cols: list[tuple[str, float]] = [("Groupe", 0.085), ("Date et horaire", 0.30)]
     if with_title:
-        header.append("Intitulé")
-        widths.append(0.18)
+        cols.append(("Intitulé", 0.25))
     if with_audience:
-        header.append("Public")
-        widths.append(0.13)
-    header += ["Partici­pants", "Formateur", "Fenêtre"]
-    window_w = 0.13 if (with_title or with_audience) else 0.16
-    widths += [0.09, 1 - sum(widths) - 0.09 - window_w, window_w]
+        cols.append(("Public", 0.13))
+    cols.append(("Partici­pants", 0.09))
+    if with_trainer:
+        cols.append(("Formateur", 0.2))
+    cols.append(("Fenêtre", 0.15))
+    scale = 1 / sum(w for _, w in cols)
+    header = [c for c, _ in cols]
+    widths = [w * scale for _, w in cols]
     rows = []
     st = styles()
-    n = len(ss)
     for i, s in enumerate(ss, 1):
-        g = s.group or i
-        row = [Paragraph(f"{g}", st["cell"]), Paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"])]
+        row = [Paragraph(f"{s.group or i}", st["cell"]), Paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"])]
         if with_title:
             row.append(Paragraph(safe(s.title) or "—", st["cell"]))
         if with_audience:
             row.append(Paragraph(safe(audience_label(s.audience)), st["cell"]))
-        row += [Paragraph(f"{s.participants}", st["cellr"]), Paragraph(safe(ix.trainer_name(s.trainer_id)), st["cell"]),
-                Paragraph(safe(ix.window_label(s.window)), st["cell"])]
+        row.append(Paragraph(f"{s.participants}", st["cellr"]))
+        if with_trainer:
+            row.append(Paragraph(safe(ix.trainer_name(s.trainer_id)) if s.trainer_id else "—", st["cell"]))
+        row.append(Paragraph(safe(ix.window_label(s.window)), st["cell"]))
         rows.append(row)
-    total = [Paragraph(f"<b>{n}</b>", st["cell"]), Paragraph("<b>Total</b>", st["cell"])]
-    total += [""] * (len(header) - 5)
-    total += [Paragraph(f"<b>{fr_int(sum(s.participants for s in ss))}</b>", st["cellr"]), "", ""]
-    rows.append(total)
+    if with_total:
+        k = header.index("Partici­pants")
+        total = [""] * len(header)
+        total[0] = Paragraph(f"<b>{len(ss)}</b>", st["cell"])
+        total[1] = Paragraph("<b>Total</b>", st["cell"])
+        total[k] = Paragraph(f"<b>{fr_int(sum(s.participants for s in ss))}</b>", st["cellr"])
+        rows.append(total)
     return header, rows, widths
 
 
 def _step_sections(ix: PlanIndex, sessions: list[Session]) -> list:
-    st = styles()
     out: list = []
     by_kind: dict[str, list[Session]] = defaultdict(list)
     for s in sessions:
@@ -193,15 +211,19 @@ def _step_sections(ix: PlanIndex, sessions: list[Session]) -> list:
         ss = by_kind.get(kind)
         if not ss:
             continue
-        out.append(Paragraph(safe(kind_label(kind)) + f" — {_plural(len(ss), 'session')}", st["h2"]))
+        out += h2(safe(kind_label(kind)) + f" — {_plural(len(ss), 'session')}")
+        # step 1 groups are distinct people: their participants add up; later steps meet the same people again
         header, rows, widths = _session_rows(ix, ss, with_title=any(s.title for s in ss),
-                                             with_audience=len({s.audience for s in ss}) > 1)
+                                             with_audience=len({s.audience for s in ss}) > 1,
+                                             with_total=kind == "step1")
         t = data_table(header, rows, widths)
-        t.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), BAND), ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT)]))
+        if kind == "step1":
+            t.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), BAND),
+                                   ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT)]))
         out.append(t)
     others = [s for s in sessions if s.kind not in STEP_KINDS and s.kind != "tot"]
     if others:
-        out.append(Paragraph("Autres sessions", st["h2"]))
+        out += h2("Autres sessions")
         header, rows, widths = _session_rows(ix, others, with_title=True, with_audience=True)
         out.append(data_table(header, rows, widths))
     return out
@@ -226,7 +248,7 @@ def _trainer_section(ix: PlanIndex, trainers: list[TrainerRow]) -> list:
         rows.append([Paragraph(safe(t.name or t.trainer_id), st["cellb"]),
                      Paragraph(safe(ROLE_LABELS.get(t.role, t.role)), st["cell"]), when, by])
     title = "Formation du formateur" if len(trainers) == 1 else "Formation des formateurs"
-    return [Paragraph(title, st["h2"]),
+    return h2(title) + [
             data_table(["Formateur", "Rôle", "Formation de formateurs", "Animée par"], rows,
                        [0.27, 0.2, 0.33, 0.2], zebra=True)]
 
@@ -292,21 +314,23 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     story += _trainer_section(ix, trainers)
     unplaced = [x for x in ix.plan.unplaced if x.get("unit_type") == unit_type and x.get("unit_id") == unit_id]
     if unplaced:
-        story.append(Paragraph("Sessions non placées", st["h2"]))
+        story += h2("Sessions non placées")
         for x in unplaced:
             story.append(Paragraph(
                 f"{safe(kind_label(str(x.get('kind', ''))))} : {fr_int(int(x.get('sessions') or 0))} session(s) — "
                 f"{safe(x.get('reason', ''))}", st["body"]))
     if unit_type == "circonscription":
         story += _month_grid(sessions)
-    if sessions:
+    sheet_sessions = [s for s in sessions if s.kind in SHEET_KINDS]
+    if sheet_sessions:
         story.append(Spacer(1, 8))
         story.append(Paragraph(
-            f"Les feuilles d'émargement suivent : une page par session ({_plural(len(sessions), 'page')}).", st["muted"]))
+            "Les feuilles d'émargement suivent : une page par session de formation (étapes 1, 2 et 5), "
+            f"{_plural(len(sheet_sessions), 'page')}.", st["muted"]))
     location = ix.location(unit_type, unit_id) if ix.unit(unit_type, unit_id) else (
         ", ".join(p for p in (u.address, u.commune) if p) or u.name)
     per_kind = Counter(s.kind for s in sessions)
-    for s in sessions:
+    for s in sheet_sessions:
         story.append(PageBreak())
         story += _sign_in_sheet(ix, s, u.name or u.unit_id, u.unit_id, location, per_kind[s.kind])
     return story, u.name or u.unit_id
@@ -432,7 +456,7 @@ def trainer_story(ix: PlanIndex, trainer_id: str) -> tuple[list, str]:
     story.append(facts_table(facts, columns=3))
     if own:
         span = fr_range(own[0].date, own[-1].date)
-        story.append(Paragraph(f"Calendrier des interventions ({span})", st["h2"]))
+        story += h2(f"Calendrier des interventions ({span})")
         story.append(_schedule_table(ix, own))
     else:
         story.append(Paragraph("<i>Aucune session à animer dans ce plan.</i>", st["body"]))
@@ -554,7 +578,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     for s in f["step1"]:
         if s.audience in TEACHER_AUDIENCES:
             weekly[s.date - dt.timedelta(days=s.date.weekday())] += s.participants
-    story.append(Paragraph("Couverture : enseignants formés par semaine", st["h2"]))
+    story += h2("Couverture : enseignants formés par semaine")
     story.append(Paragraph("Barres : enseignants formés dans la semaine (échelle de gauche) ; courbe : part cumulée "
                            "des enseignants de l'académie (échelle de droite).", st["muted"]))
     story.append(WeeklyCoverage(sorted(weekly.items()), f["teachers_total"] or f["teachers_trained"], FRAME_W, 150))
@@ -565,7 +589,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     ids = sorted(set(fdf) | set(tot_by))
     items = [(i.rsplit("-", 1)[-1] if len(ids) > 1 else i, tot_by.get(i, 0)) for i in ids]
     story.append(CondPageBreak(150))
-    story.append(Paragraph("Charge des formateurs de formateurs", st["h2"]))
+    story += h2("Charge des formateurs de formateurs")
     story.append(Paragraph(f"Sessions de formation de formateurs par formateur ({_plural(len(ids), 'formateur')}).",
                            st["muted"]))
     story.append(LoadBars(items, FRAME_W, 110, unit="formateur (numéro)"))
@@ -597,13 +621,13 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
                      Paragraph(fr_int(d["sessions"]), st["cellr"]),
                      Paragraph(fr_date_short(d["last"]) if d["last"] else "—", st["cell"])])
     story.append(CondPageBreak(120))
-    story.append(Paragraph("Par département", st["h2"]))
+    story += h2("Par département")
     story.append(data_table(["Département", "Circons­criptions", "Établis­sements", "Enseignants", "Formés",
                              "Sessions", "Achèvement"], rows, [0.25, 0.11, 0.11, 0.12, 0.1, 0.1, 0.21]))
 
     # unplaced
     unplaced = _unplaced_of(ix, code)
-    story.append(Paragraph("Sessions non placées", st["h2"]))
+    story += h2("Sessions non placées")
     if unplaced:
         rows = [[Paragraph(safe(f"{UNIT_LABELS.get(str(x.get('unit_type')), x.get('unit_type', ''))} {x.get('unit_id', '')}"), st["cell"]),
                  Paragraph(safe(x.get("name", "")), st["cell"]),

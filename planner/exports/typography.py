@@ -152,6 +152,18 @@ def fr_range(first: dt.date, last: dt.date) -> str:
     return f"{fr_date_short(first)} – {fr_date_short(last)}"
 
 
+def fr_range_short(first: dt.date, last: dt.date) -> str:
+    """« 28 sept. – 10 nov. 2026 » (abbreviated months, for tight places)."""
+    if first == last:
+        return format_date(first, "d MMM y", locale=LOCALE)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} – {format_date(last, 'd MMM y', locale=LOCALE)}"
+    if first.year == last.year:
+        return f"{format_date(first, 'd MMM', locale=LOCALE)} – {format_date(last, 'd MMM y', locale=LOCALE)}"
+    return f"{format_date(first, 'd MMM y', locale=LOCALE)} – {format_date(last, 'd MMM y', locale=LOCALE)}"
+
+
+@lru_cache(maxsize=4096)
 def fr_int(n: int | float) -> str:
     """« 12 345 » (narrow no-break space, French grouping)."""
     from babel.numbers import format_decimal
