@@ -287,3 +287,22 @@ def test_screenshot_command(tmp_path):
 
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1400, 900)
+
+
+def test_batch_export_with_progress(win, qtbot, tmp_path):
+    w = win
+    _solve_toulouse(w, qtbot)
+    w.select_scope(("academie", ACAD))
+    dlg = w.batch_export_dialog()
+    assert dlg is not None and dlg.isVisible() and not dlg.isModal()
+    dlg.kind.setCurrentIndex(dlg.kind.findData("all-circonscriptions"))
+    assert dlg.only.isChecked()
+    out = tmp_path / "lot"
+    dlg.out.setText(str(out))
+    qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dlg.running, timeout=120_000)
+    n_circ = len({s.unit_id for s in w.plan.sessions if s.unit_type == "circonscription"})
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == n_circ > 0, dlg.status.text()
+    assert "Export terminé" in dlg.status.text() and dlg.bar.value() == dlg.bar.maximum()
+    dlg.close()

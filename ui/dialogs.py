@@ -136,11 +136,15 @@ class SlotChooserDialog(QDialog):
         cl = QLabel(f"Sessions actuelles : {cur}")
         cl.setWordWrap(True)
         lay.addWidget(cl)
-        form = QFormLayout()
+        form = QHBoxLayout()
         self.group = QSpinBox()
         self.group.setRange(1, max(1, groups))
-        self.group.setToolTip("Quelle session (groupe) de l'unité placer sur ce créneau")
-        form.addRow("Session (groupe) à placer :", self.group)
+        self.group.setSuffix(f" sur {max(1, groups)}")
+        self.group.setToolTip("Quelle session (groupe) de l'unité placer sur ce créneau ; "
+                              "les créneaux proposés sont recalculés pour ce groupe")
+        form.addWidget(QLabel("Session (groupe) à placer :"))
+        form.addWidget(self.group)
+        form.addStretch(1)
         lay.addLayout(form)
         self.model = CandidateTableModel(candidates, settings, self)
         self.table = QTableView()
@@ -149,11 +153,7 @@ class SlotChooserDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(True)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.resizeRowsToContents()
+        self._setup_columns()
         self.table.doubleClicked.connect(lambda _i: self._pick())
         lay.addWidget(self.table, 1)
         if not candidates:
@@ -169,6 +169,25 @@ class SlotChooserDialog(QDialog):
         lay.addWidget(bb)
         self.status = QLabel("")
         lay.addWidget(self.status)
+
+    def _setup_columns(self) -> None:
+        hh = self.table.horizontalHeader()
+        for col, width in enumerate([48, 190, 96, 150, 0, 80]):
+            if width:
+                hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(col, width)
+        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def set_candidates(self, candidates: list) -> None:
+        self.model = CandidateTableModel(candidates, self.model._settings, self)
+        self.table.setModel(self.model)
+        self._setup_columns()
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.pick_button.setEnabled(bool(self.table.selectionModel().selectedRows())))
+        self.pick_button.setEnabled(False)
+        self.status.setText(f"{len(candidates)} créneaux pour la session {self.group.value()}.")
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
@@ -188,7 +207,6 @@ class SlotChooserDialog(QDialog):
 BATCH_KINDS = [
     ("all-etablissements", "Un PDF par établissement"),
     ("all-circonscriptions", "Un PDF par circonscription"),
-    ("trainers", "Un PDF par formateur"),
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -49,6 +50,18 @@ UNAVAILABLE = "Fonctionnalité indisponible pour l'instant"
 AUD_GROUPS = [("Enseignants 1er degré", ("teachers_1d",), "#2e8b57"),
               ("Enseignants 2nd degré", ("teachers_2d",), "#1f77b4"),
               ("Cadres", ("perdir", "inspectors"), "#b5651d")]
+
+
+def _slot_api():
+    """(candidate_slots, replan_with_pin) from the solver, or None when it is not installed."""
+    try:
+        from solvers.api import candidate_slots, replan_with_pin
+    except ImportError:
+        try:
+            from solvers.replan import candidate_slots, replan_with_pin
+        except ImportError:
+            return None
+    return candidate_slots, replan_with_pin
 
 
 class PlanCommand(QUndoCommand):
@@ -1044,19 +1057,13 @@ class MainWindow(QMainWindow):
         if self.plan is None or not self.pix or not len(self.pix.indices(scope)) and not self.pix.unplaced_in(scope):
             self.set_status("Choisir les créneaux : planifiez d'abord l'académie de cette unité (F5).")
             return None
-        try:
-            from solvers.api import candidate_slots
-        except ImportError:
+        api = _slot_api()
+        if api is None:
             self.error(f"{UNAVAILABLE} : le calcul des créneaux (solvers.api).")
             return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            cands = candidate_slots(self.scenario, self.plan, kind, uid, limit=20)
-        except Exception as exc:  # noqa: BLE001
-            QApplication.restoreOverrideCursor()
-            self.error(f"Créneaux indisponibles :\n{exc}")
+        cands = self._candidates(scope, None)
+        if cands is None:
             return None
-        QApplication.restoreOverrideCursor()
         name = self.six.name(kind, uid)
         current = self.plan.sessions_of_unit(kind, uid)
         current = [s for s in current if s.kind == "step1"] or current
@@ -1064,21 +1071,37 @@ class MainWindow(QMainWindow):
         if self.slot_dialog is not None:
             self.slot_dialog.close()
         dlg = SlotChooserDialog(name, current, cands, self.scenario.settings, groups, self)
-        unpinned = [s.group for s in current if not s.pinned and s.group]
-        if unpinned:
-            dlg.group.setValue(min(unpinned))
+        group = next((getattr(c, "group", None) for c in cands if getattr(c, "group", None)), None)
+        if group:
+            dlg.group.blockSignals(True)
+            dlg.group.setValue(group)
+            dlg.group.blockSignals(False)
+        dlg.group.valueChanged.connect(lambda g: (c := self._candidates(scope, g)) is not None and dlg.set_candidates(c))
         dlg.picked.connect(lambda c, g: self.pin_slot(scope, c, g))
         self.slot_dialog = dlg
         dlg.show()
         self.set_status(f"{len(cands)} créneaux proposés pour {name}.")
         return dlg
 
-    def pin_slot(self, scope: Scope, cand, group: int) -> TaskThread | None:
+    def _candidates(self, scope: Scope, group: int | None):
+        candidate_slots = _slot_api()[0]
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            from solvers.api import replan_with_pin
-        except ImportError:
+            if group is None:
+                return list(candidate_slots(self.scenario, self.plan, scope[0], scope[1], limit=20))
+            return list(candidate_slots(self.scenario, self.plan, scope[0], scope[1], limit=20, group=group))
+        except Exception as exc:  # noqa: BLE001 - French message from the solver
+            self.error(f"Créneaux indisponibles :\n{exc}")
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def pin_slot(self, scope: Scope, cand, group: int) -> TaskThread | None:
+        api = _slot_api()
+        if api is None:
             self.error(f"{UNAVAILABLE} : la replanification (solvers.api).")
             return None
+        replan_with_pin = api[1]
         kind, uid = scope
         pin = Pin(unit_type=kind, unit_id=uid, group=group, date=cand.date, start=cand.start)
         old_plan = self.plan
@@ -1207,21 +1230,14 @@ class MainWindow(QMainWindow):
         plan = self.plan
         tmp = tempfile.mkdtemp(prefix="planif-ia-")
 
-        class Cancelled(Exception):
-            pass
-
         def run(progress, stop):
             plan.write(tmp)
 
-            def cb(*a, **k):
+            def cb(done, total, *rest):
                 if stop.is_set():
-                    raise Cancelled("export annulé")
-                if len(a) >= 2:
-                    progress({"done": a[0], "total": a[1], "current": a[2] if len(a) > 2 else ""})
-                elif a and isinstance(a[0], dict):
-                    progress(a[0])
-                elif k:
-                    progress(k)
+                    return False  # export_batch raises ExportCancelled
+                progress({"done": done, "total": total})
+                return True
 
             return export_batch(tmp, kind, out_dir, academie=academie, merged=merged, progress=cb)
 
@@ -1231,20 +1247,21 @@ class MainWindow(QMainWindow):
             dlg.cancelRequested.connect(th.stop)
 
         def done(res):
-            n = len(res) if isinstance(res, (list, tuple)) else (getattr(res, "count", None) or "")
-            msg = f"Export terminé : {n} document(s) dans {out_dir}" if n != "" else f"Export terminé dans {out_dir}"
+            n = len(res) if isinstance(res, (list, tuple)) else 0
+            msg = f"Export terminé : {n} document(s) PDF dans {out_dir}"
             if dlg is not None:
                 dlg.finish(msg)
             self.set_status(msg)
 
         def fail(msg):
-            text = "Export annulé." if "annulé" in msg else f"Export impossible : {msg}"
+            text = "Export annulé." if ("interrompu" in msg or "annulé" in msg) else f"Export impossible : {msg}"
             if dlg is not None:
                 dlg.finish(text)
             self.set_status(text)
 
         th.succeeded.connect(done)
         th.failed.connect(fail)
+        th.finished.connect(lambda: shutil.rmtree(tmp, ignore_errors=True))
         self._start_thread(th)
         return th
 

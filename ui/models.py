@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHeaderView
 from planner.models import ETAB_TYPE_LABELS, ROLE_LABELS
 
 from . import fmt
-from .planindex import NATION, PlanIndex, ScenarioIndex, Scope, monday
+from .planindex import NATION, PlanIndex, ScenarioIndex, Scope, factorize, monday, rank_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -369,52 +369,71 @@ class SessionTableModel(QAbstractTableModel):
 
     # ------------------------------------------------ fast sort / filter support
     def sort_key(self, col: int) -> np.ndarray:
-        """An integer rank per row for a column (computed once, then cached)."""
+        """An integer rank per row for a column (computed once per plan, on distinct values only)."""
         if col in self._sort_keys:
             return self._sort_keys[col]
         ss = self._sessions
         key = SESSION_COLUMNS[col][0]
         n = len(ss)
-        pix = self.pix
+        pix, six = self.pix, self.six
+        settings = six.scenario.settings
+
+        def by_label(values, codes, label):
+            return rank_of([label(str(v)) for v in values])[codes]
+
         if key == "date":
-            k = pix.date_ord * 10000 + np.fromiter((_hm(s.start) for s in ss), dtype=np.int64, count=n)
-        elif key in ("start", "end"):
-            k = np.fromiter((_hm(getattr(s, key)) for s in ss), dtype=np.int64, count=n)
+            k = pix.date_ord * 1440 + pix.start_minutes
+        elif key == "start":
+            k = pix.start_code
+        elif key == "end":
+            k = pix.end_code
         elif key == "participants":
             k = pix.participants
         elif key == "group":
             k = np.fromiter((s.group for s in ss), dtype=np.int64, count=n)
         elif key == "pinned":
             k = pix.pinned.astype(np.int64)
-        else:
-            vals = [fold(str(self.cell(i, col))) for i in range(n)] if key in ("unit", "trainer", "academie") \
-                else [str(self.cell(i, col)) for i in range(n)]
-            _, k = np.unique(np.array(vals, dtype=object).astype(str), return_inverse=True)
+        elif key == "kind":
+            k = by_label(pix.kind_values, pix.kind_code, fmt.kind_label)
+        elif key == "audience":
+            k = by_label(pix.aud_values, pix.aud_code, fmt.audience_label)
+        elif key == "window":
+            k = by_label(pix.win_values, pix.win_code, lambda w: fmt.window_label(w, settings))
+        elif key == "academie":
+            k = by_label(pix.acad_values, pix.acad_code, lambda a: fold(six.short_name("academie", a)))
+        elif key == "trainer":
+            k = by_label(pix.trainer_values, pix.trainer_code, lambda t: fold(self._trainer_name(t)) if t else "~")
+        elif key == "unit":
+            k = by_label(pix.unit_values, pix.unit_code, lambda u: fold(six.short_name(*u.split("|", 1))))
+        elif key == "unit_id":
+            k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
+        else:  # title
+            _, k = factorize(s.title for s in ss)
         self._sort_keys[col] = k
         return k
 
-    def haystack(self) -> list[str]:
-        """Folded searchable text per row (unit id and name, trainer id and name, date), built once."""
+    def text_mask(self, text: str) -> np.ndarray:
+        """Rows whose unit (id, name), trainer (id, name) or date (jj/mm/aaaa) contain every word of ``text``.
+
+        Matching runs on the distinct units, trainers and dates, then maps to rows through the codes."""
+        pix, six = self.pix, self.six
+        words = fold(text.strip()).split()
+        mask = np.ones(pix.n, dtype=bool)
+        if not words:
+            return mask
         if self._haystack is None:
-            six = self.six
-            unit_txt: dict[tuple[str, str], str] = {}
-            trainer_txt: dict[str, str] = {}
-            date_txt: dict[object, str] = {}
-            out = []
-            for s in self._sessions:
-                k = (s.unit_type, s.unit_id)
-                u = unit_txt.get(k)
-                if u is None:
-                    u = unit_txt[k] = fold(f"{s.unit_id} {six.short_name(s.unit_type, s.unit_id)}")
-                t = trainer_txt.get(s.trainer_id)
-                if t is None:
-                    t = trainer_txt[s.trainer_id] = fold(f"{s.trainer_id} {self._trainer_name(s.trainer_id)}")
-                d = date_txt.get(s.date)
-                if d is None:
-                    d = date_txt[s.date] = s.date.strftime("%d/%m/%Y")
-                out.append(f"{u} {t} {d} {s.session_id.lower()}")
-            self._haystack = out
-        return self._haystack
+            units = [fold(f"{u.split('|', 1)[1]} {six.short_name(*u.split('|', 1))}") for u in pix.unit_values]
+            trainers = [fold(f"{t} {self._trainer_name(t)}") if t else "" for t in pix.trainer_values]
+            date_values, date_code = factorize(int(d) for d in pix.date_ord)
+            dates = [dt.date.fromordinal(int(d)).strftime("%d/%m/%Y") for d in date_values]
+            self._haystack = (units, trainers, dates, date_code)
+        units, trainers, dates, date_code = self._haystack
+        for w in words:
+            um = np.fromiter((w in u for u in units), dtype=bool, count=len(units))
+            tm = np.fromiter((w in t for t in trainers), dtype=bool, count=len(trainers))
+            dm = np.fromiter((w in d for d in dates), dtype=bool, count=len(dates))
+            mask &= um[pix.unit_code] | tm[pix.trainer_code] | dm[date_code]
+        return mask
 
 
 def _hm(x: str) -> int:
@@ -461,13 +480,8 @@ class SessionProxyModel(QAbstractProxyModel):
             mask &= pix._eq(pix.trainer_values, pix.trainer_code, f["trainer"])
         if f["pinned"]:
             mask &= pix.pinned
-        words = fold(f["text"].strip()).split()
-        if words:
-            hay = m.haystack()
-            cand = np.nonzero(mask)[0]
-            keep = [i for i in cand if all(w in hay[i] for w in words)]
-            mask = np.zeros(pix.n, dtype=bool)
-            mask[keep] = True
+        if f["text"].strip():
+            mask &= m.text_mask(f["text"])
         return mask
 
     def _rebuild(self) -> None:

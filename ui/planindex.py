@@ -131,23 +131,23 @@ class PlanIndex:
         self.date_ord = np.fromiter((s.date.toordinal() for s in ss), dtype=np.int64, count=n)
         self.participants = np.fromiter((s.participants for s in ss), dtype=np.int64, count=n)
 
-        def codes(values):
-            arr = np.array(values, dtype=object) if n else np.array([], dtype=object)
-            if not n:
-                return np.array([], dtype=str), np.zeros(0, dtype=np.int64)
-            uniq, inv = np.unique(arr.astype(str), return_inverse=True)
-            return uniq, inv.astype(np.int64)
-
-        self.acad_values, self.acad_code = codes([s.academie for s in ss])
-        self.dep_values, self.dep_code = codes([s.departement for s in ss])
-        self.unit_values, self.unit_code = codes([f"{s.unit_type}|{s.unit_id}" for s in ss])
-        self.trainer_values, self.trainer_code = codes([s.trainer_id for s in ss])
-        self.kind_values, self.kind_code = codes([s.kind for s in ss])
-        self.aud_values, self.aud_code = codes([s.audience for s in ss])
-        self.win_values, self.win_code = codes([s.window for s in ss])
-        self.has_trainer = np.fromiter((bool(s.trainer_id) for s in ss), dtype=bool, count=n)
+        codes = factorize
+        self.acad_values, self.acad_code = codes(s.academie for s in ss)
+        self.dep_values, self.dep_code = codes(s.departement for s in ss)
+        self.unit_values, self.unit_code = codes(f"{s.unit_type}|{s.unit_id}" for s in ss)
+        self.trainer_values, self.trainer_code = codes(s.trainer_id for s in ss)
+        self.kind_values, self.kind_code = codes(s.kind for s in ss)
+        self.aud_values, self.aud_code = codes(s.audience for s in ss)
+        self.win_values, self.win_code = codes(s.window for s in ss)
+        self.start_values, self.start_code = codes(s.start for s in ss)
+        self.end_values, self.end_code = codes(s.end for s in ss)
+        self.has_trainer = self.trainer_code != (np.searchsorted(self.trainer_values, "")
+                                                 if len(self.trainer_values) and self.trainer_values[0] == "" else -1)
+        start_min = np.array([_minutes(v) for v in self.start_values], dtype=np.int64)
+        end_min = np.array([_minutes(v) for v in self.end_values], dtype=np.int64)
+        self.start_minutes = start_min[self.start_code] if n else np.zeros(0, dtype=np.int64)
+        self.minutes = (end_min[self.end_code] - self.start_minutes) if n else np.zeros(0, dtype=np.int64)
         self.pinned = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
-        self.minutes = np.fromiter((_minutes(s.end) - _minutes(s.start) for s in ss), dtype=np.int64, count=n)
         self.unit_pos = {v: i for i, v in enumerate(self.unit_values)}
         self.trainer_pos = {v: i for i, v in enumerate(self.trainer_values)}
         self.trainer_rows = {t.trainer_id: t for t in plan.trainers}
@@ -235,6 +235,27 @@ class PlanIndex:
         total = (self.n, int(self.date_ord.max()))
         out[NATION] = total
         return out
+
+
+def factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, code of each value in that order): a dict pass, no string sorting of n items."""
+    seen: dict = {}
+    raw = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64)
+    if not seen:
+        return np.array([], dtype=str), np.zeros(0, dtype=np.int64)
+    uniq = list(seen)
+    order = sorted(range(len(uniq)), key=uniq.__getitem__)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return np.array([uniq[i] for i in order], dtype=str), rank[raw]
+
+
+def rank_of(labels: list[str]) -> np.ndarray:
+    """Rank of each label in sorted order (ties share the order of first appearance)."""
+    order = sorted(range(len(labels)), key=labels.__getitem__)
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    return rank
 
 
 def _minutes(hhmm: str) -> int:
