@@ -270,9 +270,14 @@ class WeeklyCoverage(Flowable):
         for x, y in pts:
             p.lineTo(x, y)
         c.drawPath(p, stroke=1, fill=0)
-        # month labels
         c.setFont(FONT, 6)
         c.setFillColor(MUTED)
+        if nweeks <= 16:  # few weeks: each bar carries its Monday
+            for i in range(nweeks):
+                d = first + dt.timedelta(days=7 * i)
+                c.drawCentredString(left + (i + 0.5) * bw, bottom - 10, plain(fr_month(d, "d MMM")))
+            return
+        # month labels
         m = _add_months(first.replace(day=1), 1) if first.day > 1 else first
         prev_x = -100
         while m <= last + dt.timedelta(days=6):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,9 +81,21 @@ def academies() -> dict[str, dict[str, str]]:
 def departement_names() -> dict[str, str]:
     try:
         with open(DATA_DIR / "departements.csv", encoding="utf-8") as f:
-            return {r["code_departement"]: r["departement"].title() for r in csv.DictReader(f, delimiter=";")}
+            return {r["code_departement"]: _title_fr(r["departement"]) for r in csv.DictReader(f, delimiter=";")}
     except (OSError, KeyError):
         return {}
+
+
+_SMALL_WORDS = {"et", "de", "du", "des", "la", "le", "les", "sur", "en"}
+
+
+def _title_fr(name: str) -> str:
+    """« TARN-ET-GARONNE » → « Tarn-et-Garonne », « SEINE-SAINT-DENIS » → « Seine-Saint-Denis »."""
+    words = re.split(r"([- ']+)", name.strip().lower())
+    out = []
+    for i, w in enumerate(words):
+        out.append(w if (i > 0 and w in _SMALL_WORDS) else w[:1].upper() + w[1:])
+    return "".join(out)
 
 
 def academie_name(code: str) -> str:
