@@ -270,3 +270,12 @@ def test_cli_never_prints_a_traceback(tmp_path, content):
                        cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and r.stderr.startswith("Erreur : ") and "Traceback" not in r.stderr
     assert not (tmp_path / "o.sqlite").exists()
+
+
+def test_user_files_are_never_executed():
+    """No pickle, eval or exec anywhere a user file is read: JSON, CSV and validated models only."""
+    sources = [ROOT / "planner" / "store.py", ROOT / "planner" / "templates.py", *(ROOT / "planner" / "importer").glob("*.py")]
+    for src in sources:
+        text = src.read_text(encoding="utf-8")
+        for bad in ("import pickle", "pickle.load", "marshal", "eval(", "exec(", "shelve", "yaml.load"):
+            assert bad not in text, (src.name, bad)
