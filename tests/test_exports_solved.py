@@ -48,7 +48,7 @@ def test_etablissement_of_solved_academie_lists_every_session(toulouse, tmp_path
         assert fr_slot(s.date, s.start, s.end).replace("\u00a0", " ") in text, s.session_id
     pages = [p.extract_text() or "" for p in PdfReader(str(out)).pages]
     sheets = sum("FEUILLE D'ÉMARGEMENT" in p for p in pages)
-    assert sheets == sum(s.kind in ("step1", "step2", "step5") for s in sessions)
+    assert sheets == sum(s.kind in ("step1", "step5") for s in sessions)
     subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(out), str(tmp_path / "pg")], check=True)
     assert list(tmp_path.glob("pg-*.png"))
 

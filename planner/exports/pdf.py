@@ -46,9 +46,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from .typography import FONT, fr_range_short, fr_date, fr_date_short, fr_int, fr_percent, fr_range, fr_slot, safe
 
 TEACHER_AUDIENCES = ("teachers_1d", "teachers_2d", "teachers")
-# sessions that get a sign-in sheet: trainings (step 1, working groups, deepening); charter workshops,
-# governing bodies and family meetings keep their own minutes
-SHEET_KINDS = ("tot", "step1", "step2", "step5")
+# sessions that get a sign-in sheet: the trainings delivered by a trainer (train-the-trainer, step 1,
+# step-5 briques); working groups, charter workshops, governing bodies and family meetings are
+# meetings of the établissement that keep their own minutes
+SHEET_KINDS = ("tot", "step1", "step5")
 
 
 def h2(markup: str, room: float = 90) -> list:
@@ -325,7 +326,7 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     if sheet_sessions:
         story.append(Spacer(1, 8))
         story.append(Paragraph(
-            "Les feuilles d'émargement suivent : une page par session de formation (étapes 1, 2 et 5), "
+            "Les feuilles d'émargement suivent : une page par session de formation (étapes 1 et 5), "
             f"{_plural(len(sheet_sessions), 'page')}.", st["muted"]))
     location = ix.location(unit_type, unit_id) if ix.unit(unit_type, unit_id) else (
         ", ".join(p for p in (u.address, u.commune) if p) or u.name)
