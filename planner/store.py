@@ -432,6 +432,8 @@ class ScenarioStore:
         path = Path(path)
         if path.exists() and path.is_dir():
             raise StoreError(f"{path} : c'est un dossier")
+        if not path.parent.is_dir():
+            raise StoreError(f"{path} : le dossier {path.parent} n'existe pas")
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         for leftover in (tmp, Path(str(tmp) + "-journal")):
             if leftover.exists():

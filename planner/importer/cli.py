@@ -26,6 +26,7 @@ def run_import(args) -> int:
         return 2
     out = Path(args.out)
     report = report_path_for(out)
+    replaced = out.exists()
     try:
         if res.imported_total == 0:
             res.write_report(report)
@@ -48,5 +49,5 @@ def run_import(args) -> int:
         print(f"Scénario écrit : {out} ; rapport des lignes ignorées ou rejetées : {report}", file=sys.stderr)
     else:
         print(res.summary_fr())
-        print(f"  Scénario écrit : {out}")
+        print(f"  Scénario écrit : {out}" + (" (fichier existant remplacé)" if replaced else ""))
     return 0
