@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help=COMMANDS["export"][2])
     e.add_argument("plan_dir", metavar="DOSSIER")
     e.add_argument("--kind", required=True,
-                   choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions"])
+                   choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions",
+                            "charte"])
     e.add_argument("--id", default=None)
     e.add_argument("--academie", default=None)
     e.add_argument("--format", choices=["pdf", "xlsx", "ics", "csv"], default="pdf")

@@ -334,3 +334,24 @@ def test_scenario_carries_roadmap_settings_and_choices():
     assert len(wg) == 2 and all("Évaluation" in s.title for s in wg)
     assert [s.date for s in of(sessions, COLLEGE, "step6") if s.window == "rentree_meeting"] == [dt.date(2026, 9, 10)]
     assert [s.title.split(" ")[1] for s in of(sessions, COLLEGE, "step5")] == ["B18"]
+
+
+def test_export_cli_writes_the_units_charter_skeleton(tmp_path):
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from pathlib import Path
+
+    from planner.exports.sample import small_plan as sample_plan
+
+    plan_dir = sample_plan().write(tmp_path / "plan")
+    unit = next(u for u in Plan.read(plan_dir).units if u.unit_type == "etablissement")
+    out = tmp_path / "charte.pdf"
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, str(root / "main.py"), "export", str(plan_dir), "--kind", "charte",
+                        "--id", unit.unit_id, "--out", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert unit.unit_id in text and "Principes" in text

@@ -21,10 +21,11 @@ FORMATS_BY_KIND = {
     "academie": ("pdf", "xlsx", "csv", "ics"),
     "all-etablissements": ("pdf",),
     "all-circonscriptions": ("pdf",),
+    "charte": ("pdf",),
 }
 KIND_FR = {"etablissement": "établissement", "circonscription": "circonscription", "trainer": "formateur",
            "academie": "académie", "all-etablissements": "tous les établissements",
-           "all-circonscriptions": "toutes les circonscriptions"}
+           "all-circonscriptions": "toutes les circonscriptions", "charte": "charte (squelette)"}
 
 
 def _fail(msg: str) -> int:
@@ -120,6 +121,15 @@ def _run(args, kind: str, fmt: str) -> int:
         return _fail(f"--id est obligatoire pour « {KIND_FR.get(kind, kind)} » "
                      "(UAI d'établissement, identifiant de circonscription ou de formateur).")
     ix = PlanIndex.build(plan)
+    if kind == "charte":  # the unit's charter skeleton (step 3), from the plan's unit name
+        u = ix.unit("etablissement", ident) or ix.unit("circonscription", ident)
+        if u is None:
+            raise ExportError(f"Unité {ident} introuvable dans le plan « {ix.plan_name} » ({plan_dir}).")
+        from ..charter import write_charter_skeleton
+
+        path = write_charter_skeleton(u.name, ident, out)
+        print(f"Squelette de charte écrit : {path}")
+        return 0
     if kind in UNIT_KINDS:
         unit = (kind, ident)
         if ix.unit(*unit) is None and not ix.sessions_of_unit(*unit):
