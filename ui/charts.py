@@ -118,7 +118,7 @@ class LineChart(_Chart):
             return r.bottom() - (y - ymin) / (ymax - ymin or 1) * r.height()
 
         self._y_axis(p, r, ymax, (lambda v: f"{int(round(v * 100))} %") if self.y_percent else
-                     (lambda v: fmt.num(v)))
+                     (lambda v: fmt.num(v, 0 if ymax >= 20 else 1)))
         # x labels
         p.setPen(QColor("#555555"))
         small = QFont(self.font())
@@ -155,7 +155,8 @@ class LineChart(_Chart):
             for i in range(5):
                 v = x0 + (x1 - x0) * i / 4
                 x = X(v)
-                p.drawText(QRectF(x - 30, r.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignCenter, f"{v:.0f} s")
+                lab = f"{v:.0f} s" if x1 - x0 >= 4 else f"{v:.1f} s".replace(".", ",")
+                p.drawText(QRectF(x - 30, r.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignCenter, lab)
         p.setFont(self.font())
         for xm, lab in self.markers:
             if x0 <= xm <= x1:

@@ -17,7 +17,7 @@ from .models import CandidateTableModel
 STAGE_LABELS = {
     "start": "Démarrage", "demand": "Calcul de la demande", "tot": "Formation de formateurs",
     "units": "Placement des unités", "cadres": "Cadres", "check": "Vérification", "done": "Terminé",
-    "academie": "Académies", "solve": "Résolution",
+    "academie": "Académies", "solve": "Résolution", "académies": "Résolution, académie par académie",
 }
 
 
@@ -97,10 +97,11 @@ class SolveProgressDialog(QDialog):
             el = time.monotonic() - self.t0
         self.values["elapsed"].setText(f"{el:.1f} s".replace(".", ","))
         obj, bnd = p.get("objective"), p.get("bound")
-        if obj is not None:
+        started = bool(done) or bool(obj)
+        if obj is not None and started:
             self.values["objective"].setText(fmt.num(obj, 1))
             self.obj_pts.append((float(el), float(obj)))
-        if bnd is not None:
+        if bnd is not None and started:
             self.values["bound"].setText(fmt.num(bnd, 1))
             self.bound_pts.append((float(el), float(bnd)))
         if obj and bnd is not None and obj > 0:

@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
         hh = t.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate([118, 50, 50, 160, 160, 250, 80, 100, 200, 80, 140, 56, 70, 300]):
+        for col, width in enumerate([118, 50, 50, 120, 140, 250, 80, 100, 200, 80, 140, 56, 70, 300]):
             t.setColumnWidth(col, width)
         hh.setStretchLastSection(True)
         return t
@@ -406,6 +406,7 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(w)
         self.trainer_title = QLabel("")
         self.trainer_title.setObjectName("sectionTitle")
+        self.trainer_title.setWordWrap(True)
         lay.addWidget(self.trainer_title)
         split = QSplitter(Qt.Orientation.Vertical)
         self.load_chart = BarChart("Charge des formateurs : sessions par semaine")
@@ -432,24 +433,28 @@ class MainWindow(QMainWindow):
         rl.setContentsMargins(0, 0, 0, 0)
         self.trainer_sched_title = QLabel("Emploi du temps : sélectionnez un formateur")
         self.trainer_sched_title.setObjectName("sectionTitle")
+        self.trainer_sched_title.setWordWrap(True)
         rl.addWidget(self.trainer_sched_title)
         self.trainer_sessions = self._make_session_table(self.trainer_sessions_proxy, "trainerSessions")
         for col in (4, 6, 7, 8, 9, 12):
             self.trainer_sessions.setColumnHidden(col, True)
         rl.addWidget(self.trainer_sessions, 1)
         row = QHBoxLayout()
-        b1 = QPushButton("Voir dans le calendrier")
+        b1 = QPushButton("Calendrier")
+        b1.setToolTip("Voir ce formateur dans l'onglet Calendrier (Ctrl+3)")
         b1.clicked.connect(lambda: self.tabs.setCurrentIndex(TAB_CALENDAR))
-        b2 = QPushButton("Voir ses sessions")
+        b2 = QPushButton("Sessions")
+        b2.setToolTip("Filtrer l'onglet Sessions sur ce formateur")
         b2.clicked.connect(self._show_trainer_sessions)
-        b3 = QPushButton("Imprimer son planning…")
+        b3 = QPushButton("Imprimer…")
+        b3.setToolTip("PDF du planning et de la convocation du formateur")
         b3.clicked.connect(self.print_trainer)
+        row.addStretch(1)
         for b in (b1, b2, b3):
             row.addWidget(b)
         rl.addLayout(row)
         bottom.addWidget(right)
-        bottom.setStretchFactor(0, 3)
-        bottom.setStretchFactor(1, 2)
+        self.trainer_split = bottom
         split.addWidget(bottom)
         split.setSizes([250, 450])
         lay.addWidget(split, 1)
@@ -472,9 +477,8 @@ class MainWindow(QMainWindow):
         self.unplaced_table.setAlternatingRowColors(True)
         self.unplaced_table.setWordWrap(True)
         self.unplaced_table.verticalHeader().setVisible(False)
-        for col, width in enumerate([110, 240, 90, 150, 170, 70]):
+        for col, width in enumerate([220, 70, 64, 420, 80, 100, 150]):
             self.unplaced_table.setColumnWidth(col, width)
-        self.unplaced_table.horizontalHeader().setStretchLastSection(True)
         self.unplaced_table.doubleClicked.connect(self._unplaced_activated)
         lay.addWidget(self.unplaced_table, 1)
         row = QHBoxLayout()
@@ -1505,6 +1509,10 @@ class MainWindow(QMainWindow):
             title = f"Formateur : {t.name if t and t.name else subject} ({subject})"
             acad = t.academie if t else None
             dep = None
+        elif subject == NATION:
+            self.calendar.set_sessions("Calendrier : sélectionnez une académie, une unité dans l'arbre, ou un formateur",
+                                       [])
+            return
         else:
             idx = self.pix.indices(subject)
             title = self.six.name(*subject)
@@ -1518,6 +1526,9 @@ class MainWindow(QMainWindow):
 
     def _refresh_trainers(self) -> None:
         scope = self.scope
+        sizes = self.trainer_split.sizes()
+        if sum(sizes) > 0 and sizes[0] < 0.45 * sum(sizes):
+            self.trainer_split.setSizes([int(sum(sizes) * 0.56), sum(sizes) - int(sum(sizes) * 0.56)])
         self.trainer_model.set_data(self.pix, self.six, scope)
         n = self.trainer_model.rowCount()
         self.trainer_title.setText(f"Formateurs qui interviennent — {self.six.name(*scope)} : {fmt.num(n)}")

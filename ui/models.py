@@ -665,7 +665,7 @@ class TrainerTableModel(QAbstractTableModel):
 
 
 # ============================================================== unplaced
-UNPLACED_COLUMNS = ["Type", "Unité", "Identifiant", "Étape", "Public", "Sessions", "Raison"]
+UNPLACED_COLUMNS = ["Unité", "Étape", "Sessions", "Raison", "Identifiant", "Type", "Public"]
 
 
 class UnplacedTableModel(QAbstractTableModel):
@@ -698,14 +698,14 @@ class UnplacedTableModel(QAbstractTableModel):
         u = self._rows[index.row()]
         c = index.column()
         if role in (DISPLAY, SORT_ROLE):
-            vals = [fmt.unit_type_label(u.get("unit_type", "")), u.get("name", ""), u.get("unit_id", ""),
-                    fmt.kind_label(u.get("kind", "")), fmt.audience_label(u.get("audience", "")),
-                    u.get("sessions", 0), u.get("reason", "")]
+            vals = [u.get("name", ""), fmt.kind_label(u.get("kind", "")), u.get("sessions", 0), u.get("reason", ""),
+                    u.get("unit_id", ""), fmt.unit_type_label(u.get("unit_type", "")),
+                    fmt.audience_label(u.get("audience", ""))]
             v = vals[c]
-            return (fmt.num(v) if c == 5 else v) if role == DISPLAY else v
-        if role == TOOLTIP and c == 6:
-            return u.get("reason", "")
-        if role == Qt.ItemDataRole.TextAlignmentRole and c == 5:
+            return (fmt.num(v) if c == 2 else v) if role == DISPLAY else v
+        if role == TOOLTIP:
+            return f"{u.get('name', '')} ({u.get('unit_id', '')})\n{u.get('reason', '')}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and c == 2:
             return RIGHT
         return None
 

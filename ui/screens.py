@@ -47,11 +47,18 @@ def main(argv: list[str] | None = None) -> int:
         if name == "calendar":
             uai = args.unit or next(e.uai for e in w.scenario.etablissements if e.academie == code)
             scope = ("etablissement", uai) if len(uai) == 8 else ("circonscription", uai)
+        if name == "sessions":  # étape 1 of one département, to show the filters at work
+            dep = next(d.code for d in w.scenario.departements if d.academie == code and d.code == "031") \
+                if code == "16" else next(d.code for d in w.scenario.departements if d.academie == code)
+            scope = ("departement", dep)
+            w.kind_filter.setCurrentIndex(w.kind_filter.findData("step1"))
+        else:
+            w.kind_filter.setCurrentIndex(0)
         w.select_scope(scope)
         w.tabs.setCurrentIndex(i)
+        w.refresh_all()
         if name == "trainers" and w.trainer_table.model().rowCount():
             w.trainer_table.setCurrentIndex(w.trainer_model.index(0, 0))
-        w.refresh_all()
         app.processEvents()
         p = out / f"screenshot-{name}.png"
         w.grab().save(str(p))
