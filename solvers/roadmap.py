@@ -325,7 +325,7 @@ class RoadmapPlanner:
         meeting_date (a chosen date is not open), brique (unknown brique or broken prerequisite)."""
         self.unplaced.append({"unit_type": u.unit_type, "unit_id": u.unit_id, "name": u.name, "academie": u.academie,
                               "departement": u.departement, "kind": kind, "audience": audience, "sessions": n,
-                              "rule": rule, "reason": reason})
+                              "rule": rule, "reason": f"{u.name} : {reason}"})
 
     def _end_text(self) -> str:
         return _fr_date(self.settings.end_date)
