@@ -365,3 +365,31 @@ def test_void_qt_calls_do_not_exhaust_none(win):
     assert sys.getrefcount(None) > 0
     if ui.NONE_GUARD:
         assert r0 > 1 << 39
+
+
+def test_autosave_and_recovery(win, qtbot, tmp_path, monkeypatch):
+    """An edited scenario is autosaved beside its file; the next start offers to recover it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.store import autosave_path
+    from ui.main_window import MainWindow
+
+    w = win
+    path = tmp_path / "auto.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    assert w.save_scenario_as()
+    w.settings_panel.editors["group_size"].setValue(18)
+    auto = w.autosave_now()
+    assert auto and autosave_path(str(path.resolve())).exists()
+    w2 = MainWindow(restore_last=True)
+    qtbot.addWidget(w2)
+    assert w2.scenario.settings.group_size == 15  # the file as saved
+    qtbot.waitUntil(lambda: getattr(w2, "recovery_box", None) is not None and w2.recovery_box.isVisible())
+    box: QMessageBox = w2.recovery_box
+    recover_button = next(b for b in box.buttons() if b.text() == "Récupérer")
+    qtbot.mouseClick(recover_button, Qt.MouseButton.LeftButton)
+    assert w2.scenario.settings.group_size == 18
+    assert not w2.undo_stack.isClean()  # recovered, not yet saved
+    w2.close()
+    w.act_undo.trigger()
+    assert w.scenario.settings.group_size == 15

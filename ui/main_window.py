@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 from pydantic import ValidationError
-from PySide6.QtCore import QEventLoop, QModelIndex, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QEventLoop, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDockWidget, QFileDialog,
                                QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QToolBar,
@@ -38,8 +38,6 @@ from .planindex import NATION, PlanIndex, ScenarioIndex, Scope, monday
 from .settings_panel import SettingsPanel
 from .workers import TaskThread
 
-from PySide6.QtCore import QSortFilterProxyModel  # noqa: E402
-from PySide6.QtGui import QUndoCommand  # noqa: E402
 
 APP_TITLE = "Planificateur IA"
 SCENARIO_FILTER = "Scénarios (*.sqlite *.planif *.db *.json);;Tous les fichiers (*)"
@@ -164,6 +162,12 @@ class MainWindow(QMainWindow):
             self.open_scenario_spec(None)
             self.set_status(f"Impossible de rouvrir le dernier scénario ({exc}) : référence nationale chargée.")
         self.resize(1400, 900)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(120_000)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start()
+        if restore_last:
+            QTimer.singleShot(0, self._offer_recovery)
         self.startup_seconds = time.perf_counter() - t0
 
     # ================================================================ construction
@@ -757,8 +761,16 @@ class MainWindow(QMainWindow):
             return False
         finally:
             QApplication.restoreOverrideCursor()
+        old_path = self.scenario_path
         self.scenario_path = str(Path(path).resolve())
         self.undo_stack.setClean()
+        try:
+            from planner.store import discard_autosave
+
+            discard_autosave(old_path)
+            discard_autosave(self.scenario_path)
+        except Exception:  # noqa: BLE001
+            pass
         self._remember_file(self.scenario_path)
         self._update_title()
         self.set_status(f"Scénario enregistré : {self.scenario_path}"
@@ -811,6 +823,52 @@ class MainWindow(QMainWindow):
         dlg.show()
         self._start_thread(th)
         return th
+
+    # ---------------------------------------------------------------- autosave / recovery
+    def autosave_now(self) -> str | None:
+        """Write the edited scenario to its autosave file (the real file is untouched)."""
+        if self.undo_stack.isClean() or self.scenario is None:
+            return None
+        try:
+            from planner.store import autosave
+
+            return str(autosave(self.scenario, self.scenario_path))
+        except Exception as exc:  # noqa: BLE001 - an autosave failure must never interrupt the user
+            self.set_status(f"Sauvegarde automatique impossible : {exc}")
+            return None
+
+    def _offer_recovery(self) -> None:
+        try:
+            from planner.store import recovery_candidate
+        except ImportError:
+            return
+        info = recovery_candidate(self.scenario_path)
+        if info is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE,
+                          f"Le scénario « {info.scenario_name} » a été sauvegardé automatiquement le "
+                          f"{info.saved_at[:16].replace('T', ' à ')} sans être enregistré (fermeture inattendue ?).\n"
+                          "Le récupérer ?", QMessageBox.StandardButton.NoButton, self)
+        rec = box.addButton("Récupérer", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Ignorer", QMessageBox.ButtonRole.RejectRole)
+        box.setModal(False)
+
+        def done(button) -> None:
+            from planner.store import discard_autosave, recover
+
+            if button is rec:
+                sc = recover(self.scenario_path)
+                path = self.scenario_path
+                self.set_scenario(sc, path)
+                self.undo_stack.resetClean()
+                self._update_title()
+                self.set_status("Scénario récupéré depuis la sauvegarde automatique : enregistrez-le (Ctrl+S).")
+            else:
+                discard_autosave(self.scenario_path)
+
+        box.buttonClicked.connect(done)
+        box.show()
+        self.recovery_box = box
 
     def _remember_file(self, path: str) -> None:
         files = [f for f in self.qsettings.value("recentFiles", [], type=list) if f != path]
@@ -942,7 +1000,10 @@ class MainWindow(QMainWindow):
         except ImportError:
             self.error(f"{UNAVAILABLE} : le moteur de planification (solvers.api) n'est pas encore installé.")
             return None
-        sc = self.scenario
+        # a snapshot: the window edits settings in place and replaces the pin list, never the units
+        sc = self.scenario.model_copy(update={"settings": self.scenario.settings.model_copy(deep=True),
+                                              "pins": list(self.scenario.pins),
+                                              "preferences": list(self.scenario.preferences)})
         limit = float(self.time_limit.value())
         self.qsettings.setValue("timeLimit", int(limit))
         what = (f"Académie de {self.six.academies[academie].name}" if academie else "France entière")
@@ -1800,4 +1861,4 @@ class BatchProgress(QWidget):
             self.label.setText(str(message))
 
 
-__all__ = ["MainWindow", "merge_plan", "QActionGroup"]
+__all__ = ["MainWindow", "merge_plan"]
