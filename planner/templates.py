@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from .roadmap_models import MEETING_LABELS, UnitRoadmapChoices, default_choices
 from .models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
 
 YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
@@ -35,6 +36,7 @@ SHEETS = {
     "formateurs": "Formateurs",
     "preferences": "Préférences",
     "pins": "Créneaux fixés",
+    "feuille_de_route": "Feuille de route",
 }
 HEADERS = {
     "etablissements": ["UAI", "Nom", "Type", "Secteur", "Commune", "Département", "Académie", "Bassin", "Enseignants", "Élèves"],
@@ -44,6 +46,8 @@ HEADERS = {
     "formateurs": ["Identifiant", "Nom", "Rôle", "Académie", "Type d'unité", "Unité", "Déjà qualifié"],
     "preferences": ["Type d'unité", "Unité", "Fenêtre", "Date"],
     "pins": ["Type d'unité", "Unité", "Groupe", "Date", "Début"],
+    "feuille_de_route": ["Type d'unité", "Unité", "Thèmes (séparés par ;)", "Briques (séparées par ;)"]
+    + [f"Dates : {label}" for label in MEETING_LABELS.values()],
 }
 REQUIRED = {
     "etablissements": ["UAI", "Enseignants"],
@@ -53,6 +57,7 @@ REQUIRED = {
     "formateurs": ["Identifiant", "Rôle", "Académie", "Type d'unité", "Unité"],
     "preferences": ["Type d'unité", "Unité", "Fenêtre"],
     "pins": ["Type d'unité", "Unité", "Groupe", "Date", "Début"],
+    "feuille_de_route": ["Type d'unité", "Unité"],
 }
 README = [
     "Modèle du Planificateur IA — à compléter puis à réimporter (menu Fichier › Importer un modèle Excel).",
@@ -158,11 +163,15 @@ def export_template(scenario: Scenario, path: str | Path, academie: str | None =
         "preferences": [[UNIT_TYPE_LABELS[p.unit_type], p.unit_id, windows[p.window].label if p.window in windows else p.window,
                          p.date] for p in sc.preferences],
         "pins": [[UNIT_TYPE_LABELS[p.unit_type], p.unit_id, p.group, p.date, p.start] for p in sc.pins],
+        "feuille_de_route": [[UNIT_TYPE_LABELS[ch.unit_type], ch.unit_id, " ; ".join(ch.themes), " ; ".join(ch.briques)]
+                             + [" ; ".join(d.isoformat() for d in ch.meeting_dates.get(k, [])) for k in MEETING_LABELS]
+                             for ch in default_choices(sc).values()],
     }
     validations = {
         "formateurs": {"Rôle": "Rôles", "Type d'unité": "Types d'unité", "Déjà qualifié": "Oui/non"},
         "preferences": {"Type d'unité": "Types d'unité", "Fenêtre": "Fenêtres"},
         "pins": {"Type d'unité": "Types d'unité"},
+        "feuille_de_route": {"Type d'unité": "Types d'unité"},
     }
     for key, title in SHEETS.items():
         ws = wb.create_sheet(title)
@@ -517,8 +526,11 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
         if [p.model_dump() for p in new_pins] != [p.model_dump() for p in sc.pins]:
             changes["créneaux fixés"] = abs(len(new_pins) - len(sc.pins)) or len(new_pins)
 
+    new_choices = _roadmap_choices(ctx, wb, sc, unit_of, changes)
     if ctx.errors:
         return TemplateResult(None, ctx.errors, {})
+    if new_choices is not None:
+        sc.roadmap_choices = new_choices
     for f in staged:
         f()
     sc.inspectors = new_inspectors
@@ -546,6 +558,63 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
     except ValidationError as exc:
         return TemplateResult(None, [TemplateIssue("", 0, "", m) for m in french_errors(exc)], {})
     return TemplateResult(sc, [], changes)
+
+
+def _roadmap_choices(ctx: _Ctx, wb, sc: Scenario, unit_of, changes: dict) -> list[UnitRoadmapChoices] | None:
+    """The « Feuille de route » sheet: each unit's step-2 themes, step-5 briques and meeting dates.
+    Only choices that differ from the defaults are kept in the scenario."""
+    from .briques import load_briques
+
+    rows = _rows(ctx, wb, "feuille_de_route")
+    if rows is None:
+        return None
+    title = SHEETS["feuille_de_route"]
+    known = {b.id for b in load_briques()}
+    defaults = default_choices(sc.model_copy(update={"roadmap_choices": []}))
+    current = default_choices(sc)
+    out: dict[tuple[str, str], UnitRoadmapChoices] = {}
+    col_themes, col_briques = HEADERS["feuille_de_route"][2], HEADERS["feuille_de_route"][3]
+    for n, r in rows:
+        u = unit_of(title, n, r)
+        if u is None:
+            continue
+        if u[0] not in ("circonscription", "etablissement"):
+            ctx.err(title, n, "Type d'unité", "feuille de route : circonscription ou établissement attendu")
+            continue
+        themes = [t.strip() for t in _text(r.get(col_themes)).split(";") if t.strip()]
+        briques = [b.strip().upper() for b in _text(r.get(col_briques)).split(";") if b.strip()]
+        bad = [b for b in briques if b not in known]
+        if bad:
+            ctx.err(title, n, col_briques, f"brique(s) inconnue(s) : {', '.join(bad)[:80]} (identifiants B01 à B48)")
+            continue
+        dates: dict[str, list[dt.date]] = {}
+        ok = True
+        for key, label in MEETING_LABELS.items():
+            col = f"Dates : {label}"
+            raw = r.get(col)
+            items = [x.strip() for x in _text(raw).split(";") if x.strip()] if not isinstance(raw, (dt.date, dt.datetime)) else [raw]
+            for item in items:
+                d = _date(ctx, title, n, col, item, required=False)
+                if d is False:
+                    ok = False
+                elif d is not None:
+                    dates.setdefault(key, []).append(d)
+        if not ok:
+            continue
+        try:
+            ch = UnitRoadmapChoices(unit_type=u[0], unit_id=u[1], themes=themes, briques=briques, meeting_dates=dates)
+        except ValidationError as exc:
+            ctx.err(title, n, col_themes, " ; ".join(french_errors(exc))[:200])
+            continue
+        out[u] = ch
+    kept = []
+    for key, ch in {**current, **out}.items():
+        d = defaults.get(key)
+        if d is None or ch.model_dump() != d.model_dump():
+            kept.append(ch)
+    if [c.model_dump() for c in kept] != [c.model_dump() for c in sc.roadmap_choices]:
+        changes["feuille de route"] = len(kept)
+    return kept
 
 
 __all__ = ["SHEETS", "HEADERS", "TemplateError", "TemplateIssue", "TemplateResult", "export_template", "import_template"]
