@@ -5,6 +5,7 @@ Everything the report calls a hypothesis is here, with the report's figure as th
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -65,9 +66,13 @@ class Period(BaseModel):
         return self
 
     def minutes(self) -> tuple[int, int]:
-        h1, m1 = map(int, self.start.split(":"))
-        h2, m2 = map(int, self.end.split(":"))
-        return h1 * 60 + m1, h2 * 60 + m2
+        return _hhmm_minutes(self.start), _hhmm_minutes(self.end)
+
+
+@lru_cache(maxsize=1024)
+def _hhmm_minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
 
 
 def _p(a: str, b: str) -> Period:

@@ -25,6 +25,8 @@ Rules (``rule`` of each finding):
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass
 
 from planner.calendar import public_holiday_subdivision, window_days
@@ -49,6 +51,7 @@ class RoadmapFinding:
     unit_id: str = ""
 
 
+@lru_cache(maxsize=4096)
 def _mins(hhmm: str) -> int:
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
