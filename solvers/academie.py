@@ -152,9 +152,10 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
                     s.wednesday_mornings_per_term_1d if ud.audience == "teachers_1d" else None)
         pen = _penalties(tb, prefs.get((ud.unit_type, ud.unit_id), []), s, ud.audience)
         upins = []
-        index = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)}
+        unit_pins = pins.get((ud.unit_type, ud.unit_id), [])
+        index = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)} if unit_pins else {}
         used_groups: set[int] = set()
-        for p in sorted(pins.get((ud.unit_type, ud.unit_id), []), key=lambda p: p.group):
+        for p in sorted(unit_pins, key=lambda p: p.group):
             h, m = map(int, p.start.split(":"))
             i = index.get((p.date, h * 60 + m))
             if i is None or p.group > ud.sessions or p.group in used_groups:
