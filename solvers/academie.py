@@ -19,6 +19,7 @@ Every plan is re-verified by :mod:`solvers.checker`, which shares no code with t
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -100,7 +101,9 @@ def _ready_of(u: LocalUnit, trained_at: dict[str, int]) -> list[int]:
 
 
 def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit: float = 30.0, seed: int = 0,
-                   objective_mode: str | None = None) -> AcademieResult:
+                   objective_mode: str | None = None, stop=None, on_solution=None) -> AcademieResult:
+    """Plan one académie. ``stop`` (a ``threading.Event``) ends the CP-SAT search early, keeping the
+    best timetable found; ``on_solution(seconds, objective, bound)`` reports each improving one."""
     t0 = time.perf_counter()
     res = AcademieResult(code=code)
     sc = sc.restricted_to(code) if len(sc.academies) > 1 else sc
@@ -260,7 +263,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
         meetings = [_meetings(ud, table(ud.audience, ud.departement, ud.unit_id), s.max_per_fdf_per_day, origin)
                     for ud in cadre_units]
         out = _cpsat_joint(cost, latest, K, tot_table, n_fdf, s.max_per_fdf_per_day, w_c, w_l, fixed_latest,
-                           cadre_units, meetings, greedy_choice, time_limit, seed, mode, res.progress)
+                           cadre_units, meetings, greedy_choice, time_limit, seed, mode, res.progress,
+                           stop=stop, on_solution=on_solution)
         if out is not None:
             choice, plan, model_bound, status, earliest_L = out
             candidates += [(choice, plan, True), (choice, plan, False)]
@@ -370,18 +374,21 @@ def _meetings(ud: UnitDemand, tb: SlotTable, day_cap: int, origin: int) -> list[
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Throttled progress: (seconds, objective, bound) of each improving solution."""
 
-    def __init__(self, t0: float, sink: list) -> None:
+    def __init__(self, t0: float, sink: list, on_solution=None) -> None:
         super().__init__()
         self.t0 = t0
         self.sink = sink
+        self.on_solution = on_solution
 
     def on_solution_callback(self) -> None:
         self.sink.append((round(time.perf_counter() - self.t0, 3), self.ObjectiveValue() / SCALE,
                           self.BestObjectiveBound() / SCALE))
+        if self.on_solution is not None:
+            self.on_solution(*self.sink[-1])
 
 
 def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, cadre_units, meetings, hint,
-                 time_limit, seed, mode, progress):
+                 time_limit, seed, mode, progress, stop=None, on_solution=None):
     """The académie's FdF timetable: ToT groups (exact downstream costs) and cadre sessions per meeting.
 
     Aggregate FdF capacity at every instant and per day are necessary conditions of a real FdF
@@ -450,7 +457,19 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.relative_gap_limit = 1e-4
-        return solver, solver.Solve(m, _Progress(t0, progress))
+        done = threading.Event()
+        if stop is not None:  # « Arrêter » from the window: end the search, keep the best solution
+            def watch() -> None:
+                while not done.wait(0.05):
+                    if stop.is_set():
+                        solver.StopSearch()
+                        return
+
+            threading.Thread(target=watch, daemon=True).start()
+        try:
+            return solver, solver.Solve(m, _Progress(t0, progress, on_solution))
+        finally:
+            done.set()
 
     ok = (cp_model.OPTIMAL, cp_model.FEASIBLE)
     # the académie's earliest possible completion (exact when proven)

@@ -30,9 +30,11 @@ class SolveError(Exception):
     """A solve request that cannot run (French message)."""
 
 
-def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None) -> AcademieResult:
+def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None,
+               stop=None, on_solution=None) -> AcademieResult:
     """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units."""
-    res = solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective)
+    res = solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective,
+                         stop=stop, on_solution=on_solution)
     _add_roadmap(sc if len(sc.academies) == 1 else sc.restricted_to(code), res)
     return res
 
@@ -90,7 +92,19 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
             if stop is not None and stop.is_set():
                 stopped = True
             mode_solver = "greedy" if stopped else solver
-            results[c] = _solve_one(sc.restricted_to(c) if len(codes) > 1 else sc, c, mode_solver, per_acad, seed, objective)
+
+            def on_solution(sec: float, obj: float, bound: float, c=c) -> None:
+                if progress:  # the current académie's search, on top of those already done
+                    progress({"stage": f"CP-SAT académie {c}", "academies_done": len(results),
+                              "academies_total": len(codes),
+                              "sessions_placed": sum(len(r.sessions) for r in results.values()),
+                              "objective": sum(r.objective for r in results.values()) + obj,
+                              "bound": sum(r.bound for r in results.values()) + bound,
+                              "elapsed": time.perf_counter() - t0})
+
+            results[c] = _solve_one(sc.restricted_to(c) if len(codes) > 1 else sc, c, mode_solver, per_acad, seed,
+                                    objective, stop=stop, on_solution=on_solution)
+            stopped = stopped or (stop is not None and stop.is_set())
             report_progress()
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:

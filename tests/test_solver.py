@@ -238,3 +238,16 @@ def test_candidate_slots_and_replan_with_pin(tiny):
     assert before == after
     sc2 = tiny.model_copy(update={"pins": [pin]})
     assert errors(new, sc2) == []
+
+
+def test_stop_keeps_a_valid_plan(tiny):
+    import threading
+
+    stop = threading.Event()
+    stop.set()  # « Arrêter » pressed at once: the search ends early, the plan stays complete and valid
+    seen = []
+    plan = step1_only(solve(tiny, workers=1, time_limit=10, stop=stop, progress=seen.append))
+    assert plan.report["status"] == "STOPPED"
+    assert errors(plan, tiny) == []
+    assert len([s for s in plan.sessions if s.kind == "step1"]) == 18
+    assert seen and seen[-1]["academies_done"] == 1
