@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS  # noqa: F401 (re-exported)
 from ..plan import KIND_LABELS, Plan, Session, TrainerRow, UnitRow
 from ..settings import AUDIENCE_LABELS, DEFAULT_WINDOWS
 
@@ -20,21 +21,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 STEP_KINDS = ("step1", "step2", "step3", "step4", "step5", "step6")
 KIND_ORDER = ("tot",) + STEP_KINDS
 
-UNIT_LABELS = {
-    "etablissement": "Établissement",
-    "circonscription": "Circonscription",
-    "bassin": "Bassin",
-    "departement": "Département",
-    "academie": "Académie",
-}
-ROLE_LABELS = {
-    "fdf": "Formateur de formateurs",
-    "cpc": "Conseiller pédagogique (CPC)",
-    "erun": "Référent numérique (eRUN)",
-    "trainer_2d": "Formateur d'établissement",
-    "advanced_user": "Utilisateur avancé",
-}
-ETAB_TYPE_LABELS = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel", "erea": "EREA"}
+UNIT_LABELS = UNIT_TYPE_LABELS
 
 
 class ExportError(Exception):
