@@ -154,7 +154,7 @@ def _build() -> Scenario:
         for r in acad_rows
     ]
     deps = [
-        Departement(code=r["code_departement"], name=r["departement"].title(), academie=code_of_key[r["academie"]])
+        Departement(code=r["code_departement"], name=r["nom"], academie=code_of_key[r["academie"]])
         for r in dep_rows
     ]
     dep_codes = [d.code for d in deps]

@@ -517,7 +517,7 @@ class _Builder:
         sector = "prive" if statut.startswith("priv") else "public"
         commune = clean_text(get("commune"), 80)
         commune_key = dep + "|" + (clean_text(get("code_commune"), 10) or fold(commune))
-        dep_name = clean_text(get("departement_name"), 80) or (ref["departement"].title() if ref else f"Département {dep}")
+        dep_name = clean_text(get("departement_name"), 80) or (ref["nom"] if ref else f"Département {dep}")
         pupils = self._pupils(line, uai, name, get, col)
         if kind == "ecole":
             circ = self._circonscription(get, dep, acad)
