@@ -43,12 +43,50 @@ def _install_fonts() -> None:
         QApplication.setFont(font)
 
 
+def _missing_xcb_libraries() -> list[str]:
+    """Debian packages of the system libraries Qt's X11 plugin needs and cannot find (without them
+    Qt aborts the process with an obscure message)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM") or not os.environ.get("DISPLAY") \
+            or os.environ.get("WAYLAND_DISPLAY"):
+        return []
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    try:
+        import PySide6
+    except ImportError:
+        return []
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists() or not shutil.which("ldd"):
+        return []
+    try:
+        out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    packages = []
+    for line in out.splitlines():
+        if "not found" in line:
+            lib = line.split("=>")[0].strip()  # e.g. libxcb-icccm.so.4
+            name, _, version = lib.partition(".so.")
+            pkg = f"{name}-{version}" if name[-1:].isdigit() else f"{name}{version}"
+            if pkg not in packages:
+                packages.append(pkg)
+    return packages
+
+
 def run_gui(args) -> int:
     if not args.screenshot and not _has_display():
         print("Aucun écran détecté : la fenêtre ne peut pas s'ouvrir.\n"
               "Utilisez les commandes sans interface : python main.py --help\n"
               "(ou lancez avec QT_QPA_PLATFORM=offscreen pour une capture : python main.py --screenshot capture.png)",
               file=sys.stderr)
+        return 1
+    missing = [] if args.screenshot else _missing_xcb_libraries()
+    if missing:
+        print("La fenêtre ne peut pas s'ouvrir : bibliothèques système manquantes pour Qt (X11) : "
+              f"{', '.join(missing)}.\nInstallez-les (Debian/Ubuntu : sudo apt-get install {' '.join(missing)}), "
+              "ou utilisez les commandes sans interface : python main.py --help", file=sys.stderr)
         return 1
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not _has_display() else os.environ.get("QT_QPA_PLATFORM", ""))
