@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario", default="national")
     s.add_argument("--academie", help="code ou nom de l'académie (par défaut : toutes)")
     s.add_argument("--solver", choices=["cpsat", "greedy"], default="cpsat")
-    s.add_argument("--time-limit", type=float, default=60.0, help="secondes (défaut 60)")
+    s.add_argument("--time-limit", type=float, default=60.0, help="limite de la recherche CP-SAT par académie, en secondes (défaut 60)")
     s.add_argument("--workers", type=int, default=None, help="processus (défaut : nombre de cœurs)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--objective", choices=["weighted", "lexicographic"], default=None,
