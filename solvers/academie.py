@@ -31,7 +31,7 @@ from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
 
 from .explain import explain_cadres, explain_unit
-from .units import NEVER, Caps, SlotTable, fill, place_unit
+from .units import NEVER, Caps, SlotTable, place_unit
 
 UNPLACED_PENALTY_DAYS = 1000.0  # cost of one unplaced session, in days of delay
 SCALE = 100  # objective scaling to integers for CP-SAT

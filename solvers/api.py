@@ -274,4 +274,4 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     return Plan(sessions=sessions, trainers=trainers, units=unit_rows(sc), report=report)
 
 
-from .replan import Candidate, ReplanError, candidate_slots, replan_unit, replan_with_pin  # noqa: E402  (public API)
+from .replan import Candidate, ReplanError, candidate_slots, replan_unit, replan_with_pin  # noqa: E402,F401 (public API)

@@ -38,7 +38,6 @@ from planner.roadmap_models import (
     RoadmapSettings,
     UnitRoadmapChoices,
     default_unit_choices,
-    profile_of,
 )
 from planner.settings import Settings
 
