@@ -1,4 +1,4 @@
-"""Undoable edits (QUndoStack): settings changes and pins (each pin carries the plans before and after)."""
+"""Undoable edits (QUndoStack): settings changes, pins and roadmap choices (each carries the plans before and after)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
@@ -54,3 +54,25 @@ class PinCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.window.apply_pins_and_plan(list(self.old_pins), self.old_plan, f"Annulé : {self.text()}")
+
+
+class RoadmapCommand(QUndoCommand):
+    """Store one unit's roadmap choices (themes, briques, meeting dates); when the unit was re-planned,
+    the plans before and after come with it. Undo puts back the previous list of choices itself."""
+
+    def __init__(self, window, old_choices: list, new_choices: list, old_plan, new_plan, replanned: bool,
+                 name: str) -> None:
+        super().__init__(f"Feuille de route de {name}")
+        self.window = window
+        self.old_choices, self.new_choices = list(old_choices), list(new_choices)
+        self.old_plan, self.new_plan = old_plan, new_plan
+        self.replanned = replanned
+        self.stale = window.plan_stale
+
+    def redo(self) -> None:
+        self.window.apply_roadmap_choices(self.new_choices, self.new_plan if self.replanned else None,
+                                          self.replanned, self.stale, f"Feuille de route appliquée : {self.text()}")
+
+    def undo(self) -> None:
+        self.window.apply_roadmap_choices(self.old_choices, self.old_plan if self.replanned else None,
+                                          self.replanned, self.stale, f"Annulé : {self.text()}")

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QEventLoop, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDockWidget, QFileDialog,
-                               QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
+                               QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu,
                                QMessageBox, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QToolBar,
                                QTreeView, QUndoView, QVBoxLayout, QWidget)
 
@@ -30,11 +30,12 @@ from planner.settings import AUDIENCE_LABELS, Settings
 from . import fmt
 from .calendar_view import CalendarPanel
 from .charts import BarChart, LineChart
-from .commands import PinCommand, SettingCommand
+from .commands import PinCommand, RoadmapCommand, SettingCommand
 from .dialogs import AboutDialog, BatchExportDialog, SlotChooserDialog, SolveProgressDialog
 from .models import (SCOPE_ROLE, SORT_ROLE, HeatmapModel, MonthHeader, SessionProxyModel, SessionTableModel, TerritoryFilter,
                      TerritoryModel, TrainerTableModel, UnplacedTableModel)
 from .planindex import NATION, PlanIndex, ScenarioIndex, Scope, monday
+from .roadmap_dialog import RoadmapChoicesDialog
 from .settings_panel import SettingsPanel
 from .workers import TaskThread
 
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         self.progress_dialog: SolveProgressDialog | None = None
         self.slot_dialog: SlotChooserDialog | None = None
         self.batch_dialog: BatchExportDialog | None = None
+        self.roadmap_dialog: RoadmapChoicesDialog | None = None
+        self.roadmap_scope: Scope | None = None
         self._dirty_tabs: set[int] = set(range(5))
         self.setWindowTitle(APP_TITLE)
         self._build_models()
@@ -217,6 +220,8 @@ class MainWindow(QMainWindow):
         self.tree.header().resizeSection(2, 70)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_context_menu)
         ll.addWidget(self.search)
         ll.addWidget(self.search_info)
         ll.addWidget(self.tree, 1)
@@ -543,6 +548,9 @@ class MainWindow(QMainWindow):
         self.act_stop.setEnabled(False)
         self.act_slots = act("&Choisir les créneaux…", self.choose_slots, "Ctrl+K",
                              "Créneaux possibles pour l'établissement ou la circonscription sélectionné(e)", "actSlots")
+        self.act_roadmap = act("&Feuille de route de l'unité…", self.edit_roadmap, "Ctrl+R",
+                               "Thèmes des groupes de travail, briques et dates des réunions de l'établissement ou "
+                               "de la circonscription sélectionné(e)", "actRoadmap")
         self.act_check = act("&Vérifier le plan", self.check_current_plan, "Ctrl+Shift+V",
                              "Vérification indépendante du plan", "actCheck")
         self.act_about = act("À &propos…", self.show_about, K.HelpContents, "Sources des données, licences", "actAbout")
@@ -586,6 +594,7 @@ class MainWindow(QMainWindow):
         p.addAction(self.act_stop)
         p.addSeparator()
         p.addAction(self.act_slots)
+        p.addAction(self.act_roadmap)
         p.addAction(self.act_check)
         v = mb.addMenu("&Affichage")
         for a in self.tab_actions:
@@ -618,6 +627,8 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addAction(self.act_slots)
         self.act_slots.setIconText("Choisir les créneaux")
+        tb.addAction(self.act_roadmap)
+        self.act_roadmap.setIconText("Feuille de route")
         tb.addAction(self.act_print)
         self.act_print.setIconText("Imprimer le plan")
         self.toolbar = tb
@@ -1210,6 +1221,162 @@ class MainWindow(QMainWindow):
         self.scenario.pins = list(pins)
         self.set_plan(plan, message)
 
+    # ================================================================ roadmap choices (steps 2–6, per unit)
+    def _tree_context_menu(self, pos) -> None:
+        idx = self.tree.indexAt(pos)
+        if not idx.isValid():
+            return
+        self.tree.setCurrentIndex(idx)
+        kind = self.scope[0]
+        menu = QMenu(self.tree)
+        if kind in ("etablissement", "circonscription", "bassin", "departement"):
+            menu.addAction(self.act_slots)
+        if kind in ("etablissement", "circonscription"):
+            menu.addAction(self.act_roadmap)
+        if kind != "nation":
+            menu.addAction(self.act_print)
+        menu.addSeparator()
+        menu.addAction(self.act_solve)
+        self._context_menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _roadmap_defaults(self, scope: Scope):
+        """(the unit's current choices, the defaults of its profile) or None when out of the scenario's scope."""
+        from planner.roadmap_models import default_choices
+
+        current = default_choices(self.scenario).get(scope)
+        if current is None:
+            return None
+        defaults = default_choices(self.scenario.model_copy(update={"roadmap_choices": []})).get(scope, current)
+        return current, defaults
+
+    def edit_roadmap(self, scope: Scope | None = None) -> RoadmapChoicesDialog | None:
+        """« Feuille de route de l'unité » : the non-modal editor of the selected unit's choices."""
+        from planner.roadmap_models import PROFILE_LABELS, profile_of
+
+        scope = tuple(scope or self.scope)
+        kind, uid = scope
+        if kind not in ("etablissement", "circonscription"):
+            self.set_status("Feuille de route de l'unité : sélectionnez d'abord un établissement ou une circonscription "
+                            "dans l'arbre.")
+            return None
+        name = self.six.name(kind, uid)
+        found = self._roadmap_defaults(scope)
+        if found is None:
+            self.set_status(f"Feuille de route : {name} n'est pas dans le périmètre du scénario (établissements privés "
+                            "exclus dans Paramètres ?).")
+            return None
+        current, defaults = found
+        etab = self.six.etablissements.get(uid) if kind == "etablissement" else None
+        profile = PROFILE_LABELS.get(profile_of(kind, etab.type if etab else ""), "")
+        where = f"{fmt.unit_type_label(kind)} {uid}" + (f" · {profile}" if kind == "etablissement" else "")
+        acad = self.six.academie_of(scope)
+        if acad and acad in self.six.academies:
+            where += f" · académie de {self.six.academies[acad].name}"
+        s = self.scenario.settings
+        if self.roadmap_dialog is not None:
+            self.roadmap_dialog.close()
+            self.roadmap_dialog.deleteLater()
+        dlg = RoadmapChoicesDialog(name, kind, uid, where, current, defaults, self.scenario.roadmap,
+                                   (s.start_date, s.end_date), self)
+        dlg.applyRequested.connect(lambda ch, scope=scope: self.request_roadmap_choices(scope, ch))
+        self.roadmap_dialog = dlg
+        self.roadmap_scope = scope
+        dlg.show()
+        self.set_status(f"Feuille de route de {name} : modifiez puis « Appliquer ».")
+        return dlg
+
+    def _unit_in_plan(self, scope: Scope) -> bool:
+        if self.plan is None or self.pix is None:
+            return False
+        return bool(len(self.pix.indices(scope))) or any(
+            (u.get("unit_type"), str(u.get("unit_id"))) == scope for u in self.plan.unplaced)
+
+    def request_roadmap_choices(self, scope: Scope, choices) -> TaskThread | None:
+        """Store ``choices`` for the unit (undoable); re-plan only that unit when the plan shows it."""
+        kind, uid = scope
+        name = self.six.name(kind, uid)
+        old_choices = list(self.scenario.roadmap_choices)
+        new_choices = list(old_choices)
+        pos = next((i for i, c in enumerate(old_choices) if (c.unit_type, c.unit_id) == (kind, uid)), None)
+        if pos is None:
+            new_choices.append(choices)
+        else:
+            new_choices[pos] = choices
+        dlg = self.roadmap_dialog if self.roadmap_scope == scope else None
+        if not self._unit_in_plan(scope):
+            self.undo_stack.push(RoadmapCommand(self, old_choices, new_choices, self.plan, self.plan, False, name))
+            msg = (f"Feuille de route de {name} enregistrée dans le scénario : elle comptera au prochain calcul (F5)."
+                   if self.plan is None else
+                   f"Feuille de route de {name} enregistrée dans le scénario ; l'unité n'est pas dans le plan affiché : "
+                   "elle comptera quand son académie sera planifiée (F5).")
+            self.set_status(msg)
+            if dlg is not None:
+                dlg.set_busy(False, msg)
+            return None
+        try:
+            from solvers.replan import replan_unit
+        except ImportError:
+            self.error(f"{UNAVAILABLE} : la replanification d'une unité (solvers.replan).")
+            return None
+        old_plan = self.plan
+        sc = self.scenario.model_copy(update={"roadmap_choices": new_choices, "pins": list(self.scenario.pins),
+                                              "preferences": list(self.scenario.preferences)})
+        t0 = time.perf_counter()
+        if dlg is not None:
+            dlg.set_busy(True, "Replanification de l'unité…")
+
+        def run(progress, stop):
+            return replan_unit(sc, old_plan, kind, uid)
+
+        th = TaskThread(run, self, "roadmap")
+
+        def done(new_plan):
+            if self.plan is not old_plan:  # another edit came in between: do not overwrite it
+                if dlg is not None:
+                    dlg.set_busy(False, "Le plan a changé entre-temps : appliquez de nouveau.")
+                return
+            new_plan.report = dict(new_plan.report)
+            new_plan.report["_ui_findings"] = []
+            new_plan.report["_ui_checked"] = False  # the unit changed: check again (Ctrl+Maj+V)
+            self.undo_stack.push(RoadmapCommand(self, old_choices, new_choices, old_plan, new_plan, True, name))
+            took = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
+            n = sum(1 for x in new_plan.sessions_of_unit(kind, uid) if x.kind != "step1" and x.kind != "tot")
+            msg = (f"Feuille de route de {name} appliquée ; unité replanifiée en {took} s "
+                   f"({n} séance{'s' if n > 1 else ''} des étapes 2 à 6).")
+            self.set_status(msg)
+            if dlg is not None:
+                dlg.set_busy(False, msg)
+
+        def fail(msg):
+            if dlg is not None:
+                dlg.set_busy(False, "")
+                dlg.show_errors([f"Replanification impossible : {msg}"])
+            self.set_status(f"Feuille de route de {name} : replanification impossible ({msg}).")
+
+        th.succeeded.connect(done)
+        th.failed.connect(fail)
+        self._start_thread(th)
+        return th
+
+    def apply_roadmap_choices(self, choices: list, plan: Plan | None, replanned: bool, stale: bool,
+                              message: str) -> None:
+        """Undo/redo of :class:`RoadmapCommand`: the scenario's choices, and the plan when the unit was re-planned."""
+        self.scenario.roadmap_choices = list(choices)
+        if replanned:
+            self.set_plan(plan, message)
+            self.plan_stale = stale
+            self._update_plan_label()
+        else:
+            self.set_status(message)
+        self._update_title()
+        dlg = self.roadmap_dialog
+        scope = self.roadmap_scope
+        if dlg is not None and dlg.isVisible() and scope is not None and not dlg.busy:
+            found = self._roadmap_defaults(scope)
+            if found is not None:
+                dlg.load(found[0])
+
     # ================================================================ printing / export
     def print_plan(self) -> str | None:
         if self.plan is None:
@@ -1364,6 +1531,7 @@ class MainWindow(QMainWindow):
         self.act_solve.setToolTip(f"Planifier l'académie de {self.six.academies[acad].name} (F5)" if acad
                                   else "Planifier toutes les académies (F5)")
         self.act_slots.setEnabled(scope[0] in ("etablissement", "circonscription", "bassin", "departement"))
+        self.act_roadmap.setEnabled(scope[0] in ("etablissement", "circonscription"))
         self.selected_trainer = None
         self._mark_all_dirty()
         self._refresh_current()
