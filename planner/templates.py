@@ -597,6 +597,10 @@ def _roadmap_choices(ctx: _Ctx, wb, sc: Scenario, unit_of, changes: dict) -> lis
                 d = _date(ctx, title, n, col, item, required=False)
                 if d is False:
                     ok = False
+                elif d is not None and not sc.settings.start_date <= d <= sc.settings.end_date:
+                    ctx.err(title, n, col, f"date {d.isoformat()} hors de l'horizon du scénario "
+                                           f"({sc.settings.start_date.isoformat()} – {sc.settings.end_date.isoformat()})")
+                    ok = False
                 elif d is not None:
                     dates.setdefault(key, []).append(d)
         if not ok:

@@ -221,6 +221,22 @@ def _roadmap_for_unit(sc: Scenario, step1: list[Session], plan: Plan, unit_type:
     return [x for x in sessions if x.unit_id == unit_id], [u for u in unplaced if u.get("unit_id") == unit_id]
 
 
+def replan_roadmap_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
+    """A new plan where only this unit's steps 2 to 6 are placed again (after a change of its roadmap
+    choices); its step-1 sessions stay exactly where they are."""
+    step1 = [x for x in plan.sessions if x.kind == "step1" and (x.unit_type, x.unit_id) == (unit_type, unit_id)]
+    if not step1:
+        raise ReplanError(f"Unité {unit_id} : aucune session d'étape 1 dans le plan.")
+    later, later_unplaced = _roadmap_for_unit(sc, step1, plan, unit_type, unit_id)
+    keep = [x for x in plan.sessions if x.kind in ("tot", "step1") or (x.unit_type, x.unit_id) != (unit_type, unit_id)]
+    report = dict(plan.report)
+    report["unplaced"] = [u for u in plan.report.get("unplaced", [])
+                          if (u.get("unit_type"), u.get("unit_id")) != (unit_type, unit_id) or u.get("kind") == "step1"]
+    report["unplaced"] += later_unplaced
+    sessions = sorted(keep + later, key=lambda x: (x.date, x.start, x.session_id))
+    return Plan(sessions=sessions, trainers=plan.trainers, units=plan.units, report=report)
+
+
 def replan_with_pin(sc: Scenario, plan: Plan, pin: Pin) -> Plan:
     """Pin one group of a unit and re-plan only that unit. The caller keeps ``pin`` in its scenario
     (``scenario.pins``) so that later solves honour it too."""
@@ -229,4 +245,4 @@ def replan_with_pin(sc: Scenario, plan: Plan, pin: Pin) -> Plan:
     return replan_unit(sc2, plan, pin.unit_type, pin.unit_id)
 
 
-__all__ = ["Candidate", "ReplanError", "candidate_slots", "replan_unit", "replan_with_pin"]
+__all__ = ["Candidate", "ReplanError", "candidate_slots", "replan_roadmap_unit", "replan_unit", "replan_with_pin"]

@@ -251,3 +251,19 @@ def test_stop_keeps_a_valid_plan(tiny):
     assert errors(plan, tiny) == []
     assert len([s for s in plan.sessions if s.kind == "step1"]) == 18
     assert seen and seen[-1]["academies_done"] == 1
+
+
+def test_replan_roadmap_unit_keeps_step1(tiny):
+    from planner.roadmap_models import UnitRoadmapChoices
+    from solvers.replan import replan_roadmap_unit
+
+    plan = solve(tiny, workers=1, time_limit=10)
+    e1 = uai(1)
+    choice = UnitRoadmapChoices(unit_type="etablissement", unit_id=e1, themes=["Un seul thème"], briques=["B03"])
+    sc2 = tiny.model_copy(update={"roadmap_choices": [choice]})
+    new = replan_roadmap_unit(sc2, plan, "etablissement", e1)
+    s1 = lambda p: sorted((s.session_id, s.date, s.start) for s in p.sessions if s.kind in ("tot", "step1"))
+    assert s1(new) == s1(plan)
+    titles = {s.title for s in new.sessions if s.unit_id == e1 and s.kind == "step2"}
+    assert any("Un seul thème" in t for t in titles)
+    assert errors(new, sc2) == []

@@ -54,3 +54,11 @@ def test_roadmap_choices_errors_name_sheet_row_column(tmp_path):
     assert not res.ok
     msg = str(res.errors[0])
     assert "Feuille de route" in msg and str(row) in msg and "Briques" in msg and "B99" in msg
+
+
+def test_roadmap_meeting_date_outside_horizon_is_refused(tmp_path):
+    sc = tiny_scenario()
+    path = export_template(sc, tmp_path / "modele.xlsx")
+    _edit(path, uai(1), ca="2030-01-10")
+    res = import_template(path, sc)
+    assert not res.ok and "hors de l'horizon" in str(res.errors[0]) and "Conseil d'administration" in str(res.errors[0])

@@ -1315,7 +1315,7 @@ class MainWindow(QMainWindow):
                 dlg.set_busy(False, msg)
             return None
         try:
-            from solvers.replan import replan_unit
+            from solvers.replan import replan_roadmap_unit
         except ImportError:
             self.error(f"{UNAVAILABLE} : la replanification d'une unité (solvers.replan).")
             return None
@@ -1327,7 +1327,7 @@ class MainWindow(QMainWindow):
             dlg.set_busy(True, "Replanification de l'unité…")
 
         def run(progress, stop):
-            return replan_unit(sc, old_plan, kind, uid)
+            return replan_roadmap_unit(sc, old_plan, kind, uid)  # step 1 stays where it is
 
         th = TaskThread(run, self, "roadmap")
 
