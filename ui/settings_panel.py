@@ -133,7 +133,7 @@ class SettingsPanel(QWidget):
             box = QGroupBox(title)
             form = QFormLayout(box)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # label above: never clipped
             for name in names:
                 f = fields[name]
                 ed = self._make_editor(name, f)
