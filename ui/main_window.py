@@ -45,22 +45,9 @@ SCENARIO_FILTER = "Scénarios (*.sqlite *.planif *.db *.json);;Tous les fichiers
 MAX_RECENT = 8
 TAB_OVERVIEW, TAB_SESSIONS, TAB_CALENDAR, TAB_TRAINERS, TAB_UNPLACED = range(5)
 TAB_NAMES = ["Vue d'ensemble", "Sessions", "Calendrier", "Formateurs", "Non planifiées"]
-UNAVAILABLE = "Fonctionnalité indisponible pour l'instant"
 AUD_GROUPS = [("Enseignants 1er degré", ("teachers_1d",), "#2e8b57"),
               ("Enseignants 2nd degré", ("teachers_2d",), "#1f77b4"),
               ("Cadres", ("perdir", "inspectors"), "#b5651d")]
-
-
-def _slot_api():
-    """(candidate_slots, replan_with_pin) from the solver, or None when it is not installed."""
-    try:
-        from solvers.api import candidate_slots, replan_with_pin
-    except ImportError:
-        try:
-            from solvers.replan import candidate_slots, replan_with_pin
-        except ImportError:
-            return None
-    return candidate_slots, replan_with_pin
 
 
 class PlanCommand(QUndoCommand):
@@ -755,11 +742,7 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _save_to(self, path: str) -> bool:
-        try:
-            from planner.store import ScenarioStore, save_scenario_file
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : enregistrement des fichiers de scénario.")
-            return False
+        from planner.store import ScenarioStore, save_scenario_file
         try:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             save_scenario_file(path, self.scenario)
@@ -789,11 +772,6 @@ class MainWindow(QMainWindow):
         return True
 
     def import_annuaire_dialog(self) -> None:
-        try:
-            from planner.importer import import_annuaire  # noqa: F401
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : import de l'annuaire.")
-            return
         path, _ = QFileDialog.getOpenFileName(self, "Importer l'annuaire de l'Éducation nationale", self._last_dir(),
                                               "Annuaire CSV (*.csv *.txt);;Tous les fichiers (*)")
         if path:
@@ -1006,11 +984,7 @@ class MainWindow(QMainWindow):
         if self.solve_thread is not None:
             self.set_status("Un calcul est déjà en cours.")
             return None
-        try:
-            from solvers.api import solve
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : le moteur de planification (solvers.api) n'est pas encore installé.")
-            return None
+        from solvers.api import solve
         # a snapshot: the window edits settings in place and replaces the pin list, never the units
         sc = self.scenario.model_copy(update={"settings": self.scenario.settings.model_copy(deep=True),
                                               "pins": list(self.scenario.pins),
@@ -1102,11 +1076,7 @@ class MainWindow(QMainWindow):
         if self.plan is None:
             self.set_status("Aucun plan à vérifier.")
             return
-        try:
-            from solvers.checker import check_plan
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : le vérificateur (solvers.checker).")
-            return
+        from solvers.checker import check_plan
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.findings = list(check_plan(self.plan, self.scenario))
@@ -1133,10 +1103,6 @@ class MainWindow(QMainWindow):
         if self.plan is None or not self.pix or not len(self.pix.indices(scope)) and not self.pix.unplaced_in(scope):
             self.set_status("Choisir les créneaux : planifiez d'abord l'académie de cette unité (F5).")
             return None
-        api = _slot_api()
-        if api is None:
-            self.error(f"{UNAVAILABLE} : le calcul des créneaux (solvers.api).")
-            return None
         cands = self._candidates(scope, None)
         if cands is None:
             return None
@@ -1160,7 +1126,7 @@ class MainWindow(QMainWindow):
         return dlg
 
     def _candidates(self, scope: Scope, group: int | None):
-        candidate_slots = _slot_api()[0]
+        from solvers.api import candidate_slots
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             if group is None:
@@ -1173,11 +1139,8 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
 
     def pin_slot(self, scope: Scope, cand, group: int) -> TaskThread | None:
-        api = _slot_api()
-        if api is None:
-            self.error(f"{UNAVAILABLE} : la replanification (solvers.api).")
-            return None
-        replan_with_pin = api[1]
+        from solvers.api import replan_with_pin
+
         kind, uid = scope
         pin = Pin(unit_type=kind, unit_id=uid, group=group, date=cand.date, start=cand.start)
         old_plan = self.plan
@@ -1314,11 +1277,7 @@ class MainWindow(QMainWindow):
             if dlg is not None:
                 dlg.set_busy(False, msg)
             return None
-        try:
-            from solvers.replan import replan_roadmap_unit
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : la replanification d'une unité (solvers.replan).")
-            return None
+        from solvers.replan import replan_roadmap_unit
         old_plan = self.plan
         sc = self.scenario.model_copy(update={"roadmap_choices": new_choices, "pins": list(self.scenario.pins),
                                               "preferences": list(self.scenario.preferences)})
@@ -1388,11 +1347,7 @@ class MainWindow(QMainWindow):
         if kind == "nation":
             self.set_status("Imprimer le plan : sélectionnez une académie, une unité ou un formateur.")
             return None
-        try:
-            from planner.exports import export_academie_pdf, export_unit_pdf
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : l'export PDF (planner.exports).")
-            return None
+        from planner.exports import export_academie_pdf, export_unit_pdf
         default = os.path.join(self._last_dir(), f"plan-{kind}-{uid}.pdf")
         path, _ = QFileDialog.getSaveFileName(self, f"Imprimer le plan — {self.six.name(kind, uid)}", default,
                                               "Document PDF (*.pdf)")
@@ -1420,11 +1375,7 @@ class MainWindow(QMainWindow):
         if self.plan is None or not tid:
             self.set_status("Sélectionnez un formateur dans l'onglet Formateurs.")
             return None
-        try:
-            from planner.exports import export_trainer_pdf
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : l'export PDF (planner.exports).")
-            return None
+        from planner.exports import export_trainer_pdf
         path, _ = QFileDialog.getSaveFileName(self, "Imprimer le planning du formateur",
                                               os.path.join(self._last_dir(), f"planning-{tid}.pdf"), "Document PDF (*.pdf)")
         if not path:
@@ -1440,11 +1391,6 @@ class MainWindow(QMainWindow):
     def batch_export_dialog(self) -> BatchExportDialog | None:
         if self.plan is None:
             self.set_status("Exporter en lot : planifiez d'abord (F5).")
-            return None
-        try:
-            from planner.exports import export_batch  # noqa: F401
-        except ImportError:
-            self.error(f"{UNAVAILABLE} : l'export en lot (planner.exports.export_batch).")
             return None
         acad = self.six.academie_of(self.scope)
         dlg = BatchExportDialog(self.six.academies[acad].name if acad else None, self)
@@ -1635,7 +1581,6 @@ class MainWindow(QMainWindow):
             d_all = pix.date_ord[idx]
             part = pix.participants[idx]
             aud = pix.aud_code[idx]
-            tot_pts: dict[int, int] = {}
             for lab, auds, color in AUD_GROUPS:
                 denom = sum(people.get(a, 0) for a in auds)
                 codes = [int(np.searchsorted(pix.aud_values, a)) for a in auds if a in pix.aud_values]

@@ -21,7 +21,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
 
     from .app import make_app
     from .main_window import TAB_NAMES, MainWindow
