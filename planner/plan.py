@@ -135,18 +135,7 @@ class Plan:
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
             raise PlanError(f"{d} : fichiers de plan manquants : {', '.join(missing)}")
-        sessions = []
-        for line, r in _read_csv(d / "sessions.csv", SESSION_COLUMNS):
-            try:
-                sessions.append(Session(
-                    session_id=r["session_id"], kind=r["kind"], audience=r["audience"], academie=r["academie"],
-                    departement=r["departement"], zone=r["zone"], unit_type=r["unit_type"], unit_id=r["unit_id"],
-                    trainer_id=r["trainer_id"], date=dt.date.fromisoformat(r["date"]), start=r["start"], end=r["end"],
-                    participants=int(r["participants"]), window=r["window"], group=int(r.get("group") or 0),
-                    pinned=(r.get("pinned") or "0") in ("1", "True", "true"), title=r.get("title") or "",
-                ))
-            except (ValueError, KeyError) as exc:
-                raise PlanError(f"{d / 'sessions.csv'}, ligne {line} : valeur invalide ({exc})") from None
+        sessions = _read_sessions(d / "sessions.csv")
         trainers = []
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
             trainers.append(TrainerRow(
@@ -171,6 +160,36 @@ class Plan:
         except json.JSONDecodeError as exc:
             raise PlanError(f"{d / 'report.json'} : JSON illisible ({exc})") from None
         return cls(sessions=sessions, trainers=trainers, units=units, report=report)
+
+
+def _read_sessions(path: Path) -> list[Session]:
+    """sessions.csv → sessions (a plain csv.reader and cached dates: national plans hold 350,000 rows)."""
+    out: list[Session] = []
+    dates: dict[str, dt.date] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        missing = [c for c in SESSION_COLUMNS if c not in header]
+        if missing:
+            raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
+        ix = [header.index(c) for c in SESSION_COLUMNS]
+        extra = [header.index(c) if c in header else None for c in SESSION_EXTRA]
+        width = len(header)
+        for line, r in enumerate(reader, start=2):
+            if len(r) < width:
+                raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width}")
+            try:
+                day = r[ix[9]]
+                date = dates.get(day)
+                if date is None:
+                    date = dates[day] = dt.date.fromisoformat(day)
+                g, pinned, title = (r[i] if i is not None else "" for i in extra)
+                out.append(Session(r[ix[0]], r[ix[1]], r[ix[2]], r[ix[3]], r[ix[4]], r[ix[5]], r[ix[6]], r[ix[7]],
+                                   r[ix[8]], date, r[ix[10]], r[ix[11]], int(r[ix[12]]), r[ix[13]], int(g or 0),
+                                   pinned in ("1", "True", "true"), title))
+            except ValueError as exc:
+                raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})") from None
+    return out
 
 
 class PlanError(Exception):

@@ -267,3 +267,14 @@ def test_replan_roadmap_unit_keeps_step1(tiny):
     titles = {s.title for s in new.sessions if s.unit_id == e1 and s.kind == "step2"}
     assert any("Un seul thème" in t for t in titles)
     assert errors(new, sc2) == []
+
+
+def test_check_names_file_and_line_of_a_bad_plan(tmp_path, tiny_plan):
+    out = tiny_plan.write(tmp_path / "plan")
+    lines = (out / "sessions.csv").read_text(encoding="utf-8").splitlines()
+    cols = lines[3].split(",")
+    cols[SESSION_COLUMNS.index("date")] = "31/02/2027"
+    lines[3] = ",".join(cols)
+    (out / "sessions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(out)], capture_output=True, text=True)
+    assert r.returncode == 2 and "sessions.csv, ligne 4" in r.stderr and "Traceback" not in r.stderr
