@@ -212,48 +212,68 @@ def _fmt_tick(v: float) -> str:
     return fr_int(int(v)) if v == int(v) else fr_int(round(v, 2))
 
 
-class WeeklyCoverage(Flowable):
-    """Bars: people trained per week; line: cumulative share of ``total`` (right axis, %)."""
+class _Chart(Flowable):
+    """A fixed-size chart: plot area inside margins, an empty-state message, a y axis with a grid."""
 
-    def __init__(self, weekly: list[tuple[dt.date, int]], total: int, width: float, height: float = 150):
+    margins = (40, 8, 20, 10)  # left, right, bottom, top
+
+    def __init__(self, width: float, height: float):
         super().__init__()
-        self.weekly = weekly
-        self.total = max(1, total)
         self.width = width
         self.height = height
 
     def wrap(self, aw, ah):
         return self.width, self.height
 
+    def area(self) -> tuple[float, float, float, float]:
+        left, right, bottom, top = self.margins
+        self.canv.setStrokeColor(RULE)
+        self.canv.setLineWidth(0.5)
+        return left, bottom, self.width - left - right, self.height - bottom - top
+
+    def empty(self, left: float, bottom: float, w: float, h: float, message: str) -> None:
+        c = self.canv
+        c.setFont(FONT_ITALIC, 8)
+        c.setFillColor(MUTED)
+        c.drawCentredString(left + w / 2, bottom + h / 2, message)
+
+    def y_axis(self, left: float, bottom: float, w: float, h: float, ymax: float, percent_right: bool = False) -> None:
+        c = self.canv
+        c.setFont(FONT, 6)
+        for k in range(5):
+            y = bottom + h * k / 4
+            c.setFillColor(MUTED)
+            c.drawRightString(left - 3, y - 2, _fmt_tick(ymax * k / 4))
+            if percent_right:
+                c.drawString(left + w + 3, y - 2, f"{int(100 * k / 4)} %")
+            if k:
+                c.setStrokeColor(colors.HexColor("#e3e8ed"))
+                c.line(left, y, left + w, y)
+
+
+class WeeklyCoverage(_Chart):
+    """Bars: people trained per week; line: cumulative share of ``total`` (right axis, %)."""
+
+    margins = (40, 30, 20, 10)
+
+    def __init__(self, weekly: list[tuple[dt.date, int]], total: int, width: float, height: float = 150):
+        super().__init__(width, height)
+        self.weekly = weekly
+        self.total = max(1, total)
+
     def draw(self):
         c = self.canv
-        left, right, bottom, top = 40, 30, 20, 10
-        w = self.width - left - right
-        h = self.height - bottom - top
-        c.setStrokeColor(RULE)
-        c.setLineWidth(0.5)
+        left, bottom, w, h = self.area()
         c.rect(left, bottom, w, h, stroke=1, fill=0)
         if not self.weekly:
-            c.setFont(FONT_ITALIC, 8)
-            c.setFillColor(MUTED)
-            c.drawCentredString(left + w / 2, bottom + h / 2, "Aucune session placée")
+            self.empty(left, bottom, w, h, "Aucune session placée")
             return
         first = self.weekly[0][0]
         last = self.weekly[-1][0]
         nweeks = (last - first).days // 7 + 1
         ymax = 4 * _nice_step(max(n for _, n in self.weekly))
         bw = w / nweeks
-        # y axis (people per week)
-        c.setFont(FONT, 6)
-        for k in range(5):
-            v = ymax * k / 4
-            y = bottom + h * k / 4
-            c.setFillColor(MUTED)
-            c.drawRightString(left - 3, y - 2, _fmt_tick(v))
-            c.drawString(left + w + 3, y - 2, f"{int(100 * k / 4)} %")
-            if k:
-                c.setStrokeColor(colors.HexColor("#e3e8ed"))
-                c.line(left, y, left + w, y)
+        self.y_axis(left, bottom, w, h, ymax, percent_right=True)  # people per week; cumulative share
         c.setFillColor(colors.HexColor("#9ec5e8"))
         cum = 0
         pts = []
@@ -290,41 +310,25 @@ class WeeklyCoverage(Flowable):
             m = _add_months(m, 1)
 
 
-class LoadBars(Flowable):
+class LoadBars(_Chart):
     """One bar per (label, value), labels under the bars."""
 
-    def __init__(self, items: list[tuple[str, float]], width: float, height: float = 120, unit: str = ""):
-        super().__init__()
-        self.items = items
-        self.width = width
-        self.height = height
-        self.unit = unit
+    margins = (40, 8, 22, 10)
 
-    def wrap(self, aw, ah):
-        return self.width, self.height
+    def __init__(self, items: list[tuple[str, float]], width: float, height: float = 120, unit: str = ""):
+        super().__init__(width, height)
+        self.items = items
+        self.unit = unit
 
     def draw(self):
         c = self.canv
-        left, right, bottom, top = 40, 8, 22, 10
-        w = self.width - left - right
-        h = self.height - bottom - top
-        c.setStrokeColor(RULE)
-        c.setLineWidth(0.5)
+        left, bottom, w, h = self.area()
         c.line(left, bottom, left + w, bottom)
         if not self.items:
-            c.setFont(FONT_ITALIC, 8)
-            c.setFillColor(MUTED)
-            c.drawCentredString(left + w / 2, bottom + h / 2, "Aucune donnée")
+            self.empty(left, bottom, w, h, "Aucune donnée")
             return
         ymax = 4 * _nice_step(max(v for _, v in self.items))
-        c.setFont(FONT, 6)
-        for k in range(5):
-            y = bottom + h * k / 4
-            c.setFillColor(MUTED)
-            c.drawRightString(left - 3, y - 2, _fmt_tick(ymax * k / 4))
-            if k:
-                c.setStrokeColor(colors.HexColor("#e3e8ed"))
-                c.line(left, y, left + w, y)
+        self.y_axis(left, bottom, w, h, ymax)
         bw = min(w / len(self.items), 36)
         for i, (label, v) in enumerate(self.items):
             x = left + i * bw
