@@ -259,11 +259,7 @@ class Scenario(_Model):
 
     def find_academie(self, code_or_name: str) -> Academie | None:
         """Find an académie by official code ("16", "6") or name ("Toulouse", case/accents free)."""
-        key = _fold(code_or_name)
-        for a in self.academies:
-            if a.code == code_or_name.strip().zfill(2) or _fold(a.name) == key:
-                return a
-        return None
+        return next((a for a in self.academies if academie_matches(a.code, a.name, code_or_name)), None)
 
     def restricted_to(self, academie_code: str) -> "Scenario":
         """The same scenario with only one académie (its FdF, units and cadres)."""
@@ -312,6 +308,12 @@ def _fold(s: str) -> str:
 
     s = unicodedata.normalize("NFKD", s.strip().lower())
     return "".join(c for c in s if not unicodedata.combining(c)).replace(" ", "-")
+
+
+def academie_matches(code: str, name: str, query: str) -> bool:
+    """Does ``query`` designate this académie: its code ("16", "6") or its name, case and accents free?"""
+    q = query.strip()
+    return (q.isdigit() and q.zfill(2) == code) or _fold(name) == _fold(q)
 
 
 _PYDANTIC_FR = {

@@ -5,19 +5,17 @@ so a batch of thousands of plans does not rescan the plan per unit.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
+from ..models import academie_matches
+from ..reference import read_academies, read_departements
 from ..models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS  # noqa: F401 (re-exported)
 from ..plan import KIND_LABELS, Plan, Session, TrainerRow, UnitRow
 from ..settings import AUDIENCE_LABELS, DEFAULT_WINDOWS
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 STEP_KINDS = ("step1", "step2", "step3", "step4", "step5", "step6")
 KIND_ORDER = ("tot",) + STEP_KINDS
 
@@ -57,32 +55,13 @@ def minutes(s: Session) -> int:
 @lru_cache(maxsize=1)
 def academies() -> dict[str, dict[str, str]]:
     """Académie code → row of ``data/academies.csv`` (nom, zone, zone_calendrier, fuseau)."""
-    try:
-        with open(DATA_DIR / "academies.csv", encoding="utf-8") as f:
-            return {r["code"]: r for r in csv.DictReader(f, delimiter=";")}
-    except OSError:
-        return {}
+    return {r["code"]: r for r in read_academies()}
 
 
 @lru_cache(maxsize=1)
 def departement_names() -> dict[str, str]:
-    try:
-        with open(DATA_DIR / "departements.csv", encoding="utf-8") as f:
-            return {r["code_departement"]: _title_fr(r["departement"]) for r in csv.DictReader(f, delimiter=";")}
-    except (OSError, KeyError):
-        return {}
-
-
-_SMALL_WORDS = {"et", "de", "du", "des", "la", "le", "les", "sur", "en"}
-
-
-def _title_fr(name: str) -> str:
-    """« TARN-ET-GARONNE » → « Tarn-et-Garonne », « SEINE-SAINT-DENIS » → « Seine-Saint-Denis »."""
-    words = re.split(r"([- ']+)", name.strip().lower())
-    out = []
-    for i, w in enumerate(words):
-        out.append(w if (i > 0 and w in _SMALL_WORDS) else w[:1].upper() + w[1:])
-    return "".join(out)
+    """Département code → name with accents (``data/departements.csv``)."""
+    return {r["code_departement"]: r["nom"] for r in read_departements()}
 
 
 def academie_name(code: str) -> str:
@@ -97,20 +76,7 @@ def academie_timezone(code: str) -> str:
 
 def resolve_academie(code_or_name: str) -> str | None:
     """An académie code from « 16 », « 6 » or « Toulouse » (accents and case free); None if unknown."""
-    import unicodedata
-
-    def fold(s: str) -> str:
-        s = unicodedata.normalize("NFKD", s.strip().lower())
-        return "".join(c for c in s if not unicodedata.combining(c)).replace(" ", "-")
-
-    key = code_or_name.strip()
-    acads = academies()
-    if key.isdigit() and key.zfill(2) in acads:
-        return key.zfill(2)
-    for code, row in acads.items():
-        if fold(row["nom"]) == fold(key):
-            return code
-    return None
+    return next((c for c, r in academies().items() if academie_matches(c, r["nom"], code_or_name)), None)
 
 
 @dataclass

@@ -56,6 +56,7 @@ from ..models import (
     Etablissement,
     Scenario,
     Trainer,
+    academie_matches,
     french_errors,
 )
 from ..reference import read_academies, read_departements
@@ -311,12 +312,9 @@ def _resolve_academie(spec: str | None, acads: dict[str, dict]) -> str | None:
     if spec is None or not str(spec).strip():
         return None
     s = str(spec).strip()
-    code = s.split()[0]
-    if code.isdigit() and code.zfill(2) in acads:
-        return code.zfill(2)
-    key = fold(s)
-    for c, r in acads.items():
-        if fold(r["nom"]) == key or fold(r["cle_agregat"]) == key or fold(f"{c} {r['nom']}") == key:
+    for c, r in acads.items():  # « 16 », « Toulouse », « TOULOUSE », « 16 Toulouse »
+        if academie_matches(c, r["nom"], s) or academie_matches(c, r["nom"], s.split()[0]) \
+                or fold(r["cle_agregat"]) == fold(s) or fold(f"{c} {r['nom']}") == fold(s):
             return c
     raise AnnuaireError(f"académie « {s} » inconnue : code officiel (ex. 16) ou nom (ex. Toulouse) attendu")
 
