@@ -85,17 +85,28 @@ def _round(x: float) -> int:
     return int(math.floor(x + 0.5))
 
 
+def _local_demand(unit, gs: int) -> UnitDemand:
+    if hasattr(unit, "uai"):
+        return UnitDemand("etablissement", unit.uai, unit.name, unit.academie, unit.departement, "teachers_2d",
+                          unit.teachers, math.ceil(unit.teachers / gs))
+    return UnitDemand("circonscription", unit.id, unit.name, unit.academie, unit.departement, "teachers_1d",
+                      unit.teachers, math.ceil(unit.teachers / gs))
+
+
+def local_unit_demand(sc: Scenario, unit_type: str, unit_id: str) -> UnitDemand | None:
+    """The step-1 demand of one circonscription or in-scope établissement (None if unknown)."""
+    units = sc.circonscriptions if unit_type == "circonscription" else (
+        sc.in_scope_etablissements() if unit_type == "etablissement" else [])
+    unit = next((u for u in units if (u.uai if unit_type == "etablissement" else u.id) == unit_id), None)
+    return _local_demand(unit, sc.settings.group_size) if unit is not None else None
+
+
 def compute_demand(sc: Scenario) -> Demand:
     gs = sc.settings.group_size
     dem = Demand(group_size=gs)
     dep_acad = {d.code: d.academie for d in sc.departements}
     etabs = sc.in_scope_etablissements()
-    for c in sc.circonscriptions:
-        dem.units.append(UnitDemand("circonscription", c.id, c.name, c.academie, c.departement, "teachers_1d",
-                                    c.teachers, math.ceil(c.teachers / gs)))
-    for e in etabs:
-        dem.units.append(UnitDemand("etablissement", e.uai, e.name, e.academie, e.departement, "teachers_2d",
-                                    e.teachers, math.ceil(e.teachers / gs)))
+    dem.units.extend(_local_demand(u, gs) for u in [*sc.circonscriptions, *etabs])
     for b in sc.bassins:
         dem.units.append(UnitDemand("bassin", b.id, b.name, b.academie, b.departement, "perdir",
                                     b.perdir, math.ceil(b.perdir / gs)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from planner.calendar import audience_slots
-from planner.demand import compute_demand
+from planner.demand import local_unit_demand
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
 
@@ -60,11 +60,11 @@ class _UnitCtx:
 
 def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
     s = sc.settings
-    ud = next((u for u in compute_demand(sc).units if u.unit_type == unit_type and u.unit_id == unit_id), None)
+    if unit_type not in ("circonscription", "etablissement"):
+        raise ReplanError(f"{unit_id} : les sessions des cadres se choisissent avec les réunions, pas ici.")
+    ud = local_unit_demand(sc, unit_type, unit_id)
     if ud is None:
         raise ReplanError(f"Unité {unit_id} introuvable dans le scénario.")
-    if unit_type not in ("circonscription", "etablissement"):
-        raise ReplanError(f"{ud.name} : les sessions des cadres se choisissent avec les réunions, pas ici.")
     acad = sc.academie(ud.academie)
     trainers = sorted((t for t in sc.trainers if t.is_local and (t.unit_type, t.unit_id) == (unit_type, unit_id)),
                       key=lambda t: t.id)
