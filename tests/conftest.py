@@ -6,3 +6,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
+
+
+def isolate_qsettings(qapp, tmp_path_factory, app_name: str) -> None:
+    """Recent files, last scenario and autosave of GUI tests go to a temporary folder, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    cfg = tmp_path_factory.mktemp("qsettings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(cfg))
+    qapp.setOrganizationName("PlanificateurIA-tests")
+    qapp.setApplicationName(app_name)

@@ -10,24 +10,20 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QSpinBox
 
 from planner.reference import CITATION, REFERENCE_NAME
 from planner.settings import Settings
 
-from .conftest import ROOT
+from .conftest import ROOT, isolate_qsettings
 
 ACAD = "16"  # Toulouse: solved in a few seconds
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    cfg = tmp_path_factory.mktemp("qsettings")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(cfg))
-    qapp.setOrganizationName("PlanificateurIA-tests")
-    qapp.setApplicationName("Planificateur IA tests")
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests")
     from ui.main_window import MainWindow
 
     w = MainWindow()

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from planner.roadmap_models import DEFAULT_BRIQUES, DEFAULT_THEMES, MEETING_LABELS, UnitRoadmapChoices
 from planner.scenario_io import save_scenario_json
 
+from .conftest import isolate_qsettings
 from .tiny import tiny_scenario, uai
 
 COLLEGE, LYCEE, CIRC = uai(1), uai(2), "031-01"
@@ -22,11 +23,7 @@ COLLEGE, LYCEE, CIRC = uai(1), uai(2), "031-01"
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    cfg = tmp_path_factory.mktemp("qsettings-roadmap")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(cfg))
-    qapp.setOrganizationName("PlanificateurIA-tests")
-    qapp.setApplicationName("Planificateur IA tests roadmap")
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests roadmap")
     path = tmp_path_factory.mktemp("scenario") / "mini.json"
     save_scenario_json(tiny_scenario(), path)
     from ui.main_window import MainWindow
