@@ -68,8 +68,7 @@ class AcademieResult:
 class _Costs:
     """Downstream cost of readiness times for each unit, memoised on identical units."""
 
-    def __init__(self, units: list[LocalUnit], w_c: float, origin: int) -> None:
-        self.units = units
+    def __init__(self, w_c: float, origin: int) -> None:
         self.w_c = w_c
         self.origin = origin
         self.memo: dict[tuple, tuple[float, int | None, int]] = {}
@@ -193,14 +192,13 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     if cur_tr:
         groups.append(cur)
         group_trainers.append(cur_tr)
-    # trainers of units without sessions still need their ToT (they may deliver later steps)
     fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
     n_fdf = len(fdfs)
     res.stage_seconds["build"] = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ cost table
     t1 = time.perf_counter()
-    costs = _Costs(locals_, w_c, origin)
+    costs = _Costs(w_c, origin)
     G = len(groups)
     # candidate ToT slots: enough for twice the groups (costs grow with the slot, so an optimal
     # timetable never needs a later slot while an earlier one is free)
@@ -272,11 +270,11 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
 
     # ------------------------------------------------------------------ assemble: greedy, then the best candidate
     t3 = time.perf_counter()
-    res.greedy_objective = _assemble(ctx, greedy_choice, res, dry=True)[0]
     scored = []
-    for i, (ch, cp, cf) in enumerate(candidates):
+    for i, (ch, cp, cf) in enumerate(candidates):  # candidate 0 is the greedy
         obj, last = _assemble(ctx, ch, res, dry=True, cadre_plan=cp, cadres_first=cf)
         scored.append(((last, obj) if mode == "lexicographic" else (obj,), i))
+    res.greedy_objective = scored[0][0][-1]
     best = min(scored)[1]
     choice, cadre_plan, cadres_first = candidates[best]
     res.objective = _assemble(ctx, choice, res, dry=False, cadre_plan=cadre_plan, cadres_first=cadres_first)[0]
