@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .roadmap_models import RoadmapSettings, UnitRoadmapChoices
-from .settings import AUDIENCES, WINDOW_NAMES, Settings
+from .settings import AUDIENCES, Settings, WindowName
 
 UAI_RE = re.compile(r"^\d{7}[A-Z]$")
 UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: the official check-letter alphabet
@@ -186,15 +186,8 @@ class Preference(_Model):
 
     unit_type: UnitType = Field(title="Type d'unité")
     unit_id: str = Field(title="Unité")
-    window: str = Field(title="Fenêtre")
+    window: WindowName = Field(title="Fenêtre")
     date: dt.date | None = Field(None, title="Date")
-
-    @field_validator("window")
-    @classmethod
-    def _w(cls, v: str) -> str:
-        if v not in WINDOW_NAMES:
-            raise ValueError(f"fenêtre inconnue « {v} »")
-        return v
 
 
 class Scenario(_Model):

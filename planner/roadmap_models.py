@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .briques import BriqueSettings
-from .settings import WINDOW_NAMES
+from .settings import WindowName
 
 if TYPE_CHECKING:  # pragma: no cover
     from .models import Scenario
@@ -90,7 +90,7 @@ class RoadmapSettings(BaseModel):
     # step 3
     charter_meetings: int = Field(2, ge=1, le=10, title="Réunions de rédaction de la charte")
     charter_minutes: int = Field(60, ge=30, le=240, title="Durée d'une réunion de rédaction (min)")
-    charter_window: str = Field("after_school", title="Fenêtre des réunions de rédaction",
+    charter_window: WindowName = Field("after_school", title="Fenêtre des réunions de rédaction",
                                 description="Créneau où la délégation d'élèves (CVC, CVL, conseil d'école) peut se réunir.")
     charter_gap_days: int = Field(7, ge=0, le=90, title="Écart minimal entre deux réunions de rédaction (jours)")
     pupils_delegation: int = Field(8, ge=1, le=100, title="Taille de la délégation d'élèves")
@@ -128,13 +128,6 @@ class RoadmapSettings(BaseModel):
         v = tuple(t.strip() for t in v if t.strip())
         if not v:
             raise ValueError("au moins un thème de groupe de travail est attendu")
-        return v
-
-    @field_validator("charter_window")
-    @classmethod
-    def _w(cls, v: str) -> str:
-        if v not in WINDOW_NAMES:
-            raise ValueError(f"fenêtre inconnue « {v} »")
         return v
 
     @classmethod

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 WINDOW_NAMES = (
     "pre_rentree",
@@ -25,6 +25,14 @@ WINDOW_NAMES = (
     "rentree_meeting",
     "governing_body",
 )
+
+def _known_window(v: str) -> str:
+    if v not in WINDOW_NAMES:
+        raise ValueError(f"fenêtre inconnue « {v} »")
+    return v
+
+
+WindowName = Annotated[str, AfterValidator(_known_window)]  # one of WINDOW_NAMES, French error otherwise
 
 AUDIENCES = ("teachers_1d", "teachers_2d", "perdir", "inspectors", "trainers")
 
