@@ -11,7 +11,7 @@ COMMANDS = {
     "solve": ("solvers.cli", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
     "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
-    "import-annuaire": ("planner.importer.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
+    "import-annuaire": ("planner.sources.annuaire.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
 }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner.reference import national_reference  # noqa: E402
+from planner.sources.reference import national_reference  # noqa: E402
 from solvers.academie import solve_academie  # noqa: E402
 
 

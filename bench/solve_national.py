@@ -83,7 +83,7 @@ def main() -> None:
     ap.add_argument("--workers", default=str(os.cpu_count() or 2))
     ap.add_argument("--skip-national", action="store_true")
     a = ap.parse_args()
-    from planner.reference import national_reference
+    from planner.sources.reference import national_reference
     from planner.scenario_io import save_scenario_json
 
     extra = ["--time-limit", a.time_limit, "--workers", a.workers]

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .models import Scenario, french_errors
-from .reference import national_reference
+from .sources.reference import national_reference
 
 
 class ScenarioError(Exception):

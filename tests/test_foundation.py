@@ -15,7 +15,7 @@ from planner.calendar import (
 )
 from planner.demand import compute_demand
 from planner.models import Bassin, Circonscription, Etablissement, Trainer, french_errors, uai_check_letter
-from planner.reference import apportion, national_reference
+from planner.sources.reference import apportion, national_reference
 from planner.settings import Settings
 
 from .conftest import ROOT
@@ -159,7 +159,7 @@ def test_reference_shape(national):
 
 
 def test_two_builds_identical():
-    from planner.reference import _build
+    from planner.sources.reference import _build
 
     assert _build().model_dump_json() == _build().model_dump_json()
 

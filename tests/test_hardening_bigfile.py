@@ -15,7 +15,7 @@ TARGET = 200 * 1024 * 1024
 PROBE = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from planner.importer import import_annuaire
+from planner.sources.annuaire import import_annuaire
 t = time.time()
 r = import_annuaire(sys.argv[1], academie=sys.argv[2] or None)
 print(json.dumps({{**r.to_json(), "seconds": time.time() - t,

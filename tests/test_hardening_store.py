@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.importer import import_annuaire
+from planner.sources.annuaire import import_annuaire
 from planner.store import ScenarioStore
 
 from .conftest import ROOT

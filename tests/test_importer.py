@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.importer import AnnuaireError, ImportCancelled, ImportSettings, import_annuaire
-from planner.importer.cli import report_path_for
+from planner.sources.annuaire import AnnuaireError, ImportCancelled, ImportSettings, import_annuaire
+from planner.sources.annuaire.cli import report_path_for
 from planner.store import ScenarioStore
 
 from .conftest import ROOT

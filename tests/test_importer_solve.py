@@ -9,10 +9,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from planner.importer import import_annuaire
+from planner.sources.annuaire import import_annuaire
 from planner.plan import Plan
 from planner.store import ScenarioStore, save_scenario_file
-from planner.templates import export_template, import_template
+from planner.sources.template import export_template, import_template
 
 from .conftest import ROOT
 

@@ -298,7 +298,7 @@ def test_charter_skeleton_pdf(tmp_path):
 
 
 def test_national_roadmap_is_fast_and_checks():
-    from planner.reference import national_reference
+    from planner.sources.reference import national_reference
 
     sc = national_reference()
     zone = {a.code: a.calendar_zone for a in sc.academies}

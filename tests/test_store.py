@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 
 import pytest
 
-from planner.importer import import_annuaire
+from planner.sources.annuaire import import_annuaire
 from planner.plan import Plan, Session, TrainerRow, UnitRow
 from planner.scenario_io import ScenarioError, load_scenario
 from planner.store import (

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from planner.importer import import_annuaire
+from planner.sources.annuaire import import_annuaire
 from planner.models import ROLE_LABELS
-from planner.templates import HEADERS, SHEETS, export_template, import_template
+from planner.sources.template import HEADERS, SHEETS, export_template, import_template
 
 from .conftest import ROOT
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from planner.templates import HEADERS, SHEETS, export_template, import_template
+from planner.sources.template import HEADERS, SHEETS, export_template, import_template
 from solvers.api import solve
 
 from .tiny import tiny_scenario, uai

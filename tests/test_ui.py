@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QSpinBox
 
-from planner.reference import CITATION, REFERENCE_NAME
+from planner.sources.reference import CITATION, REFERENCE_NAME
 from planner.settings import Settings
 
 from .conftest import ROOT, isolate_qsettings

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
                                QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
-from planner.reference import CITATION
+from planner.sources.reference import CITATION
 
 from . import fmt
 from .charts import LineChart

@@ -778,7 +778,7 @@ class MainWindow(QMainWindow):
             self.import_annuaire_file(path)
 
     def import_annuaire_file(self, path: str, academie: str | None = None) -> TaskThread | None:
-        from planner.importer import import_annuaire
+        from planner.sources.annuaire import import_annuaire
 
         if not self._confirm_discard():
             return None

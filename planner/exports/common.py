@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..models import academie_matches
-from ..reference import read_academies, read_departements
+from ..sources.reference import read_academies, read_departements
 from ..models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS  # noqa: F401 (re-exported)
 from ..plan import KIND_LABELS, Plan, Session, TrainerRow, UnitRow
 from ..settings import AUDIENCE_LABELS, DEFAULT_WINDOWS
@@ -164,7 +164,7 @@ class PlanIndex:
         src = str(sc.get("citation") or sc.get("source") or r.get("source") or "")
         if len(src) > 40 and " " in src:
             return src
-        from ..reference import CITATION
+        from ..sources.reference import CITATION
 
         return CITATION
 

@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from .roadmap_models import MEETING_LABELS, UnitRoadmapChoices, default_choices
-from .models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
+from ..roadmap_models import MEETING_LABELS, UnitRoadmapChoices, default_choices
+from ..models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
 
 YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
 NO = {"non", "n", "faux", "false", "0", "", "no"}
@@ -563,7 +563,7 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
 def _roadmap_choices(ctx: _Ctx, wb, sc: Scenario, unit_of, changes: dict) -> list[UnitRoadmapChoices] | None:
     """The « Feuille de route » sheet: each unit's step-2 themes, step-5 briques and meeting dates.
     Only choices that differ from the defaults are kept in the scenario."""
-    from .briques import load_briques
+    from ..briques import load_briques
 
     rows = _rows(ctx, wb, "feuille_de_route")
     if rows is None:

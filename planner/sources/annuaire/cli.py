@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from .annuaire import AnnuaireError, import_annuaire
+from .importer import AnnuaireError, import_annuaire
 
 
 def report_path_for(out: str | Path) -> Path:
@@ -16,7 +16,7 @@ def report_path_for(out: str | Path) -> Path:
 
 
 def run_import(args) -> int:
-    from ..store import ScenarioStore, StoreError
+    from ...store import ScenarioStore, StoreError
 
     try:
         res = import_annuaire(args.file, academie=getattr(args, "academie", None),

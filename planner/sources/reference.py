@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import (
+from ..models import (
     Academie,
     Bassin,
     Circonscription,
@@ -41,9 +41,9 @@ from .models import (
     Trainer,
     uai_check_letter,
 )
-from .settings import Settings
+from ..settings import Settings
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CITATION = (
     "Ministère de l'Éducation nationale – data.education.gouv.fr, Licence Ouverte 2.0 "
     "(agrégats départementaux de fr-en-annuaire-education 2024-11, fr-en-ips_ecoles 2021, "

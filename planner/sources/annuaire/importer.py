@@ -12,7 +12,7 @@ lycée, second row of a UAI) or **rejected** (with the faulty field and a reason
 or inconsistent département, unknown académie or type, unreadable line). Imported rows with a
 repaired value (pupil count unreadable, bassin or circonscription missing) are listed as warnings.
 
-What is built (see :mod:`planner.importer.calibration` for every ratio and its source):
+What is built (see :mod:`planner.sources.annuaire.calibration` for every ratio and its source):
 
 - académies (official codes and holiday zones from ``data/academies.csv``) and départements
   (three-character codes, ``031``);
@@ -47,7 +47,7 @@ from typing import Callable, Iterator
 
 from pydantic import ValidationError
 
-from ..models import (
+from ...models import (
     UAI_RE,
     Academie,
     Bassin,
@@ -60,7 +60,7 @@ from ..models import (
     french_errors,
 )
 from ..reference import read_academies, read_departements
-from ..settings import Settings
+from ...settings import Settings
 from .calibration import SOURCE, ImportSettings
 
 Progress = Callable[[float, str], object]

@@ -1,0 +1,9 @@
+"""Where scenarios come from; each source produces a :class:`planner.models.Scenario`.
+
+- :mod:`planner.sources.reference`: the embedded national default, built from ``data/``;
+- :mod:`planner.sources.annuaire`: the official annuaire CSV (``fr-en-annuaire-education``);
+- :mod:`planner.sources.template`: the XLSX template, exported then re-imported after editing.
+
+The national reference and the annuaire staff their units through one rule,
+:mod:`planner.staffing`.
+"""
