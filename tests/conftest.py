@@ -5,7 +5,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
 
 
 def isolate_qsettings(qapp, tmp_path_factory, app_name: str) -> None:

@@ -20,7 +20,7 @@ from planner.sources.template import export_template, import_template
 
 from .conftest import ROOT
 
-OCC = ROOT / "../shared/data/opendata/occ_annuaire.csv"
+OCC = ROOT / "tests/fixtures/occ_annuaire_extract.csv"
 
 
 def hset(n: int):

@@ -17,7 +17,7 @@ from planner.store import ScenarioStore
 
 from .conftest import ROOT
 
-OCC = ROOT / "../shared/data/opendata/occ_annuaire.csv"
+OCC = ROOT / "tests/fixtures/occ_annuaire_extract.csv"
 KILLS = 25  # per mode: 50 kills in all
 
 WRITER = """

@@ -1,4 +1,5 @@
-"""The annuaire importer on the real Occitanie extract and on crafted variants (built in tmp dirs)."""
+"""The annuaire importer on a real extract of the Occitanie annuaire (tests/fixtures: départements 009 Ariège and
+048 Lozère, 377 rows) and on crafted variants (built in tmp dirs). The whole file is tested in tests_shared/."""
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,7 @@ from planner.store import ScenarioStore
 
 from .conftest import ROOT
 
-OCC = Path("../shared/data/opendata/occ_annuaire.csv")  # relative to the repo root
+OCC = Path("tests/fixtures/occ_annuaire_extract.csv")  # relative to the repo root: the committed extract (Ariège, Lozère)
 
 
 @pytest.fixture(autouse=True)
@@ -74,13 +75,13 @@ def college(header, uai, bassin="16101", **kw):
 def test_occitanie_every_row_accounted_for(occ, occ_rows):
     _, rows = occ_rows
     j = occ.to_json()
-    assert j["rows"] == len(rows) == 6240
+    assert j["rows"] == len(rows) == 377
     assert j["rows"] == sum(j["imported"].values()) + j["skipped"] + j["rejected"]
-    assert j["circonscriptions"] == 110
-    assert j["bassins"] == 41
+    assert j["circonscriptions"] == 7
+    assert j["bassins"] == 2
     assert [a.code for a in occ.scenario.academies] == ["11", "16"]
     assert {a.zone for a in occ.scenario.academies} == {"C"}
-    assert len(occ.scenario.departements) == 13 and all(len(d.code) == 3 for d in occ.scenario.departements)
+    assert len(occ.scenario.departements) == 2 and all(len(d.code) == 3 for d in occ.scenario.departements)
     issues = list(occ.iter_issues())
     assert sum(1 for i in issues if i.status == "ignorée") == j["skipped"]
     assert sum(1 for i in issues if i.status == "rejetée") == j["rejected"]
@@ -95,14 +96,14 @@ def test_occitanie_every_row_accounted_for(occ, occ_rows):
 
 def test_occitanie_skips_are_explained(occ):
     reasons = occ.skipped_by_reason
-    assert reasons["privé hors périmètre"] == 887
-    assert reasons["type hors périmètre"] == 397  # médico-social, services, CIO, autre
-    assert reasons["UAI en double"] == 3
-    assert occ.imported["ecoles"] == 4104
+    assert reasons["privé hors périmètre"] == 55
+    assert reasons["type hors périmètre"] == 27  # médico-social, services, CIO, autre
+    assert reasons["section d'un lycée"] == 10 and reasons["autre ministère de tutelle"] == 4
+    assert occ.imported["ecoles"] == 240
     kinds = Counter(e.type for e in occ.scenario.etablissements)
     assert kinds["college"] == occ.imported["colleges"]
     assert kinds["lycee"] + kinds["lp"] == occ.imported["lycees"]
-    assert kinds["erea"] == occ.imported["other"] == 5
+    assert kinds["erea"] == occ.imported["other"] == 1
     assert all(e.sector == "public" for e in occ.scenario.etablissements)
 
 
@@ -123,8 +124,8 @@ def test_occitanie_units_trainers_and_cadres(occ):
     assert set(sc.inspectors) == {d.code for d in sc.departements} and min(sc.inspectors.values()) >= 1
     # headcounts: 1er degré from pupils with the calibrated ratio (a handful of écoles have no count)
     assert occ.teachers_1d == sum(c.teachers for c in sc.circonscriptions)
-    # 458,849 pupils in the 4,099 public écoles with a count, 5 écoles at the default size; ±0.5 per circonscription
-    expected = 458_849 / s.pupils_per_teacher_1d + 5 * s.default_teachers["ecole"]
+    # 14,615 pupils in the 240 public écoles of the extract, all with a count; ±0.5 per circonscription
+    expected = 14_615 / s.pupils_per_teacher_1d
     assert abs(occ.teachers_1d - expected) <= 0.5 * len(sc.circonscriptions)
     # 2nd degré: this extract has no pupil counts for collèges and lycées: default sizes by type
     default = s.default_teachers
@@ -149,7 +150,7 @@ def test_cli_json_shape_report_and_store(tmp_path):
     j = json.loads(p.stdout)
     assert set(j) == {"rows", "imported", "skipped", "rejected", "circonscriptions", "bassins", "teachers_1d", "teachers_2d"}
     assert set(j["imported"]) == {"ecoles", "colleges", "lycees", "other"}
-    assert j["rows"] == 6240 == sum(j["imported"].values()) + j["skipped"] + j["rejected"]
+    assert j["rows"] == 377 == sum(j["imported"].values()) + j["skipped"] + j["rejected"]
     report = report_path_for(out)
     assert report == tmp_path / "occ.rapport.csv" and report.exists()
     assert str(report) in p.stderr
@@ -159,7 +160,7 @@ def test_cli_json_shape_report_and_store(tmp_path):
     assert any(r["motif"].startswith("hors de l'académie demandée (16 Toulouse)") for r in lines)
     with ScenarioStore(out) as st:
         sc = st.load_scenario()
-        assert st.get_meta("import")["rows"] == 6240
+        assert st.get_meta("import")["rows"] == 377
     assert [a.code for a in sc.academies] == ["16"]
     assert len(sc.circonscriptions) == j["circonscriptions"]
 
@@ -169,7 +170,7 @@ def test_cli_french_summary_names_report(tmp_path):
     p = subprocess.run([sys.executable, "main.py", "import-annuaire", str(OCC), "--out", str(out)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
-    assert "Lignes lues : 6\u202f240" in p.stdout
+    assert "Lignes lues : 377" in p.stdout
     assert "Rapport détaillé" in p.stdout and "s.rapport.csv" in p.stdout
     bad = subprocess.run([sys.executable, "main.py", "import-annuaire", str(tmp_path / "absent.csv"), "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -185,8 +186,8 @@ def _variant(tmp_path, occ_rows, drop=(), encoding="utf-8", name="v.csv"):
 
 def test_2023_schema_circonscriptions_by_name(tmp_path, occ_rows, occ):
     res = import_annuaire(_variant(tmp_path, occ_rows, drop=("code_circonscription",)))
-    assert res.rows == 6240 and res.rejected == 0
-    assert res.circonscriptions == 110  # one name per circonscription code in this extract
+    assert res.rows == 377 and res.rejected == 0
+    assert res.circonscriptions == 7  # one name per circonscription code in this extract
     assert res.teachers_1d == occ.teachers_1d
     assert any("2023" in n for n in res.notes)
     assert all(c.id.startswith(c.departement + "-") for c in res.scenario.circonscriptions)
@@ -194,9 +195,8 @@ def test_2023_schema_circonscriptions_by_name(tmp_path, occ_rows, occ):
 
 def test_2026_schema_without_pupils_uses_default_sizes(tmp_path, occ_rows):
     res = import_annuaire(_variant(tmp_path, occ_rows, drop=("Nombre_d_eleves",)))
-    assert res.rows == 6240 and res.imported["ecoles"] == 4104
-    assert res.teachers_1d == round(4104 * ImportSettings().default_teachers["ecole"]) or \
-        abs(res.teachers_1d - 4104 * 7.6) < 110  # rounded per circonscription
+    assert res.rows == 377 and res.imported["ecoles"] == 240
+    assert abs(res.teachers_1d - 240 * ImportSettings().default_teachers["ecole"]) <= 0.5 * res.circonscriptions  # rounded per circonscription
     assert any("2026" in n for n in res.notes)
 
 
@@ -213,17 +213,17 @@ def test_cp1252_and_no_bom_give_the_same_import(tmp_path, occ_rows, occ):
 def test_without_bassin_columns_one_bassin_per_departement(tmp_path, occ_rows):
     res = import_annuaire(_variant(tmp_path, occ_rows, drop=("code_bassin_formation", "libelle_bassin_formation")))
     deps_with_etabs = {e.departement for e in res.scenario.etablissements}
-    assert res.bassins == len(deps_with_etabs) == 13
+    assert res.bassins == len(deps_with_etabs) == 2
     assert all(b.id == f"{b.departement}-DEP" for b in res.scenario.bassins)
 
 
 def test_include_private(occ):
     res = import_annuaire(ROOT / OCC, include_private=True)
     assert res.skipped_by_reason["privé hors périmètre"] == 0
-    assert res.rows == 6240 == res.imported_total + res.skipped + res.rejected
+    assert res.rows == 377 == res.imported_total + res.skipped + res.rejected
     assert res.scenario.settings.include_private
     assert any(e.sector == "prive" for e in res.scenario.etablissements)
-    assert res.teachers_1d > occ.teachers_1d and res.circonscriptions == 110
+    assert res.teachers_1d > occ.teachers_1d and res.circonscriptions == 7
 
 
 # ------------------------------------------------------------------ crafted rows
@@ -284,11 +284,13 @@ def test_academie_filter_by_name_and_unknown(tmp_path, occ_rows):
 
 
 def test_progress_and_cancel(tmp_path, occ_rows):
+    header, rows = occ_rows
+    big = write_csv(tmp_path / "big.csv", header, rows * 8)  # 3,016 rows: progress is reported every 2,000
     calls = []
-    import_annuaire(ROOT / OCC, progress=lambda f, m: calls.append(f))
-    assert calls and calls[-1] == 1.0 and all(0 <= x <= 1 for x in calls) and calls == sorted(calls)
+    import_annuaire(big, progress=lambda f, m: calls.append(f))
+    assert len(calls) >= 2 and calls[-1] == 1.0 and all(0 <= x <= 1 for x in calls) and calls == sorted(calls)
     with pytest.raises(ImportCancelled):
-        import_annuaire(ROOT / OCC, progress=lambda f, m: False)
+        import_annuaire(big, progress=lambda f, m: False)
 
 
 @pytest.mark.parametrize("content, message", [

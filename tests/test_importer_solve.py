@@ -16,7 +16,7 @@ from planner.sources.template import export_template, import_template
 
 from .conftest import ROOT
 
-OCC = "../shared/data/opendata/occ_annuaire.csv"  # relative to the repo root, as a user would pass it
+OCC = "tests/fixtures/occ_annuaire_extract.csv"  # relative to the repo root, as a user would pass it
 
 
 def main(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:

@@ -27,7 +27,7 @@ from planner.store import (
 
 from .conftest import ROOT
 
-OCC = ROOT / "../shared/data/opendata/occ_annuaire.csv"
+OCC = ROOT / "tests/fixtures/occ_annuaire_extract.csv"
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from planner.sources.template import HEADERS, SHEETS, export_template, import_te
 
 from .conftest import ROOT
 
-OCC = ROOT / "../shared/data/opendata/occ_annuaire.csv"
+OCC = ROOT / "tests/fixtures/occ_annuaire_extract.csv"
 
 
 @pytest.fixture(scope="module")
