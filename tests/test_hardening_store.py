@@ -55,6 +55,16 @@ while True:
 @pytest.fixture(scope="module")
 def scenario_json(tmp_path_factory) -> Path:
     sc = import_annuaire(OCC, academie="11").scenario
+    # as large as a whole académie's scenario (the extract holds one département): établissements and their
+    # trainers copied under fresh UAIs, so that a save takes long enough for kills to land inside it
+    etabs, trainers = list(sc.etablissements), list(sc.trainers)
+    for n in range(1, 18):
+        for e in sc.etablissements:
+            uai = f"{int(e.uai[:7]) + 1000 * n:07d}{e.uai[7]}"
+            etabs.append(e.model_copy(update={"uai": uai}))
+            trainers.extend(t.model_copy(update={"id": f"{t.id}-{n}", "unit_id": uai})
+                            for t in sc.trainers if t.unit_id == e.uai)
+    sc = sc.model_copy(update={"etablissements": etabs, "trainers": trainers})
     p = tmp_path_factory.mktemp("src") / "scenario.json"
     p.write_text(sc.model_dump_json(), encoding="utf-8")
     return p

@@ -37,11 +37,14 @@ def scenario():
 
 def make_plan(sc, n=40, shift_days=0) -> Plan:
     sessions = []
-    for k, c in enumerate(sc.circonscriptions[:n]):
+    circs = sc.circonscriptions  # the extract has 3 in académie 11: cycle over them for n groups of sessions
+    for k in range(n):
+        c = circs[k % len(circs)]
         for g in (1, 2):
             d = dt.date(2026, 9, 2) + dt.timedelta(days=7 * (k % 10) + shift_days)
             sessions.append(Session(f"S{k}-{g}", "step1", "teachers_1d", c.academie, c.departement, "C",
-                                    "circonscription", c.id, f"T{c.id}-{g}", d, "09:00", "10:00", 15, "wednesday_am", group=g))
+                                    "circonscription", c.id, f"T{c.id}-{g}", d, "09:00", "10:00", 15, "wednesday_am",
+                                    group=2 * (k // len(circs)) + g))
     trainers = [TrainerRow(t.id, t.role, t.academie, t.unit_type, t.unit_id, t.qualified, "", t.name) for t in sc.trainers[:50]]
     units = [UnitRow("circonscription", c.id, c.name, c.academie, c.departement, "C", c.teachers, 0, 0) for c in sc.circonscriptions]
     return Plan(sessions, trainers, units, {"solver": "greedy", "seed": 7, "scenario_fingerprint": sc.fingerprint()})
