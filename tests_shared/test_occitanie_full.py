@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from planner.importer import ImportSettings, import_annuaire
+from planner.sources.annuaire import ImportSettings, import_annuaire
 
 from .conftest import OPENDATA
 
