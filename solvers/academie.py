@@ -31,10 +31,11 @@ from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
 
 from .explain import explain_cadres, explain_unit
-from .units import NEVER, Caps, SlotTable, place_unit
-
-UNPLACED_PENALTY_DAYS = 1000.0  # cost of one unplaced session, in days of delay
-SCALE = 100  # objective scaling to integers for CP-SAT
+from .records import GAP_TOLERANCE, Outcome, Unplaced
+from .rules import Caps, unit_caps
+from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
+                          minimise_lexicographic, minimise_weighted)
+from .units import NEVER, SlotTable, place_unit
 
 
 @dataclass
@@ -53,11 +54,12 @@ class AcademieResult:
     code: str
     sessions: list[Session] = field(default_factory=list)
     trainer_rows: list[TrainerRow] = field(default_factory=list)
-    unplaced: list[dict] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
     objective: float = 0.0
     bound: float = 0.0
     greedy_objective: float = 0.0
     status: str = ""
+    proven: bool = False  # the CP-SAT search proved its timetable optimal
     earliest_latest_day: int | None = None  # the académie's earliest possible completion (ordinal)
     latest_day: int | None = None
     stage_seconds: dict = field(default_factory=dict)
@@ -147,11 +149,10 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
         tb = table(ud.audience, ud.departement)
         trs = sorted(trainers_of.get((ud.unit_type, ud.unit_id), []), key=lambda t: t.id)
         if not trs:
-            res.unplaced.append(_unplaced(ud, ud.sessions, "no_trainer",
-                                          f"{ud.name} : aucun formateur local rattaché à l'unité ({ud.sessions} sessions à placer)."))
+            res.unplaced.append(Unplaced.of(ud, ud.sessions, "no_trainer",
+                                            f"{ud.name} : aucun formateur local rattaché à l'unité ({ud.sessions} sessions à placer)."))
             continue
-        caps = Caps(s.max_per_local_trainer_per_day, s.max_per_local_trainer_per_week,
-                    s.wednesday_mornings_per_term_1d if ud.audience == "teachers_1d" else None)
+        caps = unit_caps(s, ud.audience)
         pen = _penalties(tb, prefs.get((ud.unit_type, ud.unit_id), []), s, ud.audience)
         upins = []
         unit_pins = pins.get((ud.unit_type, ud.unit_id), [])
@@ -163,8 +164,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             if i is None or p.group > ud.sessions or p.group in used_groups:
                 why = ("hors des fenêtres autorisées pour ce public" if i is None else
                        "groupe inexistant ou déjà épinglé")
-                res.unplaced.append(_unplaced(ud, 0, "pin", f"{ud.name} : créneau épinglé du groupe {p.group} "
-                                              f"({p.date.isoformat()} {p.start}) ignoré : {why}."))
+                res.unplaced.append(Unplaced.of(ud, 0, "pin", f"{ud.name} : créneau épinglé du groupe {p.group} "
+                                                f"({p.date.isoformat()} {p.start}) ignoré : {why}."))
                 continue
             used_groups.add(p.group)
             k = len(upins) % len(trs)
@@ -251,12 +252,11 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     ctx = _Ctx(sc, acad, groups, group_trainers, tot_table, fdfs, locals_, cadre_units, table, costs)
     candidates = [(greedy_choice, None, False)]
     model_bound = None
-    status = "GREEDY"
+    proven = False
     earliest_L = None
     if solver == "flow" and G and K:
         choice = _flow_timetable(cost, K, n_fdf)
         candidates.append((choice, None, False))
-        status = "FLOW"
     if solver == "cpsat" and (G and K or cadre_units) and n_fdf:
         meetings = [_meetings(ud, table(ud.audience, ud.departement, ud.unit_id), s.max_per_fdf_per_day, origin)
                     for ud in cadre_units]
@@ -264,7 +264,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
                            cadre_units, meetings, greedy_choice, time_limit, seed, mode, res.progress,
                            stop=stop, on_solution=on_solution)
         if out is not None:
-            choice, plan, model_bound, status, earliest_L = out
+            choice, plan, model_bound, proven, earliest_L = out
             candidates += [(choice, plan, True), (choice, plan, False)]
     res.stage_seconds["timetable"] = time.perf_counter() - t2
 
@@ -287,8 +287,9 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     if model_bound is None:  # greedy run: each group at its cheapest slot, cadres at their first meeting
         model_bound = (sum(min(row) for row in cost) if K else 0.0) + cadre_lb_cost + w_l * max(
             max((min(row) for row in latest), default=0), fixed_latest, cadre_lb_latest)
-    res.bound = min(model_bound + fixed_cost + fdf_lb, res.objective)
-    res.status = status
+    outcome = Outcome.of(objective=res.objective, bound=model_bound + fixed_cost + fdf_lb, solver=solver)
+    res.bound, res.status = outcome.bound, outcome.status
+    res.proven = proven
     if earliest_L is not None:
         res.earliest_latest_day = origin + earliest_L
     res.stage_seconds["total"] = time.perf_counter() - t0
@@ -314,12 +315,6 @@ def _penalties(tb: SlotTable, prefs: list, s, audience: str) -> list[float] | No
         if w_pre and sl.window != "pre_rentree":
             pen[i] += w_pre
     return pen if any(pen) else None
-
-
-def _unplaced(ud: UnitDemand, n: int, rule: str, reason: str) -> dict:
-    return {"unit_type": ud.unit_type, "unit_id": ud.unit_id, "name": ud.name, "academie": ud.academie,
-            "departement": ud.departement, "kind": "step1", "audience": ud.audience, "sessions": n,
-            "rule": rule, "reason": reason}
 
 
 def _cadre_lower_bound(tb: SlotTable, n: int, n_fdf: int, fdf_day_cap: int) -> int | None:
@@ -395,66 +390,15 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
     G = len(cost)
     t0 = time.perf_counter()
 
-    def build():
-        m = cp_model.CpModel()
-        x = [[m.NewBoolVar("") for _ in range(K)] for _ in range(G)]
-        for g in range(G):
-            m.AddExactlyOne(x[g])
-        items = [(tot_table.times[k], tot_table.ends[k], x[g][k]) for g in range(G) for k in range(K)]
-        day_terms: dict[int, list] = {}
-        for g in range(G):
-            for k in range(K):
-                day_terms.setdefault(tot_table.days[k], []).append(x[g][k])
-        hi = max([max((max(r) for r in latest), default=0), L_floor] + [mt[-1].offset for mt in meetings if mt])
-        L = m.NewIntVar(L_floor, max(hi, L_floor), "L")
-        for g in range(G):
-            m.Add(L >= sum(latest[g][k] * x[g][k] for k in range(K)))
-        cadre_obj = []
-        z_all = []
-        misses = []
-        for ud, mts in zip(cadre_units, meetings):
-            n = ud.sessions
-            z = [m.NewIntVar(0, min(n, n_fdf * mt.per_fdf), "") for mt in mts]
-            y = [m.NewBoolVar("") for _ in mts]
-            miss = m.NewIntVar(0, n, "")
-            misses.append(miss)
-            m.Add(sum(z) + miss == n)
-            comp = m.NewIntVar(0, max([mt.offset for mt in mts] + [0]), "")
-            for mt, zj, yj in zip(mts, z, y):
-                f = m.NewIntVar(0, n_fdf, "")
-                m.Add(f * mt.per_fdf >= zj)
-                m.Add(zj <= n * yj)
-                m.Add(comp >= mt.offset * yj)
-                items.append((mt.day * 1440 + mt.start, mt.day * 1440 + mt.end, f))
-                day_terms.setdefault(mt.day, []).append(zj)
-            m.Add(L >= comp)
-            cadre_obj.append(int(round(w_c * SCALE)) * comp)
-            cadre_obj.append(int(round(UNPLACED_PENALTY_DAYS * max(w_c, 1.0) * SCALE)) * miss)
-            z_all.append(z)
-        by_interval: dict[tuple[int, int], list] = {}
-        for a, b, v in items:
-            by_interval.setdefault((a, b), []).append(v)
-        intervals = sorted(by_interval)
-        for p in sorted({a for a, _ in intervals}):
-            terms = [v for (a, b) in intervals if a <= p < b for v in by_interval[(a, b)]]
-            if len(terms) > 1:
-                m.Add(sum(terms) <= n_fdf)
-        for d, terms in day_terms.items():
-            if len(terms) > 1:
-                m.Add(sum(terms) <= n_fdf * day_cap)
-        total = sum(int(round(cost[g][k] * SCALE)) * x[g][k] for g in range(G) for k in range(K)) + sum(cadre_obj)
-        for g in range(G):
-            if hint[g] is not None:
-                for k in range(K):
-                    m.AddHint(x[g][k], 1 if hint[g] == k else 0)
-        return m, x, z_all, L, total, sum(misses), hi
+    def build():  # the rules, one named function each (solvers.rules.cpsat)
+        return build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint)
 
     def run(m, limit):
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(limit, 0.5)
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
-        solver.parameters.relative_gap_limit = 1e-4
+        solver.parameters.relative_gap_limit = GAP_TOLERANCE
         done = threading.Event()
         if stop is not None:  # « Arrêter » from the window: end the search, keep the best solution
             def watch() -> None:
@@ -471,30 +415,30 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
 
     ok = (cp_model.OPTIMAL, cp_model.FEASIBLE)
     # the académie's earliest possible completion (exact when proven)
-    m, x, z_all, L, total, missed, hi = build()
-    m.Minimize(L + (hi + 1) * missed)  # placing every cadre session comes first
-    sol, st = run(m, time_limit / 3)
+    tt, total, hi = build()
+    minimise_earliest_completion(tt, hi)  # placing every cadre session comes first
+    sol, st = run(tt.m, time_limit / 3)
     if st not in ok:
         return None
-    earliest_L = int(sol.Value(L))
+    earliest_L = int(sol.Value(tt.L))
     earliest_proven = st == cp_model.OPTIMAL
-    m, x, z_all, L, total, missed, hi = build()
+    tt, total, hi = build()
     if mode == "lexicographic":
-        m.Add(L <= earliest_L)
-        m.Minimize(total)
+        minimise_lexicographic(tt, total, earliest_L)
     else:
-        m.Minimize(total + int(round(w_l * SCALE)) * L)
-    sol, st = run(m, time_limit)
+        minimise_weighted(tt, total, w_l)
+    sol, st = run(tt.m, time_limit)
     if st not in ok:
         return None
+    x = tt.x
     choice = [next(k for k in range(K) if sol.Value(x[g][k])) for g in range(G)]
     plan = {ud.unit_id: [(mt.day, int(sol.Value(zj))) for mt, zj in zip(mts, z) if sol.Value(zj)]
-            for ud, mts, z in zip(cadre_units, meetings, z_all)}
+            for ud, mts, z in zip(cadre_units, meetings, tt.z)}
     bound = sol.BestObjectiveBound() / SCALE
     if mode == "lexicographic":
         bound += w_l * earliest_L  # the sum's bound under the earliest completion, on the weighted scale
-    status = "OPTIMAL" if st == cp_model.OPTIMAL and earliest_proven else "FEASIBLE"
-    return choice, plan, bound, status, earliest_L
+    proven = st == cp_model.OPTIMAL and earliest_proven
+    return choice, plan, bound, proven, earliest_L
 
 
 def _flow_timetable(cost, K, n_fdf) -> list[int | None]:
@@ -610,8 +554,8 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
             left = ud.sessions - placed
             total += left * UNPLACED_PENALTY_DAYS * max(s.weight_completion, 1.0)
             label = "réunions de bassin" if ud.audience == "perdir" else "collèges d'inspecteurs"
-            unplaced.append(_unplaced(ud, left, "fdf_capacity",
-                                      explain_cadres(name=ud.name, n=ud.sessions, placed=placed, meeting_label=label)))
+            unplaced.append(Unplaced.of(ud, left, "fdf_capacity",
+                                        explain_cadres(name=ud.name, n=ud.sessions, placed=placed, meeting_label=label)))
         if last is not None:
             total += s.weight_completion * (last - origin)
             latest = max(latest, last - origin)
@@ -635,12 +579,11 @@ def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
                 break
             k += 1
         if f is None:
-            unplaced.append({"unit_type": "academie", "unit_id": acad.code, "name": f"Académie {acad.name}",
-                             "academie": acad.code, "departement": ctx.groups[g][0].demand.departement, "kind": "tot",
-                             "audience": "trainers", "sessions": 1, "rule": "fdf_capacity",
-                             "reason": f"Académie {acad.name} : un groupe de {len(ctx.group_trainers[g])} formateurs "
-                                       f"n'a pas de créneau de formation de formateurs avant la fin de l'horizon "
-                                       f"(formateurs de formateurs indisponibles)."})
+            unplaced.append(Unplaced("academie", acad.code, f"Académie {acad.name}", acad.code,
+                                     ctx.groups[g][0].demand.departement, "tot", "trainers", 1, "fdf_capacity",
+                                     f"Académie {acad.name} : un groupe de {len(ctx.group_trainers[g])} formateurs "
+                                     f"n'a pas de créneau de formation de formateurs avant la fin de l'horizon "
+                                     f"(formateurs de formateurs indisponibles)."))
             continue
         placed.append((k, g, f))
     for n_g, (k, g, f) in enumerate(sorted(placed), 1):
@@ -684,12 +627,10 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
         if dry:
             continue
         if left:
-            entry = _unplaced(u.demand, left, "capacity", "")
             fams, why = explain_unit(name=u.demand.name, audience=u.demand.audience, n=u.demand.sessions,
                                      settings=s, zone=acad.calendar_zone, departement=u.demand.departement,
                                      ready=ready, caps=u.caps)
-            entry.update(rule=",".join(fams), reason=why + f" {left} session(s) non placée(s).")
-            unplaced.append(entry)
+            unplaced.append(Unplaced.of(u.demand, left, ",".join(fams), why + f" {left} session(s) non placée(s)."))
         fixed = [(i, k) for _, i, k in u.pins]
         assigned, _, _ = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed, penalties=u.penalties,
                                     w_completion=w_c, origin=origin)
@@ -701,9 +642,9 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
         d = u.demand
         for gi, (i, k) in list(pinned_groups.items()) + list(zip(free_groups, rest)):
             if ready[k] > u.table.times[i]:
-                unplaced.append(_unplaced(d, 1, "pin_before_tot",
-                                          f"{d.name} : la session épinglée du groupe {gi} précède la formation de "
-                                          f"son formateur ; elle n'est pas placée."))
+                unplaced.append(Unplaced.of(d, 1, "trainer_trained",
+                                            f"{d.name} : la session épinglée du groupe {gi} précède la formation de "
+                                            f"son formateur ; elle n'est pas placée."))
                 continue
             sl = u.table.slots[i]
             sessions.append(Session(f"S1-{d.unit_id}-{gi:02d}", "step1", d.audience, d.academie, d.departement,

@@ -21,6 +21,7 @@ from planner.models import Scenario
 from planner.plan import Plan, Session, UnitRow
 
 from .academie import AcademieResult, solve_academie
+from .records import Outcome, Report, Unplaced
 
 SOLVER_VERSION = "1.0"
 ProgressFn = Callable[[dict], None]
@@ -140,7 +141,7 @@ def _add_roadmap(sc: Scenario, res: AcademieResult) -> None:
     out = plan_roadmap(sc, Plan(sessions=list(res.sessions), trainers=list(res.trainer_rows), units=unit_rows(sc)))
     sessions, unplaced = out if isinstance(out, tuple) else (out, [])
     res.sessions.extend(sessions)
-    res.unplaced.extend(unplaced)
+    res.unplaced.extend(u if isinstance(u, Unplaced) else Unplaced.from_dict(u) for u in unplaced)
     res.stage_seconds["roadmap"] = time.perf_counter() - t
 
 
@@ -215,7 +216,7 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
                scenario_source: str, objective: str | None) -> Plan:
     sessions: list[Session] = []
     trainers = []
-    unplaced: list[dict] = []
+    unplaced: list[Unplaced] = []
     for r in results:
         sessions.extend(r.sessions)
         trainers.extend(r.trainer_rows)
@@ -224,13 +225,8 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     obj = sum(r.objective for r in results)
     bound = sum(r.bound for r in results)
     greedy = sum(r.greedy_objective for r in results)
-    statuses = {r.status for r in results}
-    if stopped:
-        status = "STOPPED"
-    elif solver == "greedy":
-        status = "GREEDY"
-    else:
-        status = "OPTIMAL" if statuses == {"OPTIMAL"} else "FEASIBLE"
+    outcome = Outcome.of(objective=obj, bound=bound, solver=solver, stopped=stopped,
+                         parts_optimal=all(r.status == "OPTIMAL" for r in results))
     earliest = [r.earliest_latest_day for r in results if r.earliest_latest_day is not None]
     stage: dict[str, float] = {}
     for r in results:
@@ -243,34 +239,32 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     k["earliest_possible_completion_date"] = (dt.date.fromordinal(max(earliest)).isoformat()
                                              if earliest and len(earliest) == len(results) else None)
     now = dt.datetime.now().replace(microsecond=0)
-    report = {
-        "status": status,
-        "objective": round(obj, 3),
-        "best_bound": round(bound, 3),
-        "gap": round((obj - bound) / obj, 6) if obj else 0.0,
-        "greedy_objective": round(greedy, 3),
-        "solve_seconds": round(seconds, 3),
-        "stage_seconds": stage,
-        "unplaced": unplaced,
-        "settings": settings,
-        "objective_mode": objective or sc.settings.objective_mode,
-        "solver": {"name": solver, "ortools": ortools.__version__, "planner": SOLVER_VERSION,
-                   "formulation": "ToT × créneau (coûts aval exacts) + réunions des cadres, CP-SAT 1 worker par académie"},
-        "seed": seed,
-        "kpis": k,
-        "scenario": {"name": sc.name, "source": scenario_source, "hash": sc.fingerprint()},
-        "academies": [{"code": r.code, "status": r.status, "objective": round(r.objective, 3), "bound": round(r.bound, 3),
-                       "greedy_objective": round(r.greedy_objective, 3),
-                       "completion_date": dt.date.fromordinal(r.latest_day).isoformat() if r.latest_day else None,
-                       "earliest_possible_completion_date": (dt.date.fromordinal(r.earliest_latest_day).isoformat()
-                                                             if r.earliest_latest_day else None),
-                       "fdf_max_load": r.parts.get("fdf_max_load"), "fdf_loads": r.parts.get("fdf_loads", {}),
-                       "progress": r.progress[-20:]}
-                      for r in results],
-        "plan_name": f"Plan {sc.name}",
-        "version": 1,
-        "generated_at": now.isoformat(),
-    }
+    report = Report(
+        outcome=outcome,
+        greedy_objective=greedy,
+        solve_seconds=seconds,
+        stage_seconds=stage,
+        unplaced=unplaced,
+        settings=settings,
+        objective_mode=objective or sc.settings.objective_mode,
+        solver={"name": solver, "ortools": ortools.__version__, "planner": SOLVER_VERSION,
+                "formulation": "ToT × créneau (coûts aval exacts) + réunions des cadres, CP-SAT 1 worker par académie"},
+        seed=seed,
+        kpis=k,
+        scenario={"name": sc.name, "source": scenario_source, "hash": sc.fingerprint()},
+        academies=[{"code": r.code, "status": r.status, "objective": round(r.objective, 3), "bound": round(r.bound, 3),
+                    "gap": round((r.objective - r.bound) / r.objective, 6) if r.objective else 0.0,
+                    "search_proven": r.proven,
+                    "greedy_objective": round(r.greedy_objective, 3),
+                    "completion_date": dt.date.fromordinal(r.latest_day).isoformat() if r.latest_day else None,
+                    "earliest_possible_completion_date": (dt.date.fromordinal(r.earliest_latest_day).isoformat()
+                                                          if r.earliest_latest_day else None),
+                    "fdf_max_load": r.parts.get("fdf_max_load"), "fdf_loads": r.parts.get("fdf_loads", {}),
+                    "progress": r.progress[-20:]}
+                   for r in results],
+        plan_name=f"Plan {sc.name}",
+        generated_at=now.isoformat(),
+    ).as_dict()
     return Plan(sessions=sessions, trainers=trainers, units=unit_rows(sc), report=report)
 
 

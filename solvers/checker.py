@@ -1,8 +1,9 @@
 """Independent plan checker: re-verifies every rule from the scenario and the plan files alone.
 
-It shares no code with the models in ``solvers/`` (it imports only ``planner``): windows are
-checked by membership of each session's date and time in the window's rule, not by regenerating
-the slot lists the models use. Each finding names a rule family and says what is wrong in French.
+It shares no code with the models in ``solvers/`` (it imports ``planner`` and the plain rule ids and
+caps of :mod:`solvers.rules`): windows are checked by membership of each session's date and time in
+the window's rule, not by regenerating the slot lists the models use. Each finding names a rule of
+:data:`solvers.rules.RULES` (the id an unplaced session would carry) and says what is wrong in French.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from planner import calendar as cal
 from planner.models import Scenario
 from planner.plan import Plan, Session
+
+from .rules import RULE_IDS, trainer_day_cap, unit_caps
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class _Checker:
         self._meetings: dict[tuple[str, str], set[dt.date]] = {}
 
     def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
+        assert rule in RULE_IDS, rule
         self.out.append(Finding(rule, msg, severity, x.session_id if x else ""))
 
     # ------------------------------------------------------------------ per session
@@ -121,7 +125,8 @@ class _Checker:
                 self.add("duration", f"session {x.session_id} : durée {dur} min au lieu de {expected}", x)
             why = self.window_ok(x, zone)
             if why:
-                self.add("window", f"session {x.session_id} ({x.unit_id}) : {why}", x)
+                cadre = x.audience in ("perdir", "inspectors") and x.kind == "step1"
+                self.add("cadre_meetings" if cadre else "window", f"session {x.session_id} ({x.unit_id}) : {why}", x)
             if x.participants <= 0 or x.participants > s.group_size:
                 self.add("group_size", f"session {x.session_id} : {x.participants} participants "
                                        f"(groupe de 1 à {s.group_size})", x)
@@ -166,9 +171,9 @@ class _Checker:
             xs.sort(key=lambda x: (x.date, x.start))
             for a, b in zip(xs, xs[1:]):
                 if a.date == b.date and _minutes(b.start) < _minutes(a.end):
-                    self.add("overlap", f"le formateur {tid} est à deux endroits à la fois le {a.date.isoformat()} "
+                    self.add("fdf_capacity" if t.role == "fdf" else "overlap", f"le formateur {tid} est à deux endroits à la fois le {a.date.isoformat()} "
                                         f"({a.session_id} {a.start}–{a.end} et {b.session_id} {b.start}–{b.end})", b)
-            cap = s.max_per_fdf_per_day if t.role == "fdf" else s.max_per_local_trainer_per_day
+            cap = trainer_day_cap(s, t.role)
             per_day: dict[dt.date, int] = defaultdict(int)
             per_week: dict[tuple[int, int], int] = defaultdict(int)
             for x in xs:
@@ -176,21 +181,23 @@ class _Checker:
                 per_week[x.date.isocalendar()[:2]] += 1
             for d, n in per_day.items():
                 if n > cap:
-                    self.add("day_cap", f"le formateur {tid} anime {n} sessions le {d.isoformat()} (plafond {cap})")
-            if t.role != "fdf" and s.max_per_local_trainer_per_week is not None:
+                    self.add("fdf_day_cap" if t.role == "fdf" else "day_cap", f"le formateur {tid} anime {n} sessions le {d.isoformat()} (plafond {cap})")
+            week_cap = unit_caps(s, "").per_week
+            if t.role != "fdf" and week_cap is not None:
                 for w, n in per_week.items():
-                    if n > s.max_per_local_trainer_per_week:
+                    if n > week_cap:
                         self.add("week_cap", f"le formateur {tid} anime {n} sessions la semaine {w[0]}-S{w[1]:02d} "
-                                             f"(plafond {s.max_per_local_trainer_per_week})")
-        if s.wednesday_mornings_per_term_1d is not None:
+                                             f"(plafond {week_cap})")
+        wed_cap = unit_caps(s, "teachers_1d").wednesdays_per_term
+        if wed_cap is not None:
             weds: dict[tuple[str, tuple[int, int]], set[dt.date]] = defaultdict(set)
             for x in self.plan.sessions:
                 if x.kind == "step1" and x.audience == "teachers_1d" and x.window == "wednesday_am":
                     weds[(x.unit_id, cal.term_of(x.date))].add(x.date)
             for (unit, term), days in weds.items():
-                if len(days) > s.wednesday_mornings_per_term_1d:
+                if len(days) > wed_cap:
                     self.add("wednesday_cap", f"la circonscription {unit} utilise {len(days)} mercredis matin au "
-                                              f"trimestre {term[1]} (plafond {s.wednesday_mornings_per_term_1d})")
+                                              f"trimestre {term[1]} (plafond {wed_cap})")
 
     # ------------------------------------------------------------------ coverage, ToT, pins
     def check_coverage(self) -> None:

@@ -2,7 +2,7 @@
 
 For a failing unit we build a small relaxed model (session counts per candidate slot, the unit's
 trainers pooled) in which each rule family is enforced by one assumption literal. Candidate slots
-include slots outside the audience's windows and beyond the horizon, so that "windows" and
+include slots outside the audience's windows and beyond the horizon, so that "window" and
 "horizon" can appear in the answer. ``SufficientAssumptionsForInfeasibility`` (single worker)
 returns a small conflicting set, reported in French.
 """
@@ -15,15 +15,10 @@ from ortools.sat.python import cp_model
 from planner.calendar import Slot, audience_slots, iso_week, is_open_for_teachers, term_of
 from planner.settings import Settings
 
-FAMILY_LABELS = {
-    "windows": "fenêtres autorisées pour ce public",
-    "horizon": "fin de l'horizon de planification",
-    "tot": "formation préalable des formateurs (formation de formateurs)",
-    "day_cap": "plafond de sessions par formateur et par jour",
-    "week_cap": "plafond de sessions par formateur et par semaine",
-    "wednesday_cap": "nombre de mercredis matin par trimestre",
-    "trainers": "nombre de formateurs de l'unité",
-}
+from .rules import label
+
+# the rule families a unit's step-1 placement can be blocked by (ids and labels of solvers.rules)
+FAMILIES = ("window", "horizon", "trainer_trained", "day_cap", "week_cap", "wednesday_cap")
 
 
 def _extended_settings(s: Settings) -> Settings:
@@ -50,7 +45,7 @@ def explain_unit(*, name: str, audience: str, n: int, settings: Settings, zone: 
     keys = sorted(cands)
     k_tr = max(len(ready), 1)
     m = cp_model.CpModel()
-    lits = {f: m.NewBoolVar(f) for f in ("windows", "horizon", "tot", "day_cap", "week_cap", "wednesday_cap")}
+    lits = {f: m.NewBoolVar(f) for f in FAMILIES}
     c = [m.NewIntVar(0, k_tr, f"c{i}") for i in range(len(keys))]
     m.Add(sum(c) >= n)
     days: dict[dt.date, list[int]] = {}
@@ -60,12 +55,12 @@ def explain_unit(*, name: str, audience: str, n: int, settings: Settings, zone: 
         slot, in_window = cands[key]
         t = slot.date.toordinal() * 1440 + slot.start
         if not in_window:
-            m.Add(c[i] == 0).OnlyEnforceIf(lits["windows"])
+            m.Add(c[i] == 0).OnlyEnforceIf(lits["window"])
         if slot.date > s.end_date:
             m.Add(c[i] == 0).OnlyEnforceIf(lits["horizon"])
         n_ready = sum(1 for r in ready if r <= t)
         if n_ready < k_tr:
-            m.Add(c[i] <= n_ready).OnlyEnforceIf(lits["tot"])
+            m.Add(c[i] <= n_ready).OnlyEnforceIf(lits["trainer_trained"])
         days.setdefault(slot.date, []).append(i)
         weeks.setdefault(iso_week(slot.date), []).append(i)
         if slot.window == "wednesday_am":
@@ -97,8 +92,8 @@ def explain_unit(*, name: str, audience: str, n: int, settings: Settings, zone: 
     if st == cp_model.INFEASIBLE:
         fam = [f for f, lit in lits.items() if lit.Index() in set(solver.SufficientAssumptionsForInfeasibility())]
         if fam:
-            return fam, head + " ; bloqué par : " + ", ".join(FAMILY_LABELS[f] for f in fam) + "."
-    return ["trainers"], head + " ; bloqué par : " + FAMILY_LABELS["trainers"] + "."
+            return fam, head + " ; bloqué par : " + ", ".join(label(f) for f in fam) + "."
+    return ["trainers"], head + " ; bloqué par : " + label("trainers") + "."
 
 
 def explain_cadres(*, name: str, n: int, placed: int, meeting_label: str) -> str:

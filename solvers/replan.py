@@ -18,7 +18,9 @@ from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
 
 from .academie import _penalties
-from .units import NEVER, Caps, SlotTable, place_unit
+from .records import Unplaced
+from .rules import Caps, unit_caps
+from .units import NEVER, SlotTable, place_unit
 
 
 @dataclass
@@ -81,8 +83,7 @@ def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
             r = rows.get(t.id)
             ready.append(tot_end.get(r.tot_session_id, 10**12) if r and r.tot_session_id else 10**12)
     table = SlotTable(audience_slots(ud.audience, s, acad.calendar_zone, ud.departement, s.step1_minutes))
-    caps = Caps(s.max_per_local_trainer_per_day, s.max_per_local_trainer_per_week,
-                s.wednesday_mornings_per_term_1d if ud.audience == "teachers_1d" else None)
+    caps = unit_caps(s, ud.audience)
     prefs = [p for p in sc.preferences if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
     return _UnitCtx(sc, unit_type, unit_id, ud.name, ud.audience, ud.academie, ud.departement, acad.calendar_zone,
                     acad.zone, ud.sessions, ud.group_sizes(s.group_size), table, trainers, ready, caps,
@@ -186,14 +187,12 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
     keep = [x for x in plan.sessions if not (x.unit_type == unit_type and x.unit_id == unit_id)]
     unplaced = [u for u in plan.report.get("unplaced", []) if (u.get("unit_type"), u.get("unit_id")) != (unit_type, unit_id)]
     if left:
-        unplaced.append({"unit_type": unit_type, "unit_id": unit_id, "name": c.name, "academie": c.academie,
-                         "departement": c.departement, "kind": "step1", "audience": c.audience, "sessions": left,
-                         "rule": "capacity", "reason": f"{c.name} : {left} session(s) sans créneau après les épinglages."})
+        unplaced.append(Unplaced(unit_type, unit_id, c.name, c.academie, c.departement, "step1", c.audience, left,
+                                 "capacity", f"{c.name} : {left} session(s) sans créneau après les épinglages.").as_dict())
     for p in bad:
-        unplaced.append({"unit_type": unit_type, "unit_id": unit_id, "name": c.name, "academie": c.academie,
-                         "departement": c.departement, "kind": "step1", "audience": c.audience, "sessions": 0,
-                         "rule": "pin", "reason": f"{c.name} : créneau épinglé du groupe {p.group} "
-                                                  f"({p.date.isoformat()} {p.start}) hors des créneaux possibles."})
+        unplaced.append(Unplaced(unit_type, unit_id, c.name, c.academie, c.departement, "step1", c.audience, 0, "pin",
+                                 f"{c.name} : créneau épinglé du groupe {p.group} "
+                                 f"({p.date.isoformat()} {p.start}) hors des créneaux possibles.").as_dict())
     later = _roadmap_for_unit(sc, new, plan, unit_type, unit_id)
     report = dict(plan.report)
     report["unplaced"] = unplaced + later[1]

@@ -41,6 +41,8 @@ from planner.roadmap_models import (
 )
 from planner.settings import Settings
 
+from .records import Unplaced
+
 ROADMAP_KINDS = ("step2", "step3", "step4", "step5", "step6")
 UNIT_TYPES = ("circonscription", "etablissement")
 _FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -322,9 +324,7 @@ class RoadmapPlanner:
     def _unplaced(self, u: _Unit, kind: str, audience: str, n: int, reason: str, rule: str = "horizon") -> None:
         """``rule``: horizon (does not fit before the end), dependency (an earlier step is missing),
         meeting_date (a chosen date is not open), brique (unknown brique or broken prerequisite)."""
-        self.unplaced.append({"unit_type": u.unit_type, "unit_id": u.unit_id, "name": u.name, "academie": u.academie,
-                              "departement": u.departement, "kind": kind, "audience": audience, "sessions": n,
-                              "rule": rule, "reason": f"{u.name} : {reason}"})
+        self.unplaced.append(Unplaced.of(u, n, rule, f"{u.name} : {reason}", kind=kind, audience=audience).as_dict())
 
     def _end_text(self) -> str:
         return _fr_date(self.settings.end_date)

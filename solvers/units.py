@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from planner.calendar import Slot, iso_week, term_of
 
+from .rules import Caps  # noqa: F401 (the caps are written once, in solvers.rules)
+
 NEVER = -(10**12)  # ready time of a qualified trainer: always ready
 
 
@@ -43,13 +45,6 @@ class SlotTable:
 
     def __len__(self) -> int:
         return len(self.slots)
-
-
-@dataclass(frozen=True)
-class Caps:
-    per_day: int
-    per_week: int | None = None
-    wednesdays_per_term: int | None = None
 
 
 def fill(table: SlotTable, n: int, ready: list[int], caps: Caps, *, fixed: list[tuple[int, int]] = (),

@@ -1,0 +1,128 @@
+"""Typed records of a solve: an unplaced session (:class:`Unplaced`) and the report's headline
+(:class:`Outcome`: status, objective, bound and gap computed in one place).
+
+The plan folder keeps plain dicts in ``report.json`` (the contract); solvers build them from these
+records only, so every unplaced entry has the same fields and a rule id of :mod:`solvers.rules`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rules import RULE_IDS
+
+GAP_TOLERANCE = 1e-4  # relative gap under which a proven plan is OPTIMAL (CP-SAT's relative_gap_limit)
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """Sessions that could not be placed, with the blocking rule(s) and a French reason."""
+
+    unit_type: str
+    unit_id: str
+    name: str
+    academie: str
+    departement: str
+    kind: str  # tot, step1 … step6
+    audience: str
+    sessions: int
+    rule: str  # a rule id of solvers.rules, or several joined by ","
+    reason: str
+
+    def __post_init__(self) -> None:
+        unknown = [r for r in self.rule.split(",") if r and r not in RULE_IDS]
+        if unknown:
+            raise ValueError(f"unknown rule id(s) {unknown} (see solvers.rules.RULES)")
+
+    def as_dict(self) -> dict:
+        return {"unit_type": self.unit_type, "unit_id": self.unit_id, "name": self.name, "academie": self.academie,
+                "departement": self.departement, "kind": self.kind, "audience": self.audience,
+                "sessions": self.sessions, "rule": self.rule, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Unplaced":
+        return cls(**{k: d.get(k, "" if k != "sessions" else 0) for k in cls.__dataclass_fields__})
+
+    @classmethod
+    def of(cls, unit, n: int, rule: str, reason: str, *, kind: str = "step1", audience: str | None = None) -> "Unplaced":
+        """From anything with ``unit_type, unit_id, name, academie, departement`` (and ``audience``)."""
+        return cls(unit.unit_type, unit.unit_id, unit.name, unit.academie, unit.departement, kind,
+                   audience if audience is not None else unit.audience, n, rule, reason)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Status, objective and bound of one objective, and the gap between them — computed here only.
+
+    The bound is a proven lower bound of the objective (CP-SAT's bound of the timetable model plus
+    the fixed terms, or the greedy run's relaxation). ``OPTIMAL`` only when it meets the objective
+    within :data:`GAP_TOLERANCE` (and, for a sum of académies, each of them is ``OPTIMAL``);
+    ``FEASIBLE`` with its gap whenever the bound is below; ``GREEDY``/``FLOW`` (no CP-SAT search) and
+    ``STOPPED`` (search interrupted) say how the plan was made."""
+
+    status: str
+    objective: float
+    bound: float
+    gap: float
+
+    @classmethod
+    def of(cls, *, objective: float, bound: float, solver: str = "cpsat", stopped: bool = False,
+           parts_optimal: bool = True) -> "Outcome":
+        bound = min(bound, objective)
+        gap = (objective - bound) / objective if objective else 0.0
+        if stopped:
+            status = "STOPPED"
+        elif solver != "cpsat":
+            status = solver.upper()
+        elif parts_optimal and gap <= GAP_TOLERANCE:
+            status = "OPTIMAL"
+        else:
+            status = "FEASIBLE"
+        return cls(status, objective, bound, gap)
+
+
+@dataclass
+class Report:
+    """The plan's ``report.json``: the outcome of the solve, what is unplaced and why, and how to
+    reproduce it (settings, seed, solver versions). ``as_dict`` gives the file's keys, in order."""
+
+    outcome: Outcome
+    greedy_objective: float
+    solve_seconds: float
+    stage_seconds: dict
+    unplaced: list[Unplaced]
+    settings: dict
+    objective_mode: str
+    solver: dict
+    seed: int
+    kpis: dict
+    scenario: dict
+    academies: list[dict]
+    plan_name: str
+    generated_at: str
+    version: int = 1
+
+    def as_dict(self) -> dict:
+        o = self.outcome
+        return {
+            "status": o.status,
+            "objective": round(o.objective, 3),
+            "best_bound": round(o.bound, 3),
+            "gap": round(o.gap, 6),
+            "greedy_objective": round(self.greedy_objective, 3),
+            "solve_seconds": round(self.solve_seconds, 3),
+            "stage_seconds": self.stage_seconds,
+            "unplaced": [u.as_dict() for u in self.unplaced],
+            "settings": self.settings,
+            "objective_mode": self.objective_mode,
+            "solver": self.solver,
+            "seed": self.seed,
+            "kpis": self.kpis,
+            "scenario": self.scenario,
+            "academies": self.academies,
+            "plan_name": self.plan_name,
+            "version": self.version,
+            "generated_at": self.generated_at,
+        }
+
+
+__all__ = ["GAP_TOLERANCE", "Outcome", "Report", "Unplaced"]

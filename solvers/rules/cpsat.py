@@ -1,0 +1,194 @@
+"""The académie's FdF timetable model, one named function per rule (a Timefold ``ConstraintProvider``).
+
+:func:`solvers.academie._cpsat_joint` builds the model by calling these functions in a fixed order
+(the order of variables and constraints is part of the plan's reproducibility: same seed, same
+plan). Each function adds one rule family, carries the rule's id (``@rule``, ids from
+:mod:`solvers.rules`) and has a tiny test in ``tests/test_rules.py`` that fails without it.
+
+Variables shared by the rules live in :class:`Timetable`: ``x[g][k]`` (ToT group g at candidate
+slot k), ``L`` (the académie's completion, in days after the origin), the FdF usage per interval and
+per day (``uses``, ``day_uses``), and per cadre unit the sessions at each meeting (``z``), the
+sessions missed (``miss``) and the completion (``comp``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from . import RULE_IDS
+
+SCALE = 100  # objective scaling to integers for CP-SAT
+UNPLACED_PENALTY_DAYS = 1000.0  # cost of one unplaced session, in days of delay
+
+MODEL_RULES: dict[str, Callable] = {}
+
+
+def rule(rule_id: str):
+    """Register a model function under its rule id (which must be in the one list)."""
+    if rule_id not in RULE_IDS:
+        raise KeyError(f"rule id {rule_id!r} is not in solvers.rules.RULES")
+
+    def deco(fn):
+        fn.rule_id = rule_id
+        MODEL_RULES.setdefault(rule_id, fn)
+        return fn
+
+    return deco
+
+
+@dataclass
+class Timetable:
+    m: cp_model.CpModel
+    x: list = field(default_factory=list)  # x[g][k]: ToT group g at candidate slot k
+    L: object = None  # the académie's completion (days after the origin)
+    uses: list = field(default_factory=list)  # (start minute, end minute, FdF count) of every FdF use
+    day_uses: dict = field(default_factory=dict)  # day ordinal -> sessions given by FdF that day
+    z: list = field(default_factory=list)  # per cadre unit: sessions at each meeting
+    miss: list = field(default_factory=list)  # per cadre unit: sessions missed
+    comp: list = field(default_factory=list)  # per cadre unit: completion offset
+    cadre_obj: list = field(default_factory=list)
+
+
+@rule("tot_one_slot")
+def one_slot_per_group(tt: Timetable, G: int, K: int, tot_table) -> None:
+    """Each ToT group takes exactly one candidate slot, which uses one FdF for its duration."""
+    m = tt.m
+    tt.x = [[m.NewBoolVar("") for _ in range(K)] for _ in range(G)]
+    for g in range(G):
+        m.AddExactlyOne(tt.x[g])
+    tt.uses = [(tot_table.times[k], tot_table.ends[k], tt.x[g][k]) for g in range(G) for k in range(K)]
+    for g in range(G):
+        for k in range(K):
+            tt.day_uses.setdefault(tot_table.days[k], []).append(tt.x[g][k])
+
+
+@rule("latest_completion")
+def completion_variable(tt: Timetable, latest, L_floor: int, meetings) -> int:
+    """The académie's completion L: no earlier than its fixed units; returns its upper bound ``hi``."""
+    hi = max([max((max(r) for r in latest), default=0), L_floor] + [mt[-1].offset for mt in meetings if mt])
+    tt.L = tt.m.NewIntVar(L_floor, max(hi, L_floor), "L")
+    return hi
+
+
+@rule("latest_completion")
+def completion_after_groups(tt: Timetable, latest, G: int, K: int) -> None:
+    """The académie finishes after the last unit of each ToT group (at the group's chosen slot)."""
+    for g in range(G):
+        tt.m.Add(tt.L >= sum(latest[g][k] * tt.x[g][k] for k in range(K)))
+
+
+@rule("cadre_meetings")
+def cadre_sessions_at_meetings(tt: Timetable, n: int, mts, n_fdf: int):
+    """A cadre unit's n sessions are given at its meetings (or missed), each meeting within what its
+    FdF can give; returns (z, y, comp) for the completion and objective rules."""
+    m = tt.m
+    z = [m.NewIntVar(0, min(n, n_fdf * mt.per_fdf), "") for mt in mts]
+    y = [m.NewBoolVar("") for _ in mts]
+    miss = m.NewIntVar(0, n, "")
+    tt.miss.append(miss)
+    m.Add(sum(z) + miss == n)
+    comp = m.NewIntVar(0, max([mt.offset for mt in mts] + [0]), "")
+    for mt, zj, yj in zip(mts, z, y):
+        f = m.NewIntVar(0, n_fdf, "")
+        m.Add(f * mt.per_fdf >= zj)  # f FdF at this meeting give at most f × per_fdf sessions
+        m.Add(zj <= n * yj)  # a meeting used ...
+        m.Add(comp >= mt.offset * yj)  # ... ends the unit no earlier than its day
+        tt.uses.append((mt.day * 1440 + mt.start, mt.day * 1440 + mt.end, f))
+        tt.day_uses.setdefault(mt.day, []).append(zj)
+    tt.z.append(z)
+    tt.comp.append(comp)
+    return z, y, comp
+
+
+@rule("latest_completion")
+def completion_after_cadres(tt: Timetable, comp) -> None:
+    """The académie finishes after each cadre unit's last meeting used."""
+    tt.m.Add(tt.L >= comp)
+
+
+@rule("objective_cadres")
+def cadre_completion_term(tt: Timetable, comp, w_c: float) -> None:
+    """A cadre unit costs its completion: weight_completion per day after the origin."""
+    tt.cadre_obj.append(int(round(w_c * SCALE)) * comp)
+
+
+@rule("objective_unplaced")
+def cadre_missed_term(tt: Timetable, miss, w_c: float) -> None:
+    """Each missed cadre session costs UNPLACED_PENALTY_DAYS days of delay."""
+    tt.cadre_obj.append(int(round(UNPLACED_PENALTY_DAYS * max(w_c, 1.0) * SCALE)) * miss)
+
+
+@rule("fdf_capacity")
+def fdf_capacity_per_instant(tt: Timetable, n_fdf: int) -> None:
+    """At every instant, the FdF in use (ToT slots and cadre meetings) are at most the académie's FdF."""
+    by_interval: dict[tuple[int, int], list] = {}
+    for a, b, v in tt.uses:
+        by_interval.setdefault((a, b), []).append(v)
+    intervals = sorted(by_interval)
+    for p in sorted({a for a, _ in intervals}):
+        terms = [v for (a, b) in intervals if a <= p < b for v in by_interval[(a, b)]]
+        if len(terms) > 1:
+            tt.m.Add(sum(terms) <= n_fdf)
+
+
+@rule("fdf_day_cap")
+def fdf_capacity_per_day(tt: Timetable, n_fdf: int, day_cap: int) -> None:
+    """Each day, the sessions given by FdF are at most n_fdf × max_per_fdf_per_day."""
+    for d, terms in tt.day_uses.items():
+        if len(terms) > 1:
+            tt.m.Add(sum(terms) <= n_fdf * day_cap)
+
+
+@rule("objective_units")
+def units_cost(tt: Timetable, cost, G: int, K: int):
+    """The exact downstream cost of each ToT group's slot (its units placed at their earliest), plus the
+    cadre terms: the sum minimised."""
+    return sum(int(round(cost[g][k] * SCALE)) * tt.x[g][k] for g in range(G) for k in range(K)) + sum(tt.cadre_obj)
+
+
+def hint_timetable(tt: Timetable, hint, G: int, K: int) -> None:
+    """Start from the greedy timetable (a search hint, not a rule)."""
+    for g in range(G):
+        if hint[g] is not None:
+            for k in range(K):
+                tt.m.AddHint(tt.x[g][k], 1 if hint[g] == k else 0)
+
+
+@rule("latest_completion")
+def minimise_earliest_completion(tt: Timetable, hi: int) -> None:
+    """First pass: place every cadre session first, then the earliest completion L."""
+    tt.m.Minimize(tt.L + (hi + 1) * sum(tt.miss))
+
+
+@rule("latest_completion")
+def minimise_weighted(tt: Timetable, total, w_l: float) -> None:
+    """Weighted mode: the units' cost plus weight_academie_latest per day of the académie's completion."""
+    tt.m.Minimize(total + int(round(w_l * SCALE)) * tt.L)
+
+
+@rule("latest_completion")
+def minimise_lexicographic(tt: Timetable, total, earliest_L: int) -> None:
+    """Lexicographic mode: the earliest completion is kept, then the units' cost is minimised."""
+    tt.m.Add(tt.L <= earliest_L)
+    tt.m.Minimize(total)
+
+
+def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint):
+    """The model, its rules in a fixed order; returns (timetable, total cost expression, hi)."""
+    G = len(cost)
+    tt = Timetable(cp_model.CpModel())
+    one_slot_per_group(tt, G, K, tot_table)
+    hi = completion_variable(tt, latest, L_floor, meetings)
+    completion_after_groups(tt, latest, G, K)
+    for ud, mts in zip(cadre_units, meetings):
+        _, _, comp = cadre_sessions_at_meetings(tt, ud.sessions, mts, n_fdf)
+        completion_after_cadres(tt, comp)
+        cadre_completion_term(tt, comp, w_c)
+        cadre_missed_term(tt, tt.miss[-1], w_c)
+    fdf_capacity_per_instant(tt, n_fdf)
+    fdf_capacity_per_day(tt, n_fdf, day_cap)
+    total = units_cost(tt, cost, G, K)
+    hint_timetable(tt, hint, G, K)
+    return tt, total, hi

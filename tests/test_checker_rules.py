@@ -1,0 +1,110 @@
+"""The checker, one broken plan per rule: each case breaks a clean tiny plan so that exactly the rule
+under test must be reported (it fails when the checker's rule is removed)."""
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from planner.models import Pin
+from planner.plan import Plan
+from solvers.api import solve
+from solvers.checker import check_plan
+from solvers.rules import RULES
+
+from .tiny import tiny_scenario, uai
+
+E2 = uai(2)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_scenario()
+
+
+@pytest.fixture(scope="module")
+def plan(tiny):
+    p = solve(tiny, workers=1, time_limit=10)
+    return Plan([s for s in p.sessions if s.kind in ("tot", "step1")], p.trainers, p.units, p.report)
+
+
+def _with(plan: Plan, sessions=None, **report) -> Plan:
+    return Plan(list(sessions if sessions is not None else plan.sessions), plan.trainers, plan.units,
+                {**plan.report, **report})
+
+
+def _edit(plan: Plan, pred, **changes) -> Plan:
+    return _with(plan, [dataclasses.replace(s, **changes) if pred(s) else s for s in plan.sessions])
+
+
+def _sid(plan, **kw):
+    return next(s.session_id for s in plan.sessions if all(getattr(s, k) == v for k, v in kw.items()))
+
+
+def _settings(sc, **kw):
+    return sc.model_copy(update={"settings": sc.settings.model_copy(update=kw)})
+
+
+def _two_of(plan, trainer):
+    return [s.session_id for s in plan.sessions if s.trainer_id == trainer and s.kind == "step1"][:2]
+
+
+def _same_day(plan, ids, date, starts=("14:00", "15:00")):
+    at = dict(zip(ids, starts))
+    return _with(plan, [dataclasses.replace(s, date=date, start=at[s.session_id],
+                                            end=f"{int(at[s.session_id][:2]) + 1:02d}:00")
+                        if s.session_id in at else s for s in plan.sessions])
+
+
+# each case: (rule, breaker(plan, sc) -> (plan, sc)); severity error unless stated
+CASES = {
+    "duplicate": lambda p, sc: (_with(p, p.sessions + [p.sessions[-1]]), sc),
+    "territory": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, audience="perdir"), academie="99"), sc),
+    "horizon": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), date=dt.date(2027, 9, 1)), sc),
+    "duration": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), end="10:30"), sc),
+    "window": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), date=dt.date(2026, 11, 1)), sc),
+    "cadre_meetings": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, audience="perdir"),
+                                           date=dt.date(2026, 9, 17)), sc),
+    "group_size": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), participants=99), sc),
+    "trainer_unit": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, audience="perdir"), trainer_id="T-C1-1"), sc),
+    "trainer_trained": lambda p, sc: (_edit(p, lambda s: s.kind == "tot", date=dt.date(2026, 12, 14)), sc),
+    "overlap": lambda p, sc: (_same_day(p, _two_of(p, f"T-{E2}"), dt.date(2026, 9, 2), ("14:00", "14:00")), sc),
+    "fdf_capacity": lambda p, sc: (_same_day(p, [_sid(p, audience="perdir", group=1), _sid(p, audience="perdir", group=2)],
+                                             dt.date(2026, 9, 18), ("09:00", "09:00")), sc),
+    "day_cap": lambda p, sc: (_same_day(p, _two_of(p, f"T-{E2}"), dt.date(2026, 9, 2)),
+                              _settings(sc, max_per_local_trainer_per_day=1)),
+    "fdf_day_cap": lambda p, sc: (p, _settings(sc, max_per_fdf_per_day=1)),  # two perdir sessions on one day
+    "week_cap": lambda p, sc: (p, _settings(sc, max_per_local_trainer_per_week=2)),  # pré-rentrée: 3 or 4 a week
+    "wednesday_cap": lambda p, sc: (_wednesdays(p), _settings(sc, wednesday_mornings_per_term_1d=1)),
+    "coverage": lambda p, sc: (_with(p, [s for s in p.sessions if s.session_id != _sid(p, unit_id=E2)]), sc),
+    "tot": lambda p, sc: (_edit(p, lambda s: s.kind == "tot", participants=4), sc),
+    "pin": lambda p, sc: (p, sc.model_copy(update={"pins": [Pin(unit_type="etablissement", unit_id=E2, group=1,
+                                                                date=dt.date(2026, 9, 16), start="15:00")]})),
+    "unplaced": lambda p, sc: (_with(p, unplaced=[{"unit_type": "etablissement", "unit_id": E2, "kind": "step5",
+                                                   "sessions": 1, "rule": "horizon", "reason": "test"}]), sc),
+}
+WARNINGS = {"unplaced"}
+
+
+def _wednesdays(p):
+    """Two of the circonscription's sessions on two Wednesday mornings of the same term."""
+    ids = [s.session_id for s in p.sessions if s.unit_id == "031-01" and s.group in (1, 2)]
+    days = dict(zip(ids, (dt.date(2026, 9, 9), dt.date(2026, 9, 16))))
+    return _with(p, [dataclasses.replace(s, window="wednesday_am", date=days[s.session_id], start="09:00", end="10:00")
+                     if s.session_id in days else s for s in p.sessions])
+
+
+def test_the_clean_plan_has_no_finding(tiny, plan):
+    assert [f for f in check_plan(plan, tiny) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_checker_reports_the_broken_rule(tiny, plan, rule):
+    broken, sc = CASES[rule](plan, tiny)
+    severity = "warning" if rule in WARNINGS else "error"
+    found = {f.rule for f in check_plan(broken, sc) if f.severity == severity}
+    assert rule in found, found
+
+
+def test_every_step1_checker_rule_has_a_case():
+    step1_checked = {r.id for r in RULES if "check" in r.where and not r.id.startswith(("roadmap_", "step"))}
+    assert step1_checked <= set(CASES), step1_checked - set(CASES)
