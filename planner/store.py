@@ -326,15 +326,18 @@ class ScenarioStore:
             )
 
     def load_scenario(self) -> Scenario:
-        row = self.db.execute("SELECT data, settings FROM scenario WHERE id = 1").fetchone()
+        try:
+            row = self.db.execute("SELECT data, settings FROM scenario WHERE id = 1").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} : fichier de scénario illisible ou endommagé ({exc})") from None
         if row is None:
             raise StoreError(f"{self.path} : le fichier ne contient pas encore de scénario")
         try:
             data = json.loads(row[0])
             data["settings"] = json.loads(row[1])
             return Scenario.model_validate(data)
-        except (json.JSONDecodeError, TypeError) as exc:
-            raise StoreError(f"{self.path} : scénario illisible ({exc})") from None
+        except (json.JSONDecodeError, TypeError, RecursionError) as exc:
+            raise StoreError(f"{self.path} : scénario illisible ({type(exc).__name__})") from None
         except ValidationError as exc:
             raise StoreError(f"{self.path} : scénario invalide — " + " ; ".join(french_errors(exc)[:10])) from None
 
