@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS = {
@@ -13,6 +14,55 @@ COMMANDS = {
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
     "import-annuaire": ("planner.sources.annuaire.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
 }
+
+
+SOLVE_EPILOG = (
+    "Codes de sortie : 0 plan écrit et vérifié ; 1 le vérificateur signale des violations ; "
+    "2 erreur (scénario, académie, dossier) ; 3 arrêté par Ctrl-C : comme « Arrêter » dans la fenêtre, "
+    "le meilleur plan trouvé jusque-là est écrit et vérifié (un second Ctrl-C abandonne sans rien écrire, code 130)."
+)
+
+
+class _PipeSafe:
+    """stdout/stderr that survive a closed pipe (``solve | head -1``): once the reader is gone, output goes
+    to /dev/null and the command carries on (the plan is still written) and ends quietly."""
+
+    def __init__(self, stream):
+        self._s = stream
+
+    def _drop(self) -> None:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(fd, self._s.fileno())
+        finally:
+            os.close(fd)
+
+    def write(self, text):
+        try:
+            return self._s.write(text)
+        except BrokenPipeError:
+            self._drop()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._s.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def __getattr__(self, name):
+        return getattr(self._s, name)
+
+
+def _guard_pipes() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and stream is getattr(sys, f"__{name}__"):
+            try:
+                stream.fileno()
+            except (OSError, ValueError):
+                continue
+            setattr(sys, name, _PipeSafe(stream))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--scenario", default="national", help="« national » (défaut) ou un fichier de scénario")
     d.add_argument("--json", action="store_true", help="sortie JSON")
 
-    s = sub.add_parser("solve", help=COMMANDS["solve"][2])
+    s = sub.add_parser("solve", help=COMMANDS["solve"][2], epilog=SOLVE_EPILOG)
     s.add_argument("--scenario", default="national")
     s.add_argument("--academie", help="code ou nom de l'académie (par défaut : toutes)")
     s.add_argument("--solver", choices=["cpsat", "greedy"], default="cpsat")
@@ -69,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _guard_pipes()
     args = build_parser().parse_args(argv)
     if args.command is None:
         from ui.app import run_gui  # imported late: headless commands never load Qt
@@ -80,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, AttributeError) as exc:
         print(f"Erreur : la commande « {args.command} » n'est pas disponible ({exc}).", file=sys.stderr)
         return 2
-    return handler(args)
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("\nInterrompu (Ctrl-C).", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,15 +1,26 @@
 """The plan directory contract: what ``solve`` writes and every other tool reads.
 
 ``DIR/sessions.csv``, ``DIR/trainers.csv``, ``DIR/units.csv`` (UTF-8, comma-separated, the
-contract's columns first, extra columns after) and ``DIR/report.json``. Writes are atomic (each file
-is written beside and renamed), so a crash never leaves half a plan.
+contract's columns first, extra columns after) and ``DIR/report.json``.
+
+A plan folder is replaced as a whole: the new plan is written in a sibling folder
+(``.DIR.PID.part``), then swapped with ``DIR`` in one rename (``renameat2(RENAME_EXCHANGE)`` on
+Linux; elsewhere two renames), so a crash or a kill never leaves old and new files mixed. Other
+files found in ``DIR`` (exported PDFs…) are carried over. ``report.json`` lists each CSV's SHA-256
+(``files``): :meth:`Plan.read` compares them and lists any mismatch in ``Plan.folder_issues``
+(``check`` then refuses to call the plan conforme). Sibling leftovers of a killed write are removed
+at the next write (:func:`clean_leftovers`).
 """
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime as dt
+import hashlib
 import json
 import os
+import shutil
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,6 +109,8 @@ class Plan:
     trainers: list[TrainerRow] = field(default_factory=list)
     units: list[UnitRow] = field(default_factory=list)
     report: dict = field(default_factory=dict)
+    folder_issues: list[str] = field(default_factory=list)  # set by read(): files that do not match report.json
+    folder_unverified: bool = False  # set by read(): report.json has no file fingerprints (older plan folder)
 
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
@@ -119,14 +132,28 @@ class Plan:
 
     # ------------------------------------------------------------------ files
     def write(self, directory: str | Path) -> Path:
+        """Write the plan folder ``directory``, replacing a previous plan there as a whole."""
         d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        _write_csv(d / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, (_session_row(s) for s in self.sessions),
-                   tuples=True)
-        _write_csv(d / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA,
-                   ({**asdict(t), "qualified": int(t.qualified)} for t in self.trainers))
-        _write_csv(d / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (asdict(u) for u in self.units))
-        _atomic_text(d / "report.json", json.dumps(self.report, ensure_ascii=False, indent=1, default=str))
+        check_target(d)
+        d.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(d)
+        part = d.with_name(f".{d.name}.{os.getpid()}.part")
+        if part.exists():
+            shutil.rmtree(part)
+        part.mkdir()
+        try:
+            _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA,
+                       (_session_row(s) for s in self.sessions), tuples=True)
+            _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA,
+                       ({**asdict(t), "qualified": int(t.qualified)} for t in self.trainers))
+            _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (asdict(u) for u in self.units))
+            report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
+            _atomic_text(part / "report.json", json.dumps(report, ensure_ascii=False, indent=1, default=str))
+            _fsync_dir(part)
+            _swap_in(part, d)
+        finally:
+            if part.exists():
+                shutil.rmtree(part, ignore_errors=True)
         return d
 
     @classmethod
@@ -157,9 +184,19 @@ class Plan:
                 raise PlanError(f"{d / 'units.csv'}, ligne {line} : valeur invalide ({exc})") from None
         try:
             report = json.loads((d / "report.json").read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise PlanError(f"{d / 'report.json'} : JSON illisible ({exc})") from None
-        return cls(sessions=sessions, trainers=trainers, units=units, report=report)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise PlanError(f"{d / 'report.json'} : JSON illisible ({type(exc).__name__})") from None
+        if not isinstance(report, dict):
+            raise PlanError(f"{d / 'report.json'} : un objet JSON était attendu")
+        issues = []
+        files = report.pop("files", None)
+        if isinstance(files, dict):
+            for n in PLAN_CSV:
+                if files.get(n) != _sha256(d / n):
+                    issues.append(f"{d / n} ne correspond pas à report.json (fichier d'une autre exécution ou "
+                                  f"modifié après l'écriture du plan)")
+        return cls(sessions=sessions, trainers=trainers, units=units, report=report, folder_issues=issues,
+                   folder_unverified=not isinstance(files, dict))
 
 
 def _read_sessions(path: Path) -> list[Session]:
@@ -194,6 +231,114 @@ def _read_sessions(path: Path) -> list[Session]:
 
 class PlanError(Exception):
     """A plan directory that cannot be read (French message naming the file and line)."""
+
+
+PLAN_CSV = ("sessions.csv", "trainers.csv", "units.csv")
+PLAN_FILES = PLAN_CSV + ("report.json",)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_target(d: Path) -> None:
+    """Refuse to replace something that is not a plan folder (a file, or a folder of other things)."""
+    if d.is_symlink() or (d.exists() and not d.is_dir()):
+        raise PlanError(f"{d} : existe et n'est pas un dossier de plan ; choisissez un autre nom de dossier")
+    if d.is_dir():
+        names = {p.name for p in d.iterdir()}
+        if names and not names & set(PLAN_FILES):
+            raise PlanError(f"{d} : ce dossier contient déjà d'autres fichiers et n'est pas un dossier de plan ; "
+                            f"choisissez un dossier nouveau ou vide")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftover of an earlier, failed write
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clean_leftovers(d: str | Path) -> list[Path]:
+    """Remove what a killed write of the plan folder ``d`` left beside it (``.d.PID.part``/``.old``) and
+    inside it (``*.tmp``), unless the process that wrote it is still running. Returns what was removed."""
+    d = Path(d)
+    removed: list[Path] = []
+    if not d.parent.is_dir():
+        return removed
+    prefix = f".{d.name}."
+    for p in d.parent.iterdir():
+        if not p.name.startswith(prefix) or not p.name.endswith((".part", ".old")):
+            continue
+        pid = p.name[len(prefix):].rsplit(".", 1)[0]
+        if not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        if not d.exists() and p.name.endswith(".old") and (p / "report.json").exists():
+            os.replace(p, d)  # killed between the two renames: the previous plan comes back
+            continue
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        removed.append(p)
+    if d.is_dir():
+        for p in d.iterdir():
+            if p.name.endswith(".tmp") and p.name.split(".")[0] in {n.split(".")[0] for n in PLAN_FILES}:
+                p.unlink(missing_ok=True)
+                removed.append(p)
+    return removed
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2``); False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
+def _swap_in(part: Path, d: Path) -> None:
+    """Put the finished folder ``part`` in place of ``d`` (other files of ``d`` carried over)."""
+    if not d.exists():
+        os.rename(part, d)
+        _fsync_dir(d.parent)
+        return
+    for p in d.iterdir():
+        if p.name not in PLAN_FILES and not p.name.endswith(".tmp") and not (part / p.name).exists():
+            os.rename(p, part / p.name)
+    old = d.with_name(f".{d.name}.{os.getpid()}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if _exchange(part, d):
+        os.rename(part, old)
+    else:
+        os.rename(d, old)
+        os.rename(part, d)
+    _fsync_dir(d.parent)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _session_row(s: Session) -> tuple:

@@ -397,6 +397,7 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(limit, 0.5)
         solver.parameters.num_workers = 1
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (stop event)
         solver.parameters.random_seed = seed
         solver.parameters.relative_gap_limit = GAP_TOLERANCE
         done = threading.Event()

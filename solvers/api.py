@@ -6,9 +6,11 @@ progress=None, stop=None) -> Plan``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,11 +33,49 @@ class SolveError(Exception):
     """A solve request that cannot run (French message)."""
 
 
+_POOL_STOP = None  # in a pool worker: the parent's multiprocessing Event for « Arrêter » / Ctrl-C
+
+
+@contextlib.contextmanager
+def _sigint_blocked():
+    """Block SIGINT in this thread while processes are started: they inherit the mask, so a Ctrl-C sent
+    to the terminal's process group cannot interrupt the forkserver's imports or a worker."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _worker_init(stop_event) -> None:
+    """Pool workers ignore Ctrl-C (the parent decides) and stop their search when the parent says so."""
+    global _POOL_STOP
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _POOL_STOP = stop_event
+
+
 def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None,
                stop=None, on_solution=None) -> AcademieResult:
     """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units."""
-    res = solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective,
-                         stop=stop, on_solution=on_solution)
+    done = threading.Event()
+    if stop is None and _POOL_STOP is not None:  # relay the parent's stop to this worker's search
+        stop = threading.Event()
+
+        def relay() -> None:
+            while not done.is_set():
+                if _POOL_STOP.wait(0.1):
+                    stop.set()
+                    return
+
+        threading.Thread(target=relay, daemon=True).start()
+    try:
+        res = solve_academie(sc, code, solver=solver, time_limit=time_limit, seed=seed, objective_mode=objective,
+                             stop=stop, on_solution=on_solution)
+    finally:
+        done.set()
     _add_roadmap(sc if len(sc.academies) == 1 else sc.restricted_to(code), res)
     return res
 
@@ -108,19 +148,26 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
             stopped = stopped or (stop is not None and stop.is_set())
             report_progress()
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            futs = {pool.submit(_solve_one, sc.restricted_to(c), c, solver, per_acad, seed, objective): c for c in codes}
+        ctx = _context()
+        pool_stop = ctx.Event()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(pool_stop,)) as pool:
+            with _sigint_blocked():  # the processes started here (forkserver, workers) never see Ctrl-C
+                futs = {pool.submit(_solve_one, sc.restricted_to(c), c, solver, per_acad, seed, objective): c
+                        for c in codes}
             pending = set(futs)
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for f in done:
-                    results[futs[f]] = f.result()
-                    report_progress()
-                if stop is not None and stop.is_set() and pending:
+                    if not f.cancelled():
+                        results[futs[f]] = f.result()
+                        report_progress()
+                if stop is not None and stop.is_set() and pending and not stopped:
+                    # académies not started are dropped; running ones end their search and keep their best plan
                     stopped = True
+                    pool_stop.set()
                     for f in pending:
                         f.cancel()
-                    break
         for c in codes:  # académies not reached before the stop: a fast, valid greedy plan
             if c not in results:
                 results[c] = _solve_one(sc.restricted_to(c), c, "greedy", per_acad, seed, objective)

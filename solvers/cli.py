@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 from planner.plan import Plan, PlanError
+from planner.plan import check_target as _check_plan_target
 from planner.scenario_io import ScenarioError, load_scenario
 
 
@@ -33,6 +37,10 @@ def run_solve(args) -> int:
     except ScenarioError as exc:
         return _err(str(exc))
     out = Path(args.out)
+    try:
+        _check_plan_target(out)
+    except PlanError as exc:
+        return _err(str(exc))
     last = [0.0]
 
     def progress(p: dict) -> None:
@@ -42,17 +50,22 @@ def run_solve(args) -> int:
         print(f"\r{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions placées "
               f"({p['elapsed']:.1f} s)", end="", file=sys.stderr, flush=True)
 
+    stop = threading.Event()
     try:
-        plan = solve(sc, academie=args.academie, solver=args.solver, time_limit=args.time_limit, workers=args.workers,
-                     seed=args.seed, objective=args.objective, progress=progress,
-                     scenario_source=args.scenario or "national")
+        plan = _interruptible(lambda: solve(sc, academie=args.academie, solver=args.solver,
+                                            time_limit=args.time_limit, workers=args.workers, seed=args.seed,
+                                            objective=args.objective, progress=progress, stop=stop,
+                                            scenario_source=args.scenario or "national"), stop)
     except SolveError as exc:
         return _err(str(exc))
     if not args.quiet:
         print(file=sys.stderr)
     if args.scenario and args.scenario != "national":
         plan.report["scenario"]["file"] = str(Path(args.scenario).resolve())
-    plan.write(out)
+    try:
+        plan.write(out)
+    except (PlanError, OSError) as exc:
+        return _err(f"{out} : écriture du plan impossible ({getattr(exc, 'strerror', None) or exc})")
     r = plan.report
     k = r["kpis"]
     print(f"Plan écrit dans {out} — statut {r['status']}, {len(plan.sessions)} sessions.")
@@ -79,7 +92,64 @@ def run_solve(args) -> int:
         for f in findings[:10]:
             print(f"  - {f.message}", file=sys.stderr)
         return 1
+    if stop.is_set():
+        print("Arrêté par Ctrl-C : le plan écrit est le meilleur trouvé jusque-là "
+              f"(code de sortie {EXIT_STOPPED}).", file=sys.stderr)
+        return EXIT_STOPPED
     return 0
+
+
+EXIT_STOPPED = 3
+
+
+def _interruptible(work, stop: threading.Event):
+    """Run ``work()`` in a thread; the first Ctrl-C sets ``stop`` (the solve ends early and returns its
+    best plan), a second one abandons at once (code 130, nothing written)."""
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            box["error"] = exc
+
+    def on_sigint(signum, frame) -> None:
+        if stop.is_set():
+            print("\nAbandon (second Ctrl-C) : aucun plan écrit.", file=sys.stderr, flush=True)
+            _abandon()
+        stop.set()
+        print("\nArrêt demandé (Ctrl-C) : le meilleur plan trouvé jusqu'ici va être écrit… "
+              "(Ctrl-C à nouveau pour abandonner)", file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        t = threading.Thread(target=target, name="solve", daemon=True)
+        t.start()
+        while t.is_alive():
+            t.join(0.2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _abandon() -> None:
+    """Second Ctrl-C: end our own worker processes, then this one, without a traceback."""
+    try:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+    except ImportError:
+        pass
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def run_check(args) -> int:
@@ -106,6 +176,13 @@ def run_check(args) -> int:
     by_rule: dict[str, int] = {}
     for f in errors:
         by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    for msg in plan.folder_issues:  # a mixed folder is never conforme, whatever its sessions say
+        print(f"VIOLATION [dossier] {msg}")
+        by_rule["dossier"] = by_rule.get("dossier", 0) + 1
+    if plan.folder_unverified:
+        print("Avertissement [dossier] report.json ne porte pas l'empreinte des fichiers du plan (dossier écrit par "
+              "une version antérieure) : la cohérence des fichiers entre eux n'est pas vérifiée.")
+    n_errors = len(errors) + len(plan.folder_issues)
     for f in errors[:50]:
         print(f"VIOLATION [{f.rule}] {f.message}")
     if len(errors) > 50:
@@ -114,8 +191,8 @@ def run_check(args) -> int:
         print(f"Avertissement [{f.rule}] {f.message}")
     if len(warnings) > 20:
         print(f"… et {len(warnings) - 20} autres avertissements.")
-    if errors:
-        print(f"Plan NON conforme : {len(errors)} violation(s) ({json.dumps(by_rule, ensure_ascii=False)}).")
+    if n_errors:
+        print(f"Plan NON conforme : {n_errors} violation(s) ({json.dumps(by_rule, ensure_ascii=False)}).")
         return 1
     print(f"Plan conforme : {len(plan.sessions)} sessions vérifiées, toutes les règles respectées"
           + (f" ; {len(warnings)} avertissement(s)." if warnings else "."))

@@ -82,6 +82,7 @@ def explain_unit(*, name: str, audience: str, n: int, settings: Settings, zone: 
     m.AddAssumptions(list(lits.values()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's
     solver.parameters.max_time_in_seconds = 5.0
     st = solver.Solve(m)
     in_horizon = [k for k in allowed if k[0] <= s.end_date and k[0] >= s.start_date]
