@@ -24,6 +24,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .safe_io import pid_alive
+
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
                    "trainer_id", "date", "start", "end", "participants", "window"]
 SESSION_EXTRA = ["group", "pinned", "title"]
@@ -256,18 +258,6 @@ def check_target(d: Path) -> None:
                             f"choisissez un dossier nouveau ou vide")
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # our own leftover of an earlier, failed write
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
 def clean_leftovers(d: str | Path) -> list[Path]:
     """Remove what a killed write of the plan folder ``d`` left beside it (``.d.PID.part``/``.old``) and
     inside it (``*.tmp``), unless the process that wrote it is still running. Returns what was removed."""
@@ -280,7 +270,7 @@ def clean_leftovers(d: str | Path) -> list[Path]:
         if not p.name.startswith(prefix) or not p.name.endswith((".part", ".old")):
             continue
         pid = p.name[len(prefix):].rsplit(".", 1)[0]
-        if not pid.isdigit() or _pid_alive(int(pid)):
+        if not pid.isdigit() or pid_alive(int(pid)):
             continue
         if not d.exists() and p.name.endswith(".old") and (p / "report.json").exists():
             os.replace(p, d)  # killed between the two renames: the previous plan comes back

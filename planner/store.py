@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from .models import Scenario, french_errors
 from .plan import Plan, Session, TrainerRow, UnitRow
+from .safe_io import OutputError, check_output_file, clean_stale_temps
 from .scenario_io import ScenarioError
 from .settings import Settings
 
@@ -435,8 +436,13 @@ class ScenarioStore:
         path = Path(path)
         if path.exists() and path.is_dir():
             raise StoreError(f"{path} : c'est un dossier")
+        try:  # never replace a device, a pipe or a socket
+            check_output_file(path, header=None)
+        except OutputError as exc:
+            raise StoreError(str(exc)) from None
         if not path.parent.is_dir():
             raise StoreError(f"{path} : le dossier {path.parent} n'existe pas")
+        clean_stale_temps(path)  # what a killed write left beside the file
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         for leftover in (tmp, Path(str(tmp) + "-journal")):
             if leftover.exists():

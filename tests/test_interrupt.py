@@ -13,7 +13,7 @@ import pytest
 
 from planner.models import Scenario
 from planner.plan import Plan
-from planner.reference import national_reference
+from planner.sources.reference import national_reference
 
 from .conftest import ROOT
 

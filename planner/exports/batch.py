@@ -44,6 +44,37 @@ def safe_filename(unit_id: str) -> str:
     return name or "unite"
 
 
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def batch_filenames(ids: list[str], reserved: tuple[str, ...] = ()) -> dict[str, str]:
+    """A distinct file name (without ``.pdf``) for every unit id, also on case-insensitive disks: an id kept
+    as it is when it is already a safe, free name, else its safe form plus a short digest of the real id
+    (``a/b`` → ``a_b-…`` beside ``a_b``)."""
+    import hashlib
+
+    taken = {r.lower() for r in reserved}
+    out: dict[str, str] = {}
+    plain = [u for u in ids if safe_filename(u) == u and len(u) <= 100 and u.lower() not in _WINDOWS_RESERVED]
+    for uid in sorted(plain):
+        if uid.lower() not in taken:
+            out[uid] = uid
+            taken.add(uid.lower())
+    for uid in ids:
+        if uid in out:
+            continue
+        base = safe_filename(uid)[:80]
+        digest = hashlib.sha1(uid.encode("utf-8")).hexdigest()
+        n = 8
+        name = f"{base}-{digest[:n]}"
+        while name.lower() in taken:
+            n += 2
+            name = f"{base}-{digest[:n]}" if n <= len(digest) else f"{name}-{len(taken)}"
+        out[uid] = name
+        taken.add(name.lower())
+    return out
+
+
 def _init_worker(plan_dir: str) -> None:
     if _WORKER.get("plan_dir") != plan_dir:
         _WORKER["plan_dir"] = plan_dir
@@ -52,10 +83,11 @@ def _init_worker(plan_dir: str) -> None:
     _WORKER["footer"] = footer_of(ix)
 
 
-def _export_units(ix: PlanIndex, footer, unit_type: str, ids: list[str], out_dir: str) -> list[tuple[str, str, int]]:
+def _export_units(ix: PlanIndex, footer, unit_type: str, ids: list[tuple[str, str]],
+                  out_dir: str) -> list[tuple[str, str, int]]:
     out = []
-    for uid in ids:
-        path = Path(out_dir) / f"{safe_filename(uid)}.pdf"
+    for uid, filename in ids:
+        path = Path(out_dir) / f"{filename}.pdf"
         story, title = unit_story(ix, unit_type, uid)
         p, pages = build_pdf_counted(story, path, footer, title=f"Plan de formation — {title}",
                                      subject=f"{UNIT_LABELS.get(unit_type, unit_type)} {uid}")
@@ -69,7 +101,7 @@ def _chunk_job(unit_type: str, ids: list[str], out_dir: str) -> list[tuple[str, 
     except ExportError:
         raise
     except Exception as exc:  # noqa: BLE001 (reported to the user with the units concerned)
-        raise ExportError(f"Échec de l'export des unités {ids[0]} … {ids[-1]} : {exc}") from None
+        raise ExportError(f"Échec de l'export des unités {ids[0][0]} … {ids[-1][0]} : {exc}") from None
 
 
 def _context():
@@ -136,15 +168,18 @@ def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie:
         if progress is not None and progress(done, total) is False:
             raise ExportCancelled("Export interrompu à la demande de l'utilisateur.")
 
+    merged_name = f"plans-{unit_type}s" + (f"-{academie}" if academie else "-national")
+    files = batch_filenames(ids, reserved=(merged_name,))
+    named = [(u, files[u]) for u in ids]
     report(0)
     if workers == 1 or total <= 2:
-        for uid in ids:
-            for u, p, pages in _export_units(ix, _WORKER["footer"], unit_type, [uid], str(out)):
+        for pair in named:
+            for u, p, pages in _export_units(ix, _WORKER["footer"], unit_type, [pair], str(out)):
                 results[u] = (p, pages)
             report(len(results))
     else:
         size = max(1, min(24, math.ceil(total / (workers * 8))))
-        chunks = [ids[i:i + size] for i in range(0, total, size)]
+        chunks = [named[i:i + size] for i in range(0, total, size)]
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_context(),
                                  initializer=_init_worker, initargs=(plan_dir,)) as pool:
             pending = {pool.submit(_chunk_job, unit_type, c, str(out)) for c in chunks}
@@ -162,8 +197,8 @@ def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie:
     paths = [Path(results[u][0]) for u in ids]
     _LAST_STATS.update(files=len(paths), pages=sum(results[u][1] for u in ids))
     if merged:
-        name = f"plans-{unit_type}s" + (f"-{academie}" if academie else "-national") + ".pdf"
-        paths.append(merge_pdfs([(u, _bookmark(ix, unit_type, u), results[u][0]) for u in ids], out / name))
+        paths.append(merge_pdfs([(u, _bookmark(ix, unit_type, u), results[u][0]) for u in ids],
+                                out / f"{merged_name}.pdf"))
     return paths
 
 

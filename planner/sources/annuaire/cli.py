@@ -16,8 +16,16 @@ def report_path_for(out: str | Path) -> Path:
 
 
 def run_import(args) -> int:
+    from ...safe_io import OutputError, check_output_file, clean_stale_temps
     from ...store import ScenarioStore, StoreError
 
+    try:  # never the input itself (nor its report), a folder, a device or a file of another kind
+        check_output_file(args.out, [args.file])
+        check_output_file(report_path_for(args.out), [args.file], kind="rapport", header=None)
+        clean_stale_temps(report_path_for(args.out))
+    except OutputError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
     try:
         res = import_annuaire(args.file, academie=getattr(args, "academie", None),
                               include_private=bool(getattr(args, "include_private", False)))
