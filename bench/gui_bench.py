@@ -109,40 +109,41 @@ def main(argv: list[str] | None = None) -> int:
     w.tabs.setCurrentIndex(1)
     QApplication.processEvents()
     t.restart()
-    w.set_plan(plan, "bench")
+    w.doc.set_plan(plan, "bench")
     t_set = t.elapsed()
     t.restart()
     QApplication.processEvents()
-    w.session_table.viewport().repaint()
+    w.tab("sessions").table.viewport().repaint()
     t_paint = t.elapsed()
-    assert w.session_proxy.rowCount() == n, (w.session_proxy.rowCount(), n)
+    assert w.tab("sessions").proxy.rowCount() == n, (w.tab("sessions").proxy.rowCount(), n)
     print(f"  plan indexé + modèle réinitialisé  {t_set:7d} ms")
     print(f"  premier affichage                  {t_paint:7d} ms")
 
+    from ui.changes import Changes
     from ui.models import SESSION_COLUMNS
 
     firsts, seconds = [], []
     for col, (_, label) in enumerate(SESSION_COLUMNS):
         t.restart()
-        w.session_table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
-        w.session_table.viewport().repaint()
+        w.tab("sessions").table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+        w.tab("sessions").table.viewport().repaint()
         firsts.append((t.elapsed(), label))
         t.restart()
-        w.session_table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
-        w.session_table.viewport().repaint()
+        w.tab("sessions").table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+        w.tab("sessions").table.viewport().repaint()
         seconds.append(t.elapsed())
     worst = max(firsts)
     print(f"  tri, 1re fois (clés calculées)     {statistics.mean(f for f, _ in firsts):7.0f} ms en moyenne, "
           f"au pire {worst[0]} ms (« {worst[1]} »)")
     print(f"  tri, ensuite                       {statistics.mean(seconds):7.0f} ms en moyenne, au pire {max(seconds)} ms")
-    w.session_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    w.tab("sessions").table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
     def timed_filter(label, **kw):
         t.restart()
-        w.session_proxy.set_filters(**kw)
-        w.session_table.viewport().repaint()
+        w.tab("sessions").proxy.set_filters(**kw)
+        w.tab("sessions").table.viewport().repaint()
         ms = t.elapsed()
-        print(f"  filtre {label:<28}{ms:7d} ms → {w.session_proxy.rowCount():,} lignes".replace(",", "\u202f"))
+        print(f"  filtre {label:<28}{ms:7d} ms → {w.tab("sessions").proxy.rowCount():,} lignes".replace(",", "\u202f"))
 
     acad = plan.sessions[len(plan.sessions) // 2].academie
     timed_filter("texte « lycee » (1re fois)", text="lycee")
@@ -151,19 +152,19 @@ def main(argv: list[str] | None = None) -> int:
     timed_filter("étape 1 + académie", kind="step1")
     timed_filter("aucun", kind="", scope=("nation", ""))
 
-    sb = w.session_table.verticalScrollBar()
+    sb = w.tab("sessions").table.verticalScrollBar()
     frames = []
     for i in range(100):
         t.restart()
         sb.setValue(int(sb.maximum() * ((i * 37) % 100) / 99))
-        w.session_table.viewport().repaint()
+        w.tab("sessions").table.viewport().repaint()
         frames.append(t.elapsed())
     print(f"  défilement (100 sauts repeints)    {statistics.mean(frames):7.1f} ms par image en moyenne, "
           f"au pire {max(frames)} ms")
 
     # the tabs that aggregate the plan
     for tab, name in ((0, "Vue d'ensemble"), (3, "Formateurs"), (2, "Calendrier")):
-        w._dirty_tabs.add(tab)
+        w._pending[w.tab_list[tab].key] = Changes(plan=True)
         t.restart()
         w.tabs.setCurrentIndex(tab)
         QApplication.processEvents()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -254,25 +255,26 @@ class Scenario(_Model):
         """Find an académie by official code ("16", "6") or name ("Toulouse", case/accents free)."""
         return next((a for a in self.academies if academie_matches(a.code, a.name, code_or_name)), None)
 
-    def restricted_to(self, academie_code: str) -> "Scenario":
-        """The same scenario with only one académie (its FdF, units and cadres)."""
-        deps = {d.code for d in self.departements if d.academie == academie_code}
+    def restricted_to(self, academie_code: str | Iterable[str]) -> "Scenario":
+        """The same scenario with only one académie (or a few: an iterable of codes), its FdF, units and cadres."""
+        codes = {academie_code} if isinstance(academie_code, str) else set(academie_code)
+        deps = {d.code for d in self.departements if d.academie in codes}
         return Scenario.model_construct(
             name=self.name,
             description=self.description,
             source=self.source,
             settings=self.settings,
-            academies=[a for a in self.academies if a.code == academie_code],
-            departements=[d for d in self.departements if d.academie == academie_code],
-            circonscriptions=[c for c in self.circonscriptions if c.academie == academie_code],
-            bassins=[b for b in self.bassins if b.academie == academie_code],
-            etablissements=[e for e in self.etablissements if e.academie == academie_code],
+            academies=[a for a in self.academies if a.code in codes],
+            departements=[d for d in self.departements if d.academie in codes],
+            circonscriptions=[c for c in self.circonscriptions if c.academie in codes],
+            bassins=[b for b in self.bassins if b.academie in codes],
+            etablissements=[e for e in self.etablissements if e.academie in codes],
             inspectors={k: v for k, v in self.inspectors.items() if k in deps},
-            trainers=[t for t in self.trainers if t.academie == academie_code],
-            pins=[p for p in self.pins if _pin_in(p, self, academie_code)],
-            preferences=[p for p in self.preferences if _pin_in(p, self, academie_code)],
+            trainers=[t for t in self.trainers if t.academie in codes],
+            pins=[p for p in self.pins if _pin_in(p, self, codes)],
+            preferences=[p for p in self.preferences if _pin_in(p, self, codes)],
             roadmap=self.roadmap,
-            roadmap_choices=[c for c in self.roadmap_choices if _pin_in(c, self, academie_code)],
+            roadmap_choices=[c for c in self.roadmap_choices if _pin_in(c, self, codes)],
         )
 
     def fingerprint(self) -> str:
@@ -284,16 +286,16 @@ class Scenario(_Model):
         return [e for e in self.etablissements if e.sector == "public"]
 
 
-def _pin_in(p: Pin | Preference | UnitRoadmapChoices, sc: Scenario, code: str) -> bool:
+def _pin_in(p: Pin | Preference | UnitRoadmapChoices, sc: Scenario, codes: set[str]) -> bool:
     if p.unit_type == "etablissement":
-        return any(e.uai == p.unit_id and e.academie == code for e in sc.etablissements)
+        return any(e.uai == p.unit_id and e.academie in codes for e in sc.etablissements)
     if p.unit_type == "circonscription":
-        return any(c.id == p.unit_id and c.academie == code for c in sc.circonscriptions)
+        return any(c.id == p.unit_id and c.academie in codes for c in sc.circonscriptions)
     if p.unit_type == "bassin":
-        return any(b.id == p.unit_id and b.academie == code for b in sc.bassins)
+        return any(b.id == p.unit_id and b.academie in codes for b in sc.bassins)
     if p.unit_type == "departement":
-        return any(d.code == p.unit_id and d.academie == code for d in sc.departements)
-    return p.unit_id == code
+        return any(d.code == p.unit_id and d.academie in codes for d in sc.departements)
+    return p.unit_id in codes
 
 
 def _fold(s: str) -> str:

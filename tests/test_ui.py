@@ -42,7 +42,7 @@ def _solve_toulouse(w, qtbot):
     button = w.toolbar.widgetForAction(w.act_solve)
     assert button.isEnabled() and "Toulouse" in button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert w.progress_dialog is not None and w.progress_dialog.isVisible()  # non-modal, shown at once
+    assert w.planning.progress_dialog is not None and w.planning.progress_dialog.isVisible()  # non-modal, shown at once
     qtbot.waitUntil(lambda: w.plan is not None and w.solve_thread is None, timeout=180_000)
 
 
@@ -51,13 +51,13 @@ def test_starts_on_the_national_default(win):
     w = win
     assert w.scenario.name == REFERENCE_NAME
     assert w.plan is None
-    root = w.territory_filter.index(0, 0)
+    root = w.territory.filter.index(0, 0)
     assert root.data() == "France entière"
-    assert w.territory_filter.rowCount(root) == 30  # académies
+    assert w.territory.filter.rowCount(root) == 30  # académies
     assert "aucun plan" in w.status_label.text().lower()
-    assert w.cards["people"].value.text().replace("\u202f", "") == "728700"
+    assert w.tab("overview").cards["people"].value.text().replace("\u202f", "") == "728700"
     # the overview explains the report's pooled figure
-    assert "48" in w.cards["needed"].note.text() and "mutualisé" in w.cards["needed"].note.text()
+    assert "48" in w.tab("overview").cards["needed"].note.text() and "mutualisé" in w.tab("overview").cards["needed"].note.text()
 
 
 def test_settings_dock_uses_french_titles_and_descriptions(win):
@@ -73,15 +73,15 @@ def test_settings_dock_uses_french_titles_and_descriptions(win):
 def test_settings_edit_is_undoable(win, qtbot):
     w = win
     ed: QSpinBox = w.settings_panel.editors["group_size"]
-    needed_before = w.cards["needed"].value.text()
+    needed_before = w.tab("overview").cards["needed"].value.text()
     ed.setValue(20)
     assert w.scenario.settings.group_size == 20
     assert w.undo_stack.count() == 1 and "Taille des groupes" in w.undo_stack.undoText()
-    assert w.cards["needed"].value.text() != needed_before  # demand recomputed
+    assert w.tab("overview").cards["needed"].value.text() != needed_before  # demand recomputed
     w.act_undo.trigger()
     assert w.scenario.settings.group_size == 15
     assert ed.value() == 15
-    assert w.cards["needed"].value.text() == needed_before
+    assert w.tab("overview").cards["needed"].value.text() == needed_before
     w.act_redo.trigger()
     assert w.scenario.settings.group_size == 20
     w.act_undo.trigger()
@@ -95,16 +95,16 @@ def test_settings_edit_is_undoable(win, qtbot):
 def test_search_by_uai_and_name(win, qtbot):
     w = win
     etab = next(e for e in w.scenario.etablissements if e.academie == ACAD)
-    w.search.setText(etab.uai.lower())
-    w._run_search()
+    w.territory.search.setText(etab.uai.lower())
+    w.territory.run_search()
     assert w.scope == ("etablissement", etab.uai)
-    assert w.search_info.text().startswith("1 résultat")
-    w.search.setText("toulouse")
-    w._run_search()
-    assert w.territory_filter._matches  # académie (and units named after it)
-    w.search.clear()
-    w._run_search()
-    assert w.territory_filter.rowCount(w.territory_filter.index(0, 0)) == 30
+    assert w.territory.info.text().startswith("1 résultat")
+    w.territory.search.setText("toulouse")
+    w.territory.run_search()
+    assert w.territory.filter._matches  # académie (and units named after it)
+    w.territory.search.clear()
+    w.territory.run_search()
+    assert w.territory.filter.rowCount(w.territory.filter.index(0, 0)) == 30
 
 
 # ---------------------------------------------------------------------------- solve
@@ -115,11 +115,11 @@ def test_solve_one_academie_through_the_button(win, qtbot):
     assert "Toulouse" in w.last_message and "planifiée" in w.last_message
     assert w.undo_stack.undoText().startswith("Planification")
     # the tree shows totals, the overview figures
-    idx = w.territory_model.index_of(("academie", ACAD))
-    assert w.territory_model.index(idx.row(), 1, idx.parent()).data() not in ("", "—", "0")
+    idx = w.territory.model.index_of(("academie", ACAD))
+    assert w.territory.model.index(idx.row(), 1, idx.parent()).data() not in ("", "—", "0")
     w.tabs.setCurrentIndex(0)
-    assert w.cards["placed"].value.text() != "—"
-    assert w.coverage_chart.series and w.heatmap_model.rowCount() > 0 and w.heatmap_model.columnCount() > 0
+    assert w.tab("overview").cards["placed"].value.text() != "—"
+    assert w.tab("overview").coverage_chart.series and w.tab("overview").heatmap_model.rowCount() > 0 and w.tab("overview").heatmap_model.columnCount() > 0
 
 
 def test_sessions_table_shows_the_academie_sessions(win, qtbot):
@@ -127,29 +127,29 @@ def test_sessions_table_shows_the_academie_sessions(win, qtbot):
     _solve_toulouse(w, qtbot)
     w.select_scope(("academie", ACAD))
     w.tabs.setCurrentIndex(1)
-    proxy = w.session_proxy
+    proxy = w.tab("sessions").proxy
     assert proxy.rowCount() == len(w.plan.sessions) > 1000
     assert "sessions affichées" in w.status_label.text()
     # sorted by date (first column) ascending
     dates = [proxy.session_at(i).date for i in range(0, proxy.rowCount(), 97)]
     assert dates == sorted(dates)
     # click the header: descending
-    w.session_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    w.tab("sessions").table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert proxy.session_at(0).date == max(s.date for s in w.plan.sessions)
-    w.session_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    w.tab("sessions").table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     # filters: étape 1 only, then a unit by its UAI
-    w.kind_filter.setCurrentIndex(w.kind_filter.findData("step1"))
+    w.tab("sessions").kind_filter.setCurrentIndex(w.tab("sessions").kind_filter.findData("step1"))
     n1 = sum(1 for s in w.plan.sessions if s.kind == "step1")
     assert proxy.rowCount() == n1
     etab = next(s for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
-    w.session_search.setText(etab.unit_id)
-    w._apply_session_filters()
+    w.tab("sessions").search.setText(etab.unit_id)
+    w.tab("sessions").apply_filters()
     assert 0 < proxy.rowCount() <= 10
     assert all(proxy.session_at(i).unit_id == etab.unit_id for i in range(proxy.rowCount()))
     assert proxy.index(0, 6).data() == etab.unit_id
-    w.session_search.clear()
-    w.kind_filter.setCurrentIndex(0)
-    w._apply_session_filters()
+    w.tab("sessions").search.clear()
+    w.tab("sessions").kind_filter.setCurrentIndex(0)
+    w.tab("sessions").apply_filters()
     # selecting a département narrows the table
     w.select_scope(("departement", "031"))
     assert 0 < proxy.rowCount() < len(w.plan.sessions)
@@ -163,22 +163,22 @@ def test_other_tabs_show_the_plan(win, qtbot):
     w.select_scope(("etablissement", etab))
     w.tabs.setCurrentIndex(2)
     own = w.plan.sessions_of_unit("etablissement", etab)
-    assert len(w.calendar.canvas.sessions) == len(own)
-    w.calendar.set_mode("week")
-    assert "Semaine du" in w.calendar.period.text()
-    w.calendar.set_mode("month")
+    assert len(w.tab("calendar").panel.canvas.sessions) == len(own)
+    w.tab("calendar").panel.set_mode("week")
+    assert "Semaine du" in w.tab("calendar").panel.period.text()
+    w.tab("calendar").panel.set_mode("month")
     w.select_scope(("academie", ACAD))
     w.tabs.setCurrentIndex(3)
-    assert w.trainer_model.rowCount() > 100
-    first = w.trainer_model.index(0, 0)
-    w.trainer_table.setCurrentIndex(first)
-    assert w.selected_trainer
-    assert w.trainer_sessions_proxy.rowCount() == sum(1 for s in w.plan.sessions if s.trainer_id == w.selected_trainer)
-    assert w.load_chart.weeks
+    assert w.tab("trainers").model.rowCount() > 100
+    first = w.tab("trainers").model.index(0, 0)
+    w.tab("trainers").table.setCurrentIndex(first)
+    assert w.tab("trainers").selected
+    assert w.tab("trainers").sessions_proxy.rowCount() == sum(1 for s in w.plan.sessions if s.trainer_id == w.tab("trainers").selected)
+    assert w.tab("trainers").load_chart.weeks
     w.tabs.setCurrentIndex(2)  # the calendar follows the selected trainer
-    assert w.selected_trainer in w.calendar.title.text()
+    assert w.tab("trainers").selected in w.tab("calendar").panel.title.text()
     w.tabs.setCurrentIndex(4)
-    assert w.unplaced_title.text()
+    assert w.tab("unplaced").heading.text()
 
 
 # ---------------------------------------------------------------------------- the school head's flow
@@ -191,7 +191,7 @@ def test_choose_a_slot_pins_and_replans_then_undo(win, qtbot):
     plan_before = w.plan
     n_undo = w.undo_stack.count()
     w.act_slots.trigger()
-    dlg = w.slot_dialog
+    dlg = w.unit_edits.slot_dialog
     assert dlg is not None and dlg.isVisible() and not dlg.isModal()
     model = dlg.model
     assert model.rowCount() > 0
@@ -243,14 +243,14 @@ def test_save_and_reopen_the_scenario_with_its_plan(win, qtbot, tmp_path, monkey
     _solve_toulouse(w, qtbot)
     path = tmp_path / "toulouse.sqlite"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
-    assert w.save_scenario_as()
+    assert w.files.save_as()
     assert path.exists() and w.undo_stack.isClean()
-    assert str(path.resolve()) in w.recent_files()
+    assert str(path.resolve()) in w.doc.recent_files()
     from ui.main_window import MainWindow
 
     w2 = MainWindow(restore_last=True)  # the last scenario reopens, with its plan
     qtbot.addWidget(w2)
-    assert w2.scenario_path == str(path.resolve())
+    assert w2.doc.path == str(path.resolve())
     assert w2.plan is not None and len(w2.plan.sessions) == len(w.plan.sessions)
     w2.close()
 
@@ -288,7 +288,7 @@ def test_batch_export_with_progress(win, qtbot, tmp_path):
     w = win
     _solve_toulouse(w, qtbot)
     w.select_scope(("academie", ACAD))
-    dlg = w.batch_export_dialog()
+    dlg = w.printing.batch_export_dialog()
     assert dlg is not None and dlg.isVisible() and not dlg.isModal()
     dlg.kind.setCurrentIndex(dlg.kind.findData("all-circonscriptions"))
     assert dlg.only.isChecked()
@@ -310,7 +310,7 @@ def test_stop_keeps_the_best_valid_plan(win, qtbot):
     assert w.act_solve.text() == "Planifier la France"
     w.time_limit.setValue(60)
     w.act_solve.trigger()
-    dlg = w.progress_dialog
+    dlg = w.planning.progress_dialog
     assert dlg is not None and dlg.isVisible()
     qtbot.waitUntil(lambda: (dlg.last.get("academies_done") or 0) >= 1, timeout=120_000)
     assert dlg.values["sessions"].text() != "—"
@@ -322,9 +322,9 @@ def test_stop_keeps_the_best_valid_plan(win, qtbot):
     assert "arrêtée" in w.last_message and "aucune anomalie" in w.last_message, w.last_message
     # the 350,000-row table is there and filters at once
     w.tabs.setCurrentIndex(1)
-    assert w.session_proxy.rowCount() == len(w.plan.sessions) > 52_000
+    assert w.tab("sessions").proxy.rowCount() == len(w.plan.sessions) > 52_000
     w.select_scope(("academie", ACAD))
-    assert 0 < w.session_proxy.rowCount() < 52_000
+    assert 0 < w.tab("sessions").proxy.rowCount() < 52_000
 
 
 def test_import_the_annuaire_through_the_menu(win, qtbot, monkeypatch):
@@ -339,8 +339,8 @@ def test_import_the_annuaire_through_the_menu(win, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: w.scenario.name != REFERENCE_NAME, timeout=120_000)
     codes = {a.code for a in w.scenario.academies}
     assert codes == {"11", "16"}  # Montpellier, Toulouse
-    root = w.territory_filter.index(0, 0)
-    assert w.territory_filter.rowCount(root) == 2
+    root = w.territory.filter.index(0, 0)
+    assert w.territory.filter.rowCount(root) == 2
     assert w.plan is None and w.undo_stack.count() == 0
     assert "Annuaire importé" in w.last_message
     # Nouveau brings the national reference back
@@ -372,15 +372,15 @@ def test_autosave_and_recovery(win, qtbot, tmp_path, monkeypatch):
     w = win
     path = tmp_path / "auto.sqlite"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
-    assert w.save_scenario_as()
+    assert w.files.save_as()
     w.settings_panel.editors["group_size"].setValue(18)
-    auto = w.autosave_now()
+    auto = w.files.autosave_now()
     assert auto and autosave_path(str(path.resolve())).exists()
     w2 = MainWindow(restore_last=True)
     qtbot.addWidget(w2)
     assert w2.scenario.settings.group_size == 15  # the file as saved
-    qtbot.waitUntil(lambda: getattr(w2, "recovery_box", None) is not None and w2.recovery_box.isVisible())
-    box: QMessageBox = w2.recovery_box
+    qtbot.waitUntil(lambda: w2.files.recovery_box is not None and w2.files.recovery_box.isVisible())
+    box: QMessageBox = w2.files.recovery_box
     recover_button = next(b for b in box.buttons() if b.text() == "Récupérer")
     qtbot.mouseClick(recover_button, Qt.MouseButton.LeftButton)
     assert w2.scenario.settings.group_size == 18

@@ -34,8 +34,8 @@ def win(qapp, tmp_path_factory):
     w.show()
     yield w
     w.wait_threads()
-    if w.roadmap_dialog is not None:
-        w.roadmap_dialog.close()
+    if w.unit_edits.roadmap_dialog is not None:
+        w.unit_edits.roadmap_dialog.close()
     w.close()
 
 
@@ -60,13 +60,13 @@ def test_the_action_is_in_the_plan_menu_toolbar_and_tree_menu(win, qtbot):
     assert "briques" in w.act_roadmap.toolTip()
     w.select_scope(("academie", "16"))
     assert not w.act_roadmap.isEnabled()
-    assert w.edit_roadmap() is None and "sélectionnez" in w.last_message
+    assert w.unit_edits.edit_roadmap() is None and "sélectionnez" in w.last_message
     w.select_scope(("etablissement", COLLEGE))
     assert w.act_roadmap.isEnabled()
     # right click on the unit in the tree: its context menu offers the action
-    rect = w.tree.visualRect(w.tree.currentIndex())
-    w._tree_context_menu(rect.center())
-    menu: QMenu = w._context_menu
+    rect = w.territory.tree.visualRect(w.territory.tree.currentIndex())
+    w.territory.context_menu(rect.center())
+    menu: QMenu = w.territory.context
     assert w.act_roadmap in menu.actions() and w.act_slots in menu.actions()
     menu.close()
 
@@ -75,7 +75,7 @@ def test_dialog_shows_the_unit_defaults(win, qtbot):
     w = win
     w.select_scope(("etablissement", COLLEGE))
     w.act_roadmap.trigger()
-    dlg = w.roadmap_dialog
+    dlg = w.unit_edits.roadmap_dialog
     assert dlg is not None and dlg.isVisible() and not dlg.isModal()
     assert "Collège Test" in dlg.windowTitle()
     assert dlg.theme_list() == list(DEFAULT_THEMES)
@@ -98,7 +98,7 @@ def test_dialog_shows_the_unit_defaults(win, qtbot):
 def test_validation_errors_are_shown_in_french(win, qtbot):
     w = win
     w.select_scope(("etablissement", COLLEGE))
-    dlg = w.edit_roadmap()
+    dlg = w.unit_edits.edit_roadmap()
     n = w.undo_stack.count()
     # duplicate theme: refused when added, reverted when renamed
     assert not dlg.add_theme("  évaluation ")
@@ -116,7 +116,7 @@ def test_validation_errors_are_shown_in_french(win, qtbot):
         unit_type="etablissement", unit_id=COLLEGE, briques=["B07", "B99"],
         meeting_dates={"cafe_ia": [dt.date(2030, 1, 15)]})]
     try:
-        dlg = w.edit_roadmap()
+        dlg = w.unit_edits.edit_roadmap()
         assert dlg.unknown_root is not None
         assert "B99" in dlg.checked_briques()
         dlg.apply()
@@ -140,7 +140,7 @@ def test_apply_replans_the_unit_then_undo_restores_everything(win, qtbot):
     n = w.undo_stack.count()
     w.select_scope(("etablissement", COLLEGE))
     w.act_roadmap.trigger()
-    dlg = w.roadmap_dialog
+    dlg = w.unit_edits.roadmap_dialog
     # themes: add, rename, remove, reorder
     assert dlg.add_theme("Nouveau thème")
     assert dlg.rename_theme(0, "Devoirs à la maison")
@@ -196,7 +196,7 @@ def test_a_second_apply_replaces_the_unit_choice(win, qtbot):
     try:
         n = w.undo_stack.index()  # the undone commands above are dropped by the next push
         w.select_scope(("circonscription", CIRC))
-        dlg = w.edit_roadmap()
+        dlg = w.unit_edits.edit_roadmap()
         labels = [dlg.meetings.item(i).text().split("\n")[0] for i in range(dlg.meetings.count())]
         assert MEETING_LABELS["conseil_ecole"] in labels and MEETING_LABELS["conseil_administration"] not in labels
         for k in range(2):
@@ -219,7 +219,7 @@ def test_a_second_apply_replaces_the_unit_choice(win, qtbot):
 def test_dialog_screenshot(win, qtbot, tmp_path):
     w = win
     w.select_scope(("etablissement", COLLEGE))
-    dlg = w.edit_roadmap()
+    dlg = w.unit_edits.edit_roadmap()
     qtbot.waitExposed(dlg)
     out = tmp_path / "roadmap.png"
     assert dlg.grab().save(str(out))

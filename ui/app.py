@@ -21,6 +21,9 @@ def make_app(argv: list[str] | None = None):
     app.setOrganizationName("EAFC")
     app.setOrganizationDomain("planificateur-ia.local")
     app.setApplicationDisplayName("Planificateur IA")
+    from .i18n import install_french
+
+    install_french(app)
     _install_fonts()
     return app
 

@@ -6,7 +6,7 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QSpinBox, QTableView, QVBoxLayout)
+                               QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget)
 
 from planner.sources.reference import CITATION
 
@@ -330,3 +330,28 @@ class AboutDialog(QDialog):
         bb.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
         bb.rejected.connect(self.reject)
         lay.addWidget(bb)
+
+
+class TaskProgress(QWidget):
+    """A small non-modal progress window with « Annuler » (import of the annuaire)."""
+
+    cancelRequested = Signal()
+
+    def __init__(self, title: str, parent=None) -> None:
+        super().__init__(parent, Qt.WindowType.Dialog)
+        self.setWindowTitle(title)
+        self.resize(460, 120)
+        lay = QVBoxLayout(self)
+        self.label = QLabel("Démarrage…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        b = QPushButton("Annuler")
+        b.clicked.connect(self.cancelRequested.emit)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar)
+        lay.addWidget(b, 0, Qt.AlignmentFlag.AlignRight)
+
+    def set(self, fraction: float, message: str) -> None:
+        self.bar.setValue(int(max(0.0, min(1.0, float(fraction or 0))) * 1000))
+        if message:
+            self.label.setText(str(message))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHeaderView
 from planner.models import ETAB_TYPE_LABELS, ROLE_LABELS
 
 from . import fmt
-from .planindex import NATION, PlanIndex, ScenarioIndex, Scope, factorize, monday, rank_of
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, Scope, factorize, monday, rank_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole

@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop
 
     from .app import make_app
-    from .main_window import TAB_NAMES, MainWindow
+    from .main_window import MainWindow
 
     app = make_app()
     out = Path(args.outdir)
@@ -34,13 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     w.show()
     code = w.scenario.find_academie(args.academie).code
     w.select_scope(("academie", code))
-    th = w.start_solve(code, show_dialog=False)
+    th = w.planning.start_solve(code, show_dialog=False)
     loop = QEventLoop()
     th.finished.connect(loop.quit)
     if th.isRunning():
         loop.exec()
     app.processEvents()
-    names = ["overview", "sessions", "calendar", "trainers", "unplaced"]
+    names = [t.key for t in w.tab_list]
+    kind_filter = w.tab("sessions").kind_filter
     for i, name in enumerate(names):
         scope = ("academie", code)
         if name == "calendar":
@@ -50,18 +51,19 @@ def main(argv: list[str] | None = None) -> int:
             dep = next(d.code for d in w.scenario.departements if d.academie == code and d.code == "031") \
                 if code == "16" else next(d.code for d in w.scenario.departements if d.academie == code)
             scope = ("departement", dep)
-            w.kind_filter.setCurrentIndex(w.kind_filter.findData("step1"))
+            kind_filter.setCurrentIndex(kind_filter.findData("step1"))
         else:
-            w.kind_filter.setCurrentIndex(0)
+            kind_filter.setCurrentIndex(0)
         w.select_scope(scope)
         w.tabs.setCurrentIndex(i)
         w.refresh_all()
-        if name == "trainers" and w.trainer_table.model().rowCount():
-            w.trainer_table.setCurrentIndex(w.trainer_model.index(0, 0))
+        trainers = w.tab("trainers")
+        if name == "trainers" and trainers.table.model().rowCount():
+            trainers.table.setCurrentIndex(trainers.model.index(0, 0))
         app.processEvents()
         p = out / f"screenshot-{name}.png"
         w.grab().save(str(p))
-        print(f"{TAB_NAMES[i]} : {p}")
+        print(f"{w.tab_list[i].title} : {p}")
     w.wait_threads()
     return 0
 

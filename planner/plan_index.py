@@ -265,3 +265,37 @@ def _minutes(hhmm: str) -> int:
 
 def monday(d: dt.date) -> dt.date:
     return d - dt.timedelta(days=d.weekday())
+
+
+def merge_plan(old: Plan | None, new: Plan, academie: str | None, six: ScenarioIndex) -> Plan:
+    """Put the plan of one académie into the current plan (the other académies' sessions are kept)."""
+    if old is None or academie is None or not old.sessions:
+        return new
+    other = [s for s in old.sessions if s.academie != academie]
+    if not other:
+        return new
+
+    def acad_of(u: dict) -> str | None:
+        k = (u.get("unit_type", ""), str(u.get("unit_id", "")))
+        return u.get("academie") or six.unit_academie.get(k) or (k[1] if k[0] == "academie" else None)
+
+    report = dict(new.report)
+    report["unplaced"] = [u for u in old.unplaced if acad_of(u) != academie] + list(new.unplaced)
+    report["merged_from"] = "plan de plusieurs calculs (académie par académie)"
+    return Plan(sessions=other + list(new.sessions),
+                trainers=[t for t in old.trainers if t.academie != academie] + list(new.trainers),
+                units=[u for u in old.units if u.academie != academie] + list(new.units),
+                report=report)
+
+
+def planned_academies(plan: Plan | None, six: ScenarioIndex) -> list[str]:
+    """The académies a plan covers: those with a session or an unplaced unit (what « Vérifier » checks)."""
+    if plan is None:
+        return []
+    codes = {s.academie for s in plan.sessions if s.academie}
+    for u in plan.unplaced:
+        k = (u.get("unit_type", ""), str(u.get("unit_id", "")))
+        a = u.get("academie") or six.unit_academie.get(k) or (k[1] if k[0] == "academie" else None)
+        if a:
+            codes.add(str(a))
+    return sorted(c for c in codes if c in six.academies)

@@ -1,0 +1,176 @@
+"""The window's parts: the one background helper, the tab and action registries, the document and its
+undo commands without a window, and « Vérifier » on what is planned (offscreen, tiny scenarios)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from planner.models import Academie, Circonscription, Departement, Trainer
+from planner.scenario_io import save_scenario_json
+
+from .conftest import isolate_qsettings
+from .tiny import tiny_scenario
+
+
+def two_academies():
+    """The tiny Toulouse scenario plus a small académie of Montpellier that nobody plans."""
+    sc = tiny_scenario()
+    return sc.model_copy(update={
+        "academies": sc.academies + [Academie(code="11", name="Montpellier", zone="C", calendar_zone="C")],
+        "departements": sc.departements + [Departement(code="034", name="Hérault", academie="11")],
+        "circonscriptions": sc.circonscriptions + [Circonscription(id="034-01", name="Circonscription Hérault",
+                                                                   departement="034", academie="11", teachers=60)],
+        "trainers": sc.trainers + [Trainer(id="T-H-1", role="cpc", academie="11", unit_type="circonscription",
+                                           unit_id="034-01"),
+                                   Trainer(id="FDF-2", role="fdf", academie="11", unit_type="academie", unit_id="11")],
+    })
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests parts")
+    path = tmp_path_factory.mktemp("scenario") / "deux.json"
+    save_scenario_json(two_academies(), path)
+    from ui.main_window import MainWindow
+
+    w = MainWindow(str(path))
+    w.time_limit.setValue(10)
+    w.show()
+    yield w
+    w.wait_threads()
+    w.close()
+
+
+# ---------------------------------------------------------------------------- operations
+def test_an_operation_runs_off_the_gui_thread_and_reports_on_it(qtbot):
+    from ui.changes import Changes
+    from ui.operations import OperationRunner
+
+    runner = OperationRunner()
+    seen, changed = {}, []
+    runner.changed.connect(changed.append)
+    gui = threading.get_ident()
+
+    def work(progress, stop):
+        seen["worker"] = threading.get_ident()
+        progress(0.5)
+        return 42
+
+    op = runner.run(work, name="x", progress=lambda p: seen.setdefault("progress", p),
+                    success=lambda r: (seen.__setitem__("success", (r, threading.get_ident())), Changes(plan=True))[1])
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=10_000)
+    assert seen["worker"] != gui and seen["success"] == (42, gui) and seen["progress"] == 0.5
+    assert changed == [Changes(plan=True)] and runner.running == []
+
+
+def test_an_operation_can_be_cancelled_and_reports_failures_in_french(qtbot):
+    from ui.operations import OperationRunner
+
+    runner = OperationRunner()
+    started, out = threading.Event(), {}
+
+    def slow(progress, stop):
+        started.set()
+        if not stop.wait(10):
+            return "fini"
+        raise RuntimeError("calcul interrompu")
+
+    op = runner.run(slow, failure=lambda msg: out.setdefault("fail", msg), success=lambda r: out.setdefault("ok", r))
+    started.wait(5)
+    op.cancel()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=10_000)
+    assert op.cancelled and out == {"fail": "calcul interrompu"}
+
+
+# ---------------------------------------------------------------------------- registries
+def test_a_registered_tab_and_action_join_the_window(qapp, tmp_path_factory, qtbot):
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests registry")
+    from ui import actions, tabs
+    from ui.main_window import MainWindow
+
+    calls = []
+
+    class FollowupTab(tabs.Tab):
+        key, title = "followup_test", "Suivi (essai)"
+
+        def __init__(self, window):
+            super().__init__(window)
+            QVBoxLayout(self).addWidget(QLabel("suivi"))
+
+        def refresh(self, changes):
+            calls.append(changes)
+
+    tabs.register_tab(FollowupTab, order=60)
+    actions.register_action("import_calendar_test", "Importer un &calendrier scolaire…",
+                            lambda w: w.set_status("calendrier"), menu="file", section="import")
+    try:
+        w = MainWindow()
+        qtbot.addWidget(w)
+        assert w.tabs.tabText(w.tabs.count() - 1) == "Suivi (essai)"
+        assert w.tab_actions[-1].shortcut().toString() == f"Ctrl+{w.tabs.count()}"
+        file_menu = w.menus["file"].actions()
+        a = w.act_import_calendar_test
+        assert a in file_menu and file_menu.index(a) == file_menu.index(w.act_import) + 1
+        a.trigger()
+        assert w.last_message == "calendrier"
+        assert not calls  # hidden: refreshed only when shown
+        w.show_tab("followup_test")
+        assert calls and calls[-1].scenario
+        w.close()
+    finally:
+        tabs._TABS.pop("followup_test")
+        actions._ACTIONS.pop("import_calendar_test")
+
+
+# ---------------------------------------------------------------------------- document and commands
+def test_undo_commands_edit_the_document_without_a_window(qapp):
+    from ui.commands import SettingCommand
+    from ui.document import Document
+
+    doc = Document()
+    doc.set_scenario(tiny_scenario(), None)
+    seen = []
+    doc.changed.connect(seen.append)
+    doc.undo_stack.push(SettingCommand(doc, "group_size", 15, 20))
+    assert doc.scenario.settings.group_size == 20 and seen[-1].settings
+    needed = sum(doc.six.sessions_needed.values())
+    doc.undo_stack.undo()
+    assert doc.scenario.settings.group_size == 15 and sum(doc.six.sessions_needed.values()) > needed
+
+
+# ---------------------------------------------------------------------------- « Vérifier »
+def _solve(w, qtbot, code="16"):
+    w.select_scope(("academie", code))
+    qtbot.mouseClick(w.toolbar.widgetForAction(w.act_solve), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.plan is not None and w.solve_thread is None, timeout=60_000)
+
+
+def test_check_looks_at_the_planned_academies_only(win, qtbot):
+    from solvers.checker import check_plan
+
+    w = win
+    _solve(w, qtbot)
+    assert {s.academie for s in w.plan.sessions} == {"16"}
+    # the whole scenario would reproach the plan Montpellier's unplanned teachers
+    assert any("Hérault" in f.message for f in check_plan(w.plan, w.scenario) if f.rule == "coverage")
+    st = w.doc.check_state()
+    assert st is not None and st.academies == ["16"] and st.errors == []
+    assert "vérifié : aucune anomalie" in w.plan_label.text()
+    assert not any(k.startswith("_ui") for k in w.plan.report)  # the check lives beside the plan
+    w.act_check.trigger()
+    assert "aucune anomalie" in w.last_message and "Toulouse" in w.last_message
+
+
+def test_an_edit_marks_the_plan_unverified_then_checks_it_in_the_background(win, qtbot):
+    w = win
+    if w.plan is None:
+        _solve(w, qtbot)
+    w.settings_panel.editors["max_per_local_trainer_per_day"].setValue(3)
+    assert not w.doc.verified and "non vérifié" in w.plan_label.text()
+    qtbot.waitUntil(lambda: w.doc.verified, timeout=30_000)
+    assert "vérifié :" in w.plan_label.text() and "non vérifié" not in w.plan_label.text()
+    w.act_undo.trigger()  # back to the settings the plan was checked with: « vérifié » at once
+    assert w.doc.verified

@@ -1,0 +1,280 @@
+"""The open document: a scenario, its file, its current plan and what the check said of that plan.
+
+Everything the window shows comes from here; every edit (undo commands, operations) goes through
+the methods below, which emit ``changed`` (a :class:`~ui.changes.Changes`) and ``message`` (a
+French status line). Files: open, save (scenario + plan), JSON export, autosave and recovery,
+recent files (QSettings).
+
+Check results live beside the plan, never inside it: a :class:`CheckState` is kept per (plan,
+scenario edits) so that undo brings back « vérifié » with the plan it belonged to, and any edit
+makes the plan « non vérifié » until the background check has run again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+
+from planner.models import Scenario
+from planner.plan import Plan
+from planner.plan_index import PlanIndex, ScenarioIndex, planned_academies
+from planner.scenario_io import load_scenario
+from planner.settings import Settings
+
+from . import fmt
+from .changes import Changes
+
+MAX_RECENT = 8
+SCOPE_SETTINGS = ("include_private", "include_admin_staff", "__all__", "group_size")
+MAX_CHECKS = 12
+
+
+@dataclass
+class CheckState:
+    """The independent check of one plan against the scenario as it was edited then."""
+
+    plan: Plan
+    key: str
+    findings: list = field(default_factory=list)
+    academies: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if getattr(f, "severity", "error") == "error"]
+
+    def summary(self) -> str:
+        n = len(self.errors)
+        return "aucune anomalie" if n == 0 else f"{fmt.num(n)} anomalie{'s' if n > 1 else ''}"
+
+
+class Document(QObject):
+    changed = Signal(object)  # Changes
+    message = Signal(str)     # a French status line
+    fileChanged = Signal()    # another file name, or saved: the window title follows
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.qsettings = QSettings()
+        self.undo_stack = QUndoStack(self)
+        self.scenario: Scenario | None = None
+        self.path: str | None = None
+        self.six: ScenarioIndex | None = None
+        self.plan: Plan | None = None
+        self.pix: PlanIndex | None = None
+        self.plan_stale = False
+        self._checks: list[CheckState] = []
+        self.undo_stack.cleanChanged.connect(self.fileChanged)
+
+    # ================================================================ state (called by commands and operations)
+    def set_scenario(self, sc: Scenario, path: str | None, plan: Plan | None = None) -> None:
+        self.scenario = sc
+        self.path = path
+        self.six = ScenarioIndex(sc)
+        self.undo_stack.clear()
+        self._checks = []
+        self.plan, self.pix, self.plan_stale = None, None, False
+        if plan is not None:
+            self.plan, self.pix = plan, PlanIndex(plan, self.six)
+        if path:
+            self.remember_file(path)
+        self.changed.emit(Changes.everything())
+        self.fileChanged.emit()
+
+    def set_plan(self, plan: Plan | None, message: str = "", stale: bool = False, choices: bool = False) -> None:
+        self.plan = plan
+        self.pix = PlanIndex(plan, self.six) if plan is not None else None
+        self.plan_stale = stale and plan is not None
+        self.changed.emit(Changes(plan=True, check=True, choices=choices))
+        if message:
+            self.message.emit(message)
+
+    def apply_setting(self, field_name: str, value) -> None:
+        if field_name == "__all__":
+            self.scenario.settings = value.model_copy(deep=True)
+        else:
+            setattr(self.scenario.settings, field_name, value)
+        self.six = ScenarioIndex(self.scenario)
+        if self.pix is not None:
+            self.pix.six = self.six
+        if self.plan is not None:
+            self.plan_stale = True
+        self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
+        label = "valeurs par défaut" if field_name == "__all__" else Settings.label(field_name)
+        self.message.emit(f"Paramètre « {label} » : {value_text(value)}"
+                          + (" — replanifiez (F5) pour en tenir compte." if self.plan is not None else "."))
+
+    def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str) -> None:
+        self.scenario.pins = list(pins)
+        self.set_plan(plan, message, choices=True)
+
+    def set_roadmap_choices(self, choices: list, plan: Plan | None, replanned: bool, stale: bool, message: str) -> None:
+        self.scenario.roadmap_choices = list(choices)
+        if replanned:
+            self.set_plan(plan, message, stale=stale, choices=True)
+        else:
+            self.changed.emit(Changes(check=True, choices=True))
+            self.message.emit(message)
+
+    def snapshot(self) -> Scenario:
+        """A copy safe to hand to a background operation (the window edits settings and lists in place)."""
+        sc = self.scenario
+        return sc.model_copy(update={"settings": sc.settings.model_copy(deep=True), "pins": list(sc.pins),
+                                     "preferences": list(sc.preferences),
+                                     "roadmap_choices": list(sc.roadmap_choices)})
+
+    # ================================================================ check state
+    def edits_key(self, scenario: Scenario | None = None) -> str:
+        """What a check depends on besides the plan: settings, pins, preferences, roadmap choices."""
+        sc = scenario or self.scenario
+        h = hashlib.sha1(sc.settings.model_dump_json().encode())
+        for part in (sc.pins, sc.preferences, sc.roadmap_choices):
+            h.update(repr([p.model_dump(mode="json") for p in part]).encode())
+        return h.hexdigest()
+
+    def check_scope(self, plan: Plan | None = None) -> list[str]:
+        """The académies « Vérifier » looks at: those the plan covers, never the ones not planned."""
+        return planned_academies(plan or self.plan, self.six)
+
+    def check_state(self) -> CheckState | None:
+        """The check of the current plan as the scenario stands now, or None (« non vérifié »)."""
+        if self.plan is None or self.scenario is None:
+            return None
+        key = self.edits_key()
+        return next((c for c in reversed(self._checks) if c.plan is self.plan and c.key == key), None)
+
+    def record_check(self, state: CheckState) -> None:
+        self._checks = [c for c in self._checks if not (c.plan is state.plan and c.key == state.key)][-MAX_CHECKS:]
+        self._checks.append(state)
+        self.changed.emit(Changes(check=True))
+
+    @property
+    def verified(self) -> bool:
+        return self.check_state() is not None
+
+    # ================================================================ files
+    def open(self, spec: str | None) -> None:
+        """Load a scenario (``None`` / ``"national"`` for the reference) with its saved plan, if any."""
+        sc = load_scenario(spec)
+        plan = path = None
+        if spec and spec != "national" and Path(spec).exists():
+            path = str(Path(spec).resolve())
+            plan = load_store_plan(path)
+        self.set_scenario(sc, path, plan)
+        if plan is not None:
+            self.message.emit(f"Plan enregistré rouvert ({fmt.num(len(plan.sessions))} sessions)")
+
+    def save(self, path: str, params: dict | None = None) -> None:
+        """Scenario and current plan into the scenario file ``path`` (raises on failure)."""
+        from planner.store import ScenarioStore, discard_autosave, save_scenario_file
+
+        save_scenario_file(path, self.scenario)
+        if self.plan is not None:
+            with ScenarioStore(path) as st:
+                st.save_plan("courant", self.plan, {**(params or {}), "stale": self.plan_stale})
+        old = self.path
+        self.path = str(Path(path).resolve())
+        self.undo_stack.setClean()
+        for p in (old, self.path):
+            try:
+                discard_autosave(p)
+            except OSError:
+                pass
+        self.remember_file(self.path)
+        self.fileChanged.emit()
+
+    def save_json(self, path: str) -> None:
+        from planner.scenario_io import save_scenario_json
+
+        save_scenario_json(self.scenario, path)
+        self.remember_file(path)
+
+    def autosave_now(self) -> str | None:
+        """Write the edited scenario to its autosave file (the real file is untouched)."""
+        if self.undo_stack.isClean() or self.scenario is None:
+            return None
+        from planner.store import autosave
+
+        return str(autosave(self.scenario, self.path))
+
+    def recovery_candidate(self):
+        from planner.store import recovery_candidate
+
+        return recovery_candidate(self.path)
+
+    def recover(self) -> None:
+        from planner.store import recover
+
+        path = self.path
+        self.set_scenario(recover(path), path)
+        self.undo_stack.resetClean()
+        self.fileChanged.emit()
+
+    def discard_autosave(self) -> None:
+        from planner.store import discard_autosave
+
+        discard_autosave(self.path)
+
+    # ---------------------------------------------------------------- recent files (QSettings)
+    def remember_file(self, path: str) -> None:
+        files = [f for f in self.recent_files() if f != path]
+        files.insert(0, path)
+        self.qsettings.setValue("recentFiles", files[:MAX_RECENT])
+        self.qsettings.setValue("lastScenario", path)
+        self.qsettings.setValue("lastDir", str(Path(path).parent))
+
+    def recent_files(self) -> list[str]:
+        return [f for f in self.qsettings.value("recentFiles", [], type=list) if f]
+
+    def clear_recent_files(self) -> None:
+        self.qsettings.setValue("recentFiles", [])
+
+    def last_dir(self) -> str:
+        return self.qsettings.value("lastDir", str(Path.home()), type=str)
+
+    def set_last_dir(self, path: str) -> None:
+        self.qsettings.setValue("lastDir", str(Path(path).parent))
+
+    def last_scenario(self) -> str | None:
+        last = self.qsettings.value("lastScenario", "", type=str)
+        return last if last and Path(last).exists() else None
+
+    def title(self) -> str:
+        name = self.scenario.name if self.scenario else ""
+        return name + (f" — {Path(self.path).name}" if self.path else "")
+
+
+def load_store_plan(path: str) -> Plan | None:
+    """The plan saved in a scenario file (« courant », else the last one), or None."""
+    try:
+        with open(path, "rb") as f:
+            if not f.read(16).startswith(b"SQLite format 3"):
+                return None
+        from planner.store import ScenarioStore
+
+        with ScenarioStore(path, create=False) as st:
+            plans = st.list_plans()
+            if not plans:
+                return None
+            names = [p.name for p in plans]
+            return st.load_plan("courant" if "courant" in names else names[-1])
+    except Exception:  # noqa: BLE001 - a plan that cannot be read: open the scenario alone
+        return None
+
+
+def value_text(value) -> str:
+    """A setting's value as a status line shows it."""
+    if value is None:
+        return "aucun"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dt.date):
+        return fmt.date_short(value)
+    if isinstance(value, dict):
+        return "modifié"
+    if isinstance(value, Settings):
+        return "rétablies"
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)

@@ -1,0 +1,188 @@
+"""Fichier : new, open, save, save as, recent files, import of the annuaire (an operation), and the offer
+to recover an autosave after a crash. The document does the work; this module asks the user."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from planner.plan_index import NATION
+
+from . import fmt
+from .dialogs import TaskProgress
+from .operations import Operation
+
+SCENARIO_FILTER = "Scénarios (*.sqlite *.planif *.db *.json);;Tous les fichiers (*)"
+STORE_SUFFIXES = (".sqlite", ".planif", ".db")
+
+
+class FileActions:
+    def __init__(self, window) -> None:
+        self.window = window
+        self.doc = window.doc
+        self.recovery_box: QMessageBox | None = None
+        self.last_import = None
+
+    def confirm_discard(self) -> bool:
+        if self.doc.undo_stack.isClean() or QApplication.platformName() in ("offscreen", "minimal"):
+            return True
+        r = QMessageBox.question(self.window, self.window.APP_TITLE,
+                                 "Le scénario a des modifications non enregistrées. Les abandonner ?",
+                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return r == QMessageBox.StandardButton.Yes
+
+    def open_spec(self, spec: str | None) -> None:
+        """Open a scenario (``None`` for the national reference); raises with a French message."""
+        self.doc.open(spec)
+        self.window.select_scope(NATION)
+
+    def new_scenario(self) -> None:
+        if not self.confirm_discard():
+            return
+        self.open_spec(None)
+        self.window.set_status("Nouveau scénario : référence nationale 2026-2027.")
+
+    def open_dialog(self) -> None:
+        if not self.confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(self.window, "Ouvrir un scénario", self.doc.last_dir(), SCENARIO_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.open_spec(path)
+        except Exception as exc:  # noqa: BLE001 - French message from the loader
+            self.window.error(f"Impossible d'ouvrir {path} :\n{exc}")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.window.set_status(f"Scénario ouvert : {path}")
+        return True
+
+    def save(self) -> bool:
+        if not self.doc.path or not self.doc.path.endswith(STORE_SUFFIXES):
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        doc = self.doc
+        name = (doc.scenario.name if doc.scenario else "scenario").replace("/", "-").replace(" ", "_")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Enregistrer le scénario",
+                                              os.path.join(doc.last_dir(), name + ".sqlite"), SCENARIO_FILTER)
+        if not path:
+            return False
+        if path.endswith(".json"):
+            try:
+                doc.save_json(path)
+            except OSError as exc:
+                self.window.error(f"Enregistrement impossible : {exc}")
+                return False
+            self.window.set_status(f"Scénario enregistré en JSON (sans le plan) : {path}")
+            return True
+        if not Path(path).suffix:
+            path += ".sqlite"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.doc.save(path, {"time_limit": self.window.time_limit.value()})
+        except Exception as exc:  # noqa: BLE001 - French message from the store
+            self.window.error(f"Enregistrement impossible :\n{exc}")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.window.set_status(f"Scénario enregistré : {self.doc.path}"
+                               + (" (avec son plan)" if self.doc.plan is not None else ""))
+        return True
+
+    # ---------------------------------------------------------------- import
+    def import_annuaire_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Importer l'annuaire de l'Éducation nationale",
+                                              self.doc.last_dir(), "Annuaire CSV (*.csv *.txt);;Tous les fichiers (*)")
+        if path:
+            self.import_annuaire_file(path)
+
+    def import_annuaire_file(self, path: str, academie: str | None = None) -> Operation | None:
+        from planner.sources.annuaire import import_annuaire
+
+        w = self.window
+        if not self.confirm_discard():
+            return None
+        dlg = TaskProgress("Import de l'annuaire", w)
+
+        def run(progress, stop):
+            def cb(fraction, message=""):
+                progress((fraction, message))
+                return not stop.is_set()
+
+            return import_annuaire(path, academie=academie, progress=cb)
+
+        def done(res):
+            dlg.close()
+            self.doc.set_scenario(res.scenario, None)
+            w.select_scope(NATION)
+            w.set_status(f"Annuaire importé : {fmt.num(res.imported_total)} unités, {fmt.num(res.rejected)} lignes "
+                         f"rejetées, {fmt.num(res.skipped)} ignorées (détail : Fichier ▸ Enregistrer puis rapport).")
+            self.last_import = res
+            w.show_text("Import de l'annuaire", res.summary_fr())
+
+        def fail(msg):
+            dlg.close()
+            w.error(f"Import impossible :\n{msg}")
+
+        op = w.ops.run(run, name="import", progress=lambda p: dlg.set(p[0], p[1]) if isinstance(p, tuple) else None,
+                       success=done, failure=fail)
+        dlg.cancelRequested.connect(op.cancel)
+        dlg.show()
+        return op
+
+    # ---------------------------------------------------------------- autosave / recovery / recent files
+    def autosave_now(self) -> str | None:
+        try:
+            return self.doc.autosave_now()
+        except Exception as exc:  # noqa: BLE001 - an autosave failure must never interrupt the user
+            self.window.set_status(f"Sauvegarde automatique impossible : {exc}")
+            return None
+
+    def offer_recovery(self) -> None:
+        info = self.doc.recovery_candidate()
+        if info is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.window.APP_TITLE,
+                          f"Le scénario « {info.scenario_name} » a été sauvegardé automatiquement le "
+                          f"{info.saved_at[:16].replace('T', ' à ')} sans être enregistré (fermeture inattendue ?).\n"
+                          "Le récupérer ?", QMessageBox.StandardButton.NoButton, self.window)
+        rec = box.addButton("Récupérer", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Ignorer", QMessageBox.ButtonRole.RejectRole)
+        box.setModal(False)
+
+        def done(button) -> None:
+            if button is rec:
+                self.doc.recover()
+                self.window.select_scope(NATION)
+                self.window.set_status("Scénario récupéré depuis la sauvegarde automatique : enregistrez-le (Ctrl+S).")
+            else:
+                self.doc.discard_autosave()
+
+        box.buttonClicked.connect(done)
+        box.show()
+        self.recovery_box = box
+
+    def fill_recent_menu(self, menu) -> None:
+        menu.clear()
+        files = self.doc.recent_files()
+        if not files:
+            menu.addAction("(aucun)").setEnabled(False)
+            return
+        for i, f in enumerate(files):
+            a = menu.addAction(f"&{i + 1} {Path(f).name}")
+            a.setToolTip(f)
+            a.setEnabled(Path(f).exists())
+            a.triggered.connect(lambda _c=False, f=f: self.confirm_discard() and self.open_file(f))
+        menu.addSeparator()
+        menu.addAction("Effacer la liste").triggered.connect(self.doc.clear_recent_files)

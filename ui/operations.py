@@ -1,0 +1,190 @@
+"""The one way the window runs long work: off the GUI thread, with progress, cancel, success and failure.
+
+As Anki's ``CollectionOp``: an :class:`Operation` runs ``fn(progress, stop)`` in a thread, where
+``progress(obj)`` may be called from the worker and ``stop`` is a :class:`threading.Event` set by
+« Annuler » / « Arrêter ». Callbacks run on the GUI thread::
+
+    op = window.ops.run(fn, name="solve", progress=dlg.update_progress,
+                        success=on_done, failure=on_fail, changes=Changes(plan=True))
+
+When the success callback returns a :class:`~ui.changes.Changes` (or ``changes=`` was given), the
+:class:`OperationRunner` emits ``changed`` and the window refreshes the tabs that show it.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from .changes import Changes
+
+
+class _Worker(QThread):
+    """Runs ``fn(progress, stop)``; signals are queued to the GUI thread."""
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, fn, stop: threading.Event, parent=None) -> None:
+        super().__init__(parent)
+        self.fn = fn
+        self.stop_event = stop
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progressed.emit, self.stop_event)
+        except Exception as exc:  # noqa: BLE001 - reported to the user in French
+            traceback.print_exc()
+            self.failed.emit(str(exc) or exc.__class__.__name__)
+            return
+        self.succeeded.emit(result)
+
+
+class Operation(QObject):
+    """One background run. ``finished`` is emitted on the GUI thread after the success or failure callback."""
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, fn: Callable, name: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.stop_event = threading.Event()
+        self.result = None
+        self.error: str | None = None
+        self._done = False
+        self._started = False
+        self._success: list[Callable] = []
+        self._failure: list[Callable] = []
+        self._changes: Changes | None = None
+        self._runner: "OperationRunner | None" = None
+        self._worker = _Worker(fn, self.stop_event)
+        self._worker.progressed.connect(self.progressed)
+        self._worker.succeeded.connect(self._on_success)
+        self._worker.failed.connect(self._on_failure)
+
+    # ------------------------------------------------------------------ building
+    def on_progress(self, cb: Callable) -> "Operation":
+        self.progressed.connect(cb)
+        return self
+
+    def on_success(self, cb: Callable) -> "Operation":
+        self._success.append(cb)
+        return self
+
+    def on_failure(self, cb: Callable) -> "Operation":
+        self._failure.append(cb)
+        return self
+
+    def on_finished(self, cb: Callable) -> "Operation":
+        self.finished.connect(cb)
+        return self
+
+    def with_changes(self, changes: Changes) -> "Operation":
+        self._changes = changes
+        return self
+
+    def run_in_background(self) -> "Operation":
+        self._started = True
+        self._worker.start()
+        return self
+
+    # ------------------------------------------------------------------ control
+    def cancel(self) -> None:
+        """Ask the work to stop (it reads ``stop``): a solve keeps its best plan, an export stops."""
+        self.stop_event.set()
+
+    stop = cancel
+
+    @property
+    def cancelled(self) -> bool:
+        return self.stop_event.is_set()
+
+    def isRunning(self) -> bool:  # noqa: N802 - same name as QThread's, for callers waiting on it
+        return self._started and not self._done
+
+    def wait(self, timeout_ms: int = 120_000) -> bool:
+        """Block until the thread ends (its callbacks then run at the next event loop turn)."""
+        return self._worker.wait(timeout_ms)
+
+    # ------------------------------------------------------------------ results (GUI thread)
+    def _on_success(self, result) -> None:
+        self.result = result
+        changes = self._changes
+        try:
+            for cb in self._success:
+                out = cb(result)
+                if isinstance(out, Changes):
+                    changes = out if changes is None else changes | out
+        finally:
+            self.succeeded.emit(result)
+            self._finish(changes)
+
+    def _on_failure(self, message: str) -> None:
+        self.error = message
+        try:
+            for cb in self._failure:
+                cb(message)
+        finally:
+            self.failed.emit(message)
+            self._finish(None)
+
+    def _finish(self, changes: Changes | None) -> None:
+        self._worker.wait()
+        self._done = True
+        if self._runner is not None:
+            self._runner._ended(self, changes)
+        self.finished.emit()
+
+
+class OperationRunner(QObject):
+    """Starts operations, remembers the running ones, and tells the window what changed."""
+
+    changed = Signal(object)  # Changes, after a successful operation that changed something
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.running: list[Operation] = []
+
+    def run(self, fn: Callable, *, name: str = "", progress: Callable | None = None, success: Callable | None = None,
+            failure: Callable | None = None, changes: Changes | None = None) -> Operation:
+        op = Operation(fn, name, self)
+        op._runner = self
+        if progress is not None:
+            op.on_progress(progress)
+        if success is not None:
+            op.on_success(success)
+        if failure is not None:
+            op.on_failure(failure)
+        if changes is not None:
+            op.with_changes(changes)
+        self.running.append(op)
+        return op.run_in_background()
+
+    def find(self, name: str) -> Operation | None:
+        return next((op for op in self.running if op.name == name), None)
+
+    def _ended(self, op: Operation, changes: Changes | None) -> None:
+        if op in self.running:
+            self.running.remove(op)
+        op.setParent(None)  # owned by its Python references only: a finished plan is not kept alive here
+        if changes:
+            self.changed.emit(changes)
+
+    def wait_all(self, timeout_ms: int = 120_000, cancel: bool = True) -> None:
+        """Stop (when ``cancel``) and wait for every running operation (closing, tests, screenshots)."""
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(10):  # a callback may start a follow-up (the check after an edit)
+            if not self.running:
+                return
+            for op in list(self.running):
+                if cancel:
+                    op.cancel()
+                op.wait(timeout_ms)
+            QApplication.processEvents()  # deliver the queued results so the callbacks run

@@ -1,0 +1,201 @@
+"""Solve (F5, Maj+F5), stop, and check the plan — each an operation run in the background.
+
+« Vérifier » checks what is planned: the académies the plan covers (a plan of Toulouse is not
+reproached the 29 académies nobody planned). Any edit (setting, pin, roadmap, undo) makes the plan
+« non vérifié » and a check starts by itself a moment later, in the background.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+
+from planner.plan_index import NATION, merge_plan
+
+from . import fmt
+from .commands import PlanCommand
+from .dialogs import SolveProgressDialog
+from .document import CheckState
+from .operations import Operation
+
+AUTO_CHECK_DELAY_MS = 600
+
+
+def run_check(plan, scenario, academies: list[str]) -> list:
+    """The independent checker on the planned académies only (core function, any thread)."""
+    from solvers.checker import check_plan
+
+    return list(check_plan(plan, scenario.restricted_to(academies)))
+
+
+class Planning:
+    def __init__(self, window) -> None:
+        self.window = window
+        self.doc = window.doc
+        self.solve_op: Operation | None = None
+        self.check_op: Operation | None = None
+        self.progress_dialog: SolveProgressDialog | None = None
+        self.last_solve_seconds: float | None = None
+        self.auto_check = True
+        self.check_timer = QTimer(window)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(AUTO_CHECK_DELAY_MS)
+        self.check_timer.timeout.connect(lambda: self.check(show=False))
+        self.doc.changed.connect(self._doc_changed)
+
+    # ================================================================ solve
+    def solve_selected(self) -> None:
+        six = self.doc.six
+        self.start_solve(six.academie_of(self.window.scope) if six else None)
+
+    def start_solve(self, academie: str | None, show_dialog: bool = True) -> Operation | None:
+        w, doc = self.window, self.doc
+        if self.solve_op is not None:
+            w.set_status("Un calcul est déjà en cours.")
+            return None
+        from solvers.api import solve
+
+        sc = doc.snapshot()
+        key = doc.edits_key(sc)
+        limit = float(w.time_limit.value())
+        doc.qsettings.setValue("timeLimit", int(limit))
+        what = f"Académie de {doc.six.academies[academie].name}" if academie else "France entière"
+        dlg = SolveProgressDialog(f"Planification — {what}", w)
+        self.progress_dialog = dlg
+        t0 = time.perf_counter()
+
+        def run(progress, stop):
+            plan = solve(sc, academie=academie, time_limit=limit,
+                         progress=lambda p: progress(dict(p) if isinstance(p, dict) else p), stop=stop)
+            return plan, run_check(plan, sc, [academie] if academie else [a.code for a in sc.academies])
+
+        op = w.ops.run(run, name="solve", progress=dlg.update_progress,
+                       success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0),
+                       failure=self._solve_failed)
+        dlg.stopRequested.connect(op.cancel)
+        self.solve_op = op
+        self._set_solving(True)
+        if show_dialog:
+            dlg.show()
+        w.set_status(f"Calcul en cours : {what} (limite {int(limit)} s)…")
+        return op
+
+    def stop_solve(self) -> None:
+        if self.solve_op is not None:
+            self.solve_op.cancel()
+            if self.progress_dialog is not None:
+                self.progress_dialog.stop_button.setEnabled(False)
+            self.window.set_status("Arrêt demandé : le meilleur plan valide trouvé sera gardé.")
+
+    def _set_solving(self, on: bool) -> None:
+        w = self.window
+        w.act_stop.setEnabled(on)
+        w.act_solve.setEnabled(not on)
+        w.act_solve_all.setEnabled(not on)
+
+    def _solve_ended(self) -> bool:
+        stopped = bool(self.solve_op and self.solve_op.cancelled)
+        self.solve_op = None
+        self._set_solving(False)
+        if self.progress_dialog is not None:
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+        return stopped
+
+    def _solved(self, res, academie: str | None, what: str, key: str, seconds: float) -> None:
+        plan, findings = res
+        w, doc = self.window, self.doc
+        stopped = self._solve_ended()
+        self.last_solve_seconds = seconds
+        merged = merge_plan(doc.plan, plan, academie, doc.six)
+        if merged is plan:  # the check ran on exactly this plan and scope
+            doc.record_check(CheckState(merged, key, findings, doc.check_scope(merged)))
+        n = len(plan.sessions)
+        up = sum(int(u.get("sessions", 0) or 0) for u in plan.unplaced)
+        errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
+        msg = (f"{what} planifiée en {seconds:.1f} s".replace(".", ",")
+               + (" (arrêtée : meilleur plan valide gardé)" if stopped else "")
+               + f" : {fmt.num(n)} sessions placées, {fmt.num(up)} non planifiées"
+               + (", vérification : aucune anomalie" if not errors else f", vérification : {len(errors)} anomalie(s)"))
+        doc.undo_stack.push(PlanCommand(doc, doc.plan, merged, f"Planification — {what}"))
+        if academie and w.scope == NATION:
+            w.select_scope(("academie", academie))
+        w.set_status(msg)
+        if errors:
+            w.show_text("Vérification du plan", "\n".join(f"[{f.rule}] {f.message}" for f in errors[:200]))
+
+    def _solve_failed(self, msg: str) -> None:
+        self._solve_ended()
+        self.window.error(f"Le calcul a échoué :\n{msg}")
+
+    # ================================================================ check
+    def _doc_changed(self, changes) -> None:
+        if changes.check and self.auto_check and self.doc.plan is not None and not self.doc.verified:
+            self.check_timer.start()
+
+    def check(self, show: bool = True) -> Operation | None:
+        """Check the current plan in the background (« Vérifier le plan »; also after each edit)."""
+        w, doc = self.window, self.doc
+        if doc.plan is None:
+            if show:
+                w.set_status("Aucun plan à vérifier.")
+            return None
+        state = doc.check_state()
+        if state is not None:
+            if show:
+                self._report(state, True)
+            return None
+        if self.check_op is not None or self.solve_op is not None:
+            self.check_timer.start()  # once the running work ends
+            return None
+        plan, sc = doc.plan, doc.snapshot()
+        key, acads = doc.edits_key(sc), doc.check_scope(plan)
+        if show:
+            w.set_status("Vérification du plan en cours…")
+
+        def done(findings):
+            self.check_op = None
+            st = CheckState(plan, key, findings, acads)
+            doc.record_check(st)
+            if doc.plan is plan:
+                self._report(st, show)
+
+        def failed(msg):
+            self.check_op = None
+            w.set_status(f"Vérification impossible : {msg}")
+
+        self.check_op = w.ops.run(lambda progress, stop: run_check(plan, sc, acads), name="check",
+                                  success=done, failure=failed)
+        return self.check_op
+
+    def _report(self, st: CheckState, show: bool) -> None:
+        w = self.window
+        names = ", ".join(self.doc.six.academies[a].name for a in st.academies[:4] if a in self.doc.six.academies)
+        more = f" et {len(st.academies) - 4} autres" if len(st.academies) > 4 else ""
+        where = f" ({names}{more})" if names else ""
+        errors = st.errors
+        if not st.findings:
+            w.set_status(f"Vérification indépendante{where} : aucune anomalie.")
+        else:
+            w.set_status(f"Vérification{where} : {len(errors)} anomalie(s), {len(st.findings) - len(errors)} remarque(s).")
+            if show:
+                w.show_text("Vérification du plan", "\n".join(f"[{f.severity}] [{f.rule}] {f.message}"
+                                                              for f in st.findings[:300]))
+
+    def plan_label(self) -> str:
+        """The status bar's plan summary: sessions, unplaced, « vérifié » or « non vérifié »."""
+        doc = self.doc
+        if doc.plan is None:
+            return "Aucun plan — F5 pour planifier"
+        n = len(doc.plan.sessions)
+        up = sum(int(u.get("sessions", 0) or 0) for u in doc.plan.unplaced)
+        st = doc.check_state()
+        if st is not None:
+            chk = " · vérifié : " + st.summary()
+        elif self.check_op is not None or self.check_timer.isActive():
+            chk = " · non vérifié (vérification en cours…)"
+        else:
+            chk = " · non vérifié"
+        stale = " · ⚠ paramètres modifiés depuis le calcul" if doc.plan_stale else ""
+        return f"Plan : {fmt.num(n)} sessions, {fmt.num(up)} non planifiées{chk}{stale}"

@@ -1,0 +1,259 @@
+"""« Vue d'ensemble » : key figures, coverage curve and the weekly heat map of the selected territory."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel, QSplitter, QTableView, \
+    QVBoxLayout, QWidget
+
+from .. import fmt
+from ..changes import Changes
+from ..charts import LineChart
+from ..models import HeatmapModel, MonthHeader
+from . import Tab, register_tab
+
+AUD_GROUPS = [("Enseignants 1er degré", ("teachers_1d",), "#2e8b57"),
+              ("Enseignants 2nd degré", ("teachers_2d",), "#1f77b4"),
+              ("Cadres", ("perdir", "inspectors"), "#b5651d")]
+UNIT_AUDIENCE = {"circonscription": "teachers_1d", "etablissement": "teachers_2d", "bassin": "perdir",
+                 "departement": "inspectors"}
+
+
+class Card(QFrame):
+    """A key figure: caption, big value, small note."""
+
+    def __init__(self, caption: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 6)
+        lay.setSpacing(0)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("cardCaption")
+        self.caption.setWordWrap(True)
+        self.value = QLabel("—")
+        self.value.setObjectName("cardValue")
+        self.note = QLabel("")
+        self.note.setObjectName("cardNote")
+        self.note.setWordWrap(True)
+        for w in (self.caption, self.value, self.note):
+            lay.addWidget(w)
+
+    def set(self, value: str, note: str = "", tip: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+        self.setToolTip(tip)
+
+
+def scope_people(six, scope) -> dict[str, int]:
+    """People to train (step 1) per audience inside a territory."""
+    out: dict[str, int] = {}
+    for k in six.unit_keys_in(scope):
+        aud = UNIT_AUDIENCE.get(k[0], "")
+        out[aud] = out.get(aud, 0) + six.people.get(k, 0)
+    return out
+
+
+class OverviewTab(Tab):
+    key, title = "overview", "Vue d'ensemble"
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        lay = QVBoxLayout(self)
+        self.ov_title = QLabel("France entière")
+        self.ov_title.setObjectName("overviewTitle")
+        self.ov_subtitle = QLabel("")
+        self.ov_subtitle.setObjectName("overviewSubtitle")
+        self.ov_subtitle.setWordWrap(True)
+        lay.addWidget(self.ov_title)
+        lay.addWidget(self.ov_subtitle)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.cards: dict[str, Card] = {}
+        for i, (key, cap) in enumerate([
+            ("people", "Personnes à former (étape 1)"), ("needed", "Sessions nécessaires"),
+            ("placed", "Sessions planifiées"), ("unplaced", "Non planifiées"),
+            ("trainers", "Formateurs mobilisés"), ("hours", "Heures de formation"),
+            ("half", "Moitié des personnes formées le"), ("done", "Tout le monde formé le"),
+        ]):
+            c = Card(cap)
+            grid.addWidget(c, i // 4, i % 4)
+            self.cards[key] = c
+        lay.addLayout(grid)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.coverage_chart = LineChart("Couverture : part des personnes formées (étape 1) au fil du temps")
+        self.coverage_chart.empty_text = "Aucun plan : planifiez l'académie sélectionnée (F5) ou la France (Maj+F5)"
+        split.addWidget(self.coverage_chart)
+        hm = QWidget()
+        hl = QVBoxLayout(hm)
+        hl.setContentsMargins(0, 0, 0, 0)
+        self.heatmap_title = QLabel("Sessions par semaine")
+        self.heatmap_title.setObjectName("sectionTitle")
+        hl.addWidget(self.heatmap_title)
+        self.heatmap_model = HeatmapModel(self)
+        self.heatmap = QTableView()
+        self.heatmap.setObjectName("heatmap")
+        self.heatmap.setHorizontalHeader(MonthHeader(self.heatmap))
+        self.heatmap.setModel(self.heatmap_model)
+        self.heatmap.setShowGrid(False)
+        hh, vh = self.heatmap.horizontalHeader(), self.heatmap.verticalHeader()
+        hh.setDefaultSectionSize(15)
+        hh.setMinimumSectionSize(8)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(17)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setMaximumWidth(260)
+        self.heatmap.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.heatmap.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.heatmap.doubleClicked.connect(lambda i: window.select_scope(self.heatmap_model.scope_at(i.row())))
+        vh.sectionDoubleClicked.connect(lambda r: window.select_scope(self.heatmap_model.scope_at(r)))
+        hl.addWidget(self.heatmap, 1)
+        split.addWidget(hm)
+        split.setSizes([300, 330])
+        lay.addWidget(split, 1)
+
+    def refresh(self, changes: Changes) -> None:
+        if not (changes.data or changes.scope):
+            return
+        doc, scope = self.doc, self.window.scope
+        six, pix = doc.six, doc.pix
+        self.ov_title.setText(six.name(*scope))
+        keys = six.unit_keys_in(scope)
+        people = scope_people(six, scope)
+        total_people = sum(people.values())
+        needed = sum(six.sessions_needed.get(k, 0) for k in keys)
+        sub = fmt.unit_type_label(scope[0]) if scope[0] != "nation" else "Territoire national"
+        if scope[0] == "nation":
+            sub += (f" — {fmt.num(six.demand.counts['circonscriptions'])} circonscriptions, "
+                    f"{fmt.num(six.demand.counts['etablissements'])} établissements, "
+                    f"{fmt.num(six.demand.counts['bassins'])} bassins")
+        self.ov_subtitle.setText(sub + (" — ⚠ les paramètres ont changé depuis le calcul : replanifiez (F5)"
+                                        if doc.plan_stale else ""))
+        short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
+        self.cards["people"].set(fmt.num(total_people),
+                                 " · ".join(f"{short[lab]} {fmt.num(sum(people.get(a, 0) for a in auds))}"
+                                            for lab, auds, _ in AUD_GROUPS if sum(people.get(a, 0) for a in auds)),
+                                 "Enseignants des circonscriptions et établissements, personnels de direction, inspecteurs")
+        group = six.scenario.settings.group_size
+        if scope[0] == "nation":
+            d = six.demand.to_json()["sessions"]
+            self.cards["needed"].set(fmt.num(needed), f"rapport (mutualisé) : {fmt.num(d['pooled_step1'])} — "
+                                     f"+{fmt.num(needed - d['pooled_step1'])} car un groupe ne mélange pas deux unités",
+                                     "Chaque unité arrondit au groupe supérieur (groupes de "
+                                     f"{group}) ; le rapport divise chaque public d'un coup.")
+        else:
+            self.cards["needed"].set(fmt.num(needed), f"groupes de {group} au plus")
+        if pix is None:
+            for k in ("placed", "unplaced", "trainers", "hours", "half", "done"):
+                self.cards[k].set("—", "aucun plan")
+            self.coverage_chart.set_series([])
+            self.heatmap_model.set_data(None, six, scope)
+            self.heatmap_title.setText("Sessions par semaine : aucun plan (F5 pour planifier)")
+            return
+        self._plan_cards(pix, six, scope, people, total_people)
+        self.heatmap_model.set_data(pix, six, scope)
+        self.fit_heatmap()
+        rows_kind = {"nation": "une ligne par académie", "academie": "une ligne par département",
+                     "departement": "une ligne par circonscription et par bassin",
+                     "bassin": "le bassin et ses établissements"}.get(scope[0], "")
+        self.heatmap_title.setText(f"Sessions par semaine — {rows_kind} (double-clic : descendre)"
+                                   if rows_kind else "Sessions par semaine")
+
+    def _plan_cards(self, pix, six, scope, people, total_people) -> None:
+        idx = pix.indices(scope)
+        kinds = pix.kind_values
+        step1_code = int(np.searchsorted(kinds, "step1")) if "step1" in kinds else -1
+        tot_code = int(np.searchsorted(kinds, "tot")) if "tot" in kinds else -1
+        is1 = pix.kind_code[idx] == step1_code
+        n1 = int(is1.sum())
+        ntot = int((pix.kind_code[idx] == tot_code).sum())
+        nroad = len(idx) - n1 - ntot
+        self.cards["placed"].set(fmt.num(len(idx)), f"étape 1 : {fmt.num(n1)} · formateurs : {fmt.num(ntot)}"
+                                 + (f" · étapes 2 à 6 : {fmt.num(nroad)}" if nroad else ""))
+        unpl = pix.unplaced_in(scope)
+        nun = sum(int(u.get("sessions", 0) or 0) for u in unpl)
+        card = self.cards["unplaced"]
+        card.set(fmt.num(nun), f"{len(unpl)} unité(s) concernée(s)" if unpl else "tout est placé")
+        card.setProperty("alert", bool(nun))
+        card.style().unpolish(card)
+        card.style().polish(card)
+        with_t = idx[pix.has_trainer[idx]]
+        ntr = len(np.unique(pix.trainer_code[with_t])) if len(with_t) else 0
+        self.cards["trainers"].set(fmt.num(ntr), "formateurs de formateurs et formateurs locaux")
+        minutes = int(pix.minutes[idx].sum()) if len(idx) else 0
+        rate = six.scenario.settings.hourly_rate_eur
+        self.cards["hours"].set(fmt.num(minutes / 60), (f"coût : {fmt.num(minutes / 60 * rate)} €" if rate else
+                                                        "taux horaire non fixé (Paramètres)"))
+        series, half, done, reached = coverage_series(pix, idx, is1, people, total_people)
+        self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint")
+        if done:
+            self.cards["done"].set(fmt.date_short(done), f"{fmt.pct(reached)} des personnes formées"
+                                   + ("" if reached >= 0.999 else " (le reste : non planifié)"))
+        else:
+            self.cards["done"].set("—", "")
+        self.coverage_chart.set_series(series, pre_rentree_markers(pix))
+
+    def fit_heatmap(self) -> None:
+        """Weeks fill the width when they can (8 to 18 px a week), else the view scrolls."""
+        n = self.heatmap_model.columnCount()
+        if not n:
+            return
+        avail = self.heatmap.viewport().width() or (self.width() - self.heatmap.verticalHeader().width() - 40)
+        self.heatmap.horizontalHeader().setDefaultSectionSize(int(max(8, min(18, avail // n))))
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(e)
+        self.fit_heatmap()
+
+
+def coverage_series(pix, idx, is1, people, total_people):
+    """Cumulative share of people trained (step 1) by audience group and overall; (series, half, done, reached)."""
+    series = []
+    half = done = None
+    reached = 0.0
+    if not len(idx):
+        return series, half, done, reached
+    d_all = pix.date_ord[idx]
+    part = pix.participants[idx]
+    aud = pix.aud_code[idx]
+    for lab, auds, color in AUD_GROUPS:
+        denom = sum(people.get(a, 0) for a in auds)
+        codes = [int(np.searchsorted(pix.aud_values, a)) for a in auds if a in pix.aud_values]
+        if not denom or not codes:
+            continue
+        m = is1 & np.isin(aud, codes)
+        if not m.any():
+            continue
+        days, inv = np.unique(d_all[m], return_inverse=True)
+        cum = np.cumsum(np.bincount(inv, weights=part[m]))
+        pts = [(float(days[0] - 1), 0.0)] + [(float(x), min(1.0, float(c) / denom)) for x, c in zip(days, cum)]
+        series.append((lab, pts, color))
+    if total_people and is1.any():
+        days, inv = np.unique(d_all[is1], return_inverse=True)
+        frac = np.cumsum(np.bincount(inv, weights=part[is1])) / total_people
+        series.append(("Ensemble", [(float(days[0] - 1), 0.0)] + [(float(x), min(1.0, float(f)))
+                                                                  for x, f in zip(days, frac)], "#222222"))
+        h = np.nonzero(frac >= 0.5)[0]
+        half = dt.date.fromordinal(int(days[h[0]])) if len(h) else None
+        done = dt.date.fromordinal(int(days[-1]))
+        reached = float(frac[-1])
+    return series, half, done, reached
+
+
+def pre_rentree_markers(pix) -> list[tuple[int, str]]:
+    from planner.calendar import pre_rentree_date
+
+    markers = []
+    rng = pix.date_range()
+    if rng:
+        for y in range(rng[0].year, rng[1].year + 1):
+            try:
+                markers.append((pre_rentree_date(y, "C").toordinal(), "pré-rentrée"))
+            except Exception:  # noqa: BLE001 - a year without a known calendar: no marker
+                pass
+    return markers
+
+
+register_tab(OverviewTab, order=10)
