@@ -1,7 +1,9 @@
-"""Indexes over a Plan and a Scenario, computed once per plan, shared by the views.
+"""The one index of a plan (by territory, trainer and date) and of a scenario's territory.
 
-Nothing here copies the plan into widgets: it holds numpy arrays of codes and positions into
-``plan.sessions`` so that filtering, sorting and aggregating 52,000 sessions stays instantaneous.
+Built once per plan and read by the window (numpy columns: filtering, sorting and aggregating
+350,000 sessions stays instantaneous; nothing is copied into widgets) and by every export (sessions
+by unit and by trainer). Also: putting one académie's plan into a plan (:func:`merge_plan`) and the
+académies a plan covers (:func:`planned_academies`, what « Vérifier » checks).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import numpy as np
 
 from planner.demand import compute_demand
 from planner.models import Scenario
-from planner.plan import Plan
+from planner.plan import Plan, Session, TrainerRow, UnitRow
 
 # A "scope" is what the territory tree selects: ("nation", "") | ("academie", code) |
 # ("departement", code) | ("circonscription", id) | ("bassin", id) | ("etablissement", uai).
@@ -120,40 +122,188 @@ class ScenarioIndex:
 
 
 class PlanIndex:
-    """Numpy views of a plan's sessions (codes per column) for fast filtering and aggregation."""
+    """One index of a plan, built once and read by the window and every export.
 
-    def __init__(self, plan: Plan, six: ScenarioIndex) -> None:
+    * by territory, trainer and date as dicts of sessions (``by_unit``, ``by_trainer``, ``units``,
+      ``trainers``, ``trainers_of_unit``, ``trainees_of_tot``, ``sessions_by_id``) — what a printed
+      plan reads;
+    * as numpy columns (``date_ord``, ``*_values``/``*_code`` per column, ``minutes``, ``pinned``…)
+      and masks (:meth:`indices` of a scope) — what the window filters, sorts and aggregates.
+
+    Both halves are computed on first use: an export never pays for the numpy columns, the window's
+    session table never sorts the per-unit lists. ``six`` (a :class:`ScenarioIndex`) is needed only by
+    the territory queries that look past the plan (a bassin's établissements, unplaced units).
+    """
+
+    def __init__(self, plan: Plan, six: "ScenarioIndex | None" = None) -> None:
         self.plan = plan
         self.six = six
-        ss = plan.sessions
-        n = len(ss)
-        self.n = n
-        self.date_ord = np.fromiter((s.date.toordinal() for s in ss), dtype=np.int64, count=n)
-        self.participants = np.fromiter((s.participants for s in ss), dtype=np.int64, count=n)
-
-        codes = factorize
-        self.acad_values, self.acad_code = codes(s.academie for s in ss)
-        self.dep_values, self.dep_code = codes(s.departement for s in ss)
-        self.unit_values, self.unit_code = codes(f"{s.unit_type}|{s.unit_id}" for s in ss)
-        self.trainer_values, self.trainer_code = codes(s.trainer_id for s in ss)
-        self.kind_values, self.kind_code = codes(s.kind for s in ss)
-        self.aud_values, self.aud_code = codes(s.audience for s in ss)
-        self.win_values, self.win_code = codes(s.window for s in ss)
-        self.start_values, self.start_code = codes(s.start for s in ss)
-        self.end_values, self.end_code = codes(s.end for s in ss)
-        self.has_trainer = self.trainer_code != (np.searchsorted(self.trainer_values, "")
-                                                 if len(self.trainer_values) and self.trainer_values[0] == "" else -1)
-        start_min = np.array([_minutes(v) for v in self.start_values], dtype=np.int64)
-        end_min = np.array([_minutes(v) for v in self.end_values], dtype=np.int64)
-        self.start_minutes = start_min[self.start_code] if n else np.zeros(0, dtype=np.int64)
-        self.minutes = (end_min[self.end_code] - self.start_minutes) if n else np.zeros(0, dtype=np.int64)
-        self.pinned = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
-        self.unit_pos = {v: i for i, v in enumerate(self.unit_values)}
-        self.trainer_pos = {v: i for i, v in enumerate(self.trainer_values)}
-        self.trainer_rows = {t.trainer_id: t for t in plan.trainers}
+        self.n = len(plan.sessions)
         self.unplaced = list(plan.report.get("unplaced", []) or [])
 
-    # --------------------------------------------------------------- masks
+    @classmethod
+    def build(cls, plan: Plan) -> "PlanIndex":
+        return cls(plan)
+
+    def __getattr__(self, name: str):
+        # first use of a lazily built group of attributes
+        if name in _DICT_ATTRS:
+            self._build_dicts()
+        elif name in _COLUMN_ATTRS:
+            self._build_columns()
+        else:
+            raise AttributeError(name)
+        return self.__dict__[name]
+
+    def _build_dicts(self) -> None:
+        plan = self.plan
+        by_unit: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        by_trainer: dict[str, list[Session]] = defaultdict(list)
+        for s in plan.sessions:
+            by_unit[(s.unit_type, s.unit_id)].append(s)
+            if s.trainer_id:
+                by_trainer[s.trainer_id].append(s)
+        key = lambda s: (s.date, s.start, s.kind, s.group, s.session_id)  # noqa: E731
+        for lst in by_unit.values():
+            lst.sort(key=key)
+        for lst in by_trainer.values():
+            lst.sort(key=key)
+        tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
+        tot: dict[str, list[TrainerRow]] = defaultdict(list)
+        for t in plan.trainers:
+            tou[(t.unit_type, t.unit_id)].append(t)
+            if t.tot_session_id:
+                tot[t.tot_session_id].append(t)
+        self.__dict__.update(
+            by_unit=dict(by_unit), by_trainer=dict(by_trainer),
+            sessions_by_id={s.session_id: s for s in plan.sessions},
+            units={(u.unit_type, u.unit_id): u for u in plan.units},
+            trainers={t.trainer_id: t for t in plan.trainers},
+            trainers_of_unit=dict(tou), trainees_of_tot=dict(tot))
+        self.__dict__["trainer_rows"] = self.__dict__["trainers"]
+
+    def _build_columns(self) -> None:
+        ss = self.plan.sessions
+        n = self.n
+        d = self.__dict__
+        d["date_ord"] = np.fromiter((s.date.toordinal() for s in ss), dtype=np.int64, count=n)
+        d["participants"] = np.fromiter((s.participants for s in ss), dtype=np.int64, count=n)
+        for name, get in (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
+                          ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
+                          ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
+                          ("start", lambda s: s.start), ("end", lambda s: s.end)):
+            d[f"{name}_values"], d[f"{name}_code"] = factorize(get(s) for s in ss)
+        tv = d["trainer_values"]
+        d["has_trainer"] = d["trainer_code"] != (0 if len(tv) and tv[0] == "" else -1)
+        start_min = np.array([hhmm_minutes(v) for v in d["start_values"]], dtype=np.int64)
+        end_min = np.array([hhmm_minutes(v) for v in d["end_values"]], dtype=np.int64)
+        d["start_minutes"] = start_min[d["start_code"]] if n else np.zeros(0, dtype=np.int64)
+        d["minutes"] = (end_min[d["end_code"]] - d["start_minutes"]) if n else np.zeros(0, dtype=np.int64)
+        d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
+        d["unit_pos"] = {v: i for i, v in enumerate(d["unit_values"])}
+        d["trainer_pos"] = {v: i for i, v in enumerate(tv)}
+
+    # --------------------------------------------------------------- the plan's report
+    @property
+    def report(self) -> dict:
+        return self.plan.report or {}
+
+    @property
+    def settings(self) -> dict:
+        s = self.report.get("settings")
+        return s if isinstance(s, dict) else {}
+
+    @property
+    def plan_name(self) -> str:
+        r = self.report
+        sc = r.get("scenario") if isinstance(r.get("scenario"), dict) else {}
+        return str(r.get("plan_name") or sc.get("name") or "Plan sans nom")
+
+    @property
+    def version(self) -> str:
+        return str(self.report.get("version") or "")
+
+    @property
+    def generated_at(self) -> dt.date | None:
+        v = self.report.get("generated_at")
+        if not v:
+            return None
+        try:
+            return dt.datetime.fromisoformat(str(v).replace("Z", "+00:00")).date()
+        except ValueError:
+            try:
+                return dt.date.fromisoformat(str(v)[:10])
+            except ValueError:
+                return None
+
+    @property
+    def citation(self) -> str:
+        r = self.report
+        sc = r.get("scenario") if isinstance(r.get("scenario"), dict) else {}
+        # the scenario's own citation when it carries one (an imported annuaire); « national » or a file
+        # name is not a citation: the reference data's citation then
+        src = str(sc.get("citation") or sc.get("source") or r.get("source") or "")
+        if len(src) > 40 and " " in src:
+            return src
+        from .sources.reference import CITATION
+
+        return CITATION
+
+    @property
+    def group_size(self) -> int:
+        try:
+            return int(self.settings.get("group_size") or 15)
+        except (TypeError, ValueError):
+            return 15
+
+    def window_label(self, name: str) -> str:
+        from .settings import DEFAULT_WINDOWS
+
+        wins = self.settings.get("windows")
+        if isinstance(wins, dict) and isinstance(wins.get(name), dict) and wins[name].get("label"):
+            return str(wins[name]["label"])
+        spec = DEFAULT_WINDOWS.get(name)
+        return spec.label if spec else name
+
+    # --------------------------------------------------------------- by unit and trainer
+    def unit(self, unit_type: str, unit_id: str) -> UnitRow | None:
+        return self.units.get((unit_type, unit_id))
+
+    def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
+        return self.by_unit.get((unit_type, unit_id), [])
+
+    def sessions_of_trainer(self, trainer_id: str) -> list[Session]:
+        return self.by_trainer.get(trainer_id, [])
+
+    def trainer_name(self, trainer_id: str) -> str:
+        t = self.trainers.get(trainer_id)
+        return (t.name or t.trainer_id) if t else (trainer_id or "—")
+
+    def tot_of(self, trainer: TrainerRow) -> Session | None:
+        return self.sessions_by_id.get(trainer.tot_session_id) if trainer.tot_session_id else None
+
+    def units_of(self, unit_type: str, academie: str | None = None) -> list[UnitRow]:
+        out = [u for (t, _), u in self.units.items() if t == unit_type and (academie is None or u.academie == academie)]
+        return sorted(out, key=lambda u: u.unit_id)
+
+    def academie_of_session(self, s: Session) -> str:
+        return s.academie
+
+    def location(self, unit_type: str, unit_id: str) -> str:
+        """Where a unit's sessions take place: its address and commune, else its name."""
+        from .exports.common import academie_name
+
+        u = self.unit(unit_type, unit_id)
+        if u is None:
+            return f"Académie de {academie_name(unit_id)}" if unit_type == "academie" else unit_id
+        parts = [p for p in (u.address, u.commune) if p]
+        if parts:
+            return ", ".join(parts)
+        if unit_type == "academie":
+            return f"Académie de {academie_name(u.unit_id)}"
+        return u.name or u.unit_id
+
+    # --------------------------------------------------------------- masks by territory, trainer, date
     def _eq(self, values, codes, value) -> np.ndarray:
         i = np.searchsorted(values, value)
         if i < len(values) and values[i] == value:
@@ -169,7 +319,8 @@ class PlanIndex:
         if kind == "departement":
             return self._eq(self.dep_values, self.dep_code, uid)
         if kind == "bassin":
-            keys = [f"bassin|{uid}"] + [f"etablissement|{u}" for u in self.six.etabs_of_bassin.get(uid, [])]
+            etabs = self.six.etabs_of_bassin.get(uid, []) if self.six is not None else []
+            keys = [f"bassin|{uid}"] + [f"etablissement|{u}" for u in etabs]
             idx = [self.unit_pos[k] for k in keys if k in self.unit_pos]
             return np.isin(self.unit_code, idx) if idx else np.zeros(self.n, dtype=bool)
         if kind == "trainer":
@@ -177,18 +328,25 @@ class PlanIndex:
         return self._eq(self.unit_values, self.unit_code, f"{kind}|{uid}")
 
     def indices(self, scope: Scope) -> np.ndarray:
+        """Positions in ``plan.sessions`` of the sessions of a territory (or ``("trainer", id)``)."""
         return np.nonzero(self.scope_mask(scope))[0]
+
+    def between(self, first: dt.date, last: dt.date) -> np.ndarray:
+        """Positions of the sessions dated from ``first`` to ``last`` (inclusive)."""
+        return np.nonzero((self.date_ord >= first.toordinal()) & (self.date_ord <= last.toordinal()))[0]
 
     def unplaced_in(self, scope: Scope) -> list[dict]:
         kind, uid = scope
         if kind == "nation":
             return self.unplaced
-        keys = set(self.six.unit_keys_in(scope)) if kind != "academie" else None
+        six = self.six
+        keys = set(six.unit_keys_in(scope)) if kind != "academie" and six is not None else set()
         out = []
         for u in self.unplaced:
             k = (u.get("unit_type", ""), str(u.get("unit_id", "")))
             if kind == "academie":
-                acad = u.get("academie") or self.six.unit_academie.get(k) or (k[1] if k[0] == "academie" else None)
+                acad = u.get("academie") or (six.unit_academie.get(k) if six else None) or (
+                    k[1] if k[0] == "academie" else None)
                 if acad == uid:
                     out.append(u)
             elif k in keys or k == scope:
@@ -224,7 +382,7 @@ class PlanIndex:
             if t in ("circonscription", "etablissement", "bassin"):
                 out[(t, uid)] = (int(cnt[i]), int(last[i]))
         # a bassin node aggregates its établissements too
-        for b, uais in self.six.etabs_of_bassin.items():
+        for b, uais in (self.six.etabs_of_bassin.items() if self.six is not None else ()):
             c, lst = out.get(("bassin", b), (0, 0))
             for u in uais:
                 c2, l2 = out.get(("etablissement", u), (0, 0))
@@ -232,9 +390,16 @@ class PlanIndex:
                 lst = max(lst, l2)
             if c:
                 out[("bassin", b)] = (c, lst)
-        total = (self.n, int(self.date_ord.max()))
-        out[NATION] = total
+        out[NATION] = (self.n, int(self.date_ord.max()))
         return out
+
+
+_DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id", "units", "trainers", "trainers_of_unit",
+                         "trainees_of_tot", "trainer_rows"})
+_COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_minutes", "minutes", "pinned",
+                           "unit_pos", "trainer_pos"} | {f"{c}_{p}" for c in ("acad", "dep", "unit", "trainer", "kind",
+                                                                              "aud", "win", "start", "end")
+                                                      for p in ("values", "code")})
 
 
 def factorize(values) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +423,8 @@ def rank_of(labels: list[str]) -> np.ndarray:
     return rank
 
 
-def _minutes(hhmm: str) -> int:
+def hhmm_minutes(hhmm: str) -> int:
+    """« 09:30 » → 570."""
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
 
