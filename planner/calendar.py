@@ -174,11 +174,31 @@ def meeting_days(kind: str, unit_id: str, zone: str, departement: str | None, st
     return out
 
 
+def rentree_seminar_dates(settings: Settings, zone: str, academie: str = "") -> list[dt.date]:
+    """The académie's rentrée seminar of heads: its date in ``settings.rentree_seminar_dates``, else the
+    Thursday before each pré-rentrée of the horizon (the weekday before, if a public holiday)."""
+    start, end = settings.start_date, settings.end_date
+    if academie and academie in settings.rentree_seminar_dates:
+        d = settings.rentree_seminar_dates[academie]
+        return [d] if start <= d <= end else []
+    out = []
+    for y in school_years(start, end):
+        d = pre_rentree_date(y, zone) - dt.timedelta(days=4)
+        while d.weekday() >= 5 or is_public_holiday(d):
+            d -= dt.timedelta(days=1)
+        if start <= d <= end:
+            out.append(d)
+    return out
+
+
 def window_days(name: str, spec: WindowSpec, settings: Settings, zone: str, departement: str | None,
-                unit_id: str = "") -> list[dt.date]:
-    """Dates on which window ``name`` is open for a unit of ``zone``/``departement``."""
+                unit_id: str = "", academie: str = "") -> list[dt.date]:
+    """Dates on which window ``name`` is open for a unit of ``zone``/``departement`` (and ``academie``,
+    for the rentrée seminar)."""
     start, end = settings.start_date, settings.end_date
     rule = spec.rule
+    if rule == "rentree_seminar":
+        return rentree_seminar_dates(settings, zone, academie)
     if rule == "pre_rentree":
         return [d for d in pre_rentree_dates(settings, zone) if not is_public_holiday(d, departement)]
     if rule == "weekly":
@@ -220,11 +240,11 @@ def window_days(name: str, spec: WindowSpec, settings: Settings, zone: str, depa
 
 
 def window_slots(name: str, settings: Settings, zone: str, departement: str | None, duration: int,
-                 unit_id: str = "") -> list[Slot]:
+                 unit_id: str = "", academie: str = "") -> list[Slot]:
     """Every slot of ``duration`` minutes that window ``name`` offers, in chronological order."""
     spec = settings.windows[name]
     out: list[Slot] = []
-    for d in window_days(name, spec, settings, zone, departement, unit_id):
+    for d in window_days(name, spec, settings, zone, departement, unit_id, academie):
         for p in spec.periods:
             a, b = p.minutes()
             t = a
@@ -235,15 +255,16 @@ def window_slots(name: str, settings: Settings, zone: str, departement: str | No
 
 
 def audience_slots(audience: str, settings: Settings, zone: str, departement: str | None, duration: int,
-                   unit_id: str = "") -> list[Slot]:
+                   unit_id: str = "", academie: str = "") -> list[Slot]:
     """All slots open to an audience, merged over its windows, chronological, one per (date, start).
 
-    Step-1 audiences (all but ``trainers``) start no earlier than ``settings.step1_start_date``."""
+    Step-1 audiences (all but ``trainers``) start no earlier than ``settings.step1_start_date``, except
+    at the rentrée seminar of heads (its date is chosen for them)."""
     seen: dict[tuple[dt.date, int], Slot] = {}
     first = settings.step1_start_date if audience != "trainers" else None
     for w in settings.audience_windows.get(audience, ()):
-        for s in window_slots(w, settings, zone, departement, duration, unit_id):
-            if first is None or s.date >= first:
+        for s in window_slots(w, settings, zone, departement, duration, unit_id, academie):
+            if first is None or s.date >= first or w == "rentree_seminar":
                 seen.setdefault((s.date, s.start), s)
     return [seen[k] for k in sorted(seen)]
 

@@ -24,6 +24,7 @@ WINDOW_NAMES = (
     "evening",
     "rentree_meeting",
     "governing_body",
+    "rentree_seminar",
 )
 
 def _known_window(v: str) -> str:
@@ -57,6 +58,7 @@ DayRule = Literal[
     "bassin_meeting",  # generated: one meeting per bassin per month (see meetings)
     "inspectors_meeting",  # generated: one collège d'inspecteurs per département per month
     "september",  # school days of September
+    "rentree_seminar",  # the académie's rentrée seminar of heads (Settings.rentree_seminar_dates, else late August)
 ]
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -123,13 +125,16 @@ DEFAULT_WINDOWS: dict[str, WindowSpec] = {
     "evening": WindowSpec(label="Soirée", rule="weekly", weekdays=(0, 1, 3, 4), periods=(_p("17:30", "19:30"),)),
     "rentree_meeting": WindowSpec(label="Réunion de rentrée", rule="september", weekdays=(0, 1, 3, 4), periods=(_p("17:30", "19:30"),)),
     "governing_body": WindowSpec(label="Instance (CA, conseil)", rule="weekly", weekdays=(0, 1, 3, 4), periods=(_p("17:30", "19:30"),)),
+    "rentree_seminar": WindowSpec(label="Séminaire de rentrée des cadres", rule="rentree_seminar", periods=MORNING_AFTERNOON),
 }
+
+ADDED_WINDOWS = ("rentree_seminar",)  # windows added after scenario files were first saved
 
 DEFAULT_AUDIENCE_WINDOWS: dict[str, tuple[str, ...]] = {
     "teachers_1d": ("pre_rentree", "wednesday_am", "after_school"),
     "teachers_2d": ("pre_rentree", "wednesday_pm", "end_of_year", "banalised_day"),
-    "perdir": ("bassin_meeting",),
-    "inspectors": ("inspectors_meeting",),
+    "perdir": ("bassin_meeting", "rentree_seminar"),
+    "inspectors": ("inspectors_meeting", "rentree_seminar"),
     "trainers": ("school_day", "summer_training"),
 }
 
@@ -155,6 +160,8 @@ class Settings(BaseModel):
     include_admin_staff: bool = Field(False, title="Inclure les personnels administratifs")
     windows: dict[str, WindowSpec] = Field(default_factory=lambda: dict(DEFAULT_WINDOWS), title="Fenêtres")
     audience_windows: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_AUDIENCE_WINDOWS), title="Fenêtres par public")
+    heads_first: bool = Field(True, title="Cadres d'abord", description="Le chef d'établissement est formé avant la première session d'étape 1 de ses enseignants et avant l'étape 2 ; l'IEN avant la première session de sa circonscription. Quand c'est impossible, le plan dit quelles unités et pourquoi.")
+    rentree_seminar_dates: dict[str, dt.date] = Field(default_factory=dict, title="Séminaire de rentrée des cadres (date par académie)", description="Code d'académie → date du séminaire de rentrée des chefs d'établissement et des inspecteurs. Sans date : le jeudi précédant la pré-rentrée (fin août).")
     bassin_meetings_per_month: int = Field(1, ge=0, le=8, title="Réunions de bassin par mois")
     inspectors_meetings_per_month: int = Field(1, ge=0, le=8, title="Collèges d'inspecteurs par mois")
     objective_mode: ObjectiveMode = Field("weighted", title="Objectif", description="« weighted » : somme pondérée ; « lexicographic » : d'abord la date d'achèvement nationale la plus précoce, puis la somme.")
@@ -168,6 +175,8 @@ class Settings(BaseModel):
     @field_validator("windows")
     @classmethod
     def _known_windows(cls, v: dict[str, WindowSpec]) -> dict[str, WindowSpec]:
+        for w in ADDED_WINDOWS:  # scenarios saved before these windows existed get their defaults
+            v.setdefault(w, DEFAULT_WINDOWS[w])
         missing = [w for w in WINDOW_NAMES if w not in v]
         if missing:
             raise ValueError(f"fenêtres manquantes : {', '.join(missing)}")

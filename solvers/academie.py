@@ -31,6 +31,7 @@ from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
 
 from .explain import explain_cadres, explain_unit
+from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads, waiting_costs
 from .records import GAP_TOLERANCE, Outcome, Unplaced
 from .rules import Caps, unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
@@ -123,7 +124,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     def table(audience: str, dep: str, unit_id: str = "") -> SlotTable:
         key = (audience, dep, unit_id)
         if key not in tables:
-            tables[key] = SlotTable(audience_slots(audience, s, zone, dep, s.step1_minutes, unit_id))
+            tables[key] = SlotTable(audience_slots(audience, s, zone, dep, s.step1_minutes, unit_id, acad.code))
         return tables[key]
 
     deps = sorted(d.code for d in sc.departements)
@@ -206,6 +207,17 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     K = min(len(tot_table), math.ceil(2 * max(G, 1) / max(n_fdf, 1)) + 6) if n_fdf else 0
     cost = [[0.0] * K for _ in range(G)]
     latest = [[0] * K for _ in range(G)]
+    cadre_units = [ud for ud in dem.units if ud.audience in ("perdir", "inspectors") and ud.sessions > 0]
+    head_of = head_units(sc) if s.heads_first else {}
+    # heads first: a unit's teachers wait at least for the end of its cadre unit's first slot
+    first_seat = {(ud.unit_type, ud.unit_id): table(ud.audience, ud.departement, ud.unit_id).ends[0]
+                  for ud in cadre_units if len(table(ud.audience, ud.departement, ud.unit_id))}
+    head0 = {key: first_seat.get(cadre, NEVER) for key, cadre in head_of.items()}
+
+    def wait(u: LocalUnit, ready: list[int]) -> list[int]:
+        h = head0.get((u.demand.unit_type, u.demand.unit_id), NEVER)
+        return ready if h == NEVER else [max(r, h) for r in ready]
+
     for g, units in enumerate(groups):
         ids = {t.id for t in group_trainers[g]}
         for k in range(K):
@@ -214,7 +226,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             mx = 0
             for u in units:
                 ready = [NEVER if t.qualified else (ready_t if t.id in ids else 10**12) for t in u.trainers]
-                c, comp, _ = costs.unit(u, ready)
+                c, comp, _ = costs.unit(u, wait(u, ready))
                 tot += c
                 if comp is not None:
                     mx = max(mx, comp - origin)
@@ -225,12 +237,11 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     fixed_cost = 0.0
     fixed_latest = 0
     for u in untrained_units:
-        c, comp, _ = costs.unit(u, [NEVER] * len(u.trainers))
+        c, comp, _ = costs.unit(u, wait(u, [NEVER] * len(u.trainers)))
         fixed_cost += c
         if comp is not None:
             fixed_latest = max(fixed_latest, comp - origin)
     # cadres: lower bound of their completion (FdF capacity relaxed)
-    cadre_units = [ud for ud in dem.units if ud.audience in ("perdir", "inspectors") and ud.sessions > 0]
     cadre_lb_cost = 0.0
     cadre_lb_latest = 0
     for ud in cadre_units:
@@ -249,7 +260,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     full_slot = [n_fdf] * K
     full_day = {d: n_fdf * s.max_per_fdf_per_day for d in set(day_of)}
     greedy_choice = _greedy_timetable(groups, K, full_slot, full_day, day_of)
-    ctx = _Ctx(sc, acad, groups, group_trainers, tot_table, fdfs, locals_, cadre_units, table, costs)
+    ctx = _Ctx(sc, acad, groups, group_trainers, tot_table, fdfs, locals_, cadre_units, table, costs,
+               head_of, HEADS_PENALTY_DAYS * max(w_c, 1.0))
     candidates = [(greedy_choice, None, False)]
     model_bound = None
     proven = False
@@ -260,11 +272,17 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     if solver == "cpsat" and (G and K or cadre_units) and n_fdf:
         meetings = [_meetings(ud, table(ud.audience, ud.departement, ud.unit_id), s.max_per_fdf_per_day, origin)
                     for ud in cadre_units]
+        heads, heads_const = None, 0.0
+        if ctx.head_of:
+            heads, heads_const = waiting_costs(locals_, ctx.head_of, cadre_units, meetings, costs,
+                                               tot_table.ends[K - 1] if K else None, s.step1_minutes,
+                                               ctx.head_penalty)
         out = _cpsat_joint(cost, latest, K, tot_table, n_fdf, s.max_per_fdf_per_day, w_c, w_l, fixed_latest,
                            cadre_units, meetings, greedy_choice, time_limit, seed, mode, res.progress,
-                           stop=stop, on_solution=on_solution)
+                           stop=stop, on_solution=on_solution, heads=heads, group_size=gs)
         if out is not None:
             choice, plan, model_bound, proven, earliest_L = out
+            model_bound += heads_const  # every head waits at least for its cadre unit's first meeting
             candidates += [(choice, plan, True), (choice, plan, False)]
     res.stage_seconds["timetable"] = time.perf_counter() - t2
 
@@ -349,9 +367,9 @@ def _greedy_timetable(groups, K, slot_cap, day_cap, day_of) -> list[int | None]:
 
 @dataclass
 class _Meeting:
-    day: int
-    start: int
-    end: int
+    day: int  # date ordinal
+    start: int  # minutes after midnight (first slot's start)
+    end: int  # minutes after midnight (last slot's end)
     per_fdf: int  # sessions one FdF can give at this meeting
     offset: int  # days after the origin
 
@@ -360,7 +378,7 @@ def _meetings(ud: UnitDemand, tb: SlotTable, day_cap: int, origin: int) -> list[
     by_day: dict[int, list[int]] = {}
     for i, d in enumerate(tb.days):
         by_day.setdefault(d, []).append(i)
-    return [_Meeting(d, tb.times[idx[0]], tb.ends[idx[-1]], min(len(idx), day_cap), d - origin)
+    return [_Meeting(d, tb.slots[idx[0]].start, tb.slots[idx[-1]].end, min(len(idx), day_cap), d - origin)
             for d, idx in sorted(by_day.items())]
 
 
@@ -381,7 +399,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, cadre_units, meetings, hint,
-                 time_limit, seed, mode, progress, stop=None, on_solution=None):
+                 time_limit, seed, mode, progress, stop=None, on_solution=None, heads=None, group_size=15):
     """The académie's FdF timetable: ToT groups (exact downstream costs) and cadre sessions per meeting.
 
     Aggregate FdF capacity at every instant and per day are necessary conditions of a real FdF
@@ -391,7 +409,8 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
     t0 = time.perf_counter()
 
     def build():  # the rules, one named function each (solvers.rules.cpsat)
-        return build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint)
+        return build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint,
+                               heads, group_size)
 
     def run(m, limit):
         solver = cp_model.CpSolver()
@@ -510,15 +529,19 @@ class _Ctx:
     cadre_units: list
     table: object
     costs: _Costs
+    head_of: dict  # local unit -> the cadre unit its head sits in (empty: heads_first off)
+    head_penalty: float = 0.0  # cost of a unit whose head is not trained first
 
 
 def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True):
     """Cadre sessions, most sessions first. With ``plan`` ({unit: [(day, sessions)]}) each unit takes its
     planned meetings first; otherwise (and for any leftover) the earliest meetings with a free FdF.
-    Returns (sessions, unplaced, cost, latest day offset)."""
+    Returns (sessions, unplaced, cost, latest day offset, seats) with seats: cadre unit key ->
+    [(end minute, participants, session id)]."""
     s = ctx.sc.settings
     origin = s.start_date.toordinal()
     sessions, unplaced = [], []
+    seats: dict[tuple[str, str], list] = {}
     total, latest = 0.0, 0
     for ud in sorted(ctx.cadre_units, key=lambda ud: (-ud.sessions, ud.unit_id)):
         tb = ctx.table(ud.audience, ud.departement, ud.unit_id)
@@ -546,6 +569,8 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
                     quota[d] -= 1
                 placed += 1
                 last = d
+                seats.setdefault((ud.unit_type, ud.unit_id), []).append(
+                    (tb.ends[i], sizes[placed - 1], f"S1-{ud.unit_id}-{placed:02d}"))
                 if not dry:
                     sl = tb.slots[i]
                     sessions.append(Session(f"S1-{ud.unit_id}-{placed:02d}", "step1", ud.audience, ud.academie,
@@ -560,7 +585,7 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
         if last is not None:
             total += s.weight_completion * (last - origin)
             latest = max(latest, last - origin)
-    return sessions, unplaced, total, latest
+    return sessions, unplaced, total, latest, seats
 
 
 def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
@@ -611,16 +636,32 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day)
     # the model counts FdF in aggregate; two orders turn its answer into named FdF, the better is kept
     if cadre_plan is not None and cadres_first:  # the meetings' sessions on few FdF, then ToT
-        c_sessions, c_unplaced, c_cost, c_latest = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=True)
+        c_sessions, c_unplaced, c_cost, c_latest, seats = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=True)
         t_sessions, t_unplaced, trained_at, tot_id = _place_tot(ctx, pool, choice, dry=dry)
     else:  # ToT first, then cadres (at their planned meetings, or the earliest with a free FdF)
         t_sessions, t_unplaced, trained_at, tot_id = _place_tot(ctx, pool, choice, dry=dry)
-        c_sessions, c_unplaced, c_cost, c_latest = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=False)
+        c_sessions, c_unplaced, c_cost, c_latest, seats = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=False)
     sessions = t_sessions + c_sessions
     unplaced = t_unplaced + c_unplaced
     total, latest = c_cost, c_latest
+    heads = seat_heads(ctx.locals_, ctx.head_of, seats) if ctx.head_of else {}
     for u in ctx.locals_:
         ready = _ready_of(u, trained_at)
+        key = (u.demand.unit_type, u.demand.unit_id)
+        if key in ctx.head_of:  # heads first: the unit's teachers wait for their head's session
+            seat = heads.get(key)
+            held, left = seat is not None, 0
+            if held:
+                waiting = [max(r, seat[0]) for r in ready]
+                c, _, left = ctx.costs.unit(u, waiting)
+                if c <= ctx.costs.unit(u, ready)[0] + ctx.head_penalty:
+                    ready = waiting
+                else:
+                    held = False  # waiting costs more than the rule's penalty: teachers first, say so
+            if not held:
+                total += ctx.head_penalty
+                if not dry:
+                    unplaced.append(not_first(u.demand, ctx.head_of[key], seat=seat, left=left))
         c, comp, left = ctx.costs.unit(u, ready)
         total += c
         if comp is not None:

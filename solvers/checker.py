@@ -85,6 +85,8 @@ class _Checker:
             ok = d < pr and d.weekday() < 5 and not cal.is_public_holiday(d, dep) and between < spec.day_count
         elif rule in ("bassin_meeting", "inspectors_meeting"):
             ok = d in self.meetings(rule, x.unit_id, zone, dep)
+        elif rule == "rentree_seminar":
+            ok = d in cal.rentree_seminar_dates(self.s, zone, x.academie)
         else:
             ok = False
         if not ok:
@@ -114,7 +116,7 @@ class _Checker:
             if not (s.start_date <= x.date <= s.end_date):
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} hors de l'horizon "
                                     f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
-            if x.kind == "step1" and s.step1_start_date and x.date < s.step1_start_date:
+            if x.kind == "step1" and s.step1_start_date and x.date < s.step1_start_date and x.window != "rentree_seminar":
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
                                     f"d'étape 1 ({s.step1_start_date.isoformat()})", x)
             if x.kind not in ("tot", "step1"):
@@ -259,8 +261,47 @@ class _Checker:
             self.add("pin", f"la session épinglée de {p.unit_id} (groupe {p.group}) devait être le "
                             f"{p.date.isoformat()} à {p.start}" + (f", elle est le {x.date.isoformat()} à {x.start}" if x else ""), x)
 
+    def check_heads_first(self) -> None:
+        """Heads can be seated in their cadre unit's sessions so that each head's session ends before
+        the unit's first teacher session (step 1 or step 2): earliest deadlines take the earliest seats."""
+        if not getattr(self.s, "heads_first", False):
+            return
+        seats: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = defaultdict(list)
+        first: dict[tuple[str, str], dt.datetime] = {}
+        for x in self.plan.sessions:
+            if x.kind == "step1" and x.audience in ("perdir", "inspectors"):
+                seats[(x.unit_type, x.unit_id)].append((x.end_dt, x.participants))
+            elif x.unit_type in ("etablissement", "circonscription") and (
+                    (x.kind == "step1" and x.audience in ("teachers_1d", "teachers_2d")) or x.kind == "step2"):
+                k = (x.unit_type, x.unit_id)
+                first[k] = min(first.get(k, x.start_dt), x.start_dt)
+        head_of = {("etablissement", e.uai): ("bassin", e.bassin) for e in self.sc.in_scope_etablissements()}
+        head_of.update({("circonscription", c.id): ("departement", c.departement) for c in self.sc.circonscriptions})
+        reported = {(u.get("unit_type"), u.get("unit_id")) for u in self.plan.unplaced if u.get("rule") == "heads_first"}
+        waiting: dict[tuple[str, str], list] = defaultdict(list)
+        for k, t in first.items():
+            if k in head_of:
+                waiting[head_of[k]].append((t, k))
+        who = {"etablissement": "le chef d'établissement", "circonscription": "l'IEN"}
+        for cadre, units in waiting.items():
+            free = sorted(seats.get(cadre, []))
+            i, used = 0, 0
+            for t, k in sorted(units):
+                while i < len(free) and used >= free[i][1]:
+                    i, used = i + 1, 0
+                if i < len(free) and free[i][0] <= t:
+                    used += 1
+                    continue
+                sev = "warning" if k in reported else "error"
+                self.add("heads_first", f"{k[1]} : {who[k[0]]} ne peut pas être formé avant la première session de "
+                                        f"ses enseignants ({t.strftime('%d/%m/%Y %H:%M')}) : pas de place dans une "
+                                        f"session de cadres ({cadre[1]}) terminée avant"
+                                        + (" (signalé dans les sessions non placées)" if k in reported else ""),
+                         severity=sev)
+
     def run(self) -> list[Finding]:
         self.check_sessions()
+        self.check_heads_first()
         self.check_trainer_loads()
         self.check_coverage()
         self.check_tot()

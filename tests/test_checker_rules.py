@@ -75,6 +75,8 @@ CASES = {
     "fdf_day_cap": lambda p, sc: (p, _settings(sc, max_per_fdf_per_day=1)),  # two perdir sessions on one day
     "week_cap": lambda p, sc: (p, _settings(sc, max_per_local_trainer_per_week=2)),  # pré-rentrée: 3 or 4 a week
     "wednesday_cap": lambda p, sc: (_wednesdays(p), _settings(sc, wednesday_mornings_per_term_1d=1)),
+    "heads_first": lambda p, sc: (_same_day(p, [_sid(p, audience="perdir", group=1), _sid(p, audience="perdir", group=2)],
+                                            dt.date(2026, 9, 18), ("09:00", "10:00")), sc),
     "coverage": lambda p, sc: (_with(p, [s for s in p.sessions if s.session_id != _sid(p, unit_id=E2)]), sc),
     "tot": lambda p, sc: (_edit(p, lambda s: s.kind == "tot", participants=4), sc),
     "pin": lambda p, sc: (p, sc.model_copy(update={"pins": [Pin(unit_type="etablissement", unit_id=E2, group=1,

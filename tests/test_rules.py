@@ -149,6 +149,21 @@ def test_objective_units_takes_the_cheapest_slots():
     assert s.Value(tt.x[0][1]) == 1 and s.ObjectiveValue() == 3 * R.SCALE
 
 
+def test_heads_first_seats_heads_at_early_meetings():
+    # 4 heads to seat, groups of 2; waiting past meeting 0 costs 10 per head: two sessions at meeting 0
+    mts = [_Meeting(ORIGIN + d, 540, 720, 2, d) for d in (0, 30)]
+    tt, _, _, _ = _timetable(0, _Tot([], []), meetings=[mts])
+    z, _, comp = R.cadre_sessions_at_meetings(tt, 2, mts, 1)
+    tt.m.Add(tt.miss[0] == 0)
+    R.cadre_completion_term(tt, comp, 1.0)  # alone, this puts both sessions at meeting 0 too: make 30 cheaper
+    tt.cadre_obj.pop()
+    tt.cadre_obj.append(-1 * z[1])
+    R.heads_seated_early(tt, z, 4, [[10, 10, 10, 10], [0, 0, 0, 0]], 2)
+    tt.m.Minimize(R.units_cost(tt, [], 0, 0))
+    s, _ = _solve(tt.m)
+    assert [s.Value(v) for v in z] == [2, 0]
+
+
 def _completion_model(cost, latest):
     tot = _Tot(list(range(len(cost[0]))), [540] * len(cost[0]))
     tt, K, _, _ = _timetable(1, tot, latest=latest)

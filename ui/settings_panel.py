@@ -18,7 +18,7 @@ GROUPS = [
     ("Horizon", ["start_date", "end_date"]),
     ("Plafonds", ["max_per_local_trainer_per_day", "max_per_fdf_per_day", "max_per_local_trainer_per_week",
                   "wednesday_mornings_per_term_1d", "bassin_meetings_per_month", "inspectors_meetings_per_month"]),
-    ("Périmètre", ["include_private", "include_admin_staff"]),
+    ("Périmètre", ["include_private", "include_admin_staff", "heads_first"]),
     ("Objectif et poids", ["objective_mode", "weight_completion", "weight_academie_latest", "weight_outside_preferred",
                            "weight_outside_pre_rentree", "weight_fdf_load"]),
     ("Budget", ["hourly_rate_eur"]),

@@ -12,6 +12,7 @@ sessions missed (``miss``) and the completion (``comp``).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -120,6 +121,26 @@ def cadre_missed_term(tt: Timetable, miss, w_c: float) -> None:
     tt.cadre_obj.append(int(round(UNPLACED_PENALTY_DAYS * max(w_c, 1.0) * SCALE)) * miss)
 
 
+@rule("heads_first")
+def heads_seated_early(tt: Timetable, z, heads: int, steps: list[list[float]], group_size: int) -> None:
+    """Heads first: a cadre unit's sessions seat its local units' heads (group_size each); the W heads not
+    yet seated after meeting j cost at least the W smallest steps[j] (their teachers wait longer)."""
+    m = tt.m
+    seated = 0
+    for zj, st in zip(z, steps):
+        seated = seated + zj
+        if not any(st):
+            continue
+        w = m.NewIntVar(0, heads, "")
+        m.Add(w >= heads - group_size * seated)
+        cost = m.NewIntVar(0, int(sum(st) * SCALE) + 1, "")
+        prefix = 0.0
+        for i, v in enumerate(st):  # the sum of the w smallest steps is convex in w: its tangents
+            m.Add(cost >= int(math.floor(prefix * SCALE)) + int(math.floor(v * SCALE)) * (w - i))
+            prefix += v
+        tt.cadre_obj.append(cost)
+
+
 @rule("fdf_capacity")
 def fdf_capacity_per_instant(tt: Timetable, n_fdf: int) -> None:
     """At every instant, the FdF in use (ToT slots and cadre meetings) are at most the académie's FdF."""
@@ -175,8 +196,10 @@ def minimise_lexicographic(tt: Timetable, total, earliest_L: int) -> None:
     tt.m.Minimize(total)
 
 
-def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint):
-    """The model, its rules in a fixed order; returns (timetable, total cost expression, hi)."""
+def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint,
+                    heads=None, group_size: int = 15):
+    """The model, its rules in a fixed order; returns (timetable, total cost expression, hi). ``heads``:
+    per cadre unit, (heads to seat, marginals) or None (solvers.heads.waiting_marginals)."""
     G = len(cost)
     tt = Timetable(cp_model.CpModel())
     one_slot_per_group(tt, G, K, tot_table)
@@ -187,6 +210,9 @@ def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, ca
         completion_after_cadres(tt, comp)
         cadre_completion_term(tt, comp, w_c)
         cadre_missed_term(tt, tt.miss[-1], w_c)
+    for z, hd in zip(tt.z, heads or ()):
+        if hd is not None:
+            heads_seated_early(tt, z, hd[0], hd[1], group_size)
     fdf_capacity_per_instant(tt, n_fdf)
     fdf_capacity_per_day(tt, n_fdf, day_cap)
     total = units_cost(tt, cost, G, K)
