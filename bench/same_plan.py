@@ -5,8 +5,10 @@ explicit options in two checkouts — a git revision (``--before``, default ``ma
 temporary worktree) and this working tree — and compares their ``sessions.csv`` (and the unplaced
 records of ``report.json``). Prints one line per case and exits 1 when any differs.
 
-Usage: python bench/same_plan.py [--before REV] [--annuaire CSV] [--time-limit S] [--skip-national]
-                                 [--keep DIR]
+Usage: python bench/same_plan.py [--before REV] [--after REV] [--annuaire CSV] [--time-limit S]
+                                 [--skip-national] [--keep DIR]
+
+``--after REV`` compares two revisions (each in a temporary worktree) instead of REV and this tree.
 
 The annuaire defaults to ``tests/fixtures/occ_annuaire_extract.csv`` when present, else
 ``../shared/data/opendata/occ_annuaire.csv``. Explicit dates are passed when the CLI knows them
@@ -79,6 +81,7 @@ def _unplaced(d: Path) -> list:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", default="main", help="git revision to compare against (default main)")
+    ap.add_argument("--after", default=None, help="git revision to compare (default: this working tree)")
     ap.add_argument("--annuaire", type=Path, default=None)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=2)
@@ -90,17 +93,21 @@ def main() -> int:
     before_tree = tmp / "before"
     rev = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.strip()
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                capture_output=True, text=True).stdout.strip())
-    print(f"before = {args.before} ({rev}), after = working tree ({head}{', modified' if dirty else ''})")
+    head = subprocess.run(["git", "rev-parse", "--short", args.after or "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    dirty = not args.after and bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                                                   capture_output=True, text=True).stdout.strip())
+    after_tree = tmp / "after" if args.after else ROOT
+    print(f"before = {args.before} ({rev}), after = {args.after or 'working tree'} ({head}{', modified' if dirty else ''})")
     print(f"annuaire = {annuaire}")
     subprocess.run(["git", "worktree", "add", "--detach", str(before_tree), rev], cwd=ROOT, capture_output=True,
                    check=True)
+    if args.after:
+        subprocess.run(["git", "worktree", "add", "--detach", str(after_tree), head], cwd=ROOT, capture_output=True,
+                       check=True)
     try:
         before = _run(before_tree, tmp / "plans-before", args, annuaire)
-        after = _run(ROOT, tmp / "plans-after", args, annuaire)
+        after = _run(after_tree, tmp / "plans-after", args, annuaire)
         same = True
         for name in before:
             a, b = before[name] / "sessions.csv", after[name] / "sessions.csv"
@@ -111,10 +118,12 @@ def main() -> int:
             print(f"{name:<14} sessions.csv {'IDENTICAL' if eq else 'DIFFERENT'} ({n} sessions); "
                   f"unplaced {'identical' if un else 'DIFFERENT'}")
         if args.keep:
-            shutil.copytree(tmp, args.keep, dirs_exist_ok=True, ignore=shutil.ignore_patterns("before"))
+            shutil.copytree(tmp, args.keep, dirs_exist_ok=True, ignore=shutil.ignore_patterns("before", "after"))
         return 0 if same else 1
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(before_tree)], cwd=ROOT, capture_output=True)
+        if args.after:
+            subprocess.run(["git", "worktree", "remove", "--force", str(after_tree)], cwd=ROOT, capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -245,3 +245,8 @@ def test_outcome_is_optimal_only_when_the_bound_meets_the_objective():
     assert Outcome.of(objective=100.0, bound=50.0, solver="greedy").status == "GREEDY"
     assert Outcome.of(objective=100.0, bound=100.0, stopped=True).status == "STOPPED"
     assert Outcome.of(objective=100.0, bound=120.0).bound == 100.0
+
+
+def test_docs_list_every_rule():
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert all(f"| `{r.id}` | {r.label} |" in text for r in RULES)

@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
     Rule("overlap", "un formateur à un seul endroit à la fois", ("placement", "check")),
     Rule("trainer_unit", "formateur de l'unité (ou formateur de formateurs pour les cadres)", ("placement", "check")),
     Rule("pin", "créneau épinglé", ("placement", "explain", "check")),
-    Rule("heads_first", "chefs d'établissement et IEN formés avant leurs enseignants", ("placement", "explain", "check")),
+    Rule("heads_first", "chefs d'établissement et IEN formés avant leurs enseignants", ("model", "placement", "explain", "check")),
     # ---- plan-level checks
     Rule("duplicate", "identifiant de session unique", ("check",)),
     Rule("territory", "académie connue", ("check",)),
