@@ -13,6 +13,10 @@ COMMANDS = {
     "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
     "import-annuaire": ("planner.sources.annuaire.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
+    "export-modele": ("planner.sources.template.cli", "run_export_template",
+                      "Écrit le modèle Excel d'un scénario (effectifs, formateurs, préférences, créneaux fixés)"),
+    "import-modele": ("planner.sources.template.cli", "run_import_template",
+                      "Applique un modèle Excel rempli à un scénario et écrit le fichier de scénario"),
 }
 
 
@@ -115,6 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--out", required=True, help="fichier de scénario à écrire")
     i.add_argument("--json", action="store_true")
     i.add_argument("--include-private", action="store_true")
+
+    m = sub.add_parser("export-modele", help=COMMANDS["export-modele"][2])
+    m.add_argument("--scenario", default="national", help="« national » (défaut) ou un fichier de scénario")
+    m.add_argument("--academie", default=None, help="code ou nom de l'académie (par défaut : tout le scénario)")
+    m.add_argument("--out", required=True, help="classeur .xlsx à écrire")
+
+    r = sub.add_parser("import-modele", help=COMMANDS["import-modele"][2])
+    r.add_argument("file", metavar="FICHIER.xlsx")
+    r.add_argument("--scenario", default="national", help="scénario auquel appliquer le modèle (défaut : national)")
+    r.add_argument("--out", required=True, help="fichier de scénario à écrire")
     return p
 
 

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .errors import ScenarioError
 from .models import Scenario, french_errors
 from .sources.reference import national_reference
 
+__all__ = ["ScenarioError", "load_scenario", "save_scenario_json"]
+
 MAX_JSON_BYTES = 512 * 1024 * 1024  # a national scenario's JSON is about 15 MB
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be loaded; the message is French and names the file."""
 
 
 def _json_kind(v) -> str:

@@ -15,8 +15,8 @@ Every save is one SQLite transaction (``synchronous=FULL``, rollback journal): a
 next open. A file written from scratch (:meth:`ScenarioStore.create`) is built beside the target and
 renamed over it. Nothing read from a file is ever executed: JSON and validated pydantic models only.
 
-Autosave and recovery for the window: :func:`autosave`, :func:`recovery_candidate`,
-:func:`recover`, :func:`discard_autosave`.
+Autosave and recovery live beside it (:mod:`planner.autosave`), plan comparison too
+(:mod:`planner.plan_compare`).
 """
 from __future__ import annotations
 
@@ -25,16 +25,17 @@ import json
 import os
 import sqlite3
 import zlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from .errors import ScenarioError
 from .models import Scenario, french_errors
 from .plan import Plan, Session, TrainerRow, UnitRow
+from .plan_compare import PlanComparison, compare, plan_kpis
 from .safe_io import OutputError, check_output_file, clean_stale_temps
-from .scenario_io import ScenarioError
 from .settings import Settings
 
 SCHEMA_VERSION = 2
@@ -91,109 +92,6 @@ class PlanInfo:
     scenario_fingerprint: str
     kpis: dict
     notes: str = ""
-
-
-@dataclass
-class PlanComparison:
-    """Two plans of the same scenario side by side. Sessions are matched by what they are (kind,
-    audience, unit, group), not by their id, which a solver may renumber."""
-
-    a: str
-    b: str
-    moved: list[tuple[Session, Session]] = field(default_factory=list)
-    added: list[Session] = field(default_factory=list)
-    removed: list[Session] = field(default_factory=list)
-    unchanged: int = 0
-    kpis: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        def s(x: Session) -> dict:
-            return {"session_id": x.session_id, "kind": x.kind, "unit_type": x.unit_type, "unit_id": x.unit_id,
-                    "group": x.group, "date": x.date.isoformat(), "start": x.start, "trainer_id": x.trainer_id}
-        return {
-            "a": self.a, "b": self.b, "unchanged": self.unchanged,
-            "moved": [{"from": s(x), "to": s(y)} for x, y in self.moved],
-            "added": [s(x) for x in self.added], "removed": [s(x) for x in self.removed],
-            "kpis": {k: list(v) for k, v in self.kpis.items()},
-        }
-
-    def summary_fr(self) -> str:
-        lines = [f"Comparaison des plans « {self.a} » et « {self.b} »",
-                 f"  Sessions inchangées : {self.unchanged}, déplacées : {len(self.moved)}, "
-                 f"ajoutées : {len(self.added)}, supprimées : {len(self.removed)}"]
-        for k, (x, y) in self.kpis.items():
-            lines.append(f"  {KPI_LABELS.get(k, k)} : {x} → {y}")
-        return "\n".join(lines)
-
-
-KPI_LABELS = {
-    "sessions": "Sessions",
-    "step1_sessions": "Sessions d'étape 1",
-    "tot_sessions": "Formations de formateurs",
-    "participants": "Participants",
-    "unplaced": "Sessions non placées",
-    "first_date": "Première session",
-    "last_date": "Dernière session",
-    "trainers_used": "Formateurs mobilisés",
-    "max_sessions_per_trainer": "Sessions max. d'un formateur",
-    "pinned": "Sessions fixées",
-}
-
-
-def plan_kpis(plan: Plan) -> dict:
-    """KPIs of a plan, computed from its sessions (plus the solver's own KPIs when its report has some)."""
-    ss = plan.sessions
-    per_trainer: dict[str, int] = {}
-    for s in ss:
-        if s.trainer_id:
-            per_trainer[s.trainer_id] = per_trainer.get(s.trainer_id, 0) + 1
-    k = {
-        "sessions": len(ss),
-        "step1_sessions": sum(1 for s in ss if s.kind == "step1"),
-        "tot_sessions": sum(1 for s in ss if s.kind == "tot"),
-        "participants": sum(s.participants for s in ss),
-        "unplaced": len(plan.unplaced),
-        "first_date": min((s.date for s in ss), default=None),
-        "last_date": max((s.date for s in ss), default=None),
-        "trainers_used": len(per_trainer),
-        "max_sessions_per_trainer": max(per_trainer.values(), default=0),
-        "pinned": sum(1 for s in ss if s.pinned),
-    }
-    k = {key: (v.isoformat() if isinstance(v, dt.date) else v) for key, v in k.items()}
-    extra = plan.report.get("kpis") if isinstance(plan.report, dict) else None
-    if isinstance(extra, dict):
-        for key, v in extra.items():
-            if isinstance(v, (int, float, str, bool)) or v is None:
-                k.setdefault(str(key), v)
-    return k
-
-
-def _session_key(s: Session) -> tuple:
-    if s.group:
-        return (s.kind, s.audience, s.unit_type, s.unit_id, s.group)
-    return (s.kind, s.audience, s.unit_type, s.unit_id, "id", s.session_id)
-
-
-def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanComparison:
-    ka = {_session_key(s): s for s in a.sessions}
-    kb = {_session_key(s): s for s in b.sessions}
-    cmp = PlanComparison(name_a, name_b)
-    for key, s in ka.items():
-        t = kb.get(key)
-        if t is None:
-            cmp.removed.append(s)
-        elif (s.date, s.start, s.end, s.trainer_id) != (t.date, t.start, t.end, t.trainer_id):
-            cmp.moved.append((s, t))
-        else:
-            cmp.unchanged += 1
-    cmp.added = [t for key, t in kb.items() if key not in ka]
-    order = lambda s: (s.date, s.start, s.session_id)  # noqa: E731
-    cmp.removed.sort(key=order)
-    cmp.added.sort(key=order)
-    cmp.moved.sort(key=lambda p: order(p[0]))
-    x, y = plan_kpis(a), plan_kpis(b)
-    cmp.kpis = {k: (x.get(k), y.get(k)) for k in list(x) + [k for k in y if k not in x]}
-    return cmp
 
 
 def _encode(rows: list[dict]) -> bytes:
@@ -552,74 +450,18 @@ def save_scenario_file(path: str | Path, scenario: Scenario) -> None:
         ScenarioStore.create(path, scenario)
 
 
-# ------------------------------------------------------------------ autosave and recovery
-@dataclass
-class RecoveryInfo:
-    autosave_path: Path
-    saved_at: str
-    scenario_name: str
-    original: Path | None
+__all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "save_scenario_file"]
+
+# moved out of this module: autosave and recovery (planner.autosave), plan comparison
+# (planner.plan_compare); still importable from here for callers not yet updated
+_MOVED = {name: "planner.autosave" for name in
+          ("RecoveryInfo", "autosave", "autosave_path", "discard_autosave", "recover", "recovery_candidate")}
+_MOVED.update({name: "planner.plan_compare" for name in ("KPI_LABELS", "PlanComparison", "compare", "plan_kpis")})
 
 
-def autosave_path(path: str | Path | None, autosave_dir: str | Path | None = None) -> Path:
-    """Where the autosave of ``path`` lives: ``.NAME.autosave`` beside it, or ``sans-titre.autosave`` in
-    ``autosave_dir`` (default ``~/.local/share/planificateur-ia``) for a scenario never saved."""
-    if path is not None:
-        p = Path(path)
-        return p.with_name(f".{p.name}.autosave")
-    base = Path(autosave_dir) if autosave_dir else Path.home() / ".local" / "share" / "planificateur-ia"
-    base.mkdir(parents=True, exist_ok=True)
-    return base / "sans-titre.autosave"
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
 
-
-def autosave(scenario: Scenario, path: str | Path | None, autosave_dir: str | Path | None = None) -> Path:
-    """Write the scenario being edited to its autosave file (atomically; the real file is untouched)."""
-    target = autosave_path(path, autosave_dir)
-    return ScenarioStore.create(target, scenario, meta={
-        "autosave_of": str(Path(path).resolve()) if path is not None else None,
-        "autosaved_at": _now(),
-    })
-
-
-def recovery_candidate(path: str | Path | None, autosave_dir: str | Path | None = None) -> RecoveryInfo | None:
-    """The autosave to offer after a crash: it exists, reads, and differs from the saved file."""
-    a = autosave_path(path, autosave_dir)
-    if not a.exists():
-        return None
-    try:
-        with ScenarioStore(a, create=False) as st:
-            sc = st.load_scenario()
-            saved_at = st.get_meta("autosaved_at", "")
-    except ScenarioError:
-        return None
-    if path is not None and Path(path).exists():
-        try:
-            with ScenarioStore(path, create=False) as st:
-                if st.has_scenario() and st.load_scenario().fingerprint() == sc.fingerprint():
-                    return None
-        except ScenarioError:
-            pass  # the real file is unreadable: the autosave is all the more worth offering
-    return RecoveryInfo(a, saved_at, sc.name, Path(path) if path is not None else None)
-
-
-def recover(path: str | Path | None, autosave_dir: str | Path | None = None) -> Scenario:
-    """The scenario of the autosave (the caller then saves it where the user wants)."""
-    with ScenarioStore(autosave_path(path, autosave_dir), create=False) as st:
-        return st.load_scenario()
-
-
-def discard_autosave(path: str | Path | None, autosave_dir: str | Path | None = None) -> None:
-    """After a normal save or when the user declines recovery."""
-    a = autosave_path(path, autosave_dir)
-    for p in (a, Path(str(a) + "-journal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
-__all__ = [
-    "SCHEMA_VERSION", "PlanComparison", "PlanInfo", "RecoveryInfo", "ScenarioStore", "StoreError",
-    "autosave", "autosave_path", "compare", "discard_autosave", "plan_kpis", "recover",
-    "recovery_candidate", "save_scenario_file",
-]
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

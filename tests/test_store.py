@@ -12,18 +12,8 @@ import pytest
 from planner.sources.annuaire import import_annuaire
 from planner.plan import Plan, Session, TrainerRow, UnitRow
 from planner.scenario_io import ScenarioError, load_scenario
-from planner.store import (
-    SCHEMA_VERSION,
-    V1_SCHEMA,
-    ScenarioStore,
-    StoreError,
-    autosave,
-    autosave_path,
-    discard_autosave,
-    recover,
-    recovery_candidate,
-    save_scenario_file,
-)
+from planner.autosave import autosave, autosave_path, discard_autosave, recover, recovery_candidate
+from planner.store import SCHEMA_VERSION, V1_SCHEMA, ScenarioStore, StoreError, save_scenario_file
 
 from .conftest import ROOT
 

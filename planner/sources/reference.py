@@ -38,10 +38,10 @@ from ..models import (
     Departement,
     Etablissement,
     Scenario,
-    Trainer,
     uai_check_letter,
 )
 from ..settings import Settings
+from ..staffing import CIRCONSCRIPTION_ROLES, apportion, fdf_apportioned, staff
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CITATION = (
@@ -59,31 +59,8 @@ TOTALS = {
     "perdir": 13_500,
     "inspectors": 3_650,
     "fdf": 150,
-    "trainers_per_circonscription": 3,
 }
 REFERENCE_NAME = "Référence nationale 2026-2027"
-
-
-def apportion(total: int, weights: list[float], minimum: int = 0) -> list[int]:
-    """Largest-remainder apportionment of ``total`` by ``weights``, each share at least ``minimum``."""
-    n = len(weights)
-    if n == 0:
-        return []
-    base = [minimum] * n
-    rest = total - minimum * n
-    if rest < 0:
-        raise ValueError("apportion : total inférieur aux minimums")
-    wsum = float(sum(weights))
-    if wsum <= 0:
-        weights = [1.0] * n
-        wsum = float(n)
-    quotas = [rest * w / wsum for w in weights]
-    floors = [math.floor(q) for q in quotas]
-    left = rest - sum(floors)
-    order = sorted(range(n), key=lambda i: (-(quotas[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return [b + f for b, f in zip(base, floors)]
 
 
 def _rng(key: str) -> np.random.Generator:
@@ -113,7 +90,7 @@ def _fix_tot_groups(acad_of_dep: dict[str, str], circ: dict[str, int], etab: dic
     acads = sorted(set(acad_of_dep.values()))
     trainers = {a: 0 for a in acads}
     for d, a in acad_of_dep.items():
-        trainers[a] += 3 * circ[d] + etab[d]
+        trainers[a] += len(CIRCONSCRIPTION_ROLES) * circ[d] + etab[d]
     residue = {a: trainers[a] % gs for a in acads}
     k = sum(residue.values()) // gs
     adders = set(sorted(acads, key=lambda a: (-residue[a], a))[:k])
@@ -228,23 +205,8 @@ def _build() -> Scenario:
     units_in = [circ_n[d] + etab_n[d] for d in dep_codes]
     inspectors = dict(zip(dep_codes, apportion(TOTALS["inspectors"], units_in, 1)))
 
-    # --- trainers: 3 per circonscription (CPC, CPC, eRUN), 1 per établissement, FdF by académie size
-    trainers: list[Trainer] = []
-    for c in circs:
-        for k, role in enumerate(("cpc", "cpc", "erun"), 1):
-            trainers.append(Trainer(id=f"T{c.id}-{k}", name=f"Formateur {k} de la circonscription {c.id}", role=role,
-                                    academie=c.academie, unit_type="circonscription", unit_id=c.id))
-    for e in etabs:
-        trainers.append(Trainer(id=f"T{e.uai}", name=f"Formateur de l'établissement {e.uai}", role="trainer_2d",
-                                academie=e.academie, unit_type="etablissement", unit_id=e.uai))
-    local_by_acad = {a.code: 0 for a in academies}
-    for t in trainers:
-        local_by_acad[t.academie] += 1
-    fdf_n = apportion(TOTALS["fdf"], [local_by_acad[a.code] for a in academies], 1)
-    for a, n in zip(academies, fdf_n):
-        for k in range(1, n + 1):
-            trainers.append(Trainer(id=f"FDF-{a.code}-{k:02d}", name=f"Formateur de formateurs {a.code}-{k:02d}",
-                                    role="fdf", academie=a.code, unit_type="academie", unit_id=a.code))
+    # --- trainers: the staffing rule, 150 FdF spread exactly over the académies
+    trainers = staff(academies, circs, etabs, fdf=fdf_apportioned(TOTALS["fdf"]), naming="reference")
 
     return Scenario(
         name=REFERENCE_NAME,

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ...staffing import CIRCONSCRIPTION_ROLES, fdf_by_ratio
+
 NATIONAL = {
     "teachers_1d": 324_600,
     "teachers_2d": 386_950,
@@ -78,7 +80,7 @@ class ImportSettings(BaseModel):
     inspectors_per_unit: float = Field(
         round(NATIONAL["inspectors"] / (NATIONAL["circonscriptions"] + NATIONAL["etablissements"]), 3), ge=0, le=10,
         title="Inspecteurs par unité (circonscription ou établissement)")
-    trainers_per_circonscription: tuple[str, ...] = Field(("cpc", "cpc", "erun"), title="Formateurs par circonscription")
+    trainers_per_circonscription: tuple[str, ...] = Field(CIRCONSCRIPTION_ROLES, title="Formateurs par circonscription")
     fdf_per_academie: dict[str, int] = Field(
         default_factory=dict, title="Formateurs de formateurs par académie",
         description="Vide : 150 × formateurs locaux de l'académie / 13 800 (au moins 1).")
@@ -95,6 +97,5 @@ class ImportSettings(BaseModel):
         return v
 
     def fdf_for(self, academie: str, local_trainers: int) -> int:
-        if academie in self.fdf_per_academie:
-            return max(0, int(self.fdf_per_academie[academie]))
-        return max(1, round(NATIONAL["fdf"] * local_trainers / NATIONAL["local_trainers"]))
+        """FdF of an académie with ``local_trainers`` local trainers (the staffing rule's ratio)."""
+        return fdf_by_ratio({academie: local_trainers}, self.fdf_per_academie)[academie]

@@ -1,210 +1,18 @@
-"""Excel templates: export a scenario's units, trainers, preferences and pinned slots as an ``.xlsx``
-with French headers, and re-import it after editing.
-
-Editable on re-import: headcounts (établissements, circonscriptions, bassins, inspectors), unit
-names, the trainers (names, « Déjà qualifié », rows added or removed), preferred windows and pinned
-slots (rows added or removed). Units themselves come from the annuaire: a UAI or an identifier the
-scenario does not know is an error. Every error names the sheet, the row, the column and the reason;
-if there is any error nothing is applied. Cells are read as values (``data_only``): formulas are
-never evaluated, macros never run.
-"""
+"""Re-import an edited template: every cell checked, nothing applied if anything is wrong."""
 from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from ..roadmap_models import MEETING_LABELS, UnitRoadmapChoices, default_choices
-from ..models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
-
-YES = {"oui", "o", "vrai", "true", "1", "x", "yes"}
-NO = {"non", "n", "faux", "false", "0", "", "no"}
-MAX_ERRORS = 500
-
-SHEETS = {
-    "etablissements": "Établissements",
-    "circonscriptions": "Circonscriptions",
-    "bassins": "Bassins",
-    "inspecteurs": "Inspecteurs",
-    "formateurs": "Formateurs",
-    "preferences": "Préférences",
-    "pins": "Créneaux fixés",
-    "feuille_de_route": "Feuille de route",
-}
-HEADERS = {
-    "etablissements": ["UAI", "Nom", "Type", "Secteur", "Commune", "Département", "Académie", "Bassin", "Enseignants", "Élèves"],
-    "circonscriptions": ["Identifiant", "Nom", "Département", "Académie", "Enseignants"],
-    "bassins": ["Identifiant", "Nom", "Département", "Académie", "Personnels de direction"],
-    "inspecteurs": ["Département", "Nom", "Académie", "Inspecteurs"],
-    "formateurs": ["Identifiant", "Nom", "Rôle", "Académie", "Type d'unité", "Unité", "Déjà qualifié"],
-    "preferences": ["Type d'unité", "Unité", "Fenêtre", "Date"],
-    "pins": ["Type d'unité", "Unité", "Groupe", "Date", "Début"],
-    "feuille_de_route": ["Type d'unité", "Unité", "Thèmes (séparés par ;)", "Briques (séparées par ;)"]
-    + [f"Dates : {label}" for label in MEETING_LABELS.values()],
-}
-REQUIRED = {
-    "etablissements": ["UAI", "Enseignants"],
-    "circonscriptions": ["Identifiant", "Enseignants"],
-    "bassins": ["Identifiant", "Personnels de direction"],
-    "inspecteurs": ["Département", "Inspecteurs"],
-    "formateurs": ["Identifiant", "Rôle", "Académie", "Type d'unité", "Unité"],
-    "preferences": ["Type d'unité", "Unité", "Fenêtre"],
-    "pins": ["Type d'unité", "Unité", "Groupe", "Date", "Début"],
-    "feuille_de_route": ["Type d'unité", "Unité"],
-}
-README = [
-    "Modèle du Planificateur IA — à compléter puis à réimporter (menu Fichier › Importer un modèle Excel).",
-    "",
-    "Modifiables : les effectifs (colonnes Enseignants, Élèves, Personnels de direction, Inspecteurs) et les noms ;",
-    "la feuille Formateurs (noms, « Déjà qualifié » : oui/non — un formateur déjà qualifié n'a pas besoin de",
-    "formation de formateurs ; lignes ajoutées ou supprimées) ; les feuilles Préférences et Créneaux fixés",
-    "(lignes ajoutées ou supprimées).",
-    "Ne modifiez pas les identifiants (UAI, Identifiant, Département) : les unités viennent de l'annuaire.",
-    "Dates au format AAAA-MM-JJ ou JJ/MM/AAAA, heures au format HH:MM. Les listes déroulantes donnent les valeurs admises.",
-    "Une feuille supprimée est laissée telle quelle dans le scénario. En cas d'erreur, rien n'est appliqué et chaque",
-    "erreur indique la feuille, la ligne, la colonne et le motif.",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateIssue:
-    sheet: str
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"feuille « {self.sheet} »" if self.sheet else "fichier"
-        if self.row:
-            where += f", ligne {self.row}"
-        if self.column:
-            where += f", colonne « {self.column} »"
-        return f"{where} : {self.reason}"
-
-
-@dataclass
-class TemplateResult:
-    scenario: Scenario | None
-    errors: list[TemplateIssue] = field(default_factory=list)
-    changes: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary_fr(self) -> str:
-        if self.errors:
-            head = f"{len(self.errors)} erreur(s) : aucune modification appliquée."
-            return "\n".join([head] + [f"  - {e}" for e in self.errors[:50]])
-        parts = [f"{k} : {v}" for k, v in self.changes.items() if v]
-        return "Modèle importé. " + (", ".join(parts) if parts else "Aucune modification.")
-
-
-class TemplateError(Exception):
-    def __init__(self, errors: list[TemplateIssue]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors[:20]))
-
-
-# ------------------------------------------------------------------ export
-def export_template(scenario: Scenario, path: str | Path, academie: str | None = None) -> Path:
-    """Write the template (atomically: written beside, then renamed)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    sc = scenario.restricted_to(academie) if academie else scenario
-    windows = sc.settings.windows
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Lisez-moi"
-    for line in README:
-        ws.append([line])
-    ws.append([])
-    ws.append([f"Scénario : {sc.name}"])
-    ws.column_dimensions["A"].width = 120
-
-    lists = wb.create_sheet("Listes")
-    columns = {
-        "Rôles": [ROLE_LABELS[r] for r in ROLE_LABELS],
-        "Types d'unité": [UNIT_TYPE_LABELS[u] for u in UNIT_TYPE_LABELS],
-        "Fenêtres": [windows[w].label for w in windows],
-        "Oui/non": ["oui", "non"],
-    }
-    ranges = {}
-    for j, (title, values) in enumerate(columns.items(), 1):
-        lists.cell(1, j, title)
-        for i, v in enumerate(values, 2):
-            lists.cell(i, j, v)
-        letter = get_column_letter(j)
-        ranges[title] = f"Listes!${letter}$2:${letter}${len(values) + 1}"
-    lists.sheet_state = "hidden"
-
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="1F4E79")
-    dep_names = {d.code: d.name for d in sc.departements}
-    data: dict[str, list[list[Any]]] = {
-        "etablissements": [[e.uai, e.name, ETAB_TYPE_LABELS.get(e.type, e.type), "Public" if e.sector == "public" else "Privé",
-                            e.commune, e.departement, e.academie, e.bassin, e.teachers, e.pupils] for e in sc.etablissements],
-        "circonscriptions": [[c.id, c.name, c.departement, c.academie, c.teachers] for c in sc.circonscriptions],
-        "bassins": [[b.id, b.name, b.departement, b.academie, b.perdir] for b in sc.bassins],
-        "inspecteurs": [[d, dep_names.get(d, d), next((x.academie for x in sc.departements if x.code == d), ""), n]
-                        for d, n in sorted(sc.inspectors.items())],
-        "formateurs": [[t.id, t.name, ROLE_LABELS[t.role], t.academie, UNIT_TYPE_LABELS[t.unit_type], t.unit_id,
-                        "oui" if t.qualified else "non"] for t in sc.trainers],
-        "preferences": [[UNIT_TYPE_LABELS[p.unit_type], p.unit_id, windows[p.window].label if p.window in windows else p.window,
-                         p.date] for p in sc.preferences],
-        "pins": [[UNIT_TYPE_LABELS[p.unit_type], p.unit_id, p.group, p.date, p.start] for p in sc.pins],
-        "feuille_de_route": [[UNIT_TYPE_LABELS[ch.unit_type], ch.unit_id, " ; ".join(ch.themes), " ; ".join(ch.briques)]
-                             + [" ; ".join(d.isoformat() for d in ch.meeting_dates.get(k, [])) for k in MEETING_LABELS]
-                             for ch in default_choices(sc).values()],
-    }
-    validations = {
-        "formateurs": {"Rôle": "Rôles", "Type d'unité": "Types d'unité", "Déjà qualifié": "Oui/non"},
-        "preferences": {"Type d'unité": "Types d'unité", "Fenêtre": "Fenêtres"},
-        "pins": {"Type d'unité": "Types d'unité"},
-        "feuille_de_route": {"Type d'unité": "Types d'unité"},
-    }
-    for key, title in SHEETS.items():
-        ws = wb.create_sheet(title)
-        headers = HEADERS[key]
-        ws.append(headers)
-        for c in ws[1]:
-            c.font, c.fill = bold, fill
-        for row in data[key]:
-            ws.append(row)
-        ws.freeze_panes = "A2"
-        for j, h in enumerate(headers, 1):
-            width = max([len(h)] + [len(str(r[j - 1])) for r in data[key][:200] if r[j - 1] is not None])
-            ws.column_dimensions[get_column_letter(j)].width = min(60, width + 2)
-            if h == "Date":
-                for r in range(2, len(data[key]) + 2):
-                    ws.cell(r, j).number_format = "yyyy-mm-dd"
-        last = max(len(data[key]) + 1, 1000)
-        for col, list_name in validations.get(key, {}).items():
-            letter = get_column_letter(headers.index(col) + 1)
-            dv = DataValidation(type="list", formula1=ranges[list_name], allow_blank=True,
-                                errorTitle="Valeur non admise", error="Choisissez une valeur de la liste.")
-            dv.add(f"{letter}2:{letter}{last}")
-            ws.add_data_validation(dv)
-    wb.move_sheet("Listes", offset=len(wb.sheetnames))
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+from ...models import ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
+from ...roadmap_models import MEETING_LABELS, UnitRoadmapChoices, default_choices
+from .sheets import HEADERS, MAX_ERRORS, NO, REQUIRED, SHEETS, YES, TemplateIssue, TemplateResult
 
 
 # ------------------------------------------------------------------ import
@@ -563,7 +371,7 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
 def _roadmap_choices(ctx: _Ctx, wb, sc: Scenario, unit_of, changes: dict) -> list[UnitRoadmapChoices] | None:
     """The « Feuille de route » sheet: each unit's step-2 themes, step-5 briques and meeting dates.
     Only choices that differ from the defaults are kept in the scenario."""
-    from ..briques import load_briques
+    from ...briques import load_briques
 
     rows = _rows(ctx, wb, "feuille_de_route")
     if rows is None:
