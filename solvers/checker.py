@@ -98,7 +98,7 @@ class _Checker:
         if key not in self._meetings:
             per = self.s.bassin_meetings_per_month if rule == "bassin_meeting" else self.s.inspectors_meetings_per_month
             kind = "bassin" if rule == "bassin_meeting" else "inspectors"
-            self._meetings[key] = set(cal.meeting_days(kind, unit_id, zone, dep, self.s.start_date, self.s.end_date, per))
+            self._meetings[key] = set(cal.meeting_days(kind, unit_id, zone, dep, self.s.first_day, self.s.end_date, per))
         return self._meetings[key]
 
     def check_sessions(self) -> None:
@@ -112,13 +112,18 @@ class _Checker:
             if a is None:
                 self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
                 continue
-            zone = a.calendar_zone
-            if not (s.start_date <= x.date <= s.end_date):
+            zone = cal.calendar_key(a, s)
+            if x.date < s.plan_from:
+                self.add("plan_from", f"session {x.session_id} le {x.date.isoformat()} avant le début de la "
+                                      f"planification ({s.plan_from.isoformat()})", x)
+            elif not (s.start_date <= x.date <= s.end_date):
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} hors de l'horizon "
                                     f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
-            if x.kind == "step1" and s.step1_start_date and x.date < s.step1_start_date and x.window != "rentree_seminar":
+            first1 = cal.step1_first_day(s, zone)
+            if x.kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
-                                    f"d'étape 1 ({s.step1_start_date.isoformat()})", x)
+                                    f"d'étape 1 ({first1.isoformat()} : "
+                                    + ("date choisie" if s.step1_start_date else f"pré-rentrée {s.school_year}") + ")", x)
             if x.kind not in ("tot", "step1"):
                 continue  # later steps are checked by check_roadmap
             dur = _minutes(x.end) - _minutes(x.start)
