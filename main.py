@@ -17,7 +17,7 @@ COMMANDS = {
                       "Écrit le modèle Excel d'un scénario (effectifs, formateurs, préférences, créneaux fixés)"),
     "import-modele": ("planner.sources.template.cli", "run_import_template",
                       "Applique un modèle Excel rempli à un scénario et écrit le fichier de scénario"),
-    "import-calendrier": ("planner.official_calendar", "run_import_calendrier",
+    "import-calendrier": ("planner.sources.calendar", "run_import_calendrier",
                           "Importe le calendrier scolaire officiel (fr-en-calendrier-scolaire, CSV)"),
 }
 

@@ -6,7 +6,7 @@ Pont de l'Ascension is added where the package lacks it. The teachers' pré-rent
 weekday before the pupils' return, although the package marks it as summer holiday.
 
 Corse and the overseas académies have calendars of their own that neither package holds: they come
-from the ministry's official calendar (:mod:`planner.official_calendar`: a file the user imports, else
+from the ministry's official calendar (:mod:`planner.sources.calendar`: a file the user imports, else
 the embedded extract ``data/calendrier_scolaire.csv``). ``academie_calendar(acad, settings)`` chooses,
 for the plan's school year, the calendar of each académie and says when it rests on an assumption
 (an official calendar not yet known: the last known year moved by whole weeks). The day functions
@@ -187,7 +187,7 @@ def calendar_key(acad: "Academie", settings: Settings) -> str:
 
 @lru_cache(maxsize=256)
 def _academie_calendar(code: str, name: str, zone: str, calendar_zone: str, own: tuple, year: int) -> AcademieCalendar:
-    from .official_calendar import embedded_periods
+    from .sources.calendar import embedded_periods
 
     label = f"{year}-{year + 1}"
     imported = bool(own)

@@ -118,7 +118,7 @@ def plan_calendar(report: dict) -> dict:
 
 @lru_cache(maxsize=16)
 def _calendar_of_settings(dated: tuple) -> dict:
-    from .reference import read_academies
+    from .sources.reference import read_academies
 
     if not any(k in ("school_year", "start_date") for k, _ in dated):
         return {}

@@ -121,7 +121,7 @@ class _Checker:
                                     f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
             first1 = cal.step1_first_day(s, zone)
             if x.kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
-                self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
+                self.add("step1_start", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
                                     f"d'étape 1 ({first1.isoformat()} : "
                                     + ("date choisie" if s.step1_start_date else f"pré-rentrée {s.school_year}") + ")", x)
             if x.kind not in ("tot", "step1"):

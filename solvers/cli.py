@@ -34,7 +34,7 @@ def apply_date_options(sc, school_year: str | None, plan_from, calendar: str | N
     from pydantic import ValidationError
 
     from planner.models import french_errors
-    from planner.official_calendar import CalendarFileError, apply_calendar, read_calendar_file
+    from planner.sources.calendar import CalendarFileError, apply_calendar, read_calendar_file
 
     if calendar:
         try:

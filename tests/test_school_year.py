@@ -17,7 +17,7 @@ import pytest
 
 from planner.calendar import academie_calendar, is_school_holiday, pre_rentree_date
 from planner.models import Academie, Circonscription, Departement, Etablissement, Scenario, Trainer, uai_check_letter
-from planner.official_calendar import CalendarFileError, apply_calendar, read_calendar_file
+from planner.sources.calendar import CalendarFileError, apply_calendar, read_calendar_file
 from planner.plan import Plan
 from planner.report import academie_kpis, convocation_date, teacher_kpis
 from planner.scenario_io import save_scenario_json
@@ -132,7 +132,7 @@ def test_teachers_wait_for_the_pre_rentree_unless_allowed():
     assert min(s.date for s in plan.sessions if s.kind == "tot") < dt.date(2026, 7, 4)
     moved = Plan([dataclasses.replace(s, date=dt.date(2026, 6, 24)) if s is step1[0] else s for s in plan.sessions],
                  plan.trainers, plan.units, plan.report)
-    assert any(f.rule == "horizon" and "pré-rentrée 2026-2027" in f.message for f in check_plan(moved, sc))
+    assert any(f.rule == "step1_start" and "pré-rentrée 2026-2027" in f.message for f in check_plan(moved, sc))
     # the setting that allows end-of-previous-year training (an earlier date) lets teachers start in June
     early = solve(tiny_scenario(plan_from=dt.date(2026, 6, 15), step1_start_date=dt.date(2026, 6, 15)), workers=1,
                   time_limit=10)
@@ -284,8 +284,8 @@ def _annuaire(path: Path) -> Path:
 
 
 def test_imported_annuaire_follows_the_same_rules(tmp_path):
-    from planner.importer import import_annuaire
-    from planner.reference import national_reference
+    from planner.sources.annuaire import import_annuaire
+    from planner.sources.reference import national_reference
 
     sc = import_annuaire(_annuaire(tmp_path / "a.csv")).scenario
     ref = national_reference().settings

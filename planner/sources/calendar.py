@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from .models import CalendarPeriod, Scenario, _fold, french_errors
+from ..models import CalendarPeriod, Scenario, _fold, french_errors
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 EMBEDDED = DATA_DIR / "calendrier_scolaire.csv"
 CITATION = ("Ministère de l'Éducation nationale – data.education.gouv.fr, Licence Ouverte 2.0, "
             "jeu de données fr-en-calendrier-scolaire")
@@ -226,8 +226,8 @@ def run_import_calendrier(args) -> int:
         return 2
     out = imp.summary()
     if args.scenario and args.scenario != "national":
-        from .scenario_io import ScenarioError, load_scenario
-        from .store import ScenarioStore
+        from ..scenario_io import ScenarioError, load_scenario
+        from ..store import ScenarioStore
 
         try:
             sc = load_scenario(args.scenario)
