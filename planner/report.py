@@ -176,6 +176,25 @@ def as_planned(sc: Scenario, report: dict) -> Scenario:
     return sc
 
 
+def pre_rentree_days(report: dict, academie: str | None = None) -> list[dt.date]:
+    """The pré-rentrée days of the plan's school year (of one académie, or all distinct ones)."""
+    acads = plan_calendar(report).get("academies", {})
+    days = {a["pre_rentree"] for c, a in acads.items() if a.get("pre_rentree") and academie in (None, c)}
+    return sorted(dt.date.fromisoformat(d) for d in days)
+
+
+def calendar_notes(scenario: Scenario, academie: str | None = None) -> list[tuple[str, str]]:
+    """(académie name, warning) of the académies (or one) planned on an assumed calendar this school year."""
+    s = scenario.settings
+    out = []
+    for a in scenario.academies:
+        if academie in (None, a.code):
+            c = academie_calendar(a, s)
+            if c.warning:
+                out.append((a.name, c.warning))
+    return out
+
+
 # ============================================================================ KPIs
 def teachers_by_academie(units: Iterable) -> Counter:
     """Teachers to train per académie, from a plan's unit rows (écoles through circonscriptions)."""
