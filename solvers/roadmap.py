@@ -395,6 +395,10 @@ class RoadmapPlanner:
                 rentree_end = rentree.t1[i]
                 busy.add(rentree.t0[i], rentree.t1[i])
                 out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, u.pupils, title6, n6))
+            elif self.settings.first_day > dt.date(self.settings.school_year_start, 9, 30):
+                self._unplaced(u, "step6", "families", 1,  # planned from after the rentrée: it has passed
+                               f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée (planification "
+                               f"à partir du {_fr_date(self.settings.first_day)}) ; à inscrire à la rentrée suivante")
             else:
                 self._unplaced(u, "step6", "families", 1,
                                "réunion de rentrée : aucun soir de septembre ouvert dans l'horizon "
