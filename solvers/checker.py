@@ -39,6 +39,7 @@ class _Checker:
         self.s = sc.settings
         self.out: list[Finding] = []
         self.acad = {a.code: a for a in sc.academies}
+        self.zone = {a.code: cal.calendar_key(a, sc.settings) for a in sc.academies}  # each académie's calendar
         self.trainers = {t.id: t for t in sc.trainers}
         self.rows = {t.trainer_id: t for t in plan.trainers}
         self.sessions = {x.session_id: x for x in plan.sessions}
@@ -112,7 +113,7 @@ class _Checker:
             if a is None:
                 self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
                 continue
-            zone = cal.calendar_key(a, s)
+            zone = self.zone[a.code]
             if x.date < s.plan_from:
                 self.add("plan_from", f"session {x.session_id} le {x.date.isoformat()} avant le début de la "
                                       f"planification ({s.plan_from.isoformat()})", x)

@@ -363,3 +363,22 @@ def test_package_zone_and_official_calendar_days():
     assert pre_rentree_date(2025, key) == dt.date(2025, 8, 18)
     assert is_school_holiday(dt.date(2025, 10, 15), key) and not is_school_holiday(dt.date(2025, 10, 15), "C")
     assert not is_school_holiday(dt.date(2025, 10, 28), key) and is_school_holiday(dt.date(2025, 10, 28), "C")
+
+
+def test_template_pin_before_plan_from_is_refused(tmp_path):
+    """The XLSX template follows the same rule: a fixed slot before plan_from names the sheet, row and column."""
+    from openpyxl import load_workbook
+
+    from planner.sources.annuaire import import_annuaire
+    from planner.sources.template import export_template, import_template
+
+    sc = import_annuaire(ROOT / "tests" / "fixtures" / "occ_annuaire_extract.csv", academie="16").scenario
+    assert sc.settings.plan_from == dt.date(2026, 11, 30)  # the clock of the tests
+    c = sc.circonscriptions[0]
+    path = export_template(sc, tmp_path / "m.xlsx")
+    wb = load_workbook(path)
+    wb["Créneaux fixés"].append(["Circonscription", c.id, 1, dt.datetime(2026, 9, 2), "09:00"])
+    wb.save(path)
+    res = import_template(path, sc)
+    assert not res.ok and ("Créneaux fixés", 2, "Date") in {(i.sheet, i.row, i.column) for i in res.errors}
+    assert "2026-11-30" in res.summary_fr()
