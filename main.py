@@ -17,6 +17,8 @@ COMMANDS = {
                       "Écrit le modèle Excel d'un scénario (effectifs, formateurs, préférences, créneaux fixés)"),
     "import-modele": ("planner.sources.template.cli", "run_import_template",
                       "Applique un modèle Excel rempli à un scénario et écrit le fichier de scénario"),
+    "import-calendrier": ("planner.sources.calendar", "run_import_calendrier",
+                          "Importe le calendrier scolaire officiel (fr-en-calendrier-scolaire, CSV)"),
 }
 
 
@@ -69,6 +71,15 @@ def _guard_pipes() -> None:
             setattr(sys, name, _PipeSafe(stream))
 
 
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date « {text} » invalide : attendu AAAA-MM-JJ (ex. 2026-12-01)") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="main.py",
@@ -94,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--objective", choices=["weighted", "lexicographic"], default=None,
                    help="remplace le mode d'objectif du scénario")
+    s.add_argument("--school-year", default=None, metavar="AAAA-AAAA",
+                   help="année scolaire à planifier (ex. 2027-2028 ; défaut : celle du scénario, sinon l'année en cours)")
+    s.add_argument("--from", dest="plan_from", type=_iso_date, default=None, metavar="AAAA-MM-JJ",
+                   help="rien n'est placé avant cette date (défaut : aujourd'hui, ou le début de l'horizon)")
+    s.add_argument("--calendar", default=None, metavar="FICHIER",
+                   help="calendrier scolaire officiel (CSV fr-en-calendrier-scolaire) : Corse et outre-mer")
     s.add_argument("--out", required=True, help="dossier du plan")
     s.add_argument("--quiet", action="store_true")
 
@@ -129,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file", metavar="FICHIER.xlsx")
     r.add_argument("--scenario", default="national", help="scénario auquel appliquer le modèle (défaut : national)")
     r.add_argument("--out", required=True, help="fichier de scénario à écrire")
+    k = sub.add_parser("import-calendrier", help=COMMANDS["import-calendrier"][2])
+    k.add_argument("file", metavar="FICHIER")
+    k.add_argument("--scenario", default=None,
+                   help="fichier de scénario où enregistrer le calendrier (sans : vérification et résumé seulement)")
+    k.add_argument("--json", action="store_true")
     return p
 
 

@@ -5,22 +5,33 @@ shipped up to 2028) and ``holidays`` (public holidays, Alsace-Moselle and overse
 Pont de l'Ascension is added where the package lacks it. The teachers' pré-rentrée is the last
 weekday before the pupils' return, although the package marks it as summer holiday.
 
-Corse and the overseas académies have calendars of their own that neither package holds: they use
-the zone given in ``data/academies.csv`` (``zone_calendrier``) and are flagged as an approximation.
+Corse and the overseas académies have calendars of their own that neither package holds: they come
+from the ministry's official calendar (:mod:`planner.sources.calendar`: a file the user imports, else
+the embedded extract ``data/calendrier_scolaire.csv``). ``academie_calendar(acad, settings)`` chooses,
+for the plan's school year, the calendar of each académie and says when it rests on an assumption
+(an official calendar not yet known: the last known year moved by whole weeks). The day functions
+below take a *calendar key*: ``"A"``, ``"B"``, ``"C"`` (the package's zones) or the key of an
+official calendar registered by ``academie_calendar`` (``"28:…"``); ``calendar_key`` gives it.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import holidays as _holidays
 from vacances_scolaires_france import SchoolHolidayDates
 
 from .settings import Settings, WindowSpec
 
+if TYPE_CHECKING:
+    from .models import Academie, CalendarPeriod
+
 _SHD = SchoolHolidayDates()
+ZONES = ("A", "B", "C")
 
 ALSACE_MOSELLE = {"057": "57", "067": "6AE", "068": "6AE"}
 OVERSEAS = {"971": "971", "972": "972", "973": "973", "974": "974", "976": "976"}
@@ -65,9 +76,178 @@ def _ascension_bridges(year: int) -> frozenset[dt.date]:
     return frozenset(d + dt.timedelta(days=1) for d in days)
 
 
-@lru_cache(maxsize=4096)
+# ============================================================================ official calendars
+@dataclass(frozen=True)
+class _Official:
+    """An académie's official calendar: pupils' days off, and per school year the dates that matter."""
+
+    label: str
+    holidays: frozenset[dt.date]
+    pre_rentree: dict[int, dt.date] = field(default_factory=dict)
+    pupils_return: dict[int, dt.date] = field(default_factory=dict)
+    summer_start: dict[int, dt.date] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()  # school years whose holidays are listed
+
+
+_REGISTRY: dict[str, _Official] = {}
+
+
+def _is_long(p: "CalendarPeriod") -> bool:
+    return (p.end - p.start).days >= 20
+
+
+def _build_official(label: str, periods: list["CalendarPeriod"], shift_days: int = 0,
+                    assumed_pre: tuple[tuple[int, dt.date], ...] = ()) -> _Official:
+    sh = dt.timedelta(days=shift_days)
+    pupils = [(p.start + sh, p.end + sh, p) for p in periods if p.population in ("-", "Élèves")]
+    teachers = [(p.start + sh, p.end + sh, p) for p in periods if p.population in ("-", "Enseignants")]
+    days: set[dt.date] = set()
+    for a, b, _ in pupils:
+        days.update(daterange(a, b - dt.timedelta(days=1)))
+    pupils_return = {b.year: b for a, b, p in pupils if _is_long(p) and 7 <= b.month <= 9}
+    pre = {b.year: b for a, b, p in teachers if p.population == "Enseignants" and _is_long(p) and 7 <= b.month <= 9}
+    summer: dict[int, dt.date] = {}
+    for a, b, _ in pupils:
+        if dt.date(a.year, 6, 20) <= a <= dt.date(a.year, 8, 15):
+            summer[a.year - 1] = min(summer.get(a.year - 1, a), a)
+    for y, a in summer.items():  # the summer break runs to the pupils' return (end of August if unknown)
+        days.update(daterange(a, pupils_return.get(y + 1, dt.date(y + 1, 9, 1)) - dt.timedelta(days=1)))
+    for y, back in pupils_return.items():
+        if y not in pre:
+            d = back - dt.timedelta(days=1)
+            while d.weekday() >= 5 or is_public_holiday(d):
+                d -= dt.timedelta(days=1)
+            pre[y] = d
+    pre.update(dict(assumed_pre))
+    years = set()
+    for a, b, p in pupils:
+        if not _is_long(p) or a.month not in (6, 7, 8):  # a holiday inside the school year
+            years.add(a.year if a.month >= 8 else a.year - 1)
+    return _Official(label, frozenset(days), pre, pupils_return, summer, frozenset(years))
+
+
+def _register(code: str, label: str, periods: list["CalendarPeriod"], shift_days: int = 0,
+              assumed_pre: tuple[tuple[int, dt.date], ...] = ()) -> str:
+    """Register an official calendar in this process; its key names its content."""
+    content = (sorted((p.start, p.end, p.population, p.description) for p in periods), shift_days, assumed_pre)
+    key = f"{code}:{hashlib.sha1(repr(content).encode()).hexdigest()[:10]}"
+    if key not in _REGISTRY:
+        _REGISTRY[key] = _build_official(label, periods, shift_days, assumed_pre)
+    return key
+
+
+def _official(key: str) -> _Official:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise ValueError(f"calendrier scolaire inconnu « {key} » (zone A, B, C ou calendrier d'une académie)") from None
+
+
+def calendar_label(key: str) -> str:
+    """« zone C » or the académie's name, for messages."""
+    return f"zone {key}" if key in ZONES else _official(key).label
+
+
+@lru_cache(maxsize=8)
+def _package_covers(year: int, zone: str) -> bool:
+    try:
+        _SHD.is_holiday_for_zone(dt.date(year + 1, 6, 30), zone)
+        _SHD.is_holiday_for_zone(dt.date(year, 10, 31), zone)
+        return True
+    except Exception:  # noqa: BLE001 (the package raises for years it does not ship)
+        return False
+
+
+@dataclass(frozen=True)
+class AcademieCalendar:
+    """The calendar an académie is planned on for one school year, and why."""
+
+    key: str
+    source: str
+    warning: str | None = None
+
+
+def _fr_day(d: dt.date) -> str:
+    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre")
+    return f"{days[d.weekday()]} {d.day} {months[d.month - 1]} {d.year}"
+
+
+def academie_calendar(acad: "Academie", settings: Settings) -> AcademieCalendar:
+    """The calendar of ``acad`` for the school year of ``settings``, registered in this process."""
+    return _academie_calendar(acad.code, acad.name, acad.zone, acad.calendar_zone, tuple(acad.calendar_periods),
+                              settings.school_year_start)
+
+
+def calendar_key(acad: "Academie", settings: Settings) -> str:
+    """The key the day functions take for ``acad`` (``"C"``, or an official calendar's key)."""
+    return academie_calendar(acad, settings).key
+
+
+@lru_cache(maxsize=256)
+def _academie_calendar(code: str, name: str, zone: str, calendar_zone: str, own: tuple, year: int) -> AcademieCalendar:
+    from .sources.calendar import embedded_periods
+
+    label = f"{year}-{year + 1}"
+    imported = bool(own)
+    periods = list(own) if own else list(embedded_periods().get(code, ()))
+    origin = "calendrier officiel importé" if imported else "calendrier officiel embarqué (data/calendrier_scolaire.csv)"
+    hint = "importez le calendrier officiel (Fichier ▸ Importer un calendrier scolaire, ou solve --calendar)."
+    if zone in ZONES:
+        if _package_covers(year, zone):
+            return AcademieCalendar(zone, f"vacances-scolaires-france, zone {zone}")
+        if periods:
+            off = _build_official(name, periods)
+            if year in off.years and year in off.summer_start and year in off.pre_rentree:
+                return AcademieCalendar(_register(code, name, periods), origin)
+        return AcademieCalendar(zone, f"zone {zone}, vacances {label} inconnues",
+                                f"Calendrier {label} de la zone {zone} inconnu : seuls les week-ends, jours fériés et "
+                                f"l'été sont fermés (hypothèse) ; {hint}")
+    if not periods:
+        return AcademieCalendar(calendar_zone, f"zone {calendar_zone} (approximation)",
+                                f"Aucun calendrier officiel de l'académie de {name} : calendrier de la zone "
+                                f"{calendar_zone} utilisé (hypothèse) ; {hint}")
+    off = _build_official(name, periods)
+    if year in off.years and year in off.summer_start:
+        if year in off.pre_rentree:
+            return AcademieCalendar(_register(code, name, periods), origin)
+        known = max(y for y in off.pre_rentree) if off.pre_rentree else None
+        if known is not None:  # holidays known, pré-rentrée not yet: the last known one, moved by whole weeks
+            weeks = round((year - known) * 365.2425 / 7)
+            assumed = off.pre_rentree[known] + dt.timedelta(weeks=weeks)
+            key = _register(code, name, periods, 0, ((year, assumed),))
+            return AcademieCalendar(key, origin + f", pré-rentrée {year} supposée",
+                                    f"Académie de {name} : pré-rentrée {year} absente du calendrier officiel, supposée "
+                                    f"le {_fr_day(assumed)} (celle de {known} décalée de {weeks} semaines) ; {hint}")
+    full = sorted(y for y in off.years if y in off.summer_start and y in off.pre_rentree)
+    if not full:
+        return AcademieCalendar(calendar_zone, f"zone {calendar_zone} (approximation)",
+                                f"Calendrier officiel de l'académie de {name} incomplet : calendrier de la zone "
+                                f"{calendar_zone} utilisé (hypothèse) ; {hint}")
+    base = max((y for y in full if y < year), default=min(full))
+    weeks = round((year - base) * 365.2425 / 7)
+    real_pre = ((year, off.pre_rentree[year]),) if year in off.pre_rentree else ()
+    key = _register(code, name, periods, weeks * 7, real_pre)
+    pr = _REGISTRY[key].pre_rentree.get(year)
+    return AcademieCalendar(key, f"{origin}, {base}-{base + 1} décalé de {weeks} semaines",
+                            f"Académie de {name} : calendrier officiel {label} inconnu ; hypothèse : celui de "
+                            f"{base}-{base + 1} décalé de {weeks} semaines (même jour de la semaine)"
+                            + (f", pré-rentrée le {_fr_day(pr)}" if pr else "") + f" ; {hint}")
+
+
+def scenario_calendars(sc_academies, settings: Settings) -> dict[str, AcademieCalendar]:
+    """Académie code → its calendar for the school year of ``settings``."""
+    return {a.code: academie_calendar(a, settings) for a in sc_academies}
+
+
+# ============================================================================ day functions
+@lru_cache(maxsize=65536)
 def is_school_holiday(d: dt.date, zone: str) -> bool:
-    """True on the zone's school holidays (package data) and on the Pont de l'Ascension."""
+    """True on the school holidays of a calendar key: the package's zone (plus the Pont de
+    l'Ascension) or an académie's official calendar."""
+    if zone not in ZONES:
+        return d in _official(zone).holidays
     try:
         hol = _SHD.is_holiday_for_zone(d, zone)
     except Exception:  # outside the package's years: weekends and summer only
@@ -75,27 +255,33 @@ def is_school_holiday(d: dt.date, zone: str) -> bool:
     return hol or d in _ascension_bridges(d.year)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def pupils_return(year: int, zone: str) -> dt.date:
     """First day of school for pupils of the school year starting in ``year``."""
+    if zone not in ZONES and year in _official(zone).pupils_return:
+        return _official(zone).pupils_return[year]
     d = dt.date(year, 8, 20)
     while is_school_holiday(d, zone) or d.weekday() >= 5:
         d += dt.timedelta(days=1)
     return d
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def pre_rentree_date(year: int, zone: str) -> dt.date:
-    """Teachers' pré-rentrée: the last weekday before the pupils' return."""
+    """Teachers' pré-rentrée: the official one, else the last weekday before the pupils' return."""
+    if zone not in ZONES and year in _official(zone).pre_rentree:
+        return _official(zone).pre_rentree[year]
     d = pupils_return(year, zone) - dt.timedelta(days=1)
     while d.weekday() >= 5 or is_public_holiday(d):
         d -= dt.timedelta(days=1)
     return d
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def summer_start(year: int, zone: str) -> dt.date:
     """First day of the summer holiday that ends the school year starting in ``year``."""
+    if zone not in ZONES and year in _official(zone).summer_start:
+        return _official(zone).summer_start[year]
     d = dt.date(year + 1, 6, 25)
     while not is_school_holiday(d, zone):
         d += dt.timedelta(days=1)
@@ -126,10 +312,11 @@ def school_years(start: dt.date, end: dt.date) -> list[int]:
 
 
 def pre_rentree_dates(settings: Settings, zone: str) -> list[dt.date]:
+    """Pré-rentrée days of the calendar ``zone`` from ``settings.first_day`` to the horizon's end."""
     out = []
     for y in school_years(settings.start_date, settings.end_date):
         d = pre_rentree_date(y, zone)
-        if settings.start_date <= d <= settings.end_date:
+        if settings.first_day <= d <= settings.end_date:
             out.append(d)
     return out
 
@@ -176,8 +363,9 @@ def meeting_days(kind: str, unit_id: str, zone: str, departement: str | None, st
 
 def rentree_seminar_dates(settings: Settings, zone: str, academie: str = "") -> list[dt.date]:
     """The académie's rentrée seminar of heads: its date in ``settings.rentree_seminar_dates``, else the
-    Thursday before each pré-rentrée of the horizon (the weekday before, if a public holiday)."""
-    start, end = settings.start_date, settings.end_date
+    Thursday before each pré-rentrée of the horizon (the weekday before, if a public holiday); never
+    before ``settings.first_day``."""
+    start, end = settings.first_day, settings.end_date
     if academie and academie in settings.rentree_seminar_dates:
         d = settings.rentree_seminar_dates[academie]
         return [d] if start <= d <= end else []
@@ -194,8 +382,9 @@ def rentree_seminar_dates(settings: Settings, zone: str, academie: str = "") -> 
 def window_days(name: str, spec: WindowSpec, settings: Settings, zone: str, departement: str | None,
                 unit_id: str = "", academie: str = "") -> list[dt.date]:
     """Dates on which window ``name`` is open for a unit of ``zone``/``departement`` (and ``academie``,
-    for the rentrée seminar)."""
-    start, end = settings.start_date, settings.end_date
+    for the rentrée seminar), never before ``settings.first_day`` (the later of the horizon's start and
+    ``plan_from``)."""
+    start, end = settings.first_day, settings.end_date
     rule = spec.rule
     if rule == "rentree_seminar":
         return rentree_seminar_dates(settings, zone, academie)
@@ -258,15 +447,23 @@ def audience_slots(audience: str, settings: Settings, zone: str, departement: st
                    unit_id: str = "", academie: str = "") -> list[Slot]:
     """All slots open to an audience, merged over its windows, chronological, one per (date, start).
 
-    Step-1 audiences (all but ``trainers``) start no earlier than ``settings.step1_start_date``, except
+    Step-1 audiences (all but ``trainers``) start no earlier than :func:`step1_first_day`, except
     at the rentrée seminar of heads (its date is chosen for them)."""
     seen: dict[tuple[dt.date, int], Slot] = {}
-    first = settings.step1_start_date if audience != "trainers" else None
+    first = step1_first_day(settings, zone) if audience != "trainers" else None
     for w in settings.audience_windows.get(audience, ()):
         for s in window_slots(w, settings, zone, departement, duration, unit_id, academie):
             if first is None or s.date >= first or w == "rentree_seminar":
                 seen.setdefault((s.date, s.start), s)
     return [seen[k] for k in sorted(seen)]
+
+
+def step1_first_day(settings: Settings, zone: str) -> dt.date:
+    """First day of step-1 sessions (teachers, cadres): ``step1_start_date`` when set (an earlier date
+    allows training at the end of the previous school year), else the pré-rentrée of the school year
+    in the calendar ``zone``; never before ``settings.first_day``."""
+    first = settings.step1_start_date or pre_rentree_date(settings.school_year_start, zone)
+    return max(first, settings.first_day)
 
 
 def describe_day(d: dt.date, zone: str, departement: str | None = None) -> str:
@@ -278,5 +475,5 @@ def describe_day(d: dt.date, zone: str, departement: str | None = None) -> str:
     if d.weekday() >= 5:
         return "week-end"
     if is_school_holiday(d, zone):
-        return f"vacances scolaires (zone {zone})"
+        return f"vacances scolaires ({calendar_label(zone)})"
     return "jour de classe"

@@ -61,6 +61,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=False, extra="forbid", str_strip_whitespace=True)
 
 
+CalendarPopulation = Literal["-", "Élèves", "Enseignants"]
+
+
+class CalendarPeriod(_Model):
+    """One period of an official school calendar (dataset fr-en-calendrier-scolaire): days off from
+    ``start`` to the day before ``end`` (``end`` is the day of return), French dates."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    description: str = Field(title="Description")
+    population: CalendarPopulation = Field("-", title="Population", description="« - » : tous ; « Élèves » ; « Enseignants »")
+    start: dt.date = Field(title="Premier jour")
+    end: dt.date = Field(title="Jour du retour")
+    school_year: str = Field(title="Année scolaire")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CalendarPeriod":
+        if self.end <= self.start:
+            raise ValueError(f"end : le retour ({self.end.isoformat()}) doit suivre le premier jour ({self.start.isoformat()})")
+        return self
+
+
 class Academie(_Model):
     code: str = Field(title="Code académie")
     name: str = Field(min_length=1, title="Nom")
@@ -68,6 +89,9 @@ class Academie(_Model):
     calendar_zone: Zone = Field(title="Zone du calendrier utilisé")
     calendar_approximate: bool = Field(False, title="Calendrier approché")
     timezone: str = Field("Europe/Paris", title="Fuseau horaire")
+    calendar_periods: list[CalendarPeriod] = Field(
+        default_factory=list, title="Calendrier scolaire officiel importé",
+        description="Vide : le calendrier embarqué (zones A, B, C ; Corse et outre-mer : data/calendrier_scolaire.csv).")
 
     @field_validator("code")
     @classmethod
@@ -355,6 +379,7 @@ __all__ = [
     "AUDIENCES",
     "Academie",
     "Bassin",
+    "CalendarPeriod",
     "Circonscription",
     "Departement",
     "Etablissement",

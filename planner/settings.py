@@ -10,6 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .school_year import default_dates, horizon, parse_school_year, school_year_label
+from .school_year import today as _today
+
 WINDOW_NAMES = (
     "pre_rentree",
     "wednesday_am",
@@ -85,6 +88,15 @@ def _hhmm_minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def _as_date(v: object) -> object:
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            return v
+    return v
+
+
 def _p(a: str, b: str) -> Period:
     return Period(start=a, end=b)
 
@@ -153,9 +165,12 @@ class Settings(BaseModel):
     max_per_fdf_per_day: int = Field(2, ge=1, le=12, title="Sessions max. par formateur de formateurs et par jour")
     max_per_local_trainer_per_week: int | None = Field(None, ge=1, le=60, title="Sessions max. par formateur local et par semaine", description="Vide : pas de plafond hebdomadaire.")
     wednesday_mornings_per_term_1d: int | None = Field(None, ge=0, le=15, title="Mercredis matin par trimestre (1er degré)", description="Nombre de mercredis matin qu'une circonscription consacre à l'IA par trimestre (le temps est rare : plans maths et français). Vide : sans limite.")
-    start_date: dt.date = Field(dt.date(2026, 6, 15), title="Début de l'horizon", description="Rien n'est placé avant cette date.")
-    end_date: dt.date = Field(dt.date(2027, 7, 2), title="Fin de l'horizon")
-    step1_start_date: dt.date | None = Field(None, title="Sessions d'étape 1 à partir du", description="Aucune session d'étape 1 (enseignants, cadres) avant cette date : par exemple la pré-rentrée, quand les équipes de l'année sont connues. Vide : dès le début de l'horizon. La formation de formateurs peut commencer avant.")
+    # school_year, plan_from, start_date and end_date are filled by ``_school_year_defaults``: never None once built
+    school_year: str = Field("", pattern=r"^\d{4}-\d{4}$", title="Année scolaire", description="Année scolaire planifiée (ex. 2026-2027) : horizon, pré-rentrée et vacances en découlent. Par défaut : celle en cours (la suivante pendant l'été).")
+    plan_from: dt.date | None = Field(None, title="Planifier à partir du", description="Aucune session, de quelque nature que ce soit, n'est placée avant cette date. Par défaut : aujourd'hui, ou le début de l'horizon si aujourd'hui n'en fait pas partie.")
+    start_date: dt.date | None = Field(None, title="Début de l'horizon", description="Par défaut le 15 juin qui précède l'année scolaire : les formateurs peuvent être formés avant l'été.")
+    end_date: dt.date | None = Field(None, title="Fin de l'horizon", description="Par défaut la veille des vacances d'été de l'année scolaire.")
+    step1_start_date: dt.date | None = Field(None, title="Sessions d'étape 1 à partir du", description="Aucune session d'étape 1 (enseignants, cadres) avant cette date. Vide : la pré-rentrée de l'année scolaire, celle de chaque académie (les équipes de l'année sont alors connues). Une date antérieure permet de former dès la fin de l'année précédente. La formation de formateurs peut commencer avant.")
     include_private: bool = Field(False, title="Inclure le privé sous contrat")
     include_admin_staff: bool = Field(False, title="Inclure les personnels administratifs")
     windows: dict[str, WindowSpec] = Field(default_factory=lambda: dict(DEFAULT_WINDOWS), title="Fenêtres")
@@ -171,6 +186,11 @@ class Settings(BaseModel):
     weight_outside_pre_rentree: float = Field(0.0, ge=0, le=1000, title="Poids : session hors pré-rentrée", description="Coût d'une session d'enseignants placée hors de la pré-rentrée.")
     weight_fdf_load: float = Field(1.0, ge=0, le=1000, title="Poids : charge maximale d'un formateur de formateurs")
     hourly_rate_eur: float = Field(0.0, ge=0, le=1000, title="Taux horaire (€)", description="Non fixé par le rapport.")
+
+    @field_validator("school_year")
+    @classmethod
+    def _school_year(cls, v: str) -> str:
+        return school_year_label(parse_school_year(v))
 
     @field_validator("windows")
     @classmethod
@@ -198,13 +218,74 @@ class Settings(BaseModel):
             v.setdefault(aud, DEFAULT_AUDIENCE_WINDOWS[aud])
         return v
 
+    @model_validator(mode="before")
+    @classmethod
+    def _school_year_defaults(cls, data: object) -> object:
+        """School year, horizon and plan_from from the clock (one rule, :mod:`planner.school_year`)."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        start, end = _as_date(data.get("start_date")), _as_date(data.get("end_date"))
+        if data.get("school_year"):
+            try:
+                year: int | None = parse_school_year(data["school_year"])
+            except ValueError:
+                return data  # the field's pattern names the error
+        elif isinstance(start, dt.date):
+            year = start.year if start.month >= 6 else start.year - 1
+        elif isinstance(end, dt.date):
+            year = end.year - 1 if end.month < 8 else end.year
+        else:
+            year = None
+        now = _today()
+        year, _ = default_dates(now, year)
+        h0, h1 = horizon(year)
+        data["school_year"] = school_year_label(year)
+        if data.get("start_date") is None:
+            data["start_date"] = start = h0
+        if data.get("end_date") is None:
+            data["end_date"] = end = h1
+        if data.get("plan_from") is None and isinstance(start, dt.date) and isinstance(end, dt.date):
+            data["plan_from"] = now if start <= now <= end else start
+        return data
+
     @model_validator(mode="after")
     def _horizon(self) -> "Settings":
+        if self.start_date is None or self.end_date is None:
+            return self  # an invalid school year, already reported
         if self.end_date <= self.start_date:
             raise ValueError("end_date : la fin de l'horizon doit suivre son début")
         if (self.end_date - self.start_date).days > 800:
             raise ValueError("end_date : horizon limité à deux années scolaires")
+        if self.plan_from is not None and self.end_date is not None and self.plan_from > self.end_date:
+            raise ValueError(f"plan_from : la planification commence le {self.plan_from.isoformat()}, "
+                             f"après la fin de l'horizon ({self.end_date.isoformat()})")
         return self
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day anything may be placed: the later of the horizon's start and ``plan_from``."""
+        return max(self.start_date, self.plan_from or self.start_date)
+
+    @property
+    def school_year_start(self) -> int:
+        """The calendar year in which the planned school year starts (2026 for 2026-2027)."""
+        return parse_school_year(self.school_year)
+
+    def for_school_year(self, school_year: str | int | None = None, plan_from: dt.date | None = None, *,
+                        today: dt.date | None = None) -> "Settings":
+        """The same settings for another school year (horizon recomputed) and/or another ``plan_from``
+        (default: today when inside the new horizon, else its start)."""
+        year = parse_school_year(school_year) if school_year else self.school_year_start
+        year, default_from = default_dates(today or _today(), year)
+        h0, h1 = horizon(year)
+        data = self.model_dump()
+        same_year = school_year is None or year == self.school_year_start and (self.start_date, self.end_date) == (h0, h1)
+        data.update(school_year=school_year_label(year), plan_from=plan_from or default_from,
+                    start_date=self.start_date if same_year else h0, end_date=self.end_date if same_year else h1)
+        if not same_year and data.get("step1_start_date") and not h0 <= data["step1_start_date"] <= h1:
+            data["step1_start_date"] = None
+        return Settings.model_validate(data)
 
     @classmethod
     def label(cls, field: str) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.calendar import Slot, audience_slots
+from planner.calendar import Slot, audience_slots, calendar_key
 from planner.demand import UnitDemand, compute_demand
 from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
@@ -112,8 +112,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     s = sc.settings
     mode = objective_mode or s.objective_mode
     acad = sc.academies[0]
-    zone = acad.calendar_zone
-    origin = s.start_date.toordinal()
+    zone = calendar_key(acad, s)
+    origin = s.first_day.toordinal()
     dem = compute_demand(sc)
     gs = s.group_size
     w_c, w_l = s.weight_completion, s.weight_academie_latest
@@ -539,7 +539,7 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
     Returns (sessions, unplaced, cost, latest day offset, seats) with seats: cadre unit key ->
     [(end minute, participants, session id)]."""
     s = ctx.sc.settings
-    origin = s.start_date.toordinal()
+    origin = s.first_day.toordinal()
     sessions, unplaced = [], []
     seats: dict[tuple[str, str], list] = {}
     total, latest = 0.0, 0
@@ -630,7 +630,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     """Build the plan of one timetable choice: (objective, latest day offset). ``dry``: evaluate only."""
     sc, acad = ctx.sc, ctx.acad
     s = sc.settings
-    origin = s.start_date.toordinal()
+    origin = s.first_day.toordinal()
     w_c, w_l = s.weight_completion, s.weight_academie_latest
     gs = s.group_size
     pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day)
@@ -670,7 +670,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
             continue
         if left:
             fams, why = explain_unit(name=u.demand.name, audience=u.demand.audience, n=u.demand.sessions,
-                                     settings=s, zone=acad.calendar_zone, departement=u.demand.departement,
+                                     settings=s, zone=calendar_key(acad, s), departement=u.demand.departement,
                                      ready=ready, caps=u.caps)
             unplaced.append(Unplaced.of(u.demand, left, ",".join(fams), why + f" {left} session(s) non placée(s)."))
         fixed = [(i, k) for _, i, k in u.pins]

@@ -18,7 +18,7 @@ from typing import Callable
 
 import ortools
 
-from planner.calendar import is_school_holiday, pre_rentree_dates
+from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
 from planner.models import Scenario
 from planner.plan import Plan, Session, UnitRow
 
@@ -192,15 +192,6 @@ def _add_roadmap(sc: Scenario, res: AcademieResult) -> None:
     res.stage_seconds["roadmap"] = time.perf_counter() - t
 
 
-def _first_holiday(start: dt.date, month: int, zone: str = "A") -> dt.date | None:
-    d = start
-    for _ in range(800):
-        if d.month == month and is_school_holiday(d, zone) and d.weekday() == 5:
-            return d
-        d += dt.timedelta(days=1)
-    return None
-
-
 def unit_rows(sc: Scenario) -> list[UnitRow]:
     zone = {a.code: a.zone for a in sc.academies}
     rows = []
@@ -222,41 +213,8 @@ def unit_rows(sc: Scenario) -> list[UnitRow]:
 
 
 def kpis(sc: Scenario, sessions: list[Session]) -> dict:
-    s = sc.settings
-    step1 = [x for x in sessions if x.kind == "step1"]
-    teach = [x for x in step1 if x.audience in ("teachers_1d", "teachers_2d")]
-    total_teachers = sum(c.teachers for c in sc.circonscriptions) + sum(e.teachers for e in sc.in_scope_etablissements())
-    toussaint = _first_holiday(s.start_date, 10)
-    christmas = _first_holiday(s.start_date, 12)
-
-    def share_before(d: dt.date | None) -> float | None:
-        if d is None or not total_teachers:
-            return None
-        return round(sum(x.participants for x in teach if x.date < d) / total_teachers, 4)
-
-    by_kind: dict[str, int] = {}
-    for x in sessions:
-        by_kind[x.kind] = by_kind.get(x.kind, 0) + 1
-    last = max((x.date for x in step1), default=None)
-    weekly: dict[str, int] = {}
-    for x in teach:
-        y, w, _ = x.date.isocalendar()
-        key = f"{y}-W{w:02d}"
-        weekly[key] = weekly.get(key, 0) + x.participants
-    return {
-        "sessions_by_kind": by_kind,
-        "step1_sessions": len(step1),
-        "teachers_trained": sum(x.participants for x in teach),
-        "teachers_total": total_teachers,
-        "completion_date": last.isoformat() if last else None,
-        "toussaint_date": toussaint.isoformat() if toussaint else None,
-        "christmas_date": christmas.isoformat() if christmas else None,
-        "share_trained_by_toussaint": share_before(toussaint),
-        "share_trained_by_christmas": share_before(christmas),
-        "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
-        "teachers_trained_per_week": dict(sorted(weekly.items())),
-        "hours_financed": round(sum(s.step1_minutes for _ in step1) / 60 + sum(s.tot_minutes for x in sessions if x.kind == "tot") / 60, 1),
-    }
+    """The plan's KPIs (:func:`planner.report.teacher_kpis`, on the scenario's school-year calendar)."""
+    return teacher_kpis(sessions, unit_rows(sc), year_calendar(sc), sc.settings)
 
 
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,
@@ -280,9 +238,11 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         for k, v in r.stage_seconds.items():
             stage[k] = round(stage.get(k, 0.0) + v, 3)
     settings = sc.settings.model_dump(mode="json")
-    zones = sorted({a.calendar_zone for a in sc.academies})
-    settings["pre_rentree_dates"] = {z: [d.isoformat() for d in pre_rentree_dates(sc.settings, z)] for z in zones}
-    k = kpis(sc, sessions)
+    cal = year_calendar(sc)
+    cal["imported_periods"] = imported_periods(sc)
+    settings["pre_rentree_dates"] = {c: a["pre_rentree_in_horizon"] for c, a in cal["academies"].items()}
+    units = unit_rows(sc)
+    k = teacher_kpis(sessions, units, cal, sc.settings)
     k["earliest_possible_completion_date"] = (dt.date.fromordinal(max(earliest)).isoformat()
                                              if earliest and len(earliest) == len(results) else None)
     now = dt.datetime.now().replace(microsecond=0)
@@ -293,6 +253,8 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         stage_seconds=stage,
         unplaced=unplaced,
         settings=settings,
+        calendar=cal,
+        calendar_warnings=calendar_warnings(cal),
         objective_mode=objective or sc.settings.objective_mode,
         solver={"name": solver, "ortools": ortools.__version__, "planner": SOLVER_VERSION,
                 "formulation": "ToT × créneau (coûts aval exacts) + réunions des cadres, CP-SAT 1 worker par académie"},
@@ -312,7 +274,7 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         plan_name=f"Plan {sc.name}",
         generated_at=now.isoformat(),
     ).as_dict()
-    return Plan(sessions=sessions, trainers=trainers, units=unit_rows(sc), report=report)
+    return Plan(sessions=sessions, trainers=trainers, units=units, report=report)
 
 
 from .replan import Candidate, ReplanError, candidate_slots, replan_unit, replan_with_pin  # noqa: E402,F401 (public API)

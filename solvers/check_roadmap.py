@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from dataclasses import dataclass
 
-from planner.calendar import public_holiday_subdivision, window_days
+from planner.calendar import calendar_key, public_holiday_subdivision, window_days
 
 KINDS = ("step2", "step3", "step4", "step5", "step6")
 LEADS_ITSELF = ("step2", "step3", "step4", "step6")
@@ -96,7 +96,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
     st = scenario.settings
     out: list[RoadmapFinding] = []
     add = out.append
-    zone = {a.code: a.calendar_zone for a in scenario.academies}
+    zone = {a.code: calendar_key(a, st) for a in scenario.academies}
     units = {("circonscription", c.id): c for c in scenario.circonscriptions}
     units.update({("etablissement", e.uai): e for e in scenario.etablissements})
     trainers = {t.id: t for t in scenario.trainers}
@@ -125,7 +125,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         seen_ids.add(s.session_id)
         road.setdefault((s.unit_type, s.unit_id), []).append(s)
 
-    h0, h1 = st.start_date, st.end_date
+    h0, h1 = st.first_day, st.end_date
     unplaced = {(x.get("unit_type"), x.get("unit_id"), x.get("kind")) for x in (plan.report or {}).get("unplaced", [])}
 
     for key, ss in road.items():

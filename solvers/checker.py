@@ -39,6 +39,7 @@ class _Checker:
         self.s = sc.settings
         self.out: list[Finding] = []
         self.acad = {a.code: a for a in sc.academies}
+        self.zone = {a.code: cal.calendar_key(a, sc.settings) for a in sc.academies}  # each académie's calendar
         self.trainers = {t.id: t for t in sc.trainers}
         self.rows = {t.trainer_id: t for t in plan.trainers}
         self.sessions = {x.session_id: x for x in plan.sessions}
@@ -98,7 +99,7 @@ class _Checker:
         if key not in self._meetings:
             per = self.s.bassin_meetings_per_month if rule == "bassin_meeting" else self.s.inspectors_meetings_per_month
             kind = "bassin" if rule == "bassin_meeting" else "inspectors"
-            self._meetings[key] = set(cal.meeting_days(kind, unit_id, zone, dep, self.s.start_date, self.s.end_date, per))
+            self._meetings[key] = set(cal.meeting_days(kind, unit_id, zone, dep, self.s.first_day, self.s.end_date, per))
         return self._meetings[key]
 
     def check_sessions(self) -> None:
@@ -112,13 +113,18 @@ class _Checker:
             if a is None:
                 self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
                 continue
-            zone = a.calendar_zone
-            if not (s.start_date <= x.date <= s.end_date):
+            zone = self.zone[a.code]
+            if x.date < s.plan_from:
+                self.add("plan_from", f"session {x.session_id} le {x.date.isoformat()} avant le début de la "
+                                      f"planification ({s.plan_from.isoformat()})", x)
+            elif not (s.start_date <= x.date <= s.end_date):
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} hors de l'horizon "
                                     f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
-            if x.kind == "step1" and s.step1_start_date and x.date < s.step1_start_date and x.window != "rentree_seminar":
-                self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
-                                    f"d'étape 1 ({s.step1_start_date.isoformat()})", x)
+            first1 = cal.step1_first_day(s, zone)
+            if x.kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
+                self.add("step1_start", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
+                                    f"d'étape 1 ({first1.isoformat()} : "
+                                    + ("date choisie" if s.step1_start_date else f"pré-rentrée {s.school_year}") + ")", x)
             if x.kind not in ("tot", "step1"):
                 continue  # later steps are checked by check_roadmap
             dur = _minutes(x.end) - _minutes(x.start)

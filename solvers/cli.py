@@ -11,6 +11,7 @@ from pathlib import Path
 
 from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
+from planner.report import as_planned
 from planner.scenario_io import ScenarioError, load_scenario
 
 
@@ -28,6 +29,28 @@ def _fmt_date(iso: str | None) -> str:
     return format_date(dt.date.fromisoformat(iso), "EEEE d MMMM y", locale="fr_FR")
 
 
+def apply_date_options(sc, school_year: str | None, plan_from, calendar: str | None) -> str | None:
+    """``--calendar``, ``--school-year`` and ``--from`` applied to ``sc``; a French message on error."""
+    from pydantic import ValidationError
+
+    from planner.models import french_errors
+    from planner.sources.calendar import CalendarFileError, apply_calendar, read_calendar_file
+
+    if calendar:
+        try:
+            apply_calendar(sc, read_calendar_file(calendar))
+        except CalendarFileError as exc:
+            return str(exc)
+    if school_year or plan_from:
+        try:
+            sc.settings = sc.settings.for_school_year(school_year, plan_from)
+        except ValidationError as exc:
+            return " ; ".join(french_errors(exc))
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
 def run_solve(args) -> int:
     from .api import SolveError, solve
     from .checker import check_plan
@@ -36,6 +59,10 @@ def run_solve(args) -> int:
         sc = load_scenario(args.scenario)
     except ScenarioError as exc:
         return _err(str(exc))
+    msg = apply_date_options(sc, getattr(args, "school_year", None), getattr(args, "plan_from", None),
+                             getattr(args, "calendar", None))
+    if msg:
+        return _err(msg)
     out = Path(args.out)
     try:
         _check_plan_target(out)
@@ -167,6 +194,7 @@ def run_check(args) -> int:
         sc = load_scenario(spec)
     except ScenarioError as exc:
         return _err(str(exc))
+    as_planned(sc, plan.report)  # the plan's school year, dates and imported calendars
     codes = sorted({u.academie for u in plan.units})
     if len(codes) == 1 and len(sc.academies) > 1:  # a plan of one académie (solve --academie)
         sc = sc.restricted_to(codes[0])

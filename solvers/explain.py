@@ -34,7 +34,7 @@ def explain_unit(*, name: str, audience: str, n: int, settings: Settings, zone: 
     allowed = {(x.date, x.start): x for x in audience_slots(audience, ext, zone, departement, dur, unit_id)}
     # every other school-day hour as a candidate outside the windows
     cands: dict[tuple[dt.date, int], tuple[Slot, bool]] = {k: (v, True) for k, v in allowed.items()}
-    d = s.start_date
+    d = s.first_day
     while d <= ext.end_date:
         if is_open_for_teachers(d, zone, departement):
             for h in (9, 10, 11, 14, 15, 16):
@@ -85,7 +85,7 @@ def explain_unit(*, name: str, audience: str, n: int, settings: Settings, zone: 
     solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's
     solver.parameters.max_time_in_seconds = 5.0
     st = solver.Solve(m)
-    in_horizon = [k for k in allowed if k[0] <= s.end_date and k[0] >= s.start_date]
+    in_horizon = [k for k in allowed if k[0] <= s.end_date and k[0] >= s.first_day]
     first_ready = min(ready) if ready else None
     after_ready = [k for k in in_horizon if first_ready is None or k[0].toordinal() * 1440 + k[1] >= first_ready]
     head = (f"{name} : {n} sessions à placer, {len(after_ready)} créneaux autorisés entre la formation du formateur "

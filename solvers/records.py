@@ -100,6 +100,8 @@ class Report:
     plan_name: str
     generated_at: str
     version: int = 1
+    calendar: dict | None = None  # the school year's calendar per académie (planner.report.year_calendar)
+    calendar_warnings: list[dict] | None = None  # académies planned on an assumed calendar: {academie, message}
 
     def as_dict(self) -> dict:
         o = self.outcome
@@ -113,6 +115,8 @@ class Report:
             "stage_seconds": self.stage_seconds,
             "unplaced": [u.as_dict() for u in self.unplaced],
             "settings": self.settings,
+            "calendar": self.calendar or {},
+            "calendar_warnings": self.calendar_warnings or [],
             "objective_mode": self.objective_mode,
             "solver": self.solver,
             "seed": self.seed,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from babel.dates import format_date
 
-from planner.calendar import audience_slots
+from planner.calendar import audience_slots, calendar_key
 from planner.demand import local_unit_demand
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
@@ -82,10 +82,11 @@ def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
         else:
             r = rows.get(t.id)
             ready.append(tot_end.get(r.tot_session_id, 10**12) if r and r.tot_session_id else 10**12)
-    table = SlotTable(audience_slots(ud.audience, s, acad.calendar_zone, ud.departement, s.step1_minutes))
+    zone = calendar_key(acad, s)
+    table = SlotTable(audience_slots(ud.audience, s, zone, ud.departement, s.step1_minutes))
     caps = unit_caps(s, ud.audience)
     prefs = [p for p in sc.preferences if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
-    return _UnitCtx(sc, unit_type, unit_id, ud.name, ud.audience, ud.academie, ud.departement, acad.calendar_zone,
+    return _UnitCtx(sc, unit_type, unit_id, ud.name, ud.audience, ud.academie, ud.departement, zone,
                     acad.zone, ud.sessions, ud.group_sizes(s.group_size), table, trainers, ready, caps,
                     _penalties(table, prefs, s, ud.audience))
 
@@ -112,7 +113,7 @@ def _pins_of(c: _UnitCtx, pins: list[Pin]) -> tuple[list[tuple[int, int, int]], 
 
 def _place(c: _UnitCtx, fixed: list[tuple[int, int, int]]):
     return place_unit(c.table, c.sessions, c.ready, c.caps, fixed=[(i, k) for _, i, k in fixed], penalties=c.penalties,
-                      w_completion=c.sc.settings.weight_completion, origin=c.sc.settings.start_date.toordinal())
+                      w_completion=c.sc.settings.weight_completion, origin=c.sc.settings.first_day.toordinal())
 
 
 def _fr(d: dt.date) -> str:

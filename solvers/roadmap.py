@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from planner.briques import Brique, BriqueError, load_briques
-from planner.calendar import describe_day, public_holiday_subdivision, window_slots
+from planner.calendar import calendar_key, describe_day, public_holiday_subdivision, window_slots
 from planner.plan import Plan, Session
 from planner.roadmap_models import (
     MEETING_LABELS,
@@ -222,7 +222,7 @@ class RoadmapPlanner:
         self.plan = step1_plan
         self.sessions: list[Session] = []
         self.unplaced: list[dict] = []
-        h0 = self.settings.start_date.toordinal() * 1440
+        h0 = self.settings.first_day.toordinal() * 1440
         self.h0 = h0
         self.h1 = (self.settings.end_date.toordinal() + 1) * 1440
         self._index_step1()
@@ -230,7 +230,7 @@ class RoadmapPlanner:
 
     # ---------------------------------------------------------------- indexes
     def _index_step1(self) -> None:
-        zone_of_acad = {a.code: a.calendar_zone for a in self.sc.academies}
+        zone_of_acad = {a.code: calendar_key(a, self.settings) for a in self.sc.academies}
         circ = {c.id: c for c in self.sc.circonscriptions}
         etab = {e.uai: e for e in self.sc.etablissements}
         span: dict[tuple[str, str], list] = {}
@@ -347,7 +347,7 @@ class RoadmapPlanner:
             why = describe_day(d, u.zone, u.departement)
             self._unplaced(u, kind, audience, 1,
                            f"{MEETING_LABELS[key]} du {_fr_date(d)} : date hors de la fenêtre « {win} » "
-                           f"ou déjà occupée ({why}, horizon {_fr_date(self.settings.start_date)} – {self._end_text()})", "meeting_date")
+                           f"ou déjà occupée ({why}, horizon {_fr_date(self.settings.first_day)} – {self._end_text()})", "meeting_date")
         return i
 
     # ---------------------------------------------------------------- the steps
@@ -395,10 +395,14 @@ class RoadmapPlanner:
                 rentree_end = rentree.t1[i]
                 busy.add(rentree.t0[i], rentree.t1[i])
                 out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, u.pupils, title6, n6))
+            elif self.settings.first_day > dt.date(self.settings.school_year_start, 9, 30):
+                self._unplaced(u, "step6", "families", 1,  # planned from after the rentrée: it has passed
+                               f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée (planification "
+                               f"à partir du {_fr_date(self.settings.first_day)}) ; à inscrire à la rentrée suivante")
             else:
                 self._unplaced(u, "step6", "families", 1,
                                "réunion de rentrée : aucun soir de septembre ouvert dans l'horizon "
-                               f"({_fr_date(self.settings.start_date)} – {self._end_text()})")
+                               f"({_fr_date(self.settings.first_day)} – {self._end_text()})")
 
         # ---- step 4: the governing bodies' calendar
         gb = self.cache.table(("governing_body",), u.zone, u.departement, rs.governing_body_minutes)
@@ -422,7 +426,7 @@ class RoadmapPlanner:
                         busy.add(gb.t0[i], gb.t1[i])
                         step4.append((body, i, title, members))
                 continue
-            for ym in _months_in_horizon(self.settings.start_date, self.settings.end_date, months):
+            for ym in _months_in_horizon(self.settings.first_day, self.settings.end_date, months):
                 i = _seeded_in_month(gb, ym, seed + len(step4), u.first1, busy)
                 if i >= 0:
                     busy.add(gb.t0[i], gb.t1[i])

@@ -3,6 +3,9 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# no test reads the machine clock: « today » is the day the issue was filed (planner/school_year.py);
+# tests that need another school year or start pass them explicitly
+os.environ["PLANIFICATEUR_TODAY"] = "2026-11-30"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 

@@ -60,6 +60,8 @@ CASES = {
     "duplicate": lambda p, sc: (_with(p, p.sessions + [p.sessions[-1]]), sc),
     "territory": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, audience="perdir"), academie="99"), sc),
     "horizon": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), date=dt.date(2027, 9, 1)), sc),
+    "plan_from": lambda p, sc: (p, _settings(sc, plan_from=dt.date(2026, 9, 1))),  # the pré-rentrée is now before it
+    "step1_start": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), date=dt.date(2026, 6, 24)), sc),
     "duration": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), end="10:30"), sc),
     "window": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), date=dt.date(2026, 11, 1)), sc),
     "cadre_meetings": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, audience="perdir"),

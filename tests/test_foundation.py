@@ -64,14 +64,14 @@ def test_pre_rentree_open_although_package_marks_holiday():
 
 
 def test_calendars_work_from_2025_to_2028():
-    s = Settings(start_date=dt.date(2025, 9, 1), end_date=dt.date(2027, 10, 15))
+    s = Settings(start_date=dt.date(2025, 9, 1), end_date=dt.date(2027, 10, 15), plan_from=dt.date(2025, 9, 1))
     slots = window_slots("pre_rentree", s, "A", "025", 60)
     assert {x.date for x in slots} == {pre_rentree_date(2026, "A"), pre_rentree_date(2027, "A")}
     assert is_school_day(dt.date(2027, 12, 1), "C")
 
 
 def test_windows_respect_holidays():
-    s = Settings()
+    s = Settings(school_year="2026-2027", plan_from=dt.date(2026, 6, 15))
     for aud in ("teachers_1d", "teachers_2d", "trainers"):
         for slot in audience_slots(aud, s, "C", "031", 60):
             if slot.window == "summer_training":  # the week before the pré-rentrée, by design

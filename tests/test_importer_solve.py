@@ -17,6 +17,7 @@ from planner.sources.template import export_template, import_template
 from .conftest import ROOT
 
 OCC = "tests/fixtures/occ_annuaire_extract.csv"  # relative to the repo root, as a user would pass it
+DATES = ("--school-year", "2026-2027", "--from", "2026-06-15")  # explicit, as every test
 
 
 def main(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -33,7 +34,7 @@ def test_occitanie_import_solves_and_checks_clean(tmp_path):
     r = main("import-annuaire", OCC, "--out", str(scen), "--json")
     assert r.returncode == 0, r.stderr
     plan_dir = tmp_path / "plan16"
-    r = main("solve", "--scenario", str(scen), "--academie", "16", "--solver", "greedy", "--out", str(plan_dir), "--quiet")
+    r = main("solve", "--scenario", str(scen), "--academie", "16", "--solver", "greedy", *DATES, "--out", str(plan_dir), "--quiet")
     assert r.returncode == 0, r.stderr
     r = main("check", str(plan_dir))
     assert r.returncode == 0, r.stdout + r.stderr
@@ -58,7 +59,7 @@ def test_template_round_trip_changes_the_plan(tmp_path):
     scen = tmp_path / "toulouse.sqlite"
     ScenarioStore.create(scen, sc)
     before_dir = tmp_path / "before"
-    r = main("solve", "--scenario", str(scen), "--solver", "greedy", "--out", str(before_dir), "--quiet")
+    r = main("solve", "--scenario", str(scen), "--solver", "greedy", *DATES, "--out", str(before_dir), "--quiet")
     assert r.returncode == 0, r.stderr
     before = Plan.read(before_dir)
 
@@ -80,7 +81,7 @@ def test_template_round_trip_changes_the_plan(tmp_path):
     save_scenario_file(scen, res.scenario)
 
     after_dir = tmp_path / "after"
-    r = main("solve", "--scenario", str(scen), "--solver", "greedy", "--out", str(after_dir), "--quiet")
+    r = main("solve", "--scenario", str(scen), "--solver", "greedy", *DATES, "--out", str(after_dir), "--quiet")
     assert r.returncode == 0, r.stderr
     assert main("check", str(after_dir)).returncode == 0
     after = Plan.read(after_dir)

@@ -2,6 +2,7 @@
 ``solve | head -1`` ends quietly (issue 14, item 5)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ CODES = ("22", "27", "03")  # Limoges, Corse, Besançon: three small académies
 
 @pytest.fixture(scope="module")
 def three_academies(tmp_path_factory) -> str:
-    sc = national_reference()
+    sc = national_reference("2026-2027", dt.date(2026, 6, 15))  # explicit dates: the whole year, rentrée included
     parts = [sc.restricted_to(c) for c in CODES]
     merged = Scenario.model_validate({
         **json.loads(parts[0].model_dump_json()),

@@ -21,7 +21,7 @@ CIRC = "031-01"
 def tiny_scenario(**settings) -> Scenario:
     return Scenario(
         name="mini",
-        settings=Settings(**settings),
+        settings=Settings(**{"school_year": "2026-2027", "plan_from": dt.date(2026, 6, 15), **settings}),
         academies=[Academie(code="16", name="Toulouse", zone="C", calendar_zone="C")],
         departements=[Departement(code="031", name="Haute-Garonne", academie="16")],
         circonscriptions=[Circonscription(id=CIRC, name="Circonscription Toulouse 1", departement="031",
@@ -299,7 +299,7 @@ def test_charter_skeleton_pdf(tmp_path):
 def test_national_roadmap_is_fast_and_checks():
     from planner.sources.reference import national_reference
 
-    sc = national_reference()
+    sc = national_reference("2026-2027", dt.date(2026, 6, 15))
     zone = {a.code: a.calendar_zone for a in sc.academies}
     ss = []
     for i, c in enumerate(sc.circonscriptions):

@@ -198,7 +198,7 @@ def test_cli_solve_and_check_contract(tmp_path):
     for key in ("status", "objective", "best_bound", "greedy_objective", "solve_seconds", "stage_seconds", "unplaced",
                 "settings", "solver", "seed", "kpis", "scenario"):
         assert key in rep
-    assert rep["settings"]["group_size"] == 15 and rep["settings"]["pre_rentree_dates"]["C"] == ["2026-08-31"]
+    assert rep["settings"]["group_size"] == 15 and rep["settings"]["pre_rentree_dates"]["16"] == ["2026-08-31"]
     assert rep["objective"] <= rep["greedy_objective"] + 1e-6
     plan = Plan.read(out)
     assert {s.academie for s in plan.sessions} == {"16"}

@@ -18,7 +18,9 @@ OCC = ROOT / "tests/fixtures/occ_annuaire_extract.csv"
 
 @pytest.fixture(scope="module")
 def scenario():
-    return import_annuaire(OCC, academie="16").scenario
+    sc = import_annuaire(OCC, academie="16").scenario
+    sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 6, 15))  # explicit dates: the whole year
+    return sc
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ def uai(n: int) -> str:
 
 
 def tiny_scenario(**settings) -> Scenario:
-    base = dict(start_date=dt.date(2026, 6, 15), end_date=dt.date(2027, 7, 2), step1_start_date=dt.date(2026, 8, 31))
+    base = dict(school_year="2026-2027", plan_from=dt.date(2026, 6, 15), step1_start_date=dt.date(2026, 8, 31))
     base.update(settings)
     s = Settings(**base)
     e1, e2 = uai(1), uai(2)

@@ -21,6 +21,7 @@ from planner.models import french_errors
 from planner.plan_index import NATION, Scope
 from planner.settings import Settings
 
+from . import fmt
 from .actions import build_actions, build_menus, build_toolbar
 from .changes import Changes
 from .commands import SettingCommand
@@ -247,6 +248,17 @@ class MainWindow(QMainWindow):
         if field == "__all__":
             doc.undo_stack.push(SettingCommand(doc, field, s.model_copy(deep=True), value))
             return
+        if field in ("school_year", "plan_from"):  # the horizon follows the school year (planner.settings)
+            try:
+                new = s.for_school_year(value if field == "school_year" else None,
+                                        value if field == "plan_from" else None)
+            except (ValidationError, ValueError) as exc:
+                self.settings_panel.refresh()
+                self.error("Valeur refusée :\n" + ("\n".join(french_errors(exc)) if isinstance(exc, ValidationError)
+                                                    else str(exc)))
+                return
+            doc.undo_stack.push(SettingCommand(doc, "__all__", s.model_copy(deep=True), new))
+            return
         try:
             Settings.model_validate({**s.model_dump(), field: value})
         except ValidationError as exc:
@@ -270,7 +282,9 @@ class MainWindow(QMainWindow):
             self.plan_label.setText(self.planning.plan_label())
 
     def update_title(self) -> None:
-        self.setWindowTitle(f"{APP_TITLE} — {self.doc.title()}[*]")
+        s = self.doc.scenario.settings if self.doc.scenario else None
+        year = f" — année scolaire {s.school_year}, à partir du {fmt.date_long(s.plan_from)}" if s else ""
+        self.setWindowTitle(f"{APP_TITLE} — {self.doc.title()}{year}[*]")
         self.setWindowModified(not self.doc.undo_stack.isClean())
 
     def set_status(self, message: str) -> None:

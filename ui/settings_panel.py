@@ -15,6 +15,7 @@ from planner.settings import AUDIENCE_LABELS, AUDIENCES, WINDOW_NAMES, Settings
 
 GROUPS = [
     ("Sessions", ["group_size", "step1_minutes", "tot_minutes"]),
+    ("Année scolaire", ["school_year", "plan_from"]),
     ("Horizon", ["start_date", "end_date"]),
     ("Plafonds", ["max_per_local_trainer_per_day", "max_per_fdf_per_day", "max_per_local_trainer_per_week",
                   "wednesday_mornings_per_term_1d", "bassin_meetings_per_month", "inspectors_meetings_per_month"]),
@@ -180,7 +181,13 @@ class SettingsPanel(QWidget):
     def _make_editor(self, name: str, f) -> QWidget:
         ann, optional = _base_type(f.annotation)
         lo, hi = _bounds(f)
-        if ann is bool:
+        if name == "school_year":  # the years the calendars know, and the one of the scenario
+            w = QComboBox()
+            y0 = dt.date.today().year
+            for y in range(y0 - 3, y0 + 3):
+                w.addItem(f"{y}-{y + 1}", f"{y}-{y + 1}")
+            w.currentIndexChanged.connect(lambda i, n=name, w=w: self._emit(n, w.itemData(i)))
+        elif ann is bool:
             w = QCheckBox()
             w.toggled.connect(lambda v, n=name: self._emit(n, bool(v)))
         elif ann is int:
@@ -237,6 +244,8 @@ class SettingsPanel(QWidget):
                 elif isinstance(w, QDateEdit):
                     w.setDate(QDate(v.year, v.month, v.day))
                 elif isinstance(w, QComboBox):
+                    if w.findData(v) < 0:
+                        w.addItem(str(v), v)
                     w.setCurrentIndex(max(0, w.findData(v)))
             self.windows_model.refresh()
         finally:

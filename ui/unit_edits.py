@@ -156,7 +156,7 @@ class UnitEdits:
             self.roadmap_dialog.close()
             self.roadmap_dialog.deleteLater()
         dlg = RoadmapChoicesDialog(name, kind, uid, where, current, defaults, doc.scenario.roadmap,
-                                   (s.start_date, s.end_date), w)
+                                   (s.first_day, s.end_date), w)
         dlg.applyRequested.connect(lambda ch, scope=scope: self.request_roadmap_choices(scope, ch))
         self.roadmap_dialog, self.roadmap_scope = dlg, scope
         dlg.show()

@@ -52,9 +52,12 @@ class Footer:
     plan_date: dt.date | None
     citation: str
     printed: dt.date
+    school_year: str = ""
 
     def left_text(self) -> str:
         parts = [f"Plan « {plain(self.plan_name)} »"]
+        if self.school_year:
+            parts.append(f"année scolaire {plain(self.school_year)}")
         if self.version:
             parts.append(f"version {plain(self.version)}")
         if self.plan_date:

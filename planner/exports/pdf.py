@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
+from ..report import academie_kpis, convocation_date, plan_calendar, school_year_title
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
     ETAB_TYPE_LABELS,
@@ -63,7 +64,14 @@ def as_index(plan: Plan | PlanIndex) -> PlanIndex:
 
 def footer_of(ix: PlanIndex) -> Footer:
     return Footer(plan_name=ix.plan_name, version=ix.version, plan_date=ix.generated_at, citation=ix.citation,
-                  printed=dt.date.today())
+                  printed=dt.date.today(), school_year=plan_calendar(ix.report).get("school_year")
+                  or ix.settings.get("school_year") or "")
+
+
+def _year_head(ix: PlanIndex) -> str:
+    """« · ANNÉE SCOLAIRE 2026-2027 » for the overlines (empty for plans that do not say)."""
+    t = school_year_title(ix.report)
+    return f" · {t.upper()}" if t else ""
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -302,7 +310,8 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     trainers = ix.trainers_of_unit.get((unit_type, unit_id), [])
     kind_word = UNIT_LABELS.get(unit_type, unit_type)
     story: list = [
-        Paragraph(f"PLAN DE FORMATION À L'IA GÉNÉRATIVE · {kind_word.upper()} · {safe(ix.plan_name)}", st["overline"]),
+        Paragraph(f"PLAN DE FORMATION À L'IA GÉNÉRATIVE · {kind_word.upper()}{_year_head(ix)} · {safe(ix.plan_name)}",
+                  st["overline"]),
         title_paragraph(u.name or u.unit_id),
         facts_table(_unit_facts(ix, u, trainers), columns=3),
         Paragraph("Les six étapes de la feuille de route", st["h2"]),
@@ -358,7 +367,8 @@ def _convocation(ix: PlanIndex, t: TrainerRow, tot: Session, own: list[Session])
         Paragraph(f"RÉGION ACADÉMIQUE · ACADÉMIE DE {safe(acad).upper()} · ÉCOLE ACADÉMIQUE DE LA FORMATION CONTINUE",
                   st["overline"]),
         Spacer(1, 14),
-        Table([["", [Paragraph(f"{safe(acad)}, le {fr_date_short(dt.date.today())}", st["letter"]),
+        Table([["", [Paragraph(f"{safe(acad)}, le {fr_date_short(convocation_date(dt.date.today(), tot.date, ix.report))}",
+                               st["letter"]),
                      Paragraph(f"<b>{safe(t.name or t.trainer_id)}</b><br/>{safe(ROLE_LABELS.get(t.role, t.role))}"
                                f"<br/>{safe(home_txt)}", st["letter"])]]],
               colWidths=[FRAME_W * 0.5, FRAME_W * 0.5]),
@@ -437,7 +447,7 @@ def trainer_story(ix: PlanIndex, trainer_id: str) -> tuple[list, str]:
         story += _convocation(ix, t, tot, delivered)
         story.append(PageBreak())
     story += [
-        Paragraph(f"PLAN DU FORMATEUR · {safe(ix.plan_name)}", st["overline"]),
+        Paragraph(f"PLAN DU FORMATEUR{_year_head(ix)} · {safe(ix.plan_name)}", st["overline"]),
         title_paragraph(name),
     ]
     home = ix.unit(t.unit_type, t.unit_id)
@@ -481,20 +491,6 @@ def export_trainer_pdf(plan: Plan | PlanIndex, trainer_id: str, out_path: str | 
 
 
 # ============================================================================ académie summary
-def _first_holiday_day(zone: str, start: dt.date, horizon: int = 92) -> dt.date | None:
-    from ..calendar import is_school_holiday
-
-    d = start
-    for _ in range(horizon):
-        try:
-            if is_school_holiday(d, zone):
-                return d
-        except Exception:  # noqa: BLE001 (calendar data missing for that year: no milestone)
-            return None
-        d += dt.timedelta(days=1)
-    return None
-
-
 def academie_figures(ix: PlanIndex, code: str) -> dict:
     """Key figures of one académie, computed from the plan's sessions."""
     sessions = [s for s in ix.plan.sessions if s.academie == code]
@@ -503,21 +499,8 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
     units = [u for u in ix.plan.units if u.academie == code]
     teachers_total = sum(u.teachers for u in units if u.unit_type in ("etablissement", "circonscription"))
     trained = sum(s.participants for s in teachers_sessions)
-    denom = teachers_total or trained
-    row = academies().get(code, {})
-    zone = row.get("zone_calendrier") or (sessions[0].zone if sessions else "")
-    dates = sorted(s.date for s in teachers_sessions)
-    toussaint = noel = None
-    if dates and zone in ("A", "B", "C"):
-        y = dates[0].year if dates[0].month >= 8 else dates[0].year - 1
-        toussaint = _first_holiday_day(zone, dt.date(y, 10, 1))
-        noel = _first_holiday_day(zone, dt.date(y, 12, 1))
-
-    def share_before(limit: dt.date | None) -> float | None:
-        if limit is None or not denom:
-            return None
-        return sum(s.participants for s in teachers_sessions if s.date < limit) / denom
-
+    k = academie_kpis(ix.plan, code)  # the plan's school year and the académie's own holidays
+    toussaint, noel = k["toussaint"], k["noel"]
     people = Counter()
     for s in step1:
         people[s.audience] += s.participants
@@ -535,8 +518,11 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
         "hours_tot": sum(minutes(s) for s in sessions if s.kind == "tot") / 60,
         "toussaint": toussaint,
         "noel": noel,
-        "share_toussaint": share_before(toussaint),
-        "share_noel": share_before(noel),
+        "pre_rentree": k["pre_rentree"],
+        "calendar_warning": k["warning"],
+        "calendar_source": k["source"],
+        "share_toussaint": k["share_toussaint"],
+        "share_noel": k["share_noel"],
         "completion": max((s.date for s in step1), default=None),
     }
 
@@ -548,7 +534,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         raise not_found(ix, "Académie", code)
     f = academie_figures(ix, code)
     story: list = [
-        Paragraph(f"SYNTHÈSE ACADÉMIQUE · {safe(ix.plan_name)}", st["overline"]),
+        Paragraph(f"SYNTHÈSE ACADÉMIQUE{_year_head(ix)} · {safe(ix.plan_name)}", st["overline"]),
         Paragraph(f"Académie de {safe(name)} ({safe(code)})", st["title"]),
     ]
     kinds = f["sessions_by_kind"]
@@ -568,10 +554,13 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
          fr_percent(f["share_toussaint"])),
         ("Part formée avant Noël" + (f" ({fr_date_short(f['noel'])})" if f["noel"] else ""), fr_percent(f["share_noel"])),
         ("Achèvement de l'étape 1", fr_date(f["completion"]) if f["completion"] else "—"),
+        ("Pré-rentrée des enseignants", fr_date(f["pre_rentree"]) if f["pre_rentree"] else "—"),
     ]
     for kind in STEP_KINDS[1:]:
         if kinds.get(kind):
             facts.append((f"Sessions d'étape {step_number(kind)}", fr_int(kinds[kind])))
+    if f["calendar_warning"]:  # the académie is planned on an assumed calendar: say so on the page
+        story.append(Paragraph(f"<b>Calendrier scolaire supposé.</b> {safe(f['calendar_warning'])}", st["muted"]))
     story.append(facts_table(facts, columns=3))
 
     # coverage curve

@@ -17,7 +17,7 @@ REPORT_BASE = {
     "plan_name": "Plan d'essai <&> 2026",
     "version": "0.1.0",
     "generated_at": "2026-06-15T10:00:00",
-    "settings": {"group_size": 15},
+    "settings": {"group_size": 15, "school_year": "2026-2027", "plan_from": "2026-06-15"},
     "scenario": {"name": "Référence nationale 2026-2027"},
 }
 

@@ -60,7 +60,8 @@ TOTALS = {
     "inspectors": 3_650,
     "fdf": 150,
 }
-REFERENCE_NAME = "Référence nationale 2026-2027"
+REFERENCE_NAME = "Référence nationale"
+_DATED = {"school_year", "plan_from", "start_date", "end_date"}
 
 
 def _rng(key: str) -> np.random.Generator:
@@ -108,15 +109,19 @@ def _cached_reference_json() -> str:
     return _build().model_dump_json()
 
 
-def national_reference() -> Scenario:
-    """The embedded national default (a fresh copy each call)."""
-    return Scenario.model_validate_json(_cached_reference_json())
+def national_reference(school_year: str | None = None, plan_from: dt.date | None = None) -> Scenario:
+    """The embedded national default (a fresh copy each call), for ``school_year`` from ``plan_from``
+    (defaults: :func:`planner.school_year.default_dates`, the same rule as every other source)."""
+    sc = Scenario.model_validate_json(_cached_reference_json())
+    data = sc.settings.model_dump(exclude=_DATED)
+    data.update(school_year=school_year, plan_from=plan_from)
+    sc.settings = Settings.model_validate(data)
+    return sc
 
 
 def _build() -> Scenario:
-    # decided in June 2026 for the school year 2026-2027: trainers may be trained from 15 June, the
-    # teams of 2026-2027 (and so step-1 sessions) start at the pré-rentrée, Monday 31 August 2026
-    settings = Settings(step1_start_date=dt.date(2026, 8, 31))
+    # dates are not part of the cached build: national_reference() applies the school year and plan_from
+    settings = Settings()
     gs = settings.group_size
     cal = _calibration()
     acad_rows = read_academies()
@@ -210,8 +215,8 @@ def _build() -> Scenario:
 
     return Scenario(
         name=REFERENCE_NAME,
-        description=("Scénario de référence : déploiement national de l'étape 1 décidé en juin 2026 "
-                     "pour l'année scolaire 2026-2027 (unités de référence, non réelles)."),
+        description=("Scénario de référence : déploiement national de l'étape 1 sur l'année scolaire choisie "
+                     "(unités de référence, non réelles)."),
         source=CITATION,
         settings=settings,
         academies=academies,

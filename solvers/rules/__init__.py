@@ -39,6 +39,9 @@ RULES: tuple[Rule, ...] = (
     # ---- a unit's step-1 sessions (solvers.units) and the explainer's families
     Rule("window", "fenêtres autorisées pour ce public", ("placement", "explain", "check")),
     Rule("horizon", "fin de l'horizon de planification", ("placement", "explain", "check")),
+    Rule("plan_from", "rien avant la date de début de planification", ("placement", "check")),
+    Rule("step1_start", "étape 1 à partir de la pré-rentrée de l'année scolaire (ou de la date choisie)",
+         ("placement", "check")),
     Rule("trainer_trained", "formation préalable des formateurs (formation de formateurs)",
          ("placement", "explain", "check")),
     Rule("day_cap", "plafond de sessions par formateur et par jour", ("placement", "explain", "check")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout
 
+from planner.calendar import calendar_key
 from planner.plan_index import NATION
 
 from .. import fmt
@@ -47,7 +48,8 @@ class CalendarTab(Tab):
             acad = six.academie_of(subject)
             dep = six.unit_departement.get(subject) or (subject[1] if subject[0] == "departement" else None)
         ss = [doc.plan.sessions[int(i)] for i in idx]
-        zone = six.academies[acad].calendar_zone if acad and acad in six.academies else "C"
+        zone = (calendar_key(six.academies[acad], six.scenario.settings) if acad and acad in six.academies
+                else "C")
         panel.set_sessions(f"{title} — {fmt.num(len(ss))} session{'s' if len(ss) > 1 else ''}", ss, zone, dep)
 
     def show_date(self, date, mode: str) -> None:

@@ -67,8 +67,13 @@ class OverviewTab(Tab):
         self.ov_subtitle = QLabel("")
         self.ov_subtitle.setObjectName("overviewSubtitle")
         self.ov_subtitle.setWordWrap(True)
+        self.calendar_note = QLabel("")  # académies planned on an assumed school calendar
+        self.calendar_note.setObjectName("calendarWarning")
+        self.calendar_note.setWordWrap(True)
+        self.calendar_note.setVisible(False)
         lay.addWidget(self.ov_title)
         lay.addWidget(self.ov_subtitle)
+        lay.addWidget(self.calendar_note)
         grid = QGridLayout()
         grid.setSpacing(8)
         self.cards: dict[str, Card] = {}
@@ -131,6 +136,7 @@ class OverviewTab(Tab):
                     f"{fmt.num(six.demand.counts['bassins'])} bassins")
         self.ov_subtitle.setText(sub + (" — ⚠ les paramètres ont changé depuis le calcul : replanifiez (F5)"
                                         if doc.plan_stale else ""))
+        self._calendar_note(six, scope)
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
         self.cards["people"].set(fmt.num(total_people),
                                  " · ".join(f"{short[lab]} {fmt.num(sum(people.get(a, 0) for a in auds))}"
@@ -193,7 +199,20 @@ class OverviewTab(Tab):
                                    + ("" if reached >= 0.999 else " (le reste : non planifié)"))
         else:
             self.cards["done"].set("—", "")
-        self.coverage_chart.set_series(series, pre_rentree_markers(pix))
+        acad = None if scope[0] == "nation" else six.academie_of(scope)
+        self.coverage_chart.set_series(series, pre_rentree_markers(self.doc.plan.report if self.doc.plan else {}, acad))
+
+    def _calendar_note(self, six, scope) -> None:
+        from planner.report import calendar_notes
+
+        s = six.scenario.settings
+        notes = calendar_notes(six.scenario, None if scope[0] == "nation" else six.academie_of(scope))
+        self.calendar_note.setVisible(bool(notes))
+        if notes:
+            self.calendar_note.setText(f"⚠ Année scolaire {s.school_year} : calendrier scolaire supposé pour "
+                                       + ", ".join(n for n, _ in notes)
+                                       + " (Fichier ▸ Importer un calendrier scolaire)")
+            self.calendar_note.setToolTip("\n\n".join(w for _, w in notes))
 
     def fit_heatmap(self) -> None:
         """Weeks fill the width when they can (8 to 18 px a week), else the view scrolls."""
@@ -242,18 +261,11 @@ def coverage_series(pix, idx, is1, people, total_people):
     return series, half, done, reached
 
 
-def pre_rentree_markers(pix) -> list[tuple[int, str]]:
-    from planner.calendar import pre_rentree_date
+def pre_rentree_markers(report: dict, academie: str | None = None) -> list[tuple[int, str]]:
+    """The pré-rentrée of the plan's school year (each académie's own, planner.report)."""
+    from planner.report import pre_rentree_days
 
-    markers = []
-    rng = pix.date_range()
-    if rng:
-        for y in range(rng[0].year, rng[1].year + 1):
-            try:
-                markers.append((pre_rentree_date(y, "C").toordinal(), "pré-rentrée"))
-            except Exception:  # noqa: BLE001 - a year without a known calendar: no marker
-                pass
-    return markers
+    return [(d.toordinal(), "pré-rentrée") for d in pre_rentree_days(report, academie)]
 
 
 register_tab(OverviewTab, order=10)

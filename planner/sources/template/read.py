@@ -321,9 +321,9 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
             if u is None or g is None or d in (False, None) or start is None:
                 continue
             s = sc.settings
-            if not s.start_date <= d <= s.end_date:
+            if not s.first_day <= d <= s.end_date:
                 ctx.err(title, n, "Date", f"date {d.isoformat()} hors de l'horizon du scénario "
-                                          f"({s.start_date.isoformat()} – {s.end_date.isoformat()})")
+                                          f"({s.first_day.isoformat()} – {s.end_date.isoformat()})")
                 continue
             if (u[0], u[1], g) in seen_pin:
                 ctx.err(title, n, "Groupe", f"groupe {g} de cette unité déjà fixé ligne {seen_pin[(u[0], u[1], g)]}")
@@ -405,9 +405,9 @@ def _roadmap_choices(ctx: _Ctx, wb, sc: Scenario, unit_of, changes: dict) -> lis
                 d = _date(ctx, title, n, col, item, required=False)
                 if d is False:
                     ok = False
-                elif d is not None and not sc.settings.start_date <= d <= sc.settings.end_date:
+                elif d is not None and not sc.settings.first_day <= d <= sc.settings.end_date:
                     ctx.err(title, n, col, f"date {d.isoformat()} hors de l'horizon du scénario "
-                                           f"({sc.settings.start_date.isoformat()} – {sc.settings.end_date.isoformat()})")
+                                           f"({sc.settings.first_day.isoformat()} – {sc.settings.end_date.isoformat()})")
                     ok = False
                 elif d is not None:
                     dates.setdefault(key, []).append(d)

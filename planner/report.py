@@ -1,0 +1,294 @@
+"""One report of a plan: the school year's calendar per académie, KPIs, coverage curves, académie figures.
+
+Every date figure (« formés avant la Toussaint », « avant Noël », pré-rentrée) comes from the plan's
+school year and each académie's own calendar (:func:`planner.calendar.academie_calendar`), never from
+the first session. :func:`year_calendar` is computed once from the scenario when a plan is built and
+stored in ``report.json`` (``calendar``); the solver's summary, the scenario file, the PDFs and the
+window then read the same numbers through :func:`plan_calendar`, :func:`teacher_kpis`,
+:func:`academie_kpis` and :func:`coverage_curve`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable
+
+from .calendar import (
+    academie_calendar,
+    daterange,
+    is_school_holiday,
+    pre_rentree_date,
+    pre_rentree_dates,
+    pupils_return,
+    summer_start,
+)
+from .models import Academie, Scenario
+from .settings import Settings
+
+TEACHER_AUDIENCES = ("teachers_1d", "teachers_2d")
+TEACHER_UNITS = ("circonscription", "etablissement")
+
+
+def _label(start: dt.date, days: int) -> str:
+    m = start.month
+    if m in (10, 11):
+        return "Toussaint"
+    if m == 12:
+        return "Noël"
+    if m in (1, 2, 3):
+        return "Hiver" if days >= 7 else "Pont"
+    if m in (4, 5):
+        return "Printemps" if days >= 7 else "Pont"
+    return "Été" if days >= 14 else "Pont"
+
+
+def holiday_periods(year: int, key: str) -> list[dict]:
+    """The school holidays of the school year starting in ``year`` in calendar ``key``: from the
+    pupils' return to the summer, each run of holiday days with its first and last day."""
+    start, end = pupils_return(year, key), summer_start(year, key)
+    out: list[dict] = []
+    run: list[dt.date] = []
+    for d in daterange(start, end):
+        if d < end and is_school_holiday(d, key):
+            run.append(d)
+            continue
+        if run and any(x.weekday() < 5 for x in run):
+            out.append({"label": _label(run[0], len(run)), "start": run[0].isoformat(), "end": run[-1].isoformat()})
+        run = []
+    out.append({"label": "Été", "start": end.isoformat(), "end": None})
+    return out
+
+
+def _milestone(periods: list[dict], months: tuple[int, ...]) -> str | None:
+    return next((p["start"] for p in periods if dt.date.fromisoformat(p["start"]).month in months), None)
+
+
+def year_calendar(sc: Scenario, settings: Settings | None = None) -> dict:
+    """The plan's school year and, per académie, its calendar: source, assumption (warning), pré-rentrée,
+    pupils' return, holidays, Toussaint and Noël (first day of those holidays), summer."""
+    return _year_calendar(sc.academies, settings or sc.settings)
+
+
+def _year_calendar(academies: list[Academie], s: Settings) -> dict:
+    y = s.school_year_start
+    acads: dict[str, dict] = {}
+    for a in academies:
+        c = academie_calendar(a, s)
+        periods = holiday_periods(y, c.key)
+        acads[a.code] = {
+            "name": a.name,
+            "source": c.source,
+            "warning": c.warning,
+            "timezone": a.timezone,
+            "pre_rentree": pre_rentree_date(y, c.key).isoformat(),
+            "pupils_return": pupils_return(y, c.key).isoformat(),
+            "pre_rentree_in_horizon": [d.isoformat() for d in _pre_rentrees(s, c.key)],
+            "toussaint": _milestone(periods, (10, 11)),
+            "noel": _milestone(periods, (12,)),
+            "summer": summer_start(y, c.key).isoformat(),
+            "holidays": periods,
+        }
+    return {"school_year": s.school_year, "plan_from": s.plan_from.isoformat(),
+            "horizon": [s.start_date.isoformat(), s.end_date.isoformat()], "academies": acads}
+
+
+def _pre_rentrees(s: Settings, key: str) -> list[dt.date]:
+    return pre_rentree_dates(s.model_copy(update={"plan_from": s.start_date}), key)
+
+
+def calendar_warnings(cal: dict) -> list[dict]:
+    """``[{academie, message}]``: académies planned on an assumption, for report.json, window and PDF."""
+    return [{"academie": code, "message": a["warning"]} for code, a in sorted(cal.get("academies", {}).items())
+            if a.get("warning")]
+
+
+def plan_calendar(report: dict) -> dict:
+    """The school-year calendar stored in a plan's report. Plans older than it: recomputed from their
+    settings' school year (or horizon) on the embedded calendars; ``{}`` when they name neither."""
+    if not isinstance(report, dict):
+        return {}
+    cal = report.get("calendar")
+    if isinstance(cal, dict):
+        return cal
+    st = report.get("settings") if isinstance(report.get("settings"), dict) else {}
+    keys = ("school_year", "start_date", "end_date", "plan_from")
+    return _calendar_of_settings(tuple((k, str(st[k])) for k in keys if st.get(k)))
+
+
+@lru_cache(maxsize=16)
+def _calendar_of_settings(dated: tuple) -> dict:
+    from .sources.reference import read_academies
+
+    if not any(k in ("school_year", "start_date") for k, _ in dated):
+        return {}
+    try:
+        s = Settings.model_validate(dict(dated))
+    except ValueError:
+        return {}
+    acads = [Academie(code=r["code"], name=r["nom"], zone=r["zone"], calendar_zone=r["zone_calendrier"],
+                      calendar_approximate=r["calendrier_approche"] == "1", timezone=r["fuseau"])
+             for r in read_academies()]
+    return _year_calendar(acads, s)
+
+
+def convocation_date(today: dt.date, session_day: dt.date, report: dict) -> dt.date:
+    """Date of a convocation letter: today, unless today is not before the session (a plan of a past
+    school year printed later): then two weeks before it, not before ``plan_from``."""
+    if today < session_day:
+        return today
+    st = report.get("settings") if isinstance(report, dict) and isinstance(report.get("settings"), dict) else {}
+    try:
+        start = dt.date.fromisoformat(str(st.get("plan_from")))
+    except ValueError:
+        start = session_day - dt.timedelta(days=14)
+    return min(session_day - dt.timedelta(days=1), max(start, session_day - dt.timedelta(days=14)))
+
+
+def school_year_title(report: dict) -> str:
+    """« Année scolaire 2026-2027 » (empty when the plan does not say)."""
+    y = plan_calendar(report).get("school_year") or (report.get("settings") or {}).get("school_year")
+    return f"Année scolaire {y}" if y else ""
+
+
+PLAN_DATED = ("school_year", "plan_from", "start_date", "end_date", "step1_start_date")
+
+
+def imported_periods(sc: Scenario) -> dict[str, list[dict]]:
+    """Official periods imported into the scenario's académies (kept in the plan, so that it can be
+    checked and printed later on the same calendar)."""
+    return {a.code: [p.model_dump(mode="json") for p in a.calendar_periods] for a in sc.academies if a.calendar_periods}
+
+
+def as_planned(sc: Scenario, report: dict) -> Scenario:
+    """``sc`` with the school year, dates and imported calendars the plan of ``report`` was made with."""
+    from .models import CalendarPeriod
+
+    st = report.get("settings") if isinstance(report, dict) and isinstance(report.get("settings"), dict) else {}
+    if any(st.get(k) for k in PLAN_DATED):
+        data = sc.settings.model_dump()
+        data.update({k: st.get(k) for k in PLAN_DATED})
+        sc.settings = Settings.model_validate(data)
+    periods = plan_calendar(report).get("imported_periods") or {}
+    for a in sc.academies:
+        if a.code in periods:
+            a.calendar_periods = [CalendarPeriod.model_validate(p) for p in periods[a.code]]
+    return sc
+
+
+def pre_rentree_days(report: dict, academie: str | None = None) -> list[dt.date]:
+    """The pré-rentrée days of the plan's school year (of one académie, or all distinct ones)."""
+    acads = plan_calendar(report).get("academies", {})
+    days = {a["pre_rentree"] for c, a in acads.items() if a.get("pre_rentree") and academie in (None, c)}
+    return sorted(dt.date.fromisoformat(d) for d in days)
+
+
+def calendar_notes(scenario: Scenario, academie: str | None = None) -> list[tuple[str, str]]:
+    """(académie name, warning) of the académies (or one) planned on an assumed calendar this school year."""
+    s = scenario.settings
+    out = []
+    for a in scenario.academies:
+        if academie in (None, a.code):
+            c = academie_calendar(a, s)
+            if c.warning:
+                out.append((a.name, c.warning))
+    return out
+
+
+# ============================================================================ KPIs
+def teachers_by_academie(units: Iterable) -> Counter:
+    """Teachers to train per académie, from a plan's unit rows (écoles through circonscriptions)."""
+    c: Counter = Counter()
+    for u in units:
+        if u.unit_type in TEACHER_UNITS:
+            c[u.academie] += u.teachers
+    return c
+
+
+def _before(sessions: list, cal: dict, which: str) -> tuple[int, str | None]:
+    acads = cal.get("academies", {})
+    n = 0
+    for x in sessions:
+        limit = (acads.get(x.academie) or {}).get(which)
+        if limit and x.date.isoformat() < limit:
+            n += x.participants
+    dates = sorted({a[which] for a in acads.values() if a.get(which)})
+    return n, (dates[0] if dates else None)
+
+
+def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settings) -> dict:
+    """The plan's KPIs. Shares before Toussaint / Noël count each académie against its own holidays
+    of the plan's school year; ``toussaint_date`` / ``christmas_date`` are the earliest of them."""
+    st = settings if isinstance(settings, dict) else settings.model_dump(mode="json")
+    step1 = [x for x in sessions if x.kind == "step1"]
+    teach = [x for x in step1 if x.audience in TEACHER_AUDIENCES]
+    total = sum(teachers_by_academie(units).values())
+    by_kind: Counter = Counter(x.kind for x in sessions)
+    weekly: dict[str, int] = {}
+    for x in teach:
+        y, w, _ = x.date.isocalendar()
+        k = f"{y}-W{w:02d}"
+        weekly[k] = weekly.get(k, 0) + x.participants
+    n_t, toussaint = _before(teach, cal, "toussaint")
+    n_n, christmas = _before(teach, cal, "noel")
+    last = max((x.date for x in step1), default=None)
+    return {
+        "school_year": cal.get("school_year") or st.get("school_year"),
+        "plan_from": cal.get("plan_from") or st.get("plan_from"),
+        "sessions_by_kind": dict(by_kind),
+        "step1_sessions": len(step1),
+        "teachers_trained": sum(x.participants for x in teach),
+        "teachers_total": total,
+        "completion_date": last.isoformat() if last else None,
+        "toussaint_date": toussaint,
+        "christmas_date": christmas,
+        "share_trained_by_toussaint": round(n_t / total, 4) if total and toussaint else None,
+        "share_trained_by_christmas": round(n_n / total, 4) if total and christmas else None,
+        "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
+        "teachers_trained_per_week": dict(sorted(weekly.items())),
+        "hours_financed": round(len(step1) * int(st.get("step1_minutes", 60)) / 60
+                                + by_kind.get("tot", 0) * int(st.get("tot_minutes", 180)) / 60, 1),
+    }
+
+
+def academie_kpis(plan, code: str) -> dict:
+    """Key date figures of one académie from its plan: teachers to train and trained, shares before its
+    own Toussaint and Noël (``None`` when the plan does not say which school year it is)."""
+    cal = plan_calendar(plan.report)
+    a = cal.get("academies", {}).get(code, {})
+    teach = [x for x in plan.sessions if x.academie == code and x.kind == "step1" and x.audience in TEACHER_AUDIENCES]
+    total = teachers_by_academie(u for u in plan.units if u.academie == code).get(code, 0)
+    trained = sum(x.participants for x in teach)
+    denom = total or trained
+
+    def share(which: str) -> float | None:
+        limit = a.get(which)
+        if not limit or not denom:
+            return None
+        return sum(x.participants for x in teach if x.date.isoformat() < limit) / denom
+
+    return {
+        "school_year": cal.get("school_year"),
+        "teachers_total": total,
+        "teachers_trained": trained,
+        "toussaint": dt.date.fromisoformat(a["toussaint"]) if a.get("toussaint") else None,
+        "noel": dt.date.fromisoformat(a["noel"]) if a.get("noel") else None,
+        "pre_rentree": dt.date.fromisoformat(a["pre_rentree"]) if a.get("pre_rentree") else None,
+        "share_toussaint": share("toussaint"),
+        "share_noel": share("noel"),
+        "warning": a.get("warning"),
+        "source": a.get("source"),
+    }
+
+
+def coverage_curve(sessions: Iterable, total: int) -> list[tuple[dt.date, int, float]]:
+    """Teachers trained per week (Monday) and the cumulative share of ``total``: ``[(monday, n, share)]``."""
+    weekly: Counter = Counter()
+    for x in sessions:
+        if x.kind == "step1" and x.audience in TEACHER_AUDIENCES:
+            weekly[x.date - dt.timedelta(days=x.date.weekday())] += x.participants
+    out, cum = [], 0
+    for monday in sorted(weekly):
+        cum += weekly[monday]
+        out.append((monday, weekly[monday], cum / total if total else 0.0))
+    return out
