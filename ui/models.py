@@ -232,6 +232,10 @@ class TerritoryModel(QAbstractItemModel):
             extra = ""
             if n.kind == "etablissement":
                 extra = f" — {ETAB_TYPE_LABELS.get(self._etab_types.get(n.uid, ''), '')} — UAI {n.uid}"
+            tot = self._totals.get((n.kind, n.uid))
+            if tot:
+                extra += (f"\n{fmt.num(tot[0])} session{'s' if tot[0] > 1 else ''} planifiée{'s' if tot[0] > 1 else ''}, "
+                          f"la dernière le {fmt.date_long(dt.date.fromordinal(tot[1]))}")
             return f"{label} : {n.name}{extra}"
         return None
 
