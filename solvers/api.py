@@ -18,7 +18,9 @@ from typing import Callable
 
 import ortools
 
+from planner.budget import plan_budget
 from planner.calendar import is_school_holiday, pre_rentree_dates
+from planner.compare import scenario_data_hash
 from planner.models import Scenario
 from planner.plan import Plan, Session, UnitRow
 
@@ -221,6 +223,10 @@ def unit_rows(sc: Scenario) -> list[UnitRow]:
     return rows
 
 
+def _minutes(x: Session) -> int:
+    return (x.end_dt - x.start_dt).seconds // 60
+
+
 def kpis(sc: Scenario, sessions: list[Session]) -> dict:
     s = sc.settings
     step1 = [x for x in sessions if x.kind == "step1"]
@@ -255,7 +261,9 @@ def kpis(sc: Scenario, sessions: list[Session]) -> dict:
         "share_trained_by_christmas": share_before(christmas),
         "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
         "teachers_trained_per_week": dict(sorted(weekly.items())),
-        "hours_financed": round(sum(s.step1_minutes for _ in step1) / 60 + sum(s.tot_minutes for x in sessions if x.kind == "tot") / 60, 1),
+        # hours delivered (session lengths); who pays what is report["budget"] (planner/budget.py)
+        "hours_step1_2d": round(sum(_minutes(x) for x in teach if x.audience == "teachers_2d") / 60, 1),
+        "hours_delivered": round(sum(_minutes(x) for x in sessions) / 60, 1),
     }
 
 
@@ -312,7 +320,10 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         plan_name=f"Plan {sc.name}",
         generated_at=now.isoformat(),
     ).as_dict()
-    return Plan(sessions=sessions, trainers=trainers, units=unit_rows(sc), report=report)
+    plan = Plan(sessions=sessions, trainers=trainers, units=unit_rows(sc), report=report)
+    report["scenario"]["data_hash"] = scenario_data_hash(sc)  # same territory and people, any settings
+    report["budget"] = plan_budget(plan, sc.settings)  # hours and euros per category, académie, envelope
+    return plan
 
 
 from .replan import Candidate, ReplanError, candidate_slots, replan_unit, replan_with_pin  # noqa: E402,F401 (public API)
