@@ -111,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("plan_dir", metavar="DOSSIER")
     e.add_argument("--kind", required=True,
                    choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions",
-                            "charte"])
+                            "charte", "inscription", "observatoire"],
+                   help="inscription : une ligne par session pour le logiciel de gestion de la formation (csv, xlsx ; "
+                        "voir docs/inscription.md) ; observatoire : déclarations pré-remplies (csv pour toutes, "
+                        "pdf pour une unité avec --id)")
     e.add_argument("--id", default=None)
     e.add_argument("--academie", default=None)
     e.add_argument("--format", choices=["pdf", "xlsx", "ics", "csv"], default="pdf")

@@ -217,3 +217,73 @@ def test_every_writer_neutralises_formula_like_names(tmp_path):
                     seen += 1
                     assert c.quotePrefix
     assert seen
+
+
+# ----------------------------------------------------------------------------- hand-offs
+def test_inscription_csv_one_row_per_session_with_ids_stable_across_solves(plans16, tmp_path):
+    import pandas as pd
+
+    again = tmp_path / "again"
+    r = _main("solve", "--academie", "16", "--solver", "greedy", "--quiet", "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    frames = []
+    for plan_dir in (plans16[0], again):
+        out = tmp_path / f"{plan_dir.name}.csv"
+        r = _main("export", str(plan_dir), "--kind", "inscription", "--academie", "16", "--format", "csv",
+                  "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        frames.append(pd.read_csv(out, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False))
+    df = frames[0]
+    plan = Plan.read(plans16[0])
+    assert len(df) == len(plan.sessions)
+    assert df["id_session"].is_unique and set(df["id_session"]) == {s.session_id for s in plan.sessions}
+    assert list(df["id_session"]) == list(frames[1]["id_session"])
+    s = next(x for x in plan.sessions if x.kind == "step5")
+    row = df[df["id_session"] == s.session_id].iloc[0]
+    assert row["etape"] == "5" and row["id_module"].startswith("IA-E5-B") and row["brique"] == s.title
+    assert (row["date"], row["heure_debut"], row["heure_fin"]) == (s.date.isoformat(), s.start, s.end)
+    assert row["id_formateur"] == s.trainer_id and row["lieu"]
+    e1 = df[(df["etape"] == "1") & (df["type_unite"] == "Établissement")].iloc[0]
+    assert e1["unites_stagiaires"] == f"{e1['id_unite']}:{e1['inscrits_prevus']}"
+    tot = df[df["etape"] == "0"].iloc[0]
+    assert tot["unites_stagiaires"].count(":") >= 1 and tot["lieu"] == "Académie de Toulouse"
+
+
+def test_inscription_xlsx_and_unknown_academie(tmp_path):
+    from planner.exports.inscription import export_inscription
+
+    plan = small_plan()
+    wb = load_workbook(export_inscription(plan, tmp_path / "i.xlsx"))
+    assert wb.sheetnames == ["Sessions", "Format"]
+    assert wb["Sessions"].max_row == len(plan.sessions) + 1
+    plan.write(tmp_path / "p")
+    r = _main("export", str(tmp_path / "p"), "--kind", "inscription", "--academie", "02", "--format", "csv",
+              "--out", str(tmp_path / "x.csv"))
+    assert r.returncode == 2 and "introuvable" in r.stderr
+
+
+def test_observatoire_csv_for_all_and_pdf_for_one(plans16, tmp_path):
+    import pandas as pd
+    from pypdf import PdfReader
+
+    out = tmp_path / "obs.csv"
+    r = _main("export", str(plans16[0]), "--kind", "observatoire", "--format", "csv", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    plan = Plan.read(plans16[0])
+    units = [u for u in plan.units if u.unit_type in ("etablissement", "circonscription")]
+    assert len(df) == len(units)
+    cols = list(df.columns)
+    porteur = next(c for c in cols if c.startswith("Nom et prénom du porteur"))
+    assert "À COMPLÉTER" in porteur and set(df[porteur]) == {""}
+    assert set(df["Typologie d'usage *"]) == {"Formation des enseignants"}
+    uai = next(u for u in units if u.unit_type == "etablissement")
+    row = df[df[cols[4]] == uai.unit_id].iloc[0]
+    assert row["Nombre d'enseignants concernés (formations)"] == str(uai.teachers)
+    assert "Étape 1" in row["Description *"]
+    pdf = tmp_path / "d.pdf"
+    r = _main("export", str(plans16[0]), "--kind", "observatoire", "--format", "pdf", "--id", uai.unit_id,
+              "--out", str(pdf))
+    assert r.returncode == 0, r.stderr
+    text = PdfReader(str(pdf)).pages[0].extract_text()
+    assert uai.unit_id in text and "À COMPLÉTER" in text and "Formation des enseignants" in text
