@@ -18,7 +18,7 @@ from planner.exports import export_csv, export_xlsx
 from planner.exports.sample import small_plan
 from planner.overrides import OverrideError, apply_overrides
 from planner.plan import Plan
-from planner.reference import national_reference
+from planner.sources.reference import national_reference
 from planner.safecells import csv_safe, csv_unescape
 from planner.settings import Settings
 
