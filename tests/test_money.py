@@ -287,3 +287,18 @@ def test_observatoire_csv_for_all_and_pdf_for_one(plans16, tmp_path):
     assert r.returncode == 0, r.stderr
     text = PdfReader(str(pdf)).pages[0].extract_text()
     assert uai.unit_id in text and "À COMPLÉTER" in text and "Formation des enseignants" in text
+
+
+def test_academie_pdf_shows_budget_envelope_and_report_figure(plans16, tmp_path):
+    from pypdf import PdfReader
+
+    from planner.exports import export_academie_pdf
+
+    plan = Plan.read(plans16[0])
+    out = export_academie_pdf(plan, "16", tmp_path / "a.pdf")
+    text = " ".join((p.extract_text() or "") for p in PdfReader(str(out)).pages).replace("\u202f", " ")
+    acad = plan.report["budget"]["by_academie"][0]
+    assert "Budget : heures et coût" in text and "Enveloppe de l'académie" in text
+    assert ("dépassement" if acad["difference_hours"] > 0 else "marge") in text
+    assert "à renseigner" in text  # 1er degré and cadres: rates left to fill
+    assert f"{acad['etablissements']} établissements × 3 sessions" in text
