@@ -12,6 +12,7 @@ COMMANDS = {
     "solve": ("solvers.cli", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
     "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
+    "compare": ("planner.compare", "run_compare", "Compare des plans côte à côte (dates, couverture, heures, coût)"),
     "import-annuaire": ("planner.sources.annuaire.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
     "export-modele": ("planner.sources.template.cli", "run_export_template",
                       "Écrit le modèle Excel d'un scénario (effectifs, formateurs, préférences, créneaux fixés)"),
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demand", help=COMMANDS["demand"][2])
     d.add_argument("--scenario", default="national", help="« national » (défaut) ou un fichier de scénario")
     d.add_argument("--json", action="store_true", help="sortie JSON")
+    d.add_argument("--set", action="append", default=[], metavar="CLÉ=VALEUR", dest="overrides",
+                   help="remplace un paramètre du scénario (répétable), ex. --set group_size=20")
 
     s = sub.add_parser("solve", help=COMMANDS["solve"][2], epilog=SOLVE_EPILOG)
     s.add_argument("--scenario", default="national")
@@ -113,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="calendrier scolaire officiel (CSV fr-en-calendrier-scolaire) : Corse et outre-mer")
     s.add_argument("--out", required=True, help="dossier du plan")
     s.add_argument("--quiet", action="store_true")
+    s.add_argument("--set", action="append", default=[], metavar="CLÉ=VALEUR", dest="overrides",
+                   help="remplace un paramètre du scénario (répétable), ex. --set group_size=20 "
+                        "--set budget.rates.step1_2d=30")
 
     c = sub.add_parser("check", help=COMMANDS["check"][2])
     c.add_argument("plan_dir", metavar="DOSSIER")
@@ -122,13 +128,26 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("plan_dir", metavar="DOSSIER")
     e.add_argument("--kind", required=True,
                    choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions",
-                            "charte"])
+                            "charte", "inscription", "observatoire"],
+                   help="inscription : une ligne par session pour le logiciel de gestion de la formation (csv, xlsx ; "
+                        "voir docs/inscription.md) ; observatoire : déclarations pré-remplies (csv pour toutes, "
+                        "pdf pour une unité avec --id)")
     e.add_argument("--id", default=None)
     e.add_argument("--academie", default=None)
     e.add_argument("--format", choices=["pdf", "xlsx", "ics", "csv"], default="pdf")
     e.add_argument("--merged", action="store_true", help="lot : un PDF unique avec un signet par unité")
     e.add_argument("--workers", type=int, default=None)
     e.add_argument("--out", required=True)
+
+    m = sub.add_parser("compare", help=COMMANDS["compare"][2],
+                       description="Compare deux plans ou plus : dossiers écrits par « solve --out », ou FICHIER#NOM "
+                                   "pour un plan d'un fichier de scénario. Les sessions déplacées sont listées par "
+                                   "identifiant (plans d'un même scénario).")
+    m.add_argument("plans", nargs="+", metavar="PLAN")
+    m.add_argument("--json", action="store_true", help="sortie JSON")
+    m.add_argument("--out", default=None, help="document à écrire : comparaison.pdf ou comparaison.xlsx")
+    m.add_argument("--sans-sessions", dest="no_sessions", action="store_true",
+                   help="ne compare que les chiffres (plans de scénarios différents)")
 
     i = sub.add_parser("import-annuaire", help=COMMANDS["import-annuaire"][2])
     i.add_argument("file", metavar="FICHIER")

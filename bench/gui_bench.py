@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         w.tab("sessions").proxy.set_filters(**kw)
         w.tab("sessions").table.viewport().repaint()
         ms = t.elapsed()
-        print(f"  filtre {label:<28}{ms:7d} ms → {w.tab("sessions").proxy.rowCount():,} lignes".replace(",", "\u202f"))
+        print(f"  filtre {label:<28}{ms:7d} ms → {w.tab('sessions').proxy.rowCount():,} lignes".replace(",", "\u202f"))
 
     acad = plan.sessions[len(plan.sessions) // 2].academie
     timed_filter("texte « lycee » (1re fois)", text="lycee")

@@ -9,9 +9,13 @@ from .scenario_io import ScenarioError, load_scenario
 
 
 def run_demand(args) -> int:
+    from .overrides import OverrideError, apply_overrides
+
     try:
         sc = load_scenario(args.scenario)
-    except ScenarioError as exc:
+        if getattr(args, "overrides", None):
+            sc = sc.model_copy(update={"settings": apply_overrides(sc.settings, args.overrides)})
+    except (ScenarioError, OverrideError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     dem = compute_demand(sc)

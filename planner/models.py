@@ -356,10 +356,13 @@ _PYDANTIC_FR = {
 
 
 def french_errors(exc: ValidationError) -> list[str]:
-    """French sentences, one per error, each naming the field."""
+    """French sentences, one per error: « Fin de l'horizon : la fin de l'horizon doit suivre son début ».
+
+    Each names the field by its French title when it has one (else « champ « nom » »), then the reason;
+    the value received is quoted only when it is short (never a dump of the whole object)."""
     out = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err.get("loc", ())) or "(objet)"
+        loc = [str(p) for p in err.get("loc", ())]
         if err["type"] == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
         else:
@@ -371,8 +374,49 @@ def french_errors(exc: ValidationError) -> list[str]:
                 msg += f" (maximum {ctx['le']})"
             if "expected" in ctx:
                 msg += f" (attendu : {ctx['expected']})"
-        out.append(f"champ « {field} » : {msg} (reçu : {err.get('input')!r})"[:400])
+        named = re.match(r"([a-z_][a-z0-9_]*) : (.+)", msg, re.S)
+        if named and not loc:  # a check of the whole object that names its field first: « end_date : … »
+            loc, msg = [named.group(1)], named.group(2)
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list, tuple, set)) or not loc or len(repr(value)) > 60 \
+            or "reçu" in msg else f" (reçu : {_value_fr(value)})"
+        out.append(f"{_field_label(loc)} : {msg}{shown}"[:400])
     return out
+
+
+def _field_label(loc: list[str]) -> str:
+    """« Fin de l'horizon » for the setting ``end_date`` (what the settings panel shows); « UAI (uai) » for a
+    field of the data (its column name helps whoever fixes the file); « champ « x.y » » without a title."""
+    names = [p for p in loc if not p.isdigit()]
+    if not names:
+        return "Objet"
+    title, is_setting = _field_titles().get(names[-1], ("", False))
+    if title and is_setting and len(loc) == 1:
+        return title
+    if title:
+        return f"{title} ({'.'.join(loc)})"
+    return f"champ « {'.'.join(loc)} »"
+
+
+def _field_titles() -> dict[str, tuple[str, bool]]:
+    """Field name → (French title, is a setting)."""
+    titles: dict[str, tuple[str, bool]] = {}
+    for model in (Settings, Scenario, Academie, Departement, Circonscription, Bassin, Etablissement, Trainer, Pin,
+                  Preference):
+        for name, f in model.model_fields.items():
+            if f.title and name not in titles:
+                titles[name] = (f.title, model is Settings)
+    return titles
+
+
+def _value_fr(value) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .safecells import csv_safe, csv_safe_row, csv_unescape
 from .safe_io import pid_alive
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
@@ -223,6 +224,8 @@ def _read_sessions(path: Path) -> list[Session]:
                 if date is None:
                     date = dates[day] = dt.date.fromisoformat(day)
                 g, pinned, title = (r[i] if i is not None else "" for i in extra)
+                if title[:1] == "'":
+                    title = csv_unescape(title)
                 out.append(Session(r[ix[0]], r[ix[1]], r[ix[2]], r[ix[3]], r[ix[4]], r[ix[5]], r[ix[6]], r[ix[7]],
                                    r[ix[8]], date, r[ix[10]], r[ix[11]], int(r[ix[12]]), r[ix[13]], int(g or 0),
                                    pinned in ("1", "True", "true"), title))
@@ -351,11 +354,11 @@ def _write_csv(path: Path, columns: list[str], rows, tuples: bool = False) -> No
         if tuples:
             w = csv.writer(f)
             w.writerow(columns)
-            w.writerows(rows)
+            w.writerows(csv_safe_row(r) for r in rows)  # formula-like texts neutralised (planner/safecells.py)
         else:
             w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             w.writeheader()
-            w.writerows(rows)
+            w.writerows({k: csv_safe(v) for k, v in r.items()} for r in rows)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
@@ -369,4 +372,4 @@ def _read_csv(path: Path, required: list[str]):
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
         for i, r in enumerate(reader, start=2):
-            yield i, r
+            yield i, {k: csv_unescape(v) if isinstance(v, str) else v for k, v in r.items()}

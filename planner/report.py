@@ -246,9 +246,14 @@ def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settin
         "share_trained_by_christmas": round(n_n / total, 4) if total and christmas else None,
         "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
         "teachers_trained_per_week": dict(sorted(weekly.items())),
-        "hours_financed": round(len(step1) * int(st.get("step1_minutes", 60)) / 60
-                                + by_kind.get("tot", 0) * int(st.get("tot_minutes", 180)) / 60, 1),
+        # hours delivered (session lengths); who pays what is report["budget"] (planner/budget.py)
+        "hours_step1_2d": round(sum(_minutes(x) for x in teach if x.audience == "teachers_2d") / 60, 1),
+        "hours_delivered": round(sum(_minutes(x) for x in sessions) / 60, 1),
     }
+
+
+def _minutes(x) -> int:
+    return (x.end_dt - x.start_dt).seconds // 60
 
 
 def academie_kpis(plan, code: str) -> dict:

@@ -18,6 +18,8 @@ from typing import Callable
 
 import ortools
 
+from planner.budget import plan_budget
+from planner.compare import scenario_data_hash
 from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
 from planner.models import Scenario
 from planner.plan import Plan, Session, UnitRow
@@ -274,7 +276,10 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         plan_name=f"Plan {sc.name}",
         generated_at=now.isoformat(),
     ).as_dict()
-    return Plan(sessions=sessions, trainers=trainers, units=units, report=report)
+    plan = Plan(sessions=sessions, trainers=trainers, units=units, report=report)
+    report["scenario"]["data_hash"] = scenario_data_hash(sc)  # same territory and people, any settings
+    report["budget"] = plan_budget(plan, sc.settings)  # hours and euros per category, académie, envelope
+    return plan
 
 
 from .replan import Candidate, ReplanError, candidate_slots, replan_unit, replan_with_pin  # noqa: E402,F401 (public API)

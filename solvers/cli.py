@@ -55,9 +55,14 @@ def run_solve(args) -> int:
     from .api import SolveError, solve
     from .checker import check_plan
 
+    from planner.overrides import OverrideError, apply_overrides
+
     try:
         sc = load_scenario(args.scenario)
-    except ScenarioError as exc:
+        overrides = list(getattr(args, "overrides", None) or [])
+        if overrides:
+            sc = sc.model_copy(update={"settings": apply_overrides(sc.settings, overrides)})
+    except (ScenarioError, OverrideError) as exc:
         return _err(str(exc))
     msg = apply_date_options(sc, getattr(args, "school_year", None), getattr(args, "plan_from", None),
                              getattr(args, "calendar", None))
@@ -89,6 +94,8 @@ def run_solve(args) -> int:
         print(file=sys.stderr)
     if args.scenario and args.scenario != "national":
         plan.report["scenario"]["file"] = str(Path(args.scenario).resolve())
+    if overrides:
+        plan.report["settings_overrides"] = overrides
     try:
         plan.write(out)
     except (PlanError, OSError) as exc:

@@ -110,7 +110,11 @@ def test_trainer_home_unit_checked():
 def test_settings_refuse_bad_horizon():
     with pytest.raises(ValidationError) as exc:
         Settings(start_date=dt.date(2027, 1, 1), end_date=dt.date(2026, 1, 1))
-    assert "end_date" in " ".join(french_errors(exc.value))
+    # the setting's French title and the reason, never a dump of the input
+    assert french_errors(exc.value) == ["Fin de l'horizon : la fin de l'horizon doit suivre son début"]
+    with pytest.raises(ValidationError) as exc:
+        Settings(group_size=0)
+    assert french_errors(exc.value) == ["Taille des groupes : valeur trop petite (minimum 1) (reçu : 0)"]
 
 
 def test_uai_check_letter_matches_real_codes():

@@ -170,7 +170,9 @@ def test_an_edit_marks_the_plan_unverified_then_checks_it_in_the_background(win,
         _solve(w, qtbot)
     w.settings_panel.editors["max_per_local_trainer_per_day"].setValue(3)
     assert not w.doc.verified and "non vérifié" in w.plan_label.text()
+    w.act_check.trigger()  # asked while the automatic check is due: its result is reported
     qtbot.waitUntil(lambda: w.doc.verified, timeout=30_000)
+    assert "Vérification" in w.last_message
     assert "vérifié :" in w.plan_label.text() and "non vérifié" not in w.plan_label.text()
     w.act_undo.trigger()  # back to the settings the plan was checked with: « vérifié » at once
     assert w.doc.verified

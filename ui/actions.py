@@ -83,7 +83,7 @@ for _spec in [
     ("import", "&Importer l'annuaire…", lambda w: w.files.import_annuaire_dialog(), "file", "import", "Ctrl+I",
      "Importer l'annuaire de l'Éducation nationale (CSV)", "", 10),
     ("print", "&Imprimer le plan…", lambda w: w.printing.print_plan(), "file", "export", K.Print,
-     "PDF du plan de l'unité, de l'académie ou du formateur sélectionné", "Imprimer le plan", 10),
+     "PDF du plan de l'unité, de l'académie ou du formateur sélectionné", "Imprimer", 10),
     ("batch", "E&xporter en lot…", lambda w: w.printing.batch_export_dialog(), "file", "export", "Ctrl+E",
      "Un PDF par établissement, circonscription ou formateur", "", 20),
     ("quit", "&Quitter", lambda w: w.close(), "file", "quit", K.Quit, "Quitter le Planificateur IA", "", 10),
@@ -96,7 +96,7 @@ for _spec in [
     ("stop", "&Arrêter le calcul", lambda w: w.planning.stop_solve(), "plan", "solve", None,
      "Arrêter et garder le meilleur plan valide trouvé", "Arrêter", 30),
     ("slots", "&Choisir les créneaux…", lambda w: w.unit_edits.choose_slots(), "plan", "unit", "Ctrl+K",
-     "Créneaux possibles pour l'établissement ou la circonscription sélectionné(e)", "Choisir les créneaux", 10),
+     "Créneaux possibles pour l'établissement ou la circonscription sélectionné(e)", "Créneaux", 10),
     ("roadmap", "&Feuille de route de l'unité…", lambda w: w.unit_edits.edit_roadmap(), "plan", "unit", "Ctrl+R",
      "Thèmes des groupes de travail, briques et dates des réunions de l'établissement ou de la circonscription "
      "sélectionné(e)", "Feuille de route", 20),
@@ -184,7 +184,7 @@ def build_toolbar(window) -> QToolBar:
     tb.setIconSize(QSize(16, 16))
     window.addToolBar(tb)
     w = window
-    for group in ([w.act_new, w.act_open, w.act_save], [w.act_undo, w.act_redo], [w.act_solve, w.time_limit, w.act_stop],
+    for group in ([w.act_open, w.act_save], [w.act_undo, w.act_redo], [w.act_solve, w.time_limit, w.act_stop],
                   [w.act_slots, w.act_roadmap, w.act_print], [w.act_settings]):
         for item in group:
             if isinstance(item, QAction):

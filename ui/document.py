@@ -169,7 +169,8 @@ class Document(QObject):
 
     def save(self, path: str, params: dict | None = None) -> None:
         """Scenario and current plan into the scenario file ``path`` (raises on failure)."""
-        from planner.store import ScenarioStore, discard_autosave, save_scenario_file
+        from planner.autosave import discard_autosave
+        from planner.store import ScenarioStore, save_scenario_file
 
         save_scenario_file(path, self.scenario)
         if self.plan is not None:
@@ -196,17 +197,17 @@ class Document(QObject):
         """Write the edited scenario to its autosave file (the real file is untouched)."""
         if self.undo_stack.isClean() or self.scenario is None:
             return None
-        from planner.store import autosave
+        from planner.autosave import autosave
 
         return str(autosave(self.scenario, self.path))
 
     def recovery_candidate(self):
-        from planner.store import recovery_candidate
+        from planner.autosave import recovery_candidate
 
         return recovery_candidate(self.path)
 
     def recover(self) -> None:
-        from planner.store import recover
+        from planner.autosave import recover
 
         path = self.path
         self.set_scenario(recover(path), path)
@@ -214,7 +215,7 @@ class Document(QObject):
         self.fileChanged.emit()
 
     def discard_autosave(self) -> None:
-        from planner.store import discard_autosave
+        from planner.autosave import discard_autosave
 
         discard_autosave(self.path)
 

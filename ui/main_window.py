@@ -316,9 +316,9 @@ class MainWindow(QMainWindow):
     def restore_layout(self) -> None:
         """Size and dock layout as the user left them; the first time, a size that fits the screen."""
         geo, state = self.qsettings.value("geometry"), self.qsettings.value("windowState")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
         if isinstance(geo, QByteArray) and not geo.isEmpty() and self.restoreGeometry(geo):
-            if isinstance(state, QByteArray) and not state.isEmpty():
-                self.restoreState(state)
             return
         w, h = DEFAULT_SIZE
         screen = QGuiApplication.primaryScreen()

@@ -37,6 +37,7 @@ class Planning:
         self.progress_dialog: SolveProgressDialog | None = None
         self.last_solve_seconds: float | None = None
         self.auto_check = True
+        self.report_next = False
         self.check_timer = QTimer(window)
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(AUTO_CHECK_DELAY_MS)
@@ -143,10 +144,12 @@ class Planning:
             return None
         state = doc.check_state()
         if state is not None:
-            if show:
+            if show or self.report_next:
+                self.report_next = False
                 self._report(state, True)
             return None
         if self.check_op is not None or self.solve_op is not None:
+            self.report_next = self.report_next or show  # « Vérifier » during a check: say its result
             self.check_timer.start()  # once the running work ends
             return None
         plan, sc = doc.plan, doc.snapshot()
@@ -159,7 +162,8 @@ class Planning:
             st = CheckState(plan, key, findings, acads)
             doc.record_check(st)
             if doc.plan is plan:
-                self._report(st, show)
+                asked, self.report_next = show or self.report_next, False
+                self._report(st, asked)
 
         def failed(msg):
             self.check_op = None

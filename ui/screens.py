@@ -1,8 +1,9 @@
 """Screenshots of every tab with real data (for the README and visual checks).
 
-    python -m ui.screens OUTDIR [--academie 16] [--unit 0310001A]
+    python -m ui.screens OUTDIR [--academie 16] [--unit 0310001A] [--size 1366x768] [--dialog]
 
-Opens the window offscreen, solves the académie, then saves one 1400 × 900 PNG per tab.
+Opens the window offscreen, solves the académie, then saves one PNG per tab (1400 × 900 unless
+``--size``); ``--dialog`` also saves a standard Qt dialog (Qt's own French translation at work).
 """
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--academie", default="16")
     ap.add_argument("--unit", default=None, help="UAI or circonscription to show in the calendar tab")
     ap.add_argument("--time-limit", type=int, default=20)
+    ap.add_argument("--size", default="1400x900", help="window size, e.g. 1366x768")
+    ap.add_argument("--dialog", action="store_true", help="also capture a standard dialog (French Qt)")
     args = ap.parse_args(argv)
+    size = tuple(int(x) for x in args.size.lower().split("x"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop
 
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     w = MainWindow()
     w.time_limit.setValue(args.time_limit)
-    w.resize(1400, 900)
+    w.resize(*size)
     w.show()
     code = w.scenario.find_academie(args.academie).code
     w.select_scope(("academie", code))
@@ -60,12 +64,32 @@ def main(argv: list[str] | None = None) -> int:
         trainers = w.tab("trainers")
         if name == "trainers" and trainers.table.model().rowCount():
             trainers.table.setCurrentIndex(trainers.model.index(0, 0))
+        w.resize(*size)
         app.processEvents()
         p = out / f"screenshot-{name}.png"
         w.grab().save(str(p))
         print(f"{w.tab_list[i].title} : {p}")
+    if args.dialog:
+        p = out / "screenshot-dialog-fr.png"
+        dialog_screenshot(w, p)
+        print(f"Dialogue standard : {p}")
     w.wait_threads()
     return 0
+
+
+def dialog_screenshot(w, path) -> None:
+    """The « modifications non enregistrées » question with details, as the user sees it (Qt in French)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, w.APP_TITLE,
+                      "Le scénario a des modifications non enregistrées. Les abandonner ?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+                      w)
+    box.setDetailedText("Paramètre « Taille des groupes » : 18\nCréneau du 16/09/2026 09:00 épinglé")
+    box.show()
+    QApplication.processEvents()
+    box.grab().save(str(path))
+    box.close()
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ import types
 import typing
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGroupBox, QHeaderView,
-                               QLabel, QPushButton, QScrollArea, QSpinBox, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QGroupBox, QHeaderView, QLabel, QPushButton, QScrollArea, QSpinBox, QTableView,
+                               QVBoxLayout, QWidget)
 
 from planner.settings import AUDIENCE_LABELS, AUDIENCES, WINDOW_NAMES, Settings
 
@@ -28,6 +29,7 @@ OBJECTIVE_LABELS = {"weighted": "Somme pondérée",
                     "lexicographic": "Achèvement national d'abord, puis la somme"}
 AUDIENCE_SHORT = {"teachers_1d": "1er degré", "teachers_2d": "2nd degré", "perdir": "Direction",
                   "inspectors": "Inspecteurs", "trainers": "Formateurs"}
+AUDIENCE_TINY = {"teachers_1d": "1er", "teachers_2d": "2nd", "perdir": "Dir.", "inspectors": "Ins.", "trainers": "For."}
 
 
 def _bounds(field) -> tuple[float | None, float | None]:
@@ -53,9 +55,10 @@ class AudienceWindowsModel(QAbstractTableModel):
 
     changeRequested = Signal(object)  # the new audience_windows dict
 
-    def __init__(self, get_settings, parent=None) -> None:
+    def __init__(self, get_settings, parent=None, compact: bool = False) -> None:
         super().__init__(parent)
         self._get = get_settings
+        self.compact = compact  # « 1er », « Dir. »: the grid fits the settings dock
 
     def refresh(self) -> None:
         self.beginResetModel()
@@ -70,7 +73,7 @@ class AudienceWindowsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return AUDIENCE_SHORT[AUDIENCES[section]]
+                return (AUDIENCE_TINY if self.compact else AUDIENCE_SHORT)[AUDIENCES[section]]
             if role == Qt.ItemDataRole.ToolTipRole:
                 return AUDIENCE_LABELS[AUDIENCES[section]]
         else:
@@ -153,16 +156,22 @@ class SettingsPanel(QWidget):
         hint = QLabel("Cochez les fenêtres où chaque public peut être formé.")
         hint.setWordWrap(True)
         v.addWidget(hint)
-        self.windows_model = AudienceWindowsModel(get_settings, self)
+        self.windows_model = AudienceWindowsModel(get_settings, self, compact=True)
         self.windows_model.changeRequested.connect(lambda aw: self.editRequested.emit("audience_windows", aw))
-        tv = QTableView()
-        tv.setModel(self.windows_model)
-        tv.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        tv.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        tv.setMinimumHeight(330)
-        tv.setObjectName("audienceWindows")
+        tv = audience_grid(self.windows_model, "audienceWindows", label_width=112)
+        tv.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        hh = tv.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        f = hh.font()
+        f.setPointSizeF(max(6.0, f.pointSizeF() - 1.5))
+        hh.setFont(f)
         v.addWidget(tv)
         self.windows_view = tv
+        big = QPushButton("Agrandir la grille…")
+        big.setToolTip("La même grille, avec les noms complets des fenêtres et des publics")
+        big.clicked.connect(self.show_windows_dialog)
+        v.addWidget(big, 0, Qt.AlignmentFlag.AlignRight)
+        self.windows_dialog: QDialog | None = None
         lay.addWidget(box)
         self.reset_button = QPushButton("Valeurs du rapport (par défaut)")
         self.reset_button.setToolTip("Rétablit toutes les valeurs par défaut (annulable)")
@@ -248,5 +257,53 @@ class SettingsPanel(QWidget):
                         w.addItem(str(v), v)
                     w.setCurrentIndex(max(0, w.findData(v)))
             self.windows_model.refresh()
+            if self.windows_dialog is not None:
+                self.windows_dialog.model.refresh()
         finally:
             self._updating = False
+
+    def show_windows_dialog(self) -> QDialog:
+        """« Fenêtres par public » in a window of its own: full names, every box visible (non-modal)."""
+        if self.windows_dialog is None:
+            dlg = QDialog(self)
+            dlg.setWindowTitle(Settings.model_fields["audience_windows"].title or "Fenêtres par public")
+            lay = QVBoxLayout(dlg)
+            hint = QLabel("Cochez les fenêtres où chaque public peut être formé (annulable, Ctrl+Z).")
+            hint.setWordWrap(True)
+            lay.addWidget(hint)
+            dlg.model = AudienceWindowsModel(self._get, dlg)
+            dlg.model.changeRequested.connect(lambda aw: self.editRequested.emit("audience_windows", aw))
+            tv = audience_grid(dlg.model, "audienceWindowsLarge", label_width=260)
+            tv.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            lay.addWidget(tv, 1)
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            buttons.rejected.connect(dlg.close)
+            lay.addWidget(buttons)
+            dlg.resize(720, 470)
+            self.windows_dialog = dlg
+        self.windows_dialog.model.refresh()
+        self.windows_dialog.show()
+        self.windows_dialog.raise_()
+        return self.windows_dialog
+
+
+def audience_grid(model: AudienceWindowsModel, name: str, label_width: int) -> QTableView:
+    """Windows (rows, names elided with their tooltip) × audiences (check boxes)."""
+    tv = QTableView()
+    tv.setObjectName(name)
+    tv.setModel(model)
+    tv.setTextElideMode(Qt.TextElideMode.ElideRight)
+    vh = tv.verticalHeader()
+    vh.setTextElideMode(Qt.TextElideMode.ElideRight)
+    vh.setFixedWidth(label_width)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(24)
+    vh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    tv.setSelectionMode(QTableView.SelectionMode.NoSelection)
+    tv.horizontalHeader().setFixedHeight(24)
+    tv.horizontalHeader().setMinimumSectionSize(24)
+    tv.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    height = 24 + 24 * model.rowCount() + 2 * tv.frameWidth() + 2
+    tv.setMinimumHeight(height)
+    tv.setMaximumHeight(height + 2)
+    return tv

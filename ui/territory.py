@@ -2,7 +2,7 @@
 with its search box; selecting a node sets the window's scope."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, \
     QWidget
 
@@ -46,6 +46,10 @@ class TerritoryPanel(QWidget):
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         hh.resizeSection(1, 58)
         hh.resizeSection(2, 66)
+        # « Fin » (last session) is hidden at first: names get the room; the tooltip says it, the header's menu shows it
+        t.setColumnHidden(2, not QSettings().value("treeShowLast", False, type=bool))
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._header_menu)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         t.selectionModel().currentChanged.connect(self._current_changed)
         t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -54,6 +58,19 @@ class TerritoryPanel(QWidget):
         lay.addWidget(self.info)
         lay.addWidget(t, 1)
         self.context: QMenu | None = None
+
+    def _header_menu(self, pos) -> None:
+        menu = QMenu(self.tree)
+        a = menu.addAction("Colonne « Fin » (date de la dernière session)")
+        a.setCheckable(True)
+        a.setChecked(not self.tree.isColumnHidden(2))
+        a.toggled.connect(self.show_last_column)
+        self.header_menu = menu
+        menu.popup(self.tree.header().mapToGlobal(pos))
+
+    def show_last_column(self, on: bool) -> None:
+        self.tree.setColumnHidden(2, not on)
+        QSettings().setValue("treeShowLast", bool(on))
 
     def set_scenario(self, six) -> None:
         self.model.set_scenario(six)

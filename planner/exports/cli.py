@@ -22,10 +22,13 @@ FORMATS_BY_KIND = {
     "all-etablissements": ("pdf",),
     "all-circonscriptions": ("pdf",),
     "charte": ("pdf",),
+    "inscription": ("csv", "xlsx"),
+    "observatoire": ("csv", "pdf"),
 }
 KIND_FR = {"etablissement": "établissement", "circonscription": "circonscription", "trainer": "formateur",
            "academie": "académie", "all-etablissements": "tous les établissements",
-           "all-circonscriptions": "toutes les circonscriptions", "charte": "charte (squelette)"}
+           "all-circonscriptions": "toutes les circonscriptions", "charte": "charte (squelette)",
+           "inscription": "inscription (sessions)", "observatoire": "observatoire (déclarations)"}
 
 
 def _fail(msg: str) -> int:
@@ -96,6 +99,8 @@ def _run(args, kind: str, fmt: str) -> int:
 
     plan = Plan.read(plan_dir)
     ident = args.id
+    if kind in ("inscription", "observatoire"):
+        return _handoff(plan, kind, fmt, academie, ident, out, t0)
     if kind == "academie":
         code = academie or (resolve_academie(ident) if ident else None)
         if ident and code is None:
@@ -177,3 +182,31 @@ def _other_format(plan: Plan, fmt: str, out: Path):
 
         return export_ics(plan, out)
     raise ExportError(f"format « {fmt} » inconnu.")
+
+
+def _handoff(plan: Plan, kind: str, fmt: str, academie: str | None, ident: str | None, out: Path, t0: float) -> int:
+    """Enrolment rows and observatoire declarations (planner/exports/inscription.py, observatoire.py)."""
+    if academie and not any(s.academie == academie for s in plan.sessions):
+        raise ExportError(f"Académie {academie} introuvable dans le plan « {PlanIndex.build(plan).plan_name} ».")
+    if kind == "inscription":
+        from .inscription import export_inscription
+
+        path = export_inscription(plan, out, academie=academie, fmt=fmt)
+        n = sum(1 for s in plan.sessions if academie is None or s.academie == academie)
+        print(f"Export d'inscription écrit : {path} ({n} sessions, {time.perf_counter() - t0:.2f} s)")
+        return 0
+    from .observatoire import declarations, export_observatoire_csv, export_observatoire_pdf
+
+    if fmt == "pdf":
+        if not ident:
+            return _fail("--id est obligatoire pour la déclaration PDF (UAI d'établissement ou identifiant de "
+                         "circonscription) ; --format csv pour toutes les unités.")
+        ix = PlanIndex.build(plan)
+        unit_type = "etablissement" if ix.unit("etablissement", ident) else "circonscription"
+        path = export_observatoire_pdf(ix, unit_type, ident, out)
+        print(f"Déclaration pré-remplie écrite : {path}")
+        return 0
+    path = export_observatoire_csv(plan, out, academie=academie)
+    print(f"Déclarations pré-remplies écrites : {path} ({len(declarations(plan, academie))} unités ; porteur, "
+          "courriel, nombre d'élèves et certifications à compléter)")
+    return 0

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..plan import Plan
+from ..safecells import csv_safe_row, xlsx_safe
 from .common import KIND_ORDER, ROLE_LABELS, UNIT_LABELS, PlanIndex, academie_name, audience_label, kind_label, minutes
 from .typography import fr_date
 
@@ -102,13 +103,12 @@ def export_xlsx(plan: Plan | PlanIndex, out_path: str | Path) -> Path:
         ws.append(head)
         date_cols = [i for i, (h, _) in enumerate(headers) if h in ("Date", "Date de formation")]
         for r in rows:
-            if date_cols:
-                r = list(r)
-                for i in date_cols:
-                    if r[i] is not None:
-                        c = WriteOnlyCell(ws, value=r[i])
-                        c.number_format = "DD/MM/YYYY"
-                        r[i] = c
+            r = [xlsx_safe(ws, v) for v in r]  # formula-like texts stay text (planner/safecells.py)
+            for i in date_cols:
+                if r[i] is not None:
+                    c = WriteOnlyCell(ws, value=r[i])
+                    c.number_format = "DD/MM/YYYY"
+                    r[i] = c
             ws.append(r)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows)) + 1}"
     tmp = out.with_name(out.name + ".part")
@@ -138,7 +138,7 @@ def export_csv(plan: Plan | PlanIndex, out_dir: str | Path) -> list[Path]:
             w = csv.writer(f, delimiter=";")
             w.writerow([h for h, _ in headers])
             for r in rows:
-                w.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in r])
+                w.writerow(csv_safe_row("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in r))
         os.replace(tmp, path)
         paths.append(path)
     return paths

@@ -547,7 +547,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         ("Sessions d'étape 1", fr_int(kinds.get("step1", 0))),
         ("Formations de formateurs", fr_int(kinds.get("tot", 0))),
         ("Heures de formation (étape 1)", fr_int(round(f["hours_step1"], 1))),
-        ("dont heures financées 2nd degré", fr_int(round(f["hours_2d"], 1))),
+        ("dont 2nd degré (budget : voir plus bas)", fr_int(round(f["hours_2d"], 1))),
         ("Heures de formation de formateurs", fr_int(round(f["hours_tot"], 1))),
         ("Enseignants formés", f"{fr_int(f['teachers_trained'])} sur {fr_int(f['teachers_total'])}"),
         ("Part formée avant la Toussaint" + (f" ({fr_date_short(f['toussaint'])})" if f["toussaint"] else ""),
@@ -614,6 +614,10 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story += h2("Par département")
     story.append(data_table(["Département", "Circons­criptions", "Établis­sements", "Enseignants", "Formés",
                              "Sessions", "Achèvement"], rows, [0.25, 0.11, 0.11, 0.12, 0.1, 0.1, 0.21]))
+
+    from .budget_pdf import academie_budget_story
+
+    story += academie_budget_story(ix, code)  # hours and euros per category, envelope, the report's figure
 
     # unplaced
     unplaced = _unplaced_of(ix, code)

@@ -12,11 +12,11 @@ from ..changes import Changes
 from ..models import SESSION_COLUMNS, SessionProxyModel, SessionTableModel
 from . import Tab, register_tab
 
-COLUMN_WIDTHS = {"date": 104, "start": 48, "end": 48, "kind": 118, "audience": 120, "unit": 220, "unit_id": 80,
-                 "academie": 100, "trainer": 170, "participants": 74, "window": 140, "group": 56, "pinned": 70,
+COLUMN_WIDTHS = {"date": 122, "start": 48, "end": 48, "kind": 110, "audience": 120, "unit": 210, "unit_id": 80,
+                 "academie": 100, "trainer": 160, "participants": 74, "window": 140, "group": 56, "pinned": 70,
                  "title": 300}
 # shown at first: what fits beside the tree and the settings at 1366 px; the header's menu shows the others
-DEFAULT_HIDDEN = ("unit_id", "academie", "window", "group", "pinned", "title", "audience")
+DEFAULT_HIDDEN = ("end", "unit_id", "academie", "window", "group", "pinned", "title", "audience")
 
 
 def make_session_table(model, name: str, settings_key: str | None = None,
@@ -116,6 +116,7 @@ class SessionsTab(Tab):
             c.setMinimumContentsLength(8)
             c.currentIndexChanged.connect(lambda _i: self.apply_filters())
             c.currentIndexChanged.connect(lambda _i, c=c: c.setToolTip(c.currentText()))
+            c.setToolTip(c.currentText())
         self.pinned_filter.toggled.connect(lambda _b: self.apply_filters())
         self.trainer_chip = QPushButton("")
         self.trainer_chip.setObjectName("trainerChip")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ...models import Scenario
+from ...safecells import csv_safe_row
 from .decoding import SEP_NAMES, clean_text
 
 ISSUE_PREVIEW = 500
@@ -98,7 +99,7 @@ class ImportResult:
             w = csv.writer(f, delimiter=";")
             w.writerow(REPORT_COLUMNS)
             for i in self.iter_issues():
-                w.writerow([i.line, i.uai, i.name, i.status, i.field, i.reason])
+                w.writerow(csv_safe_row([i.line, i.uai, i.name, i.status, i.field, i.reason]))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

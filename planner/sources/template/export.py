@@ -7,6 +7,7 @@ from typing import Any
 
 from ...models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS, Scenario
 from ...roadmap_models import MEETING_LABELS, default_choices
+from ...safecells import xlsx_safe_row
 from .sheets import HEADERS, README, SHEETS
 
 # ------------------------------------------------------------------ export
@@ -76,7 +77,7 @@ def export_template(scenario: Scenario, path: str | Path, academie: str | None =
         for c in ws[1]:
             c.font, c.fill = bold, fill
         for row in data[key]:
-            ws.append(row)
+            ws.append(xlsx_safe_row(ws, row))  # formula-like texts stay text (planner/safecells.py)
         ws.freeze_panes = "A2"
         for j, h in enumerate(headers, 1):
             width = max([len(h)] + [len(str(r[j - 1])) for r in data[key][:200] if r[j - 1] is not None])

@@ -1,0 +1,341 @@
+"""Plans side by side: the figures a director compares (dates, coverage, sessions, hours, cost, load) and
+the sessions that moved between plans (matched by ``session_id``).
+
+A plan is named on the command line by its folder (``solve --out``), or by ``FICHIER#NOM`` for a
+named plan of a scenario file (a scenario file holding one plan may be given alone). Figures can be
+compared across scenarios; sessions only between plans of the same territory and people
+(``report.scenario.data_hash``, else the same units), otherwise :class:`CompareError`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .budget import budget_of
+from .plan import Plan, PlanError, Session
+
+TEACHERS = ("teachers_1d", "teachers_2d")
+DATA_FIELDS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "inspectors")
+
+
+class CompareError(Exception):
+    """A comparison that cannot be made (French message)."""
+
+
+def scenario_data_hash(sc) -> str:
+    """Fingerprint of a scenario's territory and people (not its settings, trainers or choices):
+    two plans with the same data hash place the same units, whatever their settings."""
+    data = sc.model_dump(mode="json", include=set(DATA_FIELDS))
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# ============================================================================ loading
+@dataclass
+class NamedPlan:
+    label: str
+    plan: Plan
+    source: str
+
+
+def load_plan_spec(spec: str) -> NamedPlan:
+    """``DOSSIER`` (a plan folder) or ``FICHIER#NOM`` (a plan of a scenario file)."""
+    path, _, name = spec.partition("#")
+    p = Path(path)
+    if p.is_dir():
+        if name:
+            raise CompareError(f"« {spec} » : un dossier de plan ne contient qu'un plan (retirez « #{name} »)")
+        try:
+            plan = Plan.read(p)
+        except PlanError as exc:
+            raise CompareError(str(exc)) from None
+        return NamedPlan(_plan_label(plan, p.name), plan, str(p))
+    if p.is_file():
+        from .scenario_io import ScenarioError
+        from .store import ScenarioStore
+
+        try:
+            with ScenarioStore(p, create=False) as store:
+                names = [i.name for i in store.list_plans()]
+                if not name:
+                    if len(names) != 1:
+                        raise CompareError(f"« {spec} » : précisez le plan avec FICHIER#NOM "
+                                           f"(plans du fichier : {', '.join(names) or 'aucun'})")
+                    name = names[0]
+                if name not in names:
+                    raise CompareError(f"« {spec} » : plan « {name} » introuvable dans {p.name} "
+                                       f"(plans du fichier : {', '.join(names) or 'aucun'})")
+                return NamedPlan(name, store.load_plan(name), f"{p}#{name}")
+        except ScenarioError as exc:
+            raise CompareError(str(exc)) from None
+    raise CompareError(f"plan introuvable : « {spec} » (attendu : un dossier écrit par « solve --out » "
+                       "ou FICHIER#NOM d'un fichier de scénario)")
+
+
+def _plan_label(plan: Plan, fallback: str) -> str:
+    ov = plan.report.get("settings_overrides") if isinstance(plan.report, dict) else None
+    return f"{fallback} ({', '.join(ov)})" if ov else fallback
+
+
+# ============================================================================ figures
+def _first_holiday(zone: str, start: dt.date, days: int = 120) -> dt.date | None:
+    from .calendar import is_school_holiday
+
+    d = start
+    for _ in range(days):
+        try:
+            if is_school_holiday(d, zone):
+                return d
+        except Exception:  # noqa: BLE001 (no calendar data for that year)
+            return None
+        d += dt.timedelta(days=1)
+    return None
+
+
+def _minutes(s: Session) -> int:
+    h1, m1 = s.start.split(":")
+    h2, m2 = s.end.split(":")
+    return max(0, int(h2) * 60 + int(m2) - int(h1) * 60 - int(m1))
+
+
+def plan_figures(plan: Plan) -> dict:
+    """The compared figures of one plan (dates ISO, shares 0–1, hours, euros)."""
+    report = plan.report if isinstance(plan.report, dict) else {}
+    k = report.get("kpis") if isinstance(report.get("kpis"), dict) else {}
+    step1 = [s for s in plan.sessions if s.kind == "step1"]
+    teach = [s for s in step1 if s.audience in TEACHERS]
+    total = sum(u.teachers for u in plan.units if u.unit_type in ("etablissement", "circonscription")) \
+        or sum(s.participants for s in teach)
+    zone = Counter(s.zone for s in teach).most_common(1)[0][0] if teach else "C"
+    first = min((s.date for s in teach), default=None)
+    year = (first.year if first.month >= 8 else first.year - 1) if first else None
+    marks: dict[str, dt.date | None] = {"toussaint": None, "christmas": None, "end_of_year": None}
+    if year and zone in ("A", "B", "C"):
+        marks["toussaint"] = _first_holiday(zone, dt.date(year, 10, 1))
+        marks["christmas"] = _first_holiday(zone, dt.date(year, 12, 1))
+        marks["end_of_year"] = _first_holiday(zone, dt.date(year + 1, 6, 20))
+
+    def share(limit: dt.date | None) -> float | None:
+        if limit is None or not total:
+            return None
+        return round(sum(s.participants for s in teach if s.date < limit) / total, 4)
+
+    per_trainer = Counter(s.trainer_id for s in plan.sessions if s.trainer_id)
+    per_week = Counter((s.trainer_id, s.date.isocalendar()[:2]) for s in plan.sessions if s.trainer_id)
+    unplaced = report.get("unplaced") or []
+    b = budget_of(plan)
+    breaches = k.get("heads_first_breaches")
+    if breaches is None and isinstance(report.get("heads_first"), dict):
+        breaches = report["heads_first"].get("breaches")
+    return {
+        "completion_date": max((s.date for s in step1), default=None),
+        "toussaint_date": marks["toussaint"], "christmas_date": marks["christmas"],
+        "end_of_year_date": marks["end_of_year"],
+        "share_by_toussaint": share(marks["toussaint"]),
+        "share_by_christmas": share(marks["christmas"]),
+        "share_by_end_of_year": share(marks["end_of_year"]),
+        "sessions": len(plan.sessions),
+        "step1_sessions": len(step1),
+        "tot_sessions": sum(1 for s in plan.sessions if s.kind == "tot"),
+        "unplaced_sessions": sum(int(u.get("sessions", 0) or 0) for u in unplaced if isinstance(u, dict)),
+        "hours": b["total"]["total_hours"],
+        "paid_hours": b["total"]["total_paid_hours"],
+        "hours_step1_2d": b["report_reference"]["plan_hours_2d"],
+        "cost_eur": b["total"]["cost_eur"],
+        "cost_missing_rates": list(b["total"]["missing_rates"]),
+        "envelope_difference_hours": b["envelope"]["difference_hours"],
+        "peak_trainer_sessions": max(per_trainer.values(), default=0),
+        "peak_trainer_week": max(per_week.values(), default=0),
+        "heads_first_breaches": breaches,
+        "group_size": (report.get("settings") or {}).get("group_size"),
+        "status": report.get("status"),
+    }
+
+
+FIGURE_LABELS = {
+    "completion_date": "Achèvement de l'étape 1",
+    "share_by_toussaint": "Enseignants formés avant la Toussaint",
+    "share_by_christmas": "Enseignants formés avant Noël",
+    "share_by_end_of_year": "Enseignants formés avant l'été",
+    "sessions": "Sessions (toutes étapes)",
+    "step1_sessions": "Sessions d'étape 1",
+    "tot_sessions": "Formations de formateurs",
+    "unplaced_sessions": "Sessions non placées",
+    "hours": "Heures de formation",
+    "paid_hours": "Heures payées (préparation comprise)",
+    "hours_step1_2d": "Heures d'étape 1 du 2nd degré",
+    "cost_eur": "Coût chiffré (€)",
+    "envelope_difference_hours": "Écart à l'enveloppe (h)",
+    "peak_trainer_sessions": "Charge maximale d'un formateur (sessions)",
+    "peak_trainer_week": "Charge maximale d'un formateur en une semaine",
+    "heads_first_breaches": "Cadres formés après leurs équipes",
+    "group_size": "Taille des groupes",
+    "status": "Statut du calcul",
+}
+
+
+def fr_value(key: str, v: object) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, dt.date):
+        from babel.dates import format_date
+
+        return format_date(v, "d MMM y", locale="fr_FR")
+    if key.startswith("share_"):
+        return f"{100 * float(v):.1f} %".replace(".", ",")
+    if isinstance(v, float):
+        return f"{round(v):,}".replace(",", "\u202f")
+    if isinstance(v, int):
+        return f"{v:,}".replace(",", "\u202f")
+    return str(v)
+
+
+# ============================================================================ diff
+@dataclass
+class SessionDiff:
+    """What changed from plan A to plan B, session by session (same ``session_id``)."""
+
+    a: str
+    b: str
+    moved: list[tuple[Session, Session]] = field(default_factory=list)
+    only_a: list[Session] = field(default_factory=list)
+    only_b: list[Session] = field(default_factory=list)
+    unchanged: int = 0
+
+    def to_json(self, limit: int | None = None) -> dict:
+        def s(x: Session) -> dict:
+            return {"session_id": x.session_id, "kind": x.kind, "unit_type": x.unit_type, "unit_id": x.unit_id,
+                    "date": x.date.isoformat(), "start": x.start, "end": x.end, "trainer_id": x.trainer_id}
+        moved = self.moved if limit is None else self.moved[:limit]
+        return {"a": self.a, "b": self.b, "unchanged": self.unchanged, "moved_count": len(self.moved),
+                "only_a_count": len(self.only_a), "only_b_count": len(self.only_b),
+                "moved": [{"session_id": x.session_id, "from": s(x), "to": s(y)} for x, y in moved],
+                "only_a": [x.session_id for x in (self.only_a if limit is None else self.only_a[:limit])],
+                "only_b": [x.session_id for x in (self.only_b if limit is None else self.only_b[:limit])]}
+
+
+def same_scenario(a: NamedPlan, b: NamedPlan) -> bool:
+    ha = ((a.plan.report or {}).get("scenario") or {}).get("data_hash")
+    hb = ((b.plan.report or {}).get("scenario") or {}).get("data_hash")
+    if ha and hb:
+        return ha == hb
+    return {(u.unit_type, u.unit_id) for u in a.plan.units} == {(u.unit_type, u.unit_id) for u in b.plan.units}
+
+
+def diff_sessions(a: NamedPlan, b: NamedPlan) -> SessionDiff:
+    if not same_scenario(a, b):
+        sa = ((a.plan.report or {}).get("scenario") or {}).get("name", "?")
+        sb = ((b.plan.report or {}).get("scenario") or {}).get("name", "?")
+        raise CompareError(f"les plans « {a.label} » ({sa}) et « {b.label} » ({sb}) ne portent pas sur le même "
+                           "scénario (territoire ou effectifs différents) : leurs sessions ne se comparent pas. "
+                           "Comparez seulement leurs chiffres (--sans-sessions).")
+    ia = {s.session_id: s for s in a.plan.sessions}
+    ib = {s.session_id: s for s in b.plan.sessions}
+    d = SessionDiff(a.label, b.label)
+    for sid, x in ia.items():
+        y = ib.get(sid)
+        if y is None:
+            d.only_a.append(x)
+        elif (x.date, x.start, x.end, x.trainer_id) != (y.date, y.start, y.end, y.trainer_id):
+            d.moved.append((x, y))
+        else:
+            d.unchanged += 1
+    d.only_b = [y for sid, y in ib.items() if sid not in ia]
+    key = lambda s: (s.date, s.start, s.session_id)  # noqa: E731
+    d.moved.sort(key=lambda p: key(p[0]))
+    d.only_a.sort(key=key)
+    d.only_b.sort(key=key)
+    return d
+
+
+# ============================================================================ the comparison
+@dataclass
+class Comparison:
+    plans: list[NamedPlan]
+    figures: list[dict]
+    diffs: list[SessionDiff]
+
+    def to_json(self, limit: int | None = 200) -> dict:
+        def enc(v):
+            return v.isoformat() if isinstance(v, dt.date) else v
+        return {
+            "plans": [{"label": p.label, "source": p.source,
+                       "scenario": ((p.plan.report or {}).get("scenario") or {}).get("name"),
+                       "figures": {k: enc(v) for k, v in f.items()}} for p, f in zip(self.plans, self.figures)],
+            "labels": FIGURE_LABELS,
+            "diffs": [d.to_json(limit) for d in self.diffs],
+        }
+
+    def table_fr(self) -> list[list[str]]:
+        rows = [["Indicateur"] + [p.label for p in self.plans]]
+        for key, label in FIGURE_LABELS.items():
+            rows.append([label] + [fr_value(key, f.get(key)) for f in self.figures])
+        return rows
+
+    def text_fr(self) -> str:
+        rows = self.table_fr()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        out = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+        for f, p in zip(self.figures, self.plans):
+            if f["cost_missing_rates"]:
+                out.append(f"« {p.label} » : coût hors catégories sans taux ({', '.join(f['cost_missing_rates'])}, "
+                           "à renseigner).")
+        for d in self.diffs:
+            out.append(f"Sessions de « {d.a} » à « {d.b} » : {d.unchanged} inchangées, {len(d.moved)} déplacées, "
+                       f"{len(d.only_a)} seulement dans « {d.a} », {len(d.only_b)} seulement dans « {d.b} ».")
+            for x, y in d.moved[:10]:
+                out.append(f"  {x.session_id} : {x.date.isoformat()} {x.start} ({x.trainer_id or '—'}) → "
+                           f"{y.date.isoformat()} {y.start} ({y.trainer_id or '—'})")
+            if len(d.moved) > 10:
+                out.append(f"  … et {len(d.moved) - 10} autres (--json ou --out pour la liste).")
+        return "\n".join(out)
+
+
+def compare_plans(plans: list[NamedPlan], sessions: bool = True) -> Comparison:
+    if len(plans) < 2:
+        raise CompareError("il faut au moins deux plans à comparer")
+    figures = [plan_figures(p.plan) for p in plans]
+    diffs = [diff_sessions(plans[0], p) for p in plans[1:]] if sessions else []
+    return Comparison(plans, figures, diffs)
+
+
+def run_compare(args) -> int:
+    """``main.py compare PLAN_A PLAN_B [...] [--json] [--out comparaison.pdf|xlsx]``."""
+    import sys
+
+    try:
+        plans = [load_plan_spec(s) for s in args.plans]
+        seen: Counter = Counter()
+        for p in plans:  # two folders with the same name: make labels unique
+            seen[p.label] += 1
+            if seen[p.label] > 1:
+                p.label = f"{p.label} ({seen[p.label]})"
+        cmp = compare_plans(plans, sessions=not args.no_sessions)
+        if args.out:
+            from .exports.comparison import export_comparison
+
+            path = export_comparison(cmp, args.out)
+            print(f"Comparaison écrite : {path}", file=sys.stderr if args.json else sys.stdout)
+    except CompareError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 (ExportError, PlanError: French messages)
+        if type(exc).__name__ not in ("ExportError", "PlanError", "StoreError", "ScenarioError"):
+            raise
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Erreur : écriture impossible ({exc.strerror or exc} : {exc.filename or args.out}).", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(cmp.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(cmp.text_fr())
+    return 0
+
+
+__all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "NamedPlan", "SessionDiff", "compare_plans", "diff_sessions",
+           "load_plan_spec", "plan_figures", "run_compare", "same_scenario", "scenario_data_hash"]

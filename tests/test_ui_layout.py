@@ -1,0 +1,121 @@
+"""The window speaks French (Qt's own translations), fits 1366 × 768 and remembers its layout (offscreen)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
+
+from .conftest import isolate_qsettings
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests layout")
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.resize(1366, 768)
+    w.show()
+    QApplication.processEvents()
+    yield w
+    w.wait_threads()
+    w.close()
+
+
+# ---------------------------------------------------------------------------- French Qt
+def test_standard_buttons_and_dialogs_are_french(win):
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                      | QMessageBox.StandardButton.Close, win)
+    box.setDetailedText("détail")
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert {"Oui", "Non", "Fermer"} <= texts and any(t.startswith("Montrer les détails") for t in texts)
+    box.deleteLater()
+    dlg = QFileDialog(win, "Ouvrir")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog)
+    labels = {b.text() for b in dlg.findChildren(QPushButton)}
+    assert "Annuler" in labels
+    dlg.deleteLater()
+
+
+def test_shortcuts_read_as_a_french_user_reads_them(win):
+    from ui.i18n import shortcut_text
+
+    assert shortcut_text("Shift+F5") == "Maj+F5" and shortcut_text("Ctrl+Shift+V") == "Ctrl+Maj+V"
+    assert win.act_solve_all.toolTip().endswith("(Maj+F5)")
+    assert win.act_check.toolTip().endswith("(Ctrl+Maj+V)")
+
+
+# ---------------------------------------------------------------------------- 1366 × 768
+def test_sessions_and_settings_fit_1366_by_768(win):
+    w = win
+    w.show_tab("sessions")
+    QApplication.processEvents()
+    assert (w.width(), w.height()) == (1366, 768)
+    assert w.settings_dock.isVisible() and w.settings_dock.width() <= 320
+    table = w.tab("sessions").table
+    hh = table.horizontalHeader()
+    shown = [table.model().headerData(c, Qt.Orientation.Horizontal)
+             for c in range(hh.count()) if not table.isColumnHidden(c)]
+    assert shown == ["Date", "Début", "Étape", "Unité", "Formateur", "Participants"]
+    assert sum(hh.sectionSize(c) for c in range(hh.count()) if not table.isColumnHidden(c)) \
+        <= table.viewport().width() + 80  # the last column stretches; at most a part of it scrolls
+    # the settings can be put away and back (toolbar « Paramètres », Ctrl+,)
+    w.act_settings.trigger()
+    assert not w.settings_dock.isVisible()
+    w.act_settings.trigger()
+    assert w.settings_dock.isVisible()
+
+
+def test_columns_are_chosen_from_the_header_and_remembered(win):
+    from ui.tabs.sessions import column_menu, make_session_table
+
+    table = win.tab("sessions").table
+    menu = column_menu(table, "sessionColumnsHidden")
+    acad = next(a for a in menu.actions() if a.text() == "Académie")
+    assert acad.isCheckable() and not acad.isChecked()
+    acad.setChecked(True)
+    col = next(c for c in range(table.model().columnCount()) if table.model().headerData(c, Qt.Orientation.Horizontal) == "Académie")
+    assert not table.isColumnHidden(col)
+    again = make_session_table(table.model(), "other", "sessionColumnsHidden")
+    assert not again.isColumnHidden(col)
+    acad.setChecked(False)
+    assert "academie" in QSettings().value("sessionColumnsHidden", "", type=str).split(",")
+
+
+def test_audience_windows_grid_fits_the_dock_and_opens_large(win):
+    panel = win.settings_panel
+    tv = panel.windows_view
+    hh = tv.horizontalHeader()
+    assert tv.verticalHeader().width() + sum(hh.sectionSize(c) for c in range(hh.count())) <= tv.width()
+    assert all(hh.sectionSize(c) >= 20 for c in range(hh.count()))  # a check box per audience, all visible
+    dlg = panel.show_windows_dialog()
+    assert dlg.model.headerData(0, Qt.Orientation.Horizontal) == "1er degré"
+    dlg.close()
+
+
+def test_validation_message_names_the_setting_in_french(win):
+    win.request_setting("end_date", dt.date(2026, 1, 1))
+    assert "Fin de l'horizon : " in win.last_message and "{" not in win.last_message
+
+
+def test_size_and_docks_are_restored(win, qtbot):
+    from ui.main_window import MainWindow
+
+    w1 = MainWindow()
+    qtbot.addWidget(w1)
+    w1.show()
+    w1.resize(1100, 580)
+    w1.settings_dock.hide()
+    QApplication.processEvents()
+    w1.close()
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    w2.show()
+    QApplication.processEvents()
+    # the offscreen screen is 800 × 600: restoreGeometry keeps the window's width on it, the height is as left
+    assert w2.height() == 580
+    assert not w2.settings_dock.isVisible()
+    w2.settings_dock.show()
+    w2.close()

@@ -1,0 +1,55 @@
+"""Roles, colours and helpers shared by the item models."""
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+USER = Qt.ItemDataRole.UserRole
+SCOPE_ROLE = USER + 1
+SORT_ROLE = USER + 2
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+TYPE_COLORS = {
+    "nation": "#1f3a5f",
+    "academie": "#1f3a5f",
+    "departement": "#3d6a9e",
+    "circonscription": "#2e8b57",
+    "bassin": "#b5651d",
+    "etablissement": "#7a4fa0",
+}
+
+
+_ICONS: dict = {}
+
+
+def type_icon(kind: str):
+    """A small coloured dot per unit type (created lazily, once)."""
+    if kind not in _ICONS:
+        from PySide6.QtGui import QIcon, QPainter, QPixmap
+
+        pm = QPixmap(12, 12)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(QColor(TYPE_COLORS.get(kind, "#555555")))
+        p.setPen(Qt.PenStyle.NoPen)
+        if kind in ("etablissement",):
+            p.drawRect(2, 2, 8, 8)
+        else:
+            p.drawEllipse(1, 1, 10, 10)
+        p.end()
+        _ICONS[kind] = QIcon(pm)
+    return _ICONS[kind]
+
+
+def fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.lower())
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+# ============================================================== territory

@@ -1,0 +1,311 @@
+"""The sessions of a plan: a table model and a numpy-backed filtering and sorting proxy."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, factorize, rank_of
+
+from .. import fmt
+from .base import DISPLAY, RIGHT, TOOLTIP, fold
+
+
+SESSION_COLUMNS = [
+    ("date", "Date"), ("start", "Début"), ("end", "Fin"), ("kind", "Étape"), ("audience", "Public"),
+    ("unit", "Unité"), ("unit_id", "Identifiant"), ("academie", "Académie"), ("trainer", "Formateur"),
+    ("participants", "Participants"), ("window", "Fenêtre"), ("group", "Groupe"), ("pinned", "Épinglée"),
+    ("title", "Intitulé"),
+]
+
+
+class SessionTableModel(QAbstractTableModel):
+    """All the sessions of the plan, in plan order (row i = ``plan.sessions[i]``)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.pix: PlanIndex | None = None
+        self.six: ScenarioIndex | None = None
+        self._sessions: list = []
+        self._sort_keys: dict[int, np.ndarray] = {}
+        self._haystack: list[str] | None = None
+
+    def set_plan(self, pix: PlanIndex | None, six: ScenarioIndex) -> None:
+        self.beginResetModel()
+        self.pix, self.six = pix, six
+        self._sessions = pix.plan.sessions if pix else []
+        self._sort_keys = {}
+        self._haystack = None
+        self.endResetModel()
+
+    def session(self, row: int):
+        return self._sessions[row]
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._sessions)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(SESSION_COLUMNS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if role == DISPLAY:
+            if orientation == Qt.Orientation.Horizontal:
+                return SESSION_COLUMNS[section][1]
+            return str(section + 1)
+        return None
+
+    def _unit_name(self, s) -> str:
+        return self.six.short_name(s.unit_type, s.unit_id) if self.six else s.unit_id
+
+    def _trainer_name(self, tid: str) -> str:
+        t = self.six.trainers.get(tid) if self.six else None
+        return (t.name or tid) if t else tid
+
+    def cell(self, row: int, col: int, role=DISPLAY):
+        s = self._sessions[row]
+        key = SESSION_COLUMNS[col][0]
+        if role == DISPLAY:
+            if key == "date":
+                return fmt.date_medium(s.date)
+            if key == "start":
+                return s.start
+            if key == "end":
+                return s.end
+            if key == "kind":
+                return fmt.kind_label(s.kind)
+            if key == "audience":
+                return fmt.audience_label(s.audience)
+            if key == "unit":
+                return self._unit_name(s)
+            if key == "unit_id":
+                return s.unit_id
+            if key == "academie":
+                a = self.six.academies.get(s.academie) if self.six else None
+                return a.name if a else s.academie
+            if key == "trainer":
+                return self._trainer_name(s.trainer_id) if s.trainer_id else "—"
+            if key == "participants":
+                return str(s.participants)
+            if key == "window":
+                return fmt.window_label(s.window, self.six.scenario.settings if self.six else None)
+            if key == "group":
+                return str(s.group) if s.group else ""
+            if key == "pinned":
+                return "📌 oui" if s.pinned else ""
+            if key == "title":
+                return s.title
+        elif role == TOOLTIP:
+            return (f"{fmt.kind_label(s.kind, long=True)}{(' — ' + s.title) if s.title else ''}\n{fmt.date_long(s.date)}, {s.start}–{s.end}\n"
+                    f"{fmt.unit_type_label(s.unit_type)} : {self._unit_name(s)} ({s.unit_id})\n"
+                    f"Formateur : {self._trainer_name(s.trainer_id)} ({s.trainer_id})\n"
+                    f"{s.participants} participants — {fmt.audience_label(s.audience)}")
+        elif role == Qt.ItemDataRole.TextAlignmentRole and key in ("participants", "group"):
+            return RIGHT
+        elif role == Qt.ItemDataRole.ForegroundRole and s.pinned:
+            return QBrush(QColor("#8a3b00"))
+        return None
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        return self.cell(index.row(), index.column(), role)
+
+    # ------------------------------------------------ fast sort / filter support
+    def sort_key(self, col: int) -> np.ndarray:
+        """An integer rank per row for a column (computed once per plan, on distinct values only)."""
+        if col in self._sort_keys:
+            return self._sort_keys[col]
+        ss = self._sessions
+        key = SESSION_COLUMNS[col][0]
+        n = len(ss)
+        pix, six = self.pix, self.six
+        settings = six.scenario.settings
+
+        def by_label(values, codes, label):
+            return rank_of([label(str(v)) for v in values])[codes]
+
+        if key == "date":
+            k = pix.date_ord * 1440 + pix.start_minutes
+        elif key == "start":
+            k = pix.start_code
+        elif key == "end":
+            k = pix.end_code
+        elif key == "participants":
+            k = pix.participants
+        elif key == "group":
+            k = np.fromiter((s.group for s in ss), dtype=np.int64, count=n)
+        elif key == "pinned":
+            k = pix.pinned.astype(np.int64)
+        elif key == "kind":
+            k = by_label(pix.kind_values, pix.kind_code, fmt.kind_label)
+        elif key == "audience":
+            k = by_label(pix.aud_values, pix.aud_code, fmt.audience_label)
+        elif key == "window":
+            k = by_label(pix.win_values, pix.win_code, lambda w: fmt.window_label(w, settings))
+        elif key == "academie":
+            k = by_label(pix.acad_values, pix.acad_code, lambda a: fold(six.short_name("academie", a)))
+        elif key == "trainer":
+            k = by_label(pix.trainer_values, pix.trainer_code, lambda t: fold(self._trainer_name(t)) if t else "~")
+        elif key == "unit":
+            k = by_label(pix.unit_values, pix.unit_code, lambda u: fold(six.short_name(*u.split("|", 1))))
+        elif key == "unit_id":
+            k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
+        else:  # title
+            _, k = factorize(s.title for s in ss)
+        self._sort_keys[col] = k
+        return k
+
+    def text_mask(self, text: str) -> np.ndarray:
+        """Rows whose unit (id, name), trainer (id, name) or date (jj/mm/aaaa) contain every word of ``text``.
+
+        Matching runs on the distinct units, trainers and dates, then maps to rows through the codes."""
+        pix, six = self.pix, self.six
+        words = fold(text.strip()).split()
+        mask = np.ones(pix.n, dtype=bool)
+        if not words:
+            return mask
+        if self._haystack is None:
+            units = [fold(f"{u.split('|', 1)[1]} {six.short_name(*u.split('|', 1))}") for u in pix.unit_values]
+            trainers = [fold(f"{t} {self._trainer_name(t)}") if t else "" for t in pix.trainer_values]
+            date_values, date_code = factorize(int(d) for d in pix.date_ord)
+            dates = [dt.date.fromordinal(int(d)).strftime("%d/%m/%Y") for d in date_values]
+            self._haystack = (units, trainers, dates, date_code)
+        units, trainers, dates, date_code = self._haystack
+        for w in words:
+            um = np.fromiter((w in u for u in units), dtype=bool, count=len(units))
+            tm = np.fromiter((w in t for t in trainers), dtype=bool, count=len(trainers))
+            dm = np.fromiter((w in d for d in dates), dtype=bool, count=len(dates))
+            mask &= um[pix.unit_code] | tm[pix.trainer_code] | dm[date_code]
+        return mask
+
+
+class SessionProxyModel(QAbstractProxyModel):
+    """Filter and sort the sessions on numpy arrays: a row mapping, never a copy of the data."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._map = np.zeros(0, dtype=np.int64)  # proxy row → source row
+        self._inv: np.ndarray | None = None
+        self._sort_col = 0
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self.filters: dict = {"scope": NATION, "text": "", "kind": "", "audience": "", "window": "",
+                              "trainer": "", "pinned": False}
+
+    def setSourceModel(self, model: SessionTableModel) -> None:
+        super().setSourceModel(model)
+        model.modelReset.connect(self._rebuild)
+        self._rebuild()
+
+    def src(self) -> SessionTableModel:
+        return self.sourceModel()
+
+    def set_filters(self, **kw) -> None:
+        self.filters.update(kw)
+        self._rebuild()
+
+    def _mask(self) -> np.ndarray:
+        m = self.src()
+        pix = m.pix
+        f = self.filters
+        mask = pix.scope_mask(f["scope"])
+        if f["kind"]:
+            mask &= pix._eq(pix.kind_values, pix.kind_code, f["kind"])
+        if f["audience"]:
+            mask &= pix._eq(pix.aud_values, pix.aud_code, f["audience"])
+        if f["window"]:
+            mask &= pix._eq(pix.win_values, pix.win_code, f["window"])
+        if f["trainer"]:
+            mask &= pix._eq(pix.trainer_values, pix.trainer_code, f["trainer"])
+        if f["pinned"]:
+            mask &= pix.pinned
+        if f["text"].strip():
+            mask &= m.text_mask(f["text"])
+        return mask
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        m = self.src()
+        if m is None or m.pix is None:
+            self._map = np.zeros(0, dtype=np.int64)
+        else:
+            rows = np.nonzero(self._mask())[0]
+            key = m.sort_key(self._sort_col)[rows]
+            order = np.argsort(key, kind="stable")
+            if self._sort_order == Qt.SortOrder.DescendingOrder:
+                order = order[::-1]
+            self._map = rows[order]
+        self._inv = None
+        self.endResetModel()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:
+            return
+        self._sort_col, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        m = self.src()
+        if m is not None and m.pix is not None and len(self._map):
+            rows = np.sort(self._map)
+            key = m.sort_key(column)[rows]
+            o = np.argsort(key, kind="stable")
+            if order == Qt.SortOrder.DescendingOrder:
+                o = o[::-1]
+            self._map = rows[o]
+            self._inv = None
+        self.layoutChanged.emit()
+
+    def source_rows(self) -> np.ndarray:
+        return self._map
+
+    # QAbstractProxyModel API
+    def mapToSource(self, proxy_index):
+        if not proxy_index.isValid() or proxy_index.row() >= len(self._map):
+            return QModelIndex()
+        return self.src().index(int(self._map[proxy_index.row()]), proxy_index.column())
+
+    def mapFromSource(self, source_index):
+        if not source_index.isValid():
+            return QModelIndex()
+        if self._inv is None:
+            inv = np.full(self.src().rowCount(), -1, dtype=np.int64)
+            inv[self._map] = np.arange(len(self._map))
+            self._inv = inv
+        r = int(self._inv[source_index.row()])
+        return self.index(r, source_index.column()) if r >= 0 else QModelIndex()
+
+    def index(self, row, column, parent=QModelIndex()):
+        if parent.isValid() or row < 0 or row >= len(self._map) or column < 0 or column >= len(SESSION_COLUMNS):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index=QModelIndex()):
+        return QModelIndex()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._map)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(SESSION_COLUMNS)
+
+    def hasChildren(self, parent=QModelIndex()):
+        return not parent.isValid()
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        return self.src().cell(int(self._map[index.row()]), index.column(), role)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1) if role == DISPLAY else None
+        return self.src().headerData(section, orientation, role)
+
+    def flags(self, index):
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def session_at(self, row: int):
+        return self.src().session(int(self._map[row]))
+
+
+# ============================================================== trainers

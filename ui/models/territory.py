@@ -1,0 +1,218 @@
+"""The territory tree and its search."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+
+from planner.models import ETAB_TYPE_LABELS
+from planner.plan_index import NATION, ScenarioIndex, Scope
+
+from .. import fmt
+from .base import DISPLAY, RIGHT, SCOPE_ROLE, TOOLTIP, fold, type_icon
+
+
+class _Node:
+    __slots__ = ("kind", "uid", "name", "parent", "children", "row", "search")
+
+    def __init__(self, kind: str, uid: str, name: str, parent: "_Node | None") -> None:
+        self.kind, self.uid, self.name, self.parent = kind, uid, name, parent
+        self.children: list[_Node] = []
+        self.row = 0
+        self.search = ""
+
+    def add(self, child: "_Node") -> "_Node":
+        child.row = len(self.children)
+        self.children.append(child)
+        return child
+
+
+class TerritoryModel(QAbstractItemModel):
+    HEADERS = ["Territoire", "Sessions", "Fin"]
+    HEADER_TIPS = ["Académies, départements, circonscriptions, bassins, établissements",
+                   "Sessions planifiées (toutes étapes)", "Date de la dernière session planifiée"]
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._root = _Node("root", "", "", None)
+        self._nodes: dict[Scope, _Node] = {}
+        self._totals: dict[Scope, tuple[int, int]] = {}
+
+    def set_scenario(self, six: ScenarioIndex) -> None:
+        self.beginResetModel()
+        sc = six.scenario
+        root = _Node("root", "", "", None)
+        nodes: dict[Scope, _Node] = {}
+        nation = root.add(_Node("nation", "", "France entière", root))
+        nodes[NATION] = nation
+        deps_of: dict[str, list] = {}
+        for d in sc.departements:
+            deps_of.setdefault(d.academie, []).append(d)
+        circ_of: dict[str, list] = {}
+        for c in sc.circonscriptions:
+            circ_of.setdefault(c.departement, []).append(c)
+        bas_of: dict[str, list] = {}
+        for b in sc.bassins:
+            bas_of.setdefault(b.departement, []).append(b)
+        etab_of_bassin: dict[str, list] = {}
+        etab_of_dep: dict[str, list] = {}
+        known_bassins = {b.id for b in sc.bassins}
+        for e in sc.in_scope_etablissements():
+            if e.bassin in known_bassins:
+                etab_of_bassin.setdefault(e.bassin, []).append(e)
+            else:
+                etab_of_dep.setdefault(e.departement, []).append(e)
+
+        def etab_node(parent, e):
+            n = parent.add(_Node("etablissement", e.uai, e.name, parent))
+            n.search = fold(f"{e.name} {e.uai} {e.commune}")
+            nodes[("etablissement", e.uai)] = n
+
+        for a in sorted(sc.academies, key=lambda a: fold(a.name)):
+            an = nation.add(_Node("academie", a.code, f"{a.name} ({a.code})", nation))
+            an.search = fold(f"{a.name} academie {a.code}")
+            nodes[("academie", a.code)] = an
+            for d in sorted(deps_of.get(a.code, []), key=lambda d: d.code):
+                dn = an.add(_Node("departement", d.code, f"{d.name} ({d.code})", an))
+                dn.search = fold(f"{d.name} {d.code}")
+                nodes[("departement", d.code)] = dn
+                for c in circ_of.get(d.code, []):
+                    cn = dn.add(_Node("circonscription", c.id, c.name, dn))
+                    cn.search = fold(f"{c.name} {c.id}")
+                    nodes[("circonscription", c.id)] = cn
+                for b in bas_of.get(d.code, []):
+                    bn = dn.add(_Node("bassin", b.id, b.name, dn))
+                    bn.search = fold(f"{b.name} {b.id}")
+                    nodes[("bassin", b.id)] = bn
+                    for e in sorted(etab_of_bassin.get(b.id, []), key=lambda e: fold(e.name)):
+                        etab_node(bn, e)
+                for e in sorted(etab_of_dep.get(d.code, []), key=lambda e: fold(e.name)):
+                    etab_node(dn, e)
+        self._root, self._nodes = root, nodes
+        self._types = {}
+        self._etab_types = {e.uai: e.type for e in sc.etablissements}
+        self._totals = {}
+        self.endResetModel()
+
+    def set_totals(self, totals: dict[Scope, tuple[int, int]]) -> None:
+        self._totals = totals
+        if self._root.children:
+            self._emit_all(QModelIndex())
+
+    def _emit_all(self, parent: QModelIndex) -> None:
+        n = self.rowCount(parent)
+        if n:
+            self.dataChanged.emit(self.index(0, 1, parent), self.index(n - 1, 2, parent))
+
+    def index_of(self, scope: Scope) -> QModelIndex:
+        node = self._nodes.get(scope)
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(node.row, 0, node)
+
+    def nodes(self):
+        return self._nodes.values()
+
+    # Qt API
+    def _node(self, index: QModelIndex) -> _Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index(self, row, column, parent=QModelIndex()):
+        p = self._node(parent)
+        if 0 <= row < len(p.children) and 0 <= column < 3:
+            return self.createIndex(row, column, p.children[row])
+        return QModelIndex()
+
+    def parent(self, index=QModelIndex()):
+        if not index.isValid():
+            return QModelIndex()
+        p = index.internalPointer().parent
+        if p is None or p is self._root:
+            return QModelIndex()
+        return self.createIndex(p.row, 0, p)
+
+    def rowCount(self, parent=QModelIndex()):
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 3
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == TOOLTIP:
+            return self.HEADER_TIPS[section]
+        return None
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        n: _Node = index.internalPointer()
+        col = index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return n.name
+            tot = self._totals.get((n.kind, n.uid))
+            if not tot:
+                return "" if col == 2 or not self._totals else "—"
+            if col == 1:
+                return fmt.num(tot[0])
+            return dt.date.fromordinal(tot[1]).strftime("%d/%m/%y")
+        if role == SCOPE_ROLE:
+            return (n.kind, n.uid)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return RIGHT
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return type_icon(n.kind)
+        if role == Qt.ItemDataRole.FontRole and n.kind in ("nation", "academie"):
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == TOOLTIP:
+            label = fmt.unit_type_label(n.kind) if n.kind != "nation" else "Territoire national"
+            extra = ""
+            if n.kind == "etablissement":
+                extra = f" — {ETAB_TYPE_LABELS.get(self._etab_types.get(n.uid, ''), '')} — UAI {n.uid}"
+            tot = self._totals.get((n.kind, n.uid))
+            if tot:
+                extra += (f"\n{fmt.num(tot[0])} session{'s' if tot[0] > 1 else ''} planifiée{'s' if tot[0] > 1 else ''}, "
+                          f"la dernière le {fmt.date_long(dt.date.fromordinal(tot[1]))}")
+            return f"{label} : {n.name}{extra}"
+        return None
+
+
+class TerritoryFilter(QSortFilterProxyModel):
+    """Search by name or UAI: matching nodes are computed in Python once per query."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self._matches: set[int] | None = None
+
+    def set_query(self, text: str) -> int:
+        q = fold(text.strip())
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+        if not q:
+            self._matches = None
+        else:
+            words = q.split()
+            src: TerritoryModel = self.sourceModel()
+            self._matches = {id(n) for n in src.nodes() if all(w in n.search for w in words)}
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt < 6.9
+            self.invalidateFilter()
+        return -1 if self._matches is None else len(self._matches)
+
+    def filterAcceptsRow(self, row, parent):
+        if self._matches is None:
+            return True
+        idx = self.sourceModel().index(row, 0, parent)
+        return id(idx.internalPointer()) in self._matches
+
+
+# ============================================================== sessions
