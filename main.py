@@ -18,6 +18,7 @@ COMMANDS = {
                       "Écrit le modèle Excel d'un scénario (effectifs, formateurs, préférences, créneaux fixés)"),
     "import-modele": ("planner.sources.template.cli", "run_import_template",
                       "Applique un modèle Excel rempli à un scénario et écrit le fichier de scénario"),
+    "record": ("planner.cli", "run_record", "Enregistre les sessions tenues ou annulées (suivi de l'année)"),
 }
 
 
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--set", action="append", default=[], metavar="CLÉ=VALEUR", dest="overrides",
                    help="remplace un paramètre du scénario (répétable), ex. --set group_size=20 "
                         "--set budget.rates.step1_2d=30")
+    s.add_argument("--plan-from", default=None, metavar="AAAA-MM-JJ",
+                   help="suivi : rien n'est replacé avant cette date (défaut : réglage du scénario, sinon aujourd'hui) ; "
+                        "avec un fichier de scénario qui a un plan courant, les sessions tenues restent telles quelles")
 
     c = sub.add_parser("check", help=COMMANDS["check"][2])
     c.add_argument("plan_dir", metavar="DOSSIER")
@@ -111,10 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("plan_dir", metavar="DOSSIER")
     e.add_argument("--kind", required=True,
                    choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions",
-                            "charte", "inscription", "observatoire"],
+                            "charte", "inscription", "observatoire", "suivi", "bilan"],
                    help="inscription : une ligne par session pour le logiciel de gestion de la formation (csv, xlsx ; "
                         "voir docs/inscription.md) ; observatoire : déclarations pré-remplies (csv pour toutes, "
-                        "pdf pour une unité avec --id)")
+                        "pdf pour une unité avec --id) ; suivi : fiche de suivi d'une unité ou d'un formateur "
+                        "(csv, xlsx) ; bilan : bilan de suivi (pdf, xlsx), depuis un dossier de plan ou un fichier de scénario")
     e.add_argument("--id", default=None)
     e.add_argument("--academie", default=None)
     e.add_argument("--format", choices=["pdf", "xlsx", "ics", "csv"], default="pdf")
@@ -131,6 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", default=None, help="document à écrire : comparaison.pdf ou comparaison.xlsx")
     m.add_argument("--sans-sessions", dest="no_sessions", action="store_true",
                    help="ne compare que les chiffres (plans de scénarios différents)")
+    r = sub.add_parser("record", help=COMMANDS["record"][2])
+    r.add_argument("scenario", metavar="SCENARIO", help="fichier de scénario (SQLite) avec un plan courant")
+    r.add_argument("--from", dest="from_file", metavar="FICHIER",
+                   help="CSV ou XLSX : session_id, statut (tenue, annulée, prévue), date, presents, noms (facultatif)")
+    r.add_argument("--json", action="store_true", help="résumé JSON (rows, held, cancelled, rejected)")
+    r.add_argument("--strict", action="store_true", help="n'enregistre rien si une ligne est refusée")
+    r.add_argument("--undo", nargs="?", const="last", default=None, metavar="LOT",
+                   help="annule un enregistrement (le dernier par défaut)")
+    r.add_argument("--today", default=None, help=argparse.SUPPRESS)
 
     i = sub.add_parser("import-annuaire", help=COMMANDS["import-annuaire"][2])
     i.add_argument("file", metavar="FICHIER")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from planner import calendar as cal
+from planner.followup import MAKEUP_TITLE
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
@@ -206,7 +207,7 @@ class _Checker:
         gs = self.s.group_size
         placed: dict[tuple[str, str, str], list[Session]] = defaultdict(list)
         for x in self.plan.sessions:
-            if x.kind == "step1":
+            if x.kind == "step1" and x.title != MAKEUP_TITLE:  # make-up groups come on top of the demand
                 placed[(x.unit_type, x.unit_id, x.audience)].append(x)
         missing: dict[tuple[str, str], int] = defaultdict(int)
         for u in self.plan.unplaced:
