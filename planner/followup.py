@@ -497,7 +497,7 @@ class ProgressReport:
     bassin: dict[str, Progress]
     academie: dict[str, Progress]
     nation: Progress
-    cancelled_total: int = 0  # every cancellation recorded, including sessions since re-planned
+    cancelled_total: int = 0  # step-1 sessions cancelled, including those re-planned since
 
     def to_json(self) -> dict:
         return {"as_of": self.as_of.isoformat(), "nation": self.nation.to_json(),
@@ -532,9 +532,9 @@ def progress(plan: Plan, as_of: dt.date, statuses: dict[str, SessionStatus] | No
         if status == "held":
             p.held += 1
             p.trained += int(present or 0)
-        elif status == "cancelled":
-            p.cancelled += 1
-        elif s.date < as_of:
+        if status == "cancelled" or (cancelled_ids and s.session_id in cancelled_ids):
+            p.cancelled += 1  # cancelled, including cancellations re-planned since
+        elif status != "held" and s.date < as_of:
             p.late += 1
     bassin_of = {(u.unit_type, u.unit_id): (u.bassin if u.unit_type == "etablissement" else
                                             u.unit_id if u.unit_type == "bassin" else "") for u in plan.units}
@@ -555,13 +555,7 @@ def progress(plan: Plan, as_of: dt.date, statuses: dict[str, SessionStatus] | No
                 agg = table[k] = Progress(k, k, p.academie, p.departement if table is not acads else "")
             agg.add(p)
         nation.add(p)
-    if cancelled_ids:
-        extra = len(cancelled_ids - {s.session_id for s in plan.sessions
-                                     if (statuses.get(s.session_id).status if statuses and s.session_id in statuses
-                                         else s.status) == "cancelled"})
-    else:
-        extra = 0
-    return ProgressReport(as_of, units, deps, bassins, acads, nation, nation.cancelled + extra)
+    return ProgressReport(as_of, units, deps, bassins, acads, nation, nation.cancelled)
 
 
 def ever_cancelled(store) -> set[str]:

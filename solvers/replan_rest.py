@@ -117,12 +117,14 @@ class _Academie:
             return False  # not recorded, but its trainees have held sessions since: it took place
         return st == "cancelled" or x.date < self.pf or not self.opts.keep_announced
 
-    def _count_replaced(self, x: Session) -> None:
+    def _count_replaced(self, x: Session, new: Session | None = None) -> None:
         st = self.state(x)
         if st == "cancelled":
             self.counts.cancelled_replaced += 1
         elif x.date < self.pf:
             self.counts.late_replaced += 1
+        elif new is not None and (new.date, new.start, new.trainer_id) == (x.date, x.start, x.trainer_id):
+            self.counts.kept += 1  # placed again where it was
         else:
             self.counts.moved += 1
 
@@ -202,7 +204,7 @@ class _Academie:
                 self._unplaced(x, 1, "fdf_capacity", f"Formation de formateurs {x.session_id} : aucun créneau avec un "
                                                      f"formateur de formateurs libre après le {self.pf.isoformat()}.")
                 continue
-            self._count_replaced(x)
+            self._count_replaced(x, placed)
             out.append(placed)
         return out
 
@@ -305,9 +307,10 @@ class _Academie:
         out = list(kept)
         self.counts.kept += len(kept) - len(held)
         for x, (i, k) in zip(to_place, new):
+            y = self._moved(x, tb.slots[i], trainers[k].id)
             if x.date != dt.date.min:
-                self._count_replaced(x)
-            out.append(self._moved(x, tb.slots[i], trainers[k].id))
+                self._count_replaced(x, y)
+            out.append(y)
         for x in to_place[len(new):]:
             self._unplaced(x, 1, "capacity", f"{x.unit_id} : pas de créneau libre après le {self.pf.isoformat()} pour "
                                              f"{x.session_id}.", kind="makeup" if x.title == MAKEUP_TITLE else None)
@@ -335,9 +338,10 @@ class _Academie:
                 if f is None:
                     break
                 x = queue.pop(0)
+                y = self._moved(x, tb.slots[i], f)
                 if x.date != dt.date.min:
-                    self._count_replaced(x)
-                out.append(self._moved(x, tb.slots[i], f))
+                    self._count_replaced(x, y)
+                out.append(y)
             if not queue:
                 break
         for x in queue:
@@ -391,10 +395,8 @@ class _Academie:
                 o = old.get(x.session_id)
                 if o is None:
                     self.counts.added += 1
-                elif (o.date, o.start, o.trainer_id) != (x.date, x.start, x.trainer_id):
-                    self._count_replaced(o)
                 else:
-                    self.counts.kept += 1
+                    self._count_replaced(o, x)
                 out.append(x)
         self.unplaced += [u for u in unplaced if (u.get("unit_type"), u.get("unit_id")) in keys]
         return out
