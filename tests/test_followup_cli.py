@@ -19,7 +19,7 @@ import main as cli
 from planner import followup as fu
 from planner.models import Scenario
 from planner.plan import Plan, Session
-from planner.reference import national_reference
+from planner.sources.reference import national_reference
 from planner.store import ScenarioStore
 
 ROOT = Path(__file__).resolve().parent.parent
