@@ -154,6 +154,27 @@ def planned_actual_chart(plan: Plan, as_of: dt.date | None = None, width: float 
     return PlannedActual(planned, actual, total, as_of, width)
 
 
+def followup_section(plan: Plan, code: str) -> list:
+    """The académie PDF's « Suivi » block (planned and actual coverage), when something was recorded."""
+    sessions = [s for s in plan.sessions if s.academie == code]
+    if not any(s.status != "planned" for s in sessions):
+        return []
+    st = styles()
+    part = Plan(sessions=sessions, units=[u for u in plan.units if u.academie == code])
+    held = [s for s in sessions if s.status == "held" and s.kind == "step1"]
+    as_of = max(((s.held_date or s.date) for s in held), default=None)
+    pf = (plan.report.get("followup") or {}).get("plan_from")
+    if pf:
+        as_of = max(as_of or dt.date.min, dt.date.fromisoformat(pf))
+    trained = sum(s.present or 0 for s in held)
+    cancelled = sum(1 for s in sessions if s.status == "cancelled" and s.kind == "step1")
+    return [Paragraph("Suivi : couverture prévue et réalisée", st["h2"]),
+            Paragraph(f"{fr_int(len(held))} sessions d'étape 1 tenues ({fr_int(trained)} présents), "
+                      f"{fr_int(cancelled)} annulées non replanifiées. Pointillés : cumul prévu ; trait plein : cumul "
+                      f"des présents.", st["muted"]),
+            planned_actual_chart(part, as_of)]
+
+
 # ------------------------------------------------------------------ bilan
 def _row(p: Progress, label: str) -> list:
     return [label, fr_int(p.units), fr_int(p.units_started), fr_int(p.people), fr_int(p.trained),
@@ -264,4 +285,4 @@ def export_bilan_xlsx(plan: Plan, rep: ProgressReport, out: str | Path, title: s
 
 
 __all__ = ["PlannedActual", "bilan_figures", "export_bilan_pdf", "export_bilan_xlsx", "export_record_template",
-           "planned_actual_chart", "template_rows"]
+           "followup_section", "planned_actual_chart", "template_rows"]
