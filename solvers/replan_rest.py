@@ -28,6 +28,7 @@ from planner.models import Scenario
 from planner.plan import Plan, Session
 
 from .academie import _common_slots, _FdfPool, _penalties
+from .records import Unplaced
 from .units import NEVER, Caps, SlotTable, place_unit
 
 FDF_AUDIENCES = ("perdir", "inspectors")
@@ -142,9 +143,8 @@ class _Academie:
 
     def _unplaced(self, x: Session, n: int, rule: str, reason: str, kind: str | None = None) -> None:
         self.counts.unplaced += n
-        self.unplaced.append({"unit_type": x.unit_type, "unit_id": x.unit_id, "name": x.unit_id, "academie": x.academie,
-                              "departement": x.departement, "kind": kind or x.kind, "audience": x.audience,
-                              "sessions": n, "rule": rule, "reason": reason})
+        self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, kind or x.kind,
+                                      x.audience, n, rule, reason).as_dict())
 
     # -- the académie
     def run(self) -> list[Session]:

@@ -2,8 +2,10 @@
 and SIGKILL during `record`."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import io
 import json
 import os
 import random
@@ -27,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def toulouse(tmp_path_factory):
-    """Académie 16 solved (greedy) into a scenario file, then 30 % of its step-1 sessions recorded held
-    and 5 % cancelled (generated CSV), then re-planned from the day after the last recorded session."""
+    """Académie 16 solved (greedy) into a scenario file; 30 % of its step-1 sessions recorded held and 5 %
+    cancelled (generated CSV, ``record --json``); then re-planned from the day after the last recorded
+    session (``solve --plan-from``). Everything the tests look at is built here (tests may run apart)."""
     d = tmp_path_factory.mktemp("fu16")
     sc = Scenario.model_validate(national_reference().restricted_to("16").model_dump())
     path = d / "toulouse.sqlite"
@@ -37,25 +40,31 @@ def toulouse(tmp_path_factory):
     p1 = Plan.read(d / "p1")
     rows, pf = fu.simulate_year(p1, held=0.30, cancelled=0.05, seed=3)
     fu.write_rows(rows, d / "suivi.csv")
-    return {"dir": d, "path": path, "p1": p1, "rows": rows, "pf": pf, "sc": sc}
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = cli.main(["record", str(path), "--from", str(d / "suivi.csv"), "--json", "--today", pf.isoformat()])
+    summary = json.loads(buf.getvalue())
+    assert cli.main(["solve", "--scenario", str(path), "--academie", "16", "--solver", "greedy",
+                     "--plan-from", pf.isoformat(), "--out", str(d / "p2"), "--quiet"]) == 0
+    return {"dir": d, "path": path, "p1": p1, "rows": rows, "pf": pf, "sc": sc, "record_code": code,
+            "summary": summary}
 
 
-def test_record_summary_json(toulouse, capsys):
+def test_record_summary_json(toulouse):
     t = toulouse
-    capsys.readouterr()
-    code = cli.main(["record", str(t["path"]), "--from", str(t["dir"] / "suivi.csv"), "--json", "--today", t["pf"].isoformat()])
-    out = json.loads(capsys.readouterr().out)
-    assert code == 0
+    out = t["summary"]
+    assert t["record_code"] == 0
     held = sum(r["statut"] == "tenue" for r in t["rows"])
     cancelled = sum(r["statut"] == "annulée" for r in t["rows"])
     assert (out["rows"], out["held"], out["cancelled"], out["rejected"]) == (len(t["rows"]), held, cancelled, [])
+    step1 = [x for x in t["p1"].sessions if x.kind == "step1"]
+    recorded = {r["session_id"] for r in t["rows"]}
+    assert round(0.30 * len(step1)) == sum(1 for x in step1 if x.session_id in recorded) - cancelled
 
 
 def test_replan_keeps_held_replaces_cancelled_and_checks(toulouse, capsys):
     t = toulouse
     d, pf = t["dir"], t["pf"]
-    assert cli.main(["solve", "--scenario", str(t["path"]), "--academie", "16", "--solver", "greedy",
-                     "--plan-from", pf.isoformat(), "--out", str(d / "p2"), "--quiet"]) == 0
     p2 = {x.session_id: x for x in Plan.read(d / "p2").sessions}
     old = {x.session_id: x for x in t["p1"].sessions}
     held = [r for r in t["rows"] if r["statut"] == "tenue"]
@@ -173,3 +182,13 @@ def test_sigkill_during_record_leaves_all_or_nothing(tmp_path):
         assert n in (0, len(ids)) and h == n
         outcomes.append(n)
     assert outcomes  # each run left all or none of the batch
+
+
+def test_academie_pdf_shows_planned_and_actual_once_recorded(toulouse):
+    from pypdf import PdfReader
+
+    d = toulouse["dir"]  # p2: the re-planned folder, statuses in its sessions.csv
+    for folder, expected in (("p1", False), ("p2", True)):
+        assert cli.main(["export", str(d / folder), "--kind", "academie", "--id", "16", "--out", str(d / f"{folder}.pdf")]) == 0
+        text = " ".join(p.extract_text() for p in PdfReader(d / f"{folder}.pdf").pages)
+        assert ("Suivi : couverture prévue et réalisée" in text) is expected
