@@ -28,6 +28,7 @@ from planner.models import Scenario
 from planner.plan import Plan, Session
 
 from .academie import _common_slots, _FdfPool, _penalties
+from .heads import head_units
 from .records import Unplaced
 from .units import NEVER, Caps, SlotTable, place_unit
 
@@ -102,6 +103,8 @@ class _Academie:
         self.redone: set[tuple[str, str]] = set()  # units whose later steps were planned again
         self.tables: dict[tuple, SlotTable] = {}
         self.tot_taken: set[str] = set()
+        self.head_of = head_units(sc) if getattr(self.s, "heads_first", False) else {}
+        self.wait: dict[tuple[str, str], int] | None = None
         fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
         self.pool = _FdfPool(fdfs, self.s.max_per_fdf_per_day)
 
@@ -172,13 +175,80 @@ class _Academie:
             units[(x.unit_type, x.unit_id)].append(x)
         changed_units: set[tuple[str, str]] = set()
         self.step1_units = set(units)
-        for key in sorted(units):
+        cadre_keys = sorted(k for k in units if units[k][0].audience in FDF_AUDIENCES)
+        for key in cadre_keys + sorted(k for k in units if k not in set(cadre_keys)):
+            if key not in cadre_keys and self.wait is None:
+                self.wait = self._seat_heads(out, units)  # heads first: cadre sessions are now all placed
             new, changed = self._unit(key, units[key], dem.get(key), trained_at)
             out += new
             if changed:
                 changed_units.add(key)
         out += self._roadmap(by_kind["roadmap"], out, changed_units)
+        self._heads_report(out)
         return out
+
+    # -- heads first (solvers.heads): teachers wait for their head's cadre session
+    def _teacher_first(self, xs) -> dict[tuple[str, str], int]:
+        first: dict[tuple[str, str], int] = {}
+        for x in xs:
+            if x.unit_type in ("etablissement", "circonscription") and (
+                    (x.kind == "step1" and x.audience in ("teachers_1d", "teachers_2d")) or x.kind == "step2"):
+                k = (x.unit_type, x.unit_id)
+                first[k] = min(first.get(k, 10**13), _t(x.date, x.start))
+        return first
+
+    def _seats(self, xs) -> dict[tuple[str, str], list]:
+        seats: dict[tuple[str, str], list] = defaultdict(list)
+        for x in xs:
+            if x.kind == "step1" and x.audience in FDF_AUDIENCES:
+                seats[(x.unit_type, x.unit_id)].append([_t(x.date, x.end), x.participants])
+        return seats
+
+    def _match(self, seats, first: dict[tuple[str, str], int]) -> dict[tuple[str, str], int | None]:
+        """The checker's matching: units by first teacher session, each takes the earliest free seat
+        ending before it (or, for ``first`` = None, the earliest free seat)."""
+        waiting: dict[tuple[str, str], list] = defaultdict(list)
+        for k, t in first.items():
+            if k in self.head_of:
+                waiting[self.head_of[k]].append((t, k))
+        out: dict[tuple[str, str], int | None] = {}
+        for cadre, us in waiting.items():
+            free = sorted([list(x) for x in seats.get(cadre, [])])
+            i, used = 0, 0
+            for t, k in sorted(us):
+                while i < len(free) and used >= free[i][1]:
+                    i, used = i + 1, 0
+                if i < len(free) and free[i][0] <= t:
+                    used += 1
+                    out[k] = free[i][0]
+                else:
+                    out[k] = None
+        return out
+
+    def _seat_heads(self, placed, units) -> dict[tuple[str, str], int]:
+        """The time each unit's teachers wait for (their head's seat); units whose teachers already had a
+        held session take their seats first (as the checker matches them)."""
+        if not self.head_of:
+            return {}
+        held_first = self._teacher_first(x for x in self.sessions if self.state(x) == "held")
+        others = {k: 10**13 - len(xs) for k, xs in units.items() if k in self.head_of and k not in held_first}
+        seat = self._match(self._seats(placed), {**held_first, **others})
+        return {k: v for k, v in seat.items() if v is not None and k not in held_first}
+
+    def _heads_report(self, xs) -> None:
+        """Units whose head can no longer be trained before their teachers: said, not hidden."""
+        if not self.head_of:
+            return
+        seat = self._match(self._seats(xs), self._teacher_first(xs))
+        who = {"etablissement": "le chef d'établissement", "circonscription": "l'IEN de la circonscription"}
+        for k, v in sorted(seat.items(), key=lambda kv: kv[0]):
+            if v is not None:
+                continue
+            self.unplaced.append(Unplaced(k[0], k[1], k[1], self.acad.code, "", "step1",
+                                          "perdir" if k[0] == "etablissement" else "inspectors", 0, "heads_first",
+                                          f"{k[1]} : cadres d'abord impossible au suivi : {who[k[0]]} n'a pas de place "
+                                          f"dans une session de cadres terminée avant la première session de ses "
+                                          f"enseignants (déjà tenue, ou sessions de cadres annulées).").as_dict())
 
     def _tot(self, tots: list[Session]) -> list[Session]:
         deps = sorted(d.code for d in self.sc.departements)
@@ -268,6 +338,9 @@ class _Academie:
                           key=lambda t: t.id)
         k_of = {t.id: k for k, t in enumerate(trainers)}
         ready = [NEVER if t.qualified else trained_at.get(t.id, 10**12) for t in trainers]
+        head_seat = (self.wait or {}).get(key)
+        if head_seat is not None:  # heads first: the teachers wait for their head's session
+            ready = [max(r, head_seat) for r in ready]
         tb = self.table(tmpl.audience, tmpl.departement)
         index = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)}
         fixed, kept, to_place = [], [], []

@@ -241,9 +241,9 @@ def test_announced_sessions_stay_unless_the_setting_is_off(tiny):
     sc, plan = tiny
     s1 = _step1(plan)
     pf = s1[len(s1) // 2].date
-    x = s1[0]
+    x = next(y for y in s1 if y.audience == "teachers_2d")
     statuses = {t.session_id: fu.SessionStatus(t.session_id, "held", t.date, t.participants)
-                for t in plan.sessions if t.kind == "tot" and t.date < pf}
+                for t in plan.sessions if t.kind in ("tot", "step1") and t.date < pf}  # the past went to plan
     statuses[x.session_id] = fu.SessionStatus(x.session_id, "cancelled")
     keep = replan_rest(sc, plan, statuses, FollowupOptions(pf))
     later = {y.session_id: y for y in plan.sessions if y.kind == "step1" and y.date >= pf}
@@ -269,3 +269,17 @@ def test_progress_counts_held_cancelled_late(tiny):
     assert sum(p.held for p in rep.departement.values()) == 4
     started = {k for k, p in rep.units.items() if p.held}
     assert {(t, u) for t, u, _ in rep.nation.untrained_units} == set(rep.units) - started
+
+
+def test_teachers_wait_for_their_heads_cancelled_session(tiny):
+    sc, plan = tiny
+    assert sc.settings.heads_first
+    bassin = [x for x in plan.sessions if x.kind == "step1" and x.unit_type == "bassin"]
+    pf = min(x.date for x in plan.sessions if x.kind == "step1")
+    statuses = {x.session_id: fu.SessionStatus(x.session_id, "cancelled") for x in bassin}
+    statuses.update({t.session_id: fu.SessionStatus(t.session_id, "held", t.date, t.participants)
+                     for t in plan.sessions if t.kind == "tot"})
+    new = replan_rest(sc, plan, statuses, FollowupOptions(pf))
+    heads_end = min(x.end_dt for x in new.sessions if x.unit_type == "bassin")
+    assert min(x.start_dt for x in new.sessions if x.kind == "step1" and x.audience == "teachers_2d") >= heads_end
+    assert not [f for f in check_plan(new, sc) if f.severity == "error"]
