@@ -18,6 +18,7 @@ from reportlab.platypus import Paragraph
 
 from ..followup import RECORD_COLUMNS, STATUS_FR, Progress, ProgressReport, coverage_curves
 from ..plan import Plan
+from ..safecells import csv_safe_row, xlsx_safe_row
 from .charts import _add_months, _Chart
 from .common import UNIT_LABELS, ExportError, academie_name, departement_names, kind_short
 from .layout import ACCENT, FRAME_W, MUTED, RULE, build_pdf, data_table, facts_table, styles
@@ -65,7 +66,7 @@ def export_record_template(plan: Plan, out: str | Path, unit: tuple[str, str] | 
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="EEF2F6")
         for r in rows:
-            ws.append([r[c] for c in cols])
+            ws.append(xlsx_safe_row(ws, [r[c] for c in cols]))
         dv = DataValidation(type="list", formula1='"tenue,annulée,prévue"', allow_blank=True)
         ws.add_data_validation(dv)
         dv.add(f"B2:B{len(rows) + 1}")
@@ -78,9 +79,9 @@ def export_record_template(plan: Plan, out: str | Path, unit: tuple[str, str] | 
         return out
     tmp = out.with_name(out.name + ".tmp")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cols, delimiter=";")
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(f, delimiter=";")
+        w.writerow(cols)
+        w.writerows(csv_safe_row([r[c] for c in cols]) for r in rows)
     tmp.replace(out)
     return out
 
@@ -263,8 +264,8 @@ def export_bilan_xlsx(plan: Plan, rep: ProgressReport, out: str | Path, title: s
         for c in w[1]:
             c.font = Font(bold=True)
         for k, p in items:
-            w.append([k, label(k, p), p.units, p.units_started, p.people, p.trained, round(p.share_trained, 4),
-                      p.planned_sessions, p.planned_to_date, p.held, p.cancelled, p.late, len(p.untrained_units)])
+            w.append(xlsx_safe_row(w, [k, label(k, p), p.units, p.units_started, p.people, p.trained, round(p.share_trained, 4),
+                      p.planned_sessions, p.planned_to_date, p.held, p.cancelled, p.late, len(p.untrained_units)]))
         w.freeze_panes = "A2"
         w.column_dimensions["B"].width = 34
 
@@ -276,7 +277,8 @@ def export_bilan_xlsx(plan: Plan, rep: ProgressReport, out: str | Path, title: s
     w = wb.create_sheet("Unités non formées")
     w.append(["Type", "Unité", "Nom", "Département", "Sessions prévues"])
     for t, uid, name in rep.nation.untrained_units:
-        w.append([UNIT_LABELS.get(t, t), uid, name, rep.units[(t, uid)].departement, rep.units[(t, uid)].planned_sessions])
+        w.append(xlsx_safe_row(w, [UNIT_LABELS.get(t, t), uid, name, rep.units[(t, uid)].departement,
+                                   rep.units[(t, uid)].planned_sessions]))
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     wb.save(tmp)
