@@ -20,6 +20,7 @@ COMMANDS = {
                       "Applique un modèle Excel rempli à un scénario et écrit le fichier de scénario"),
     "import-calendrier": ("planner.sources.calendar", "run_import_calendrier",
                           "Importe le calendrier scolaire officiel (fr-en-calendrier-scolaire, CSV)"),
+    "record": ("planner.cli", "run_record", "Enregistre les sessions tenues ou annulées (suivi de l'année)"),
 }
 
 
@@ -110,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remplace le mode d'objectif du scénario")
     s.add_argument("--school-year", default=None, metavar="AAAA-AAAA",
                    help="année scolaire à planifier (ex. 2027-2028 ; défaut : celle du scénario, sinon l'année en cours)")
-    s.add_argument("--from", dest="plan_from", type=_iso_date, default=None, metavar="AAAA-MM-JJ",
-                   help="rien n'est placé avant cette date (défaut : aujourd'hui, ou le début de l'horizon)")
+    s.add_argument("--from", "--plan-from", dest="plan_from", type=_iso_date, default=None, metavar="AAAA-MM-JJ",
+                   help="rien n'est placé avant cette date (défaut : aujourd'hui, ou le début de l'horizon) ; "
+                        "avec un fichier de scénario qui a un plan courant, les sessions tenues restent telles quelles")
     s.add_argument("--calendar", default=None, metavar="FICHIER",
                    help="calendrier scolaire officiel (CSV fr-en-calendrier-scolaire) : Corse et outre-mer")
     s.add_argument("--out", required=True, help="dossier du plan")
@@ -128,16 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("plan_dir", metavar="DOSSIER")
     e.add_argument("--kind", required=True,
                    choices=["etablissement", "circonscription", "trainer", "academie", "all-etablissements", "all-circonscriptions",
-                            "charte", "inscription", "observatoire"],
+                            "charte", "inscription", "observatoire", "suivi", "bilan"],
                    help="inscription : une ligne par session pour le logiciel de gestion de la formation (csv, xlsx ; "
                         "voir docs/inscription.md) ; observatoire : déclarations pré-remplies (csv pour toutes, "
-                        "pdf pour une unité avec --id)")
+                        "pdf pour une unité avec --id) ; suivi : fiche de suivi d'une unité ou d'un formateur "
+                        "(csv, xlsx) ; bilan : bilan de suivi (pdf, xlsx), depuis un dossier de plan ou un fichier de scénario")
     e.add_argument("--id", default=None)
     e.add_argument("--academie", default=None)
     e.add_argument("--format", choices=["pdf", "xlsx", "ics", "csv"], default="pdf")
     e.add_argument("--merged", action="store_true", help="lot : un PDF unique avec un signet par unité")
     e.add_argument("--workers", type=int, default=None)
     e.add_argument("--out", required=True)
+    e.add_argument("--as-of", default=None, metavar="AAAA-MM-JJ", help="bilan : date du bilan (défaut : aujourd'hui)")
 
     m = sub.add_parser("compare", help=COMMANDS["compare"][2],
                        description="Compare deux plans ou plus : dossiers écrits par « solve --out », ou FICHIER#NOM "
@@ -148,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", default=None, help="document à écrire : comparaison.pdf ou comparaison.xlsx")
     m.add_argument("--sans-sessions", dest="no_sessions", action="store_true",
                    help="ne compare que les chiffres (plans de scénarios différents)")
+    r = sub.add_parser("record", help=COMMANDS["record"][2])
+    r.add_argument("scenario", metavar="SCENARIO", help="fichier de scénario (SQLite) avec un plan courant")
+    r.add_argument("--from", dest="from_file", metavar="FICHIER",
+                   help="CSV ou XLSX : session_id, statut (tenue, annulée, prévue), date, presents, noms (facultatif)")
+    r.add_argument("--json", action="store_true", help="résumé JSON (rows, held, cancelled, rejected)")
+    r.add_argument("--strict", action="store_true", help="n'enregistre rien si une ligne est refusée")
+    r.add_argument("--undo", nargs="?", const="last", default=None, metavar="LOT",
+                   help="annule un enregistrement (le dernier par défaut)")
+    r.add_argument("--today", default=None, help=argparse.SUPPRESS)
 
     i = sub.add_parser("import-annuaire", help=COMMANDS["import-annuaire"][2])
     i.add_argument("file", metavar="FICHIER")

@@ -379,6 +379,16 @@ def rentree_seminar_dates(settings: Settings, zone: str, academie: str = "") -> 
     return out
 
 
+def bassin_or_inspectors_days(rule: str, settings: Settings, zone: str, departement: str | None,
+                              unit_id: str) -> list[dt.date]:
+    """Every bassin meeting (``rule == "bassin_meeting"``) or collège d'inspecteurs day of a unit over the
+    whole horizon (from ``settings.start_date``, whatever ``plan_from`` is)."""
+    bassin = rule == "bassin_meeting"
+    per = settings.bassin_meetings_per_month if bassin else settings.inspectors_meetings_per_month
+    return meeting_days("bassin" if bassin else "inspectors", unit_id, zone, departement, settings.start_date,
+                        settings.end_date, per)
+
+
 def window_days(name: str, spec: WindowSpec, settings: Settings, zone: str, departement: str | None,
                 unit_id: str = "", academie: str = "") -> list[dt.date]:
     """Dates on which window ``name`` is open for a unit of ``zone``/``departement`` (and ``academie``,
@@ -421,10 +431,10 @@ def window_days(name: str, spec: WindowSpec, settings: Settings, zone: str, depa
                 d -= dt.timedelta(days=1)
             out.extend(x for x in days if start <= x <= end)
         return sorted(out)
-    if rule == "bassin_meeting":
-        return meeting_days("bassin", unit_id, zone, departement, start, end, settings.bassin_meetings_per_month)
-    if rule == "inspectors_meeting":
-        return meeting_days("inspectors", unit_id, zone, departement, start, end, settings.inspectors_meetings_per_month)
+    if rule in ("bassin_meeting", "inspectors_meeting"):
+        # meetings belong to the year's calendar: drawn over the whole horizon, then those from ``start`` on
+        # (planning from a later day never moves a meeting already announced)
+        return [d for d in bassin_or_inspectors_days(rule, settings, zone, departement, unit_id) if d >= start]
     raise ValueError(f"règle de fenêtre inconnue : {rule}")
 
 

@@ -29,7 +29,7 @@ from .safe_io import pid_alive
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
                    "trainer_id", "date", "start", "end", "participants", "window"]
-SESSION_EXTRA = ["group", "pinned", "title"]
+SESSION_EXTRA = ["group", "pinned", "title", "status", "present", "held_date"]
 TRAINER_COLUMNS = ["trainer_id", "role", "academie", "unit_type", "unit_id", "qualified", "tot_session_id"]
 TRAINER_EXTRA = ["name"]
 UNIT_COLUMNS = ["unit_type", "unit_id", "name", "academie", "departement", "zone", "teachers", "perdir", "inspectors"]
@@ -65,6 +65,9 @@ class Session:
     group: int = 0
     pinned: bool = False
     title: str = ""
+    status: str = "planned"  # planned, held or cancelled (planner.followup)
+    present: int | None = None  # number present, when held
+    held_date: dt.date | None = None  # the date it was actually held
 
     @property
     def start_dt(self) -> dt.datetime:
@@ -223,12 +226,16 @@ def _read_sessions(path: Path) -> list[Session]:
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = dt.date.fromisoformat(day)
-                g, pinned, title = (r[i] if i is not None else "" for i in extra)
+                g, pinned, title, status, present, held = (r[i] if i is not None else "" for i in extra)
                 if title[:1] == "'":
                     title = csv_unescape(title)
+                if status and status not in ("planned", "held", "cancelled"):
+                    raise ValueError(f"statut « {status} » inconnu")
                 out.append(Session(r[ix[0]], r[ix[1]], r[ix[2]], r[ix[3]], r[ix[4]], r[ix[5]], r[ix[6]], r[ix[7]],
                                    r[ix[8]], date, r[ix[10]], r[ix[11]], int(r[ix[12]]), r[ix[13]], int(g or 0),
-                                   pinned in ("1", "True", "true"), title))
+                                   pinned in ("1", "True", "true"), title, status or "planned",
+                                   int(present) if present else None,
+                                   dt.date.fromisoformat(held) if held else None))
             except ValueError as exc:
                 raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})") from None
     return out
@@ -336,7 +343,8 @@ def _fsync_dir(d: Path) -> None:
 
 def _session_row(s: Session) -> tuple:
     return (s.session_id, s.kind, s.audience, s.academie, s.departement, s.zone, s.unit_type, s.unit_id, s.trainer_id,
-            s.date.isoformat(), s.start, s.end, s.participants, s.window, s.group, int(s.pinned), s.title)
+            s.date.isoformat(), s.start, s.end, s.participants, s.window, s.group, int(s.pinned), s.title, s.status,
+            "" if s.present is None else s.present, s.held_date.isoformat() if s.held_date else "")
 
 
 def _atomic_text(path: Path, text: str) -> None:

@@ -190,6 +190,9 @@ class Settings(BaseModel):
     budget: BudgetSettings = Field(default_factory=BudgetSettings, title="Budget (taux, préparation, enveloppes)",
                                    description="Table des taux horaires par catégorie, temps de préparation, "
                                                "base des heures et enveloppes (voir planner/budget.py).")
+    keep_announced_sessions: bool = Field(True, title="Suivi : garder les sessions annoncées", description="Lors d'une replanification en cours d'année, les sessions futures déjà annoncées restent à leur place sauf si elles doivent bouger (formateur pas encore formé, créneau fermé). Décoché : tout ce qui n'est pas tenu est replanifié.")
+    absentees_to_train: bool = Field(False, title="Suivi : les absents restent à former", description="Les personnes absentes d'une session tenue (inscrits moins présents) restent à former : des groupes de rattrapage sont ajoutés.")
+    makeup_min_absent: int = Field(8, ge=1, le=200, title="Suivi : absents pour un groupe de rattrapage", description="Nombre minimal d'absents d'une unité pour créer un groupe de rattrapage.")
 
     @field_validator("school_year")
     @classmethod

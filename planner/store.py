@@ -38,7 +38,7 @@ from .plan_compare import PlanComparison, compare, plan_kpis
 from .safe_io import OutputError, check_output_file, clean_stale_temps
 from .settings import Settings
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
 
 
@@ -77,7 +77,16 @@ def _v2(db: sqlite3.Connection) -> None:
         db.execute("UPDATE plans SET kpis = ? WHERE name = ?", (json.dumps(plan_kpis(plan)), name))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+def _v3(db: sqlite3.Connection) -> None:
+    """Version 3: follow-up of the current plan's sessions (see :mod:`planner.followup`)."""
+    db.execute("CREATE TABLE IF NOT EXISTS session_status (session_id TEXT PRIMARY KEY, status TEXT NOT NULL, "
+               "held_date TEXT, present INTEGER, names TEXT NOT NULL DEFAULT '[]') WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS status_history (id INTEGER PRIMARY KEY, batch TEXT NOT NULL, at TEXT NOT NULL, "
+               "user TEXT NOT NULL, session_id TEXT NOT NULL, old TEXT, new TEXT, note TEXT NOT NULL DEFAULT '')")
+    db.execute("CREATE INDEX IF NOT EXISTS status_history_batch ON status_history (batch)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 # ------------------------------------------------------------------ plans
@@ -92,6 +101,9 @@ class PlanInfo:
     scenario_fingerprint: str
     kpis: dict
     notes: str = ""
+
+
+_NO_STATUS = {"status": "planned", "present": None, "held_date": None}  # statuses live in session_status
 
 
 def _encode(rows: list[dict]) -> bytes:
@@ -266,7 +278,7 @@ class ScenarioStore:
             if not scenario_fingerprint and self.has_scenario():
                 scenario_fingerprint = self.db.execute("SELECT fingerprint FROM scenario WHERE id = 1").fetchone()[0]
         parts = {
-            "sessions": _encode([{**asdict(s), "date": s.date.isoformat()} for s in plan.sessions]),
+            "sessions": _encode([{**asdict(s), "date": s.date.isoformat(), **_NO_STATUS} for s in plan.sessions]),
             "trainers": _encode([asdict(t) for t in plan.trainers]),
             "units": _encode([asdict(u) for u in plan.units]),
         }

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from planner import calendar as cal
+from planner.followup import MAKEUP_TITLE
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
@@ -99,7 +100,9 @@ class _Checker:
         if key not in self._meetings:
             per = self.s.bassin_meetings_per_month if rule == "bassin_meeting" else self.s.inspectors_meetings_per_month
             kind = "bassin" if rule == "bassin_meeting" else "inspectors"
-            self._meetings[key] = set(cal.meeting_days(kind, unit_id, zone, dep, self.s.first_day, self.s.end_date, per))
+            # the year's meetings over the whole horizon (planning from a later day does not move them)
+            self._meetings[key] = {d for d in cal.meeting_days(kind, unit_id, zone, dep, self.s.start_date,
+                                                               self.s.end_date, per) if d >= self.s.first_day}
         return self._meetings[key]
 
     def check_sessions(self) -> None:
@@ -114,6 +117,8 @@ class _Checker:
                 self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
                 continue
             zone = self.zone[a.code]
+            if getattr(x, "status", "planned") == "held":
+                continue  # held: the past as it happened (recorded), not a placement to check against today's rules
             if x.date < s.plan_from:
                 self.add("plan_from", f"session {x.session_id} le {x.date.isoformat()} avant le début de la "
                                       f"planification ({s.plan_from.isoformat()})", x)
@@ -212,7 +217,7 @@ class _Checker:
         gs = self.s.group_size
         placed: dict[tuple[str, str, str], list[Session]] = defaultdict(list)
         for x in self.plan.sessions:
-            if x.kind == "step1":
+            if x.kind == "step1" and x.title != MAKEUP_TITLE:  # make-up groups come on top of the demand
                 placed[(x.unit_type, x.unit_id, x.audience)].append(x)
         missing: dict[tuple[str, str], int] = defaultdict(int)
         for u in self.plan.unplaced:

@@ -82,20 +82,28 @@ def run_solve(args) -> int:
         print(f"\r{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions placées "
               f"({p['elapsed']:.1f} s)", end="", file=sys.stderr, flush=True)
 
+    from .followup_cli import FollowupSolveError, after_solve, followup_replan
+
     stop = threading.Event()
     try:
-        plan = _interruptible(lambda: solve(sc, academie=args.academie, solver=args.solver,
-                                            time_limit=args.time_limit, workers=args.workers, seed=args.seed,
-                                            objective=args.objective, progress=progress, stop=stop,
-                                            scenario_source=args.scenario or "national"), stop)
-    except SolveError as exc:
+        plan = followup_replan(args, sc)  # a scenario file with a current plan: keep what was held
+        if plan is None:
+            plan = _interruptible(lambda: solve(sc, academie=args.academie, solver=args.solver,
+                                                time_limit=args.time_limit, workers=args.workers, seed=args.seed,
+                                                objective=args.objective, progress=progress, stop=stop,
+                                                scenario_source=args.scenario or "national"), stop)
+    except (SolveError, FollowupSolveError) as exc:
         return _err(str(exc))
     if not args.quiet:
         print(file=sys.stderr)
     if args.scenario and args.scenario != "national":
-        plan.report["scenario"]["file"] = str(Path(args.scenario).resolve())
+        plan.report.setdefault("scenario", {})["file"] = str(Path(args.scenario).resolve())
     if overrides:
         plan.report["settings_overrides"] = overrides
+    try:
+        after_solve(args, plan)  # stored as the scenario's current plan; statuses applied for the folder
+    except FollowupSolveError as exc:
+        return _err(str(exc))
     try:
         plan.write(out)
     except (PlanError, OSError) as exc:

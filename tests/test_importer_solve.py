@@ -56,6 +56,7 @@ def test_occitanie_import_solves_and_checks_clean(tmp_path):
 
 def test_template_round_trip_changes_the_plan(tmp_path):
     sc = import_annuaire(ROOT / OCC, academie="16").scenario
+    sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 6, 15))  # explicit dates, as DATES
     scen = tmp_path / "toulouse.sqlite"
     ScenarioStore.create(scen, sc)
     before_dir = tmp_path / "before"

@@ -122,7 +122,7 @@ def test_migration_from_schema_1(tmp_path, scenario):
     db.commit()
     db.close()
     with ScenarioStore(p) as st:
-        assert st.schema_version == 2
+        assert st.schema_version == SCHEMA_VERSION
         info = st.list_plans()[0]
         assert info.kpis["sessions"] == 10 and info.notes == ""
         assert len(st.load_plan("v1").sessions) == 10

@@ -24,11 +24,14 @@ FORMATS_BY_KIND = {
     "charte": ("pdf",),
     "inscription": ("csv", "xlsx"),
     "observatoire": ("csv", "pdf"),
+    "suivi": ("csv", "xlsx"),
+    "bilan": ("pdf", "xlsx"),
 }
 KIND_FR = {"etablissement": "établissement", "circonscription": "circonscription", "trainer": "formateur",
            "academie": "académie", "all-etablissements": "tous les établissements",
            "all-circonscriptions": "toutes les circonscriptions", "charte": "charte (squelette)",
-           "inscription": "inscription (sessions)", "observatoire": "observatoire (déclarations)"}
+           "inscription": "inscription (sessions)", "observatoire": "observatoire (déclarations)",
+           "suivi": "fiche de suivi (sessions tenues, présents)", "bilan": "bilan de suivi"}
 
 
 def _fail(msg: str) -> int:
@@ -70,6 +73,11 @@ def run_export(args) -> int:
 
 def _run(args, kind: str, fmt: str) -> int:
     plan_dir = Path(args.plan_dir)
+    if kind in ("suivi", "bilan"):
+        fmt = Path(args.out).suffix.lower().lstrip(".") if args.format == "pdf" and kind == "suivi" else fmt
+        from .suivi_cli import run_followup_export
+
+        return run_followup_export(args, kind, fmt)
     if not plan_dir.is_dir():
         return _fail(f"dossier de plan introuvable : {plan_dir}")
     if fmt not in FORMATS_BY_KIND.get(kind, ()):

@@ -572,6 +572,9 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story.append(Paragraph("Barres : enseignants formés dans la semaine (échelle de gauche) ; courbe : part cumulée "
                            "des enseignants de l'académie (échelle de droite).", st["muted"]))
     story.append(WeeklyCoverage(sorted(weekly.items()), f["teachers_total"] or f["teachers_trained"], FRAME_W, 150))
+    from .suivi import followup_section  # planned against held, once sessions are recorded
+
+    story += followup_section(ix.plan, code)
 
     # FdF load
     fdf = sorted(t.trainer_id for t in ix.plan.trainers if t.role == "fdf" and t.academie == code)

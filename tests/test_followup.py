@@ -1,0 +1,285 @@
+"""Follow-up of the year: statuses in the scenario file, `record`, undo, re-planning the rest, progress."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import followup as fu
+from planner.plan import Plan
+from planner.store import SCHEMA_VERSION, ScenarioStore
+from solvers.api import solve
+from solvers.checker import check_plan
+from solvers.replan_rest import FollowupOptions, replan_rest
+from tests.tiny import tiny_scenario
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    sc = tiny_scenario()
+    return sc, solve(sc, solver="greedy", time_limit=5)
+
+
+@pytest.fixture()
+def store_file(tiny, tmp_path):
+    sc, plan = tiny
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as s:
+        s.save_plan(fu.CURRENT_PLAN, plan, {})
+    return path
+
+
+def _csv(path, lines: list[str]):
+    path.write_text("session_id;statut;date;presents;noms\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _dump(path) -> str:
+    db = sqlite3.connect(path)
+    try:
+        return "\n".join(db.iterdump())
+    finally:
+        db.close()
+
+
+def _step1(plan: Plan):
+    return sorted((s for s in plan.sessions if s.kind == "step1"), key=lambda s: (s.date, s.start, s.session_id))
+
+
+# ------------------------------------------------------------------ recording
+def test_record_valid_rows_and_history(store_file, tiny, tmp_path):
+    s1 = _step1(tiny[1])
+    f = _csv(tmp_path / "r.csv", [f"{s1[0].session_id};tenue;{s1[0].date.strftime('%d/%m/%Y')};12;\"Ada Lovelace; Alan Turing\"",
+                                  f"{s1[1].session_id};annulée;;;",
+                                  f"{s1[2].session_id};;;;"])
+    with ScenarioStore(store_file) as s:
+        res = fu.record_file(s, f, today=TODAY)
+        st_ = fu.load_statuses(s)
+        hist = fu.history(s)
+    assert (res.rows, res.held, res.cancelled, res.skipped, res.rejected) == (3, 1, 1, 1, [])
+    assert st_[s1[0].session_id] == fu.SessionStatus(s1[0].session_id, "held", s1[0].date, 12, ("Ada Lovelace", "Alan Turing"))
+    assert st_[s1[1].session_id].status == "cancelled" and s1[2].session_id not in st_
+    assert {h.session_id for h in hist} == {s1[0].session_id, s1[1].session_id}
+    assert all(h.old is None and h.user and h.at for h in hist)
+
+
+def test_record_rejects_bad_lines_in_french(store_file, tiny, tmp_path):
+    s1 = _step1(tiny[1])
+    f = _csv(tmp_path / "bad.csv", [
+        "S1-NOPE-01;tenue;2026-09-02;10;",  # 2 unknown id
+        f"{s1[0].session_id};tenue;2026-09-02;10;",  # 3 duplicate …
+        f"{s1[0].session_id};annulée;;;",  # 4 … of line 3
+        f"{s1[1].session_id};tenue;2027-03-01;10;",  # 5 held date in the future
+        f"{s1[2].session_id};tenue;{s1[2].date};16;",  # 6 more present than a group holds
+        f"{s1[3].session_id};peut-être;;;",  # 7 unknown status
+        f"{s1[4].session_id};tenue;{s1[4].date};douze;",  # 8 not a number
+        f"{s1[5].session_id};tenue;{s1[5].date};9;",  # 9 valid
+    ])
+    with ScenarioStore(store_file) as s:
+        res = fu.record_file(s, f, today=TODAY)
+        assert set(fu.load_statuses(s)) == {s1[5].session_id}  # valid lines are recorded, bad ones are not
+    by_line = {r.line: r for r in res.rejected}
+    assert sorted(by_line) == [2, 3, 4, 5, 6, 7, 8]
+    assert by_line[2].field == "session_id" and "inconnue" in by_line[2].message
+    assert "en double" in by_line[3].message and "ligne 4" in by_line[3].message
+    assert by_line[5].field == "date" and "futur" in by_line[5].message
+    assert by_line[6].field == "presents" and "16 présents pour un groupe de 15" in by_line[6].message
+    assert by_line[7].field == "statut" and by_line[8].field == "presents"
+    for r in res.rejected:
+        assert r.message.startswith(f"{f}, ligne {r.line}, champ « {r.field} »")
+
+
+def test_record_refuses_changing_a_held_session(store_file, tiny, tmp_path):
+    x = _step1(tiny[1])[0]
+    with ScenarioStore(store_file) as s:
+        fu.record_file(s, _csv(tmp_path / "a.csv", [f"{x.session_id};tenue;{x.date};10;"]), today=TODAY)
+        again = fu.record_file(s, _csv(tmp_path / "b.csv", [f"{x.session_id};tenue;{x.date};10;"]), today=TODAY)
+        change = fu.record_file(s, _csv(tmp_path / "c.csv", [f"{x.session_id};annulée;;;"]), today=TODAY)
+        assert fu.load_statuses(s)[x.session_id].status == "held"
+    assert again.unchanged == 1 and not again.rejected  # re-importing the same file is harmless
+    assert len(change.rejected) == 1 and "déjà enregistrée comme tenue" in change.rejected[0].message
+
+
+def test_record_strict_records_nothing_when_a_line_is_bad(store_file, tiny, tmp_path):
+    s1 = _step1(tiny[1])
+    f = _csv(tmp_path / "r.csv", [f"{s1[0].session_id};tenue;{s1[0].date};10;", "S1-NOPE-01;tenue;2026-09-02;10;"])
+    with ScenarioStore(store_file) as s:
+        res = fu.record_file(s, f, today=TODAY, strict=True)
+        assert fu.load_statuses(s) == {} and res.batch is None and len(res.rejected) == 1
+
+
+def test_record_reads_xlsx_template(store_file, tiny, tmp_path):
+    from openpyxl import load_workbook
+
+    from planner.exports.suivi import export_record_template
+
+    sc, plan = tiny
+    unit = ("circonscription", "031-01")
+    path = export_record_template(plan, tmp_path / "fiche.xlsx", unit=unit)
+    wb = load_workbook(path)
+    ws = wb.active
+    assert [c.value for c in ws[1]][:5] == fu.RECORD_COLUMNS
+    ws["B2"], ws["D2"] = "tenue", 11
+    ws["B3"] = "annulée"
+    wb.save(path)
+    with ScenarioStore(store_file) as s:
+        res = fu.record_file(s, path, today=TODAY)
+    assert (res.held, res.cancelled, res.skipped) == (1, 1, ws.max_row - 3)
+
+
+def test_record_then_undo_restores_the_data_exactly(store_file, tiny, tmp_path):
+    s1 = _step1(tiny[1])
+    with ScenarioStore(store_file) as s:
+        fu.record_file(s, _csv(tmp_path / "a.csv", [f"{s1[0].session_id};tenue;{s1[0].date};10;"]), today=TODAY)
+    before = _dump(store_file)
+    f = _csv(tmp_path / "b.csv", [f"{x.session_id};{'tenue' if i % 2 else 'annulée'};{x.date};9;" for i, x in enumerate(s1[1:12])])
+    with ScenarioStore(store_file) as s:
+        res = fu.record_file(s, f, today=TODAY)
+        assert res.held + res.cancelled == 11
+    assert _dump(store_file) != before
+    with ScenarioStore(store_file) as s:
+        assert fu.undo_batch(s, res.batch) == 11
+    assert _dump(store_file) == before
+
+
+def test_old_scenario_files_gain_the_status_tables(tiny, tmp_path):
+    path = tmp_path / "old.sqlite"
+    ScenarioStore.create(path, tiny[0])
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE session_status")
+    db.execute("DROP TABLE status_history")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with ScenarioStore(path) as s:
+        assert s.schema_version == SCHEMA_VERSION >= 3
+        assert fu.load_statuses(s) == {} and fu.history(s) == []
+        assert s.load_scenario().name == tiny[0].name
+
+
+def test_plan_folder_carries_status_and_present(tiny, tmp_path):
+    plan = Plan(sessions=[dataclasses.replace(x) for x in tiny[1].sessions], trainers=tiny[1].trainers,
+                units=tiny[1].units, report=tiny[1].report)
+    x, y = _step1(plan)[:2]
+    fu.apply_statuses(plan, {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, 7),
+                             y.session_id: fu.SessionStatus(y.session_id, "cancelled")})
+    back = {s.session_id: s for s in Plan.read(plan.write(tmp_path / "p")).sessions}
+    assert (back[x.session_id].status, back[x.session_id].present, back[x.session_id].held_date) == ("held", 7, x.date)
+    assert (back[y.session_id].status, back[y.session_id].present) == ("cancelled", None)
+    header = (tmp_path / "p" / "sessions.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    assert header[-3:] == ["status", "present", "held_date"]
+
+
+# ------------------------------------------------------------------ re-planning the rest
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_replanning_never_changes_a_held_session(tiny, data):
+    sc, plan = tiny
+    ids = [x.session_id for x in plan.sessions]
+    pf = data.draw(st.dates(dt.date(2026, 8, 1), dt.date(2027, 3, 1)), label="plan_from")
+    statuses = {}
+    for x in plan.sessions:
+        if x.date >= pf:
+            continue
+        choice = data.draw(st.sampled_from(["", "held", "cancelled"]), label=x.session_id)
+        if choice == "held":
+            statuses[x.session_id] = fu.SessionStatus(x.session_id, "held", x.date,
+                                                      data.draw(st.integers(1, max(1, x.participants))))
+        elif choice == "cancelled":
+            statuses[x.session_id] = fu.SessionStatus(x.session_id, "cancelled")
+    opts = FollowupOptions(pf, keep_announced=data.draw(st.booleans()), absentees_to_train=data.draw(st.booleans()),
+                           makeup_min_absent=data.draw(st.integers(1, 10)))
+    new = replan_rest(sc, plan, statuses, opts)
+    by_id = {x.session_id: x for x in new.sessions}
+    old = {x.session_id: x for x in plan.sessions}
+    for sid, s in statuses.items():
+        if s.status == "held":
+            assert by_id[sid] == old[sid]
+    for x in new.sessions:
+        held = statuses.get(x.session_id) and statuses[x.session_id].status == "held"
+        kept_tot = x.kind == "tot" and x == old.get(x.session_id)
+        assert held or kept_tot or x.date >= pf, x
+    assert len(set(by_id)) == len(new.sessions) and set(ids) - set(by_id) <= {
+        u.get("unit_id") for u in new.unplaced} | set(ids)
+
+
+def test_cancelled_train_the_trainer_moves_its_trainees_sessions(tiny):
+    sc, plan = tiny
+    tot = next(x for x in plan.sessions if x.kind == "tot")
+    pf = tot.date + dt.timedelta(days=1)
+    new = replan_rest(sc, plan, {tot.session_id: fu.SessionStatus(tot.session_id, "cancelled")}, FollowupOptions(pf))
+    moved = next(x for x in new.sessions if x.session_id == tot.session_id)
+    assert moved.date >= pf
+    assert new.report["followup"]["cancelled_replaced"] >= 1
+    assert not [f for f in check_plan(new, sc) if f.severity == "error"]
+
+
+def test_absentees_get_a_make_up_group_when_enough_are_missing(tiny):
+    sc, plan = tiny
+    circ = [x for x in _step1(plan) if x.unit_id == "031-01"]
+    pf = circ[-1].date + dt.timedelta(days=1)
+    few = {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, x.participants - 1) for x in circ[:3]}
+    many = {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, x.participants - 5) for x in circ[:3]}
+    opts = FollowupOptions(pf, absentees_to_train=True, makeup_min_absent=8)
+    assert replan_rest(sc, plan, few, opts).report["followup"]["makeup"] == 0  # 3 absent < 8
+    new = replan_rest(sc, plan, many, opts)
+    makeup = [x for x in new.sessions if x.title == fu.MAKEUP_TITLE]
+    assert len(makeup) == 1 and makeup[0].participants == 15 and makeup[0].date >= pf
+    assert not [f for f in check_plan(new, sc) if f.severity == "error"]
+    off = replan_rest(sc, plan, many, FollowupOptions(pf, absentees_to_train=False))
+    assert not [x for x in off.sessions if x.title == fu.MAKEUP_TITLE]
+
+
+def test_announced_sessions_stay_unless_the_setting_is_off(tiny):
+    sc, plan = tiny
+    s1 = _step1(plan)
+    pf = s1[len(s1) // 2].date
+    x = next(y for y in s1 if y.audience == "teachers_2d")
+    statuses = {t.session_id: fu.SessionStatus(t.session_id, "held", t.date, t.participants)
+                for t in plan.sessions if t.kind in ("tot", "step1") and t.date < pf}  # the past went to plan
+    statuses[x.session_id] = fu.SessionStatus(x.session_id, "cancelled")
+    keep = replan_rest(sc, plan, statuses, FollowupOptions(pf))
+    later = {y.session_id: y for y in plan.sessions if y.kind == "step1" and y.date >= pf}
+    kept = {y.session_id: y for y in keep.sessions if y.session_id in later}
+    assert all(kept[k] == later[k] for k in later if k in kept)
+    assert keep.report["followup"]["kept"] >= len(later) - 1
+    fresh = replan_rest(sc, plan, statuses, FollowupOptions(pf, keep_announced=False))
+    assert fresh.report["followup"]["moved"] + fresh.report["followup"]["kept"] >= len(later) - 1
+    assert not [f for f in check_plan(fresh, sc) if f.severity == "error"]
+
+
+# ------------------------------------------------------------------ progress
+def test_progress_counts_held_cancelled_late(tiny):
+    sc, plan = tiny
+    s1 = _step1(plan)
+    held = {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, 10) for x in s1[:4]}
+    held[s1[4].session_id] = fu.SessionStatus(s1[4].session_id, "cancelled")
+    as_of = s1[6].date + dt.timedelta(days=1)
+    rep = fu.progress(plan, as_of, held)
+    late = sum(1 for x in s1[5:] if x.date < as_of)
+    assert (rep.nation.held, rep.nation.trained, rep.nation.cancelled, rep.nation.late) == (4, 40, 1, late)
+    assert rep.nation.people == sum(x.participants for x in s1)
+    assert sum(p.held for p in rep.departement.values()) == 4
+    started = {k for k, p in rep.units.items() if p.held}
+    assert {(t, u) for t, u, _ in rep.nation.untrained_units} == set(rep.units) - started
+
+
+def test_teachers_wait_for_their_heads_cancelled_session(tiny):
+    sc, plan = tiny
+    assert sc.settings.heads_first
+    bassin = [x for x in plan.sessions if x.kind == "step1" and x.unit_type == "bassin"]
+    pf = min(x.date for x in plan.sessions if x.kind == "step1")
+    statuses = {x.session_id: fu.SessionStatus(x.session_id, "cancelled") for x in bassin}
+    statuses.update({t.session_id: fu.SessionStatus(t.session_id, "held", t.date, t.participants)
+                     for t in plan.sessions if t.kind == "tot"})
+    new = replan_rest(sc, plan, statuses, FollowupOptions(pf))
+    heads_end = min(x.end_dt for x in new.sessions if x.unit_type == "bassin")
+    assert min(x.start_dt for x in new.sessions if x.kind == "step1" and x.audience == "teachers_2d") >= heads_end
+    assert not [f for f in check_plan(new, sc) if f.severity == "error"]
