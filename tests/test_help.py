@@ -37,3 +37,24 @@ def test_about_shows_the_package_version(qtbot):
     dlg = AboutDialog()
     qtbot.addWidget(dlg)
     assert f"version {version}" in dlg.text.text() and "Licence Ouverte 2.0" in dlg.text.text()
+
+
+def test_help_menu_of_the_window(qapp, qtbot, tmp_path_factory):
+    from PySide6.QtGui import QKeySequence
+
+    from tests.conftest import isolate_qsettings
+    from ui.main_window import MainWindow
+
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests aide")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    texts = [a.text() for a in w.menus["help"].actions() if not a.isSeparator()]
+    assert texts == ["&Guide d'utilisation", "À &propos…"]
+    assert w.act_guide.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)  # F1
+    w.act_guide.trigger()
+    assert w.guide_dialog.isVisible() and "Premiers pas" in w.guide_dialog.browser.toPlainText()
+    w.act_about.trigger()
+    assert f"version {app_version()}" in w.about_dialog.text.text()
+    w.guide_dialog.close()
+    w.about_dialog.close()
+    w.close()

@@ -10,6 +10,7 @@ import datetime as dt
 import platform
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout
 
 from planner.paths import app_version, resource_path
@@ -132,3 +133,19 @@ class AboutDialog(QDialog):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         lay.addWidget(self.text, 1)
         lay.addWidget(_close_box(self))
+
+
+def show_guide(window) -> GuideDialog:
+    """Aide ▸ Guide d'utilisation (F1): non-modal, beside the window."""
+    dlg = GuideDialog(window)
+    dlg.show()
+    window.guide_dialog = dlg
+    return dlg
+
+
+from .actions import register_action  # noqa: E402 (the registry imports this module lazily)
+
+register_action("guide", "&Guide d'utilisation", show_guide, menu="help", section="guide",
+                shortcut=QKeySequence.StandardKey.HelpContents,
+                tip="Prise en main, les trois usages (EAFC, chef d'établissement, impression), les paramètres expliqués",
+                order=10)
