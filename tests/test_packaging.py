@@ -39,6 +39,10 @@ def test_wheel_holds_fonts_data_and_styles(wheel):
               "solvers/api.py", "planner/paths.py"):
         assert f in names, f
     assert not any(n.startswith(("tests/", "bench/")) for n in names)
+    for top, inside in (("data", "planner/_data"), ("resources", "planner/_resources")):  # every shipped file
+        for f in (ROOT / top).rglob("*"):
+            if f.is_file() and "__pycache__" not in f.parts:
+                assert f"{inside}/{f.relative_to(ROOT / top).as_posix()}" in names, f
 
 
 def test_installed_command_works_outside_the_sources(wheel, tmp_path):
