@@ -159,6 +159,8 @@ def test_check_looks_at_the_planned_academies_only(win, qtbot):
     st = w.doc.check_state()
     assert st is not None and st.academies == ["16"] and st.errors == []
     assert "vérifié : aucune anomalie" in w.plan_label.text()
+    tip = w.territory.model.index_of(("academie", "16")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "sessions planifiées, la dernière le" in tip  # the tree's hidden « Fin » column, in the tooltip
     assert not any(k.startswith("_ui") for k in w.plan.report)  # the check lives beside the plan
     w.act_check.trigger()
     assert "aucune anomalie" in w.last_message and "Toulouse" in w.last_message
