@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-shared bench clean
+.PHONY: install run test test-shared bundle bundle-test bench clean
 
 install: $(STAMP)
 
@@ -23,8 +23,18 @@ test: install
 test-shared: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 tests_shared
 
+# a one-folder application (PyInstaller, planificateur-ia.spec; the same spec builds on Windows) in dist/planificateur-ia
+bundle: install
+	$(PY) -m pip install --quiet -e ".[test,bundle]"
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller planificateur-ia.spec
+	@echo "Application : dist/planificateur-ia/planificateur-ia (dossier à copier tel quel)"
+
+# the built bundle started here: --help, an offscreen --screenshot, a one-académie solve, a PDF
+bundle-test: bundle
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 0 tests_bundle
+
 bench: install
 	$(PY) bench/solve_national.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

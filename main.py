@@ -84,7 +84,6 @@ def _iso_date(text: str):
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="main.py",
         description="Planificateur du déploiement de la formation à l'IA générative (feuille de route IGÉSR 2025). "
         "Sans commande : ouvre la fenêtre.",
     )
@@ -187,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # the PyInstaller bundle: worker processes start through this program
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     _guard_pipes()
     args = build_parser().parse_args(argv)
     if args.command is None:

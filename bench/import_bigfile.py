@@ -48,6 +48,17 @@ def main() -> int:
             print(f"{name:34} {r['rows']:>9} {r['seconds']:>8.2f} {r['rss_mb']:>13.1f}"
                   f"   (×{r['rss_mb'] / base['rss_mb']:.2f} the baseline's memory)")
             path.unlink()
+        path = Path(d) / "sans-retour.csv"  # the header, then 200 MB without a single line break
+        with open(OCC, "rb") as src, open(path, "wb") as f:
+            f.write(src.readline())
+            block = b"0310001A;Ecole;" * 4096
+            for _ in range(args.mb * 1024 * 1024 // len(block)):
+                f.write(block)
+        r = probe._probe(path, "")
+        name = f"{path.stat().st_size / 2**20:.0f} MB, no line break"
+        print(f"{name:34} {r['rows']:>9} {r['seconds']:>8.2f} {r['rss_mb']:>13.1f}"
+              f"   (×{r['rss_mb'] / base['rss_mb']:.2f} the baseline's memory; the line is rejected, named)")
+        path.unlink()
     print("goal: streamed import — memory bounded by the output (copies ≈ baseline), never the whole file in memory")
     return 0
 

@@ -12,7 +12,7 @@ Usage: python bench/same_plan.py [--before REV] [--after REV] [--annuaire CSV] [
 
 The annuaire defaults to ``tests/fixtures/occ_annuaire_extract.csv`` when present, else
 ``../shared/data/opendata/occ_annuaire.csv``. Explicit dates are passed when the CLI knows them
-(``--school-year``/``--plan-from``, see ``main.py solve --help``).
+(``--school-year 2026-2027 --from 2026-06-15``, see ``main.py solve --help``).
 """
 from __future__ import annotations
 
@@ -40,9 +40,9 @@ def _date_flags(tree: Path) -> list[str]:
     h = subprocess.run([PY, "main.py", "solve", "--help"], cwd=tree, capture_output=True, text=True).stdout
     flags = []
     if "--school-year" in h:
-        flags += ["--school-year", "2026"]
-    if "--plan-from" in h:
-        flags += ["--plan-from", "2026-06-15"]
+        flags += ["--school-year", "2026-2027"]
+    if "--from " in h or "--from\n" in h:
+        flags += ["--from", "2026-06-15"]
     return flags
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
+
+from .paths import data_dir
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = data_dir()
 BRIQUES_CSV = DATA_DIR / "briques.csv"
 
 BriqueAudience = Literal["teachers", "staff"]

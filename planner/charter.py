@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
+from .paths import resource_path
 from xml.sax.saxutils import escape
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+FONT_DIR = resource_path("fonts")
 
 TITLE = "Charte de l'intelligence artificielle"
 

@@ -319,12 +319,13 @@ def _table(p: Path, rows: list[list]) -> list[tuple[int, dict]]:
 # ------------------------------------------------------------------ validating and recording
 def plan_session_index(store) -> dict[str, tuple[str, int, str]]:
     """session_id → (date ISO, participants, kind) of the current plan, without building Session objects."""
-    from .store import _decode
+    from .store import read_columns
 
     row = store.db.execute("SELECT data FROM plan_data WHERE name = ? AND part = 'sessions'", (CURRENT_PLAN,)).fetchone()
     if row is None:
         return {}
-    return {r["session_id"]: (r["date"], int(r["participants"]), r["kind"]) for r in _decode(row[0])}
+    c = read_columns(row[0], ["session_id", "date", "participants", "kind"])
+    return {sid: (d.isoformat(), int(p), k) for sid, d, p, k in zip(c["session_id"], c["date"], c["participants"], c["kind"])}
 
 
 def validate(rows: list[tuple[int, dict]], path: str, index: dict[str, tuple[str, int, str]],

@@ -336,22 +336,19 @@ class PlanIndex:
         return np.nonzero((self.date_ord >= first.toordinal()) & (self.date_ord <= last.toordinal()))[0]
 
     def unplaced_in(self, scope: Scope) -> list[dict]:
+        """The unplaced records of a territory (the whole list for the nation)."""
         kind, uid = scope
         if kind == "nation":
             return self.unplaced
-        six = self.six
-        keys = set(six.unit_keys_in(scope)) if kind != "academie" and six is not None else set()
-        out = []
-        for u in self.unplaced:
-            k = (u.get("unit_type", ""), str(u.get("unit_id", "")))
-            if kind == "academie":
-                acad = u.get("academie") or (six.unit_academie.get(k) if six else None) or (
-                    k[1] if k[0] == "academie" else None)
-                if acad == uid:
-                    out.append(u)
-            elif k in keys or k == scope:
-                out.append(u)
-        return out
+        if kind == "academie":
+            return [u for u in self.unplaced if isinstance(u, dict) and self.unplaced_academie(u) == uid]
+        keys = set(self.six.unit_keys_in(scope)) if self.six is not None else set()
+        return [u for u in self.unplaced if isinstance(u, dict)
+                and ((k := (u.get("unit_type", ""), str(u.get("unit_id", "")))) in keys or k == scope)]
+
+    def unplaced_academie(self, u: dict) -> str | None:
+        """The académie of an unplaced record: its own field, else its unit's (scenario, then plan)."""
+        return unplaced_academie(u, self.six, self.units)
 
     # ---------------------------------------------------------- aggregates
     def date_range(self) -> tuple[dt.date, dt.date] | None:
@@ -441,12 +438,8 @@ def merge_plan(old: Plan | None, new: Plan, academie: str | None, six: ScenarioI
     if not other:
         return new
 
-    def acad_of(u: dict) -> str | None:
-        k = (u.get("unit_type", ""), str(u.get("unit_id", "")))
-        return u.get("academie") or six.unit_academie.get(k) or (k[1] if k[0] == "academie" else None)
-
     report = dict(new.report)
-    report["unplaced"] = [u for u in old.unplaced if acad_of(u) != academie] + list(new.unplaced)
+    report["unplaced"] = [u for u in old.unplaced if unplaced_academie(u, six) != academie] + list(new.unplaced)
     report["merged_from"] = "plan de plusieurs calculs (académie par académie)"
     return Plan(sessions=other + list(new.sessions),
                 trainers=[t for t in old.trainers if t.academie != academie] + list(new.trainers),
@@ -459,9 +452,21 @@ def planned_academies(plan: Plan | None, six: ScenarioIndex) -> list[str]:
     if plan is None:
         return []
     codes = {s.academie for s in plan.sessions if s.academie}
-    for u in plan.unplaced:
-        k = (u.get("unit_type", ""), str(u.get("unit_id", "")))
-        a = u.get("academie") or six.unit_academie.get(k) or (k[1] if k[0] == "academie" else None)
-        if a:
-            codes.add(str(a))
+    codes.update(str(a) for u in plan.unplaced if (a := unplaced_academie(u, six)))
     return sorted(c for c in codes if c in six.academies)
+
+
+def unplaced_academie(u: dict, six: ScenarioIndex | None = None, units: dict | None = None) -> str | None:
+    """The académie of an unplaced record: its ``academie`` field, else its unit's in the scenario
+    (``six``) or in the plan's unit rows (``units``), else the unit itself when it is an académie."""
+    if not isinstance(u, dict):
+        return None
+    if u.get("academie"):
+        return str(u["academie"])
+    k = (str(u.get("unit_type", "")), str(u.get("unit_id", "")))
+    if k[0] == "academie":
+        return k[1]
+    if six is not None and k in six.unit_academie:
+        return six.unit_academie[k]
+    row = units.get(k) if units else None
+    return row.academie if row is not None else None

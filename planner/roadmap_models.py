@@ -9,15 +9,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import Iterable, Literal, Protocol, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .briques import BriqueSettings
 from .settings import WindowName
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .models import Scenario
+
+class _Units(Protocol):
+    """What :func:`default_choices` reads of a scenario (:class:`planner.models.Scenario` has it;
+    naming the protocol instead of the class keeps this module below ``models``)."""
+
+    circonscriptions: Sequence
+
+    def in_scope_etablissements(self) -> Sequence: ...
 
 DEFAULT_THEMES = (
     "IA et devoirs",
@@ -194,7 +200,7 @@ def default_unit_choices(unit_type: str, unit_id: str, profile: str, settings: R
     )
 
 
-def default_choices(scenario: "Scenario", overrides: dict | Iterable[UnitRoadmapChoices] | None = None,
+def default_choices(scenario: _Units, overrides: dict | Iterable[UnitRoadmapChoices] | None = None,
                     settings: RoadmapSettings | None = None) -> dict[tuple[str, str], UnitRoadmapChoices]:
     """Every circonscription's and in-scope établissement's choices: the scenario's own
     (``scenario.roadmap_choices``) over the defaults by profile, then ``overrides`` over both."""

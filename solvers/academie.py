@@ -653,11 +653,11 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
             held, left = seat is not None, 0
             if held:
                 waiting = [max(r, seat[0]) for r in ready]
-                c, _, left = ctx.costs.unit(u, waiting)
-                if c <= ctx.costs.unit(u, ready)[0] + ctx.head_penalty:
+                left = ctx.costs.unit(u, waiting)[2]
+                if left <= ctx.costs.unit(u, ready)[2]:
                     ready = waiting
                 else:
-                    held = False  # waiting costs more than the rule's penalty: teachers first, say so
+                    held = False  # waiting would lose sessions: teachers first, say so
             if not held:
                 total += ctx.head_penalty
                 if not dry:

@@ -22,9 +22,10 @@ from planner.budget import plan_budget
 from planner.compare import scenario_data_hash
 from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
 from planner.models import Scenario
-from planner.plan import Plan, Session, UnitRow
+from planner.plan import Plan, Session
 
 from .academie import AcademieResult, solve_academie
+from .summary import kpis, unit_rows  # noqa: F401 (kpis: public API)
 from .records import Outcome, Report, Unplaced
 
 SOLVER_VERSION = "1.0"
@@ -192,31 +193,6 @@ def _add_roadmap(sc: Scenario, res: AcademieResult) -> None:
     res.sessions.extend(sessions)
     res.unplaced.extend(u if isinstance(u, Unplaced) else Unplaced.from_dict(u) for u in unplaced)
     res.stage_seconds["roadmap"] = time.perf_counter() - t
-
-
-def unit_rows(sc: Scenario) -> list[UnitRow]:
-    zone = {a.code: a.zone for a in sc.academies}
-    rows = []
-    for c in sc.circonscriptions:
-        rows.append(UnitRow("circonscription", c.id, c.name, c.academie, c.departement, zone.get(c.academie, ""),
-                            c.teachers, 0, 0))
-    for e in sc.in_scope_etablissements():
-        rows.append(UnitRow("etablissement", e.uai, e.name, e.academie, e.departement, zone.get(e.academie, ""),
-                            e.teachers, 0, 0, e.type, e.commune, e.address, e.bassin))
-    for b in sc.bassins:
-        rows.append(UnitRow("bassin", b.id, b.name, b.academie, b.departement, zone.get(b.academie, ""), 0, b.perdir, 0))
-    names = {d.code: d.name for d in sc.departements}
-    acad_of = {d.code: d.academie for d in sc.departements}
-    for d, n in sorted(sc.inspectors.items()):
-        if n:
-            rows.append(UnitRow("departement", d, names.get(d, d), acad_of.get(d, ""), d,
-                                zone.get(acad_of.get(d, ""), ""), 0, 0, n))
-    return rows
-
-
-def kpis(sc: Scenario, sessions: list[Session]) -> dict:
-    """The plan's KPIs (:func:`planner.report.teacher_kpis`, on the scenario's school-year calendar)."""
-    return teacher_kpis(sessions, unit_rows(sc), year_calendar(sc), sc.settings)
 
 
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,

@@ -75,7 +75,7 @@ HEADS_PENALTY_DAYS = 100.0  # cost of a unit whose head is not trained first, in
 
 
 def waiting_costs(units, head_of: dict, cadre_units, meetings, costs, last_tot_end: int | None, minutes: int,
-                  penalty: float) -> tuple[list[tuple[int, list[list[float]]] | None], float]:
+                  penalty: float) -> tuple[list[tuple[int, list[list[float]], list[list[int]]] | None], float]:
     """What waiting for their heads costs the units, as the model's ``heads_first`` rule needs it.
 
     For each local unit u and each meeting j of its cadre unit, δ_u(j) is u's extra cost when its
@@ -85,13 +85,15 @@ def waiting_costs(units, head_of: dict, cadre_units, meetings, costs, last_tot_e
     with steps[j] the sorted δ_u(j+1) − δ_u(j) of its units (None when no head sits in it), and the
     constant Σ_u δ_u(0) (every head waits at least for its cadre unit's first meeting). A head not
     seated by meeting j pays at least the next step: the W_j heads not seated pay at least the W_j
-    smallest steps, so the model's bound stays a proven bound."""
+    smallest steps, so the model's bound stays a proven bound. Third, per meeting j < J−1, each unit's
+    earliest completion (days after the origin, sorted) when its teachers wait for meeting j+1 (trainers
+    ready then): once W heads are seated after j, the académie ends no earlier than the W-th smallest."""
     by_cadre: dict[tuple[str, str], list] = {}
     for u in units:
         key = (u.demand.unit_type, u.demand.unit_id)
         if key in head_of:
             by_cadre.setdefault(head_of[key], []).append(u)
-    out: list[tuple[int, list[list[float]]] | None] = []
+    out: list[tuple[int, list[list[float]], list[list[int]]] | None] = []
     const = 0.0
     for ud, mts in zip(cadre_units, meetings):
         us = by_cadre.pop((ud.unit_type, ud.unit_id), [])
@@ -99,7 +101,12 @@ def waiting_costs(units, head_of: dict, cadre_units, meetings, costs, last_tot_e
             out.append(None)
             continue
         steps: list[list[float]] = [[] for _ in mts]
+        ends = [mt.day * 1440 + mt.start + minutes for mt in mts]
+        done: list[list[int]] = [[] for _ in range(len(mts) - 1)]
         for u in us:
+            for j in range(len(mts) - 1):
+                comp = costs.unit(u, [ends[j + 1]] * len(u.trainers))[1]
+                done[j].append(comp - costs.origin if comp is not None else 0)
             base = [NEVER_READY if t.qualified else (last_tot_end if last_tot_end is not None else 10**12)
                     for t in u.trainers]
             h0 = mts[0].day * 1440 + mts[0].start + minutes  # the cost table already waits for this
@@ -110,7 +117,7 @@ def waiting_costs(units, head_of: dict, cadre_units, meetings, costs, last_tot_e
             const += row[0]  # 0 but for rounding: the cost table already waits for the first meeting
             for j in range(len(mts)):
                 steps[j].append(row[j + 1] - row[j])
-        out.append((len(us), [sorted(st) for st in steps]))
+        out.append((len(us), [sorted(st) for st in steps], [sorted(d) for d in done]))
     const += penalty * sum(len(us) for us in by_cadre.values())  # heads whose cadre unit has no session
     return out, const
 

@@ -18,6 +18,7 @@ from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
 
 from .academie import _penalties
+from .summary import kpis
 from .records import Unplaced
 from .rules import Caps, unit_caps
 from .units import NEVER, SlotTable, place_unit
@@ -199,8 +200,6 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
     report["unplaced"] = unplaced + later[1]
     sessions = sorted(keep + new + later[0], key=lambda x: (x.date, x.start, x.session_id))
     out = Plan(sessions=sessions, trainers=plan.trainers, units=plan.units, report=report)
-    from .api import kpis
-
     report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
     return out
 

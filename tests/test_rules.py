@@ -158,7 +158,7 @@ def test_heads_first_seats_heads_at_early_meetings():
     R.cadre_completion_term(tt, comp, 1.0)  # alone, this puts both sessions at meeting 0 too: make 30 cheaper
     tt.cadre_obj.pop()
     tt.cadre_obj.append(-1 * z[1])
-    R.heads_seated_early(tt, z, 4, [[10, 10, 10, 10], [0, 0, 0, 0]], 2)
+    R.heads_seated_early(tt, z, 4, [[10, 10, 10, 10], [0, 0, 0, 0]], [2, 2])
     tt.m.Minimize(R.units_cost(tt, [], 0, 0))
     s, _ = _solve(tt.m)
     assert [s.Value(v) for v in z] == [2, 0]

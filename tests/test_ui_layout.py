@@ -106,10 +106,10 @@ def test_size_and_docks_are_restored(win, qtbot):
     w1 = MainWindow()
     qtbot.addWidget(w1)
     w1.show()
-    w1.resize(1100, 580)
+    w1.resize(1100, 590)
     w1.settings_dock.hide()
     QApplication.processEvents()
-    left = w1.height()  # 580, or the window's minimum height if that is more
+    left = w1.height()  # 590, or the window's minimum height if larger; the default would be the screen's 600
     assert left < 600
     w1.close()
     w2 = MainWindow()
@@ -121,3 +121,13 @@ def test_size_and_docks_are_restored(win, qtbot):
     assert not w2.settings_dock.isVisible()
     w2.settings_dock.show()
     w2.close()
+
+
+def test_tree_names_get_the_room_and_the_last_date_is_optional(win):
+    t = win.territory
+    assert t.tree.isColumnHidden(2)  # « Fin »: in the tooltip, or shown from the header's menu
+    t.show_last_column(True)
+    assert not t.tree.isColumnHidden(2) and QSettings().value("treeShowLast", False, type=bool)
+    t.show_last_column(False)
+    assert t.tree.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert t.filter.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Territoire national : France entière"

@@ -113,8 +113,9 @@ def test_a_registered_tab_and_action_join_the_window(qapp, tmp_path_factory, qtb
         assert w.tab_actions[-1].shortcut().toString() == f"Ctrl+{w.tabs.count()}"
         file_menu = w.menus["file"].actions()
         a = w.act_import_calendar_test
-        i = file_menu.index(a)  # at the end of the « import » section: after the annuaire, before the separator
-        assert i > file_menu.index(w.act_import) and file_menu[i + 1].isSeparator()
+        section = file_menu[file_menu.index(w.act_import):]
+        section = section[:next((i for i, x in enumerate(section) if x.isSeparator()), len(section))]
+        assert a in section  # in the « import » section of Fichier, after the annuaire
         a.trigger()
         assert w.last_message == "calendrier"
         assert not calls  # hidden: refreshed only when shown
@@ -160,6 +161,8 @@ def test_check_looks_at_the_planned_academies_only(win, qtbot):
     st = w.doc.check_state()
     assert st is not None and st.academies == ["16"] and st.errors == []
     assert "vérifié : aucune anomalie" in w.plan_label.text()
+    tip = w.territory.model.index_of(("academie", "16")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "sessions planifiées, la dernière le" in tip  # the tree's hidden « Fin » column, in the tooltip
     assert not any(k.startswith("_ui") for k in w.plan.report)  # the check lives beside the plan
     w.act_check.trigger()
     assert "aucune anomalie" in w.last_message and "Toulouse" in w.last_message
@@ -177,3 +180,19 @@ def test_an_edit_marks_the_plan_unverified_then_checks_it_in_the_background(win,
     assert "vérifié :" in w.plan_label.text() and "non vérifié" not in w.plan_label.text()
     w.act_undo.trigger()  # back to the settings the plan was checked with: « vérifié » at once
     assert w.doc.verified
+
+
+def test_overview_reads_the_report_figures(win, qtbot):
+    """« formés avant la Toussaint » in the overview is the report's figure (planner.report), not a second count."""
+    from planner.report import academie_kpis
+
+    w = win
+    if w.plan is None:
+        _solve(w, qtbot)
+    w.select_scope(("academie", "16"))
+    w.show_tab("overview")
+    w.refresh_all()
+    share = academie_kpis(w.plan, "16")["share_toussaint"]
+    from ui import fmt
+
+    assert share is not None and f"avant la Toussaint : {fmt.pct(share)}" in w.tab("overview").cards["half"].note.text()

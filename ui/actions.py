@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QToolBar
 from .i18n import shortcut_text
 
 # modules that register actions, imported once by the window (add yours here)
-ACTION_MODULES: list[str] = ["ui.calendar_actions"]
+ACTION_MODULES: list[str] = ["ui.calendar_actions", "ui.help"]
 
 MENUS = [("file", "&Fichier", ["open", "recent", "save", "import", "export", "quit"]),
          ("edit", "É&dition", ["undo", "find"]),
@@ -102,7 +102,7 @@ for _spec in [
      "sélectionné(e)", "Feuille de route", 20),
     ("check", "&Vérifier le plan", lambda w: w.planning.check(), "plan", "check", "Ctrl+Shift+V",
      "Vérification indépendante du plan (les académies planifiées)", "", 10),
-    ("about", "À &propos…", lambda w: w.show_about(), "help", "about", K.HelpContents, "Sources des données, licences",
+    ("about", "À &propos…", lambda w: w.show_about(), "help", "about", None, "Version, sources des données, licences",
      "", 10),
 ]:
     register_action(*_spec[:6], tip=_spec[6], icon_text=_spec[7], order=_spec[8])

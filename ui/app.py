@@ -30,12 +30,12 @@ def make_app(argv: list[str] | None = None):
 
 def _install_fonts() -> None:
     """DejaVu Sans (shipped in resources/fonts) when the system has no sans-serif font with accents."""
-    from pathlib import Path
-
     from PySide6.QtGui import QFont, QFontDatabase
     from PySide6.QtWidgets import QApplication
 
-    fonts = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+    from planner.paths import resource_path
+
+    fonts = resource_path("fonts")
     families = set(QFontDatabase.families())
     if not families & {"DejaVu Sans", "Noto Sans", "Liberation Sans", "Cantarell", "Ubuntu", "Segoe UI", "Helvetica Neue",
                        "Arial"}:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, Q
                                QWidget)
 
 from planner.calendar import is_public_holiday, is_school_holiday
+from planner.plan_index import hhmm_minutes
 
 from . import fmt
 
@@ -151,8 +152,8 @@ class CalendarCanvas(QWidget):
                 groups.setdefault(s.start, []).append(s)
             for start, ss in groups.items():
                 for j, s in enumerate(ss):
-                    a = _m(s.start) / 60 - h0
-                    b = _m(s.end) / 60 - h0
+                    a = hhmm_minutes(s.start) / 60 - h0
+                    b = hhmm_minutes(s.end) / 60 - h0
                     sw = (w - 6) / len(ss)
                     rr = QRectF(left + i * w + 3 + j * sw, head + a * hh + 1, sw - 2, max(12.0, (b - a) * hh - 2))
                     c = session_color(s)
@@ -175,11 +176,6 @@ class CalendarCanvas(QWidget):
         QToolTip.hideText()
 
     tooltip = staticmethod(lambda s: f"{s.start}–{s.end}")
-
-
-def _m(x: str) -> int:
-    h, m = x.split(":")
-    return int(h) * 60 + int(m)
 
 
 class CalendarPanel(QWidget):

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
                                QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget)
 
-from planner.sources.reference import CITATION
 
 from . import fmt
 from .charts import LineChart
@@ -302,34 +301,6 @@ class BatchExportDialog(QDialog):
         self.start_button.setEnabled(True)
         self.close_button.setText("Fermer")
         self.status.setText(message)
-
-
-class AboutDialog(QDialog):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("À propos du Planificateur IA")
-        self.setObjectName("aboutDialog")
-        self.resize(560, 380)
-        lay = QVBoxLayout(self)
-        text = QLabel(
-            "<h3>Planificateur IA</h3>"
-            "<p>Planifie le déploiement national de la formation à l'IA générative dans les écoles et "
-            "établissements (feuille de route IGÉSR 2025) : formation de formateurs, étape 1 par "
-            "circonscription et par établissement, cadres.</p>"
-            "<p><b>Sources des données</b><br>" + CITATION + "</p>"
-            "<p>Données publiées sous <b>Licence Ouverte 2.0</b> (Etalab) : "
-            "<a href='https://www.etalab.gouv.fr/licence-ouverte-open-licence/'>etalab.gouv.fr/licence-ouverte</a>.<br>"
-            "Calendrier scolaire : data.education.gouv.fr (paquets <i>vacances-scolaires-france</i> et "
-            "<i>holidays</i>).<br>Police DejaVu (licence libre). Résolution : Google OR-Tools CP-SAT (Apache 2.0). "
-            "Interface : Qt for Python (LGPL).</p>")
-        text.setWordWrap(True)
-        text.setOpenExternalLinks(True)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        lay.addWidget(text, 1)
-        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        bb.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
-        bb.rejected.connect(self.reject)
-        lay.addWidget(bb)
 
 
 class TaskProgress(QWidget):

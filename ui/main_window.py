@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
                                QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from planner.models import french_errors
+from planner.paths import resource_path
 from planner.plan_index import NATION, Scope
 from planner.settings import Settings
 
@@ -25,7 +26,7 @@ from . import fmt
 from .actions import build_actions, build_menus, build_toolbar
 from .changes import Changes
 from .commands import SettingCommand
-from .dialogs import AboutDialog
+from .help import AboutDialog
 from .document import Document
 from .file_actions import FileActions
 from .i18n import install_french
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         self.plan_label.setObjectName("statusPlan")
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.plan_label)
-        qss = Path(__file__).resolve().parent.parent / "resources" / "styles" / "app.qss"
+        qss = resource_path("styles", "app.qss")
         if qss.exists():
             self.setStyleSheet(qss.read_text(encoding="utf-8"))
         self.doc.changed.connect(self.on_changes)

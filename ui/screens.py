@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=int, default=20)
     ap.add_argument("--size", default="1400x900", help="window size, e.g. 1366x768")
     ap.add_argument("--dialog", action="store_true", help="also capture a standard dialog (French Qt)")
+    ap.add_argument("--plan-from", default="start",
+                    help="« start » (the horizon's first day: the whole school year, reproducible), « today », or a date")
     args = ap.parse_args(argv)
     size = tuple(int(x) for x in args.size.lower().split("x"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     w.time_limit.setValue(args.time_limit)
     w.resize(*size)
     w.show()
+    if args.plan_from != "today":  # screenshots that do not depend on the day they are taken
+        import datetime as dt
+
+        s = w.scenario.settings
+        w.request_setting("plan_from", s.start_date if args.plan_from == "start" else dt.date.fromisoformat(args.plan_from))
     code = w.scenario.find_academie(args.academie).code
     w.select_scope(("academie", code))
     th = w.planning.start_solve(code, show_dialog=False)

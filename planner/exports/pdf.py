@@ -623,7 +623,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story += academie_budget_story(ix, code)  # hours and euros per category, envelope, the report's figure
 
     # unplaced
-    unplaced = _unplaced_of(ix, code)
+    unplaced = ix.unplaced_in(("academie", code))
     story += h2("Sessions non placées")
     if unplaced:
         rows = [[Paragraph(safe(f"{UNIT_LABELS.get(str(x.get('unit_type')), x.get('unit_type', ''))} {x.get('unit_id', '')}"), st["cell"]),
@@ -637,26 +637,6 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     else:
         story.append(Paragraph("Toutes les sessions de l'académie sont placées.", st["body"]))
     return story, f"Académie de {name}"
-
-
-def _unplaced_of(ix: PlanIndex, code: str) -> list[dict]:
-    out = []
-    for x in ix.plan.unplaced:
-        if not isinstance(x, dict):
-            continue
-        if x.get("academie"):
-            if str(x["academie"]) == code:
-                out.append(x)
-            continue
-        ut, uid = str(x.get("unit_type", "")), str(x.get("unit_id", ""))
-        if ut == "academie":
-            if uid == code:
-                out.append(x)
-            continue
-        u = ix.unit(ut, uid)
-        if u is not None and u.academie == code:
-            out.append(x)
-    return out
 
 
 def export_academie_pdf(plan: Plan | PlanIndex, academie_code: str, out_path: str | Path) -> Path:

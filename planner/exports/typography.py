@@ -14,11 +14,13 @@ import datetime as dt
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from ..paths import resource_path
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date, format_time
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+FONT_DIR = resource_path("fonts")
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"

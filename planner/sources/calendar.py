@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from ..models import CalendarPeriod, Scenario, _fold, french_errors
+from ..paths import data_dir
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+DATA_DIR = data_dir()  # data/ in the sources, inside the package once installed (planner/paths.py)
 EMBEDDED = DATA_DIR / "calendrier_scolaire.csv"
 CITATION = ("Ministère de l'Éducation nationale – data.education.gouv.fr, Licence Ouverte 2.0, "
             "jeu de données fr-en-calendrier-scolaire")

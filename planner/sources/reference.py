@@ -29,6 +29,8 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
+from ..paths import data_dir
+
 import numpy as np
 
 from ..models import (
@@ -43,7 +45,7 @@ from ..models import (
 from ..settings import Settings
 from ..staffing import CIRCONSCRIPTION_ROLES, apportion, fdf_apportioned, staff
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = data_dir()
 CITATION = (
     "Ministère de l'Éducation nationale – data.education.gouv.fr, Licence Ouverte 2.0 "
     "(agrégats départementaux de fr-en-annuaire-education 2024-11, fr-en-ips_ecoles 2021, "

@@ -44,6 +44,7 @@ class Timetable:
     m: cp_model.CpModel
     x: list = field(default_factory=list)  # x[g][k]: ToT group g at candidate slot k
     L: object = None  # the académie's completion (days after the origin)
+    L_floor: int = 0  # its lower bound (the units whose trainers are all qualified)
     uses: list = field(default_factory=list)  # (start minute, end minute, FdF count) of every FdF use
     day_uses: dict = field(default_factory=dict)  # day ordinal -> sessions given by FdF that day
     z: list = field(default_factory=list)  # per cadre unit: sessions at each meeting
@@ -66,10 +67,12 @@ def one_slot_per_group(tt: Timetable, G: int, K: int, tot_table) -> None:
 
 
 @rule("latest_completion")
-def completion_variable(tt: Timetable, latest, L_floor: int, meetings) -> int:
-    """The académie's completion L: no earlier than its fixed units; returns its upper bound ``hi``."""
-    hi = max([max((max(r) for r in latest), default=0), L_floor] + [mt[-1].offset for mt in meetings if mt])
+def completion_variable(tt: Timetable, latest, L_floor: int, meetings, later: int = 0) -> int:
+    """The académie's completion L: no earlier than its fixed units; returns its upper bound ``hi``
+    (``later``: a completion the heads' waits may reach)."""
+    hi = max([max((max(r) for r in latest), default=0), L_floor, later] + [mt[-1].offset for mt in meetings if mt])
     tt.L = tt.m.NewIntVar(L_floor, max(hi, L_floor), "L")
+    tt.L_floor = L_floor
     return hi
 
 
@@ -122,23 +125,46 @@ def cadre_missed_term(tt: Timetable, miss, w_c: float) -> None:
 
 
 @rule("heads_first")
-def heads_seated_early(tt: Timetable, z, heads: int, steps: list[list[float]], group_size: int) -> None:
-    """Heads first: a cadre unit's sessions seat its local units' heads (group_size each); the W heads not
-    yet seated after meeting j cost at least the W smallest steps[j] (their teachers wait longer)."""
+def heads_seated_early(tt: Timetable, z, heads: int, steps: list[list[float]], sizes: list[int],
+                       done: list[list[int]] = ()) -> None:
+    """Heads first: a cadre unit's sessions seat its local units' heads (the c first sessions hold the c
+    first of ``sizes``, largest first); the W heads not yet seated after meeting j cost at least the W
+    smallest steps[j] (their teachers wait longer), and once W heads are seated after meeting j the
+    académie ends no earlier than the W-th smallest of done[j] (their units' completions)."""
     m = tt.m
+    big, small = max(sizes), min(sizes)
+    r = sum(sizes) - small * len(sizes)  # seats of c sessions: min(big × c, small × c + r)
     seated = 0
+    ws = []
     for zj, st in zip(z, steps):
         seated = seated + zj
+        w = m.NewIntVar(0, heads, "")  # heads not seated after meeting j: exactly, seats go in order
+        lo = -big * len(sizes) - r
+        a1, a2 = m.NewIntVar(lo, heads, ""), m.NewIntVar(lo, heads, "")
+        m.Add(a1 == heads - big * seated)
+        m.Add(a2 == heads - small * seated - r)
+        m.AddMaxEquality(w, [a1, a2, 0])
+        ws.append(w)
         if not any(st):
             continue
-        w = m.NewIntVar(0, heads, "")
-        m.Add(w >= heads - group_size * seated)
         cost = m.NewIntVar(0, int(sum(st) * SCALE) + 1, "")
         prefix = 0.0
         for i, v in enumerate(st):  # the sum of the w smallest steps is convex in w: its tangents
-            m.Add(cost >= int(math.floor(prefix * SCALE)) + int(math.floor(v * SCALE)) * (w - i))
+            if i == 0 or v > st[i - 1]:  # equal steps give the same line
+                m.Add(cost >= int(math.floor(prefix * SCALE)) + int(math.floor(v * SCALE)) * (w - i))
             prefix += v
         tt.cadre_obj.append(cost)
+    for j, d in enumerate(done):
+        if j + 1 >= len(ws):
+            break
+        floor = tt.L_floor
+        for v in sorted(set(d)):
+            if v <= floor:
+                continue
+            need = heads - sum(1 for x in d if x >= v) + 1  # this many seated after j: one ends at v or later
+            late = m.NewBoolVar("")
+            m.Add(ws[j] - ws[-1] <= need - 1 + heads * late)
+            m.Add(tt.L >= v * late)
 
 
 @rule("fdf_capacity")
@@ -203,16 +229,17 @@ def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, ca
     G = len(cost)
     tt = Timetable(cp_model.CpModel())
     one_slot_per_group(tt, G, K, tot_table)
-    hi = completion_variable(tt, latest, L_floor, meetings)
+    later = max((v for hd in heads or () if hd for d in hd[2] for v in d), default=0)
+    hi = completion_variable(tt, latest, L_floor, meetings, later)
     completion_after_groups(tt, latest, G, K)
     for ud, mts in zip(cadre_units, meetings):
         _, _, comp = cadre_sessions_at_meetings(tt, ud.sessions, mts, n_fdf)
         completion_after_cadres(tt, comp)
         cadre_completion_term(tt, comp, w_c)
         cadre_missed_term(tt, tt.miss[-1], w_c)
-    for z, hd in zip(tt.z, heads or ()):
+    for ud, z, hd in zip(cadre_units, tt.z, heads or ()):
         if hd is not None:
-            heads_seated_early(tt, z, hd[0], hd[1], group_size)
+            heads_seated_early(tt, z, hd[0], hd[1], ud.group_sizes(group_size), hd[2])
     fdf_capacity_per_instant(tt, n_fdf)
     fdf_capacity_per_day(tt, n_fdf, day_cap)
     total = units_cost(tt, cost, G, K)

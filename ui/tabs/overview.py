@@ -193,7 +193,10 @@ class OverviewTab(Tab):
         self.cards["hours"].set(fmt.num(minutes / 60), (f"coût : {fmt.num(minutes / 60 * rate)} €" if rate else
                                                         "taux horaire non fixé (Paramètres)"))
         series, half, done, reached = coverage_series(pix, idx, is1, people, total_people)
-        self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint")
+        toussaint = self.toussaint_share(scope)
+        self.cards["half"].set(fmt.date_short(half), (fmt.date_long(half) if half else "pas encore atteint")
+                               + (f" · enseignants formés avant la Toussaint : {fmt.pct(toussaint)}"
+                                  if toussaint is not None else ""))
         if done:
             self.cards["done"].set(fmt.date_short(done), f"{fmt.pct(reached)} des personnes formées"
                                    + ("" if reached >= 0.999 else " (le reste : non planifié)"))
@@ -201,6 +204,20 @@ class OverviewTab(Tab):
             self.cards["done"].set("—", "")
         acad = None if scope[0] == "nation" else six.academie_of(scope)
         self.coverage_chart.set_series(series, pre_rentree_markers(self.doc.plan.report if self.doc.plan else {}, acad))
+
+    def toussaint_share(self, scope) -> float | None:
+        """Share of the teachers trained before their académie's Toussaint: the report's figure (planner.report),
+        the same as the solver's summary and the académie PDF; None below an académie or without a school year."""
+        from planner.report import academie_kpis, plan_calendar, teacher_kpis
+
+        plan = self.doc.plan
+        if plan is None or scope[0] not in ("nation", "academie"):
+            return None
+        if scope[0] == "academie":
+            return academie_kpis(plan, scope[1]).get("share_toussaint")
+        settings = plan.report.get("settings") if isinstance(plan.report.get("settings"), dict) else {}
+        return teacher_kpis(plan.sessions, plan.units, plan_calendar(plan.report), settings).get(
+            "share_trained_by_toussaint")
 
     def _calendar_note(self, six, scope) -> None:
         from planner.report import calendar_notes

@@ -2,14 +2,13 @@
 
 Accepted: ``;`` (also ``,``, tab or ``|`` when the header says so), UTF-8 with or without BOM,
 UTF-16 with BOM, and Windows-1252 files re-saved by Excel (a line in another encoding than the rest
-is decoded as Windows-1252 and counted). Lines are decoded one at a time, so memory stays bounded.
+is decoded as Windows-1252 and counted). Physical lines and records: :mod:`.reader` (bounded memory).
 Header names are matched after folding (case, accents, punctuation) against :data:`COLUMNS`.
 """
 from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -69,48 +68,7 @@ def clean_text(s: str, limit: int = 200) -> str:
     return " ".join(s.split())[:limit]
 
 
-# ------------------------------------------------------------------ reading
-_BARE_CR = re.compile(r"(?<=\r)(?!\n)(?=.)", re.S)
-
-
-class Lines:
-    """Decoded physical lines of a binary stream, with the number of bytes consumed so far."""
-
-    def __init__(self, f, encoding: str, first_line_skip_bom: bool):
-        self.f = f
-        self.encoding = encoding
-        self.bytes_read = 0
-        self.mixed = 0
-        self._skip_bom = first_line_skip_bom
-
-    def __iter__(self) -> Iterator[str]:
-        if self.encoding == "utf-16":
-            text = io.TextIOWrapper(self.f, encoding="utf-16", errors="replace", newline="")
-            for line in text:
-                self.bytes_read += len(line) * 2
-                if "\r" in line[:-2]:
-                    yield from _BARE_CR.split(line)
-                else:
-                    yield line
-            return
-        for raw in self.f:
-            self.bytes_read += len(raw)
-            if self._skip_bom:
-                raw = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
-                self._skip_bom = False
-            if len(raw) > MAX_ROW_CHARS * 4:
-                raw = raw[: MAX_ROW_CHARS * 4] + b"\n"
-            try:
-                text = raw.decode(self.encoding)
-            except UnicodeDecodeError:
-                self.mixed += 1
-                text = raw.decode("cp1252", errors="replace")
-            if "\r" in text[:-2]:  # old Mac line ends (bare CR): one physical line each
-                yield from _BARE_CR.split(text)
-            else:
-                yield text
-
-
+# ------------------------------------------------------------------ encoding
 def detect_encoding(head: bytes) -> tuple[str, bool, str]:
     """(codec, skip UTF-8 BOM, label)."""
     if head.startswith(codecs.BOM_UTF8):

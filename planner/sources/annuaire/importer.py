@@ -39,7 +39,8 @@ from ...models import academie_matches
 from ..reference import read_academies
 from .build import build_scenario
 from .calibration import ImportSettings
-from .decoding import MAX_ROW_CHARS, Lines, clean_text, detect_encoding, fold, parse_header
+from .decoding import MAX_ROW_CHARS, clean_text, detect_encoding, fold, parse_header
+from .reader import PhysicalLines, records
 from .result import AnnuaireError, ImportCancelled, ImportResult, RowIssue
 from .rows import Rows
 
@@ -106,10 +107,10 @@ def import_annuaire(
     with f:
         encoding, skip_bom, enc_label = _sniff(path, f.read(65536))
         f.seek(0)
-        lines = Lines(f, encoding, skip_bom)
+        lines = PhysicalLines(f, encoding, skip_bom)
         it = iter(lines)
         try:
-            header = parse_header(it)
+            header = parse_header(text for _no, text, _size in it)  # the rows then go on from the same lines
         except csv.Error as exc:
             raise AnnuaireError(f"{path.name} : ligne d'en-tête illisible ({exc})") from None
         missing = header.missing()
@@ -147,29 +148,19 @@ def import_annuaire(
     return res
 
 
-def _read_rows(path: Path, it, lines: Lines, size: int, header, b: Rows, progress: Progress | None) -> None:
-    """Every data row through :meth:`Rows.row`; unreadable, empty and implausible lines recorded."""
+def _read_rows(path: Path, it, lines: PhysicalLines, size: int, header, b: Rows, progress: Progress | None) -> None:
+    """Every data row through :meth:`Rows.row`; unreadable, empty and implausible lines recorded with their
+    physical line number (see :mod:`.reader`: line ends, stray quotes, giant lines)."""
     index = header.index
     ncols = len(header.names)
     col = header.column
-    # physical line numbers: csv.reader.line_num counts lines consumed, including the header's
-    reader = csv.reader(it, delimiter=header.separator)
-    first_line = header.line_no + 1
-    next_line = first_line
     last_report = 0
-    while True:
-        start = next_line
-        try:
-            rec = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            next_line = first_line + reader.line_num
-            b.rows += 1
-            b.log.reject(start, "", "", "(ligne)", f"ligne illisible : {exc}", "ligne illisible")
-            continue
-        next_line = first_line + reader.line_num
+    for r in records(it, header.separator, ncols, max_chars=MAX_ROW_CHARS):
+        start, rec = r.line, r.fields
         b.rows += 1
+        if rec is None:
+            b.log.reject(start, "", "", "(ligne)", r.problem, "ligne illisible")
+            continue
         if not rec or not "".join(rec).strip():
             b.log.skip(start, "", "", "(ligne)", "ligne vide", "ligne vide")
             continue
@@ -187,7 +178,10 @@ def _read_rows(path: Path, it, lines: Lines, size: int, header, b: Rows, progres
             return _rec[i]
 
         try:
+            before = b.log.rejected + b.log.skipped
             b.row(start, get, col)
+            if r.problem and b.log.rejected + b.log.skipped == before:  # read with a repair: say so
+                b.log.warn(start, clean_text(get("uai"), 20), clean_text(get("name")), "(ligne)", r.problem)
         except Exception as exc:  # noqa: BLE001 - a last-resort net: one bad row never stops the import
             b.log.reject(start, clean_text(get("uai"), 20), clean_text(get("name")), "(ligne)",
                          f"ligne inexploitable ({type(exc).__name__})", "ligne illisible")
