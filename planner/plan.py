@@ -379,5 +379,11 @@ def _read_csv(path: Path, required: list[str]):
         missing = [c for c in required if c not in cols]
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
-        for i, r in enumerate(reader, start=2):
-            yield i, {k: csv_unescape(v) if isinstance(v, str) else v for k, v in r.items()}
+        line = 2
+        for r in reader:
+            if None in r or None in r.values():  # too many or too few fields: a stray quote or a cut line
+                n = len(cols) + len(r.get(None) or []) - sum(v is None for v in r.values())
+                raise PlanError(f"{path}, ligne {line} : {n} colonnes au lieu de {len(cols)} "
+                                "(guillemet isolé ou ligne coupée ?)")
+            yield line, {k: csv_unescape(v) if isinstance(v, str) else v for k, v in r.items()}
+            line = reader.line_num + 1

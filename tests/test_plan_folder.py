@@ -146,3 +146,20 @@ def test_check_never_calls_a_mixed_folder_conforme(tmp_path, tiny_plan_dir, caps
     assert main.main(["check", str(a)]) == 1
     out = capsys.readouterr().out
     assert "VIOLATION [dossier]" in out and "sessions.csv ne correspond pas" in out and "NON conforme" in out
+
+
+def test_plan_files_with_other_line_ends_or_a_stray_quote(tmp_path):
+    from planner.exports.sample import small_plan
+
+    d = small_plan().write(tmp_path / "plan")
+    base = Plan.read(d)
+    for name in ("sessions.csv", "trainers.csv", "units.csv"):  # old-Mac line ends: same plan
+        raw = (d / name).read_bytes()
+        (d / name).write_bytes(raw.replace(b"\r\n", b"\r"))
+    back = Plan.read(d)
+    assert (back.sessions, back.trainers, back.units) == (base.sessions, base.trainers, base.units)
+    lines = (d / "trainers.csv").read_bytes().split(b"\r")
+    lines[2] = lines[2].replace(b",", b',"', 1)  # a stray quote would swallow the rows after it
+    (d / "trainers.csv").write_bytes(b"\r".join(lines))
+    with pytest.raises(PlanError, match=r"trainers\.csv, ligne 3 : \d+ colonnes au lieu de"):
+        Plan.read(d)

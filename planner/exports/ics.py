@@ -18,18 +18,34 @@ from .common import UNIT_LABELS, ExportError, PlanIndex, academie_timezone, audi
 PRODID = "-//Planificateur IA//Plan de formation//FR"
 
 
-def _event(ix: PlanIndex, s: Session, stamp: dt.datetime) -> Event:
-    tz = ZoneInfo(academie_timezone(s.academie))
+def _text(v: str) -> str:
+    """A TEXT value escaped as RFC 5545 says (backslash, semicolon, comma, line breaks)."""
+    return (v.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """One content line, folded at 75 octets (never inside a UTF-8 character), with its CRLF."""
+    if len(line) <= 75 and line.isascii():
+        return line + "\r\n"
+    out, cur, size = [], [], 0
+    for ch in line:
+        n = len(ch.encode())
+        if size + n > 75:
+            out.append("".join(cur))
+            cur, size = [" "], 1
+        cur.append(ch)
+        size += n
+    out.append("".join(cur))
+    return "\r\n".join(out) + "\r\n"
+
+
+def _event(ix: PlanIndex, s: Session, stamp: str) -> str:
+    """The VEVENT of a session, written directly (the ``icalendar`` objects cost 4 ms an event)."""
+    tz = academie_timezone(s.academie)
     u = ix.unit(s.unit_type, s.unit_id)
     unit_name = u.name if u else s.unit_id
-    e = Event()
-    e.add("uid", f"{s.session_id}@planificateur-ia")
-    e.add("dtstamp", stamp)
-    e.add("dtstart", s.start_dt.replace(tzinfo=tz))
-    e.add("dtend", s.end_dt.replace(tzinfo=tz))
     title = kind_label(s.kind) + (f" — {s.title}" if s.title else "")
-    e.add("summary", f"{title} · {unit_name}")
-    e.add("location", ix.location(s.unit_type, s.unit_id))
     lines = [
         f"{UNIT_LABELS.get(s.unit_type, s.unit_type)} : {unit_name} ({s.unit_id})",
         f"Public : {audience_label(s.audience)}",
@@ -39,9 +55,30 @@ def _event(ix: PlanIndex, s: Session, stamp: dt.datetime) -> Event:
         f"Fenêtre : {ix.window_label(s.window)}",
         f"Session : {s.session_id}",
     ]
-    e.add("description", "\n".join(x for x in lines if x))
-    e.add("categories", [kind_label(s.kind)])
-    return e
+    fmt = "%Y%m%dT%H%M%S"
+    return "".join(_fold(x) for x in (
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_text(f'{title} · {unit_name}')}",
+        f"DTSTART;TZID={tz}:{s.start_dt.strftime(fmt)}",
+        f"DTEND;TZID={tz}:{s.end_dt.strftime(fmt)}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{_text(f'{s.session_id}@planificateur-ia')}",
+        f"CATEGORIES:{_text(kind_label(s.kind))}",
+        f"DESCRIPTION:{_text(chr(10).join(x for x in lines if x))}",
+        f"LOCATION:{_text(ix.location(s.unit_type, s.unit_id))}",
+        "END:VEVENT",
+    ))
+
+
+def _timezones(zones: list[str], stamp: dt.datetime) -> bytes:
+    """The VTIMEZONE components of ``zones``, as ``icalendar`` writes them."""
+    cal = Calendar()
+    for z in zones:
+        e = Event()
+        e.add("dtstart", stamp.replace(tzinfo=ZoneInfo(z)))
+        cal.add_component(e)
+    cal.add_missing_timezones()
+    return b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
 
 
 def export_ics(plan: Plan | PlanIndex, out_path: str | Path, trainer_id: str | None = None,
@@ -68,14 +105,15 @@ def export_ics(plan: Plan | PlanIndex, out_path: str | Path, trainer_id: str | N
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    for s in sessions:
-        cal.add_component(_event(ix, s, stamp))
-    if sessions:
-        cal.add_missing_timezones()
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    events = "".join(_event(ix, s, stamp) for s in sessions).encode()
+    zones = sorted({academie_timezone(s.academie) for s in sessions})
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    body = head + (_timezones(zones, now.replace(tzinfo=None)) if zones else b"") + events + b"END:VCALENDAR" + end
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(cal.to_ical())
+    tmp.write_bytes(body)
     os.replace(tmp, out)
     return out
