@@ -105,6 +105,11 @@ def after_solve(args, plan: Plan) -> None:
                                     + plan.report.get("unplaced", [])})
             st.save_plan(CURRENT_PLAN, full, {"solver": args.solver, "time_limit": args.time_limit, "seed": args.seed,
                                               "academie": args.academie, "plan_from": getattr(args, "plan_from", None)})
+            inferred = [x for x in plan.sessions if x.session_id in set((plan.report.get("followup") or {})
+                                                                         .get("inferred_held", []))]
+            if inferred:  # train-the-trainer sessions whose trainees have held sessions since: they took place
+                set_statuses(st, [SessionStatus(x.session_id, "held", x.date, x.participants) for x in inferred],
+                             note="déduite : ses formateurs ont animé des sessions tenues")
             statuses = load_statuses(st)
             ids = {x.session_id for x in plan.sessions}
             replaced = [SessionStatus(sid) for sid, s in statuses.items() if s.status == "cancelled" and sid in ids]

@@ -103,10 +103,20 @@ class _Academie:
         self.redone: set[tuple[str, str]] = set()  # units whose later steps were planned again
         self.tables: dict[tuple, SlotTable] = {}
         self.tot_taken: set[str] = set()
+        self.inferred_held: list[str] = []
         self.head_of = head_units(sc) if getattr(self.s, "heads_first", False) else {}
         self.wait: dict[tuple[str, str], int] | None = None
         fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
         self.pool = _FdfPool(fdfs, self.s.max_per_fdf_per_day)
+
+    def pool_release(self, x: Session) -> None:
+        """Free the FdF booked for a kept session that has to move after all."""
+        f = x.trainer_id
+        if f in self.pool.busy and (_t(x.date, x.start), _t(x.date, x.end)) in self.pool.busy[f]:
+            day = x.date.toordinal()
+            self.pool.busy[f].remove((_t(x.date, x.start), _t(x.date, x.end)))
+            self.pool.day_load[f][day] -= 1
+            self.pool.load[f] -= 1
 
     # -- classification
     def state(self, x: Session) -> str:
@@ -258,7 +268,11 @@ class _Academie:
             if self.state(x) == "held":
                 self.counts.held += 1
             if not self.must_replace(x):
-                self.counts.kept += self.state(x) != "held"
+                if self.state(x) != "held" and x.date < self.pf:  # its trainees held sessions: it took place
+                    x = dataclasses.replace(x, status="held", present=x.participants, held_date=x.date)
+                    self.inferred_held.append(x.session_id)
+                else:
+                    self.counts.kept += self.state(x) != "held"
                 out.append(x)
                 continue
             if table is None:
@@ -391,18 +405,22 @@ class _Academie:
 
     def _cadre(self, every: list[Session]) -> list[Session]:
         kept, to_place = [], []
+        tmpl = every[0]
+        tb = self.table(tmpl.audience, tmpl.departement, tmpl.unit_id)
+        open_ = {(sl.date, sl.start) for sl in tb.slots}
         for x in every:
             if self.state(x) == "held":
                 kept.append(x)
             elif x.date == dt.date.min or self.must_replace(x):
                 to_place.append(x)
+            elif (x.date, _t(x.date, x.start) % 1440) not in open_:
+                to_place.append(x)  # its meeting is no longer open: it must move
+                self.pool_release(x)
             else:
                 kept.append(x)
                 self.counts.kept += 1
         if not to_place:
             return kept
-        tmpl = every[0]
-        tb = self.table(tmpl.audience, tmpl.departement, tmpl.unit_id)
         out = list(kept)
         queue = sorted(to_place, key=lambda x: (x.title == MAKEUP_TITLE, x.group, x.session_id))
         for i in range(len(tb)):
@@ -486,6 +504,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     counts = _Counts()
     step1_units: set[tuple[str, str]] = set()
     redone: set[tuple[str, str]] = set()
+    inferred: list[str] = []
     for code in codes:
         xs = [x for x in plan.sessions if x.academie == code]
         if code not in known:
@@ -498,6 +517,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
         counts.add(a.counts)
         step1_units |= a.step1_units
         redone |= a.redone
+        inferred += a.inferred_held
 
     def still(u: dict) -> bool:  # the old plan's unplaced entries that this re-plan did not revisit
         key = (u.get("unit_type"), u.get("unit_id"))
@@ -513,7 +533,11 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     report = dict(plan.report)
     report["unplaced"] = unplaced + kept_unplaced
     report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
-    report["followup"] = {"plan_from": opts.plan_from.isoformat(), "keep_announced": opts.keep_announced,
+    pf = opts.plan_from.isoformat()  # the checker reads the plan's dates from its report
+    report["settings"] = {**(report.get("settings") or {}), "plan_from": pf}
+    if isinstance(report.get("calendar"), dict):
+        report["calendar"] = {**report["calendar"], "plan_from": pf}
+    report["followup"] = {"plan_from": opts.plan_from.isoformat(), "inferred_held": inferred, "keep_announced": opts.keep_announced,
                           "absentees_to_train": opts.absentees_to_train, "makeup_min_absent": opts.makeup_min_absent,
                           **dataclasses.asdict(counts)}
     report["generated_at"] = dt.datetime.now().replace(microsecond=0).isoformat()
