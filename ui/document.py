@@ -261,7 +261,12 @@ def load_store_plan(path: str) -> Plan | None:
             if not plans:
                 return None
             names = [p.name for p in plans]
-            return st.load_plan("courant" if "courant" in names else names[-1])
+            plan = st.load_plan("courant" if "courant" in names else names[-1])
+            if "courant" in names:  # the statuses recorded for it (planner.followup)
+                from planner.followup import apply_statuses, load_statuses
+
+                apply_statuses(plan, load_statuses(st))
+            return plan
     except Exception:  # noqa: BLE001 - a plan that cannot be read: open the scenario alone
         return None
 

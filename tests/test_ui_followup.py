@@ -1,0 +1,91 @@
+"""The window's « Suivi » tab: mark one or many sessions held or cancelled, up to a date, undo."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from planner import followup as fu
+from planner.store import ScenarioStore
+
+from .conftest import isolate_qsettings
+from .tiny import tiny_scenario
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def _dump(path) -> str:
+    db = sqlite3.connect(path)
+    try:
+        return "\n".join(db.iterdump())
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests suivi")
+    from solvers.api import solve
+    from ui.main_window import MainWindow
+
+    sc = tiny_scenario()
+    path = tmp_path_factory.mktemp("suivi") / "mini.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5), {})
+    w = MainWindow(str(path))
+    w.resize(1400, 900)
+    w.show()
+    yield w, path
+    w.wait_threads()
+    w.close()
+
+
+def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from ui.changes import Changes
+
+    w, path = win
+    tab = w.tab("followup")
+    tab.today = TODAY
+    w.tabs.setCurrentWidget(tab)
+    tab.refresh(Changes.everything())
+    assert tab.model.rowCount() > 5
+    before = _dump(path)
+    tab.table.sortByColumn(3, tab.table.horizontalHeader().sortIndicatorOrder().AscendingOrder)
+    sel = tab.table.selectionModel()
+    for r in (0, 1):
+        sel.select(tab.proxy.index(r, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = {s.session_id for s in tab.selected()}
+    assert len(chosen) == 2
+    tab.mark_held()
+    with ScenarioStore(path) as st:
+        assert {k for k, v in fu.load_statuses(st).items() if v.status == "held"} == chosen
+    assert all(s.status == "held" for s in w.doc.plan.sessions if s.session_id in chosen)
+    n = tab.mark_held_until(dt.date(2026, 9, 30))
+    with ScenarioStore(path) as st:
+        held = {k for k, v in fu.load_statuses(st).items() if v.status == "held"}
+    assert n > 0 and held >= chosen and all(
+        s.date <= dt.date(2026, 9, 30) for s in w.doc.plan.sessions if s.session_id in held)
+    assert "tenues" in tab.heading.text()
+    w.doc.undo_stack.undo()
+    w.doc.undo_stack.undo()
+    assert _dump(path) == before  # the file's data back byte for byte
+    assert all(s.status == "planned" for s in w.doc.plan.sessions)
+
+
+def test_future_sessions_cannot_be_marked_held(win):
+    w, path = win
+    tab = w.tab("followup")
+    tab.today = dt.date(2026, 9, 1)
+    future = [s for s in tab.model.rows if s.date > tab.today][:1]
+    refused = tab.mark_held(future)
+    assert refused and "pas encore passé" in refused[0]
+    with ScenarioStore(path) as st:
+        assert future[0].session_id not in fu.load_statuses(st)
+    tab.mark_cancelled(future)
+    with ScenarioStore(path) as st:
+        assert fu.load_statuses(st)[future[0].session_id].status == "cancelled"
+    w.doc.undo_stack.undo()

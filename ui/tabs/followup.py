@@ -1,0 +1,399 @@
+"""« Suivi » : mark sessions held or cancelled (one or many, or every planned session up to a date),
+read a filled record sheet, and see planned against actual for the selected territory.
+
+Statuses are written to the scenario file at once (:mod:`planner.followup`, one transaction per
+action, each change in its history); every action is an undoable step of the window's history
+(undo puts the file's statuses back exactly as they were). The plan's sessions carry the statuses
+in memory (``status``, ``present``, ``held_date``) so that the other tabs and exports see them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QUndoCommand
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from planner import followup as fu
+
+from .. import fmt
+from ..changes import Changes
+from . import Tab, register_tab
+
+KINDS = ("tot", "step1", "step5")  # the sessions that have a sign-in sheet
+COLUMNS = [("session_id", "Session", 150), ("kind", "Étape", 90), ("unit", "Unité", 220), ("date", "Date prévue", 96),
+           ("slot", "Horaire", 84), ("trainer", "Formateur", 110), ("participants", "Prévus", 56),
+           ("status", "Statut", 70), ("held", "Tenue le", 86), ("present", "Présents", 60)]
+KIND_SHORT = {"tot": "Form. formateurs", "step1": "Étape 1", "step5": "Étape 5"}
+FILTERS = [("all", "Toutes"), ("planned", "Prévues"), ("late", "Passées, non saisies"), ("held", "Tenues"),
+           ("cancelled", "Annulées")]
+
+
+class FollowupModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list = []
+        self.names: dict = {}
+        self.today = dt.date.today()
+
+    def set_rows(self, rows: list, names: dict, today: dt.date) -> None:
+        self.beginResetModel()
+        self.rows, self.names, self.today = rows, names, today
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def value(self, s, key: str):
+        if key == "unit":
+            return self.names.get((s.unit_type, s.unit_id), s.unit_id)
+        if key == "kind":
+            return KIND_SHORT.get(s.kind, s.kind)
+        if key == "date":
+            return s.date
+        if key == "slot":
+            return f"{s.start}–{s.end}"
+        if key == "trainer":
+            return s.trainer_id
+        if key == "status":
+            return fu.STATUS_FR.get(s.status, s.status)
+        if key == "held":
+            return s.held_date
+        if key == "present":
+            return s.present
+        return getattr(s, key)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        s = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        v = self.value(s, key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if isinstance(v, dt.date):
+                return v.strftime("%d/%m/%Y")
+            return "" if v is None else str(v)
+        if role == Qt.ItemDataRole.UserRole:  # sorting
+            return v.toordinal() if isinstance(v, dt.date) else (-1 if v is None else v)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
+            if s.status == "held":
+                return QColor("#1e7d32")
+            if s.status == "cancelled":
+                return QColor("#b3261e")
+            if s.date < self.today:
+                return QColor("#b26a00")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and s.status == "planned" and s.date < self.today:
+            return "Date passée, rien n'est saisi : en retard"
+        return None
+
+
+class _Proxy(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.mode = "all"
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 - Qt API
+        m = self.sourceModel()
+        s = m.rows[row]
+        if self.mode == "all":
+            return True
+        if self.mode == "late":
+            return s.status == "planned" and s.date < m.today
+        return s.status == self.mode
+
+
+class CoverageChart(QWidget):
+    """Cumulative teachers trained: planned (dashed) and actual (solid), with today's line."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(120)
+        self.planned: list = []
+        self.actual: list = []
+        self.total = 0
+        self.today: dt.date | None = None
+
+    def set_data(self, planned, actual, total, today) -> None:
+        self.planned, self.actual, self.total, self.today = planned, actual, total, today
+        self.update()
+
+    def paintEvent(self, _e) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = self.rect().adjusted(50, 8, -12, -18)
+        p.setPen(QPen(QColor("#b8c2cc")))
+        p.drawRect(r)
+        pts = self.planned + self.actual
+        if not pts or not self.total:
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Aucune session d'enseignants")
+            return
+        first = min(d for d, _ in pts)
+        last = max([d for d, _ in pts] + ([self.today] if self.today else []))
+        span = max(7, (last - first).days + 7)
+        ymax = max(self.total, max(n for _, n in pts))
+
+        def xy(d, n):
+            return (r.left() + r.width() * (d - first).days / span, r.bottom() - r.height() * n / ymax)
+
+        p.drawText(4, r.top() + 10, fmt.num(ymax))
+        p.drawText(4, r.bottom(), "0")
+        for series, color, style in ((self.planned, "#9ec5e8", Qt.PenStyle.DashLine),
+                                     (self.actual, "#1f4e79", Qt.PenStyle.SolidLine)):
+            pen = QPen(QColor(color), 2, style)
+            p.setPen(pen)
+            prev = (r.left() + r.width() * (series[0][0] - first).days / span, r.bottom()) if series else None
+            level = 0
+            for d, n in series:
+                x, _ = xy(d, level)
+                p.drawLine(int(prev[0]), int(prev[1]), int(x), int(prev[1]))
+                y = xy(d, n)[1]
+                p.drawLine(int(x), int(prev[1]), int(x), int(y))
+                prev, level = (x, y), n
+        if self.today:
+            x = xy(self.today, 0)[0]
+            p.setPen(QPen(QColor("#c0392b"), 1))
+            p.drawLine(int(x), r.top(), int(x), r.bottom())
+            p.drawText(int(x) + 3, r.bottom() + 14, f"aujourd'hui {self.today.strftime('%d/%m')}")
+        p.setPen(QColor("#5f6b76"))
+        p.drawText(r.left(), r.bottom() + 14, first.strftime("%d/%m/%Y"))
+
+
+class StatusCommand(QUndoCommand):
+    """Record a batch of statuses in the scenario file; undo puts the file's statuses back exactly."""
+
+    def __init__(self, tab: "FollowupTab", changes: list, text: str, batch: str | None = None) -> None:
+        super().__init__(text)
+        self.tab, self.changes, self.batch = tab, changes, batch
+        self.first = batch is not None  # already recorded (a record sheet): the first redo does nothing
+
+    def redo(self) -> None:
+        if self.first:
+            self.first = False
+        else:
+            self.batch = self.tab.write(lambda st: fu.set_statuses(st, self.changes, note="fenêtre"))
+        self.tab.statuses_changed(self.text())
+
+    def undo(self) -> None:
+        if self.batch:
+            self.tab.write(lambda st: fu.undo_batch(st, self.batch))
+        self.tab.statuses_changed(f"Annulé : {self.text()}")
+
+
+class FollowupTab(Tab):
+    key, title = "followup", "Suivi"
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.today = dt.date.today()
+        lay = QVBoxLayout(self)
+        self.heading = QLabel("")
+        self.heading.setObjectName("sectionTitle")
+        self.heading.setWordWrap(True)
+        lay.addWidget(self.heading)
+        self.chart = CoverageChart()
+        lay.addWidget(self.chart)
+        bar = QHBoxLayout()
+        self.filter = QComboBox()
+        self.filter.setObjectName("followupFilter")
+        for k, label in FILTERS:
+            self.filter.addItem(label, k)
+        self.filter.currentIndexChanged.connect(lambda _i: self.proxy.set_mode(self.filter.currentData()))
+        bar.addWidget(QLabel("Afficher :"))
+        bar.addWidget(self.filter)
+        self.b_held = QPushButton("Tenue(s)")
+        self.b_held.setToolTip("Les sessions sélectionnées ont eu lieu à leur date, avec les présents prévus "
+                               "(corrigez ensuite le nombre de présents)")
+        self.b_held.clicked.connect(self.mark_held)
+        self.b_cancel = QPushButton("Annulée(s)")
+        self.b_cancel.clicked.connect(self.mark_cancelled)
+        self.b_planned = QPushButton("Remettre « prévue »")
+        self.b_planned.clicked.connect(self.mark_planned)
+        self.b_present = QPushButton("Présents…")
+        self.b_present.clicked.connect(self.edit_present)
+        for b in (self.b_held, self.b_cancel, self.b_planned, self.b_present):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        lay.addLayout(bar)
+        bar2 = QHBoxLayout()
+        bar2.addWidget(QLabel("Toutes les sessions prévues jusqu'au"))
+        self.until = QDateEdit()
+        self.until.setObjectName("followupUntil")
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("dd/MM/yyyy")
+        self.until.setDate(QDate(self.today.year, self.today.month, self.today.day))
+        bar2.addWidget(self.until)
+        self.b_until = QPushButton("sont tenues")
+        self.b_until.clicked.connect(lambda: self.mark_held_until(self.until.date().toPython()))
+        bar2.addWidget(self.b_until)
+        self.b_import = QPushButton("Lire une fiche de suivi…")
+        self.b_import.setToolTip("CSV ou XLSX : session_id, statut, date, presents, noms (fiche exportée par "
+                                 "« export --kind suivi »)")
+        self.b_import.clicked.connect(self.import_sheet)
+        bar2.addWidget(self.b_import)
+        bar2.addStretch(1)
+        lay.addLayout(bar2)
+        self.model = FollowupModel(self)
+        self.proxy = _Proxy(self)
+        self.proxy.setSourceModel(self.model)
+        t = self.table = QTableView()
+        t.setObjectName("followupTable")
+        t.setModel(self.proxy)
+        t.setSortingEnabled(True)
+        t.setAlternatingRowColors(True)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.verticalHeader().setVisible(False)
+        t.verticalHeader().setDefaultSectionSize(22)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, (_k, _l, w) in enumerate(COLUMNS):
+            t.setColumnWidth(i, w)
+        t.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(t, 1)
+
+    # ------------------------------------------------------------------ reading
+    def refresh(self, changes: Changes) -> None:
+        if not (changes.data or changes.scope or getattr(changes, "check", False)):
+            return
+        doc = self.doc
+        if doc.pix is None or doc.plan is None:
+            self.model.set_rows([], {}, self.today)
+            self.heading.setText("Aucun plan : planifiez (F5), puis enregistrez le scénario pour suivre les sessions.")
+            self.chart.set_data([], [], 0, self.today)
+            return
+        sessions = doc.plan.sessions
+        rows = [sessions[i] for i in doc.pix.indices(self.window.scope) if sessions[i].kind in KINDS]
+        names = {(u.unit_type, u.unit_id): u.name for u in doc.plan.units}
+        self.model.set_rows(rows, names, self.today)
+        self._summary(rows)
+
+    def _summary(self, rows: list) -> None:
+        from planner.plan import Plan
+
+        rep = fu.progress(Plan(sessions=rows), self.today)
+        n = rep.nation
+        name = self.doc.six.name(*self.window.scope) if self.doc.six else ""
+        where = "" if self.doc.path else " — enregistrez le scénario (Ctrl+S) pour saisir le suivi"
+        self.heading.setText(
+            f"{name} : {fmt.num(n.held)} sessions d'étape 1 tenues sur {fmt.num(n.planned_sessions)} prévues "
+            f"({fmt.num(n.planned_to_date)} prévues à ce jour), {fmt.num(n.cancelled)} annulée(s), "
+            f"{fmt.num(n.late)} en retard ; {fmt.num(n.trained)} personnes formées sur {fmt.num(n.people)} "
+            f"({100 * n.share_trained:.1f} %).{where}")
+        planned, actual, total = fu.coverage_curves(__import__("planner.plan", fromlist=["Plan"]).Plan(sessions=rows))
+        self.chart.set_data(planned, actual, total, self.today)
+
+    def status_text(self) -> str:
+        return f"{fmt.num(self.model.rowCount())} sessions à suivre"
+
+    def selected(self) -> list:
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.rows[r] for r in sorted(rows)]
+
+    # ------------------------------------------------------------------ writing
+    def write(self, fn):
+        from planner.store import ScenarioStore
+
+        with ScenarioStore(self.doc.path, create=False) as st:
+            return fn(st)
+
+    def statuses_changed(self, message: str) -> None:
+        """Re-read the file's statuses onto the plan's sessions, then refresh."""
+        from planner.store import ScenarioStore
+
+        with ScenarioStore(self.doc.path, create=False) as st:
+            fu.apply_statuses(self.doc.plan, fu.load_statuses(st))
+        self.refresh(Changes(plan=True))
+        self.window.set_status(message)
+
+    def _can_write(self) -> bool:
+        if not self.doc.path:
+            QMessageBox.information(self, "Suivi", "Enregistrez d'abord le scénario (Ctrl+S) : le suivi est "
+                                                   "conservé dans le fichier de scénario, avec son historique.")
+            return False
+        return True
+
+    def push(self, changes: list, text: str) -> None:
+        if changes and self._can_write():
+            self.doc.undo_stack.push(StatusCommand(self, changes, text))
+
+    def mark_held(self, sessions: list | None = None) -> list[str]:
+        """Held on their planned date with the planned participants present; refuses the future ones
+        and those already held (returns the French reasons)."""
+        ss = self.selected() if sessions is None else sessions
+        gs = self.doc.scenario.settings.group_size if self.doc.scenario else 15
+        refused = [f"{s.session_id} : le {s.date.strftime('%d/%m/%Y')} n'est pas encore passé" for s in ss
+                   if s.date > self.today]
+        ok = [s for s in ss if s.date <= self.today and s.status != "held"]
+        self.push([fu.SessionStatus(s.session_id, "held", s.date, min(s.participants, max(gs, s.participants)))
+                   for s in ok], f"Suivi : {len(ok)} session(s) tenue(s)")
+        if refused:
+            self.window.set_status(f"{len(refused)} session(s) futures non marquées : {refused[0]}")
+        return refused
+
+    def mark_held_until(self, until: dt.date) -> int:
+        """« Toutes les sessions planifiées jusqu'au … sont tenues » (never after today)."""
+        last = min(until, self.today)
+        ss = [s for s in self.model.rows if s.status == "planned" and s.date <= last]
+        self.mark_held(ss)
+        return len(ss)
+
+    def mark_cancelled(self, sessions: list | None = None) -> None:
+        ss = [s for s in (self.selected() if sessions is None else sessions) if s.status != "cancelled"]
+        self.push([fu.SessionStatus(s.session_id, "cancelled") for s in ss],
+                  f"Suivi : {len(ss)} session(s) annulée(s)")
+
+    def mark_planned(self, sessions: list | None = None) -> None:
+        ss = [s for s in (self.selected() if sessions is None else sessions) if s.status != "planned"]
+        self.push([fu.SessionStatus(s.session_id) for s in ss], f"Suivi : {len(ss)} session(s) remise(s) en prévue")
+
+    def edit_present(self, session=None, value: int | None = None) -> None:
+        ss = [session] if session is not None else self.selected()
+        if len(ss) != 1 or ss[0].status != "held":
+            QMessageBox.information(self, "Suivi", "Choisissez une session tenue.")
+            return
+        s = ss[0]
+        gs = self.doc.scenario.settings.group_size if self.doc.scenario else 15
+        if value is None:
+            value, ok = QInputDialog.getInt(self, "Présents", f"Présents à {s.session_id} :", s.present or 0, 1, gs)
+            if not ok:
+                return
+        self.push([fu.SessionStatus(s.session_id, "held", s.held_date or s.date, int(value))],
+                  f"Suivi : {value} présents à {s.session_id}")
+
+    def import_sheet(self, path: str | None = None) -> fu.RecordResult | None:
+        if not self._can_write():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Lire une fiche de suivi", self.doc.last_dir(),
+                                                  "Fiches de suivi (*.csv *.xlsx)")
+            if not path:
+                return None
+        try:
+            res = self.write(lambda st: fu.record_file(st, path, today=self.today))
+        except fu.RecordError as exc:
+            QMessageBox.warning(self, "Suivi", str(exc))
+            return None
+        text = f"Suivi : fiche {path.rsplit('/', 1)[-1]} ({res.held} tenue(s), {res.cancelled} annulée(s))"
+        if res.batch:
+            self.doc.undo_stack.push(StatusCommand(self, [], text, batch=res.batch))
+        if res.rejected:
+            QMessageBox.warning(self, "Suivi", f"{len(res.rejected)} ligne(s) refusée(s) :\n"
+                                + "\n".join(r.message for r in res.rejected[:15]))
+        return res
+
+
+register_tab(FollowupTab, order=55)
