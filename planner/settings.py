@@ -186,7 +186,6 @@ class Settings(BaseModel):
     weight_outside_preferred: float = Field(2.0, ge=0, le=1000, title="Poids : session hors créneau préféré", description="Coût d'une session placée hors des créneaux préférés de l'unité (choix des chefs d'établissement).")
     weight_outside_pre_rentree: float = Field(0.0, ge=0, le=1000, title="Poids : session hors pré-rentrée", description="Coût d'une session d'enseignants placée hors de la pré-rentrée.")
     weight_fdf_load: float = Field(1.0, ge=0, le=1000, title="Poids : charge maximale d'un formateur de formateurs")
-    hourly_rate_eur: float = Field(0.0, ge=0, le=1000, title="Taux horaire (€)", description="Non fixé par le rapport.")
     budget: BudgetSettings = Field(default_factory=BudgetSettings, title="Budget (taux, préparation, enveloppes)",
                                    description="Table des taux horaires par catégorie, temps de préparation, "
                                                "base des heures et enveloppes (voir planner/budget.py).")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QToolBar
 from .i18n import shortcut_text
 
 # modules that register actions, imported once by the window (add yours here)
-ACTION_MODULES: list[str] = ["ui.calendar_actions", "ui.help"]
+ACTION_MODULES: list[str] = ["ui.calendar_actions", "ui.help", "ui.export_dialog"]
 
 MENUS = [("file", "&Fichier", ["open", "recent", "save", "import", "export", "quit"]),
          ("edit", "É&dition", ["undo", "find"]),

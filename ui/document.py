@@ -100,12 +100,12 @@ class Document(QObject):
         self.six = ScenarioIndex(self.scenario)
         if self.pix is not None:
             self.pix.six = self.six
-        if self.plan is not None:
+        if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
             self.plan_stale = True
         self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
         label = "valeurs par défaut" if field_name == "__all__" else Settings.label(field_name)
         self.message.emit(f"Paramètre « {label} » : {value_text(value)}"
-                          + (" — replanifiez (F5) pour en tenir compte." if self.plan is not None else "."))
+                          + (" — replanifiez (F5) pour en tenir compte." if self.plan_stale else "."))
 
     def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str) -> None:
         self.scenario.pins = list(pins)
@@ -279,7 +279,7 @@ def value_text(value) -> str:
         return "oui" if value else "non"
     if isinstance(value, dt.date):
         return fmt.date_short(value)
-    if isinstance(value, dict):
+    if isinstance(value, dict) or (hasattr(value, "model_dump") and not isinstance(value, Settings)):
         return "modifié"
     if isinstance(value, Settings):
         return "rétablies"

@@ -23,7 +23,6 @@ GROUPS = [
     ("Périmètre", ["include_private", "include_admin_staff", "heads_first"]),
     ("Objectif et poids", ["objective_mode", "weight_completion", "weight_academie_latest", "weight_outside_preferred",
                            "weight_outside_pre_rentree", "weight_fdf_load"]),
-    ("Budget", ["hourly_rate_eur"]),
 ]
 OBJECTIVE_LABELS = {"weighted": "Somme pondérée",
                     "lexicographic": "Achèvement national d'abord, puis la somme"}

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import QWidget
 from ..changes import Changes
 
 # the modules that register tabs, imported once by the window (add yours here)
-TAB_MODULES = ["ui.tabs.overview", "ui.tabs.sessions", "ui.tabs.calendar", "ui.tabs.trainers", "ui.tabs.unplaced", "ui.tabs.followup"]
+TAB_MODULES = ["ui.tabs.overview", "ui.tabs.sessions", "ui.tabs.calendar", "ui.tabs.trainers", "ui.tabs.unplaced",
+               "ui.tabs.followup", "ui.tabs.comparison", "ui.tabs.budget"]
 
 
 class Tab(QWidget):

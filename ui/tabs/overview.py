@@ -189,9 +189,17 @@ class OverviewTab(Tab):
         ntr = len(np.unique(pix.trainer_code[with_t])) if len(with_t) else 0
         self.cards["trainers"].set(fmt.num(ntr), "formateurs de formateurs et formateurs locaux")
         minutes = int(pix.minutes[idx].sum()) if len(idx) else 0
-        rate = six.scenario.settings.hourly_rate_eur
-        self.cards["hours"].set(fmt.num(minutes / 60), (f"coût : {fmt.num(minutes / 60 * rate)} €" if rate else
-                                                        "taux horaire non fixé (Paramètres)"))
+        from .budget import scope_budget
+
+        b = scope_budget(self.doc, scope)  # planner/budget.py: rates per category, envelope per académie
+        note = "onglet Budget"
+        if b is not None:
+            note = f"coût : {fmt.num(b['cost_eur'])} €" + (" (taux à renseigner)" if b["missing_rates"] else "")
+            env = b.get("envelope")
+            d = env["difference_hours"] if isinstance(env, dict) else b.get("difference_hours")
+            if d is not None:
+                note += f" · enveloppe : {'dépassement' if d > 0 else 'marge'} de {fmt.num(abs(d))} h"
+        self.cards["hours"].set(fmt.num(minutes / 60), note)
         series, half, done, reached = coverage_series(pix, idx, is1, people, total_people)
         toussaint = self.toussaint_share(scope)
         self.cards["half"].set(fmt.date_short(half), (fmt.date_long(half) if half else "pas encore atteint")
