@@ -229,4 +229,4 @@ class BudgetTab(Tab):
         return f"coût chiffré {fr_eur(b['total']['cost_eur'])}" if b else "aucun plan"
 
 
-register_tab(BudgetTab, order=70)
+register_tab(BudgetTab, order=57)
