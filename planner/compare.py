@@ -128,8 +128,8 @@ def plan_figures(plan: Plan) -> dict:
     unplaced = report.get("unplaced") or []
     b = budget_of(plan)
     breaches = k.get("heads_first_breaches")
-    if breaches is None and isinstance(report.get("heads_first"), dict):
-        breaches = report["heads_first"].get("breaches")
+    if breaches is None:
+        breaches = heads_first_breaches(plan)
     return {
         "completion_date": max((s.date for s in step1), default=None),
         "toussaint_date": marks["toussaint"], "christmas_date": marks["christmas"],
@@ -155,6 +155,43 @@ def plan_figures(plan: Plan) -> dict:
     }
 
 
+def heads_first_breaches(plan: Plan) -> int:
+    """Units whose head (chef d'établissement: the bassin's cadre sessions; IEN: the département's) cannot
+    be seated in a cadre session ending before the unit's first teacher session (step 1 or 2) — the same
+    count as the checker's « heads_first » rule, read off the plan alone (earliest deadlines first)."""
+    seats: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = {}
+    first: dict[tuple[str, str], dt.datetime] = {}
+    for x in plan.sessions:
+        if x.kind == "step1" and x.audience in ("perdir", "inspectors"):
+            seats.setdefault((x.unit_type, x.unit_id), []).append((x.end_dt, x.participants))
+        elif x.unit_type in ("etablissement", "circonscription") and (
+                (x.kind == "step1" and x.audience in TEACHERS) or x.kind == "step2"):
+            k = (x.unit_type, x.unit_id)
+            first[k] = min(first.get(k, x.start_dt), x.start_dt)
+    head_of = {}
+    for u in plan.units:
+        if u.unit_type == "etablissement" and u.bassin:
+            head_of[(u.unit_type, u.unit_id)] = ("bassin", u.bassin)
+        elif u.unit_type == "circonscription":
+            head_of[(u.unit_type, u.unit_id)] = ("departement", u.departement)
+    waiting: dict[tuple[str, str], list] = {}
+    for k, t in first.items():
+        if k in head_of:
+            waiting.setdefault(head_of[k], []).append((t, k))
+    breaches = 0
+    for cadre, units in waiting.items():
+        free = sorted(seats.get(cadre, []))
+        i = used = 0
+        for t, _k in sorted(units):
+            while i < len(free) and used >= free[i][1]:
+                i, used = i + 1, 0
+            if i < len(free) and free[i][0] <= t:
+                used += 1
+            else:
+                breaches += 1
+    return breaches
+
+
 FIGURE_LABELS = {
     "completion_date": "Achèvement de l'étape 1",
     "share_by_toussaint": "Enseignants formés avant la Toussaint",
@@ -171,7 +208,7 @@ FIGURE_LABELS = {
     "envelope_difference_hours": "Écart à l'enveloppe (h)",
     "peak_trainer_sessions": "Charge maximale d'un formateur (sessions)",
     "peak_trainer_week": "Charge maximale d'un formateur en une semaine",
-    "heads_first_breaches": "Cadres formés après leurs équipes",
+    "heads_first_breaches": "Unités dont le cadre est formé après l'équipe",
     "group_size": "Taille des groupes",
     "status": "Statut du calcul",
 }

@@ -302,3 +302,18 @@ def test_academie_pdf_shows_budget_envelope_and_report_figure(plans16, tmp_path)
     assert ("dépassement" if acad["difference_hours"] > 0 else "marge") in text
     assert "à renseigner" in text  # 1er degré and cadres: rates left to fill
     assert f"{acad['etablissements']} établissements × 3 sessions" in text
+
+
+def test_heads_first_breaches_counted_from_the_plan(plans16):
+    import datetime as dt
+
+    from planner.compare import heads_first_breaches, plan_figures
+
+    plan = Plan.read(plans16[0])
+    assert plan_figures(plan)["heads_first_breaches"] == heads_first_breaches(plan) == 0  # heads first by default
+    for s in plan.sessions:
+        if s.kind == "step1" and s.audience in ("perdir", "inspectors"):
+            s.date = dt.date(2027, 6, 30)  # heads trained after their teams
+    n = heads_first_breaches(plan)
+    assert n == sum(1 for u in plan.units if u.unit_type in ("etablissement", "circonscription")
+                    and plan.sessions_of_unit(u.unit_type, u.unit_id))
