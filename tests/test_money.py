@@ -23,6 +23,7 @@ from planner.safecells import csv_safe, csv_unescape
 from planner.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+DATES = ("--school-year", "2026-2027", "--from", "2026-06-15")  # explicit, never the clock
 
 
 def _main(*args: str) -> subprocess.CompletedProcess:
@@ -36,7 +37,7 @@ def plans16(tmp_path_factory) -> tuple[Path, Path]:
     d = tmp_path_factory.mktemp("money")
     a, b = d / "g15", d / "g20"
     for out, extra in ((a, []), (b, ["--set", "group_size=20"])):
-        r = _main("solve", "--academie", "16", "--solver", "greedy", "--quiet", "--out", str(out), *extra)
+        r = _main("solve", "--academie", "16", "--solver", "greedy", "--quiet", *DATES, "--out", str(out), *extra)
         assert r.returncode == 0, r.stderr
     return a, b
 
@@ -116,7 +117,7 @@ def test_set_overrides_any_field_with_french_errors():
 
 
 def test_solve_set_unknown_key_is_a_french_error_not_a_traceback(tmp_path):
-    r = _main("solve", "--academie", "16", "--set", "taille=20", "--out", str(tmp_path / "p"))
+    r = _main("solve", "--academie", "16", *DATES, "--set", "taille=20", "--out", str(tmp_path / "p"))
     assert r.returncode == 2
     assert "paramètre inconnu « taille »" in r.stderr and "Traceback" not in r.stderr
 
@@ -224,7 +225,7 @@ def test_inscription_csv_one_row_per_session_with_ids_stable_across_solves(plans
     import pandas as pd
 
     again = tmp_path / "again"
-    r = _main("solve", "--academie", "16", "--solver", "greedy", "--quiet", "--out", str(again))
+    r = _main("solve", "--academie", "16", "--solver", "greedy", "--quiet", *DATES, "--out", str(again))
     assert r.returncode == 0, r.stderr
     frames = []
     for plan_dir in (plans16[0], again):

@@ -15,7 +15,7 @@ from .conftest import ROOT, isolate_qsettings
 
 def _solve(out, *extra):
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", "16", "--solver", "greedy",
-                        "--quiet", "--out", str(out), *extra], capture_output=True, text=True, cwd=ROOT, timeout=300)
+                        "--quiet", "--school-year", "2026-2027", "--from", "2026-06-15", "--out", str(out), *extra], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr
     return Plan.read(out)
 
