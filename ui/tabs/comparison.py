@@ -250,4 +250,4 @@ class ComparisonTab(Tab):
         return f"{len(self.result.plans)} plans comparés" if self.result is not None else "aucune comparaison"
 
 
-register_tab(ComparisonTab, order=55)
+register_tab(ComparisonTab, order=56)
