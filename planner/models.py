@@ -120,11 +120,44 @@ class Circonscription(_Model):
     departement: str = Field(title="Département")
     academie: str = Field(title="Académie")
     teachers: int = Field(0, title="Enseignants")
+    teachers_estimated: bool = Field(True, title="Effectif estimé", description="Effectif calculé (élèves, parts nationales), pas un décompte réel.")
+    seat: str = Field("", title="Siège (école ou adresse de l'IEN)")
+    address: str = Field("", title="Adresse du siège")
+    commune: str = Field("", title="Commune du siège")
+    postcode: str = Field("", title="Code postal")
+    latitude: float | None = Field(None, ge=-90, le=90, title="Latitude")
+    longitude: float | None = Field(None, ge=-180, le=180, title="Longitude")
 
     @field_validator("teachers")
     @classmethod
     def _t(cls, v: int) -> int:
         return _headcount(v, "enseignants")
+
+
+class Ecole(_Model):
+    """An école of a circonscription (imported annuaires only): its teachers join the
+    circonscription's 1er-degré groups."""
+
+    uai: str = Field(title="UAI")
+    name: str = Field(min_length=1, title="Nom")
+    circonscription: str = Field(title="Circonscription")
+    departement: str = Field(title="Département")
+    academie: str = Field(title="Académie")
+    sector: Sector = Field("public", title="Secteur")
+    teachers: int = Field(0, title="Enseignants")
+    teachers_estimated: bool = Field(True, title="Effectif estimé")
+    pupils: int = Field(0, title="Élèves")
+    address: str = Field("", title="Adresse")
+    commune: str = Field("", title="Commune")
+    phone: str = Field("", title="Téléphone")
+    postcode: str = Field("", title="Code postal")
+    latitude: float | None = Field(None, ge=-90, le=90, title="Latitude")
+    longitude: float | None = Field(None, ge=-180, le=180, title="Longitude")
+
+    @field_validator("teachers", "pupils")
+    @classmethod
+    def _t(cls, v: int) -> int:
+        return _headcount(v, "effectif de l'école")
 
 
 class Bassin(_Model):
@@ -152,6 +185,11 @@ class Etablissement(_Model):
     bassin: str = Field("", title="Bassin")
     teachers: int = Field(0, title="Enseignants")
     pupils: int = Field(0, title="Élèves")
+    teachers_estimated: bool = Field(True, title="Effectif estimé", description="Enseignants estimés d'après les élèves : remplaçable par le décompte réel (colonne du modèle XLSX).")
+    phone: str = Field("", title="Téléphone")
+    postcode: str = Field("", title="Code postal")
+    latitude: float | None = Field(None, ge=-90, le=90, title="Latitude")
+    longitude: float | None = Field(None, ge=-180, le=180, title="Longitude")
 
     @field_validator("uai", mode="before")
     @classmethod
@@ -225,6 +263,7 @@ class Scenario(_Model):
     circonscriptions: list[Circonscription] = Field(default_factory=list)
     bassins: list[Bassin] = Field(default_factory=list)
     etablissements: list[Etablissement] = Field(default_factory=list)
+    ecoles: list[Ecole] = Field(default_factory=list, title="Écoles (annuaire importé)")
     inspectors: dict[str, int] = Field(default_factory=dict, title="Inspecteurs par département")
     trainers: list[Trainer] = Field(default_factory=list)
     pins: list[Pin] = Field(default_factory=list)
@@ -261,6 +300,13 @@ class Scenario(_Model):
             if e.uai in uais:
                 raise ValueError(f"établissement {e.uai} : UAI en double")
             uais.add(e.uai)
+        circ_ids = {c.id for c in self.circonscriptions}
+        for e in self.ecoles:
+            if e.circonscription not in circ_ids:
+                raise ValueError(f"école {e.uai} : circonscription inconnue « {e.circonscription} »")
+            if e.uai in uais:
+                raise ValueError(f"école {e.uai} : UAI en double")
+            uais.add(e.uai)
         tids: set[str] = set()
         for t in self.trainers:
             if t.id in tids:
@@ -293,6 +339,7 @@ class Scenario(_Model):
             circonscriptions=[c for c in self.circonscriptions if c.academie in codes],
             bassins=[b for b in self.bassins if b.academie in codes],
             etablissements=[e for e in self.etablissements if e.academie in codes],
+            ecoles=[e for e in self.ecoles if e.academie in codes],
             inspectors={k: v for k, v in self.inspectors.items() if k in deps},
             trainers=[t for t in self.trainers if t.academie in codes],
             pins=[p for p in self.pins if _pin_in(p, self, codes)],
@@ -303,6 +350,11 @@ class Scenario(_Model):
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def in_scope_ecoles(self) -> list[Ecole]:
+        if self.settings.include_private:
+            return list(self.ecoles)
+        return [e for e in self.ecoles if e.sector == "public"]
 
     def in_scope_etablissements(self) -> list[Etablissement]:
         if self.settings.include_private:
@@ -426,6 +478,7 @@ __all__ = [
     "CalendarPeriod",
     "Circonscription",
     "Departement",
+    "Ecole",
     "Etablissement",
     "Pin",
     "Preference",

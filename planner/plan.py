@@ -29,11 +29,13 @@ from .safe_io import pid_alive
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
                    "trainer_id", "date", "start", "end", "participants", "window"]
-SESSION_EXTRA = ["group", "pinned", "title", "status", "present", "held_date"]
+SESSION_EXTRA = ["group", "pinned", "title", "status", "present", "held_date", "venue", "venue_address",
+                 "venue_lat", "venue_lon", "attendees"]
 TRAINER_COLUMNS = ["trainer_id", "role", "academie", "unit_type", "unit_id", "qualified", "tot_session_id"]
 TRAINER_EXTRA = ["name"]
 UNIT_COLUMNS = ["unit_type", "unit_id", "name", "academie", "departement", "zone", "teachers", "perdir", "inspectors"]
-UNIT_EXTRA = ["etab_type", "commune", "address", "bassin"]
+UNIT_EXTRA = ["etab_type", "commune", "address", "bassin", "postcode", "latitude", "longitude", "parent",
+              "teachers_estimated", "phone"]
 
 KIND_LABELS = {
     "tot": "Formation de formateurs",
@@ -68,6 +70,20 @@ class Session:
     status: str = "planned"  # planned, held or cancelled (planner.followup)
     present: int | None = None  # number present, when held
     held_date: dt.date | None = None  # the date it was actually held
+    venue: str = ""
+    venue_address: str = ""  # street, postcode commune
+    venue_lat: float | None = None
+    venue_lon: float | None = None
+    attendees: str = ""  # "id:count;id:count", ids of units.csv or trainers.csv, counts sum to participants
+
+    @property
+    def attendee_counts(self) -> list[tuple[str, int]]:
+        out = []
+        for part in self.attendees.split(";"):
+            if part:
+                uid, _, n = part.rpartition(":")
+                out.append((uid, int(n)))
+        return out
 
     @property
     def start_dt(self) -> dt.datetime:
@@ -107,6 +123,12 @@ class UnitRow:
     commune: str = ""
     address: str = ""
     bassin: str = ""
+    postcode: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    parent: str = ""  # the circonscription of an école, the bassin of an établissement
+    teachers_estimated: bool = False
+    phone: str = ""
 
 
 @dataclass
@@ -152,7 +174,7 @@ class Plan:
                        (_session_row(s) for s in self.sessions), tuples=True)
             _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA,
                        ({**asdict(t), "qualified": int(t.qualified)} for t in self.trainers))
-            _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (asdict(u) for u in self.units))
+            _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (_unit_row(u) for u in self.units))
             report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
             _atomic_text(part / "report.json", json.dumps(report, ensure_ascii=False, indent=1, default=str))
             _fsync_dir(part)
@@ -185,6 +207,10 @@ class Plan:
                     perdir=int(r["perdir"] or 0), inspectors=int(r["inspectors"] or 0),
                     etab_type=r.get("etab_type") or "", commune=r.get("commune") or "",
                     address=r.get("address") or "", bassin=r.get("bassin") or "",
+                    postcode=r.get("postcode") or "", latitude=_float(r.get("latitude")),
+                    longitude=_float(r.get("longitude")), parent=r.get("parent") or "",
+                    teachers_estimated=(r.get("teachers_estimated") or "") in ("1", "True", "true"),
+                    phone=r.get("phone") or "",
                 ))
             except ValueError as exc:
                 raise PlanError(f"{d / 'units.csv'}, ligne {line} : valeur invalide ({exc})") from None
@@ -226,16 +252,26 @@ def _read_sessions(path: Path) -> list[Session]:
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = dt.date.fromisoformat(day)
-                g, pinned, title, status, present, held = (r[i] if i is not None else "" for i in extra)
+                (g, pinned, title, status, present, held, venue, vaddr, vlat, vlon,
+                 att) = (r[i] if i is not None else "" for i in extra)
                 if title[:1] == "'":
                     title = csv_unescape(title)
+                if venue[:1] == "'":
+                    venue = csv_unescape(venue)
+                if vaddr[:1] == "'":
+                    vaddr = csv_unescape(vaddr)
+                if vlat[:1] == "'":
+                    vlat = csv_unescape(vlat)
+                if vlon[:1] == "'":
+                    vlon = csv_unescape(vlon)
                 if status and status not in ("planned", "held", "cancelled"):
                     raise ValueError(f"statut « {status} » inconnu")
                 out.append(Session(r[ix[0]], r[ix[1]], r[ix[2]], r[ix[3]], r[ix[4]], r[ix[5]], r[ix[6]], r[ix[7]],
                                    r[ix[8]], date, r[ix[10]], r[ix[11]], int(r[ix[12]]), r[ix[13]], int(g or 0),
                                    pinned in ("1", "True", "true"), title, status or "planned",
                                    int(present) if present else None,
-                                   dt.date.fromisoformat(held) if held else None))
+                                   dt.date.fromisoformat(held) if held else None, venue, vaddr,
+                                   float(vlat) if vlat else None, float(vlon) if vlon else None, att))
             except ValueError as exc:
                 raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})") from None
     return out
@@ -344,7 +380,21 @@ def _fsync_dir(d: Path) -> None:
 def _session_row(s: Session) -> tuple:
     return (s.session_id, s.kind, s.audience, s.academie, s.departement, s.zone, s.unit_type, s.unit_id, s.trainer_id,
             s.date.isoformat(), s.start, s.end, s.participants, s.window, s.group, int(s.pinned), s.title, s.status,
-            "" if s.present is None else s.present, s.held_date.isoformat() if s.held_date else "")
+            "" if s.present is None else s.present, s.held_date.isoformat() if s.held_date else "",
+            s.venue, s.venue_address, "" if s.venue_lat is None else f"{s.venue_lat:.6f}",
+            "" if s.venue_lon is None else f"{s.venue_lon:.6f}", s.attendees)
+
+
+def _unit_row(u: UnitRow) -> dict:
+    r = asdict(u)
+    r["teachers_estimated"] = int(u.teachers_estimated)
+    r["latitude"] = "" if u.latitude is None else f"{u.latitude:.6f}"
+    r["longitude"] = "" if u.longitude is None else f"{u.longitude:.6f}"
+    return r
+
+
+def _float(v: str | None) -> float | None:
+    return float(v) if v not in (None, "") else None
 
 
 def _atomic_text(path: Path, text: str) -> None:

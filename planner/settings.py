@@ -186,6 +186,8 @@ class Settings(BaseModel):
     weight_outside_preferred: float = Field(2.0, ge=0, le=1000, title="Poids : session hors créneau préféré", description="Coût d'une session placée hors des créneaux préférés de l'unité (choix des chefs d'établissement).")
     weight_outside_pre_rentree: float = Field(0.0, ge=0, le=1000, title="Poids : session hors pré-rentrée", description="Coût d'une session d'enseignants placée hors de la pré-rentrée.")
     weight_fdf_load: float = Field(1.0, ge=0, le=1000, title="Poids : charge maximale d'un formateur de formateurs")
+    travel_speed_kmh: float = Field(40.0, ge=5, le=200, title="Vitesse de déplacement (km/h)", description="Vitesse moyenne d'un formateur entre deux lieux (distance à vol d'oiseau × 1,3).")
+    travel_fixed_minutes: int = Field(15, ge=0, le=240, title="Temps fixe de déplacement (min)", description="Temps ajouté à tout changement de lieu (stationnement, accueil).")
     budget: BudgetSettings = Field(default_factory=BudgetSettings, title="Budget (taux, préparation, enveloppes)",
                                    description="Table des taux horaires par catégorie, temps de préparation, "
                                                "base des heures et enveloppes (voir planner/budget.py).")

@@ -37,6 +37,7 @@ from .rules import Caps, unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
                           minimise_lexicographic, minimise_weighted)
 from .units import NEVER, SlotTable, place_unit
+from .venues import FdfPlaces, tot_travel_margins
 
 
 @dataclass
@@ -115,6 +116,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     zone = calendar_key(acad, s)
     origin = s.first_day.toordinal()
     dem = compute_demand(sc)
+    margin = tot_travel_margins(sc)  # a trainer delivers once back from the training site
     gs = s.group_size
     w_c, w_l = s.weight_completion, s.weight_academie_latest
 
@@ -225,7 +227,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             tot = 0.0
             mx = 0
             for u in units:
-                ready = [NEVER if t.qualified else (ready_t if t.id in ids else 10**12) for t in u.trainers]
+                ready = [NEVER if t.qualified else (ready_t + margin.get(t.id, 0) if t.id in ids else 10**12)
+                         for t in u.trainers]
                 c, comp, _ = costs.unit(u, wait(u, ready))
                 tot += c
                 if comp is not None:
@@ -262,6 +265,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
     greedy_choice = _greedy_timetable(groups, K, full_slot, full_day, day_of)
     ctx = _Ctx(sc, acad, groups, group_trainers, tot_table, fdfs, locals_, cadre_units, table, costs,
                head_of, HEADS_PENALTY_DAYS * max(w_c, 1.0))
+    ctx.margin = margin
+    ctx.places = FdfPlaces(sc)
     candidates = [(greedy_choice, None, False)]
     model_bound = None
     proven = False
@@ -488,30 +493,41 @@ def _flow_timetable(cost, K, n_fdf) -> list[int | None]:
 
 
 class _FdfPool:
-    """Who of the académie's FdF is busy when; least-loaded first."""
+    """Who of the académie's FdF is busy when, and where; least-loaded first. With ``travel``
+    (place, place → minutes), an FdF is free only if the day's other sessions leave the travel time."""
 
-    def __init__(self, fdfs: list[Trainer], day_cap: int) -> None:
+    def __init__(self, fdfs: list[Trainer], day_cap: int, travel=None) -> None:
         self.ids = [f.id for f in fdfs]
         self.cap = day_cap
-        self.busy: dict[str, list[tuple[int, int]]] = {f: [] for f in self.ids}
+        self.travel = travel
+        self.busy: dict[str, list[tuple[int, int, object]]] = {f: [] for f in self.ids}
         self.day_load: dict[str, dict[int, int]] = {f: {} for f in self.ids}
         self.load: dict[str, int] = {f: 0 for f in self.ids}
 
-    def free(self, day: int, a: int, b: int) -> list[str]:
-        return [f for f in self.ids if self.day_load[f].get(day, 0) < self.cap
-                and not any(x < b and a < y for x, y in self.busy[f])]
+    def _ok(self, f: str, a: int, b: int, place) -> bool:
+        for x, y, p in self.busy[f]:
+            if x < b and a < y:
+                return False
+            if self.travel is not None and place is not None and p is not None and x // 1440 == a // 1440:
+                gap = a - y if y <= a else x - b
+                if gap < self.travel(p, place):
+                    return False
+        return True
 
-    def take(self, day: int, a: int, b: int, pack: bool = False) -> str | None:
+    def free(self, day: int, a: int, b: int, place=None) -> list[str]:
+        return [f for f in self.ids if self.day_load[f].get(day, 0) < self.cap and self._ok(f, a, b, place)]
+
+    def take(self, day: int, a: int, b: int, pack: bool = False, place=None) -> str | None:
         """A free FdF, least loaded first; ``pack``: prefer one already working that day (a meeting's
         sessions go to as few FdF as possible, leaving the others free for a ToT session)."""
-        free = self.free(day, a, b)
+        free = self.free(day, a, b, place)
         if not free:
             return None
         if pack:
             f = min(free, key=lambda f: (self.day_load[f].get(day, 0) == 0, self.load[f], f))
         else:
             f = min(free, key=lambda f: (self.load[f], f))
-        self.busy[f].append((a, b))
+        self.busy[f].append((a, b, place))
         self.day_load[f][day] = self.day_load[f].get(day, 0) + 1
         self.load[f] += 1
         return f
@@ -531,6 +547,8 @@ class _Ctx:
     costs: _Costs
     head_of: dict  # local unit -> the cadre unit its head sits in (empty: heads_first off)
     head_penalty: float = 0.0  # cost of a unit whose head is not trained first
+    margin: dict = field(default_factory=dict)  # trainer id -> travel minutes after their ToT
+    places: object = None  # solvers.venues.FdfPlaces: where cadre and ToT sessions are held
 
 
 def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True):
@@ -562,7 +580,8 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
             here = 0
             while placed < ud.sessions and (not planned or (quota.get(d, 0) > 0 and (not pack or here < parallel.get(d, 0)))):
                 here += 1
-                f = pool.take(d, tb.times[i], tb.ends[i], pack=pack)
+                f = pool.take(d, tb.times[i], tb.ends[i], pack=pack,
+                              place=ctx.places.cadre(ud) if ctx.places else None)
                 if f is None:
                     break
                 if planned:
@@ -600,7 +619,8 @@ def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
         k = choice[g] if choice[g] is not None else len(tb)
         f = None
         while k < len(tb):
-            f = pool.take(tb.days[k], tb.times[k], tb.ends[k])
+            f = pool.take(tb.days[k], tb.times[k], tb.ends[k],
+                          place=ctx.places.tot(ctx.groups[g][0].demand.departement, ctx.group_trainers[g]) if ctx.places else None)
             if f is not None:
                 break
             k += 1
@@ -615,7 +635,7 @@ def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
     for n_g, (k, g, f) in enumerate(sorted(placed), 1):
         sid = f"TOT-{acad.code}-{n_g:03d}"
         for t in ctx.group_trainers[g]:
-            trained_at[t.id] = tb.ends[k]
+            trained_at[t.id] = tb.ends[k] + ctx.margin.get(t.id, 0)
             tot_id[t.id] = sid
         if not dry:
             sl = tb.slots[k]
@@ -633,7 +653,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     origin = s.first_day.toordinal()
     w_c, w_l = s.weight_completion, s.weight_academie_latest
     gs = s.group_size
-    pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day)
+    pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day, ctx.places.travel if ctx.places else None)
     # the model counts FdF in aggregate; two orders turn its answer into named FdF, the better is kept
     if cadre_plan is not None and cadres_first:  # the meetings' sessions on few FdF, then ToT
         c_sessions, c_unplaced, c_cost, c_latest, seats = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=True)

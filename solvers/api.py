@@ -27,6 +27,7 @@ from planner.plan import Plan, Session
 from .academie import AcademieResult, solve_academie
 from .summary import kpis, unit_rows  # noqa: F401 (kpis: public API)
 from .records import Outcome, Report, Unplaced
+from .venues import VenueBook, assign_roadmap, assign_step1
 
 SOLVER_VERSION = "1.0"
 ProgressFn = Callable[[dict], None]
@@ -79,7 +80,20 @@ def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: in
                              stop=stop, on_solution=on_solution)
     finally:
         done.set()
-    _add_roadmap(sc if len(sc.academies) == 1 else sc.restricted_to(code), res)
+    own = sc if len(sc.academies) == 1 else sc.restricted_to(code)
+    t = time.perf_counter()
+    book = VenueBook(own)
+    res.parts["venues"] = assign_step1(own, res.sessions, res.trainer_rows, book)
+    _add_roadmap(own, res)
+    res.parts["venues"].update(assign_roadmap(own, res.sessions, book))
+    loads: dict[str, int] = {}
+    for x in res.sessions:
+        if x.kind == "tot" or x.audience in ("perdir", "inspectors"):
+            loads[x.trainer_id] = loads.get(x.trainer_id, 0) + 1
+    if "fdf_loads" in res.parts:
+        res.parts["fdf_loads"] = {f: loads.get(f, 0) for f in res.parts["fdf_loads"]}
+        res.parts["fdf_max_load"] = max(res.parts["fdf_loads"].values(), default=0)
+    res.stage_seconds["venues"] = time.perf_counter() - t - res.stage_seconds.get("roadmap", 0.0)
     return res
 
 
@@ -195,6 +209,14 @@ def _add_roadmap(sc: Scenario, res: AcademieResult) -> None:
     res.stage_seconds["roadmap"] = time.perf_counter() - t
 
 
+def _sum_dicts(ds) -> dict:
+    out: dict[str, int] = {}
+    for d in ds:
+        for k, v in d.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,
                scenario_source: str, objective: str | None) -> Plan:
     sessions: list[Session] = []
@@ -255,6 +277,7 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     plan = Plan(sessions=sessions, trainers=trainers, units=units, report=report)
     report["scenario"]["data_hash"] = scenario_data_hash(sc)  # same territory and people, any settings
     report["budget"] = plan_budget(plan, sc.settings)  # hours and euros per category, académie, envelope
+    report["venues"] = _sum_dicts(r.parts.get("venues", {}) for r in results)
     return plan
 
 

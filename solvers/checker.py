@@ -317,6 +317,8 @@ class _Checker:
         self.check_coverage()
         self.check_tot()
         self.check_pins()
+        from .check_venues import check_venues
+        check_venues(self.plan, self.sc, self.add)
         for u in self.plan.unplaced:
             self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non placée(s)",
                      severity="warning")

@@ -22,6 +22,7 @@ from .summary import kpis
 from .records import Unplaced
 from .rules import Caps, unit_caps
 from .units import NEVER, SlotTable, place_unit
+from .venues import assign_unit
 
 
 @dataclass
@@ -196,6 +197,7 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
                                  f"{c.name} : créneau épinglé du groupe {p.group} "
                                  f"({p.date.isoformat()} {p.start}) hors des créneaux possibles.").as_dict())
     later = _roadmap_for_unit(sc, new, plan, unit_type, unit_id)
+    assign_unit(sc, new, later[0])
     report = dict(plan.report)
     report["unplaced"] = unplaced + later[1]
     sessions = sorted(keep + new + later[0], key=lambda x: (x.date, x.start, x.session_id))
@@ -227,6 +229,7 @@ def replan_roadmap_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) 
     if not step1:
         raise ReplanError(f"Unité {unit_id} : aucune session d'étape 1 dans le plan.")
     later, later_unplaced = _roadmap_for_unit(sc, step1, plan, unit_type, unit_id)
+    assign_unit(sc, [], later, step1)
     keep = [x for x in plan.sessions if x.kind in ("tot", "step1") or (x.unit_type, x.unit_id) != (unit_type, unit_id)]
     report = dict(plan.report)
     report["unplaced"] = [u for u in plan.report.get("unplaced", [])

@@ -11,10 +11,16 @@ def unit_rows(sc: Scenario) -> list[UnitRow]:
     rows = []
     for c in sc.circonscriptions:
         rows.append(UnitRow("circonscription", c.id, c.name, c.academie, c.departement, zone.get(c.academie, ""),
-                            c.teachers, 0, 0))
+                            c.teachers, 0, 0, "", c.commune, c.address, "", c.postcode, c.latitude, c.longitude,
+                            c.departement, c.teachers_estimated))
+    for e in sc.in_scope_ecoles():  # écoles (imported annuaires): attendees of 1er-degré groups
+        rows.append(UnitRow("ecole", e.uai, e.name, e.academie, e.departement, zone.get(e.academie, ""),
+                            e.teachers, 0, 0, "ecole", e.commune, e.address, "", e.postcode, e.latitude, e.longitude,
+                            e.circonscription, e.teachers_estimated, e.phone))
     for e in sc.in_scope_etablissements():
         rows.append(UnitRow("etablissement", e.uai, e.name, e.academie, e.departement, zone.get(e.academie, ""),
-                            e.teachers, 0, 0, e.type, e.commune, e.address, e.bassin))
+                            e.teachers, 0, 0, e.type, e.commune, e.address, e.bassin, e.postcode, e.latitude,
+                            e.longitude, e.bassin, e.teachers_estimated, e.phone))
     for b in sc.bassins:
         rows.append(UnitRow("bassin", b.id, b.name, b.academie, b.departement, zone.get(b.academie, ""), 0, b.perdir, 0))
     names = {d.code: d.name for d in sc.departements}

@@ -1,0 +1,98 @@
+"""Independent check of who attends and where (shares no code with :mod:`solvers.venues`).
+
+Rules (``rule`` of each finding):
+
+- ``venue``: every session led by a trainer, and every step-1 and train-the-trainer session, has a venue;
+- ``attendees``: each session lists its attendees (``id:count``), the counts sum to its participants,
+  the ids are units of the plan (``units.csv``) or trainers (``trainers.csv``); a train-the-trainer
+  session lists exactly the trainers enrolled in it;
+- ``ecole_groups``: a circonscription's 1er-degré groups gather écoles of that circonscription only,
+  and, when all its groups are placed, each école's teachers are all in them;
+- ``travel``: a trainer (leading a session, or attending his train-the-trainer session) never has two
+  sessions on one day closer than the travel time between their venues (settings
+  ``travel_speed_kmh`` and ``travel_fixed_minutes``).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from planner.models import Scenario
+from planner.plan import Plan
+from planner.venues import session_travel_minutes
+
+
+def check_venues(plan: Plan, sc: Scenario, add) -> None:
+    """Call ``add(rule, message, session)`` for every violation."""
+    s = sc.settings
+    unit_ids = {u.unit_id for u in plan.units}
+    trainer_ids = {t.trainer_id for t in plan.trainers}
+    enrolled: dict[str, set[str]] = defaultdict(set)
+    tot_of: dict[str, str] = {}
+    for r in plan.trainers:
+        if r.tot_session_id:
+            enrolled[r.tot_session_id].add(r.trainer_id)
+            tot_of[r.trainer_id] = r.tot_session_id
+    ecole_circ = {e.uai: e.circonscription for e in sc.ecoles}
+    per_ecole: dict[str, int] = defaultdict(int)
+    for x in plan.sessions:
+        if (x.trainer_id or x.kind in ("step1", "tot")) and not x.venue:
+            add("venue", f"session {x.session_id} ({x.unit_id}) : aucun lieu", x)
+        if not x.attendees:
+            if x.participants:
+                add("attendees", f"session {x.session_id} : participants sans liste des unités présentes", x)
+            continue
+        try:
+            items = [(p.rpartition(":")[0], int(p.rpartition(":")[2])) for p in x.attendees.split(";") if p]
+        except ValueError:
+            add("attendees", f"session {x.session_id} : liste des présents illisible « {x.attendees[:60]} »", x)
+            continue
+        total = sum(n for _, n in items)
+        if total != x.participants:
+            add("attendees", f"session {x.session_id} : {total} présents listés pour {x.participants} participants", x)
+        known = trainer_ids if x.kind == "tot" else unit_ids
+        unknown = [i for i, _ in items if i not in known]
+        if unknown:
+            add("attendees", f"session {x.session_id} : présents inconnus du plan ({', '.join(unknown[:3])})", x)
+        if x.kind == "tot" and {i for i, _ in items} != enrolled.get(x.session_id, set()):
+            add("attendees", f"formation de formateurs {x.session_id} : la liste des présents diffère des "
+                             f"formateurs inscrits", x)
+        if x.kind == "step1" and x.audience == "teachers_1d":
+            for i, n in items:
+                if i in ecole_circ:
+                    if ecole_circ[i] != x.unit_id:
+                        add("ecole_groups", f"session {x.session_id} : l'école {i} n'est pas de la circonscription "
+                                            f"{x.unit_id}", x)
+                    per_ecole[i] += n
+    missing = {u.get("unit_id") for u in plan.unplaced if u.get("kind", "step1") == "step1"}
+    ecoles_of: dict[str, list] = defaultdict(list)
+    for e in sc.in_scope_ecoles():
+        ecoles_of[e.circonscription].append(e)
+    for c in sc.circonscriptions:
+        ecoles = [e for e in ecoles_of.get(c.id, []) if e.teachers > 0]
+        if not ecoles or c.id in missing or sum(e.teachers for e in ecoles) != c.teachers:
+            continue
+        for e in ecoles:
+            if per_ecole.get(e.uai, 0) != e.teachers:
+                add("ecole_groups", f"école {e.uai} ({e.name}) : {per_ecole.get(e.uai, 0)} enseignants dans les "
+                                    f"groupes de la circonscription {c.id} pour {e.teachers}", None)
+    # travel: each trainer's day, in time order, including the ToT they attend
+    by_day: dict[tuple, list] = defaultdict(list)
+    sessions = {x.session_id: x for x in plan.sessions}
+    for x in plan.sessions:
+        if x.trainer_id:
+            by_day[(x.trainer_id, x.date)].append(x)
+    for tid, sid in tot_of.items():
+        x = sessions.get(sid)
+        if x is not None:
+            by_day[(tid, x.date)].append(x)
+    for (tid, day), xs in by_day.items():
+        if len(xs) < 2:
+            continue
+        xs.sort(key=lambda x: (x.start, x.end))
+        for a, b in zip(xs, xs[1:]):
+            gap = int((b.start_dt - a.end_dt).total_seconds() // 60)
+            need = session_travel_minutes(a, b, s.travel_speed_kmh, s.travel_fixed_minutes)
+            if gap < need and gap >= 0:
+                add("travel", f"le formateur {tid} doit aller de « {a.venue} » ({a.session_id}, fin {a.end}) à "
+                              f"« {b.venue} » ({b.session_id}, début {b.start}) le {day.isoformat()} : {gap} min "
+                              f"pour {need} min de trajet", b)
