@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .reference import DATA_DIR, read_academies
+from .sources.reference import DATA_DIR, read_academies
 
 ROAD_FACTOR = 1.3  # road distance / great-circle distance, a common rule of thumb for France
 SITES_FILE = DATA_DIR / "training_sites.csv"
