@@ -112,7 +112,8 @@ class VenueBook:
         self.sites = sites if sites is not None else load_training_sites()
         self.etab = {e.uai: _venue_of(e.name, e.address, e.postcode, e.commune, e.latitude, e.longitude)
                      for e in sc.etablissements}
-        self.ecole = {e.uai: _venue_of(e.name, e.address, e.postcode, e.commune, e.latitude, e.longitude)
+        self.ecole = {e.uai: _venue_of(e.name if not e.commune or e.commune.lower() in e.name.lower() else f"{e.name} ({e.commune})",
+                                       e.address, e.postcode, e.commune, e.latitude, e.longitude)
                       for e in sc.ecoles}
         self.ecoles_of: dict[str, list] = defaultdict(list)
         for e in sc.in_scope_ecoles():

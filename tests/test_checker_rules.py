@@ -85,8 +85,27 @@ CASES = {
                                                                 date=dt.date(2026, 9, 16), start="15:00")]})),
     "unplaced": lambda p, sc: (_with(p, unplaced=[{"unit_type": "etablissement", "unit_id": E2, "kind": "step5",
                                                    "sessions": 1, "rule": "horizon", "reason": "test"}]), sc),
+    "venue": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), venue=""), sc),
+    "attendees": lambda p, sc: (_edit(p, lambda s: s.session_id == _sid(p, unit_id=E2), attendees=f"{E2}:1"), sc),
+    "ecole_groups": lambda p, sc: (p, _with_ecoles(sc)),  # the circonscription's groups list no école
+    "travel": lambda p, sc: (_far(_same_day(p, [_sid(p, audience="perdir", group=1), _sid(p, audience="perdir", group=2)],
+                                            dt.date(2026, 9, 18), ("09:00", "10:00"))), sc),
 }
 WARNINGS = {"unplaced"}
+
+
+def _with_ecoles(sc):
+    from planner.models import Ecole
+
+    ecoles = [Ecole(uai=uai(200 + k), name=f"École {k}", circonscription="031-01", departement="031", academie="16",
+                    teachers=n) for k, n in enumerate((60, 40))]
+    return sc.model_copy(update={"ecoles": ecoles})
+
+
+def _far(p):
+    """The second of the FdF's two sessions of the day moved 150 km away."""
+    sid = _sid(p, audience="perdir", group=2)
+    return _edit(p, lambda s: s.session_id == sid, venue="Lycée lointain", venue_lat=43.0, venue_lon=3.5)
 
 
 def _wednesdays(p):

@@ -154,3 +154,66 @@ def test_tot_trainee_gets_travel_time_before_delivering():
             t = tot[r.tot_session_id]
             mine = [x for x in plan.sessions if x.trainer_id == r.trainer_id and x.date == t.date]
             assert all(x.start_dt >= t.end_dt + dt.timedelta(minutes=15) or x.start_dt < t.start_dt for x in mine)
+
+
+FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "occ_annuaire_extract.csv"
+
+
+@pytest.fixture(scope="module")
+def occ():
+    from planner.sources.annuaire import import_annuaire
+
+    return import_annuaire(FIXTURE).scenario
+
+
+def test_annuaire_import_keeps_ecoles_with_coordinates_and_postcodes(occ):
+    assert len(occ.ecoles) > 200
+    for c in occ.circonscriptions:
+        assert sum(e.teachers for e in occ.ecoles if e.circonscription == c.id) == c.teachers
+    assert all(e.latitude is not None and e.postcode for e in occ.ecoles)
+    assert all(e.postcode and e.latitude is not None for e in occ.etablissements)
+    assert all(e.teachers_estimated for e in occ.etablissements)
+
+
+def test_occitanie_extract_groups_by_ecole_and_travel(occ):
+    plan = solve(occ, solver="greedy", workers=1)
+    assert not _errors(plan, occ)
+    step1 = [x for x in plan.sessions if x.kind in ("step1", "tot")]
+    assert all(x.venue for x in step1)
+    assert all(x.venue_address for x in step1 if x.unit_type != "departement")  # the DSDEN has no address in the annuaire
+    per_ecole: dict[str, int] = {}
+    for x in plan.sessions:
+        if x.kind == "step1" and x.audience == "teachers_1d":
+            for i, n in x.attendee_counts:
+                per_ecole[i] = per_ecole.get(i, 0) + n
+    assert per_ecole == {e.uai: e.teachers for e in occ.ecoles if e.teachers}
+    # a small école (≤ 15 teachers) sits in at most two groups
+    spans: dict[str, int] = {}
+    for x in plan.sessions:
+        if x.kind == "step1" and x.audience == "teachers_1d":
+            for i, _ in x.attendee_counts:
+                spans[i] = spans.get(i, 0) + 1
+    assert all(spans[e.uai] <= 2 for e in occ.ecoles if 0 < e.teachers <= 15)
+
+
+def test_annuaire_without_bassins_gets_proximity_bassins(tmp_path):
+    from planner.sources.annuaire import import_annuaire
+
+    lines = FIXTURE.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    ib = header.index("code_bassin_formation")
+    il = header.index("libelle_bassin_formation")
+    out = [lines[0]]
+    for line in lines[1:]:
+        f = line.split(";")
+        if len(f) == len(header):
+            f[ib] = f[il] = ""
+        out.append(";".join(f))
+    p = tmp_path / "annuaire_2023.csv"
+    p.write_text("\n".join(out) + "\n", encoding="utf-8")
+    res = import_annuaire(p)
+    sc = res.scenario
+    assert all(b.id.split("-")[1].startswith("P") for b in sc.bassins)
+    assert any("proximité" in n for n in res.notes)
+    sizes = [sum(1 for e in sc.etablissements if e.bassin == b.id) for b in sc.bassins]
+    assert max(sizes) <= 30 and sum(sizes) == len(sc.etablissements)

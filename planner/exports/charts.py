@@ -433,8 +433,10 @@ class SignInGrid(Flowable):
     FOOT_H = 44
 
     def __init__(self, columns: list[tuple[str, float]], lines: int, row_h: float, names: list[str] | None = None,
-                 first: int = 1, last: int | None = None, with_foot: bool = True):
+                 first: int = 1, last: int | None = None, with_foot: bool = True,
+                 column_texts: dict[int, list[str]] | None = None):
         super().__init__()
+        self.column_texts = column_texts or {}  # column index -> pre-filled text of each line (e.g. the école)
         self.columns = columns
         self.lines = lines
         self.row_h = row_h
@@ -459,8 +461,10 @@ class SignInGrid(Flowable):
         if fit < 1:
             return []
         fit = min(fit, n_total - 1) if n_total > 1 else fit
-        a = SignInGrid(self.columns, self.lines, self.row_h, self.names, self.first, self.first + fit - 1, False)
-        b = SignInGrid(self.columns, self.lines, self.row_h, self.names, self.first + fit, self.last, self.with_foot)
+        a = SignInGrid(self.columns, self.lines, self.row_h, self.names, self.first, self.first + fit - 1, False,
+                       self.column_texts)
+        b = SignInGrid(self.columns, self.lines, self.row_h, self.names, self.first + fit, self.last, self.with_foot,
+                       self.column_texts)
         return [a, b]
 
     def draw(self):
@@ -513,6 +517,15 @@ class SignInGrid(Flowable):
                 t.textOut(ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
                 t.setFont(FONT, 8)
                 t.setFillColor(MUTED)
+            for col, texts in self.column_texts.items():
+                if k <= len(texts) and texts[k - 1]:
+                    x0 = sum(w for _, w in self.columns[:col])
+                    t.setFont(FONT, 7.5)
+                    t.setFillColor(INK)
+                    t.setTextOrigin(x0 + 4, y)
+                    t.textOut(ellipsize(plain(texts[k - 1]), FONT, 7.5, self.columns[col][1] - 8))
+                    t.setFont(FONT, 8)
+                    t.setFillColor(MUTED)
         c.drawText(t)
         if self.with_foot:
             y0 = body_bottom - self.FOOT_H

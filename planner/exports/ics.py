@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from ..plan import Plan, Session
+from .attendance import session_place
 from .common import UNIT_LABELS, ExportError, PlanIndex, academie_timezone, audience_label, kind_label
 
 PRODID = "-//Planificateur IA//Plan de formation//FR"
@@ -65,7 +66,7 @@ def _event(ix: PlanIndex, s: Session, stamp: str) -> str:
         f"UID:{_text(f'{s.session_id}@planificateur-ia')}",
         f"CATEGORIES:{_text(kind_label(s.kind))}",
         f"DESCRIPTION:{_text(chr(10).join(x for x in lines if x))}",
-        f"LOCATION:{_text(ix.location(s.unit_type, s.unit_id))}",
+        f"LOCATION:{_text(session_place(ix, s))}",
         "END:VEVENT",
     ))
 

@@ -13,6 +13,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..report import academie_kpis, convocation_date, plan_calendar, school_year_title
+from .attendance import ecole_groups_section, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
     ETAB_TYPE_LABELS,
@@ -276,8 +277,11 @@ def _month_grid(sessions: list[Session]) -> list:
 
 def _sign_in_sheet(ix: PlanIndex, s: Session, unit_title: str, unit_id: str, location: str,
                    of_n: int, names: list[str] | None = None) -> list:
-    """One page: the session's facts, then numbered lines for names and signatures."""
+    """One page: the session's facts, then numbered lines for names and signatures (with the école or
+    établissement of each person when the session gathers several)."""
     st = styles()
+    location = session_place(ix, s) if s.venue else location
+    sheet_cols, column_texts = sheet_layout(ix, s)
     lines = max(ix.group_size, s.participants, len(names or []))
     facts = [
         ("Unité", f"{unit_title} ({unit_id})"),
@@ -295,11 +299,8 @@ def _sign_in_sheet(ix: PlanIndex, s: Session, unit_title: str, unit_id: str, loc
             FactsBox(facts, FRAME_W, columns=3), Spacer(1, 7)]
     # rows sized to fill the page for the usual group of 15, smaller for large groups (split beyond)
     row_h = max(15.0, min(26.0, 470.0 / (lines + 1)))
-    cols = [(t, w * FRAME_W) for t, w in SHEET_COLUMNS]
-    return head + [SignInGrid(cols, lines, row_h, names=names)]
-
-
-SHEET_COLUMNS = (("N°", 0.06), ("Nom", 0.27), ("Prénom", 0.2), ("Fonction / discipline", 0.22), ("Signature", 0.25))
+    cols = [(t, w * FRAME_W) for t, w in sheet_cols]
+    return head + [SignInGrid(cols, lines, row_h, names=names, column_texts=column_texts)]
 
 
 def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tuple[list, str]:
@@ -314,6 +315,7 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
                   st["overline"]),
         title_paragraph(u.name or u.unit_id),
         facts_table(_unit_facts(ix, u, trainers), columns=3),
+        *head_section(ix, u),
         Paragraph("Les six étapes de la feuille de route", st["h2"]),
         _timeline(ix, sessions, trainers),
     ]
@@ -321,6 +323,8 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
         story += _step_sections(ix, sessions)
     else:
         story.append(Paragraph("<i>Aucune session de cette unité n'est placée dans le plan.</i>", st["body"]))
+    if unit_type == "circonscription":
+        story += ecole_groups_section(ix, sessions)
     story += _trainer_section(ix, trainers)
     unplaced = [x for x in ix.plan.unplaced if x.get("unit_type") == unit_type and x.get("unit_id") == unit_id]
     if unplaced:
@@ -381,7 +385,7 @@ def _convocation(ix: PlanIndex, t: TrainerRow, tot: Session, own: list[Session])
                   "écoles et établissements (feuille de route IGÉSR 2025), vous êtes convoqué(e) à la session de "
                   "formation de formateurs suivante :", st["letter"]),
         facts_table([("Date et horaire", fr_slot(tot.date, tot.start, tot.end)), ("Durée", dur),
-                     ("Animée par", fdf), ("Lieu", ix.location(tot.unit_type, tot.unit_id)),
+                     ("Animée par", fdf), ("Lieu", session_place(ix, tot)),
                      ("Session", tot.session_id), ("Participants", str(tot.participants))], columns=2),
         Spacer(1, 8),
     ]
@@ -409,7 +413,7 @@ def _convocation(ix: PlanIndex, t: TrainerRow, tot: Session, own: list[Session])
 def _schedule_table(ix: PlanIndex, ss: list[Session]) -> Table:
     """A trainer's sessions; unit and place columns only when they vary (else they are in the header)."""
     st = styles()
-    several = len({(s.unit_type, s.unit_id) for s in ss}) > 1
+    several = len({(s.unit_type, s.unit_id) for s in ss}) > 1 or len({s.venue for s in ss}) > 1
     rows = []
     for s in ss:
         step = safe(kind_short(s.kind)) + (f" — {safe(s.title)}" if s.title else "")
@@ -417,7 +421,7 @@ def _schedule_table(ix: PlanIndex, ss: list[Session]) -> Table:
         if several:
             u = ix.unit(s.unit_type, s.unit_id)
             row += [Paragraph(safe(f"{u.name} ({u.unit_id})" if u else s.unit_id), st["cell"]),
-                    Paragraph(safe(ix.location(s.unit_type, s.unit_id)), st["cell"])]
+                    Paragraph(safe(session_place(ix, s)), st["cell"])]
         row += [Paragraph(step, st["cell"]), Paragraph(str(s.group or "—"), st["cellr"]),
                 Paragraph(str(s.participants), st["cellr"]), Paragraph(safe(ix.window_label(s.window)), st["cell"])]
         rows.append(row)
@@ -454,9 +458,9 @@ def trainer_story(ix: PlanIndex, trainer_id: str) -> tuple[list, str]:
     facts = [("Identifiant", t.trainer_id), ("Rôle", ROLE_LABELS.get(t.role, t.role)),
              ("Académie", f"{academie_name(t.academie)} ({t.academie})" if t.academie else ""),
              ("Rattachement", f"{home.name} ({home.unit_id})" if home else f"{UNIT_LABELS.get(t.unit_type, t.unit_type)} {t.unit_id}")]
-    places = {(s.unit_type, s.unit_id) for s in own}
+    places = {session_place(ix, s) for s in own}
     if len(places) == 1:
-        facts.append(("Lieu des sessions", ix.location(*next(iter(places)))))
+        facts.append(("Lieu des sessions", next(iter(places))))
     if t.role != "fdf":
         if tot is not None:
             facts.append(("Formation de formateurs", fr_slot(tot.date, tot.start, tot.end)))
@@ -472,6 +476,7 @@ def trainer_story(ix: PlanIndex, trainer_id: str) -> tuple[list, str]:
     else:
         story.append(Paragraph("<i>Aucune session à animer dans ce plan.</i>", st["body"]))
     # trainers of trainers: one sign-in sheet per train-the-trainer session, trainees' names filled in
+    # (and of every cadre session he leads, each head's établissement or service pre-filled)
     tots = [s for s in own if s.kind == "tot"]
     counts = len(tots)
     for s in tots:
@@ -480,6 +485,13 @@ def trainer_story(ix: PlanIndex, trainer_id: str) -> tuple[list, str]:
         story.append(PageBreak())
         story += _sign_in_sheet(ix, s, f"Académie de {academie_name(s.academie)}", s.academie,
                                 ix.location(s.unit_type, s.unit_id), counts, names=names)
+    if t.role == "fdf":
+        for s in own:
+            if s.kind == "step1":
+                u = ix.unit(s.unit_type, s.unit_id)
+                story.append(PageBreak())
+                story += _sign_in_sheet(ix, s, u.name if u else s.unit_id, s.unit_id,
+                                        ix.location(s.unit_type, s.unit_id), len(ix.sessions_of_unit(s.unit_type, s.unit_id)))
     return story, name
 
 

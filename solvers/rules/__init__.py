@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
     Rule("venue", "chaque session a un lieu", ("check",)),
     Rule("attendees", "présents de chaque session (unités ou formateurs), leur nombre égal aux participants", ("check",)),
     Rule("ecole_groups", "enseignants de chaque école dans les groupes de sa circonscription", ("check",)),
-    Rule("travel", "temps de trajet entre deux lieux d'un même formateur", ("model", "placement", "check")),
+    Rule("travel", "temps de trajet entre deux lieux d'un même formateur", ("placement", "check")),
     # ---- steps 2 to 6 (solvers.roadmap, solvers.check_roadmap)
     Rule("dependency", "une étape précédente manque", ("explain",)),
     Rule("meeting_date", "date de réunion choisie non ouverte", ("explain",)),

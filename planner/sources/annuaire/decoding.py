@@ -38,6 +38,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ministere": ("ministere_tutelle",),
     "nature": ("libelle_nature",),
     "mere": ("etablissement_mere",),
+    "postcode": ("code_postal", "code_postal_uai"),
+    "phone": ("telephone",),
+    "lat": ("latitude",),
+    "lon": ("longitude",),
 }
 OFFICIAL = {k: v[0] for k, v in COLUMNS.items()}
 OFFICIAL.update({
@@ -125,7 +129,7 @@ class Header:
         if "pupils" not in self.index:
             notes.append("pas de colonne Nombre_d_eleves (export 2026) : tailles par défaut par type d'unité")
         if "bassin_code" not in self.index:
-            notes.append("pas de colonne code_bassin_formation : un bassin par département")
+            notes.append("pas de colonne code_bassin_formation : bassins de proximité formés d'après les coordonnées")
         return notes
 
 

@@ -21,7 +21,9 @@ What is built (see :mod:`planner.sources.annuaire.calibration` for every ratio a
 - bassins from the collèges and lycées (``code_bassin_formation``/``libelle_bassin_formation``);
   an établissement without one joins the bassin of most établissements of its commune, else the
   largest bassin of its département; a département with no bassin at all (schemas without the
-  bassin columns) gets **one bassin per département**;
+  bassin columns, or 2023 exports that leave them empty) gets **bassins of nearby établissements**
+  (about 16.5 each, from the coordinates), and the import says so;
+- écoles kept with their circonscription, postcode, phone and coordinates (1er-degré groups by école);
 - the territory (circonscriptions, bassins) is the ministry's, independent of the scope: private
   écoles outside the scope still declare their circonscription, but add no teachers;
 - établissements (collège, lycée, LP, EREA), teachers estimated from pupils;

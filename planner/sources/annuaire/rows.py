@@ -93,6 +93,22 @@ class _Etab:
     bassin_name: str
     teachers: int
     pupils: int
+    postcode: str = ""
+    phone: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+def _coord(v: str, limit: float) -> float | None:
+    """A latitude or longitude of the file (``,`` or ``.`` decimal), None when empty or implausible."""
+    v = v.strip().replace(",", ".")
+    if not v:
+        return None
+    try:
+        x = float(v)
+    except ValueError:
+        return None
+    return x if -limit <= x <= limit and x == x else None
 
 
 
@@ -127,6 +143,8 @@ class Rows:
         self.circs: dict[str, dict] = {}  # id -> {name, dep, acad, teachers(float)}
         self.circ_of_commune: dict[str, Counter] = defaultdict(Counter)
         self.pending_ecoles: list[tuple[int, str, str, str, float, str]] = []
+        # uai -> [circ, name, dep, acad, sector, teachers, pupils, address, commune, postcode, phone, lat, lon]
+        self.ecoles: dict[str, list] = {}
         self.bassins: dict[str, dict] = {}  # id -> {name, acad, deps: Counter}
         self.etabs: list[_Etab] = []
         self.seen_uai: dict[str, int] = {}
@@ -268,7 +286,8 @@ class Rows:
         self._declare(dep, dep_name, acad)
         self.seen_uai[uai] = line
         self.etabs.append(_Etab(line, uai, name, kind, sector, commune_key, commune, clean_text(get("address"), 120),
-                                dep, acad, bcode, bname, teachers, pupils or 0))
+                                dep, acad, bcode, bname, teachers, pupils or 0, clean_text(get("postcode"), 10),
+                                clean_text(get("phone"), 30), _coord(get("lat"), 90), _coord(get("lon"), 180)))
         self.imported["colleges" if kind == "college" else "lycees" if kind in ("lycee", "lp") else "other"] += 1
         return None
 
@@ -283,6 +302,9 @@ class Rows:
         teachers = pupils / self.s.pupils_per_teacher_1d if pupils is not None else self.s.default_teachers["ecole"]
         self._declare(dep, dep_name, acad)
         self.seen_uai[uai] = line
+        self.ecoles[uai] = [circ, name, dep, acad, sector, teachers, pupils or 0, clean_text(get("address"), 120),
+                            clean_text(get("commune"), 80), clean_text(get("postcode"), 10), clean_text(get("phone"), 30),
+                            _coord(get("lat"), 90), _coord(get("lon"), 180)]
         if circ is None:
             self.pending_ecoles.append((line, uai, name, commune_key, teachers, dep))
         else:
