@@ -85,10 +85,25 @@ def _round(x: float) -> int:
     return int(math.floor(x + 0.5))
 
 
-def _local_demand(unit, gs: int) -> UnitDemand:
+def admin_staff(unit, settings) -> int:
+    """Administrative staff of an établissement trained with its teachers in step 1 when the scope
+    setting « include_admin_staff » is on: ``admin_staff_per_teacher`` × teachers, rounded (écoles
+    have none: their director is a teacher)."""
+    if not settings.include_admin_staff or not hasattr(unit, "uai"):
+        return 0
+    return round(unit.teachers * settings.admin_staff_per_teacher)
+
+
+def step1_people(unit, settings) -> int:
+    """People of a circonscription or établissement in its step-1 groups (teachers, plus staff in scope)."""
+    return unit.teachers + admin_staff(unit, settings)
+
+
+def _local_demand(unit, gs: int, settings=None) -> UnitDemand:
     if hasattr(unit, "uai"):
+        n = step1_people(unit, settings) if settings is not None else unit.teachers
         return UnitDemand("etablissement", unit.uai, unit.name, unit.academie, unit.departement, "teachers_2d",
-                          unit.teachers, math.ceil(unit.teachers / gs))
+                          n, math.ceil(n / gs))
     return UnitDemand("circonscription", unit.id, unit.name, unit.academie, unit.departement, "teachers_1d",
                       unit.teachers, math.ceil(unit.teachers / gs))
 
@@ -98,7 +113,7 @@ def local_unit_demand(sc: Scenario, unit_type: str, unit_id: str) -> UnitDemand 
     units = sc.circonscriptions if unit_type == "circonscription" else (
         sc.in_scope_etablissements() if unit_type == "etablissement" else [])
     unit = next((u for u in units if (u.uai if unit_type == "etablissement" else u.id) == unit_id), None)
-    return _local_demand(unit, sc.settings.group_size) if unit is not None else None
+    return _local_demand(unit, sc.settings.group_size, sc.settings) if unit is not None else None
 
 
 def compute_demand(sc: Scenario) -> Demand:
@@ -106,7 +121,7 @@ def compute_demand(sc: Scenario) -> Demand:
     dem = Demand(group_size=gs)
     dep_acad = {d.code: d.academie for d in sc.departements}
     etabs = sc.in_scope_etablissements()
-    dem.units.extend(_local_demand(u, gs) for u in [*sc.circonscriptions, *etabs])
+    dem.units.extend(_local_demand(u, gs, sc.settings) for u in [*sc.circonscriptions, *etabs])
     for b in sc.bassins:
         dem.units.append(UnitDemand("bassin", b.id, b.name, b.academie, b.departement, "perdir",
                                     b.perdir, math.ceil(b.perdir / gs)))
@@ -122,7 +137,7 @@ def compute_demand(sc: Scenario) -> Demand:
         dem.tot_by_academie[a.code] = math.ceil(n / gs)
     dem.people = {
         "teachers_1d": sum(c.teachers for c in sc.circonscriptions),
-        "teachers_2d": sum(e.teachers for e in etabs),
+        "teachers_2d": sum(step1_people(e, sc.settings) for e in etabs),
         "perdir": sum(b.perdir for b in sc.bassins),
         "inspectors": sum(sc.inspectors.values()),
         "local_trainers": len(local),

@@ -57,6 +57,13 @@ MEETING_LABELS = {
     "reunion_rentree": "Réunion de rentrée des familles",
     "cafe_ia": "Café IA des parents",
 }
+# Réunions de rentrée: one per level (circonscriptions: each école holds its own, the same evening).
+RENTREE_LEVELS = {
+    "college": ("6e", "5e", "4e", "3e"),
+    "lycee": ("2de", "1re", "Tle"),
+    "lp": ("2de professionnelle", "1re professionnelle", "Tle professionnelle"),
+    "erea": ("6e–5e", "4e–3e", "lycée"),
+}
 RESTITUTION_LABELS = {"conseil_pedagogique": "Conseil pédagogique", "cafe_ia": "Café IA"}
 
 Restitution = Literal["conseil_pedagogique", "cafe_ia"]
@@ -122,6 +129,12 @@ class RoadmapSettings(BaseModel):
     cafe_minutes: int = Field(90, ge=30, le=240, title="Durée d'un café IA (min)")
     cafe_gap_days: int = Field(42, ge=0, le=180, title="Écart minimal entre deux cafés IA (jours)")
     cafe_participants: int = Field(30, ge=0, le=500, title="Parents attendus par café IA")
+    family_room_capacity: int = Field(120, ge=10, le=2000, title="Capacité d'une salle pour les familles",
+                                      description="Réunion de rentrée : une réunion par niveau, en autant de salles que "
+                                                  "les familles (une par élève) le demandent ; plafond des cafés IA.")
+    restitution_room_capacity: int = Field(60, ge=5, le=2000, title="Capacité de la salle de restitution",
+                                           description="Participants d'une restitution des groupes de travail "
+                                                       "(conseil pédagogique élargi ou café IA des enseignants).")
 
     @field_validator("ca_months", "conseil_ecole_months", "conseil_pedagogique_months", "cvc_cvl_months")
     @classmethod

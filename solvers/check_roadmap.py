@@ -21,7 +21,15 @@ Rules (``rule`` of each finding):
 - ``roadmap_overlap``: two of a unit's step-2–6 sessions overlap;
 - ``roadmap_missing``: a unit with step 1 lacks a step (2, 3, 4, 6 rentrée, 6 café) that the
   report does not list as unplaced;
-- ``roadmap_trainer``: steps led by the unit itself (2, 3, 4, 6) carry no trainer (warning).
+- ``roadmap_trainer``: steps led by the unit itself (2, 3, 4, 6) carry no trainer (warning);
+- ``roadmap_count``: each unit has the meetings its choices call for (working groups: themes ×
+  meetings + one restitution; charter: drafting meetings + one adoption; briques: the chosen ones
+  and their prerequisites; a réunion de rentrée per level; the cafés IA), unless reported unplaced;
+- ``roadmap_order``: a working group's meetings, the charter's drafting meetings and the cafés IA
+  are spaced by their minimal gap; the restitution follows the last working group; a brique follows
+  its prerequisite;
+- ``roadmap_capacity``: participants within the room or group size of each kind (working group,
+  restitution, brique, pupils' delegation, families' room; governing bodies' members).
 """
 from __future__ import annotations
 
@@ -221,6 +229,8 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         iv = sorted(((_t(s), s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
         far_end, far = -1, None
         for (a, b), _, s in iv:
+            if a < far_end and _parallel_rooms(s, far):
+                continue
             if a < far_end:
                 add(RoadmapFinding("roadmap_overlap", f"{s.session_id} chevauche {far.session_id} le {_when(s)}",
                                    "error", s.session_id, uid))
@@ -242,7 +252,114 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
             if not ok and (key[0], key[1], kind) not in unplaced:
                 add(RoadmapFinding("roadmap_missing", f"unité {key[1]} : {label} absente du plan et non signalée "
                                    f"comme non placée", "error", "", key[1]))
+    _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add)
     return out
+
+
+def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> None:
+    from planner.briques import BriqueError, load_briques
+    from planner.roadmap_models import RENTREE_LEVELS, RoadmapSettings, default_choices
+
+    st = scenario.settings
+    rs = getattr(scenario, "roadmap", None) or RoadmapSettings()
+    choices = default_choices(scenario)
+    try:
+        catalogue = {b.id: b for b in load_briques(rs.briques)}
+    except BriqueError:
+        catalogue = {}
+    etab_type = {e.uai: e.type for e in scenario.etablissements}
+    members_max = max(rs.ca_members, rs.conseil_pedagogique_members, rs.cvc_cvl_members)
+    for key in last1:
+        ut, uid = key
+        if ut not in ("circonscription", "etablissement") or key not in choices:
+            continue
+        ch = choices[key]
+        ss = road.get(key, [])
+
+        def need(kind: str, got: int, want: int, what: str) -> None:
+            if got != want and (ut, uid, kind) not in unplaced:
+                add(RoadmapFinding("roadmap_count", f"unité {uid} : {got} {what} au lieu de {want}", "error", "", uid))
+
+        wg = [x for x in ss if x.kind == "step2" and x.group >= 1]
+        rest = [x for x in ss if x.kind == "step2" and x.group == 0]
+        need("step2", len(wg), len(ch.themes) * rs.wg_meetings, "réunion(s) de groupe de travail")
+        if wg or rest:
+            need("step2", len(rest), 1, "restitution(s) des groupes de travail")
+        drafts = [x for x in ss if x.kind == "step3" and x.audience == "pupils"]
+        if drafts:
+            need("step3", len(drafts), rs.charter_meetings, "réunion(s) de rédaction de la charte")
+        order: list[str] = []
+
+        def visit(bid: str, depth: int = 0) -> None:
+            b = catalogue.get(bid)
+            if b is None or bid in order or depth > 48:
+                return
+            if b.prerequisite:
+                visit(b.prerequisite, depth + 1)
+            order.append(bid)
+
+        for bid in ch.briques:
+            visit(bid)
+        briques = [x for x in ss if x.kind == "step5"]
+        if catalogue:
+            need("step5", len(briques), len(order), "brique(s)")
+        rentree = [x for x in ss if x.kind == "step6" and x.window == "rentree_meeting"]
+        cafes = [x for x in ss if x.kind == "step6" and x.window == "evening"]
+        levels = 1 if ut == "circonscription" else len(RENTREE_LEVELS.get(etab_type.get(uid, ""), ("tous",)))
+        if not ch.meeting_dates.get("reunion_rentree"):
+            need("step6", len({x.group for x in rentree}), levels, "niveau(x) réunis à la rentrée")
+        if not ch.meeting_dates.get("cafe_ia"):
+            need("step6", len(cafes), rs.cafes_ia, "café(s) IA des parents")
+        # order
+        def spaced(xs, gap_days: int, what: str) -> None:
+            xs = sorted(xs, key=_t)
+            for a, b in zip(xs, xs[1:]):
+                if (b.date - a.date).days < gap_days:
+                    add(RoadmapFinding("roadmap_order", f"{b.session_id} : {what} le {b.date.isoformat()}, moins de "
+                                       f"{gap_days} jours après la précédente ({a.date.isoformat()})", "error",
+                                       b.session_id, uid))
+        for k in {x.group for x in wg}:
+            spaced([x for x in wg if x.group == k], rs.wg_gap_days, "réunion du groupe de travail")
+        spaced(drafts, rs.charter_gap_days, "réunion de rédaction de la charte")
+        if not ch.meeting_dates.get("cafe_ia"):
+            spaced(cafes, rs.cafe_gap_days, "café IA")
+        wg_end = max((_t(x)[1] for x in wg), default=None)
+        for x in rest:
+            if wg_end is not None and _t(x)[0] < wg_end:
+                add(RoadmapFinding("roadmap_order", f"{x.session_id} : restitution avant la dernière réunion des "
+                                   f"groupes de travail", "error", x.session_id, uid))
+        end_of = {}
+        for x in briques:
+            bid = x.title.split(" ", 2)[1] if x.title.startswith("Brique ") else ""
+            end_of[bid] = _t(x)
+        for bid, (a, _) in end_of.items():
+            pre = catalogue[bid].prerequisite if bid in catalogue else ""
+            if pre and pre in end_of and end_of[pre][1] > a:
+                add(RoadmapFinding("roadmap_order", f"unité {uid} : brique {bid} avant son prérequis {pre}", "error",
+                                   "", uid))
+        # capacity
+        for x in ss:
+            cap, what = None, ""
+            if x.kind == "step2":
+                cap, what = ((rs.wg_max_participants, "groupe de travail") if x.group >= 1
+                             else (rs.restitution_room_capacity, "salle de restitution"))
+            elif x.kind == "step5":
+                cap, what = st.group_size, "groupe"
+            elif x.kind == "step3" and x.audience == "pupils":
+                cap, what = rs.pupils_delegation, "délégation d'élèves"
+            elif x.kind in ("step3", "step4") and ut == "etablissement":
+                cap, what = members_max, "membres de l'instance"
+            elif x.kind == "step6" and ut == "etablissement":
+                cap, what = rs.family_room_capacity, "salle des familles"
+            if cap is not None and x.participants > cap:
+                add(RoadmapFinding("roadmap_capacity", f"{x.session_id} : {x.participants} participants pour "
+                                   f"{cap} ({what})", "error", x.session_id, uid))
+
+
+def _parallel_rooms(a, b) -> bool:
+    """Two rooms of one level's réunion de rentrée, held at the same time (allowed)."""
+    return (a.kind == b.kind == "step6" and a.window == b.window == "rentree_meeting" and a.group == b.group
+            and a.date == b.date and a.start == b.start)
 
 
 def roadmap_errors(plan, scenario) -> list[RoadmapFinding]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from planner import calendar as cal
 from planner.followup import MAKEUP_TITLE
+from planner.demand import step1_people
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
@@ -224,7 +225,8 @@ class _Checker:
             if u.get("kind", "step1") == "step1":
                 missing[(u.get("unit_type"), u.get("unit_id"))] += int(u.get("sessions", 0))
         units = [("circonscription", c.id, "teachers_1d", c.teachers, c.name) for c in self.sc.circonscriptions]
-        units += [("etablissement", e.uai, "teachers_2d", e.teachers, e.name) for e in self.sc.in_scope_etablissements()]
+        units += [("etablissement", e.uai, "teachers_2d", step1_people(e, self.s), e.name)
+                  for e in self.sc.in_scope_etablissements()]
         units += [("bassin", b.id, "perdir", b.perdir, b.name) for b in self.sc.bassins]
         units += [("departement", d, "inspectors", n, d) for d, n in self.sc.inspectors.items()]
         expected_keys = set()

@@ -35,6 +35,7 @@ from planner.calendar import calendar_key, describe_day, public_holiday_subdivis
 from planner.plan import Plan, Session
 from planner.roadmap_models import (
     MEETING_LABELS,
+    RENTREE_LEVELS,
     RoadmapSettings,
     UnitRoadmapChoices,
     default_unit_choices,
@@ -134,6 +135,8 @@ class _Unit:
     pupils: int
     first1: int
     last1: int
+    ecoles: int = 0  # écoles of a circonscription (estimated when the scenario has none)
+    estimated: bool = False  # pupils and écoles of a circonscription estimated from its teachers
 
 
 class _Busy:
@@ -189,6 +192,30 @@ def _seeded_in_month(tab: _Table, ym: tuple[int, int], seed: int, t_min: int, bu
         if busy.free(tab.t0[i], tab.t1[i]):
             return i
     return -1
+
+
+PUPILS_PER_TEACHER_1D = 5_460_000 / 324_600  # écoles publiques (DEPP 2024), as the annuaire importer
+TEACHERS_PER_ECOLE = 324_600 / 44_000  # about 44 000 écoles publiques (DEPP 2024)
+
+
+def _even(total: int, parts: int) -> list[int]:
+    q, r = divmod(total, parts)
+    return [q + 1] * r + [q] * (parts - r)
+
+
+def _rentree_meetings(u: _Unit, capacity: int) -> list[tuple[str, list[int]]]:
+    """(label, families per room) of each réunion de rentrée: per level of an établissement (one family
+    per pupil, split into rooms of at most ``capacity``); a circonscription's écoles each hold their own
+    the same evening (one session, its families in all the écoles)."""
+    if u.unit_type == "circonscription":
+        est = " (effectif estimé)" if u.estimated else ""
+        return [(f"Réunions de rentrée dans chaque école{est}", [u.pupils])]
+    levels = RENTREE_LEVELS.get(u.profile, ("tous niveaux",))
+    out = []
+    for label, families in zip(levels, _even(u.pupils, len(levels))):
+        rooms = max(1, math.ceil(families / max(capacity, 1)))
+        out.append((f"Réunion de rentrée des {label}", _even(families, rooms)))
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -247,6 +274,9 @@ class RoadmapPlanner:
                 v[0] = min(v[0], a)
                 v[1] = max(v[1], b)
                 v[3].append((a, b))
+        ecoles_of: dict[str, list] = {}
+        for e in getattr(self.sc, "in_scope_ecoles", lambda: [])():
+            ecoles_of.setdefault(e.circonscription, []).append(e)
         self.units: list[_Unit] = []
         self.unit_busy: dict[tuple[str, str], _Busy] = {}
         for key in sorted(span):
@@ -256,8 +286,15 @@ class RoadmapPlanner:
                 c = circ.get(uid)
                 if c is None:
                     continue
+                ecoles = ecoles_of.get(uid, [])
+                if ecoles:
+                    pupils, n_ecoles, est = sum(e.pupils for e in ecoles), len(ecoles), False
+                else:  # national reference: no écoles, estimated from the national ratios
+                    pupils = round(c.teachers * PUPILS_PER_TEACHER_1D)
+                    n_ecoles = math.ceil(c.teachers / TEACHERS_PER_ECOLE) if c.teachers else 0
+                    est = True
                 u = _Unit(ut, uid, c.name, c.academie, c.departement, zone_of_acad.get(c.academie, "A"), s.zone,
-                          "ecole", c.teachers, 0, a, b)
+                          "ecole", c.teachers, pupils, a, b, n_ecoles, est)
             else:
                 e = etab.get(uid)
                 if e is None:
@@ -363,51 +400,61 @@ class RoadmapPlanner:
         seed = zlib.crc32(u.unit_id.encode())
         out = self.sessions
 
-        # ---- step 6a: réunion de rentrée (September)
+        # ---- step 6a: réunions de rentrée (September): one per level, in as many rooms as the families need
         rentree = self.cache.table(("rentree_meeting",), u.zone, u.departement, rs.rentree_minutes)
-        title6 = ("Réunions de rentrée des écoles : l'IA présentée aux familles" if u.unit_type == "circonscription"
-                  else "Réunion de rentrée : l'IA présentée aux familles")
-        dates = ch.meeting_dates.get("reunion_rentree")
         n6 = 0
         rentree_end = -1
-        if dates:
-            for d in dates:
-                i = self._place_override(u, "reunion_rentree", d, rentree, busy, "step6", "families")
-                if i >= 0:
-                    n6 += 1
-                    rentree_end = max(rentree_end, rentree.t1[i])
-                    busy.add(rentree.t0[i], rentree.t1[i])
-                    out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, u.pupils, title6, n6))
-        else:
-            septembers = sorted({ym for ym in rentree.by_month if ym[1] == 9})
+        meetings = _rentree_meetings(u, rs.family_room_capacity)
+        dates = list(ch.meeting_dates.get("reunion_rentree") or [])
+        septembers = sorted({ym for ym in rentree.by_month if ym[1] == 9})
+        t_next = None
+        for level, (label, rooms) in enumerate(meetings, 1):
             i = -1
-            for ym in septembers:  # the first September from the unit's first step-1 session on
-                i = _seeded_in_month(rentree, ym, seed, u.first1, busy)
-                if i >= 0:
-                    break
-            if i < 0:
-                for ym in septembers:  # else the horizon's September (the plan is announced)
-                    i = _seeded_in_month(rentree, ym, seed, 0, busy)
+            if dates:
+                i = self._place_override(u, "reunion_rentree", dates.pop(0), rentree, busy, "step6", "families")
+            elif t_next is None:
+                for ym in septembers:  # the first September from the unit's first step-1 session on
+                    i = _seeded_in_month(rentree, ym, seed, u.first1, busy)
                     if i >= 0:
                         break
-            if i >= 0:
+                if i < 0:
+                    for ym in septembers:  # else the horizon's September (the plan is announced)
+                        i = _seeded_in_month(rentree, ym, seed, 0, busy)
+                        if i >= 0:
+                            break
+            else:  # the other levels: any free evening of the same September
+                i = _seeded_in_month(rentree, t_next, seed + level, 0, busy)
+            if i < 0:
+                if not dates:
+                    left = len(meetings) - level + 1
+                    if t_next is None and self.settings.first_day > dt.date(self.settings.school_year_start, 9, 30):
+                        self._unplaced(u, "step6", "families", left,  # planned from after the rentrée: it has passed
+                                       f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
+                                       f"(planification à partir du {_fr_date(self.settings.first_day)}) ; à inscrire "
+                                       f"à la rentrée suivante")
+                    else:
+                        self._unplaced(u, "step6", "families", left,
+                                       f"réunions de rentrée : {left} niveau(x) sans soir de septembre libre dans "
+                                       f"l'horizon ({_fr_date(self.settings.first_day)} – {self._end_text()})")
+                    break
+                continue
+            busy.add(rentree.t0[i], rentree.t1[i])
+            rentree_end = max(rentree_end, rentree.t1[i])
+            t_next = (rentree.dates[i].year, rentree.dates[i].month)
+            for r, families in enumerate(rooms, 1):
                 n6 += 1
-                rentree_end = rentree.t1[i]
-                busy.add(rentree.t0[i], rentree.t1[i])
-                out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, u.pupils, title6, n6))
-            elif self.settings.first_day > dt.date(self.settings.school_year_start, 9, 30):
-                self._unplaced(u, "step6", "families", 1,  # planned from after the rentrée: it has passed
-                               f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée (planification "
-                               f"à partir du {_fr_date(self.settings.first_day)}) ; à inscrire à la rentrée suivante")
-            else:
-                self._unplaced(u, "step6", "families", 1,
-                               "réunion de rentrée : aucun soir de septembre ouvert dans l'horizon "
-                               f"({_fr_date(self.settings.first_day)} – {self._end_text()})")
+                room = f" — salle {r}/{len(rooms)}" if len(rooms) > 1 else ""
+                out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", rentree, i, families,
+                                         f"{label}{room} : l'IA présentée aux familles", level))
 
         # ---- step 4: the governing bodies' calendar
         gb = self.cache.table(("governing_body",), u.zone, u.departement, rs.governing_body_minutes)
         if u.unit_type == "circonscription":
-            bodies = [("conseil_ecole", rs.conseil_ecole_months, "Conseils d'école : l'IA à l'ordre du jour", 0)]
+            # each école's conseil: its teachers, as many elected parents, the mayor and the DDEN
+            members = 2 * u.teachers + 2 * u.ecoles
+            est = " (effectif estimé)" if u.estimated else ""
+            bodies = [("conseil_ecole", rs.conseil_ecole_months,
+                       f"Conseils d'école ({u.ecoles} écoles) : l'IA à l'ordre du jour{est}", members)]
         else:
             pupils_body = {"college": "CVC", "lycee": "CVL", "lp": "CVL"}.get(u.profile, "CVC / CVL")
             bodies = [
@@ -479,7 +526,8 @@ class RoadmapPlanner:
                                          f"Groupe de travail « {themes[k]} » — réunion {r + 1}/{rs.wg_meetings}", k + 1))
             busy.add(rest_tab.t0[rest_i], rest_tab.t1[rest_i])
             rest_label = "Conseil pédagogique" if rest_kind == "conseil_pedagogique" else "Café IA"
-            out.append(self._session(u, f"S2-{u.unit_id}-{n + 1:02d}", "step2", "teachers", rest_tab, rest_i, u.teachers,
+            out.append(self._session(u, f"S2-{u.unit_id}-{n + 1:02d}", "step2", "teachers", rest_tab, rest_i,
+                                     min(u.teachers, rs.restitution_room_capacity),
                                      f"{rest_label} : restitution des groupes de travail", 0))
         else:
             for i, _, _ in placed:
@@ -522,7 +570,7 @@ class RoadmapPlanner:
                     if i >= 0:
                         busy.add(gb.t0[i], gb.t1[i])
                         adopt = (gb, i, f"{body_label} (séance supplémentaire) : adoption de la charte IA",
-                                 rs.ca_members if u.unit_type == "etablissement" else 0)
+                                 rs.ca_members if u.unit_type == "etablissement" else 2 * u.teachers + 2 * u.ecoles)
                     else:
                         reason3 = (f"charte : aucune séance d'instance pour l'adopter après sa rédaction, "
                                    f"avant la fin de l'horizon ({self._end_text()})")
@@ -560,7 +608,7 @@ class RoadmapPlanner:
                 if i >= 0:
                     n6 += 1
                     busy.add(cafe.t0[i], cafe.t1[i])
-                    out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", cafe, i, rs.cafe_participants, title_c, n6))
+                    out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", cafe, i, min(rs.cafe_participants, rs.family_room_capacity), title_c, n6))
         else:
             t = max(u.last1, rentree_end)  # after step 1 and after the réunion de rentrée
             for k in range(rs.cafes_ia):
@@ -572,7 +620,8 @@ class RoadmapPlanner:
                     break
                 busy.add(cafe.t0[i], cafe.t1[i])
                 n6 += 1
-                out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", cafe, i, rs.cafe_participants,
+                out.append(self._session(u, f"S6-{u.unit_id}-{n6:02d}", "step6", "families", cafe, i,
+                                         min(rs.cafe_participants, rs.family_room_capacity),
                                          f"{title_c} ({k + 1}/{rs.cafes_ia})", n6))
                 t = (cafe.t0[i] // 1440 + rs.cafe_gap_days) * 1440 if rs.cafe_gap_days else cafe.t1[i]
 

@@ -123,3 +123,15 @@ def ecole_groups_section(ix: PlanIndex, sessions: list[Session]) -> list:
             Paragraph("Chaque groupe réunit les enseignants d'écoles voisines ; il se tient dans l'une d'elles. "
                       "Entre parenthèses : le nombre d'enseignants de chaque école.", st["muted"]),
             data_table(["Groupe", "Date et horaire", "Lieu", "Écoles (enseignants)"], rows, [0.08, 0.24, 0.25, 0.43])]
+
+
+def estimate_note(u: UnitRow) -> list:
+    """How an estimated headcount was obtained, and how to replace it."""
+    if not u.teachers_estimated or u.unit_type not in ("etablissement", "circonscription"):
+        return []
+    how = ("d'après le nombre d'élèves de l'annuaire et le ratio national élèves par enseignant (DEPP 2024)"
+           if u.unit_type == "etablissement" else
+           "d'après les élèves de ses écoles (annuaire) ou, pour la référence nationale, les parts départementales "
+           "du total national (DEPP 2024)")
+    return [Paragraph(f"Effectif estimé {how}. Remplacez-le par le décompte réel : colonne « Enseignants » du "
+                      "modèle XLSX du scénario.", styles()["muted"])]

@@ -13,7 +13,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..report import academie_kpis, convocation_date, plan_calendar, school_year_title
-from .attendance import ecole_groups_section, head_section, session_place, sheet_layout
+from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
     ETAB_TYPE_LABELS,
@@ -129,13 +129,14 @@ def _unit_facts(ix: PlanIndex, u: UnitRow, trainers: list[TrainerRow]) -> list[t
         return [
             ("UAI", u.unit_id), ("Type", ETAB_TYPE_LABELS.get(u.etab_type, u.etab_type)), ("Commune", u.commune),
             ("Académie", acad), ("Département", dep), ("Zone de vacances", u.zone),
-            ("Bassin", u.bassin), ("Enseignants", fr_int(u.teachers)),
+            ("Bassin", u.bassin), ("Enseignants", fr_int(u.teachers) + (" (estimé)" if u.teachers_estimated else "")),
             ("Formateur" if len(trainers) <= 1 else "Formateurs", tnames),
         ] + ([("Adresse", u.address)] if u.address else [])
     if u.unit_type == "circonscription":
         return [
             ("Circonscription", u.unit_id), ("Département", dep), ("Académie", acad),
-            ("Zone de vacances", u.zone), ("Enseignants du 1er degré", fr_int(u.teachers)),
+            ("Zone de vacances", u.zone),
+            ("Enseignants du 1er degré", fr_int(u.teachers) + (" (estimé)" if u.teachers_estimated else "")),
             ("Formateurs", tnames),
         ] + ([("Adresse", u.address)] if u.address else [])
     people = {"bassin": ("Personnels de direction", u.perdir), "departement": ("Inspecteurs", u.inspectors)}
@@ -315,6 +316,7 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
                   st["overline"]),
         title_paragraph(u.name or u.unit_id),
         facts_table(_unit_facts(ix, u, trainers), columns=3),
+        *estimate_note(u),
         *head_section(ix, u),
         Paragraph("Les six étapes de la feuille de route", st["h2"]),
         _timeline(ix, sessions, trainers),

@@ -87,6 +87,9 @@ RULES: tuple[Rule, ...] = (
     Rule("roadmap_overlap", "sessions d'une unité sans chevauchement", ("check",)),
     Rule("roadmap_missing", "chaque étape présente ou signalée", ("check",)),
     Rule("roadmap_trainer", "étapes menées par l'unité elle-même", ("check",)),
+    Rule("roadmap_count", "réunions attendues de chaque étape (nombre)", ("check",)),
+    Rule("roadmap_order", "ordre et espacement des réunions des étapes 2 à 6", ("check",)),
+    Rule("roadmap_capacity", "participants dans la capacité de la salle ou du groupe", ("check",)),
 )
 
 RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES)

@@ -202,7 +202,10 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
             if obj is None:
                 ctx.err(title, n, id_col, f"« {uid[:40]} » inconnu dans le scénario (les unités viennent de l'import de l'annuaire)")
                 continue
-            set_attr(obj, attr, _int(ctx, title, n, count_col, r[count_col], 0, hi), "effectifs")
+            v = _int(ctx, title, n, count_col, r[count_col], 0, hi)
+            if attr == "teachers" and v is not None and v != obj.teachers:  # a real count replaces the estimate
+                staged.append(lambda o=obj: setattr(o, "teachers_estimated", False))
+            set_attr(obj, attr, v, "effectifs")
             if key == "etablissements" and "Élèves" in r and _text(r["Élèves"]):
                 set_attr(obj, "pupils", _int(ctx, title, n, "Élèves", r["Élèves"], 0, 20_000), "effectifs")
             if "Nom" in r:
