@@ -210,11 +210,12 @@ def test_cp1252_and_no_bom_give_the_same_import(tmp_path, occ_rows, occ):
     assert any("é" in n for n in names.values())
 
 
-def test_without_bassin_columns_one_bassin_per_departement(tmp_path, occ_rows):
+def test_without_bassin_columns_proximity_bassins(tmp_path, occ_rows):
     res = import_annuaire(_variant(tmp_path, occ_rows, drop=("code_bassin_formation", "libelle_bassin_formation")))
     deps_with_etabs = {e.departement for e in res.scenario.etablissements}
-    assert res.bassins == len(deps_with_etabs) == 2
-    assert all(b.id == f"{b.departement}-DEP" for b in res.scenario.bassins)
+    assert res.bassins == len(deps_with_etabs) == 2  # about 16.5 établissements a bassin: one per small département
+    assert all(b.id == f"{b.departement}-P01" and "proximité" in b.name for b in res.scenario.bassins)
+    assert any("proximité" in n for n in res.notes)
 
 
 def test_include_private(occ):
