@@ -282,17 +282,16 @@ def assign_step1(sc: Scenario, sessions: list[Session], trainer_rows: list[Train
             etabs = [e for e in sc.in_scope_etablissements() if e.bassin == uid] or \
                     [e for e in sc.etablissements if e.bassin == uid]
             total = sum(x.participants for x in xs)
-            heads = _apportion_heads(total, sorted(etabs, key=lambda e: (-e.teachers, e.uai)))
-            order = sorted(heads, key=lambda kv: (first_teachers.get(("etablissement", kv[0]), never), kv[0]))
-            _deal(xs, order or [(uid, total)], gs, book.cadre_venue(ut, uid))
+            counts = _apportion_heads(total, sorted(etabs, key=lambda e: (-e.teachers, e.uai)))
+            heads = [(first_teachers.get(("etablissement", i), never), i) for i, _ in counts]
+            extras = [(i, n - 1) for i, n in counts if n > 1]
+            _seat(xs, heads, extras if counts else [(uid, total)], book.cadre_venue(ut, uid))
         elif ut == "departement":
             dep_circs = sorted((c for c in sc.circonscriptions if c.departement == uid),
                                key=lambda c: (first_teachers.get(("circonscription", c.id), never), c.id))
             total = sum(x.participants for x in xs)
-            items = [(c.id, 1) for c in dep_circs[:total]]
-            if total > len(items):
-                items.append((uid, total - len(items)))
-            _deal(xs, items, gs, book.cadre_venue(ut, uid))
+            heads = [(first_teachers.get(("circonscription", c.id), never), c.id) for c in dep_circs[:total]]
+            _seat(xs, heads, [(uid, total - len(heads))] if total > len(heads) else [], book.cadre_venue(ut, uid))
     # train-the-trainer sessions: their trainees, at the académie's site nearest to them
     trainees: dict[str, list[TrainerRow]] = defaultdict(list)
     for r in trainer_rows:
@@ -318,15 +317,38 @@ def _apportion_heads(total: int, etabs: list) -> list[tuple[str, int]]:
     return [(e.uai, q + (1 if i < r else 0)) for i, e in enumerate(etabs) if q + (1 if i < r else 0) > 0]
 
 
-def _deal(xs: list[Session], items: list[tuple[str, int]], gs: int, venue: Venue) -> None:
+def _seat(xs: list[Session], heads: list[tuple], extras: list[tuple[str, int]], venue: Venue) -> None:
+    """Cadre sessions: each head (one seat, a deadline: their teachers' first session) in the earliest
+    session with room, earliest deadlines first — so a head is trained before their teachers whenever
+    the sessions allow it; then the other cadres (adjoints, IA-IPR) with their head, else where there
+    is room. Counts sum to the sessions' participants."""
     xs.sort(key=lambda x: (x.date, x.start, x.session_id))
-    total = sum(x.participants for x in xs)
-    groups = fill_groups(items, len(xs), total, gs)
-    for x, members in zip(xs, groups):
+    room = [x.participants for x in xs]
+    seated: list[dict[str, int]] = [{} for _ in xs]
+    where: dict[str, int] = {}
+    i = 0
+    for _, uid in sorted(heads):
+        while i < len(xs) and room[i] <= 0:
+            i += 1
+        if i == len(xs):
+            break
+        seated[i][uid] = seated[i].get(uid, 0) + 1
+        room[i] -= 1
+        where[uid] = i
+    for uid, n in extras:
+        start = where.get(uid, 0)
+        for j in list(range(start, len(xs))) + list(range(start)):
+            if n <= 0:
+                break
+            k = min(n, room[j])
+            if k > 0:
+                seated[j][uid] = seated[j].get(uid, 0) + k
+                room[j] -= k
+                n -= k
+    for x, members in zip(xs, seated):
         _set_venue(x, venue)
-        if members:
-            x.participants = sum(n for _, n in members)
-            x.attendees = format_attendees(members)
+        x.participants = sum(members.values())
+        x.attendees = format_attendees(members.items())
 
 
 def _circonscription_groups(book: VenueBook, c, xs: list[Session], gs: int, stats: dict) -> None:
