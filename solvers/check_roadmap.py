@@ -357,8 +357,9 @@ def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> 
 
 
 def _parallel_rooms(a, b) -> bool:
-    """Two rooms of one level's réunion de rentrée, held at the same time (allowed)."""
-    return (a.kind == b.kind == "step6" and a.window == b.window == "rentree_meeting" and a.group == b.group
+    """Two rooms of the réunion de rentrée (one level's, or levels meeting the same evening), held at the
+    same time (allowed: parallel rooms)."""
+    return (a.kind == b.kind == "step6" and a.window == b.window == "rentree_meeting"
             and a.date == b.date and a.start == b.start)
 
 

@@ -406,12 +406,18 @@ class RoadmapPlanner:
         rentree_end = -1
         meetings = _rentree_meetings(u, rs.family_room_capacity)
         dates = list(ch.meeting_dates.get("reunion_rentree") or [])
+        chosen: dict = {}  # a chosen date: its levels meet that evening, in parallel rooms
         septembers = sorted({ym for ym in rentree.by_month if ym[1] == 9})
         t_next = None
         for level, (label, rooms) in enumerate(meetings, 1):
             i = -1
             if dates:
-                i = self._place_override(u, "reunion_rentree", dates.pop(0), rentree, busy, "step6", "families")
+                d = dates[(level - 1) % len(dates)]
+                if d not in chosen:
+                    chosen[d] = self._place_override(u, "reunion_rentree", d, rentree, busy, "step6", "families")
+                    if chosen[d] >= 0:
+                        busy.add(rentree.t0[chosen[d]], rentree.t1[chosen[d]])
+                i = chosen[d]
             elif t_next is None:
                 for ym in septembers:  # the first September from the unit's first step-1 session on
                     i = _seeded_in_month(rentree, ym, seed, u.first1, busy)
@@ -438,7 +444,8 @@ class RoadmapPlanner:
                                        f"l'horizon ({_fr_date(self.settings.first_day)} – {self._end_text()})")
                     break
                 continue
-            busy.add(rentree.t0[i], rentree.t1[i])
+            if not dates:
+                busy.add(rentree.t0[i], rentree.t1[i])
             rentree_end = max(rentree_end, rentree.t1[i])
             t_next = (rentree.dates[i].year, rentree.dates[i].month)
             for r, families in enumerate(rooms, 1):
