@@ -247,7 +247,7 @@ def test_inscription_csv_one_row_per_session_with_ids_stable_across_solves(plans
     e1 = df[(df["etape"] == "1") & (df["type_unite"] == "Établissement")].iloc[0]
     assert e1["unites_stagiaires"] == f"{e1['id_unite']}:{e1['inscrits_prevus']}"
     tot = df[df["etape"] == "0"].iloc[0]
-    assert tot["unites_stagiaires"].count(":") >= 1 and tot["lieu"] == "Académie de Toulouse"
+    assert tot["unites_stagiaires"].count(":") >= 1 and tot["lieu"] == "Site de formation académique de Toulouse"
 
 
 def test_inscription_xlsx_and_unknown_academie(tmp_path):
