@@ -74,7 +74,7 @@ def _occupy(pool: _FdfPool, f: str, x: Session) -> None:
     if f not in pool.busy:
         return
     day = x.date.toordinal()
-    pool.busy[f].append((_t(x.date, x.start), _t(x.date, x.end)))
+    pool.busy[f].append((_t(x.date, x.start), _t(x.date, x.end), None))  # (start, end, travel place)
     pool.day_load[f][day] = pool.day_load[f].get(day, 0) + 1
     pool.load[f] += 1
 
@@ -541,6 +541,9 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
                           "absentees_to_train": opts.absentees_to_train, "makeup_min_absent": opts.makeup_min_absent,
                           **dataclasses.asdict(counts)}
     report["generated_at"] = dt.datetime.now().replace(microsecond=0).isoformat()
+    from .venues import fill_missing_venues  # new sessions get their venue and attendees
+
+    fill_missing_venues(sc, sessions, plan.trainers)
     return Plan(sessions=sessions, trainers=plan.trainers, units=plan.units, report=report)
 
 

@@ -252,7 +252,7 @@ def tot_travel_margins(sc: Scenario, sites: dict[str, list[Venue]] | None = None
 
 # --------------------------------------------------------------------------- step 1 and ToT
 def assign_step1(sc: Scenario, sessions: list[Session], trainer_rows: list[TrainerRow],
-                 book: VenueBook | None = None) -> dict:
+                 book: VenueBook | None = None, refit: bool = True) -> dict:
     """Attendees and venues of the step-1 and train-the-trainer sessions (in place); the FdF are
     re-dealt for travel. Returns figures for the report."""
     book = book or VenueBook(sc)
@@ -303,7 +303,8 @@ def assign_step1(sc: Scenario, sessions: list[Session], trainer_rows: list[Train
         rows = sorted(trainees.get(x.session_id, []), key=lambda r: r.trainer_id)
         _set_venue(x, book.tot_site(x.academie, rows))
         x.attendees = format_attendees([(r.trainer_id, 1) for r in rows])
-    stats.update(refit_fdf(sc, sessions))
+    if refit:
+        stats.update(refit_fdf(sc, sessions))
     return stats
 
 
@@ -516,3 +517,13 @@ def assign_unit(sc: Scenario, step1: list[Session], later: list[Session], kept: 
             _set_venue(x, v)
             x.attendees = format_attendees([(x.unit_id, x.participants)])
     assign_roadmap(own, list(step1) + list(kept) + list(later), book)
+
+
+def fill_missing_venues(sc: Scenario, sessions: list[Session], trainer_rows: list[TrainerRow]) -> None:
+    """After a re-plan that kept some sessions and made others (follow-up): venues and attendees again,
+    trainers kept as they are."""
+    if all(x.venue and (x.attendees or not x.participants) for x in sessions):
+        return
+    book = VenueBook(sc)
+    assign_step1(sc, [x for x in sessions if x.kind in ("tot", "step1")], trainer_rows, book, refit=False)
+    assign_roadmap(sc, sessions, book)
