@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-shared bundle bundle-test bench clean
+.PHONY: install sysdeps run test test-shared bundle bundle-test bench clean
 
 install: $(STAMP)
 
@@ -16,7 +16,11 @@ run: install
 	@$(PY) main.py || { echo; echo "Impossible d'ouvrir la fenêtre (pas d'écran ?). Utilisez les commandes sans interface : $(PY) main.py --help"; exit 1; }
 
 # the whole suite, on committed fixtures only (a fresh clone needs nothing beside it)
-test: install
+# pdftoppm (poppler-utils) renders PDF pages in the export tests: installed here when missing and root
+sysdeps:
+	@command -v pdftoppm >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null) ; } || { echo "pdftoppm manquant : installez poppler-utils (apt-get install poppler-utils)"; exit 1; }
+
+test: install sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 tests
 
 # checks on the whole open-data files of ../shared/data (run by .ci/run)
