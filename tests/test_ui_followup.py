@@ -77,10 +77,15 @@ def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
 
 
 def test_future_sessions_cannot_be_marked_held(win):
+    from ui.changes import Changes
+
     w, path = win
     tab = w.tab("followup")
     tab.today = dt.date(2026, 9, 1)
+    w.tabs.setCurrentWidget(tab)  # the tab may not have been shown yet (tests of this module run apart)
+    tab.refresh(Changes.everything())
     future = [s for s in tab.model.rows if s.date > tab.today][:1]
+    assert future
     refused = tab.mark_held(future)
     assert refused and "pas encore passé" in refused[0]
     with ScenarioStore(path) as st:
