@@ -1,5 +1,7 @@
 """Follow-up of the year as it happens: which sessions were held, which cancelled, and the progress.
 
+(Over 600 lines: statuses, the record reader and its validation, and progress share one data model and one transaction; splitting the reader out is the next step.)
+
 Every session of the scenario's current plan (the plan named :data:`CURRENT_PLAN` in the scenario
 file, written by ``solve --scenario FILE`` and by the window) is ``planned``, ``held`` or
 ``cancelled``. A held session records the date it was actually held, the number present and,

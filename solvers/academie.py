@@ -1,5 +1,7 @@
 """One académie's plan: train-the-trainer timetable, then units, then cadres.
 
+(Over 600 lines: the académie's pipeline — candidates, the FdF pool, the greedy baseline, assembling the plan — reads best in one place; the CP-SAT rules are in solvers/rules/cpsat.py.)
+
 Académies share no trainers, so each is an independent sub-problem (run in a process pool by
 :mod:`solvers.api`). Within an académie the real decision is the FdF timetable of the
 train-the-trainer (ToT) groups. Each candidate slot of each group is priced with the *exact* cost

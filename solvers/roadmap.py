@@ -1,5 +1,7 @@
 """Steps 2 to 6 of the roadmap, placed in every unit that has step-1 sessions.
 
+(Over 600 lines: one placement function per step 2–6, in the order of the roadmap, over one shared slot table.)
+
 The units lead these steps themselves (``trainer_id`` empty), except step-5 briques, whose trainer
 comes from the unit's local trainers or the académie's pool (or is left « à désigner »). Units share
 nothing here but trainers of briques, so each unit is placed greedily, earliest feasible slot, in

@@ -1,5 +1,7 @@
 """Printed plans (reportlab platypus): établissement / circonscription, trainer, académie summary.
 
+(Over 600 lines: the three document kinds share their page templates and tables; the budget and comparison sections already live in their own modules.)
+
 Every function takes a :class:`~planner.plan.Plan` or a prebuilt :class:`PlanIndex` (the batch
 builds the index once per process and reuses it for every unit).
 """
