@@ -26,6 +26,7 @@ import datetime as dt
 from collections import defaultdict
 
 from planner.models import Scenario
+from planner.sources.annuaire.proximity import proximity_chain  # one nearest-neighbour chain
 from planner.plan import Session, TrainerRow
 from planner.venues import (
     Place,
@@ -49,25 +50,6 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     if not points:
         return None
     return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
-
-
-def proximity_chain(items: list, pos) -> list:
-    """Items ordered along a nearest-neighbour chain from the one farthest from the centre
-    (items without a position last, in their given order)."""
-    located = [x for x in items if pos(x) is not None]
-    rest = [x for x in items if pos(x) is None]
-    if len(located) <= 2:
-        return located + rest
-    c = _centre([pos(x) for x in located])
-    cur = max(located, key=lambda x: (haversine_km(*pos(x), *c)))
-    out = [cur]
-    left = [x for x in located if x is not cur]
-    while left:
-        p = pos(cur)
-        j = min(range(len(left)), key=lambda i: haversine_km(*p, *pos(left[i])))
-        cur = left.pop(j)
-        out.append(cur)
-    return out + rest
 
 
 def fill_groups(items: list[tuple[str, int]], n_groups: int, total: int, group_size: int) -> list[list[tuple[str, int]]]:
