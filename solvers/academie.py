@@ -33,7 +33,8 @@ from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
 
 from .explain import explain_cadres, explain_unit
-from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads, waiting_costs
+from .fdf_days import Task, assign_days
+from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads_priced, waiting_costs
 from .records import GAP_TOLERANCE, Outcome, Unplaced
 from .rules import Caps, unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
@@ -269,13 +270,13 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
                head_of, HEADS_PENALTY_DAYS * max(w_c, 1.0))
     ctx.margin = margin
     ctx.places = FdfPlaces(sc)
-    candidates = [(greedy_choice, None, False)]
+    candidates = [(greedy_choice, None, False, None)]
     model_bound = None
     proven = False
     earliest_L = None
     if solver == "flow" and G and K:
         choice = _flow_timetable(cost, K, n_fdf)
-        candidates.append((choice, None, False))
+        candidates.append((choice, None, False, None))
     if solver == "cpsat" and (G and K or cadre_units) and n_fdf:
         meetings = [_meetings(ud, table(ud.audience, ud.departement, ud.unit_id), s.max_per_fdf_per_day, origin)
                     for ud in cadre_units]
@@ -290,19 +291,22 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
         if out is not None:
             choice, plan, model_bound, proven, earliest_L = out
             model_bound += heads_const  # every head waits at least for its cadre unit's first meeting
-            candidates += [(choice, plan, True), (choice, plan, False)]
+            days = assign_days(_day_tasks(ctx, choice, plan), [f.id for f in fdfs], s.max_per_fdf_per_day,
+                               ctx.places.travel if ctx.places else None)
+            candidates += [(choice, plan, True, None), (choice, plan, False, None), (choice, plan, True, days)]
     res.stage_seconds["timetable"] = time.perf_counter() - t2
 
     # ------------------------------------------------------------------ assemble: greedy, then the best candidate
     t3 = time.perf_counter()
     scored = []
-    for i, (ch, cp, cf) in enumerate(candidates):  # candidate 0 is the greedy
-        obj, last = _assemble(ctx, ch, res, dry=True, cadre_plan=cp, cadres_first=cf)
+    for i, (ch, cp, cf, dy) in enumerate(candidates):  # candidate 0 is the greedy
+        obj, last = _assemble(ctx, ch, res, dry=True, cadre_plan=cp, cadres_first=cf, days=dy)
         scored.append(((last, obj) if mode == "lexicographic" else (obj,), i))
     res.greedy_objective = scored[0][0][-1]
     best = min(scored)[1]
-    choice, cadre_plan, cadres_first = candidates[best]
-    res.objective = _assemble(ctx, choice, res, dry=False, cadre_plan=cadre_plan, cadres_first=cadres_first)[0]
+    choice, cadre_plan, cadres_first, days = candidates[best]
+    res.objective = _assemble(ctx, choice, res, dry=False, cadre_plan=cadre_plan, cadres_first=cadres_first,
+                              days=days)[0]
     res.parts["from_model"] = best > 0
     res.stage_seconds["assemble"] = time.perf_counter() - t3
 
@@ -519,6 +523,12 @@ class _FdfPool:
     def free(self, day: int, a: int, b: int, place=None) -> list[str]:
         return [f for f in self.ids if self.day_load[f].get(day, 0) < self.cap and self._ok(f, a, b, place)]
 
+    def take_as(self, f: str, day: int, a: int, b: int, place=None) -> None:
+        """Book FdF ``f`` (chosen by :func:`solvers.fdf_days.assign_days`, which checked it is free)."""
+        self.busy[f].append((a, b, place))
+        self.day_load[f][day] = self.day_load[f].get(day, 0) + 1
+        self.load[f] += 1
+
     def take(self, day: int, a: int, b: int, pack: bool = False, place=None) -> str | None:
         """A free FdF, least loaded first; ``pack``: prefer one already working that day (a meeting's
         sessions go to as few FdF as possible, leaving the others free for a ToT session)."""
@@ -553,11 +563,13 @@ class _Ctx:
     places: object = None  # solvers.venues.FdfPlaces: where cadre and ToT sessions are held
 
 
-def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True):
+def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True,
+                  fixed: dict | None = None):
     """Cadre sessions, most sessions first. With ``plan`` ({unit: [(day, sessions)]}) each unit takes its
     planned meetings first; otherwise (and for any leftover) the earliest meetings with a free FdF.
     Returns (sessions, unplaced, cost, latest day offset, seats) with seats: cadre unit key ->
-    [(end minute, participants, session id)]."""
+    [(end minute, participants, session id)]. ``fixed``: {unit id: [(slot index, FdF)]} already booked
+    in ``pool`` (:func:`solvers.fdf_days.assign_days`), placed first."""
     s = ctx.sc.settings
     origin = s.first_day.toordinal()
     sessions, unplaced = [], []
@@ -574,6 +586,24 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
             slots_on[d] = slots_on.get(d, 0) + 1
         parallel = {d: math.ceil(q / min(slots_on[d], s.max_per_fdf_per_day)) for d, q in quota.items() if d in slots_on}
         placed, last = 0, None
+
+        def put(i: int, f: str) -> None:
+            nonlocal placed, last
+            placed += 1
+            last = tb.days[i] if last is None else max(last, tb.days[i])
+            seats.setdefault((ud.unit_type, ud.unit_id), []).append(
+                (tb.ends[i], sizes[placed - 1], f"S1-{ud.unit_id}-{placed:02d}"))
+            if not dry:
+                sl = tb.slots[i]
+                sessions.append(Session(f"S1-{ud.unit_id}-{placed:02d}", "step1", ud.audience, ud.academie,
+                                        ud.departement, ctx.acad.zone, ud.unit_type, ud.unit_id, f, sl.date,
+                                        sl.start_hhmm, sl.end_hhmm, sizes[placed - 1], sl.window, placed))
+
+        for i, f in sorted((fixed or {}).get(ud.unit_id, [])):
+            if placed < ud.sessions:
+                if tb.days[i] in quota:
+                    quota[tb.days[i]] -= 1
+                put(i, f)
         for i in range(len(tb)):
             if placed == ud.sessions:
                 break
@@ -588,15 +618,7 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
                     break
                 if planned:
                     quota[d] -= 1
-                placed += 1
-                last = d
-                seats.setdefault((ud.unit_type, ud.unit_id), []).append(
-                    (tb.ends[i], sizes[placed - 1], f"S1-{ud.unit_id}-{placed:02d}"))
-                if not dry:
-                    sl = tb.slots[i]
-                    sessions.append(Session(f"S1-{ud.unit_id}-{placed:02d}", "step1", ud.audience, ud.academie,
-                                            ud.departement, ctx.acad.zone, ud.unit_type, ud.unit_id, f, sl.date,
-                                            sl.start_hhmm, sl.end_hhmm, sizes[placed - 1], sl.window, placed))
+                put(i, f)
         if placed < ud.sessions:
             left = ud.sessions - placed
             total += left * UNPLACED_PENALTY_DAYS * max(s.weight_completion, 1.0)
@@ -609,9 +631,10 @@ def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = N
     return sessions, unplaced, total, latest, seats
 
 
-def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
+def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool, fixed: dict | None = None):
     """ToT sessions at their chosen slots (or the next slot with a free FdF). Returns
-    (sessions, unplaced, trained_at, tot_id)."""
+    (sessions, unplaced, trained_at, tot_id). ``fixed``: {group: FdF} already booked in ``pool`` at
+    the group's chosen slot."""
     acad, tb = ctx.acad, ctx.tot_table
     sessions, unplaced = [], []
     trained_at: dict[str, int] = {}
@@ -619,7 +642,10 @@ def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
     placed = []
     for g in sorted(range(len(ctx.groups)), key=lambda g: (choice[g] if choice[g] is not None else 10**9, g)):
         k = choice[g] if choice[g] is not None else len(tb)
-        f = None
+        f = (fixed or {}).get(g)
+        if f is not None:
+            placed.append((k, g, f))
+            continue
         while k < len(tb):
             f = pool.take(tb.days[k], tb.times[k], tb.ends[k],
                           place=ctx.places.tot(ctx.groups[g][0].demand.departement, ctx.group_trainers[g]) if ctx.places else None)
@@ -647,8 +673,55 @@ def _place_tot(ctx: _Ctx, pool: _FdfPool, choice, *, dry: bool):
     return sessions, unplaced, trained_at, tot_id
 
 
+def _day_tasks(ctx: _Ctx, choice, cadre_plan: dict) -> dict[int, list[Task]]:
+    """The model's timetable as the days' FdF tasks (solvers.fdf_days): each ToT group at its slot,
+    each cadre unit's planned sessions at its meeting of the day."""
+    tb = ctx.tot_table
+    days: dict[int, list[Task]] = {}
+    for g, k in enumerate(choice):
+        if k is not None and k < len(tb):
+            place = ctx.places.tot(ctx.groups[g][0].demand.departement, ctx.group_trainers[g]) if ctx.places else None
+            days.setdefault(tb.days[k], []).append(Task(("tot", g), ((tb.times[k], tb.ends[k]),), 1, place))
+    for ud in ctx.cadre_units:
+        quota = dict(cadre_plan.get(ud.unit_id, []))
+        if not quota:
+            continue
+        ct = ctx.table(ud.audience, ud.departement, ud.unit_id)
+        place = ctx.places.cadre(ud) if ctx.places else None
+        for d, q in sorted(quota.items()):
+            idx = [i for i in range(len(ct)) if ct.days[i] == d]
+            if q > 0 and idx:
+                days.setdefault(d, []).append(Task(("cadre", ud.unit_id, tuple(idx)),
+                                                   tuple((ct.times[i], ct.ends[i]) for i in idx), q, place))
+    return days
+
+
+def _book_days(ctx: _Ctx, pool: _FdfPool, choice, days: dict) -> tuple[dict, dict]:
+    """Book in ``pool`` the FdF that :func:`assign_days` named; returns ({group: FdF}, {unit id: [(slot, FdF)]})."""
+    tb = ctx.tot_table
+    tot_fixed: dict[int, str] = {}
+    cadre_fixed: dict[str, list[tuple[int, str]]] = {}
+    units = {ud.unit_id: ud for ud in ctx.cadre_units}
+    for key, xs in days.items():
+        if key[0] == "tot":
+            g = key[1]
+            for d, _, f in xs[:1]:
+                k = choice[g]
+                place = ctx.places.tot(ctx.groups[g][0].demand.departement, ctx.group_trainers[g]) if ctx.places else None
+                pool.take_as(f, d, tb.times[k], tb.ends[k], place)
+                tot_fixed[g] = f
+        else:
+            ud = units[key[1]]
+            ct = ctx.table(ud.audience, ud.departement, ud.unit_id)
+            for d, j, f in xs:
+                i = key[2][j]
+                pool.take_as(f, d, ct.times[i], ct.ends[i], ctx.places.cadre(ud) if ctx.places else None)
+                cadre_fixed.setdefault(key[1], []).append((i, f))
+    return tot_fixed, cadre_fixed
+
+
 def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: dict | None = None,
-              cadres_first: bool = True) -> tuple[float, int]:
+              cadres_first: bool = True, days: dict | None = None) -> tuple[float, int]:
     """Build the plan of one timetable choice: (objective, latest day offset). ``dry``: evaluate only."""
     sc, acad = ctx.sc, ctx.acad
     s = sc.settings
@@ -656,8 +729,13 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     w_c, w_l = s.weight_completion, s.weight_academie_latest
     gs = s.group_size
     pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day, ctx.places.travel if ctx.places else None)
-    # the model counts FdF in aggregate; two orders turn its answer into named FdF, the better is kept
-    if cadre_plan is not None and cadres_first:  # the meetings' sessions on few FdF, then ToT
+    # the model counts FdF in aggregate; three ways turn its answer into named FdF, the best is kept
+    if days is not None:  # named FdF day by day (solvers.fdf_days), then what they could not hold
+        tot_fixed, cadre_fixed = _book_days(ctx, pool, choice, days)
+        t_sessions, t_unplaced, trained_at, tot_id = _place_tot(ctx, pool, choice, dry=dry, fixed=tot_fixed)
+        c_sessions, c_unplaced, c_cost, c_latest, seats = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan,
+                                                                        pack=True, fixed=cadre_fixed)
+    elif cadre_plan is not None and cadres_first:  # the meetings' sessions on few FdF, then ToT
         c_sessions, c_unplaced, c_cost, c_latest, seats = _place_cadres(ctx, pool, dry=dry, plan=cadre_plan, pack=True)
         t_sessions, t_unplaced, trained_at, tot_id = _place_tot(ctx, pool, choice, dry=dry)
     else:  # ToT first, then cadres (at their planned meetings, or the earliest with a free FdF)
@@ -666,7 +744,16 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     sessions = t_sessions + c_sessions
     unplaced = t_unplaced + c_unplaced
     total, latest = c_cost, c_latest
-    heads = seat_heads(ctx.locals_, ctx.head_of, seats) if ctx.head_of else {}
+    def price(u: LocalUnit, end: int | None) -> float | None:
+        ready = _ready_of(u, trained_at)
+        c0, _, left0 = ctx.costs.unit(u, ready)
+        if end is None:
+            return c0 + ctx.head_penalty
+        c, _, left = ctx.costs.unit(u, [max(r, end) for r in ready])
+        return None if left > left0 else c
+
+    heads = seat_heads_priced(ctx.locals_, ctx.head_of, seats, price) if ctx.head_of else {}
+    first_seat = {cadre: min(xs)[0::2] for cadre, xs in seats.items() if xs}  # (end, session id)
     for u in ctx.locals_:
         ready = _ready_of(u, trained_at)
         key = (u.demand.unit_type, u.demand.unit_id)
@@ -674,12 +761,16 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
             seat = heads.get(key)
             held, left = seat is not None, 0
             if held:
-                waiting = [max(r, seat[0]) for r in ready]
-                left = ctx.costs.unit(u, waiting)[2]
-                if left <= ctx.costs.unit(u, ready)[2]:
-                    ready = waiting
-                else:
-                    held = False  # waiting would lose sessions: teachers first, say so
+                ready = [max(r, seat[0]) for r in ready]
+            else:  # no seat, or waiting would lose sessions or cost more than the rule's penalty
+                seat = first_seat.get(ctx.head_of[key])
+                if seat is not None:
+                    c = price(u, seat[0])
+                    if c is not None and c < price(u, None):
+                        seat = None  # waiting was worth it: the seats were all taken
+                    else:
+                        left = max(0, ctx.costs.unit(u, [max(r, seat[0]) for r in ready])[2]
+                                   - ctx.costs.unit(u, ready)[2])
             if not held:
                 total += ctx.head_penalty
                 if not dry:

@@ -54,6 +54,55 @@ def seat_heads(units, head_of: dict, seats: dict) -> dict[tuple[str, str], tuple
     return out
 
 
+def seat_heads_priced(units, head_of: dict, seats: dict, price) -> dict[tuple[str, str], tuple[int, str] | None]:
+    """Each local unit's head seat at least total cost: a min-cost assignment per cadre unit.
+
+    ``price(u, end)`` is unit u's cost when its teachers wait for a seat ending at minute ``end``
+    (``None``: waiting would lose sessions, the seat is not offered); ``price(u, None)`` its cost
+    unseated (the rule's penalty included). The model prices heads by the same waits, so this
+    seating follows it where :func:`seat_heads` (largest units first) drifted from it."""
+    from ortools.graph.python import min_cost_flow
+
+    by_cadre: dict[tuple[str, str], list] = {}
+    for u in units:
+        key = (u.demand.unit_type, u.demand.unit_id)
+        if key in head_of:
+            by_cadre.setdefault(head_of[key], []).append(u)
+    out: dict[tuple[str, str], tuple[int, str] | None] = {}
+    for cadre, us in by_cadre.items():
+        us = sorted(us, key=lambda u: (-u.demand.sessions, u.demand.unit_id))
+        free = sorted(seats.get(cadre, []))
+        if not free:
+            for u in us:
+                out[(u.demand.unit_type, u.demand.unit_id)] = None
+            continue
+        f = min_cost_flow.SimpleMinCostFlow()
+        n_u, n_s = len(us), len(free)
+        src, none, sink = n_u + n_s, n_u + n_s + 1, n_u + n_s + 2
+        arcs: list[tuple[int, int, int]] = []  # (arc, unit index, seat index or -1)
+        for a, u in enumerate(us):
+            f.add_arc_with_capacity_and_unit_cost(src, a, 1, 0)
+            base = price(u, None)
+            arcs.append((f.add_arc_with_capacity_and_unit_cost(a, none, 1, int(round(base * 100))), a, -1))
+            for j, (end, _, _) in enumerate(free):
+                c = price(u, end)
+                if c is not None and c < base:
+                    arcs.append((f.add_arc_with_capacity_and_unit_cost(a, n_u + j, 1, int(round(c * 100))), a, j))
+        for j, (_, places, _) in enumerate(free):
+            f.add_arc_with_capacity_and_unit_cost(n_u + j, sink, max(int(places), 0), 0)
+        f.add_arc_with_capacity_and_unit_cost(none, sink, n_u, 0)
+        f.set_node_supply(src, n_u)
+        f.set_node_supply(sink, -n_u)
+        if f.solve() != f.OPTIMAL:  # cannot happen (every unit may go unseated); keep the plain seating
+            out.update(seat_heads(us, head_of, seats))
+            continue
+        for arc, a, j in arcs:
+            if f.flow(arc):
+                u = us[a]
+                out[(u.demand.unit_type, u.demand.unit_id)] = None if j < 0 else (free[j][0], free[j][2])
+    return out
+
+
 def not_first(demand, cadre: tuple[str, str], *, seat: tuple[int, str] | None, left: int) -> Unplaced:
     """The French record of a unit whose head cannot be trained before its teachers."""
     who = HEAD_LABEL[demand.unit_type]
