@@ -218,9 +218,7 @@ def tot_travel_margins(sc: Scenario, sites: dict[str, list[Venue]] | None = None
                 places = [book.etab.get(t.unit_id) or Venue(t.unit_id)]
             else:
                 places = [book.ecole[e.uai] for e in book.ecoles_of.get(t.unit_id, [])] or [book.seat(t.unit_id)]
-            dep = next((u.departement for u in (*sc.etablissements, *sc.circonscriptions)
-                        if getattr(u, "uai", getattr(u, "id", None)) == t.unit_id), "")
-            seat = seat_of_departement(dep)
+            seat = seat_of_departement(book.unit_dep.get(t.unit_id, ""))
             worst = 0
             for site in sites_:
                 for p in places:
