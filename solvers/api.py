@@ -269,6 +269,7 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
                     "earliest_possible_completion_date": (dt.date.fromordinal(r.earliest_latest_day).isoformat()
                                                           if r.earliest_latest_day else None),
                     "fdf_max_load": r.parts.get("fdf_max_load"), "fdf_loads": r.parts.get("fdf_loads", {}),
+                    "seconds": round(r.stage_seconds.get("total", 0.0), 3),
                     "progress": r.progress[-20:]}
                    for r in results],
         plan_name=f"Plan {sc.name}",

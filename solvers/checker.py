@@ -109,6 +109,7 @@ class _Checker:
     def check_sessions(self) -> None:
         s = self.s
         seen: set[str] = set()
+        first_day: dict[str, object] = {}  # zone -> first day of step 1
         for x in self.plan.sessions:
             if x.session_id in seen:
                 self.add("duplicate", f"session {x.session_id} en double", x)
@@ -126,7 +127,9 @@ class _Checker:
             elif not (s.start_date <= x.date <= s.end_date):
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} hors de l'horizon "
                                     f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
-            first1 = cal.step1_first_day(s, zone)
+            first1 = first_day.get(zone)
+            if first1 is None:
+                first1 = first_day[zone] = cal.step1_first_day(s, zone)
             if x.kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
                 self.add("step1_start", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
                                     f"d'étape 1 ({first1.isoformat()} : "
