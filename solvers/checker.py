@@ -18,6 +18,7 @@ from planner.demand import step1_people
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
+from .records import past_summary
 from .rules import RULE_IDS, trainer_day_cap, unit_caps
 
 
@@ -324,9 +325,13 @@ class _Checker:
         self.check_pins()
         from .check_venues import check_venues
         check_venues(self.plan, self.sc, self.add)
+        past = [u for u in self.plan.unplaced if u.get("rule") == "past"]
         for u in self.plan.unplaced:
-            self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non placée(s)",
-                     severity="warning")
+            if u.get("rule") != "past":
+                self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non "
+                                     f"placée(s)", severity="warning")
+        if past:  # one line: the rentrée meetings already gone when planning starts (report.json lists them)
+            self.add("unplaced", past_summary(past), severity="warning")
         try:
             from .check_roadmap import check_roadmap
         except ImportError:

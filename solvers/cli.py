@@ -53,6 +53,7 @@ def apply_date_options(sc, school_year: str | None, plan_from, calendar: str | N
 
 def run_solve(args) -> int:
     from .api import SolveError, solve
+    from .records import past_summary
     from .checker import check_plan
 
     from planner.overrides import OverrideError, apply_overrides
@@ -119,13 +120,17 @@ def run_solve(args) -> int:
         print(f"Enseignants formés avant la Toussaint : {100 * k['share_trained_by_toussaint']:.1f} % ; "
               f"avant Noël : {100 * (k['share_trained_by_christmas'] or 0):.1f} % ; "
               f"sessions à la pré-rentrée : {100 * k['share_at_pre_rentree']:.1f} %.")
-    if r["unplaced"]:
-        n = sum(u.get("sessions", 0) for u in r["unplaced"])
-        print(f"Attention : {n} session(s) non placée(s) ({len(r['unplaced'])} unité(s)) :", file=sys.stderr)
-        for u in r["unplaced"][:10]:
+    past = [u for u in r["unplaced"] if u.get("rule") == "past"]
+    unplaced = [u for u in r["unplaced"] if u.get("rule") != "past"]
+    if past:
+        print(f"Note : {past_summary(past)}.", file=sys.stderr)
+    if unplaced:
+        n = sum(u.get("sessions", 0) for u in unplaced)
+        print(f"Attention : {n} session(s) non placée(s) ({len(unplaced)} unité(s)) :", file=sys.stderr)
+        for u in unplaced[:10]:
             print(f"  - {u['reason']}", file=sys.stderr)
-        if len(r["unplaced"]) > 10:
-            print(f"  … et {len(r['unplaced']) - 10} autres (voir report.json).", file=sys.stderr)
+        if len(unplaced) > 10:
+            print(f"  … et {len(unplaced) - 10} autres (voir report.json).", file=sys.stderr)
     if args.academie and sc.find_academie(args.academie):
         sc = sc.restricted_to(sc.find_academie(args.academie).code)
     findings = [f for f in check_plan(plan, sc) if f.severity == "error"]

@@ -49,6 +49,16 @@ class Unplaced:
                    audience if audience is not None else unit.audience, n, rule, reason)
 
 
+def past_summary(records: list[dict]) -> str:
+    """One French line for the unplaced records of rule ``past`` (dates gone when planning starts:
+    the réunions de rentrée of a year planned from November), instead of one line per unit."""
+    n = sum(int(r.get("sessions", 0) or 0) for r in records)
+    units = len({(r.get("unit_type"), r.get("unit_id")) for r in records})
+    example = (records[0].get("reason") or "").partition(" : ")[2] if records else ""
+    return (f"{n} session(s) de {units} unité(s) déjà passée(s) au début de la planification, à reporter à "
+            f"l'année suivante (liste dans report.json, règle « past ») — par ex. {example}")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """Status, objective and bound of one objective, and the gap between them — computed here only.
@@ -129,4 +139,4 @@ class Report:
         }
 
 
-__all__ = ["GAP_TOLERANCE", "Outcome", "Report", "Unplaced"]
+__all__ = ["GAP_TOLERANCE", "Outcome", "Report", "Unplaced", "past_summary"]

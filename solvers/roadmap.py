@@ -439,7 +439,7 @@ class RoadmapPlanner:
                         self._unplaced(u, "step6", "families", left,  # planned from after the rentrée: it has passed
                                        f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
                                        f"(planification à partir du {_fr_date(self.settings.first_day)}) ; à inscrire "
-                                       f"à la rentrée suivante")
+                                       f"à la rentrée suivante", rule="past")
                     else:
                         self._unplaced(u, "step6", "families", left,
                                        f"réunions de rentrée : {left} niveau(x) sans soir de septembre libre dans "

@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     Rule("travel", "temps de trajet entre deux lieux d'un même formateur", ("placement", "check")),
     # ---- steps 2 to 6 (solvers.roadmap, solvers.check_roadmap)
     Rule("dependency", "une étape précédente manque", ("explain",)),
+    Rule("past", "date déjà passée au début de la planification : à reporter à l'année suivante", ("explain",)),
     Rule("meeting_date", "date de réunion choisie non ouverte", ("explain",)),
     Rule("brique", "brique inconnue ou prérequis non tenu", ("explain",)),
     Rule("roadmap_id", "identifiant unique des sessions des étapes 2 à 6", ("check",)),

@@ -1,0 +1,28 @@
+"""Planning from late November: the year's réunions de rentrée are gone. They are reported under the
+rule ``past`` (to carry over to next year), summed up in one line by ``check``, not one per unit."""
+import datetime as dt
+
+from solvers.api import solve
+from solvers.checker import check_plan
+
+from .tiny import tiny_scenario
+
+
+def test_rentree_meetings_gone_are_past_and_summed_up_once():
+    sc = tiny_scenario(plan_from=dt.date(2026, 11, 30), step1_start_date=None)
+    plan = solve(sc, workers=1, time_limit=10)
+    past = [u for u in plan.unplaced if u["rule"] == "past"]
+    assert past and all(u["kind"] == "step6" and u["audience"] == "families" for u in past)
+    assert not any("rentrée 2026 est passée" in u["reason"] for u in plan.unplaced if u["rule"] != "past")
+    warnings = [f for f in check_plan(plan, sc) if f.severity == "warning" and f.rule == "unplaced"]
+    lines = [f for f in warnings if "déjà passée" in f.message]
+    assert len(lines) == 1
+    n = sum(u["sessions"] for u in past)
+    assert lines[0].message.startswith(f"{n} session(s) de {len({u['unit_id'] for u in past})} unité(s)")
+    assert [f for f in check_plan(plan, sc) if f.severity == "error"] == []
+
+
+def test_rentree_meetings_planned_at_the_start_of_the_year_are_not_past():
+    plan = solve(tiny_scenario(), workers=1, time_limit=10)
+    assert not [u for u in plan.unplaced if u["rule"] == "past"]
+    assert any(x.kind == "step6" and x.date.month == 9 for x in plan.sessions)
