@@ -25,8 +25,12 @@ def csv_safe(value: object) -> object:
     return "'" + value if is_formula_like(value) else value
 
 
+_TRIGGER_SET = frozenset(TRIGGERS)
+
+
 def csv_safe_row(row) -> list:
-    return [csv_safe(v) for v in row]
+    """:func:`csv_safe` of every cell (inlined: national plans write 8 million cells)."""
+    return ["'" + v if isinstance(v, str) and v[:1] in _TRIGGER_SET else v for v in row]
 
 
 def csv_unescape(value: str) -> str:

@@ -129,6 +129,8 @@ def test_sigkill_while_saving_never_corrupts(tmp_path, scenario_json, mode):
         if not run:
             out = f"{k + 1}\n{k + 2}\n" + out
         done = [int(x) for x in out.split()]
+        if run and not done:  # the machine got slower than at calibration: aim a little later next time
+            save_seconds *= 1.3
         saves += len(done)
         journal = Path(str(path) + "-journal")
         if journal.exists() and journal.stat().st_size > 0:
