@@ -26,6 +26,7 @@ from planner.demand import compute_demand
 from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
 from planner.models import Scenario
 from planner.plan import Plan, Session
+from planner.school_year import today
 
 from .academie import _common_slots, _FdfPool, _penalties
 from .heads import head_units
@@ -44,7 +45,7 @@ class FollowupOptions:
 
     @classmethod
     def from_settings(cls, settings, plan_from: dt.date | None = None) -> "FollowupOptions":
-        pf = plan_from or getattr(settings, "plan_from", None) or dt.date.today()
+        pf = plan_from or getattr(settings, "plan_from", None) or today()
         return cls(pf, getattr(settings, "keep_announced_sessions", True),
                    getattr(settings, "absentees_to_train", False), getattr(settings, "makeup_min_absent", 8))
 

@@ -93,3 +93,37 @@ class RoadmapCommand(QUndoCommand):
     def undo(self) -> None:
         self.doc.set_roadmap_choices(self.old_choices, self.old_plan, self.replanned, self.stale,
                                      f"Annulé : {self.text()}")
+
+
+class FollowupPlanCommand(QUndoCommand):
+    """The rest of the year re-planned around the recorded sessions (:mod:`solvers.followup_plan`): the
+    new plan is also the scenario file's current plan. The first redo only shows it (the operation
+    stored it); undo puts the file's previous current plan and statuses back, redo stores it again."""
+
+    def __init__(self, doc, old_plan, stored, part, partial: bool, old_file_plan, params: dict, text: str) -> None:
+        super().__init__(text)
+        self.doc, self.old, self.new = doc, old_plan, stored.plan
+        self.part, self.partial, self.old_file_plan, self.params = part, partial, old_file_plan, params
+        self.batches = list(stored.batches)
+        self.path = doc.path
+        self.old_stale, self.old_in_file = doc.plan_stale, doc.plan_in_file
+        self.first = True
+
+    def redo(self) -> None:
+        from solvers.followup_plan import store_current_plan
+
+        if self.first:
+            self.first = False
+        else:
+            stored = store_current_plan(self.path, self.part, self.params, partial=self.partial)
+            self.new, self.batches = stored.plan, stored.batches
+        self.doc.set_plan(self.new, self.text(), in_file=True)
+
+    def undo(self) -> None:
+        from planner.followup import apply_statuses
+        from solvers.followup_plan import restore_current_plan
+
+        statuses = restore_current_plan(self.path, self.old_file_plan, self.batches)
+        if self.old is not None:
+            apply_statuses(self.old, statuses)
+        self.doc.set_plan(self.old, f"Annulé : {self.text()}", stale=self.old_stale, in_file=self.old_in_file)
