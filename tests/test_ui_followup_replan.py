@@ -140,3 +140,39 @@ def test_planifier_from_scratch_then_record_then_replan(qapp, qtbot, tmp_path):
     finally:
         w.wait_threads()
         w.close()
+
+
+def test_followup_settings_in_the_panel_reach_the_replan(win, qtbot):
+    """« Suivi de l'année » in the settings dock: French labels, undoable edits, and « Planifier » uses them."""
+    from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QSpinBox
+
+    from planner.settings import Settings
+
+    w, _path = win
+    panel = w.settings_panel
+    box = next(b for b in panel.findChildren(QGroupBox) if b.title() == "Suivi de l'année")
+    labels = {lab.text() for lab in box.findChildren(QLabel)}
+    assert labels >= {"Garder les sessions annoncées", "Les absents restent à former",
+                      "Absents pour un groupe de rattrapage"}
+    keep, absent, makeup = (panel.editors[n] for n in ("keep_announced_sessions", "absentees_to_train",
+                                                       "makeup_min_absent"))
+    assert isinstance(keep, QCheckBox) and isinstance(absent, QCheckBox) and isinstance(makeup, QSpinBox)
+    assert all(e.parent() is box for e in (keep, absent, makeup))
+    assert keep.toolTip() == Settings.model_fields["keep_announced_sessions"].description
+    assert keep.isChecked() and not absent.isChecked() and not makeup.isEnabled()
+    absent.setChecked(True)
+    assert w.doc.scenario.settings.absentees_to_train and makeup.isEnabled()
+    makeup.setValue(3)
+    assert w.doc.scenario.settings.makeup_min_absent == 3
+    w.doc.undo_stack.undo()
+    w.doc.undo_stack.undo()
+    assert not w.doc.scenario.settings.absentees_to_train and not makeup.isEnabled()
+    keep.setChecked(False)
+    assert w.doc.scenario.settings.keep_announced_sessions is False
+    assert "garder les sessions annoncées" in w.last_message
+    held = {s.session_id: _key(s) for s in w.doc.plan.sessions if s.status == "held"}
+    w.planning.start_solve(None, show_dialog=False)
+    qtbot.waitUntil(lambda: w.planning.solve_op is None, timeout=120_000)
+    f = w.doc.plan.report["followup"]
+    assert f["keep_announced"] is False  # the re-plan ran with the window's setting
+    assert all(_key(s) == held[s.session_id] for s in w.doc.plan.sessions if s.session_id in held)
