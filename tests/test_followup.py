@@ -285,3 +285,50 @@ def test_teachers_wait_for_their_heads_cancelled_session(tiny):
     heads_end = min(x.end_dt for x in new.sessions if x.unit_type == "bassin")
     assert min(x.start_dt for x in new.sessions if x.kind == "step1" and x.audience == "teachers_2d") >= heads_end
     assert not [f for f in check_plan(new, sc) if f.severity == "error"]
+
+
+def test_pins_apply_to_sessions_not_yet_held(tiny):
+    """A pin added after recording moves its group (not yet held) to the pinned slot; a pin on a held
+    session or before plan_from is not applied and is said in French."""
+    from planner.calendar import audience_slots
+    from planner.models import Pin
+
+    sc, plan = tiny
+    s1 = [x for x in _step1(plan) if x.unit_type == "etablissement" and x.audience == "teachers_2d"]
+    unit = s1[0].unit_id
+    mine = sorted((x for x in s1 if x.unit_id == unit), key=lambda x: x.group)
+    held, free = mine[0], mine[-1]
+    pf = held.date + dt.timedelta(days=1)
+    statuses = {held.session_id: fu.SessionStatus(held.session_id, "held", held.date, held.participants)}
+    slots = [sl for sl in audience_slots("teachers_2d", sc.settings, "C", "031", 60, unit, "16")
+             if sl.date >= pf + dt.timedelta(days=30) and (sl.date, sl.start_hhmm) != (free.date, free.start)]
+    target = slots[3]
+    pins = [Pin(unit_type="etablissement", unit_id=unit, group=free.group, date=target.date, start=target.start_hhmm),
+            Pin(unit_type="etablissement", unit_id=unit, group=held.group, date=target.date, start=slots[5].start_hhmm)]
+    if len(mine) > 2:  # a pin before plan_from on a group not held
+        pins.append(Pin(unit_type="etablissement", unit_id=unit, group=mine[1].group, date=held.date, start=held.start))
+    sc2 = sc.model_copy(update={"pins": pins})
+    new = replan_rest(sc2, plan, statuses, FollowupOptions(pf))
+    by_id = {x.session_id: x for x in new.sessions}
+    assert (by_id[free.session_id].date, by_id[free.session_id].start) == (target.date, target.start_hhmm)
+    assert by_id[free.session_id].pinned
+    assert (by_id[held.session_id].date, by_id[held.session_id].start, by_id[held.session_id].trainer_id) == \
+           (held.date, held.start, held.trainer_id)
+    reasons = [u["reason"] for u in new.report["unplaced"] if u["rule"] == "pin"]
+    assert any("déjà tenue" in r and f"groupe {held.group}" in r for r in reasons)
+    if len(mine) > 2:
+        assert any("rien n'est placé avant" in r and f"groupe {mine[1].group}" in r for r in reasons)
+    assert not [f for f in check_plan(new, sc2) if f.severity == "error"]
+
+
+def test_replan_starts_at_the_options_plan_from_whatever_the_settings_say(tiny):
+    """The settings' plan_from (here in March) follows the re-plan's: late sessions go back from December."""
+    sc, plan = tiny
+    later = sc.model_copy(update={"settings": sc.settings.model_copy(update={"plan_from": dt.date(2027, 3, 1)})})
+    s1 = _step1(plan)
+    statuses = {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, x.participants) for x in s1[:4]}
+    pf = dt.date(2026, 12, 1)
+    new = replan_rest(later, plan, statuses, FollowupOptions(pf))
+    first = min(x.date for x in new.sessions if x.kind == "step1" and x.session_id not in statuses)
+    assert pf <= first < dt.date(2027, 1, 15)
+    assert new.report["followup"]["late_replaced"] >= len(s1) - 4
