@@ -105,6 +105,26 @@ def replan_recorded(sc: Scenario, rec: Recorded, *, academie: str | None = None,
     return replan_rest(sc, plan, rec.statuses, opts), warnings
 
 
+def statuses_of(plan: Plan) -> dict[str, SessionStatus]:
+    """The statuses a plan's sessions carry (``apply_statuses``), planned ones left out."""
+    return {x.session_id: SessionStatus(x.session_id, x.status, x.held_date, x.present)
+            for x in plan.sessions if x.status in ("held", "cancelled")}
+
+
+def replan_with_pin_recorded(sc: Scenario, plan: Plan, pin, academie: str) -> Plan | None:
+    """A pin chosen once sessions are recorded (the plan carries held or cancelled statuses): the
+    académie's rest of the year re-planned around them with the pin (held sessions never move, a pin on
+    a held session is said, not applied). ``None`` when nothing is recorded: re-planning the unit alone
+    (:func:`solvers.replan.replan_with_pin`) is then right."""
+    statuses = statuses_of(plan)
+    if not statuses:
+        return None
+    pins = [p for p in sc.pins if not (p.unit_type == pin.unit_type and p.unit_id == pin.unit_id and p.group == pin.group)]
+    sc2 = sc.model_copy(update={"pins": pins + [pin]})
+    new, _warnings = replan_recorded(sc2, Recorded(plan, statuses), academie=academie)
+    return new
+
+
 def merge_into(old: Plan, part: Plan) -> Plan:
     """``old`` with the académies of ``part`` replaced by ``part``."""
     codes = {x.academie for x in part.sessions} | {u.academie for u in part.units}
@@ -181,4 +201,5 @@ def followup_summary(plan: Plan) -> str | None:
 
 
 __all__ = ["FollowupSolveError", "Recorded", "Stored", "academie_part", "followup_summary", "merge_into", "recorded",
-           "replan_recorded", "restore_current_plan", "store_current_plan", "store_path"]
+           "replan_recorded", "replan_with_pin_recorded", "restore_current_plan", "statuses_of",
+           "store_current_plan", "store_path"]

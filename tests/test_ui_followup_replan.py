@@ -176,3 +176,45 @@ def test_followup_settings_in_the_panel_reach_the_replan(win, qtbot):
     f = w.doc.plan.report["followup"]
     assert f["keep_announced"] is False  # the re-plan ran with the window's setting
     assert all(_key(s) == held[s.session_id] for s in w.doc.plan.sessions if s.session_id in held)
+
+
+def test_pinning_a_slot_once_sessions_are_recorded_never_moves_held_ones(qapp, qtbot, tmp_path):
+    """« Choisir un créneau » with recorded sessions: the académie's rest is re-planned around the held
+    sessions with the pin (solvers.followup_plan), not the unit from scratch."""
+    from types import SimpleNamespace
+
+    from planner.calendar import audience_slots
+    from solvers.api import solve
+    from ui.main_window import MainWindow
+
+    sc = tiny_scenario()
+    path = tmp_path / "epingle.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5, workers=1), {})
+    w = MainWindow(str(path))
+    try:
+        xs = sorted((s for s in w.doc.plan.sessions if s.kind == "step1" and s.unit_type == "circonscription"),
+                    key=lambda s: s.group)
+        tab = w.tab("followup")
+        tab.today = TODAY
+        assert xs[0].date <= TODAY and not tab.mark_held([xs[0]])
+        w.request_setting("plan_from", PLAN_FROM)
+        held = {s.session_id: _key(s) for s in w.doc.plan.sessions if s.status == "held"}
+        assert xs[0].session_id in held
+        free = xs[-1]
+        slot = next(sl for sl in audience_slots(free.audience, w.doc.scenario.settings, "C", "031", 60, free.unit_id, "16")
+                    if sl.date >= PLAN_FROM + dt.timedelta(days=20))
+        n = w.doc.undo_stack.count()
+        w.unit_edits.pin_slot(("circonscription", free.unit_id), SimpleNamespace(date=slot.date, start=slot.start_hhmm),
+                              free.group)
+        qtbot.waitUntil(lambda: w.doc.undo_stack.count() == n + 1, timeout=60_000)
+        by_id = {s.session_id: s for s in w.doc.plan.sessions}
+        assert all(_key(by_id[sid]) == k and by_id[sid].status == "held" for sid, k in held.items())
+        assert (by_id[free.session_id].date, by_id[free.session_id].start) == (slot.date, slot.start_hhmm)
+        assert by_id[free.session_id].pinned
+        assert any(p.unit_id == free.unit_id and p.group == free.group for p in w.doc.scenario.pins)
+        assert all(s.date >= PLAN_FROM for s in w.doc.plan.sessions if s.status != "held")
+    finally:
+        w.wait_threads()
+        w.close()
