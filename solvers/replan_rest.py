@@ -34,7 +34,7 @@ from planner.models import Scenario
 from planner.plan import Plan, Session
 from planner.school_year import today
 
-from .academie import _common_slots, _FdfPool, _penalties
+from .pool import _common_slots, _FdfPool, _penalties
 from .heads import head_units
 from .records import Unplaced
 from .units import NEVER, Caps, SlotTable, place_unit
@@ -126,9 +126,10 @@ class _Academie:
     def pool_release(self, x: Session) -> None:
         """Free the FdF booked for a kept session that has to move after all."""
         f = x.trainer_id
-        if f in self.pool.busy and (_t(x.date, x.start), _t(x.date, x.end)) in self.pool.busy[f]:
+        booked = (_t(x.date, x.start), _t(x.date, x.end), None)  # as _occupy books it
+        if f in self.pool.busy and booked in self.pool.busy[f]:
             day = x.date.toordinal()
-            self.pool.busy[f].remove((_t(x.date, x.start), _t(x.date, x.end)))
+            self.pool.busy[f].remove(booked)
             self.pool.day_load[f][day] -= 1
             self.pool.load[f] -= 1
 
@@ -572,7 +573,7 @@ class _Academie:
 
 def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], opts: FollowupOptions) -> Plan:
     """A new plan: held sessions unchanged, the rest re-planned from ``opts.plan_from`` (see the module)."""
-    from .api import kpis
+    from .summary import kpis
 
     if getattr(sc.settings, "plan_from", None) != opts.plan_from:  # slot tables and later steps start there too
         sc = sc.model_copy(update={"settings": sc.settings.model_copy(update={"plan_from": opts.plan_from})})

@@ -332,3 +332,17 @@ def test_replan_starts_at_the_options_plan_from_whatever_the_settings_say(tiny):
     first = min(x.date for x in new.sessions if x.kind == "step1" and x.session_id not in statuses)
     assert pf <= first < dt.date(2027, 1, 15)
     assert new.report["followup"]["late_replaced"] >= len(s1) - 4
+
+
+def test_replanning_the_rest_does_not_load_or_tools():
+    """``solve --scenario FILE`` once sessions are recorded needs no CP-SAT: loading it (and pandas with
+    it) took most of the re-plan command's time."""
+    import subprocess
+    import sys
+
+    code = ("import sys, solvers.cli, solvers.followup_cli, solvers.followup_plan, solvers.replan_rest, solvers.checker, "
+            "solvers.replan; print(sorted(m for m in ('ortools.sat.python.cp_model', 'solvers.api', 'solvers.academie') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    assert out.stdout.strip() == "[]"
