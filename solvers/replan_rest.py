@@ -27,16 +27,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.calendar import audience_slots
+from planner.calendar import audience_slots, calendar_key
 from planner.demand import compute_demand
 from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
 from planner.models import Scenario
 from planner.plan import Plan, Session
+from planner.venues import session_place
 from planner.school_year import today
 
 from .pool import _common_slots, _FdfPool, _penalties
 from .heads import head_units
 from .records import Unplaced
+from .venues import FdfPlaces, tot_travel_margins
 from .units import NEVER, Caps, SlotTable, place_unit
 
 FDF_AUDIENCES = ("perdir", "inspectors")
@@ -81,7 +83,7 @@ def _occupy(pool: _FdfPool, f: str, x: Session) -> None:
     if f not in pool.busy:
         return
     day = x.date.toordinal()
-    pool.busy[f].append((_t(x.date, x.start), _t(x.date, x.end), None))  # (start, end, travel place)
+    pool.busy[f].append((_t(x.date, x.start), _t(x.date, x.end), session_place(x)))  # (start, end, travel place)
     pool.day_load[f][day] = pool.day_load[f].get(day, 0) + 1
     pool.load[f] += 1
 
@@ -98,7 +100,7 @@ class _Academie:
                  opts: FollowupOptions, trainer_rows) -> None:
         self.sc, self.s, self.opts = sc, sc.settings, opts
         self.acad = sc.academies[0]
-        self.zone = self.acad.calendar_zone
+        self.zone = calendar_key(self.acad, self.s)  # the académie's own calendar (Corse, outre-mer), as the solve
         self.sessions = sessions
         self.statuses = statuses
         self.rows = {r.trainer_id: r for r in trainer_rows}
@@ -121,12 +123,14 @@ class _Academie:
         self.head_of = head_units(sc) if getattr(self.s, "heads_first", False) else {}
         self.wait: dict[tuple[str, str], int] | None = None
         fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
-        self.pool = _FdfPool(fdfs, self.s.max_per_fdf_per_day)
+        # travel between venues as the solve and the checker count it (a session keeps its venue when it moves)
+        self.pool = _FdfPool(fdfs, self.s.max_per_fdf_per_day, FdfPlaces(sc).travel)
+        self.margin = tot_travel_margins(sc)  # a trainer delivers once back from the training site
 
     def pool_release(self, x: Session) -> None:
         """Free the FdF booked for a kept session that has to move after all."""
         f = x.trainer_id
-        booked = (_t(x.date, x.start), _t(x.date, x.end), None)  # as _occupy books it
+        booked = (_t(x.date, x.start), _t(x.date, x.end), session_place(x))  # as _occupy books it
         if f in self.pool.busy and booked in self.pool.busy[f]:
             day = x.date.toordinal()
             self.pool.busy[f].remove(booked)
@@ -254,7 +258,7 @@ class _Academie:
         tot_end = {x.session_id: _t(x.date, x.end) for x in tots}
         for tid, r in self.rows.items():
             if r.tot_session_id:
-                trained_at[tid] = tot_end.get(r.tot_session_id, 10**12)
+                trained_at[tid] = tot_end.get(r.tot_session_id, 10**12) + self.margin.get(tid, 0)
         dem = {(u.unit_type, u.unit_id): u for u in compute_demand(self.sc).units}
         units: dict[tuple[str, str], list[Session]] = defaultdict(list)
         for x in by_kind["cadre"] + by_kind["local"]:
@@ -356,7 +360,7 @@ class _Academie:
                 table = SlotTable([sl for sl in slots if sl.date >= self.pf])
             placed = None
             for k in range(len(table)):
-                f = self.pool.take(table.days[k], table.times[k], table.ends[k])
+                f = self.pool.take(table.days[k], table.times[k], table.ends[k], place=session_place(x))
                 if f is not None:
                     placed = self._moved(x, table.slots[k], f)
                     break
@@ -503,7 +507,7 @@ class _Academie:
         queue = sorted(to_place, key=lambda x: (x.title == MAKEUP_TITLE, x.group, x.session_id))
         for i in range(len(tb)):
             while queue:
-                f = self.pool.take(tb.days[i], tb.times[i], tb.ends[i], pack=True)
+                f = self.pool.take(tb.days[i], tb.times[i], tb.ends[i], pack=True, place=session_place(queue[0]))
                 if f is None:
                     break
                 x = queue.pop(0)

@@ -346,3 +346,43 @@ def test_replanning_the_rest_does_not_load_or_tools():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     assert out.stdout.strip() == "[]"
+
+
+def test_an_academie_on_its_own_calendar_is_replanned_on_it():
+    """Corse has its own official calendar (not zone C's days): the re-plan places its cadre meetings and
+    sessions on Corse's days, as the solve and the checker count them."""
+    from planner.models import Scenario
+    from planner.sources.reference import national_reference
+
+    ref = national_reference()
+    code = ref.find_academie("Corse").code
+    sc = Scenario.model_validate(ref.restricted_to(code).model_dump())
+    sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 6, 15))
+    plan = solve(sc, solver="greedy", time_limit=5, workers=1)
+    rows, pf = fu.simulate_year(plan, 0.30, 0.05, seed=1)
+    statuses = {r["session_id"]: fu.SessionStatus(r["session_id"], "held", dt.date.fromisoformat(r["date"]),
+                                                  int(r["presents"])) if r["statut"] == "tenue"
+                else fu.SessionStatus(r["session_id"], "cancelled") for r in rows}
+    new = replan_rest(sc, plan, statuses, FollowupOptions(pf))
+    assert new.report["followup"]["cancelled_replaced"] == sum(r["statut"] == "annulée" for r in rows)
+    errors = [f for f in check_plan(new, sc) if f.severity == "error"]
+    assert not errors, errors[:3]
+
+
+def test_replaced_fdf_sessions_leave_the_travel_time_between_venues():
+    """The FdF pool of the re-plan counts travel as the solve and the checker do: a cancelled meeting
+    session is not put back just before the FdF's kept session at another venue."""
+    sc = tiny_scenario(max_per_fdf_per_day=4)
+    plan = solve(sc, solver="greedy", time_limit=5, workers=1)
+    perdir = sorted((x for x in plan.sessions if x.audience == "perdir"), key=lambda x: x.group)
+    insp = next(x for x in plan.sessions if x.audience == "inspectors")
+    day = perdir[0].date  # the heads' rentrée seminar, open to inspectors too
+    assert perdir[0].start == "09:00" and perdir[1].date == day and insp.venue != perdir[0].venue
+    moved = dataclasses.replace(insp, date=day, start="11:00", end="12:00", window="rentree_seminar")
+    plan2 = Plan(sessions=[moved if x is insp else x for x in plan.sessions], trainers=plan.trainers,
+                 units=plan.units, report=plan.report)
+    cancelled = {perdir[1].session_id: fu.SessionStatus(perdir[1].session_id, "cancelled")}
+    new = replan_rest(sc, plan2, cancelled, FollowupOptions(day))
+    back = next(x for x in new.sessions if x.session_id == perdir[1].session_id)
+    assert (back.date, back.start) != (day, "10:00")  # 10:00–11:00 at the lycée, then 11:00 at the DSDEN: no
+    assert not [f for f in check_plan(new, sc) if f.severity == "error"]
