@@ -218,3 +218,35 @@ def test_pinning_a_slot_once_sessions_are_recorded_never_moves_held_ones(qapp, q
     finally:
         w.wait_threads()
         w.close()
+
+
+def test_planifier_france_on_a_file_planned_for_one_academie_checks_that_academie(qapp, qtbot, tmp_path):
+    """The file's current plan covers Corse only: « Planifier la France » re-plans Corse around what was
+    held and checks Corse, without reproaching the 29 académies nobody planned."""
+    from planner.sources.reference import national_reference
+    from solvers.api import solve
+    from ui.main_window import MainWindow
+
+    sc = national_reference()
+    sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 6, 15))
+    code = sc.find_academie("Corse").code
+    path = tmp_path / "corse.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan(fu.CURRENT_PLAN, solve(sc, academie=code, solver="greedy", time_limit=5, workers=1), {})
+    w = MainWindow(str(path))
+    try:
+        first = min((s for s in w.doc.plan.sessions if s.kind == "step1"), key=lambda s: (s.date, s.start))
+        tab = w.tab("followup")
+        tab.today = TODAY
+        assert not tab.mark_held([first])
+        w.request_setting("plan_from", PLAN_FROM)
+        w.planning.start_solve(None, show_dialog=False)
+        qtbot.waitUntil(lambda: w.planning.solve_op is None, timeout=120_000)
+        assert "followup" in w.doc.plan.report and {s.academie for s in w.doc.plan.sessions} == {code}
+        st = w.doc.check_state()
+        assert st is not None and st.academies == [code]
+        assert not st.errors, [f.message for f in st.errors[:3]]
+    finally:
+        w.wait_threads()
+        w.close()

@@ -87,8 +87,9 @@ class Planning:
         def run(progress, stop):
             acads = [academie] if academie else [a.code for a in sc.academies]
             followup = replan_followup(path, sc, academie, limit)  # sessions recorded: keep what was held
-            if followup is not None:
-                return followup[0], run_check(followup[0], sc, acads), followup
+            if followup is not None:  # checked on the académies it covers (the file's plan may not cover all)
+                covered = sorted({x.academie for x in followup[0].sessions} & {a.code for a in sc.academies})
+                return followup[0], run_check(followup[0], sc, covered or acads), followup
             plan = solve(sc, academie=academie, time_limit=limit,
                          progress=lambda p: progress(dict(p) if isinstance(p, dict) else p), stop=stop)
             return plan, run_check(plan, sc, acads), None
