@@ -250,3 +250,32 @@ def test_planifier_france_on_a_file_planned_for_one_academie_checks_that_academi
     finally:
         w.wait_threads()
         w.close()
+
+
+def test_undo_of_a_replan_whose_file_went_away_says_so(qapp, qtbot, tmp_path):
+    from ui.main_window import MainWindow
+    from solvers.api import solve
+
+    sc = tiny_scenario()
+    path = tmp_path / "parti.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5, workers=1), {})
+    w = MainWindow(str(path))
+    try:
+        tab = w.tab("followup")
+        tab.today = TODAY
+        first = min((s for s in w.doc.plan.sessions if s.kind == "step1"), key=lambda s: (s.date, s.start))
+        assert not tab.mark_held([first])
+        old = w.doc.plan
+        w.planning.start_solve(None, show_dialog=False)
+        qtbot.waitUntil(lambda: w.planning.solve_op is None, timeout=120_000)
+        path.unlink()
+        said = []
+        w.doc.message.connect(said.append)
+        w.doc.undo_stack.undo()  # no traceback: the plan comes back, the message says the file was not restored
+        assert w.doc.plan is old and not w.doc.plan_in_file
+        assert any("non remis en l'état" in m for m in said)
+    finally:
+        w.wait_threads()
+        w.close()

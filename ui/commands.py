@@ -110,20 +110,30 @@ class FollowupPlanCommand(QUndoCommand):
         self.first = True
 
     def redo(self) -> None:
-        from solvers.followup_plan import store_current_plan
+        from solvers.followup_plan import FollowupSolveError, store_current_plan
 
+        in_file = True
         if self.first:
             self.first = False
         else:
-            stored = store_current_plan(self.path, self.part, self.params, partial=self.partial)
-            self.new, self.batches = stored.plan, stored.batches
-        self.doc.set_plan(self.new, self.text(), in_file=True)
+            try:
+                stored = store_current_plan(self.path, self.part, self.params, partial=self.partial)
+                self.new, self.batches = stored.plan, stored.batches
+            except FollowupSolveError as exc:  # the file went away: the plan is shown, not stored
+                in_file, self.batches = False, []
+                self.doc.message.emit(f"Fichier de scénario non mis à jour : {exc}")
+        self.doc.set_plan(self.new, self.text(), in_file=in_file)
 
     def undo(self) -> None:
         from planner.followup import apply_statuses
-        from solvers.followup_plan import restore_current_plan
+        from solvers.followup_plan import FollowupSolveError, restore_current_plan
 
-        statuses = restore_current_plan(self.path, self.old_file_plan, self.batches)
-        if self.old is not None:
-            apply_statuses(self.old, statuses)
-        self.doc.set_plan(self.old, f"Annulé : {self.text()}", stale=self.old_stale, in_file=self.old_in_file)
+        in_file = self.old_in_file
+        try:
+            statuses = restore_current_plan(self.path, self.old_file_plan, self.batches)
+            if self.old is not None:
+                apply_statuses(self.old, statuses)
+        except FollowupSolveError as exc:
+            in_file = False
+            self.doc.message.emit(f"Fichier de scénario non remis en l'état : {exc}")
+        self.doc.set_plan(self.old, f"Annulé : {self.text()}", stale=self.old_stale, in_file=in_file)
