@@ -581,7 +581,13 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
 
     if getattr(sc.settings, "plan_from", None) != opts.plan_from:  # slot tables and later steps start there too
         sc = sc.model_copy(update={"settings": sc.settings.model_copy(update={"plan_from": opts.plan_from})})
-    codes = sorted({x.academie for x in plan.sessions})
+    by_code: dict[str, list[Session]] = defaultdict(list)  # one pass over the nation's sessions
+    for x in plan.sessions:
+        by_code[x.academie].append(x)
+    rows_of: dict[str, list] = defaultdict(list)
+    for r in plan.trainers:
+        rows_of[r.academie].append(r)
+    codes = sorted(by_code)
     known = {a.code for a in sc.academies}
     sessions: list[Session] = []
     unplaced: list[dict] = []
@@ -590,12 +596,12 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     redone: set[tuple[str, str]] = set()
     inferred: list[str] = []
     for code in codes:
-        xs = [x for x in plan.sessions if x.academie == code]
+        xs = by_code[code]
         if code not in known:
             sessions += xs
             continue
         sub = sc.restricted_to(code) if len(sc.academies) > 1 else sc
-        a = _Academie(sub, xs, statuses, opts, [r for r in plan.trainers if r.academie == code])
+        a = _Academie(sub, xs, statuses, opts, rows_of[code])
         sessions += a.run()
         unplaced += a.unplaced
         counts.add(a.counts)
