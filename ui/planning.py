@@ -3,6 +3,10 @@
 « Vérifier » checks what is planned: the académies the plan covers (a plan of Toulouse is not
 reproached the 29 académies nobody planned). Any edit (setting, pin, roadmap, undo) makes the plan
 « non vérifié » and a check starts by itself a moment later, in the background.
+
+Once sessions are recorded in the scenario file (« Suivi »), « Planifier » keeps the held sessions and
+re-plans the rest from « Planifier à partir du », as ``solve --scenario FILE`` does
+(:mod:`solvers.followup_plan`), and the plan becomes the file's current plan (undo puts it back).
 """
 from __future__ import annotations
 
