@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.calendar import Slot, audience_slots, calendar_key
+from planner.calendar import audience_slots, calendar_key
 from planner.demand import UnitDemand, compute_demand
 from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
@@ -40,6 +40,7 @@ from .rules import Caps, unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
                           minimise_lexicographic, minimise_weighted)
 from .units import NEVER, SlotTable, place_unit
+from .pool import _common_slots, _FdfPool, _penalties  # noqa: F401 (shared with the re-plans, without OR-Tools)
 from .venues import FdfPlaces, tot_travel_margins
 
 
@@ -326,26 +327,6 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
 
 
 # ---------------------------------------------------------------------- helpers
-def _common_slots(lists: list[list[Slot]]) -> list[Slot]:
-    if not lists:
-        return []
-    keys = set.intersection(*({(s.date, s.start) for s in l} for l in lists))
-    return [s for s in lists[0] if (s.date, s.start) in keys]
-
-
-def _penalties(tb: SlotTable, prefs: list, s, audience: str) -> list[float] | None:
-    w_out, w_pre = s.weight_outside_preferred, s.weight_outside_pre_rentree
-    if not (prefs and w_out) and not w_pre:
-        return None
-    pen = [0.0] * len(tb)
-    for i, sl in enumerate(tb.slots):
-        if prefs and w_out and not any(p.window == sl.window and (p.date is None or p.date == sl.date) for p in prefs):
-            pen[i] += w_out
-        if w_pre and sl.window != "pre_rentree":
-            pen[i] += w_pre
-    return pen if any(pen) else None
-
-
 def _cadre_lower_bound(tb: SlotTable, n: int, n_fdf: int, fdf_day_cap: int) -> int | None:
     if n_fdf == 0:
         return None
@@ -499,53 +480,6 @@ def _flow_timetable(cost, K, n_fdf) -> list[int | None]:
         if f.flow(a) and f.tail(a) < G and G <= f.head(a) < G + K:
             choice[f.tail(a)] = f.head(a) - G
     return choice
-
-
-class _FdfPool:
-    """Who of the académie's FdF is busy when, and where; least-loaded first. With ``travel``
-    (place, place → minutes), an FdF is free only if the day's other sessions leave the travel time."""
-
-    def __init__(self, fdfs: list[Trainer], day_cap: int, travel=None) -> None:
-        self.ids = [f.id for f in fdfs]
-        self.cap = day_cap
-        self.travel = travel
-        self.busy: dict[str, list[tuple[int, int, object]]] = {f: [] for f in self.ids}
-        self.day_load: dict[str, dict[int, int]] = {f: {} for f in self.ids}
-        self.load: dict[str, int] = {f: 0 for f in self.ids}
-
-    def _ok(self, f: str, a: int, b: int, place) -> bool:
-        for x, y, p in self.busy[f]:
-            if x < b and a < y:
-                return False
-            if self.travel is not None and place is not None and p is not None and x // 1440 == a // 1440:
-                gap = a - y if y <= a else x - b
-                if gap < self.travel(p, place):
-                    return False
-        return True
-
-    def free(self, day: int, a: int, b: int, place=None) -> list[str]:
-        return [f for f in self.ids if self.day_load[f].get(day, 0) < self.cap and self._ok(f, a, b, place)]
-
-    def take_as(self, f: str, day: int, a: int, b: int, place=None) -> None:
-        """Book FdF ``f`` (chosen by :func:`solvers.fdf_days.assign_days`, which checked it is free)."""
-        self.busy[f].append((a, b, place))
-        self.day_load[f][day] = self.day_load[f].get(day, 0) + 1
-        self.load[f] += 1
-
-    def take(self, day: int, a: int, b: int, pack: bool = False, place=None) -> str | None:
-        """A free FdF, least loaded first; ``pack``: prefer one already working that day (a meeting's
-        sessions go to as few FdF as possible, leaving the others free for a ToT session)."""
-        free = self.free(day, a, b, place)
-        if not free:
-            return None
-        if pack:
-            f = min(free, key=lambda f: (self.day_load[f].get(day, 0) == 0, self.load[f], f))
-        else:
-            f = min(free, key=lambda f: (self.load[f], f))
-        self.busy[f].append((a, b, place))
-        self.day_load[f][day] = self.day_load[f].get(day, 0) + 1
-        self.load[f] += 1
-        return f
 
 
 @dataclass

@@ -52,7 +52,6 @@ def apply_date_options(sc, school_year: str | None, plan_from, calendar: str | N
 
 
 def run_solve(args) -> int:
-    from .api import SolveError, solve
     from .records import past_summary
     from .checker import check_plan
 
@@ -88,13 +87,18 @@ def run_solve(args) -> int:
     stop = threading.Event()
     try:
         plan = followup_replan(args, sc)  # a scenario file with a current plan: keep what was held
-        if plan is None:
+    except FollowupSolveError as exc:
+        return _err(str(exc))
+    if plan is None:  # the solver (and OR-Tools) only when planning from scratch
+        from .api import SolveError, solve
+
+        try:
             plan = _interruptible(lambda: solve(sc, academie=args.academie, solver=args.solver,
                                                 time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                                 objective=args.objective, progress=progress, stop=stop,
                                                 scenario_source=args.scenario or "national"), stop)
-    except (SolveError, FollowupSolveError) as exc:
-        return _err(str(exc))
+        except SolveError as exc:
+            return _err(str(exc))
     if not args.quiet:
         print(file=sys.stderr)
     if args.scenario and args.scenario != "national":

@@ -17,7 +17,7 @@ from planner.demand import local_unit_demand
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
 
-from .academie import _penalties
+from .pool import _penalties
 from .summary import kpis
 from .records import Unplaced
 from .rules import Caps, unit_caps

@@ -9,6 +9,12 @@
 - With ``absentees_to_train``, people absent from held step-1 sessions are still to train: make-up
   groups (« Rattrapage (absents) ») are added when at least ``makeup_min_absent`` are missing.
 - A unit whose headcount changed gets groups added or removed (never a held one).
+- Pins (``scenario.pins``, added before or after recording) apply to sessions not yet held: the pinned
+  group is placed at its pinned slot; a pin on a held session, before ``plan_from`` or on a closed slot
+  is not applied and is said in French among the unplaced records (rule ``pin``).
+
+(Over 600 lines: every kind of session — train-the-trainer, cadres, local units, later steps — is
+re-planned here around the same held sessions and FdF pool; splitting by kind is the next step.)
 
 Units share no local trainers, so each unit is placed on its own (:func:`solvers.units.place_unit`)
 once its trainers' train-the-trainer dates are known; FdF-led sessions (train-the-trainer, cadres)
@@ -21,15 +27,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.calendar import audience_slots
+from planner.calendar import audience_slots, calendar_key
 from planner.demand import compute_demand
 from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
 from planner.models import Scenario
 from planner.plan import Plan, Session
+from planner.venues import session_place
+from planner.school_year import today
 
-from .academie import _common_slots, _FdfPool, _penalties
+from .pool import _common_slots, _FdfPool, _penalties
 from .heads import head_units
 from .records import Unplaced
+from .venues import FdfPlaces, tot_travel_margins
 from .units import NEVER, Caps, SlotTable, place_unit
 
 FDF_AUDIENCES = ("perdir", "inspectors")
@@ -44,7 +53,7 @@ class FollowupOptions:
 
     @classmethod
     def from_settings(cls, settings, plan_from: dt.date | None = None) -> "FollowupOptions":
-        pf = plan_from or getattr(settings, "plan_from", None) or dt.date.today()
+        pf = plan_from or getattr(settings, "plan_from", None) or today()
         return cls(pf, getattr(settings, "keep_announced_sessions", True),
                    getattr(settings, "absentees_to_train", False), getattr(settings, "makeup_min_absent", 8))
 
@@ -74,7 +83,7 @@ def _occupy(pool: _FdfPool, f: str, x: Session) -> None:
     if f not in pool.busy:
         return
     day = x.date.toordinal()
-    pool.busy[f].append((_t(x.date, x.start), _t(x.date, x.end), None))  # (start, end, travel place)
+    pool.busy[f].append((_t(x.date, x.start), _t(x.date, x.end), session_place(x)))  # (start, end, travel place)
     pool.day_load[f][day] = pool.day_load[f].get(day, 0) + 1
     pool.load[f] += 1
 
@@ -91,7 +100,7 @@ class _Academie:
                  opts: FollowupOptions, trainer_rows) -> None:
         self.sc, self.s, self.opts = sc, sc.settings, opts
         self.acad = sc.academies[0]
-        self.zone = self.acad.calendar_zone
+        self.zone = calendar_key(self.acad, self.s)  # the académie's own calendar (Corse, outre-mer), as the solve
         self.sessions = sessions
         self.statuses = statuses
         self.rows = {r.trainer_id: r for r in trainer_rows}
@@ -102,19 +111,29 @@ class _Academie:
         self.step1_units: set[tuple[str, str]] = set()  # units whose step 1 was re-planned here
         self.redone: set[tuple[str, str]] = set()  # units whose later steps were planned again
         self.tables: dict[tuple, SlotTable] = {}
+        self.indexes: dict[int, dict[tuple, int]] = {}  # id(table) → {(date, start minute): slot index}
+        self.local_trainers: dict[tuple[str, str], list] = defaultdict(list)  # a unit's trainers, by id
+        for t in sorted((t for t in sc.trainers if t.is_local), key=lambda t: t.id):
+            self.local_trainers[(t.unit_type, t.unit_id)].append(t)
+        self.pins: dict[tuple[str, str], dict] = defaultdict(dict)  # a unit's pins by group (solvers.academie)
+        for p in sc.pins:
+            self.pins[(p.unit_type, p.unit_id)].setdefault(p.group, p)
         self.tot_taken: set[str] = set()
         self.inferred_held: list[str] = []
         self.head_of = head_units(sc) if getattr(self.s, "heads_first", False) else {}
         self.wait: dict[tuple[str, str], int] | None = None
         fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
-        self.pool = _FdfPool(fdfs, self.s.max_per_fdf_per_day)
+        # travel between venues as the solve and the checker count it (a session keeps its venue when it moves)
+        self.pool = _FdfPool(fdfs, self.s.max_per_fdf_per_day, FdfPlaces(sc).travel)
+        self.margin = tot_travel_margins(sc)  # a trainer delivers once back from the training site
 
     def pool_release(self, x: Session) -> None:
         """Free the FdF booked for a kept session that has to move after all."""
         f = x.trainer_id
-        if f in self.pool.busy and (_t(x.date, x.start), _t(x.date, x.end)) in self.pool.busy[f]:
+        booked = (_t(x.date, x.start), _t(x.date, x.end), session_place(x))  # as _occupy books it
+        if f in self.pool.busy and booked in self.pool.busy[f]:
             day = x.date.toordinal()
-            self.pool.busy[f].remove((_t(x.date, x.start), _t(x.date, x.end)))
+            self.pool.busy[f].remove(booked)
             self.pool.day_load[f][day] -= 1
             self.pool.load[f] -= 1
 
@@ -146,13 +165,74 @@ class _Academie:
         key = (audience, dep, unit_id)
         if key not in self.tables:
             dur = minutes or self.s.step1_minutes
-            slots = [sl for sl in audience_slots(audience, self.s, self.zone, dep, dur, unit_id) if sl.date >= self.pf]
+            slots = [sl for sl in audience_slots(audience, self.s, self.zone, dep, dur, unit_id, self.acad.code)
+                     if sl.date >= self.pf]
             self.tables[key] = SlotTable(slots)
         return self.tables[key]
 
+    def index(self, tb: SlotTable) -> dict[tuple, int]:
+        if id(tb) not in self.indexes:
+            self.indexes[id(tb)] = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)}
+        return self.indexes[id(tb)]
+
+    def _pin_ignored(self, x: Session, p, why: str) -> None:
+        self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, "step1", x.audience,
+                                      0, "pin", f"{x.unit_id} : créneau épinglé du groupe {p.group} "
+                                                f"({p.date.isoformat()} {p.start}) non appliqué à la replanification : "
+                                                f"{why}.").as_dict())
+
+    def _pinned(self, key, every: list[Session], tb: SlotTable, index, trainers, k_of, ready
+                ) -> tuple[list[Session], list[Session], list[tuple[int, int]], bool]:
+        """The unit's pins (``scenario.pins``, as a solve honours them) on sessions not yet held: each
+        pinned group is placed at its pinned slot, from ``plan_from`` on; a pin that cannot apply (session
+        already held, slot before ``plan_from`` or closed, no trainer trained and free) is reported.
+        Returns (pinned sessions, the others, their (slot, trainer) pairs, whether a session moved)."""
+        pins = self.pins.get(key)
+        if not pins:
+            return [], every, [], False
+        claimed = {(index.get((x.date, _t(x.date, x.start) % 1440)), k_of.get(x.trainer_id))
+                   for x in every if self.state(x) == "held"}
+        done, rest, pairs, moved = [], [], [], False
+        for x in every:
+            p = pins.get(x.group) if x.title != MAKEUP_TITLE else None
+            if p is None:
+                rest.append(x)
+                continue
+            if self.state(x) == "held":
+                if (x.date, x.start) != (p.date, p.start):
+                    self._pin_ignored(x, p, f"la session {x.session_id} est déjà tenue (le "
+                                            f"{(x.held_date or x.date).strftime('%d/%m/%Y')})")
+                rest.append(x)
+                continue
+            i = index.get((p.date, int(p.start[:2]) * 60 + int(p.start[3:])))
+            if i is None:
+                self._pin_ignored(x, p, f"rien n'est placé avant le {self.pf.strftime('%d/%m/%Y')} (planifier à partir du)"
+                                  if p.date < self.pf else "créneau hors des fenêtres autorisées pour ce public")
+                rest.append(x)
+                continue
+            here = (x.date, x.start) == (p.date, p.start) and x.date != dt.date.min
+            order = ([k_of[x.trainer_id]] if here and x.trainer_id in k_of else []) + list(range(len(trainers)))
+            k = next((k for k in order if ready[k] <= tb.times[i] and (i, k) not in claimed), None)
+            if k is None:
+                self._pin_ignored(x, p, "aucun formateur de l'unité formé et libre à ce créneau")
+                rest.append(x)
+                continue
+            claimed.add((i, k))
+            pairs.append((i, k))
+            y = dataclasses.replace(self._moved(x, tb.slots[i], trainers[k].id), pinned=True)
+            if x.date == dt.date.min:
+                pass  # a new group: counted as added
+            elif (y.date, y.start, y.trainer_id) == (x.date, x.start, x.trainer_id) and not self.must_replace(x):
+                self.counts.kept += 1
+            else:
+                self._count_replaced(x, y)
+                moved = True
+            done.append(y)
+        return done, rest, pairs, moved
+
     def _moved(self, x: Session, sl, trainer: str) -> Session:
         return dataclasses.replace(x, date=sl.date, start=sl.start_hhmm, end=sl.end_hhmm, window=sl.window,
-                                   trainer_id=trainer, status="planned", present=None, held_date=None)
+                                   trainer_id=trainer, status="planned", present=None, held_date=None, pinned=False)
 
     def _unplaced(self, x: Session, n: int, rule: str, reason: str, kind: str | None = None) -> None:
         self.counts.unplaced += n
@@ -178,7 +258,7 @@ class _Academie:
         tot_end = {x.session_id: _t(x.date, x.end) for x in tots}
         for tid, r in self.rows.items():
             if r.tot_session_id:
-                trained_at[tid] = tot_end.get(r.tot_session_id, 10**12)
+                trained_at[tid] = tot_end.get(r.tot_session_id, 10**12) + self.margin.get(tid, 0)
         dem = {(u.unit_type, u.unit_id): u for u in compute_demand(self.sc).units}
         units: dict[tuple[str, str], list[Session]] = defaultdict(list)
         for x in by_kind["cadre"] + by_kind["local"]:
@@ -280,7 +360,7 @@ class _Academie:
                 table = SlotTable([sl for sl in slots if sl.date >= self.pf])
             placed = None
             for k in range(len(table)):
-                f = self.pool.take(table.days[k], table.times[k], table.ends[k])
+                f = self.pool.take(table.days[k], table.times[k], table.ends[k], place=session_place(x))
                 if f is not None:
                     placed = self._moved(x, table.slots[k], f)
                     break
@@ -348,16 +428,18 @@ class _Academie:
         if tmpl.audience in FDF_AUDIENCES:
             return self._cadre(every), changed
         # local unit: trainers and their readiness
-        trainers = sorted((t for t in self.sc.trainers if t.is_local and (t.unit_type, t.unit_id) == key),
-                          key=lambda t: t.id)
+        trainers = self.local_trainers.get(key, [])
         k_of = {t.id: k for k, t in enumerate(trainers)}
         ready = [NEVER if t.qualified else trained_at.get(t.id, 10**12) for t in trainers]
         head_seat = (self.wait or {}).get(key)
         if head_seat is not None:  # heads first: the teachers wait for their head's session
             ready = [max(r, head_seat) for r in ready]
         tb = self.table(tmpl.audience, tmpl.departement)
-        index = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)}
-        fixed, kept, to_place = [], [], []
+        index = self.index(tb)
+        pinned, every, fixed, pin_moved = self._pinned(key, every, tb, index, trainers, k_of, ready)
+        changed = changed or pin_moved
+        taken = set(fixed)
+        kept, to_place = [], []
         for x in every:
             if self.state(x) == "held":
                 kept.append(x)
@@ -369,19 +451,19 @@ class _Academie:
                 to_place.append(x)
                 continue
             i, k = index.get((x.date, _t(x.date, x.start) % 1440)), k_of.get(x.trainer_id)
-            if i is None or k is None or ready[k] > tb.times[i]:
-                to_place.append(x)  # must move: slot closed, trainer gone or not trained in time
+            if i is None or k is None or ready[k] > tb.times[i] or (i, k) in taken:
+                to_place.append(x)  # must move: slot closed, trainer gone or not trained in time, or a pin took it
                 continue
             kept.append(x)
             fixed.append((i, k))
         if not to_place:
             self.counts.kept += len(kept) - len(held)
-            return kept, changed
+            return kept + pinned, changed
         if not trainers:
             for x in to_place:
                 self._unplaced(x, 1, "no_trainer", f"{x.unit_id} : aucun formateur local pour replacer {x.session_id}.",
                                kind="makeup" if x.title == MAKEUP_TITLE else None)
-            return kept, True
+            return kept + pinned, True
         caps = Caps(s.max_per_local_trainer_per_day, s.max_per_local_trainer_per_week,
                     s.wednesday_mornings_per_term_1d if tmpl.audience == "teachers_1d" else None)
         prefs = [p for p in self.sc.preferences if (p.unit_type, p.unit_id) == key]
@@ -391,7 +473,7 @@ class _Academie:
         fixed_set = set(fixed)
         new = sorted((a for a in assigned if a not in fixed_set), key=lambda a: (tb.times[a[0]], a[1]))
         to_place.sort(key=lambda x: (x.title == MAKEUP_TITLE, x.group, x.session_id))
-        out = list(kept)
+        out = kept + pinned
         self.counts.kept += len(kept) - len(held)
         for x, (i, k) in zip(to_place, new):
             y = self._moved(x, tb.slots[i], trainers[k].id)
@@ -425,7 +507,7 @@ class _Academie:
         queue = sorted(to_place, key=lambda x: (x.title == MAKEUP_TITLE, x.group, x.session_id))
         for i in range(len(tb)):
             while queue:
-                f = self.pool.take(tb.days[i], tb.times[i], tb.ends[i], pack=True)
+                f = self.pool.take(tb.days[i], tb.times[i], tb.ends[i], pack=True, place=session_place(queue[0]))
                 if f is None:
                     break
                 x = queue.pop(0)
@@ -495,9 +577,17 @@ class _Academie:
 
 def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], opts: FollowupOptions) -> Plan:
     """A new plan: held sessions unchanged, the rest re-planned from ``opts.plan_from`` (see the module)."""
-    from .api import kpis
+    from .summary import kpis
 
-    codes = sorted({x.academie for x in plan.sessions})
+    if getattr(sc.settings, "plan_from", None) != opts.plan_from:  # slot tables and later steps start there too
+        sc = sc.model_copy(update={"settings": sc.settings.model_copy(update={"plan_from": opts.plan_from})})
+    by_code: dict[str, list[Session]] = defaultdict(list)  # one pass over the nation's sessions
+    for x in plan.sessions:
+        by_code[x.academie].append(x)
+    rows_of: dict[str, list] = defaultdict(list)
+    for r in plan.trainers:
+        rows_of[r.academie].append(r)
+    codes = sorted(by_code)
     known = {a.code for a in sc.academies}
     sessions: list[Session] = []
     unplaced: list[dict] = []
@@ -506,12 +596,12 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     redone: set[tuple[str, str]] = set()
     inferred: list[str] = []
     for code in codes:
-        xs = [x for x in plan.sessions if x.academie == code]
+        xs = by_code[code]
         if code not in known:
             sessions += xs
             continue
         sub = sc.restricted_to(code) if len(sc.academies) > 1 else sc
-        a = _Academie(sub, xs, statuses, opts, [r for r in plan.trainers if r.academie == code])
+        a = _Academie(sub, xs, statuses, opts, rows_of[code])
         sessions += a.run()
         unplaced += a.unplaced
         counts.add(a.counts)

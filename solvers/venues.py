@@ -208,6 +208,11 @@ def tot_travel_margins(sc: Scenario, sites: dict[str, list[Venue]] | None = None
     s = sc.settings
     out: dict[str, int] = {}
     cache: dict[tuple[str, str], int] = {}
+    dep_of: dict[str, str] = {}  # unit id → département (one pass, not one scan of every unit per unit)
+    for u in sc.etablissements:
+        dep_of.setdefault(u.uai, u.departement)
+    for u in sc.circonscriptions:
+        dep_of.setdefault(u.id, u.departement)
     for t in sc.trainers:
         if not t.is_local:
             continue
@@ -218,7 +223,8 @@ def tot_travel_margins(sc: Scenario, sites: dict[str, list[Venue]] | None = None
                 places = [book.etab.get(t.unit_id) or Venue(t.unit_id)]
             else:
                 places = [book.ecole[e.uai] for e in book.ecoles_of.get(t.unit_id, [])] or [book.seat(t.unit_id)]
-            seat = seat_of_departement(book.unit_dep.get(t.unit_id, ""))
+            dep = dep_of.get(t.unit_id, "")
+            seat = seat_of_departement(dep)
             worst = 0
             for site in sites_:
                 for p in places:

@@ -285,3 +285,104 @@ def test_teachers_wait_for_their_heads_cancelled_session(tiny):
     heads_end = min(x.end_dt for x in new.sessions if x.unit_type == "bassin")
     assert min(x.start_dt for x in new.sessions if x.kind == "step1" and x.audience == "teachers_2d") >= heads_end
     assert not [f for f in check_plan(new, sc) if f.severity == "error"]
+
+
+def test_pins_apply_to_sessions_not_yet_held(tiny):
+    """A pin added after recording moves its group (not yet held) to the pinned slot; a pin on a held
+    session or before plan_from is not applied and is said in French."""
+    from planner.calendar import audience_slots
+    from planner.models import Pin
+
+    sc, plan = tiny
+    s1 = [x for x in _step1(plan) if x.unit_type == "etablissement" and x.audience == "teachers_2d"]
+    unit = s1[0].unit_id
+    mine = sorted((x for x in s1 if x.unit_id == unit), key=lambda x: x.group)
+    held, free = mine[0], mine[-1]
+    pf = held.date + dt.timedelta(days=1)
+    statuses = {held.session_id: fu.SessionStatus(held.session_id, "held", held.date, held.participants)}
+    slots = [sl for sl in audience_slots("teachers_2d", sc.settings, "C", "031", 60, unit, "16")
+             if sl.date >= pf + dt.timedelta(days=30) and (sl.date, sl.start_hhmm) != (free.date, free.start)]
+    target = slots[3]
+    pins = [Pin(unit_type="etablissement", unit_id=unit, group=free.group, date=target.date, start=target.start_hhmm),
+            Pin(unit_type="etablissement", unit_id=unit, group=held.group, date=target.date, start=slots[5].start_hhmm)]
+    if len(mine) > 2:  # a pin before plan_from on a group not held
+        pins.append(Pin(unit_type="etablissement", unit_id=unit, group=mine[1].group, date=held.date, start=held.start))
+    sc2 = sc.model_copy(update={"pins": pins})
+    new = replan_rest(sc2, plan, statuses, FollowupOptions(pf))
+    by_id = {x.session_id: x for x in new.sessions}
+    assert (by_id[free.session_id].date, by_id[free.session_id].start) == (target.date, target.start_hhmm)
+    assert by_id[free.session_id].pinned
+    assert (by_id[held.session_id].date, by_id[held.session_id].start, by_id[held.session_id].trainer_id) == \
+           (held.date, held.start, held.trainer_id)
+    reasons = [u["reason"] for u in new.report["unplaced"] if u["rule"] == "pin"]
+    assert any("déjà tenue" in r and f"groupe {held.group}" in r for r in reasons)
+    if len(mine) > 2:
+        assert any("rien n'est placé avant" in r and f"groupe {mine[1].group}" in r for r in reasons)
+    assert not [f for f in check_plan(new, sc2) if f.severity == "error"]
+
+
+def test_replan_starts_at_the_options_plan_from_whatever_the_settings_say(tiny):
+    """The settings' plan_from (here in March) follows the re-plan's: late sessions go back from December."""
+    sc, plan = tiny
+    later = sc.model_copy(update={"settings": sc.settings.model_copy(update={"plan_from": dt.date(2027, 3, 1)})})
+    s1 = _step1(plan)
+    statuses = {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, x.participants) for x in s1[:4]}
+    pf = dt.date(2026, 12, 1)
+    new = replan_rest(later, plan, statuses, FollowupOptions(pf))
+    first = min(x.date for x in new.sessions if x.kind == "step1" and x.session_id not in statuses)
+    assert pf <= first < dt.date(2027, 1, 15)
+    assert new.report["followup"]["late_replaced"] >= len(s1) - 4
+
+
+def test_replanning_the_rest_does_not_load_or_tools():
+    """``solve --scenario FILE`` once sessions are recorded needs no CP-SAT: loading it (and pandas with
+    it) took most of the re-plan command's time."""
+    import subprocess
+    import sys
+
+    code = ("import sys, solvers.cli, solvers.followup_cli, solvers.followup_plan, solvers.replan_rest, solvers.checker, "
+            "solvers.replan; print(sorted(m for m in ('ortools.sat.python.cp_model', 'solvers.api', 'solvers.academie') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    assert out.stdout.strip() == "[]"
+
+
+def test_an_academie_on_its_own_calendar_is_replanned_on_it():
+    """Corse has its own official calendar (not zone C's days): the re-plan places its cadre meetings and
+    sessions on Corse's days, as the solve and the checker count them."""
+    from planner.models import Scenario
+    from planner.sources.reference import national_reference
+
+    ref = national_reference()
+    code = ref.find_academie("Corse").code
+    sc = Scenario.model_validate(ref.restricted_to(code).model_dump())
+    sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 6, 15))
+    plan = solve(sc, solver="greedy", time_limit=5, workers=1)
+    rows, pf = fu.simulate_year(plan, 0.30, 0.05, seed=1)
+    statuses = {r["session_id"]: fu.SessionStatus(r["session_id"], "held", dt.date.fromisoformat(r["date"]),
+                                                  int(r["presents"])) if r["statut"] == "tenue"
+                else fu.SessionStatus(r["session_id"], "cancelled") for r in rows}
+    new = replan_rest(sc, plan, statuses, FollowupOptions(pf))
+    assert new.report["followup"]["cancelled_replaced"] == sum(r["statut"] == "annulée" for r in rows)
+    errors = [f for f in check_plan(new, sc) if f.severity == "error"]
+    assert not errors, errors[:3]
+
+
+def test_replaced_fdf_sessions_leave_the_travel_time_between_venues():
+    """The FdF pool of the re-plan counts travel as the solve and the checker do: a cancelled meeting
+    session is not put back just before the FdF's kept session at another venue."""
+    sc = tiny_scenario(max_per_fdf_per_day=4)
+    plan = solve(sc, solver="greedy", time_limit=5, workers=1)
+    perdir = sorted((x for x in plan.sessions if x.audience == "perdir"), key=lambda x: x.group)
+    insp = next(x for x in plan.sessions if x.audience == "inspectors")
+    day = perdir[0].date  # the heads' rentrée seminar, open to inspectors too
+    assert perdir[0].start == "09:00" and perdir[1].date == day and insp.venue != perdir[0].venue
+    moved = dataclasses.replace(insp, date=day, start="11:00", end="12:00", window="rentree_seminar")
+    plan2 = Plan(sessions=[moved if x is insp else x for x in plan.sessions], trainers=plan.trainers,
+                 units=plan.units, report=plan.report)
+    cancelled = {perdir[1].session_id: fu.SessionStatus(perdir[1].session_id, "cancelled")}
+    new = replan_rest(sc, plan2, cancelled, FollowupOptions(day))
+    back = next(x for x in new.sessions if x.session_id == perdir[1].session_id)
+    assert (back.date, back.start) != (day, "10:00")  # 10:00–11:00 at the lycée, then 11:00 at the DSDEN: no
+    assert not [f for f in check_plan(new, sc) if f.severity == "error"]

@@ -10,7 +10,7 @@ from planner.settings import Settings
 def test_guide_is_shipped_and_covers_the_three_tasks():
     text = resource_path("guide", "guide.md").read_text(encoding="utf-8")
     for heading in ("Premiers pas", "Directrice ou directeur d'EAFC", "Cheffe ou chef d'établissement",
-                    "Imprimer un plan", "Les paramètres expliqués"):
+                    "Imprimer un plan", "Pendant l'année", "Les paramètres expliqués"):
         assert heading in text, heading
 
 

@@ -93,3 +93,47 @@ class RoadmapCommand(QUndoCommand):
     def undo(self) -> None:
         self.doc.set_roadmap_choices(self.old_choices, self.old_plan, self.replanned, self.stale,
                                      f"Annulé : {self.text()}")
+
+
+class FollowupPlanCommand(QUndoCommand):
+    """The rest of the year re-planned around the recorded sessions (:mod:`solvers.followup_plan`): the
+    new plan is also the scenario file's current plan. The first redo only shows it (the operation
+    stored it); undo puts the file's previous current plan and statuses back, redo stores it again."""
+
+    def __init__(self, doc, old_plan, stored, part, partial: bool, old_file_plan, params: dict, text: str) -> None:
+        super().__init__(text)
+        self.doc, self.old, self.new = doc, old_plan, stored.plan
+        self.part, self.partial, self.old_file_plan, self.params = part, partial, old_file_plan, params
+        self.batches = list(stored.batches)
+        self.path = doc.path
+        self.old_stale, self.old_in_file = doc.plan_stale, doc.plan_in_file
+        self.first = True
+
+    def redo(self) -> None:
+        from solvers.followup_plan import FollowupSolveError, store_current_plan
+
+        in_file = True
+        if self.first:
+            self.first = False
+        else:
+            try:
+                stored = store_current_plan(self.path, self.part, self.params, partial=self.partial)
+                self.new, self.batches = stored.plan, stored.batches
+            except FollowupSolveError as exc:  # the file went away: the plan is shown, not stored
+                in_file, self.batches = False, []
+                self.doc.message.emit(f"Fichier de scénario non mis à jour : {exc}")
+        self.doc.set_plan(self.new, self.text(), in_file=in_file)
+
+    def undo(self) -> None:
+        from planner.followup import apply_statuses
+        from solvers.followup_plan import FollowupSolveError, restore_current_plan
+
+        in_file = self.old_in_file
+        try:
+            statuses = restore_current_plan(self.path, self.old_file_plan, self.batches)
+            if self.old is not None:
+                apply_statuses(self.old, statuses)
+        except FollowupSolveError as exc:
+            in_file = False
+            self.doc.message.emit(f"Fichier de scénario non remis en l'état : {exc}")
+        self.doc.set_plan(self.old, f"Annulé : {self.text()}", stale=self.old_stale, in_file=in_file)

@@ -66,6 +66,7 @@ class Document(QObject):
         self.plan: Plan | None = None
         self.pix: PlanIndex | None = None
         self.plan_stale = False
+        self.plan_in_file = False  # the plan is the scenario file's current plan (what statuses refer to)
         self._checks: list[CheckState] = []
         self.undo_stack.cleanChanged.connect(self.fileChanged)
 
@@ -77,6 +78,7 @@ class Document(QObject):
         self.undo_stack.clear()
         self._checks = []
         self.plan, self.pix, self.plan_stale = None, None, False
+        self.plan_in_file = plan is not None and path is not None
         if plan is not None:
             self.plan, self.pix = plan, PlanIndex(plan, self.six)
         if path:
@@ -84,8 +86,10 @@ class Document(QObject):
         self.changed.emit(Changes.everything())
         self.fileChanged.emit()
 
-    def set_plan(self, plan: Plan | None, message: str = "", stale: bool = False, choices: bool = False) -> None:
+    def set_plan(self, plan: Plan | None, message: str = "", stale: bool = False, choices: bool = False,
+                 in_file: bool = False) -> None:
         self.plan = plan
+        self.plan_in_file = in_file and plan is not None
         self.pix = PlanIndex(plan, self.six) if plan is not None else None
         self.plan_stale = stale and plan is not None
         self.changed.emit(Changes(plan=True, check=True, choices=choices))
@@ -159,11 +163,12 @@ class Document(QObject):
     def open(self, spec: str | None) -> None:
         """Load a scenario (``None`` / ``"national"`` for the reference) with its saved plan, if any."""
         sc = load_scenario(spec)
-        plan = path = None
+        plan = path = name = None
         if spec and spec != "national" and Path(spec).exists():
             path = str(Path(spec).resolve())
-            plan = load_store_plan(path)
+            plan, name = load_store_plan(path)
         self.set_scenario(sc, path, plan)
+        self.plan_in_file = plan is not None and name == "courant"
         if plan is not None:
             self.message.emit(f"Plan enregistré rouvert ({fmt.num(len(plan.sessions))} sessions)")
 
@@ -178,6 +183,7 @@ class Document(QObject):
                 st.save_plan("courant", self.plan, {**(params or {}), "stale": self.plan_stale})
         old = self.path
         self.path = str(Path(path).resolve())
+        self.plan_in_file = self.plan is not None
         self.undo_stack.setClean()
         for p in (old, self.path):
             try:
@@ -248,27 +254,28 @@ class Document(QObject):
         return name + (f" — {Path(self.path).name}" if self.path else "")
 
 
-def load_store_plan(path: str) -> Plan | None:
-    """The plan saved in a scenario file (« courant », else the last one), or None."""
+def load_store_plan(path: str) -> tuple[Plan | None, str | None]:
+    """The plan saved in a scenario file (« courant », else the last one) and its name, or (None, None)."""
     try:
         with open(path, "rb") as f:
             if not f.read(16).startswith(b"SQLite format 3"):
-                return None
+                return None, None
         from planner.store import ScenarioStore
 
         with ScenarioStore(path, create=False) as st:
             plans = st.list_plans()
             if not plans:
-                return None
+                return None, None
             names = [p.name for p in plans]
-            plan = st.load_plan("courant" if "courant" in names else names[-1])
+            name = "courant" if "courant" in names else names[-1]
+            plan = st.load_plan(name)
             if "courant" in names:  # the statuses recorded for it (planner.followup)
                 from planner.followup import apply_statuses, load_statuses
 
                 apply_statuses(plan, load_statuses(st))
-            return plan
+            return plan, name
     except Exception:  # noqa: BLE001 - a plan that cannot be read: open the scenario alone
-        return None
+        return None, None
 
 
 def value_text(value) -> str:

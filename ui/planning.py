@@ -3,6 +3,10 @@
 « Vérifier » checks what is planned: the académies the plan covers (a plan of Toulouse is not
 reproached the 29 académies nobody planned). Any edit (setting, pin, roadmap, undo) makes the plan
 « non vérifié » and a check starts by itself a moment later, in the background.
+
+Once sessions are recorded in the scenario file (« Suivi »), « Planifier » keeps the held sessions and
+re-plans the rest from « Planifier à partir du », as ``solve --scenario FILE`` does
+(:mod:`solvers.followup_plan`), and the plan becomes the file's current plan (undo puts it back).
 """
 from __future__ import annotations
 
@@ -13,12 +17,29 @@ from PySide6.QtCore import QTimer
 from planner.plan_index import NATION, merge_plan
 
 from . import fmt
-from .commands import PlanCommand
+from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
 from .document import CheckState
 from .operations import Operation
 
 AUTO_CHECK_DELAY_MS = 600
+
+
+def replan_followup(path: str | None, sc, academie: str | None, limit: float):
+    """When the document's scenario file has a current plan and recorded sessions: the rest of the year
+    re-planned around them and stored as the file's current plan (:mod:`solvers.followup_plan`, as
+    ``solve --scenario FILE`` does). Returns (plan, stored, the file's previous current plan, params,
+    warnings), or ``None`` for a plain solve. Core functions only: any thread."""
+    from solvers.followup_plan import recorded, replan_recorded, store_current_plan
+
+    rec = recorded(path) if path else None
+    if rec is None:
+        return None
+    plan, warnings = replan_recorded(sc, rec, academie=academie)
+    params = {"solver": "suivi", "time_limit": limit, "academie": academie,
+              "plan_from": sc.settings.plan_from.isoformat() if sc.settings.plan_from else None}
+    stored = store_current_plan(path, plan, params, partial=bool(academie))
+    return plan, stored, rec.plan, params, warnings
 
 
 def run_check(plan, scenario, academies: list[str]) -> list:
@@ -65,10 +86,17 @@ class Planning:
         self.progress_dialog = dlg
         t0 = time.perf_counter()
 
+        path = doc.path
+
         def run(progress, stop):
+            acads = [academie] if academie else [a.code for a in sc.academies]
+            followup = replan_followup(path, sc, academie, limit)  # sessions recorded: keep what was held
+            if followup is not None:  # checked on the académies it covers (the file's plan may not cover all)
+                covered = sorted({x.academie for x in followup[0].sessions} & {a.code for a in sc.academies})
+                return followup[0], run_check(followup[0], sc, covered or acads), followup
             plan = solve(sc, academie=academie, time_limit=limit,
                          progress=lambda p: progress(dict(p) if isinstance(p, dict) else p), stop=stop)
-            return plan, run_check(plan, sc, [academie] if academie else [a.code for a in sc.academies])
+            return plan, run_check(plan, sc, acads), None
 
         op = w.ops.run(run, name="solve", progress=dlg.update_progress,
                        success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0),
@@ -105,21 +133,28 @@ class Planning:
         return stopped
 
     def _solved(self, res, academie: str | None, what: str, key: str, seconds: float) -> None:
-        plan, findings = res
+        plan, findings, followup = res
         w, doc = self.window, self.doc
         stopped = self._solve_ended()
         self.last_solve_seconds = seconds
-        merged = merge_plan(doc.plan, plan, academie, doc.six)
+        merged = merge_plan(doc.plan, plan, academie, doc.six) if followup is None else followup[1].plan
         if merged is plan:  # the check ran on exactly this plan and scope
             doc.record_check(CheckState(merged, key, findings, doc.check_scope(merged)))
         n = len(plan.sessions)
         up = sum(int(u.get("sessions", 0) or 0) for u in plan.unplaced)
         errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
-        msg = (f"{what} planifiée en {seconds:.1f} s".replace(".", ",")
+        done = "replanifiée (suivi : sessions tenues gardées)" if followup is not None else "planifiée"
+        msg = (f"{what} {done} en {seconds:.1f} s".replace(".", ",")
                + (" (arrêtée : meilleur plan valide gardé)" if stopped else "")
                + f" : {fmt.num(n)} sessions placées, {fmt.num(up)} non planifiées"
                + (", vérification : aucune anomalie" if not errors else f", vérification : {len(errors)} anomalie(s)"))
-        doc.undo_stack.push(PlanCommand(doc, doc.plan, merged, f"Planification — {what}"))
+        if followup is None:
+            doc.undo_stack.push(PlanCommand(doc, doc.plan, merged, f"Planification — {what}"))
+        else:
+            _part, stored, old_file_plan, params, warnings = followup
+            doc.undo_stack.push(FollowupPlanCommand(doc, doc.plan, stored, plan, bool(academie), old_file_plan, params,
+                                                    f"Replanification du reste de l'année — {what}"))
+            msg += "".join(f" — {x}" for x in warnings)
         if academie and w.scope == NATION:
             w.select_scope(("academie", academie))
         w.set_status(msg)

@@ -23,7 +23,9 @@ GROUPS = [
     ("Périmètre", ["include_private", "include_admin_staff", "heads_first"]),
     ("Objectif et poids", ["objective_mode", "weight_completion", "weight_academie_latest", "weight_outside_preferred",
                            "weight_outside_pre_rentree", "weight_fdf_load"]),
+    ("Suivi de l'année", ["keep_announced_sessions", "absentees_to_train", "makeup_min_absent"]),
 ]
+FOLLOWUP_PREFIX = "Suivi : "  # the follow-up settings' titles, said once by their group
 OBJECTIVE_LABELS = {"weighted": "Somme pondérée",
                     "lexicographic": "Achèvement national d'abord, puis la somme"}
 AUDIENCE_SHORT = {"teachers_1d": "1er degré", "teachers_2d": "2nd degré", "perdir": "Direction",
@@ -140,7 +142,10 @@ class SettingsPanel(QWidget):
             for name in names:
                 f = fields[name]
                 ed = self._make_editor(name, f)
-                label = QLabel(f.title or name)
+                text = f.title or name
+                if text.startswith(FOLLOWUP_PREFIX):
+                    text = text[len(FOLLOWUP_PREFIX)].upper() + text[len(FOLLOWUP_PREFIX) + 1:]
+                label = QLabel(text)
                 label.setWordWrap(True)
                 tip = f.description or f.title or name
                 label.setToolTip(tip)
@@ -255,6 +260,8 @@ class SettingsPanel(QWidget):
                     if w.findData(v) < 0:
                         w.addItem(str(v), v)
                     w.setCurrentIndex(max(0, w.findData(v)))
+            if "makeup_min_absent" in self.editors:  # a make-up group only when the absent are still to train
+                self.editors["makeup_min_absent"].setEnabled(bool(s.absentees_to_train))
             self.windows_model.refresh()
             if self.windows_dialog is not None:
                 self.windows_dialog.model.refresh()

@@ -112,8 +112,18 @@ class UnitEdits:
                 self.slot_dialog.pick_button.setEnabled(True)
             w.error(f"Replanification impossible :\n{msg}")
 
-        return w.ops.run(lambda progress, stop: replan_with_pin(sc, old_plan, pin), name="replan",
-                         success=done, failure=fail)
+        acad = doc.six.academie_of(scope)
+
+        def run(progress, stop):
+            from solvers.followup_plan import replan_with_pin_recorded
+
+            if old_plan is not None and acad:  # sessions recorded: the held ones never move (solvers.followup_plan)
+                new_plan = replan_with_pin_recorded(sc, old_plan, pin, acad)
+                if new_plan is not None:
+                    return new_plan
+            return replan_with_pin(sc, old_plan, pin)
+
+        return w.ops.run(run, name="replan", success=done, failure=fail)
 
     # ================================================================ roadmap choices (steps 2–6, per unit)
     def _roadmap_defaults(self, scope: Scope):

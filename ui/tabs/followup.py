@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDia
                                QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from planner import followup as fu
+from planner.school_year import today
 
 from .. import fmt
 from ..changes import Changes
@@ -35,7 +36,7 @@ class FollowupModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list = []
         self.names: dict = {}
-        self.today = dt.date.today()
+        self.today = today()
 
     def set_rows(self, rows: list, names: dict, today: dt.date) -> None:
         self.beginResetModel()
@@ -198,7 +199,7 @@ class FollowupTab(Tab):
 
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.today = dt.date.today()
+        self.today = today()
         lay = QVBoxLayout(self)
         self.heading = QLabel("")
         self.heading.setObjectName("sectionTitle")
@@ -324,7 +325,20 @@ class FollowupTab(Tab):
             QMessageBox.information(self, "Suivi", "Enregistrez d'abord le scénario (Ctrl+S) : le suivi est "
                                                    "conservé dans le fichier de scénario, avec son historique.")
             return False
+        self._plan_into_file()
         return True
+
+    def _plan_into_file(self) -> None:
+        """Statuses refer to the file's current plan: a plan solved since the file was saved becomes it
+        first (as ``solve --scenario FILE`` does), so that « Planifier » re-plans around what is shown."""
+        doc = self.doc
+        if doc.plan is None or doc.plan_in_file:
+            return
+        from planner.store import ScenarioStore
+
+        with ScenarioStore(doc.path, create=False) as st:
+            st.save_plan(fu.CURRENT_PLAN, doc.plan, {"stale": doc.plan_stale})
+        doc.plan_in_file = True
 
     def push(self, changes: list, text: str) -> None:
         if changes and self._can_write():
