@@ -158,6 +158,12 @@ def store_current_plan(path: str | Path, plan: Plan, params: dict | None = None,
                 batches.append(set_statuses(st, [SessionStatus(x.session_id, "held", x.date, x.participants)
                                                  for x in inferred],
                                             note="déduite : ses formateurs ont animé des sessions tenues"))
+            presumed_ids = set((plan.report.get("followup") or {}).get("presumed_held", []))
+            presumed = [x for x in plan.sessions if x.session_id in presumed_ids]
+            if presumed:  # steps 2, 3, 4 and 6 before plan_from, never recorded: they took place
+                batches.append(set_statuses(st, [SessionStatus(x.session_id, "held", x.date, x.participants)
+                                                 for x in presumed],
+                                            note="présumée tenue : étape sans feuille d'émargement, date passée"))
             statuses = load_statuses(st)
             ids = {x.session_id for x in plan.sessions}
             replaced = [SessionStatus(sid) for sid, s in statuses.items() if s.status == "cancelled" and sid in ids]
@@ -197,7 +203,9 @@ def followup_summary(plan: Plan) -> str | None:
     return (f"Suivi (à partir du {f['plan_from']}) : {f['held']} session(s) tenue(s) gardée(s) telles quelles, "
             f"{f['kept']} annoncée(s) gardée(s), {f['moved']} déplacée(s), {f['cancelled_replaced']} annulée(s) et "
             f"{f['late_replaced']} en retard replacée(s), {f['added']} ajoutée(s), {f['makeup']} de rattrapage, "
-            f"{f['removed']} retirée(s), {f['unplaced']} non placée(s).")
+            f"{f['removed']} retirée(s), {f['unplaced']} non placée(s)"
+            + (f" ; {len(f['presumed_held'])} session(s) passée(s) des étapes 2, 3, 4 et 6 présumée(s) tenue(s)"
+               if f.get("presumed_held") else "") + ".")
 
 
 __all__ = ["FollowupSolveError", "Recorded", "Stored", "academie_part", "followup_summary", "merge_into", "recorded",

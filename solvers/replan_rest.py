@@ -75,6 +75,9 @@ class _Counts:
             setattr(self, f.name, getattr(self, f.name) + getattr(o, f.name))
 
 
+PRESUMED_KINDS = ("step2", "step3", "step4", "step6")  # no sign-in sheet to record: past ones presumed held
+
+
 def _t(d: dt.date, hhmm: str) -> int:
     return d.toordinal() * 1440 + int(hhmm[:2]) * 60 + int(hhmm[3:])
 
@@ -120,6 +123,7 @@ class _Academie:
             self.pins[(p.unit_type, p.unit_id)].setdefault(p.group, p)
         self.tot_taken: set[str] = set()
         self.inferred_held: list[str] = []
+        self.presumed_held: list[str] = []  # steps 2–6 dated before plan_from, never recorded
         self.head_of = head_units(sc) if getattr(self.s, "heads_first", False) else {}
         self.wait: dict[tuple[str, str], int] | None = None
         fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
@@ -148,6 +152,8 @@ class _Academie:
             return False
         if st == "planned" and x.kind == "tot" and x.date < self.pf and x.session_id in self.tot_taken:
             return False  # not recorded, but its trainees have held sessions since: it took place
+        if st == "planned" and x.kind in PRESUMED_KINDS and x.date < self.pf:
+            return False  # no sign-in sheet (steps 2, 3, 4, 6): a past one not said cancelled took place
         return st == "cancelled" or x.date < self.pf or not self.opts.keep_announced
 
     def _count_replaced(self, x: Session, new: Session | None = None) -> None:
@@ -532,12 +538,19 @@ class _Academie:
         out = []
         redo = []
         for key, xs in by_unit.items():
-            self.counts.held += sum(self.state(x) == "held" for x in xs)
-            if key in changed or any(self.must_replace(x) for x in xs):
+            for n, x in enumerate(xs):  # past, not recorded: presumed held (said in the report, then recorded),
+                if key in changed:  # unless the unit's step 1 moves (its later steps then follow it again)
+                    break
+                if self.state(x) == "planned" and x.kind in PRESUMED_KINDS and x.date < self.pf:
+                    xs[n] = dataclasses.replace(x, status="held", present=x.participants, held_date=x.date)
+                    self.presumed_held.append(x.session_id)
+            self.counts.held += sum(self.state(x) == "held" or x.status == "held" for x in xs)
+            if key in changed or any(self.must_replace(x) or (x.date < self.pf and x.status != "held"
+                                                              and self.state(x) != "held") for x in xs):
                 redo.append(key)
             else:
                 out += xs
-                self.counts.kept += sum(self.state(x) != "held" for x in xs)
+                self.counts.kept += sum(self.state(x) != "held" and x.status != "held" for x in xs)
         self.redone = set(redo)
         if not redo:
             return out
@@ -559,7 +572,7 @@ class _Academie:
             fresh_by[(x.unit_type, x.unit_id)].append(x)
         for key in redo:
             old = {x.session_id: x for x in by_unit[key]}
-            held = [x for x in by_unit[key] if self.state(x) == "held"]
+            held = [x for x in by_unit[key] if self.state(x) == "held" or x.status == "held"]
             held_ids = {x.session_id for x in held}
             out += held
             for x in fresh_by.get(key, []):
@@ -571,7 +584,9 @@ class _Academie:
                 else:
                     self._count_replaced(o, x)
                 out.append(x)
-        self.unplaced += [u for u in unplaced if (u.get("unit_type"), u.get("unit_id")) in keys]
+        met = {(x.unit_type, x.unit_id) for x in out if x.window == "rentree_meeting" and x.status == "held"}
+        self.unplaced += [u for u in unplaced if (u.get("unit_type"), u.get("unit_id")) in keys
+                          and not (u.get("rule") == "past" and (u.get("unit_type"), u.get("unit_id")) in met)]
         return out
 
 
@@ -595,6 +610,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     step1_units: set[tuple[str, str]] = set()
     redone: set[tuple[str, str]] = set()
     inferred: list[str] = []
+    presumed: list[str] = []
     for code in codes:
         xs = by_code[code]
         if code not in known:
@@ -608,6 +624,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
         step1_units |= a.step1_units
         redone |= a.redone
         inferred += a.inferred_held
+        presumed += a.presumed_held
 
     def still(u: dict) -> bool:  # the old plan's unplaced entries that this re-plan did not revisit
         key = (u.get("unit_type"), u.get("unit_id"))
@@ -627,7 +644,8 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     report["settings"] = {**(report.get("settings") or {}), "plan_from": pf}
     if isinstance(report.get("calendar"), dict):
         report["calendar"] = {**report["calendar"], "plan_from": pf}
-    report["followup"] = {"plan_from": opts.plan_from.isoformat(), "inferred_held": inferred, "keep_announced": opts.keep_announced,
+    report["followup"] = {"plan_from": opts.plan_from.isoformat(), "inferred_held": inferred,
+                          "presumed_held": presumed, "keep_announced": opts.keep_announced,
                           "absentees_to_train": opts.absentees_to_train, "makeup_min_absent": opts.makeup_min_absent,
                           **dataclasses.asdict(counts)}
     report["generated_at"] = dt.datetime.now().replace(microsecond=0).isoformat()

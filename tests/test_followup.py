@@ -207,7 +207,10 @@ def test_replanning_never_changes_a_held_session(tiny, data):
         held = statuses.get(x.session_id) and statuses[x.session_id].status == "held"
         kept_tot = x.kind == "tot" and x.status == "held" and dataclasses.replace(  # took place: its trainees held
             x, status="planned", present=None, held_date=None) == old.get(x.session_id)
-        assert held or kept_tot or x.date >= pf, x
+        presumed = x.kind in ("step2", "step3", "step4", "step6") and x.status == "held" and dataclasses.replace(
+            x, status="planned", present=None, held_date=None) == old.get(x.session_id)  # no sheet: took place
+        assert statuses.get(x.session_id) is None or not presumed or statuses[x.session_id].status == "held"
+        assert held or kept_tot or presumed or x.date >= pf, x
     assert len(set(by_id)) == len(new.sessions) and set(ids) - set(by_id) <= {
         u.get("unit_id") for u in new.unplaced} | set(ids)
 
@@ -386,3 +389,33 @@ def test_replaced_fdf_sessions_leave_the_travel_time_between_venues():
     back = next(x for x in new.sessions if x.session_id == perdir[1].session_id)
     assert (back.date, back.start) != (day, "10:00")  # 10:00–11:00 at the lycée, then 11:00 at the DSDEN: no
     assert not [f for f in check_plan(new, sc) if f.severity == "error"]
+
+
+def test_past_steps_without_sign_in_sheet_are_presumed_held_not_moved(tiny, tmp_path):
+    """Steps 2, 3, 4 and 6 have no sign-in sheet to record: those dated before plan_from that nobody
+    said cancelled took place; the re-plan keeps them where they were and the file records them held."""
+    from solvers.followup_plan import store_current_plan
+
+    sc, plan = tiny
+    pf = dt.date(2026, 11, 30)
+    past = {x.session_id: x for x in plan.sessions if x.kind in ("step2", "step3", "step4", "step6") and x.date < pf}
+    assert past  # the tiny plan starts in June: its rentrée meetings and first working groups are gone
+    statuses = {t.session_id: fu.SessionStatus(t.session_id, "held", t.date, t.participants)
+                for t in plan.sessions if t.kind in ("tot", "step1") and t.date < pf}
+    out = replan_rest(sc, plan, statuses, FollowupOptions(pf))
+    by_id = {x.session_id: x for x in out.sessions}
+    for sid, x in past.items():
+        y = by_id[sid]
+        assert (y.date, y.start, y.unit_id) == (x.date, x.start, x.unit_id) and y.status == "held"
+    assert sorted(out.report["followup"]["presumed_held"]) == sorted(past)
+    assert not [u for u in out.unplaced if "rentrée" in u["reason"] and u["kind"] == "step6"]
+    assert not [f for f in check_plan(out, sc) if f.severity == "error"]
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as s:
+        s.save_plan(fu.CURRENT_PLAN, plan, {})
+        fu.set_statuses(s, list(statuses.values()))
+    store_current_plan(path, out)
+    with ScenarioStore(path) as s:
+        recorded = fu.load_statuses(s)
+    assert all(recorded[sid].status == "held" for sid in past)
