@@ -196,3 +196,32 @@ def test_overview_reads_the_report_figures(win, qtbot):
     from ui import fmt
 
     assert share is not None and f"avant la Toussaint : {fmt.pct(share)}" in w.tab("overview").cards["half"].note.text()
+
+
+def test_overview_counts_past_meetings_apart_from_unplaced(win, qtbot):
+    """Réunions de rentrée already gone when planning starts (rule « past ») are not « non planifiées »:
+    the card says 0 and mentions them; a real unplaced session still counts."""
+    w = win
+    if w.plan is None:
+        _solve(w, qtbot)
+    plan = w.plan
+    saved = list(plan.report.get("unplaced", []))
+    past = {"unit_type": "etablissement", "unit_id": w.doc.scenario.etablissements[0].uai, "name": "Collège Test",
+            "academie": "16", "departement": "031", "kind": "step6", "audience": "families", "sessions": 3,
+            "rule": "past", "reason": "Collège Test : réunion de rentrée : la rentrée 2026 est passée"}
+    try:
+        plan.report["unplaced"] = [u for u in saved if u.get("rule") != "past"] + [past]
+        from planner.plan_index import PlanIndex
+
+        w.doc.pix = PlanIndex(plan, w.doc.six)  # the index reads the report's unplaced list once
+        w.select_scope(("academie", "16"))
+        w.show_tab("overview")
+        w.refresh_all()
+        card = w.tab("overview").cards["unplaced"]
+        real = sum(int(u.get("sessions", 0) or 0) for u in saved if u.get("rule") != "past")
+        assert card.value.text().replace("\u202f", "") == str(real)
+        assert "3 déjà passée(s), à reporter" in card.note.text()
+    finally:
+        plan.report["unplaced"] = saved
+        w.doc.pix = PlanIndex(plan, w.doc.six)
+        w.refresh_all()

@@ -40,6 +40,9 @@ class Card(QFrame):
         self.note.setWordWrap(True)
         for w in (self.caption, self.value, self.note):
             lay.addWidget(w)
+        lay.addStretch(1)
+        # a grid does not grow for wrapped notes (height-for-width): room for three lines of note
+        self.setMinimumHeight(112)
 
     def set(self, value: str, note: str = "", tip: str = "") -> None:
         self.value.setText(value)
@@ -178,10 +181,16 @@ class OverviewTab(Tab):
         nroad = len(idx) - n1 - ntot
         self.cards["placed"].set(fmt.num(len(idx)), f"étape 1 : {fmt.num(n1)} · formateurs : {fmt.num(ntot)}"
                                  + (f" · étapes 2 à 6 : {fmt.num(nroad)}" if nroad else ""))
-        unpl = pix.unplaced_in(scope)
+        every = pix.unplaced_in(scope)
+        unpl = [u for u in every if u.get("rule") != "past"]  # gone before planning starts: not a failure
+        past = sum(int(u.get("sessions", 0) or 0) for u in every if u.get("rule") == "past")
         nun = sum(int(u.get("sessions", 0) or 0) for u in unpl)
         card = self.cards["unplaced"]
-        card.set(fmt.num(nun), f"{len(unpl)} unité(s) concernée(s)" if unpl else "tout est placé")
+        card.set(fmt.num(nun), (f"{len(unpl)} unité(s) concernée(s)" if unpl else "tout est placé")
+                 + (f" · {fmt.num(past)} déjà passée(s), à reporter (réunions de rentrée)" if past else ""),
+                 "Sessions qu'aucun créneau ne peut accueillir (onglet « Non planifiées »)."
+                 + (f" En plus, {fmt.num(past)} session(s) dont la date était passée au début de la "
+                    f"planification (réunions de rentrée) : à reporter à l'année suivante." if past else ""))
         card.setProperty("alert", bool(nun))
         card.style().unpolish(card)
         card.style().polish(card)
