@@ -26,3 +26,23 @@ def test_rentree_meetings_planned_at_the_start_of_the_year_are_not_past():
     plan = solve(tiny_scenario(), workers=1, time_limit=10)
     assert not [u for u in plan.unplaced if u["rule"] == "past"]
     assert any(x.kind == "step6" and x.date.month == 9 for x in plan.sessions)
+
+
+def test_academie_pdf_sums_up_past_meetings_and_unit_pdf_lists_them_apart(tmp_path):
+    from pypdf import PdfReader
+
+    from planner.exports.pdf import export_academie_pdf, export_unit_pdf
+
+    sc = tiny_scenario(plan_from=dt.date(2026, 11, 30), step1_start_date=None)
+    plan = solve(sc, workers=1, time_limit=10)
+    past = [u for u in plan.unplaced if u["rule"] == "past"]
+    n = sum(u["sessions"] for u in past)
+    text = " ".join(p.extract_text() for p in PdfReader(export_academie_pdf(plan, "16", tmp_path / "a.pdf")).pages)
+    text = " ".join(text.split())
+    assert f"À reporter à l'année suivante : {n} session(s) de {len(past)} unité(s)" in text
+    assert "rentrée 2026 est passée" not in text  # no row per unit in the académie summary
+    u = past[0]
+    unit = " ".join(p.extract_text() for p in PdfReader(export_unit_pdf(plan, u["unit_type"], u["unit_id"],
+                                                                         tmp_path / "u.pdf", sc)).pages)
+    unit = " ".join(unit.split())
+    assert "À reporter à l'année suivante" in unit and "rentrée 2026 est passée" in unit

@@ -330,10 +330,13 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     if unit_type == "circonscription":
         story += ecole_groups_section(ix, sessions)
     story += _trainer_section(ix, trainers)
-    unplaced = [x for x in ix.plan.unplaced if x.get("unit_type") == unit_type and x.get("unit_id") == unit_id]
-    if unplaced:
-        story += h2("Sessions non placées")
-        for x in unplaced:
+    mine = [x for x in ix.plan.unplaced if x.get("unit_type") == unit_type and x.get("unit_id") == unit_id]
+    for title, xs in (("Sessions non placées", [x for x in mine if x.get("rule") != "past"]),
+                      ("À reporter à l'année suivante (date passée au début de la planification)",
+                       [x for x in mine if x.get("rule") == "past"])):
+        if xs:
+            story += h2(title)
+        for x in xs:
             story.append(Paragraph(
                 f"{safe(kind_label(str(x.get('kind', ''))))} : {fr_int(int(x.get('sessions') or 0))} session(s) — "
                 f"{safe(x.get('reason', ''))}", st["body"]))
@@ -639,8 +642,17 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story += academie_budget_story(ix, code)  # hours and euros per category, envelope, the report's figure
 
     # unplaced
-    unplaced = ix.unplaced_in(("academie", code))
+    every = ix.unplaced_in(("academie", code))
+    unplaced = [x for x in every if x.get("rule") != "past"]
+    past = [x for x in every if x.get("rule") == "past"]
     story += h2("Sessions non placées")
+    if past:  # the réunions de rentrée of a year planned from November: one line, not one row per unit
+        n = sum(int(x.get("sessions") or 0) for x in past)
+        units = len({(x.get("unit_type"), x.get("unit_id")) for x in past})
+        story.append(Paragraph(
+            f"À reporter à l'année suivante : {fr_int(n)} session(s) de {fr_int(units)} unité(s) dont la date était "
+            f"passée au début de la planification (réunions de rentrée des familles) ; elles figurent sur le plan "
+            f"de chaque unité.", st["body"]))
     if unplaced:
         rows = [[Paragraph(safe(f"{UNIT_LABELS.get(str(x.get('unit_type')), x.get('unit_type', ''))} {x.get('unit_id', '')}"), st["cell"]),
                  Paragraph(safe(x.get("name", "")), st["cell"]),
@@ -651,7 +663,8 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         story.append(data_table(["Unité", "Nom", "Étape", "Public", "Sessions", "Raison"], rows,
                                 [0.15, 0.2, 0.14, 0.13, 0.08, 0.3]))
     else:
-        story.append(Paragraph("Toutes les sessions de l'académie sont placées.", st["body"]))
+        story.append(Paragraph("Toutes les sessions de l'académie sont placées"
+                               + (" (hors celles à reporter)." if past else "."), st["body"]))
     return story, f"Académie de {name}"
 
 
