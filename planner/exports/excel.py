@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..plan import Plan
 from ..safecells import csv_safe_row, xlsx_safe
+from ..text import fold
 from .common import KIND_ORDER, ROLE_LABELS, UNIT_LABELS, PlanIndex, academie_name, audience_label, kind_label, minutes
 from .typography import fr_date
 
@@ -118,10 +119,7 @@ def export_xlsx(plan: Plan | PlanIndex, out_path: str | Path) -> Path:
 
 
 def _csv_name(title: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", title.lower())
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = fold(title)
     return "".join(c if c.isalnum() else "_" for c in s).strip("_") + ".csv"
 
 

@@ -1,10 +1,10 @@
 """Roles, colours and helpers shared by the item models."""
 from __future__ import annotations
 
-import unicodedata
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+
+from planner.text import fold  # noqa: F401 (the one accent folding, re-exported for the models)
 
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -45,11 +45,6 @@ def type_icon(kind: str):
         p.end()
         _ICONS[kind] = QIcon(pm)
     return _ICONS[kind]
-
-
-def fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s.lower())
-    return "".join(c for c in s if not unicodedata.combining(c))
 
 
 # ============================================================== territory
