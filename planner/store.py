@@ -37,7 +37,7 @@ from .errors import ScenarioError
 from .models import Scenario, french_errors
 from .plan import Plan, Session, TrainerRow, UnitRow
 from .plan_compare import PlanComparison, compare, plan_kpis
-from .safe_io import OutputError, check_output_file, clean_stale_temps
+from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_durably
 from .settings import Settings
 
 SCHEMA_VERSION = 3
@@ -458,9 +458,7 @@ class ScenarioStore:
                     st.set_meta(k, v)
                 for name, plan, params in plans or []:
                     st.save_plan(name, plan, params)
-            _fsync_file(tmp)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            replace_durably(tmp, path)
         except OSError as exc:
             raise StoreError(f"{path} : écriture impossible ({exc.strerror or exc})") from None
         finally:
@@ -479,9 +477,7 @@ class ScenarioStore:
             with out:
                 self.db.backup(out)
             out.close()
-            _fsync_file(tmp)
-            os.replace(tmp, dest)
-            _fsync_dir(dest.parent)
+            replace_durably(tmp, dest)
         finally:
             if tmp.exists():
                 tmp.unlink()
@@ -523,27 +519,6 @@ def _ortools_version() -> str:
         return "ortools " + version("ortools")
     except Exception:  # noqa: BLE001
         return ""
-
-
-def _fsync_file(p: Path) -> None:
-    fd = os.open(p, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(d: Path) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def save_scenario_file(path: str | Path, scenario: Scenario) -> None:

@@ -34,3 +34,23 @@ def test_folding_callers_keep_their_own_rules():
     assert academie_matches("16", "Toulouse", " TOULOUSE ")
     assert parse_status("Tenue") == "held" and parse_status("ANNULÉE") == "cancelled"
     assert header_fold(' "Identifiant de l\'établissement" ') == "identifiant_de_l_etablissement"
+
+
+def test_durable_writes_are_written_once(tmp_path):
+    import pytest
+
+    from planner.safe_io import atomic_file
+
+    target = tmp_path / "a.csv"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_file(target, "w", encoding="utf-8") as f:
+            f.write("half")
+            raise RuntimeError("killed")
+    assert target.read_text(encoding="utf-8") == "old"  # an interrupted write leaves the previous file
+    assert (tmp_path / "a.csv.tmp").exists()  # and a .tmp that clean_stale_temps removes at the next run
+    with atomic_file(target, "w", encoding="utf-8") as f:
+        f.write("new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+    assert _calls("os", "fsync") == ["planner/safe_io.py"]
