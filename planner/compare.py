@@ -1,10 +1,18 @@
-"""Plans side by side: the figures a director compares (dates, coverage, sessions, hours, cost, load) and
-the sessions that moved between plans (matched by ``session_id``).
+"""Plans side by side, in one place: the figures a director compares (dates, coverage, sessions, hours, cost,
+load) and the sessions that moved between plans.
+
+Two ways of matching sessions, on one matcher (:func:`match_sessions`):
+
+- :func:`diff_sessions` (``main.py compare``, the window's « Comparaison » tab, its PDF/XLSX export): by
+  ``session_id``, between plans of the same territory and people (``report.scenario.data_hash``, else the
+  same units), otherwise :class:`CompareError`;
+- :func:`compare` (the scenario file's plans, :meth:`planner.store.ScenarioStore.compare_plans`): by what a
+  session is (kind, audience, unit, group), which a solver may renumber, with the KPIs the scenario file
+  keeps for each plan (:func:`plan_kpis`).
 
 A plan is named on the command line by its folder (``solve --out``), or by ``FICHIER#NOM`` for a
 named plan of a scenario file (a scenario file holding one plan may be given alone). Figures can be
-compared across scenarios; sessions only between plans of the same territory and people
-(``report.scenario.data_hash``, else the same units), otherwise :class:`CompareError`.
+compared across scenarios. The command itself is :func:`planner.cli.run_compare`.
 """
 from __future__ import annotations
 
@@ -14,6 +22,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Hashable
 
 from .budget import budget_of
 from .plan import Plan, PlanError, Session
@@ -93,12 +102,6 @@ def _first_holiday(zone: str, start: dt.date, days: int = 120) -> dt.date | None
             return None
         d += dt.timedelta(days=1)
     return None
-
-
-def _minutes(s: Session) -> int:
-    h1, m1 = s.start.split(":")
-    h2, m2 = s.end.split(":")
-    return max(0, int(h2) * 60 + int(m2) - int(h1) * 60 - int(m1))
 
 
 def plan_figures(plan: Plan) -> dict:
@@ -230,7 +233,35 @@ def fr_value(key: str, v: object) -> str:
     return str(v)
 
 
-# ============================================================================ diff
+# ============================================================================ matching sessions
+def _order(s: Session) -> tuple:
+    return (s.date, s.start, s.session_id)
+
+
+def match_sessions(a: list[Session], b: list[Session], key: Callable[[Session], Hashable]):
+    """Sessions of ``a`` and ``b`` matched by ``key``: ``(moved, only_a, only_b, unchanged)``, where moved
+    pairs changed date, time or trainer; lists in date order (``moved`` by its ``a`` side)."""
+    ka = {key(s): s for s in a}
+    kb = {key(s): s for s in b}
+    moved: list[tuple[Session, Session]] = []
+    only_a: list[Session] = []
+    unchanged = 0
+    for k, x in ka.items():
+        y = kb.get(k)
+        if y is None:
+            only_a.append(x)
+        elif (x.date, x.start, x.end, x.trainer_id) != (y.date, y.start, y.end, y.trainer_id):
+            moved.append((x, y))
+        else:
+            unchanged += 1
+    only_b = [y for k, y in kb.items() if k not in ka]
+    moved.sort(key=lambda p: _order(p[0]))
+    only_a.sort(key=_order)
+    only_b.sort(key=_order)
+    return moved, only_a, only_b, unchanged
+
+
+# ============================================================================ diff by session id
 @dataclass
 class SessionDiff:
     """What changed from plan A to plan B, session by session (same ``session_id``)."""
@@ -269,23 +300,8 @@ def diff_sessions(a: NamedPlan, b: NamedPlan) -> SessionDiff:
         raise CompareError(f"les plans « {a.label} » ({sa}) et « {b.label} » ({sb}) ne portent pas sur le même "
                            "scénario (territoire ou effectifs différents) : leurs sessions ne se comparent pas. "
                            "Comparez seulement leurs chiffres (--sans-sessions).")
-    ia = {s.session_id: s for s in a.plan.sessions}
-    ib = {s.session_id: s for s in b.plan.sessions}
-    d = SessionDiff(a.label, b.label)
-    for sid, x in ia.items():
-        y = ib.get(sid)
-        if y is None:
-            d.only_a.append(x)
-        elif (x.date, x.start, x.end, x.trainer_id) != (y.date, y.start, y.end, y.trainer_id):
-            d.moved.append((x, y))
-        else:
-            d.unchanged += 1
-    d.only_b = [y for sid, y in ib.items() if sid not in ia]
-    key = lambda s: (s.date, s.start, s.session_id)  # noqa: E731
-    d.moved.sort(key=lambda p: key(p[0]))
-    d.only_a.sort(key=key)
-    d.only_b.sort(key=key)
-    return d
+    moved, only_a, only_b, unchanged = match_sessions(a.plan.sessions, b.plan.sessions, lambda s: s.session_id)
+    return SessionDiff(a.label, b.label, moved, only_a, only_b, unchanged)
 
 
 # ============================================================================ the comparison
@@ -339,40 +355,97 @@ def compare_plans(plans: list[NamedPlan], sessions: bool = True) -> Comparison:
     return Comparison(plans, figures, diffs)
 
 
-def run_compare(args) -> int:
-    """``main.py compare PLAN_A PLAN_B [...] [--json] [--out comparaison.pdf|xlsx]``."""
-    import sys
+# ============================================================================ the scenario file's plans
+@dataclass
+class PlanComparison:
+    """Two plans of the same scenario side by side. Sessions are matched by what they are (kind,
+    audience, unit, group), not by their id, which a solver may renumber."""
 
-    try:
-        plans = [load_plan_spec(s) for s in args.plans]
-        seen: Counter = Counter()
-        for p in plans:  # two folders with the same name: make labels unique
-            seen[p.label] += 1
-            if seen[p.label] > 1:
-                p.label = f"{p.label} ({seen[p.label]})"
-        cmp = compare_plans(plans, sessions=not args.no_sessions)
-        if args.out:
-            from .exports.comparison import export_comparison
+    a: str
+    b: str
+    moved: list[tuple[Session, Session]] = field(default_factory=list)
+    added: list[Session] = field(default_factory=list)
+    removed: list[Session] = field(default_factory=list)
+    unchanged: int = 0
+    kpis: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
-            path = export_comparison(cmp, args.out)
-            print(f"Comparaison écrite : {path}", file=sys.stderr if args.json else sys.stdout)
-    except CompareError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 (ExportError, PlanError: French messages)
-        if type(exc).__name__ not in ("ExportError", "PlanError", "StoreError", "ScenarioError"):
-            raise
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"Erreur : écriture impossible ({exc.strerror or exc} : {exc.filename or args.out}).", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(cmp.to_json(), ensure_ascii=False, indent=1))
-    else:
-        print(cmp.text_fr())
-    return 0
+    def to_json(self) -> dict:
+        def s(x: Session) -> dict:
+            return {"session_id": x.session_id, "kind": x.kind, "unit_type": x.unit_type, "unit_id": x.unit_id,
+                    "group": x.group, "date": x.date.isoformat(), "start": x.start, "trainer_id": x.trainer_id}
+        return {
+            "a": self.a, "b": self.b, "unchanged": self.unchanged,
+            "moved": [{"from": s(x), "to": s(y)} for x, y in self.moved],
+            "added": [s(x) for x in self.added], "removed": [s(x) for x in self.removed],
+            "kpis": {k: list(v) for k, v in self.kpis.items()},
+        }
+
+    def summary_fr(self) -> str:
+        lines = [f"Comparaison des plans « {self.a} » et « {self.b} »",
+                 f"  Sessions inchangées : {self.unchanged}, déplacées : {len(self.moved)}, "
+                 f"ajoutées : {len(self.added)}, supprimées : {len(self.removed)}"]
+        for k, (x, y) in self.kpis.items():
+            lines.append(f"  {KPI_LABELS.get(k, k)} : {x} → {y}")
+        return "\n".join(lines)
 
 
-__all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "NamedPlan", "SessionDiff", "compare_plans", "diff_sessions",
-           "load_plan_spec", "plan_figures", "run_compare", "same_scenario", "scenario_data_hash"]
+KPI_LABELS = {
+    "sessions": "Sessions",
+    "step1_sessions": "Sessions d'étape 1",
+    "tot_sessions": "Formations de formateurs",
+    "participants": "Participants",
+    "unplaced": "Sessions non placées",
+    "first_date": "Première session",
+    "last_date": "Dernière session",
+    "trainers_used": "Formateurs mobilisés",
+    "max_sessions_per_trainer": "Sessions max. d'un formateur",
+    "pinned": "Sessions fixées",
+}
+
+
+def plan_kpis(plan: Plan) -> dict:
+    """KPIs of a plan kept by the scenario file, computed from its sessions (plus the solver's own KPIs
+    when its report has some)."""
+    ss = plan.sessions
+    per_trainer: dict[str, int] = {}
+    for s in ss:
+        if s.trainer_id:
+            per_trainer[s.trainer_id] = per_trainer.get(s.trainer_id, 0) + 1
+    k = {
+        "sessions": len(ss),
+        "step1_sessions": sum(1 for s in ss if s.kind == "step1"),
+        "tot_sessions": sum(1 for s in ss if s.kind == "tot"),
+        "participants": sum(s.participants for s in ss),
+        "unplaced": len(plan.unplaced),
+        "first_date": min((s.date for s in ss), default=None),
+        "last_date": max((s.date for s in ss), default=None),
+        "trainers_used": len(per_trainer),
+        "max_sessions_per_trainer": max(per_trainer.values(), default=0),
+        "pinned": sum(1 for s in ss if s.pinned),
+    }
+    k = {key: (v.isoformat() if isinstance(v, dt.date) else v) for key, v in k.items()}
+    extra = plan.report.get("kpis") if isinstance(plan.report, dict) else None
+    if isinstance(extra, dict):
+        for key, v in extra.items():
+            if isinstance(v, (int, float, str, bool)) or v is None:
+                k.setdefault(str(key), v)
+    return k
+
+
+def _session_key(s: Session) -> tuple:
+    if s.group:
+        return (s.kind, s.audience, s.unit_type, s.unit_id, s.group)
+    return (s.kind, s.audience, s.unit_type, s.unit_id, "id", s.session_id)
+
+
+def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanComparison:
+    """Two plans of one scenario file, sessions matched by what they are (:func:`_session_key`)."""
+    moved, removed, added, unchanged = match_sessions(a.sessions, b.sessions, _session_key)
+    x, y = plan_kpis(a), plan_kpis(b)
+    kpis = {k: (x.get(k), y.get(k)) for k in list(x) + [k for k in y if k not in x]}
+    return PlanComparison(name_a, name_b, moved, added, removed, unchanged, kpis)
+
+
+__all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "KPI_LABELS", "NamedPlan", "PlanComparison", "SessionDiff",
+           "compare", "compare_plans", "diff_sessions", "load_plan_spec", "match_sessions", "plan_figures", "plan_kpis",
+           "same_scenario", "scenario_data_hash"]

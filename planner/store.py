@@ -16,7 +16,7 @@ next open. A file written from scratch (:meth:`ScenarioStore.create`) is built b
 renamed over it. Nothing read from a file is ever executed: JSON and validated pydantic models only.
 
 Autosave and recovery live beside it (:mod:`planner.autosave`), plan comparison too
-(:mod:`planner.plan_compare`).
+(:mod:`planner.compare`).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from .errors import ScenarioError
 from .models import Scenario, french_errors
 from .plan import Plan, Session, TrainerRow, UnitRow
-from .plan_compare import PlanComparison, compare, plan_kpis
+from .compare import PlanComparison, compare, plan_kpis
 from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_durably
 from .settings import Settings
 
@@ -533,11 +533,10 @@ def save_scenario_file(path: str | Path, scenario: Scenario) -> None:
 
 __all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "save_scenario_file"]
 
-# moved out of this module: autosave and recovery (planner.autosave), plan comparison
-# (planner.plan_compare); still importable from here for callers not yet updated
+# moved out of this module: autosave and recovery (planner.autosave); still importable from here for callers
+# not yet updated (plan comparison, planner.compare, is imported above)
 _MOVED = {name: "planner.autosave" for name in
           ("RecoveryInfo", "autosave", "autosave_path", "discard_autosave", "recover", "recovery_candidate")}
-_MOVED.update({name: "planner.plan_compare" for name in ("KPI_LABELS", "PlanComparison", "compare", "plan_kpis")})
 
 
 def __getattr__(name: str):

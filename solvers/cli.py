@@ -9,15 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+from planner.errors import fail as _err
 from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
 from planner.report import as_planned
 from planner.scenario_io import ScenarioError, load_scenario
-
-
-def _err(msg: str) -> int:
-    print(f"Erreur : {msg}", file=sys.stderr)
-    return 2
 
 
 def _fmt_date(iso: str | None) -> str:

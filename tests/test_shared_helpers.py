@@ -54,3 +54,34 @@ def test_durable_writes_are_written_once(tmp_path):
     assert target.read_text(encoding="utf-8") == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
     assert _calls("os", "fsync") == ["planner/safe_io.py"]
+
+
+def test_one_session_matcher_two_matchings():
+    """A renumbered plan: by session id every session is gone and new; by what sessions are, none moved."""
+    from dataclasses import replace
+
+    from planner.compare import NamedPlan, compare, compare_plans
+    from planner.exports.sample import small_plan
+
+    a, b = small_plan(), small_plan()
+    b.sessions = [replace(s, session_id="R" + s.session_id) for s in b.sessions]
+    by_id = compare_plans([NamedPlan("A", a, "a"), NamedPlan("B", b, "b")]).diffs[0]
+    assert (by_id.unchanged, len(by_id.only_a), len(by_id.only_b)) == (0, len(a.sessions), len(b.sessions))
+    by_what = compare(a, b)
+    grouped = sum(1 for s in a.sessions if s.group)
+    assert by_what.unchanged == grouped and len(by_what.moved) == 0
+    assert len(by_what.removed) == len(a.sessions) - grouped  # ungrouped sessions are matched by id
+
+
+def test_compare_command_reports_an_unwritable_output_in_french(tmp_path):
+    import subprocess
+    import sys
+
+    from planner.exports.sample import small_plan
+
+    small_plan().write(tmp_path / "a")
+    small_plan().write(tmp_path / "b")
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "compare", str(tmp_path / "a"), str(tmp_path / "b"),
+                        "--out", str(tmp_path / "a" / "sessions.csv" / "c.xlsx")], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and r.stderr.startswith("Erreur : écriture impossible"), r.stderr
+    assert "Traceback" not in r.stderr
