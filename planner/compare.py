@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Hashable
 
 from .budget import budget_of
+from .heads_first import cadre_seats, first_teacher_sessions, match_heads
 from .plan import Plan, PlanError, Session
 
 TEACHERS = ("teachers_1d", "teachers_2d")
@@ -161,38 +162,15 @@ def plan_figures(plan: Plan) -> dict:
 def heads_first_breaches(plan: Plan) -> int:
     """Units whose head (chef d'établissement: the bassin's cadre sessions; IEN: the département's) cannot
     be seated in a cadre session ending before the unit's first teacher session (step 1 or 2) — the same
-    count as the checker's « heads_first » rule, read off the plan alone (earliest deadlines first)."""
-    seats: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = {}
-    first: dict[tuple[str, str], dt.datetime] = {}
-    for x in plan.sessions:
-        if x.kind == "step1" and x.audience in ("perdir", "inspectors"):
-            seats.setdefault((x.unit_type, x.unit_id), []).append((x.end_dt, x.participants))
-        elif x.unit_type in ("etablissement", "circonscription") and (
-                (x.kind == "step1" and x.audience in TEACHERS) or x.kind == "step2"):
-            k = (x.unit_type, x.unit_id)
-            first[k] = min(first.get(k, x.start_dt), x.start_dt)
+    matching as the checker's « heads_first » rule (:mod:`planner.heads_first`), read off the plan alone."""
     head_of = {}
     for u in plan.units:
         if u.unit_type == "etablissement" and u.bassin:
             head_of[(u.unit_type, u.unit_id)] = ("bassin", u.bassin)
         elif u.unit_type == "circonscription":
             head_of[(u.unit_type, u.unit_id)] = ("departement", u.departement)
-    waiting: dict[tuple[str, str], list] = {}
-    for k, t in first.items():
-        if k in head_of:
-            waiting.setdefault(head_of[k], []).append((t, k))
-    breaches = 0
-    for cadre, units in waiting.items():
-        free = sorted(seats.get(cadre, []))
-        i = used = 0
-        for t, _k in sorted(units):
-            while i < len(free) and used >= free[i][1]:
-                i, used = i + 1, 0
-            if i < len(free) and free[i][0] <= t:
-                used += 1
-            else:
-                breaches += 1
-    return breaches
+    seat = match_heads(cadre_seats(plan.sessions), first_teacher_sessions(plan.sessions), head_of)
+    return sum(1 for v in seat.values() if v is None)
 
 
 FIGURE_LABELS = {

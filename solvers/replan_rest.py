@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import compute_demand
 from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
+from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
 from planner.plan import Plan, Session
 from planner.venues import session_place
@@ -110,7 +111,7 @@ class _Academie:
         self.pf = opts.plan_from
         self.pf_t = self.pf.toordinal() * 1440
         self.counts = _Counts()
-        self.unplaced: list[dict] = []
+        self.unplaced: list[Unplaced] = []
         self.step1_units: set[tuple[str, str]] = set()  # units whose step 1 was re-planned here
         self.redone: set[tuple[str, str]] = set()  # units whose later steps were planned again
         self.tables: dict[tuple, SlotTable] = {}
@@ -185,7 +186,7 @@ class _Academie:
         self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, "step1", x.audience,
                                       0, "pin", f"{x.unit_id} : créneau épinglé du groupe {p.group} "
                                                 f"({p.date.isoformat()} {p.start}) non appliqué à la replanification : "
-                                                f"{why}.").as_dict())
+                                                f"{why}."))
 
     def _pinned(self, key, every: list[Session], tb: SlotTable, index, trainers, k_of, ready
                 ) -> tuple[list[Session], list[Session], list[tuple[int, int]], bool]:
@@ -243,7 +244,7 @@ class _Academie:
     def _unplaced(self, x: Session, n: int, rule: str, reason: str, kind: str | None = None) -> None:
         self.counts.unplaced += n
         self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, kind or x.kind,
-                                      x.audience, n, rule, reason).as_dict())
+                                      x.audience, n, rule, reason))
 
     # -- the académie
     def run(self) -> list[Session]:
@@ -284,42 +285,15 @@ class _Academie:
         return out
 
     # -- heads first (solvers.heads): teachers wait for their head's cadre session
+    # times in minutes (_t); the matching is the checker's (planner.heads_first)
     def _teacher_first(self, xs) -> dict[tuple[str, str], int]:
-        first: dict[tuple[str, str], int] = {}
-        for x in xs:
-            if x.unit_type in ("etablissement", "circonscription") and (
-                    (x.kind == "step1" and x.audience in ("teachers_1d", "teachers_2d")) or x.kind == "step2"):
-                k = (x.unit_type, x.unit_id)
-                first[k] = min(first.get(k, 10**13), _t(x.date, x.start))
-        return first
+        return first_teacher_sessions(xs, start=lambda x: _t(x.date, x.start))
 
     def _seats(self, xs) -> dict[tuple[str, str], list]:
-        seats: dict[tuple[str, str], list] = defaultdict(list)
-        for x in xs:
-            if x.kind == "step1" and x.audience in FDF_AUDIENCES:
-                seats[(x.unit_type, x.unit_id)].append([_t(x.date, x.end), x.participants])
-        return seats
+        return cadre_seats(xs, end=lambda x: _t(x.date, x.end))
 
     def _match(self, seats, first: dict[tuple[str, str], int]) -> dict[tuple[str, str], int | None]:
-        """The checker's matching: units by first teacher session, each takes the earliest free seat
-        ending before it (or, for ``first`` = None, the earliest free seat)."""
-        waiting: dict[tuple[str, str], list] = defaultdict(list)
-        for k, t in first.items():
-            if k in self.head_of:
-                waiting[self.head_of[k]].append((t, k))
-        out: dict[tuple[str, str], int | None] = {}
-        for cadre, us in waiting.items():
-            free = sorted([list(x) for x in seats.get(cadre, [])])
-            i, used = 0, 0
-            for t, k in sorted(us):
-                while i < len(free) and used >= free[i][1]:
-                    i, used = i + 1, 0
-                if i < len(free) and free[i][0] <= t:
-                    used += 1
-                    out[k] = free[i][0]
-                else:
-                    out[k] = None
-        return out
+        return match_heads(seats, first, self.head_of)
 
     def _seat_heads(self, placed, units) -> dict[tuple[str, str], int]:
         """The time each unit's teachers wait for (their head's seat); units whose teachers already had a
@@ -344,7 +318,7 @@ class _Academie:
                                           "perdir" if k[0] == "etablissement" else "inspectors", 0, "heads_first",
                                           f"{k[1]} : cadres d'abord impossible au suivi : {who[k[0]]} n'a pas de place "
                                           f"dans une session de cadres terminée avant la première session de ses "
-                                          f"enseignants (déjà tenue, ou sessions de cadres annulées).").as_dict())
+                                          f"enseignants (déjà tenue, ou sessions de cadres annulées)."))
 
     def _tot(self, tots: list[Session]) -> list[Session]:
         deps = sorted(d.code for d in self.sc.departements)
@@ -585,8 +559,9 @@ class _Academie:
                     self._count_replaced(o, x)
                 out.append(x)
         met = {(x.unit_type, x.unit_id) for x in out if x.window == "rentree_meeting" and x.status == "held"}
-        self.unplaced += [u for u in unplaced if (u.get("unit_type"), u.get("unit_id")) in keys
-                          and not (u.get("rule") == "past" and (u.get("unit_type"), u.get("unit_id")) in met)]
+        records = (u if isinstance(u, Unplaced) else Unplaced.from_dict(u) for u in unplaced)
+        self.unplaced += [u for u in records if (u.unit_type, u.unit_id) in keys
+                          and not (u.rule == "past" and (u.unit_type, u.unit_id) in met)]
         return out
 
 
@@ -605,7 +580,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     codes = sorted(by_code)
     known = {a.code for a in sc.academies}
     sessions: list[Session] = []
-    unplaced: list[dict] = []
+    unplaced: list[Unplaced] = []
     counts = _Counts()
     step1_units: set[tuple[str, str]] = set()
     redone: set[tuple[str, str]] = set()
@@ -638,7 +613,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     kept_unplaced = [u for u in plan.report.get("unplaced", []) if isinstance(u, dict) and still(u)]
     sessions.sort(key=lambda x: (x.date, x.start, x.session_id))
     report = dict(plan.report)
-    report["unplaced"] = unplaced + kept_unplaced
+    report["unplaced"] = [u.as_dict() for u in unplaced] + kept_unplaced
     report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
     pf = opts.plan_from.isoformat()  # the checker reads the plan's dates from its report
     report["settings"] = {**(report.get("settings") or {}), "plan_from": pf}

@@ -85,3 +85,36 @@ def test_compare_command_reports_an_unwritable_output_in_french(tmp_path):
                         "--out", str(tmp_path / "a" / "sessions.csv" / "c.xlsx")], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and r.stderr.startswith("Erreur : écriture impossible"), r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_heads_first_matching_is_written_once():
+    """Two établissements of one bassin, one cadre session with one seat ending before both: the earliest
+    deadline gets the seat, the other is reported — by the shared matching and by compare's figure."""
+    import datetime as dt
+    from types import SimpleNamespace as S
+
+    from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
+
+    def x(kind, audience, ut, uid, day, start, end, n=1):
+        d = dt.datetime(2026, 9, day)
+        return S(kind=kind, audience=audience, unit_type=ut, unit_id=uid, participants=n,
+                 start_dt=d.replace(hour=start), end_dt=d.replace(hour=end))
+
+    xs = [x("step1", "perdir", "bassin", "B1", 1, 9, 12, n=1),
+          x("step1", "teachers_2d", "etablissement", "E2", 3, 9, 10), x("step2", "teachers", "etablissement", "E1", 2, 9, 10),
+          x("step1", "teachers_2d", "etablissement", "E1", 4, 9, 10)]
+    head_of = {("etablissement", "E1"): ("bassin", "B1"), ("etablissement", "E2"): ("bassin", "B1")}
+    first = first_teacher_sessions(xs)
+    assert first[("etablissement", "E1")] == dt.datetime(2026, 9, 2, 9)  # a step-2 session counts
+    seat = match_heads(cadre_seats(xs), first, head_of)
+    assert seat == {("etablissement", "E1"): dt.datetime(2026, 9, 1, 12), ("etablissement", "E2"): None}
+    assert _calls_name("match_heads") == ["planner/compare.py", "solvers/checker.py", "solvers/replan_rest.py"]
+
+
+def _calls_name(name: str) -> list[str]:
+    out = []
+    for p in sorted(p for pkg in ("planner", "solvers", "ui") for p in (ROOT / pkg).rglob("*.py")):
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+               for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))):
+            out.append(str(p.relative_to(ROOT)))
+    return out
