@@ -259,7 +259,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
 
 
 def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> None:
-    from planner.briques import BriqueError, load_briques
+    from planner.briques import BriqueError, load_briques, with_prerequisites
     from planner.roadmap_models import RENTREE_LEVELS, RoadmapSettings, default_choices
 
     st = scenario.settings
@@ -290,18 +290,7 @@ def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> 
         drafts = [x for x in ss if x.kind == "step3" and x.audience == "pupils"]
         if drafts:
             need("step3", len(drafts), rs.charter_meetings, "réunion(s) de rédaction de la charte")
-        order: list[str] = []
-
-        def visit(bid: str, depth: int = 0) -> None:
-            b = catalogue.get(bid)
-            if b is None or bid in order or depth > 48:
-                return
-            if b.prerequisite:
-                visit(b.prerequisite, depth + 1)
-            order.append(bid)
-
-        for bid in ch.briques:
-            visit(bid)
+        order, _unknown = with_prerequisites(ch.briques, catalogue)
         briques = [x for x in ss if x.kind == "step5"]
         if catalogue:
             need("step5", len(briques), len(order), "brique(s)")

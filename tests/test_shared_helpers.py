@@ -118,3 +118,14 @@ def _calls_name(name: str) -> list[str]:
                for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))):
             out.append(str(p.relative_to(ROOT)))
     return out
+
+
+def test_brique_order_is_written_once():
+    from planner.briques import briques_by_id, with_prerequisites
+
+    cat = briques_by_id()
+    b1, b2, b3 = sorted(cat)[:3]
+    cat[b2] = cat[b2].model_copy(update={"prerequisite": b1})
+    cat[b3] = cat[b3].model_copy(update={"prerequisite": b2})
+    assert with_prerequisites([b3, "B99", b1], cat) == ([b1, b2, b3], ["B99"])
+    assert _calls_name("with_prerequisites") == ["solvers/check_roadmap.py", "solvers/roadmap.py"]
