@@ -6,10 +6,11 @@ import datetime as dt
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel, QSplitter, QTableView, \
-    QVBoxLayout, QWidget
+    QVBoxLayout
 
 from .. import fmt
 from ..changes import Changes
+from ..widgets import bare_column, section_title
 from ..charts import LineChart
 from ..models import HeatmapModel, MonthHeader
 from . import Tab, register_tab
@@ -91,12 +92,8 @@ class OverviewTab(Tab):
         self.coverage_chart = LineChart("Couverture : part des personnes formées (étape 1) au fil du temps")
         self.coverage_chart.empty_text = "Aucun plan : planifiez l'académie sélectionnée (F5) ou la France (Maj+F5)"
         split.addWidget(self.coverage_chart)
-        hm = QWidget()
-        hl = QVBoxLayout(hm)
-        hl.setContentsMargins(0, 0, 0, 0)
-        self.heatmap_title = QLabel("Sessions par semaine")
-        self.heatmap_title.setObjectName("sectionTitle")
-        hl.addWidget(self.heatmap_title)
+        self.heatmap_title = section_title("Sessions par semaine", wrap=False)
+        hm, hl = bare_column(self.heatmap_title)
         self.heatmap_model = HeatmapModel(self)
         self.heatmap = QTableView()
         self.heatmap.setObjectName("heatmap")
