@@ -216,6 +216,11 @@ def _order(s: Session) -> tuple:
     return (s.date, s.start, s.session_id)
 
 
+def _session_json(x: Session, *fields: str) -> dict:
+    """``fields`` of session ``x`` for a JSON document (dates ISO)."""
+    return {f: (v.isoformat() if isinstance(v, dt.date) else v) for f in fields for v in [getattr(x, f)]}
+
+
 def match_sessions(a: list[Session], b: list[Session], key: Callable[[Session], Hashable]):
     """Sessions of ``a`` and ``b`` matched by ``key``: ``(moved, only_a, only_b, unchanged)``, where moved
     pairs changed date, time or trainer; lists in date order (``moved`` by its ``a`` side)."""
@@ -253,8 +258,7 @@ class SessionDiff:
 
     def to_json(self, limit: int | None = None) -> dict:
         def s(x: Session) -> dict:
-            return {"session_id": x.session_id, "kind": x.kind, "unit_type": x.unit_type, "unit_id": x.unit_id,
-                    "date": x.date.isoformat(), "start": x.start, "end": x.end, "trainer_id": x.trainer_id}
+            return _session_json(x, "session_id", "kind", "unit_type", "unit_id", "date", "start", "end", "trainer_id")
         moved = self.moved if limit is None else self.moved[:limit]
         return {"a": self.a, "b": self.b, "unchanged": self.unchanged, "moved_count": len(self.moved),
                 "only_a_count": len(self.only_a), "only_b_count": len(self.only_b),
@@ -349,8 +353,7 @@ class PlanComparison:
 
     def to_json(self) -> dict:
         def s(x: Session) -> dict:
-            return {"session_id": x.session_id, "kind": x.kind, "unit_type": x.unit_type, "unit_id": x.unit_id,
-                    "group": x.group, "date": x.date.isoformat(), "start": x.start, "trainer_id": x.trainer_id}
+            return _session_json(x, "session_id", "kind", "unit_type", "unit_id", "group", "date", "start", "trainer_id")
         return {
             "a": self.a, "b": self.b, "unchanged": self.unchanged,
             "moved": [{"from": s(x), "to": s(y)} for x, y in self.moved],

@@ -121,6 +121,16 @@ class ScenarioIndex:
         return [scope]
 
 
+def _group(items, key) -> dict:
+    """``items`` in lists by ``key(item)``, in the order met; items whose key is empty are left out."""
+    out: dict = defaultdict(list)
+    for x in items:
+        k = key(x)
+        if k:
+            out[k].append(x)
+    return out
+
+
 class PlanIndex:
     """One index of a plan, built once and read by the window and every export.
 
@@ -157,23 +167,13 @@ class PlanIndex:
 
     def _build_dicts(self) -> None:
         plan = self.plan
-        by_unit: dict[tuple[str, str], list[Session]] = defaultdict(list)
-        by_trainer: dict[str, list[Session]] = defaultdict(list)
-        for s in plan.sessions:
-            by_unit[(s.unit_type, s.unit_id)].append(s)
-            if s.trainer_id:
-                by_trainer[s.trainer_id].append(s)
+        by_unit: dict[tuple[str, str], list[Session]] = _group(plan.sessions, lambda s: (s.unit_type, s.unit_id))
+        by_trainer: dict[str, list[Session]] = _group(plan.sessions, lambda s: s.trainer_id)
         key = lambda s: (s.date, s.start, s.kind, s.group, s.session_id)  # noqa: E731
-        for lst in by_unit.values():
+        for lst in [*by_unit.values(), *by_trainer.values()]:
             lst.sort(key=key)
-        for lst in by_trainer.values():
-            lst.sort(key=key)
-        tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
-        tot: dict[str, list[TrainerRow]] = defaultdict(list)
-        for t in plan.trainers:
-            tou[(t.unit_type, t.unit_id)].append(t)
-            if t.tot_session_id:
-                tot[t.tot_session_id].append(t)
+        tou: dict[tuple[str, str], list[TrainerRow]] = _group(plan.trainers, lambda t: (t.unit_type, t.unit_id))
+        tot: dict[str, list[TrainerRow]] = _group(plan.trainers, lambda t: t.tot_session_id)
         self.__dict__.update(
             by_unit=dict(by_unit), by_trainer=dict(by_trainer),
             sessions_by_id={s.session_id: s for s in plan.sessions},
