@@ -247,7 +247,8 @@ def match_sessions(a: list[Session], b: list[Session], key: Callable[[Session], 
 # ============================================================================ diff by session id
 @dataclass
 class SessionDiff:
-    """What changed from plan A to plan B, session by session (same ``session_id``)."""
+    """What changed from plan A to plan B, session by session (matched by ``session_id`` in
+    :func:`diff_sessions`): moved (date, time or trainer), only in A, only in B, unchanged."""
 
     a: str
     b: str
@@ -339,19 +340,22 @@ def compare_plans(plans: list[NamedPlan], sessions: bool = True) -> Comparison:
 
 # ============================================================================ the scenario file's plans
 @dataclass
-class PlanComparison:
+class PlanComparison(SessionDiff):
     """Two plans of the same scenario side by side. Sessions are matched by what they are (kind,
-    audience, unit, group), not by their id, which a solver may renumber."""
+    audience, unit, group), not by their id, which a solver may renumber; ``removed`` / ``added`` are the
+    sessions only in A / only in B. With the KPIs of each plan."""
 
-    a: str
-    b: str
-    moved: list[tuple[Session, Session]] = field(default_factory=list)
-    added: list[Session] = field(default_factory=list)
-    removed: list[Session] = field(default_factory=list)
-    unchanged: int = 0
     kpis: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    @property
+    def removed(self) -> list[Session]:
+        return self.only_a
+
+    @property
+    def added(self) -> list[Session]:
+        return self.only_b
+
+    def to_json(self) -> dict:  # the scenario file's format: every session, with groups, and the KPIs
         def s(x: Session) -> dict:
             return _session_json(x, "session_id", "kind", "unit_type", "unit_id", "group", "date", "start", "trainer_id")
         return {
@@ -424,7 +428,7 @@ def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanCompa
     moved, removed, added, unchanged = match_sessions(a.sessions, b.sessions, _session_key)
     x, y = plan_kpis(a), plan_kpis(b)
     kpis = {k: (x.get(k), y.get(k)) for k in list(x) + [k for k in y if k not in x]}
-    return PlanComparison(name_a, name_b, moved, added, removed, unchanged, kpis)
+    return PlanComparison(name_a, name_b, moved, removed, added, unchanged, kpis)
 
 
 __all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "KPI_LABELS", "NamedPlan", "PlanComparison", "SessionDiff",
