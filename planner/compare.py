@@ -27,6 +27,7 @@ from typing import Any, Callable, Hashable
 from .budget import budget_of
 from .heads_first import cadre_seats, first_teacher_sessions, match_heads
 from .plan import Plan, PlanError, Session
+from .report import teachers_by_academie
 
 TEACHERS = ("teachers_1d", "teachers_2d")
 DATA_FIELDS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "inspectors")
@@ -111,8 +112,8 @@ def plan_figures(plan: Plan) -> dict:
     k = report.get("kpis") if isinstance(report.get("kpis"), dict) else {}
     step1 = [s for s in plan.sessions if s.kind == "step1"]
     teach = [s for s in step1 if s.audience in TEACHERS]
-    total = sum(u.teachers for u in plan.units if u.unit_type in ("etablissement", "circonscription")) \
-        or sum(s.participants for s in teach)
+    total = sum(teachers_by_academie(plan.units, report.get("settings")).values()) \
+        or sum(s.participants for s in teach)  # with administrative staff when in scope, as the participants
     zone = Counter(s.zone for s in teach).most_common(1)[0][0] if teach else "C"
     first = min((s.date for s in teach), default=None)
     year = (first.year if first.month >= 8 else first.year - 1) if first else None

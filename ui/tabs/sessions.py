@@ -13,8 +13,8 @@ from ..models import SESSION_COLUMNS, SessionProxyModel, SessionTableModel
 from ..widgets import debounced_search
 from . import Tab, register_tab
 
-COLUMN_WIDTHS = {"date": 122, "start": 48, "end": 48, "kind": 110, "audience": 120, "unit": 210, "unit_id": 80,
-                 "academie": 100, "trainer": 160, "participants": 74, "window": 140, "group": 56, "pinned": 70,
+COLUMN_WIDTHS = {"date": 122, "start": 48, "end": 48, "kind": 110, "audience": 120, "unit": 196, "unit_id": 80,
+                 "academie": 100, "trainer": 160, "participants": 88, "window": 140, "group": 56, "pinned": 70,
                  "title": 300}
 # shown at first: what fits beside the tree and the settings at 1366 px; the header's menu shows the others
 DEFAULT_HIDDEN = ("end", "unit_id", "academie", "window", "group", "pinned", "title", "audience")
