@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .safecells import csv_safe, csv_safe_row, csv_unescape
 from .safe_io import atomic_file, fsync_dir, pid_alive
+from .text import hhmm_minutes
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
                    "trainer_id", "date", "start", "end", "participants", "window"]
@@ -87,12 +88,12 @@ class Session:
 
     @property
     def start_dt(self) -> dt.datetime:
-        h, m = map(int, self.start.split(":"))
+        h, m = divmod(hhmm_minutes(self.start), 60)
         return dt.datetime.combine(self.date, dt.time(h, m))
 
     @property
     def end_dt(self) -> dt.datetime:
-        h, m = map(int, self.end.split(":"))
+        h, m = divmod(hhmm_minutes(self.end), 60)
         return dt.datetime.combine(self.date, dt.time(h, m))
 
 

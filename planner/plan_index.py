@@ -15,6 +15,7 @@ import numpy as np
 from planner.demand import compute_demand
 from planner.models import Scenario
 from planner.plan import Plan, Session, TrainerRow, UnitRow
+from planner.text import hhmm_minutes
 
 # A "scope" is what the territory tree selects: ("nation", "") | ("academie", code) |
 # ("departement", code) | ("circonscription", id) | ("bassin", id) | ("etablissement", uai).
@@ -424,10 +425,6 @@ def rank_of(labels: list[str]) -> np.ndarray:
     return rank
 
 
-def hhmm_minutes(hhmm: str) -> int:
-    """« 09:30 » → 570."""
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def monday(d: dt.date) -> dt.date:

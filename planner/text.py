@@ -1,9 +1,13 @@
-"""Accent folding, written once: every case- and accent-free comparison of the application goes through here
-(territory search in the window, académie names, follow-up and template column headers, annuaire headers,
-file names)."""
+"""Text read the same way everywhere, written once:
+
+- accent folding: every case- and accent-free comparison of the application goes through here (territory search
+  in the window, académie names, follow-up and template column headers, annuaire headers, file names);
+- « HH:MM » times of day (sessions, windows, pins) as minutes after midnight.
+"""
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def strip_accents(s: str) -> str:
@@ -16,4 +20,11 @@ def fold(s: str) -> str:
     return strip_accents(s.lower())
 
 
-__all__ = ["fold", "strip_accents"]
+@lru_cache(maxsize=2048)
+def hhmm_minutes(hhmm: str) -> int:
+    """« 09:30 » → 570."""
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+__all__ = ["fold", "hhmm_minutes", "strip_accents"]

@@ -33,11 +33,10 @@ Rules (``rule`` of each finding):
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dataclasses import dataclass
 
 from planner.calendar import calendar_key, public_holiday_subdivision, window_days
+from planner.text import hhmm_minutes as _mins
 
 KINDS = ("step2", "step3", "step4", "step5", "step6")
 LEADS_ITSELF = ("step2", "step3", "step4", "step6")
@@ -57,12 +56,6 @@ class RoadmapFinding:
     severity: str = "error"  # "error" or "warning"
     session_id: str = ""
     unit_id: str = ""
-
-
-@lru_cache(maxsize=4096)
-def _mins(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def _t(s) -> tuple[int, int]:

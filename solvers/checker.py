@@ -18,6 +18,7 @@ from planner.demand import step1_people
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
 from planner.plan import Plan, Session
+from planner.text import hhmm_minutes as _minutes
 
 from .records import past_summary
 from .rules import RULE_IDS, trainer_day_cap, unit_caps
@@ -29,11 +30,6 @@ class Finding:
     message: str
     severity: str = "error"
     session_id: str = ""
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 class _Checker:

@@ -33,8 +33,9 @@ from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
 from planner.plan import Plan, Session
-from planner.venues import session_place
 from planner.school_year import today
+from planner.text import hhmm_minutes
+from planner.venues import session_place
 
 from .pool import _common_slots, _FdfPool, _penalties
 from .heads import head_units
@@ -80,7 +81,7 @@ PRESUMED_KINDS = ("step2", "step3", "step4", "step6")  # no sign-in sheet to rec
 
 
 def _t(d: dt.date, hhmm: str) -> int:
-    return d.toordinal() * 1440 + int(hhmm[:2]) * 60 + int(hhmm[3:])
+    return d.toordinal() * 1440 + hhmm_minutes(hhmm)
 
 
 def _occupy(pool: _FdfPool, f: str, x: Session) -> None:
@@ -211,7 +212,7 @@ class _Academie:
                                             f"{(x.held_date or x.date).strftime('%d/%m/%Y')})")
                 rest.append(x)
                 continue
-            i = index.get((p.date, int(p.start[:2]) * 60 + int(p.start[3:])))
+            i = index.get((p.date, hhmm_minutes(p.start)))
             if i is None:
                 self._pin_ignored(x, p, f"rien n'est placé avant le {self.pf.strftime('%d/%m/%Y')} (planifier à partir du)"
                                   if p.date < self.pf else "créneau hors des fenêtres autorisées pour ce public")

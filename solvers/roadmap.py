@@ -43,6 +43,7 @@ from planner.roadmap_models import (
     default_unit_choices,
 )
 from planner.settings import Settings
+from planner.text import hhmm_minutes as _minutes
 
 from .records import Unplaced
 
@@ -58,11 +59,6 @@ def _fr_date(d: dt.date) -> str:
 
 def _hhmm(m: int) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 # --------------------------------------------------------------------------- slot tables

@@ -129,3 +129,16 @@ def test_brique_order_is_written_once():
     cat[b3] = cat[b3].model_copy(update={"prerequisite": b2})
     assert with_prerequisites([b3, "B99", b1], cat) == ([b1, b2, b3], ["B99"])
     assert _calls_name("with_prerequisites") == ["solvers/check_roadmap.py", "solvers/roadmap.py"]
+
+
+def test_times_of_day_are_read_once():
+    from planner.text import hhmm_minutes
+
+    assert hhmm_minutes("09:30") == 570 and hhmm_minutes("17:05") == 1025
+    splits = []
+    for p in sorted(p for pkg in ("planner", "solvers", "ui") for p in (ROOT / pkg).rglob("*.py")):
+        for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "split"
+                    and n.args and isinstance(n.args[0], ast.Constant) and n.args[0].value == ":"):
+                splits.append(str(p.relative_to(ROOT)))
+    assert splits == ["planner/text.py"]
