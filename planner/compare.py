@@ -27,7 +27,7 @@ from typing import Any, Callable, Hashable
 from .budget import budget_of
 from .heads_first import cadre_seats, first_teacher_sessions, match_heads
 from .plan import Plan, PlanError, Session
-from .report import teachers_by_academie
+from .report import plan_calendar, teachers_by_academie, trained_before
 
 TEACHERS = ("teachers_1d", "teachers_2d")
 DATA_FIELDS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "inspectors")
@@ -92,20 +92,6 @@ def _plan_label(plan: Plan, fallback: str) -> str:
 
 
 # ============================================================================ figures
-def _first_holiday(zone: str, start: dt.date, days: int = 120) -> dt.date | None:
-    from .calendar import is_school_holiday
-
-    d = start
-    for _ in range(days):
-        try:
-            if is_school_holiday(d, zone):
-                return d
-        except Exception:  # noqa: BLE001 (no calendar data for that year)
-            return None
-        d += dt.timedelta(days=1)
-    return None
-
-
 def plan_figures(plan: Plan) -> dict:
     """The compared figures of one plan (dates ISO, shares 0–1, hours, euros)."""
     report = plan.report if isinstance(plan.report, dict) else {}
@@ -114,19 +100,17 @@ def plan_figures(plan: Plan) -> dict:
     teach = [s for s in step1 if s.audience in TEACHERS]
     total = sum(teachers_by_academie(plan.units, report.get("settings")).values()) \
         or sum(s.participants for s in teach)  # with administrative staff when in scope, as the participants
-    zone = Counter(s.zone for s in teach).most_common(1)[0][0] if teach else "C"
-    first = min((s.date for s in teach), default=None)
-    year = (first.year if first.month >= 8 else first.year - 1) if first else None
-    marks: dict[str, dt.date | None] = {"toussaint": None, "christmas": None, "end_of_year": None}
-    if year and zone in ("A", "B", "C"):
-        marks["toussaint"] = _first_holiday(zone, dt.date(year, 10, 1))
-        marks["christmas"] = _first_holiday(zone, dt.date(year, 12, 1))
-        marks["end_of_year"] = _first_holiday(zone, dt.date(year + 1, 6, 20))
+    # each académie's own holidays of the plan's school year, as the report, the window and the PDFs count them
+    cal = plan_calendar(report)
+    before = {key: trained_before(teach, cal, which)
+              for key, which in (("toussaint", "toussaint"), ("christmas", "noel"), ("end_of_year", "summer"))}
+    marks = {key: dt.date.fromisoformat(d) if d else None for key, (_n, d) in before.items()}
 
-    def share(limit: dt.date | None) -> float | None:
+    def share(key: str) -> float | None:
+        n, limit = before[key]
         if limit is None or not total:
             return None
-        return round(sum(s.participants for s in teach if s.date < limit) / total, 4)
+        return round(n / total, 4)
 
     per_trainer = Counter(s.trainer_id for s in plan.sessions if s.trainer_id)
     per_week = Counter((s.trainer_id, s.date.isocalendar()[:2]) for s in plan.sessions if s.trainer_id)
@@ -139,9 +123,9 @@ def plan_figures(plan: Plan) -> dict:
         "completion_date": max((s.date for s in step1), default=None),
         "toussaint_date": marks["toussaint"], "christmas_date": marks["christmas"],
         "end_of_year_date": marks["end_of_year"],
-        "share_by_toussaint": share(marks["toussaint"]),
-        "share_by_christmas": share(marks["christmas"]),
-        "share_by_end_of_year": share(marks["end_of_year"]),
+        "share_by_toussaint": share("toussaint"),
+        "share_by_christmas": share("christmas"),
+        "share_by_end_of_year": share("end_of_year"),
         "sessions": len(plan.sessions),
         "step1_sessions": len(step1),
         "tot_sessions": sum(1 for s in plan.sessions if s.kind == "tot"),

@@ -208,7 +208,9 @@ def teachers_by_academie(units: Iterable, settings: dict | Settings | None = Non
     return c
 
 
-def _before(sessions: list, cal: dict, which: str) -> tuple[int, str | None]:
+def trained_before(sessions: list, cal: dict, which: str) -> tuple[int, str | None]:
+    """Participants of ``sessions`` held before their own académie's ``which`` (« toussaint », « noel »,
+    « summer » of the plan's calendar), and the earliest of those dates (ISO)."""
     acads = cal.get("academies", {})
     n = 0
     for x in sessions:
@@ -232,8 +234,8 @@ def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settin
         y, w, _ = x.date.isocalendar()
         k = f"{y}-W{w:02d}"
         weekly[k] = weekly.get(k, 0) + x.participants
-    n_t, toussaint = _before(teach, cal, "toussaint")
-    n_n, christmas = _before(teach, cal, "noel")
+    n_t, toussaint = trained_before(teach, cal, "toussaint")
+    n_n, christmas = trained_before(teach, cal, "noel")
     last = max((x.date for x in step1), default=None)
     return {
         "school_year": cal.get("school_year") or st.get("school_year"),

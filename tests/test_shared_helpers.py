@@ -142,3 +142,24 @@ def test_times_of_day_are_read_once():
                     and n.args and isinstance(n.args[0], ast.Constant) and n.args[0].value == ":"):
                 splits.append(str(p.relative_to(ROOT)))
     assert splits == ["planner/text.py"]
+
+
+def test_compare_counts_before_each_academies_own_holidays_as_the_report():
+    """La Réunion (its own calendar): compare's « formés avant la Toussaint » is the report's figure, not a
+    search of the metropolitan zones (which found none)."""
+    from planner.compare import plan_figures
+    from planner.models import Academie
+    from solvers.api import solve
+
+    from .tiny import tiny_scenario
+
+    sc = tiny_scenario()
+    sc.academies = [Academie(code="16", name="La Réunion", zone="Réunion", calendar_zone="C",
+                             calendar_approximate=True, timezone="Indian/Reunion")]
+    plan = solve(sc, solver="greedy")
+    f, k = plan_figures(plan), plan.report["kpis"]
+    assert f["share_by_toussaint"] is not None
+    assert (f["share_by_toussaint"], f["toussaint_date"].isoformat()) == (k["share_trained_by_toussaint"],
+                                                                          k["toussaint_date"])
+    assert f["christmas_date"].isoformat() == k["christmas_date"]
+    assert f["end_of_year_date"].isoformat() == plan.report["calendar"]["academies"]["16"]["summer"]
