@@ -12,8 +12,9 @@ from .errors import fail
 from .scenario_io import ScenarioError, load_scenario
 
 
-def print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=1))
+def show(args, data: dict, text: str) -> None:
+    """The command's result on stdout: ``data`` as one JSON document with ``--json``, else the French ``text``."""
+    print(json.dumps(data, ensure_ascii=False, indent=1) if args.json else text)
 
 
 def run_demand(args) -> int:
@@ -70,14 +71,13 @@ def run_record(args) -> int:
         return fail(exc)
     except OSError as exc:
         return fail(f"{exc.filename or args.from_file} : {exc.strerror or exc}")
-    if args.json:
-        print_json(res.to_json())
-    else:
-        done = "Rien n'est enregistré (--strict)" if args.strict and res.rejected else "Enregistré"
-        print(f"{done} : {res.held} session(s) tenue(s), {res.cancelled} annulée(s), {res.planned} remise(s) en "
-              f"« prévue » ; {res.unchanged} inchangée(s), {res.skipped} ligne(s) sans statut, "
-              f"{len(res.rejected)} refusée(s) sur {res.rows} ligne(s)."
-              + (f" Pour annuler : record {path} --undo {res.batch}" if res.batch else ""))
+    done = "Rien n'est enregistré (--strict)" if args.strict and res.rejected else "Enregistré"
+    show(args, res.to_json(),
+         f"{done} : {res.held} session(s) tenue(s), {res.cancelled} annulée(s), {res.planned} remise(s) en "
+         f"« prévue » ; {res.unchanged} inchangée(s), {res.skipped} ligne(s) sans statut, "
+         f"{len(res.rejected)} refusée(s) sur {res.rows} ligne(s)."
+         + (f" Pour annuler : record {path} --undo {res.batch}" if res.batch else ""))
+    if not args.json:
         for r in res.rejected[:50]:
             print(f"  - {r.message}", file=sys.stderr)
         if len(res.rejected) > 50:
@@ -114,8 +114,5 @@ def run_compare(args) -> int:
         return fail(exc)
     except OSError as exc:
         return fail(f"écriture impossible ({exc.strerror or exc} : {exc.filename or args.out}).")
-    if args.json:
-        print_json(cmp.to_json())
-    else:
-        print(cmp.text_fr())
+    show(args, cmp.to_json(), cmp.text_fr())
     return 0
