@@ -1,7 +1,7 @@
 """Roles, colours and helpers shared by the item models."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from planner.text import fold  # noqa: F401 (the one accent folding, re-exported for the models)
@@ -45,6 +45,33 @@ def type_icon(kind: str):
         p.end()
         _ICONS[kind] = QIcon(pm)
     return _ICONS[kind]
+
+
+class RowTableModel(QAbstractTableModel):
+    """A flat table of ``_rows`` under the column titles ``HEADERS``: the counts and the header of every such
+    model; subclasses give ``data``."""
+
+    HEADERS: list[str] = []
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
 
 
 # ============================================================== territory
