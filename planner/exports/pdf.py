@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..demand import admin_staff_included, people_word, step1_people
-from ..report import academie_kpis, convocation_date, plan_calendar, school_year_title
+from ..report import academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
@@ -512,10 +512,8 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
     """Key figures of one académie, computed from the plan's sessions."""
     sessions = [s for s in ix.plan.sessions if s.academie == code]
     step1 = [s for s in sessions if s.kind == "step1"]
-    teachers_sessions = [s for s in step1 if s.audience in TEACHER_AUDIENCES]
     units = [u for u in ix.plan.units if u.academie == code]
     k = academie_kpis(ix.plan, code)  # the plan's school year, the académie's own holidays, its people to train
-    trained = sum(s.participants for s in teachers_sessions)
     toussaint, noel = k["toussaint"], k["noel"]
     people = Counter()
     for s in step1:
@@ -525,7 +523,7 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
         "step1": step1,
         "units": units,
         "teachers_total": k["teachers_total"],  # with administrative staff when in scope, as the participants
-        "teachers_trained": trained,
+        "teachers_trained": k["teachers_trained"],
         "settings": (ix.plan.report or {}).get("settings") or {},
         "people": people,
         "trainers_trained": sum(s.participants for s in sessions if s.kind == "tot"),
@@ -585,16 +583,13 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story.append(facts_table(facts, columns=3))
 
     # coverage curve
-    weekly = Counter()
-    for s in f["step1"]:
-        if s.audience in TEACHER_AUDIENCES:
-            weekly[s.date - dt.timedelta(days=s.date.weekday())] += s.participants
+    weekly = [(monday, n) for monday, n, _share in coverage_curve(f["step1"], 0)]
     story += h2(f"Couverture : {who} formés par semaine")
     story.append(Paragraph(f"Barres : {who} formés dans la semaine (échelle de gauche) ; courbe : part cumulée "
                            f"des {who} de l'académie (échelle de droite)."
                            + (" Personnels : les enseignants et les personnels administratifs des établissements "
                               "(réglage « Inclure les personnels administratifs »)." if admin else ""), st["muted"]))
-    story.append(WeeklyCoverage(sorted(weekly.items()), f["teachers_total"] or f["teachers_trained"], FRAME_W, 150))
+    story.append(WeeklyCoverage(weekly, f["teachers_total"] or f["teachers_trained"], FRAME_W, 150))
     from .suivi import followup_section  # planned against held, once sessions are recorded
 
     story += followup_section(ix.plan, code)
