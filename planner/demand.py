@@ -116,14 +116,14 @@ def step1_people(unit, settings) -> int:
     return unit.teachers + admin_staff(unit, settings)
 
 
-def estimate_method(unit_type: str) -> str:
+def estimate_method(unit_type: str, plural: bool = False) -> str:
     """How a unit's estimated teachers (``teachers_estimated``) were obtained, in French: the window's
-    tooltips and the PDFs say it after « Effectif estimé »."""
+    tooltips and the PDFs say it after « Effectif estimé » (``plural``: of several units)."""
     if unit_type == "etablissement":
         return ("d'après le nombre d'élèves de l'annuaire et le ratio national élèves par enseignant (DEPP 2024) "
                 "ou, pour la référence nationale, les parts départementales du total national (DEPP 2024)")
-    return ("d'après les élèves de ses écoles (annuaire) ou, pour la référence nationale, les parts départementales "
-            "du total national (DEPP 2024)")
+    return (f"d'après les élèves de {'leurs' if plural else 'ses'} écoles (annuaire) ou, pour la référence nationale, "
+            "les parts départementales du total national (DEPP 2024)")
 
 
 ESTIMATE_REPLACE = "Remplacez-le par le décompte réel : colonne « Enseignants » du modèle XLSX du scénario."

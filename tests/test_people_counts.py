@@ -3,6 +3,8 @@ were estimated; with « include_admin_staff » the totals count the administrati
 the sessions' participants do, and say « personnels »."""
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from planner.demand import compute_demand
@@ -112,3 +114,24 @@ def test_overview_and_territory_mark_estimated_teachers(qapp, tmp_path_factory, 
         assert "40 enseignants (estimé)" in tip and "Remplacez-le par le décompte réel" in tip
         assert "62 enseignants" in tree.data(tree.index_of(("etablissement", LYCEE)), 3)
         assert "estimé" not in tree.data(tree.index_of(("etablissement", LYCEE)), 3)
+
+
+def test_academie_pdf_and_workbook_say_which_counts_are_estimated(counted, tmp_path):
+    from openpyxl import load_workbook
+
+    from planner.exports import export_academie_pdf, export_xlsx
+
+    sc, plan = counted
+    text = _pdf_text(export_academie_pdf(plan, "16", tmp_path / "a.pdf"))
+    assert "(estimé)" in text and "Enseignants des établissements : effectifs estimés d'après" in text
+    assert "Enseignants des circonscriptions : effectifs estimés d'après les élèves de leurs écoles" in text
+    ws = load_workbook(export_xlsx(plan, tmp_path / "p.xlsx"))["Unités"]
+    head = [c.value for c in ws[1]]
+    col, ids = head.index("Enseignants estimés"), head.index("Identifiant")
+    flags = {r[ids]: r[col] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert (flags[COLLEGE], flags[LYCEE], flags["031-01"], flags["16-01"]) == ("oui", "non", "oui", None)
+    plan = copy.deepcopy(plan)
+    for u in plan.units:
+        u.teachers_estimated = False  # every count real: nothing is marked
+    text = _pdf_text(export_academie_pdf(plan, "16", tmp_path / "b.pdf"))
+    assert "estimé" not in text

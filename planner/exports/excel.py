@@ -33,7 +33,9 @@ TRAINER_HEADERS = [("Identifiant", 18), ("Nom", 32), ("Rôle", 28), ("Académie"
                    ("Date de formation", 14), ("Sessions à animer", 14)]
 UNIT_HEADERS = [("Type d'unité", 15), ("Identifiant", 14), ("Nom", 36), ("Académie", 16), ("Département", 12),
                 ("Zone", 6), ("Type", 10), ("Commune", 18), ("Adresse", 30), ("Bassin", 10), ("Enseignants", 11),
-                ("Personnels de direction", 12), ("Inspecteurs", 11), ("Sessions placées", 12)]
+                ("Personnels de direction", 12), ("Inspecteurs", 11), ("Sessions placées", 12),
+                ("Enseignants estimés", 12)]
+ESTIMABLE = ("circonscription", "ecole", "etablissement")  # units whose teachers may be estimated
 SHEET_NAMES = {"tot": "Formation de formateurs", "step1": "Étape 1", "step2": "Étape 2", "step3": "Étape 3",
                "step4": "Étape 4", "step5": "Étape 5", "step6": "Étape 6"}
 
@@ -65,7 +67,8 @@ def _trainer_records(ix: PlanIndex) -> list[list]:
 def _unit_records(ix: PlanIndex) -> list[list]:
     return [[UNIT_LABELS.get(u.unit_type, u.unit_type), u.unit_id, u.name, academie_name(u.academie), u.departement,
              u.zone, u.etab_type, u.commune, u.address, u.bassin, u.teachers, u.perdir, u.inspectors,
-             len(ix.sessions_of_unit(u.unit_type, u.unit_id))]
+             len(ix.sessions_of_unit(u.unit_type, u.unit_id)),
+             ("oui" if u.teachers_estimated else "non") if u.unit_type in ESTIMABLE else ""]
             for u in sorted(ix.plan.units, key=lambda u: (u.unit_type, u.unit_id))]
 
 

@@ -15,6 +15,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..demand import admin_staff_included, people_word, step1_people
+from ..demand import estimate_method
 from ..report import academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
@@ -523,6 +524,8 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
         "step1": step1,
         "units": units,
         "teachers_total": k["teachers_total"],  # with administrative staff when in scope, as the participants
+        "estimated_types": sorted({u.unit_type for u in units
+                                   if u.unit_type in ("etablissement", "circonscription") and u.teachers_estimated}),
         "teachers_trained": k["teachers_trained"],
         "settings": (ix.plan.report or {}).get("settings") or {},
         "people": people,
@@ -568,7 +571,8 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         ("Heures de formation (étape 1)", fr_int(round(f["hours_step1"], 1))),
         ("dont 2nd degré (budget : voir plus bas)", fr_int(round(f["hours_2d"], 1))),
         ("Heures de formation de formateurs", fr_int(round(f["hours_tot"], 1))),
-        (f"{who.capitalize()} formés", f"{fr_int(f['teachers_trained'])} sur {fr_int(f['teachers_total'])}"),
+        (f"{who.capitalize()} formés", f"{fr_int(f['teachers_trained'])} sur {fr_int(f['teachers_total'])}"
+                                       + (" (estimé)" if f["estimated_types"] else "")),
         ("Part formée avant la Toussaint" + (f" ({fr_date_short(f['toussaint'])})" if f["toussaint"] else ""),
          fr_percent(f["share_toussaint"])),
         ("Part formée avant Noël" + (f" ({fr_date_short(f['noel'])})" if f["noel"] else ""), fr_percent(f["share_noel"])),
@@ -581,6 +585,11 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     if f["calendar_warning"]:  # the académie is planned on an assumed calendar: say so on the page
         story.append(Paragraph(f"<b>Calendrier scolaire supposé.</b> {safe(f['calendar_warning'])}", st["muted"]))
     story.append(facts_table(facts, columns=3))
+    for t in f["estimated_types"]:  # estimated headcounts are said, with how they were estimated
+        whose = "des établissements" if t == "etablissement" else "des circonscriptions"
+        story.append(Paragraph(safe(f"Enseignants {whose} : effectifs estimés {estimate_method(t, plural=True)}. Remplacez-les par "
+                                    "les décomptes réels : colonne « Enseignants » du modèle XLSX du scénario."),
+                               st["muted"]))
 
     # coverage curve
     weekly = [(monday, n) for monday, n, _share in coverage_curve(f["step1"], 0)]
