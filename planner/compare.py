@@ -20,9 +20,10 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Hashable
+from typing import Any
 
 from .budget import budget_of
 from .heads_first import cadre_seats, first_teacher_sessions, match_heads
