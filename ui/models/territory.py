@@ -186,7 +186,6 @@ class TerritoryModel(QAbstractItemModel):
             return f"{label} : {n.name}{extra}"
         return None
 
-
     def _teachers_tip(self, n: _Node) -> str:
         """A circonscription's or établissement's teachers, marked « estimé » (and how) when not counted."""
         six = self._six
