@@ -9,20 +9,14 @@ from planner import followup as fu
 from planner.store import ScenarioStore
 
 from .conftest import open_window, sqlite_dump
-from .tiny import tiny_scenario
+from .tiny import scenario_file_with_plan
 
 TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    from solvers.api import solve
-
-    sc = tiny_scenario()
-    path = tmp_path_factory.mktemp("suivi") / "mini.sqlite"
-    ScenarioStore.create(path, sc)
-    with ScenarioStore(path) as st:
-        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5), {})
+    path = scenario_file_with_plan(tmp_path_factory.mktemp("suivi") / "mini.sqlite")
     with open_window(qapp, tmp_path_factory, "Planificateur IA tests suivi", path) as w:
         yield w, path
 
