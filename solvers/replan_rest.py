@@ -1,5 +1,9 @@
 """Re-plan the rest of the year from a plan and what was recorded (:mod:`planner.followup`).
 
+(Over 600 lines: one académie's re-plan — kept and held sessions, the FdF pool, pins, each unit's step 1, heads
+first, later steps — works on one shared state, :class:`_Academie`; the seat matching, times and records it
+shares live in planner.heads_first, planner.text and solvers.records.)
+
 - Held sessions stay exactly as they are (same id, date, time, trainer, participants).
 - Nothing new is placed before ``plan_from``: cancelled sessions and sessions planned before
   ``plan_from`` but not recorded (late) are placed again from ``plan_from`` on, under the same id.
