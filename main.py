@@ -12,7 +12,7 @@ COMMANDS = {
     "solve": ("solvers.cli", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
     "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
-    "compare": ("planner.compare", "run_compare", "Compare des plans côte à côte (dates, couverture, heures, coût)"),
+    "compare": ("planner.cli", "run_compare", "Compare des plans côte à côte (dates, couverture, heures, coût)"),
     "import-annuaire": ("planner.sources.annuaire.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),
     "export-modele": ("planner.sources.template.cli", "run_export_template",
                       "Écrit le modèle Excel d'un scénario (effectifs, formateurs, préférences, créneaux fixés)"),

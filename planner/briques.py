@@ -130,6 +130,28 @@ def briques_by_id(settings: BriqueSettings | None = None) -> dict[str, Brique]:
     return {b.id: b for b in load_briques(settings)}
 
 
+def with_prerequisites(chosen, catalogue: dict[str, Brique]) -> tuple[list[str], list[str]]:
+    """A unit's step-5 briques in the order they are followed: each chosen brique after its prerequisites
+    (themselves added when not chosen), each once; and the ids missing from ``catalogue`` (as met)."""
+    order: list[str] = []
+    unknown: list[str] = []
+
+    def visit(bid: str, depth: int = 0) -> None:
+        if bid in order or depth > 48:
+            return
+        b = catalogue.get(bid)
+        if b is None:
+            unknown.append(bid)
+            return
+        if b.prerequisite:
+            visit(b.prerequisite, depth + 1)
+        order.append(bid)
+
+    for bid in chosen:
+        visit(bid)
+    return order, unknown
+
+
 def domains(catalogue: list[Brique]) -> dict[str, dict[str, list[Brique]]]:
     """domain → theme → briques, in catalogue order (for the window's tree)."""
     out: dict[str, dict[str, list[Brique]]] = {}

@@ -32,6 +32,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .text import hhmm_minutes
+
 REPORT_HOURS = 28_800  # IGÉSR 2025: 9,600 établissements × 3 sessions × 1 h (2nd degré)
 REPORT_ETABLISSEMENTS = 9_600
 REPORT_SESSIONS_PER_ETAB = 3
@@ -173,9 +175,7 @@ def category_of(kind: str, audience: str) -> str | None:
 
 
 def _minutes(start: str, end: str) -> int:
-    h1, m1 = start.split(":")
-    h2, m2 = end.split(":")
-    return max(0, int(h2) * 60 + int(m2) - int(h1) * 60 - int(m1))
+    return max(0, hhmm_minutes(end) - hhmm_minutes(start))
 
 
 @dataclass

@@ -1,10 +1,18 @@
-"""Plans side by side: the figures a director compares (dates, coverage, sessions, hours, cost, load) and
-the sessions that moved between plans (matched by ``session_id``).
+"""Plans side by side, in one place: the figures a director compares (dates, coverage, sessions, hours, cost,
+load) and the sessions that moved between plans.
+
+Two ways of matching sessions, on one matcher (:func:`match_sessions`):
+
+- :func:`diff_sessions` (``main.py compare``, the window's « Comparaison » tab, its PDF/XLSX export): by
+  ``session_id``, between plans of the same territory and people (``report.scenario.data_hash``, else the
+  same units), otherwise :class:`CompareError`;
+- :func:`compare` (the scenario file's plans, :meth:`planner.store.ScenarioStore.compare_plans`): by what a
+  session is (kind, audience, unit, group), which a solver may renumber, with the KPIs the scenario file
+  keeps for each plan (:func:`plan_kpis`).
 
 A plan is named on the command line by its folder (``solve --out``), or by ``FICHIER#NOM`` for a
 named plan of a scenario file (a scenario file holding one plan may be given alone). Figures can be
-compared across scenarios; sessions only between plans of the same territory and people
-(``report.scenario.data_hash``, else the same units), otherwise :class:`CompareError`.
+compared across scenarios. The command itself is :func:`planner.cli.run_compare`.
 """
 from __future__ import annotations
 
@@ -12,11 +20,15 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .budget import budget_of
+from .heads_first import cadre_seats, first_teacher_sessions, match_heads
 from .plan import Plan, PlanError, Session
+from .report import plan_calendar, teachers_by_academie, trained_before
 
 TEACHERS = ("teachers_1d", "teachers_2d")
 DATA_FIELDS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "inspectors")
@@ -81,47 +93,25 @@ def _plan_label(plan: Plan, fallback: str) -> str:
 
 
 # ============================================================================ figures
-def _first_holiday(zone: str, start: dt.date, days: int = 120) -> dt.date | None:
-    from .calendar import is_school_holiday
-
-    d = start
-    for _ in range(days):
-        try:
-            if is_school_holiday(d, zone):
-                return d
-        except Exception:  # noqa: BLE001 (no calendar data for that year)
-            return None
-        d += dt.timedelta(days=1)
-    return None
-
-
-def _minutes(s: Session) -> int:
-    h1, m1 = s.start.split(":")
-    h2, m2 = s.end.split(":")
-    return max(0, int(h2) * 60 + int(m2) - int(h1) * 60 - int(m1))
-
-
 def plan_figures(plan: Plan) -> dict:
     """The compared figures of one plan (dates ISO, shares 0–1, hours, euros)."""
     report = plan.report if isinstance(plan.report, dict) else {}
     k = report.get("kpis") if isinstance(report.get("kpis"), dict) else {}
     step1 = [s for s in plan.sessions if s.kind == "step1"]
     teach = [s for s in step1 if s.audience in TEACHERS]
-    total = sum(u.teachers for u in plan.units if u.unit_type in ("etablissement", "circonscription")) \
-        or sum(s.participants for s in teach)
-    zone = Counter(s.zone for s in teach).most_common(1)[0][0] if teach else "C"
-    first = min((s.date for s in teach), default=None)
-    year = (first.year if first.month >= 8 else first.year - 1) if first else None
-    marks: dict[str, dt.date | None] = {"toussaint": None, "christmas": None, "end_of_year": None}
-    if year and zone in ("A", "B", "C"):
-        marks["toussaint"] = _first_holiday(zone, dt.date(year, 10, 1))
-        marks["christmas"] = _first_holiday(zone, dt.date(year, 12, 1))
-        marks["end_of_year"] = _first_holiday(zone, dt.date(year + 1, 6, 20))
+    total = sum(teachers_by_academie(plan.units, report.get("settings")).values()) \
+        or sum(s.participants for s in teach)  # with administrative staff when in scope, as the participants
+    # each académie's own holidays of the plan's school year, as the report, the window and the PDFs count them
+    cal = plan_calendar(report)
+    before = {key: trained_before(teach, cal, which)
+              for key, which in (("toussaint", "toussaint"), ("christmas", "noel"), ("end_of_year", "summer"))}
+    marks = {key: dt.date.fromisoformat(d) if d else None for key, (_n, d) in before.items()}
 
-    def share(limit: dt.date | None) -> float | None:
+    def share(key: str) -> float | None:
+        n, limit = before[key]
         if limit is None or not total:
             return None
-        return round(sum(s.participants for s in teach if s.date < limit) / total, 4)
+        return round(n / total, 4)
 
     per_trainer = Counter(s.trainer_id for s in plan.sessions if s.trainer_id)
     per_week = Counter((s.trainer_id, s.date.isocalendar()[:2]) for s in plan.sessions if s.trainer_id)
@@ -134,9 +124,9 @@ def plan_figures(plan: Plan) -> dict:
         "completion_date": max((s.date for s in step1), default=None),
         "toussaint_date": marks["toussaint"], "christmas_date": marks["christmas"],
         "end_of_year_date": marks["end_of_year"],
-        "share_by_toussaint": share(marks["toussaint"]),
-        "share_by_christmas": share(marks["christmas"]),
-        "share_by_end_of_year": share(marks["end_of_year"]),
+        "share_by_toussaint": share("toussaint"),
+        "share_by_christmas": share("christmas"),
+        "share_by_end_of_year": share("end_of_year"),
         "sessions": len(plan.sessions),
         "step1_sessions": len(step1),
         "tot_sessions": sum(1 for s in plan.sessions if s.kind == "tot"),
@@ -158,38 +148,15 @@ def plan_figures(plan: Plan) -> dict:
 def heads_first_breaches(plan: Plan) -> int:
     """Units whose head (chef d'établissement: the bassin's cadre sessions; IEN: the département's) cannot
     be seated in a cadre session ending before the unit's first teacher session (step 1 or 2) — the same
-    count as the checker's « heads_first » rule, read off the plan alone (earliest deadlines first)."""
-    seats: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = {}
-    first: dict[tuple[str, str], dt.datetime] = {}
-    for x in plan.sessions:
-        if x.kind == "step1" and x.audience in ("perdir", "inspectors"):
-            seats.setdefault((x.unit_type, x.unit_id), []).append((x.end_dt, x.participants))
-        elif x.unit_type in ("etablissement", "circonscription") and (
-                (x.kind == "step1" and x.audience in TEACHERS) or x.kind == "step2"):
-            k = (x.unit_type, x.unit_id)
-            first[k] = min(first.get(k, x.start_dt), x.start_dt)
+    matching as the checker's « heads_first » rule (:mod:`planner.heads_first`), read off the plan alone."""
     head_of = {}
     for u in plan.units:
         if u.unit_type == "etablissement" and u.bassin:
             head_of[(u.unit_type, u.unit_id)] = ("bassin", u.bassin)
         elif u.unit_type == "circonscription":
             head_of[(u.unit_type, u.unit_id)] = ("departement", u.departement)
-    waiting: dict[tuple[str, str], list] = {}
-    for k, t in first.items():
-        if k in head_of:
-            waiting.setdefault(head_of[k], []).append((t, k))
-    breaches = 0
-    for cadre, units in waiting.items():
-        free = sorted(seats.get(cadre, []))
-        i = used = 0
-        for t, _k in sorted(units):
-            while i < len(free) and used >= free[i][1]:
-                i, used = i + 1, 0
-            if i < len(free) and free[i][0] <= t:
-                used += 1
-            else:
-                breaches += 1
-    return breaches
+    seat = match_heads(cadre_seats(plan.sessions), first_teacher_sessions(plan.sessions), head_of)
+    return sum(1 for v in seat.values() if v is None)
 
 
 FIGURE_LABELS = {
@@ -230,10 +197,44 @@ def fr_value(key: str, v: object) -> str:
     return str(v)
 
 
-# ============================================================================ diff
+# ============================================================================ matching sessions
+def _order(s: Session) -> tuple:
+    return (s.date, s.start, s.session_id)
+
+
+def _session_json(x: Session, *fields: str) -> dict:
+    """``fields`` of session ``x`` for a JSON document (dates ISO)."""
+    return {f: (v.isoformat() if isinstance(v, dt.date) else v) for f in fields for v in [getattr(x, f)]}
+
+
+def match_sessions(a: list[Session], b: list[Session], key: Callable[[Session], Hashable]):
+    """Sessions of ``a`` and ``b`` matched by ``key``: ``(moved, only_a, only_b, unchanged)``, where moved
+    pairs changed date, time or trainer; lists in date order (``moved`` by its ``a`` side)."""
+    ka = {key(s): s for s in a}
+    kb = {key(s): s for s in b}
+    moved: list[tuple[Session, Session]] = []
+    only_a: list[Session] = []
+    unchanged = 0
+    for k, x in ka.items():
+        y = kb.get(k)
+        if y is None:
+            only_a.append(x)
+        elif (x.date, x.start, x.end, x.trainer_id) != (y.date, y.start, y.end, y.trainer_id):
+            moved.append((x, y))
+        else:
+            unchanged += 1
+    only_b = [y for k, y in kb.items() if k not in ka]
+    moved.sort(key=lambda p: _order(p[0]))
+    only_a.sort(key=_order)
+    only_b.sort(key=_order)
+    return moved, only_a, only_b, unchanged
+
+
+# ============================================================================ diff by session id
 @dataclass
 class SessionDiff:
-    """What changed from plan A to plan B, session by session (same ``session_id``)."""
+    """What changed from plan A to plan B, session by session (matched by ``session_id`` in
+    :func:`diff_sessions`): moved (date, time or trainer), only in A, only in B, unchanged."""
 
     a: str
     b: str
@@ -244,8 +245,7 @@ class SessionDiff:
 
     def to_json(self, limit: int | None = None) -> dict:
         def s(x: Session) -> dict:
-            return {"session_id": x.session_id, "kind": x.kind, "unit_type": x.unit_type, "unit_id": x.unit_id,
-                    "date": x.date.isoformat(), "start": x.start, "end": x.end, "trainer_id": x.trainer_id}
+            return _session_json(x, "session_id", "kind", "unit_type", "unit_id", "date", "start", "end", "trainer_id")
         moved = self.moved if limit is None else self.moved[:limit]
         return {"a": self.a, "b": self.b, "unchanged": self.unchanged, "moved_count": len(self.moved),
                 "only_a_count": len(self.only_a), "only_b_count": len(self.only_b),
@@ -269,23 +269,8 @@ def diff_sessions(a: NamedPlan, b: NamedPlan) -> SessionDiff:
         raise CompareError(f"les plans « {a.label} » ({sa}) et « {b.label} » ({sb}) ne portent pas sur le même "
                            "scénario (territoire ou effectifs différents) : leurs sessions ne se comparent pas. "
                            "Comparez seulement leurs chiffres (--sans-sessions).")
-    ia = {s.session_id: s for s in a.plan.sessions}
-    ib = {s.session_id: s for s in b.plan.sessions}
-    d = SessionDiff(a.label, b.label)
-    for sid, x in ia.items():
-        y = ib.get(sid)
-        if y is None:
-            d.only_a.append(x)
-        elif (x.date, x.start, x.end, x.trainer_id) != (y.date, y.start, y.end, y.trainer_id):
-            d.moved.append((x, y))
-        else:
-            d.unchanged += 1
-    d.only_b = [y for sid, y in ib.items() if sid not in ia]
-    key = lambda s: (s.date, s.start, s.session_id)  # noqa: E731
-    d.moved.sort(key=lambda p: key(p[0]))
-    d.only_a.sort(key=key)
-    d.only_b.sort(key=key)
-    return d
+    moved, only_a, only_b, unchanged = match_sessions(a.plan.sessions, b.plan.sessions, lambda s: s.session_id)
+    return SessionDiff(a.label, b.label, moved, only_a, only_b, unchanged)
 
 
 # ============================================================================ the comparison
@@ -339,40 +324,99 @@ def compare_plans(plans: list[NamedPlan], sessions: bool = True) -> Comparison:
     return Comparison(plans, figures, diffs)
 
 
-def run_compare(args) -> int:
-    """``main.py compare PLAN_A PLAN_B [...] [--json] [--out comparaison.pdf|xlsx]``."""
-    import sys
+# ============================================================================ the scenario file's plans
+@dataclass
+class PlanComparison(SessionDiff):
+    """Two plans of the same scenario side by side. Sessions are matched by what they are (kind,
+    audience, unit, group), not by their id, which a solver may renumber; ``removed`` / ``added`` are the
+    sessions only in A / only in B. With the KPIs of each plan."""
 
-    try:
-        plans = [load_plan_spec(s) for s in args.plans]
-        seen: Counter = Counter()
-        for p in plans:  # two folders with the same name: make labels unique
-            seen[p.label] += 1
-            if seen[p.label] > 1:
-                p.label = f"{p.label} ({seen[p.label]})"
-        cmp = compare_plans(plans, sessions=not args.no_sessions)
-        if args.out:
-            from .exports.comparison import export_comparison
+    kpis: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
-            path = export_comparison(cmp, args.out)
-            print(f"Comparaison écrite : {path}", file=sys.stderr if args.json else sys.stdout)
-    except CompareError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 (ExportError, PlanError: French messages)
-        if type(exc).__name__ not in ("ExportError", "PlanError", "StoreError", "ScenarioError"):
-            raise
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"Erreur : écriture impossible ({exc.strerror or exc} : {exc.filename or args.out}).", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(cmp.to_json(), ensure_ascii=False, indent=1))
-    else:
-        print(cmp.text_fr())
-    return 0
+    @property
+    def removed(self) -> list[Session]:
+        return self.only_a
+
+    @property
+    def added(self) -> list[Session]:
+        return self.only_b
+
+    def to_json(self) -> dict:  # the scenario file's format: every session, with groups, and the KPIs
+        def s(x: Session) -> dict:
+            return _session_json(x, "session_id", "kind", "unit_type", "unit_id", "group", "date", "start", "trainer_id")
+        return {
+            "a": self.a, "b": self.b, "unchanged": self.unchanged,
+            "moved": [{"from": s(x), "to": s(y)} for x, y in self.moved],
+            "added": [s(x) for x in self.added], "removed": [s(x) for x in self.removed],
+            "kpis": {k: list(v) for k, v in self.kpis.items()},
+        }
+
+    def summary_fr(self) -> str:
+        lines = [f"Comparaison des plans « {self.a} » et « {self.b} »",
+                 f"  Sessions inchangées : {self.unchanged}, déplacées : {len(self.moved)}, "
+                 f"ajoutées : {len(self.added)}, supprimées : {len(self.removed)}"]
+        for k, (x, y) in self.kpis.items():
+            lines.append(f"  {KPI_LABELS.get(k, k)} : {x} → {y}")
+        return "\n".join(lines)
 
 
-__all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "NamedPlan", "SessionDiff", "compare_plans", "diff_sessions",
-           "load_plan_spec", "plan_figures", "run_compare", "same_scenario", "scenario_data_hash"]
+KPI_LABELS = {
+    "sessions": "Sessions",
+    "step1_sessions": "Sessions d'étape 1",
+    "tot_sessions": "Formations de formateurs",
+    "participants": "Participants",
+    "unplaced": "Sessions non placées",
+    "first_date": "Première session",
+    "last_date": "Dernière session",
+    "trainers_used": "Formateurs mobilisés",
+    "max_sessions_per_trainer": "Sessions max. d'un formateur",
+    "pinned": "Sessions fixées",
+}
+
+
+def plan_kpis(plan: Plan) -> dict:
+    """KPIs of a plan kept by the scenario file, computed from its sessions (plus the solver's own KPIs
+    when its report has some)."""
+    ss = plan.sessions
+    per_trainer: dict[str, int] = {}
+    for s in ss:
+        if s.trainer_id:
+            per_trainer[s.trainer_id] = per_trainer.get(s.trainer_id, 0) + 1
+    k = {
+        "sessions": len(ss),
+        "step1_sessions": sum(1 for s in ss if s.kind == "step1"),
+        "tot_sessions": sum(1 for s in ss if s.kind == "tot"),
+        "participants": sum(s.participants for s in ss),
+        "unplaced": len(plan.unplaced),
+        "first_date": min((s.date for s in ss), default=None),
+        "last_date": max((s.date for s in ss), default=None),
+        "trainers_used": len(per_trainer),
+        "max_sessions_per_trainer": max(per_trainer.values(), default=0),
+        "pinned": sum(1 for s in ss if s.pinned),
+    }
+    k = {key: (v.isoformat() if isinstance(v, dt.date) else v) for key, v in k.items()}
+    extra = plan.report.get("kpis") if isinstance(plan.report, dict) else None
+    if isinstance(extra, dict):
+        for key, v in extra.items():
+            if isinstance(v, (int, float, str, bool)) or v is None:
+                k.setdefault(str(key), v)
+    return k
+
+
+def _session_key(s: Session) -> tuple:
+    if s.group:
+        return (s.kind, s.audience, s.unit_type, s.unit_id, s.group)
+    return (s.kind, s.audience, s.unit_type, s.unit_id, "id", s.session_id)
+
+
+def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanComparison:
+    """Two plans of one scenario file, sessions matched by what they are (:func:`_session_key`)."""
+    moved, removed, added, unchanged = match_sessions(a.sessions, b.sessions, _session_key)
+    x, y = plan_kpis(a), plan_kpis(b)
+    kpis = {k: (x.get(k), y.get(k)) for k in list(x) + [k for k in y if k not in x]}
+    return PlanComparison(name_a, name_b, moved, removed, added, unchanged, kpis)
+
+
+__all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "KPI_LABELS", "NamedPlan", "PlanComparison", "SessionDiff",
+           "compare", "compare_plans", "diff_sessions", "load_plan_spec", "match_sessions", "plan_figures", "plan_kpis",
+           "same_scenario", "scenario_data_hash"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .models import Scenario
+from .models import Etablissement, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +85,59 @@ def _round(x: float) -> int:
     return int(math.floor(x + 0.5))
 
 
+def _setting(settings, name: str, default):
+    """A setting from the Settings model or from a plan's ``report.json`` settings (a dict; absent in older
+    plans: the default)."""
+    if isinstance(settings, dict):
+        return settings.get(name, default)
+    return getattr(settings, name, default)
+
+
+def admin_staff_included(settings) -> bool:
+    """Does step 1 train établissements' administrative staff with their teachers (« include_admin_staff »)?
+    Then the people counted are « personnels », not only « enseignants »."""
+    return bool(settings is not None and _setting(settings, "include_admin_staff", False))
+
+
 def admin_staff(unit, settings) -> int:
     """Administrative staff of an établissement trained with its teachers in step 1 when the scope
     setting « include_admin_staff » is on: ``admin_staff_per_teacher`` × teachers, rounded (écoles
-    have none: their director is a teacher)."""
-    if not settings.include_admin_staff or not hasattr(unit, "uai"):
+    have none: their director is a teacher). ``unit``: a scenario's établissement or a plan's unit row;
+    ``settings``: the scenario's, or the plan's report settings."""
+    if not admin_staff_included(settings):
         return 0
-    return round(unit.teachers * settings.admin_staff_per_teacher)
+    if not (isinstance(unit, Etablissement) or getattr(unit, "unit_type", None) == "etablissement"):
+        return 0
+    return round(unit.teachers * _setting(settings, "admin_staff_per_teacher", 0.1))
 
 
 def step1_people(unit, settings) -> int:
     """People of a circonscription or établissement in its step-1 groups (teachers, plus staff in scope)."""
     return unit.teachers + admin_staff(unit, settings)
+
+
+def estimate_method(unit_type: str, plural: bool = False) -> str:
+    """How a unit's estimated teachers (``teachers_estimated``) were obtained, in French: the window's
+    tooltips and the PDFs say it after « Effectif estimé » (``plural``: of several units)."""
+    if unit_type == "etablissement":
+        return ("d'après le nombre d'élèves de l'annuaire et le ratio national élèves par enseignant (DEPP 2024) "
+                "ou, pour la référence nationale, les parts départementales du total national (DEPP 2024)")
+    return (f"d'après les élèves de {'leurs' if plural else 'ses'} écoles (annuaire) ou, pour la référence nationale, "
+            "les parts départementales du total national (DEPP 2024)")
+
+
+ESTIMATE_REPLACE = "Remplacez-le par le décompte réel : colonne « Enseignants » du modèle XLSX du scénario."
+
+
+def estimate_note(unit_type: str) -> str:
+    """The sentence that goes with an estimated headcount: how it was estimated and how to replace it."""
+    return f"Effectif estimé {estimate_method(unit_type)}. {ESTIMATE_REPLACE}"
+
+
+def people_word(settings) -> str:
+    """What the step-1 people of établissements and circonscriptions are called: « personnels » when
+    administrative staff is trained with the teachers, else « enseignants »."""
+    return "personnels" if admin_staff_included(settings) else "enseignants"
 
 
 def _local_demand(unit, gs: int, settings=None) -> UnitDemand:

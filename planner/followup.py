@@ -24,13 +24,13 @@ import getpass
 import io
 import json
 import math
-import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .plan import Plan, Session
+from .text import fold
 
 CURRENT_PLAN = "courant"
 STATUSES = ("planned", "held", "cancelled")
@@ -227,8 +227,7 @@ def has_current_plan(store) -> bool:
 
 # ------------------------------------------------------------------ reading a record file
 def _fold(s: object) -> str:
-    s = unicodedata.normalize("NFKD", str(s or "").strip().lower())
-    return " ".join("".join(c for c in s if not unicodedata.combining(c)).replace("_", " ").split())
+    return " ".join(fold(str(s or "").strip()).replace("_", " ").split())
 
 
 def parse_status(value: object) -> str | None:

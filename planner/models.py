@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .roadmap_models import RoadmapSettings, UnitRoadmapChoices
 from .settings import AUDIENCES, Settings, WindowName
+from .text import fold
 
 UAI_RE = re.compile(r"^\d{7}[A-Z]$")
 UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: the official check-letter alphabet
@@ -375,10 +376,8 @@ def _pin_in(p: Pin | Preference | UnitRoadmapChoices, sc: Scenario, codes: set[s
 
 
 def _fold(s: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", s.strip().lower())
-    return "".join(c for c in s if not unicodedata.combining(c)).replace(" ", "-")
+    """An académie's name as compared: trimmed, folded (:func:`planner.text.fold`), spaces as hyphens."""
+    return fold(s.strip()).replace(" ", "-")
 
 
 def academie_matches(code: str, name: str, query: str) -> bool:

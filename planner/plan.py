@@ -25,7 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .safecells import csv_safe, csv_safe_row, csv_unescape
-from .safe_io import pid_alive
+from .safe_io import atomic_file, fsync_dir, pid_alive
+from .text import hhmm_minutes
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
                    "trainer_id", "date", "start", "end", "participants", "window"]
@@ -87,12 +88,12 @@ class Session:
 
     @property
     def start_dt(self) -> dt.datetime:
-        h, m = map(int, self.start.split(":"))
+        h, m = divmod(hhmm_minutes(self.start), 60)
         return dt.datetime.combine(self.date, dt.time(h, m))
 
     @property
     def end_dt(self) -> dt.datetime:
-        h, m = map(int, self.end.split(":"))
+        h, m = divmod(hhmm_minutes(self.end), 60)
         return dt.datetime.combine(self.date, dt.time(h, m))
 
 
@@ -177,7 +178,7 @@ class Plan:
             _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (_unit_row(u) for u in self.units))
             report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
             _atomic_text(part / "report.json", json.dumps(report, ensure_ascii=False, indent=1, default=str))
-            _fsync_dir(part)
+            fsync_dir(part)
             _swap_in(part, d)
         finally:
             if part.exists():
@@ -347,7 +348,7 @@ def _swap_in(part: Path, d: Path) -> None:
     """Put the finished folder ``part`` in place of ``d`` (other files of ``d`` carried over)."""
     if not d.exists():
         os.rename(part, d)
-        _fsync_dir(d.parent)
+        fsync_dir(d.parent)
         return
     for p in d.iterdir():
         if p.name not in PLAN_FILES and not p.name.endswith(".tmp") and not (part / p.name).exists():
@@ -360,21 +361,8 @@ def _swap_in(part: Path, d: Path) -> None:
     else:
         os.rename(d, old)
         os.rename(part, d)
-    _fsync_dir(d.parent)
+    fsync_dir(d.parent)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _fsync_dir(d: Path) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _session_row(s: Session) -> tuple:
@@ -398,17 +386,12 @@ def _float(v: str | None) -> float | None:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
+    with atomic_file(path, "w", encoding="utf-8", newline="") as f:
         f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _write_csv(path: Path, columns: list[str], rows, tuples: bool = False) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
+    with atomic_file(path, "w", encoding="utf-8", newline="") as f:
         if tuples:
             w = csv.writer(f)
             w.writerow(columns)
@@ -417,9 +400,6 @@ def _write_csv(path: Path, columns: list[str], rows, tuples: bool = False) -> No
             w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             w.writeheader()
             w.writerows({k: csv_safe(v) for k, v in r.items()} for r in rows)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _read_csv(path: Path, required: list[str]):

@@ -15,6 +15,7 @@ import numpy as np
 from planner.demand import compute_demand
 from planner.models import Scenario
 from planner.plan import Plan, Session, TrainerRow, UnitRow
+from planner.text import hhmm_minutes
 
 # A "scope" is what the territory tree selects: ("nation", "") | ("academie", code) |
 # ("departement", code) | ("circonscription", id) | ("bassin", id) | ("etablissement", uai).
@@ -47,6 +48,10 @@ class ScenarioIndex:
             self.unit_departement[k] = u.departement
         for a in sc.academies:
             self.unit_academie[("academie", a.code)] = a.code
+        # units whose teachers are estimated, not counted (planner.demand.estimate_note says how)
+        self.estimated: set[tuple[str, str]] = (
+            {("circonscription", c.id) for c in sc.circonscriptions if c.teachers_estimated}
+            | {("etablissement", e.uai) for e in sc.etablissements if e.teachers_estimated})
         self.etabs_of_bassin: dict[str, list[str]] = defaultdict(list)
         for e in sc.etablissements:
             if e.bassin:
@@ -121,6 +126,16 @@ class ScenarioIndex:
         return [scope]
 
 
+def _group(items, key) -> dict:
+    """``items`` in lists by ``key(item)``, in the order met; items whose key is empty are left out."""
+    out: dict = defaultdict(list)
+    for x in items:
+        k = key(x)
+        if k:
+            out[k].append(x)
+    return out
+
+
 class PlanIndex:
     """One index of a plan, built once and read by the window and every export.
 
@@ -157,23 +172,13 @@ class PlanIndex:
 
     def _build_dicts(self) -> None:
         plan = self.plan
-        by_unit: dict[tuple[str, str], list[Session]] = defaultdict(list)
-        by_trainer: dict[str, list[Session]] = defaultdict(list)
-        for s in plan.sessions:
-            by_unit[(s.unit_type, s.unit_id)].append(s)
-            if s.trainer_id:
-                by_trainer[s.trainer_id].append(s)
+        by_unit: dict[tuple[str, str], list[Session]] = _group(plan.sessions, lambda s: (s.unit_type, s.unit_id))
+        by_trainer: dict[str, list[Session]] = _group(plan.sessions, lambda s: s.trainer_id)
         key = lambda s: (s.date, s.start, s.kind, s.group, s.session_id)  # noqa: E731
-        for lst in by_unit.values():
+        for lst in [*by_unit.values(), *by_trainer.values()]:
             lst.sort(key=key)
-        for lst in by_trainer.values():
-            lst.sort(key=key)
-        tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
-        tot: dict[str, list[TrainerRow]] = defaultdict(list)
-        for t in plan.trainers:
-            tou[(t.unit_type, t.unit_id)].append(t)
-            if t.tot_session_id:
-                tot[t.tot_session_id].append(t)
+        tou: dict[tuple[str, str], list[TrainerRow]] = _group(plan.trainers, lambda t: (t.unit_type, t.unit_id))
+        tot: dict[str, list[TrainerRow]] = _group(plan.trainers, lambda t: t.tot_session_id)
         self.__dict__.update(
             by_unit=dict(by_unit), by_trainer=dict(by_trainer),
             sessions_by_id={s.session_id: s for s in plan.sessions},
@@ -420,10 +425,6 @@ def rank_of(labels: list[str]) -> np.ndarray:
     return rank
 
 
-def hhmm_minutes(hhmm: str) -> int:
-    """« 09:30 » → 570."""
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def monday(d: dt.date) -> dt.date:

@@ -23,6 +23,7 @@ from .calendar import (
     pupils_return,
     summer_start,
 )
+from .demand import step1_people
 from .models import Academie, Scenario
 from .settings import Settings
 
@@ -196,16 +197,20 @@ def calendar_notes(scenario: Scenario, academie: str | None = None) -> list[tupl
 
 
 # ============================================================================ KPIs
-def teachers_by_academie(units: Iterable) -> Counter:
-    """Teachers to train per académie, from a plan's unit rows (écoles through circonscriptions)."""
+def teachers_by_academie(units: Iterable, settings: dict | Settings | None = None) -> Counter:
+    """People to train in step 1 per académie, from a plan's unit rows (écoles through circonscriptions):
+    their teachers, and the établissements' administrative staff when ``settings`` (the plan's) include
+    them (:func:`planner.demand.step1_people`) — the same people as the step-1 sessions' participants."""
     c: Counter = Counter()
     for u in units:
         if u.unit_type in TEACHER_UNITS:
-            c[u.academie] += u.teachers
+            c[u.academie] += step1_people(u, settings)
     return c
 
 
-def _before(sessions: list, cal: dict, which: str) -> tuple[int, str | None]:
+def trained_before(sessions: list, cal: dict, which: str) -> tuple[int, str | None]:
+    """Participants of ``sessions`` held before their own académie's ``which`` (« toussaint », « noel »,
+    « summer » of the plan's calendar), and the earliest of those dates (ISO)."""
     acads = cal.get("academies", {})
     n = 0
     for x in sessions:
@@ -222,15 +227,15 @@ def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settin
     st = settings if isinstance(settings, dict) else settings.model_dump(mode="json")
     step1 = [x for x in sessions if x.kind == "step1"]
     teach = [x for x in step1 if x.audience in TEACHER_AUDIENCES]
-    total = sum(teachers_by_academie(units).values())
+    total = sum(teachers_by_academie(units, st).values())
     by_kind: Counter = Counter(x.kind for x in sessions)
     weekly: dict[str, int] = {}
     for x in teach:
         y, w, _ = x.date.isocalendar()
         k = f"{y}-W{w:02d}"
         weekly[k] = weekly.get(k, 0) + x.participants
-    n_t, toussaint = _before(teach, cal, "toussaint")
-    n_n, christmas = _before(teach, cal, "noel")
+    n_t, toussaint = trained_before(teach, cal, "toussaint")
+    n_n, christmas = trained_before(teach, cal, "noel")
     last = max((x.date for x in step1), default=None)
     return {
         "school_year": cal.get("school_year") or st.get("school_year"),
@@ -262,7 +267,8 @@ def academie_kpis(plan, code: str) -> dict:
     cal = plan_calendar(plan.report)
     a = cal.get("academies", {}).get(code, {})
     teach = [x for x in plan.sessions if x.academie == code and x.kind == "step1" and x.audience in TEACHER_AUDIENCES]
-    total = teachers_by_academie(u for u in plan.units if u.academie == code).get(code, 0)
+    total = teachers_by_academie((u for u in plan.units if u.academie == code),
+                                 (plan.report or {}).get("settings")).get(code, 0)
     trained = sum(x.participants for x in teach)
     denom = total or trained
 

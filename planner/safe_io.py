@@ -5,9 +5,13 @@
 - :func:`clean_stale_temps`: the temporary files that our atomic writes put beside a target
   (``.NAME.PID.tmp``, its SQLite ``-journal``, ``NAME.tmp``) are removed at the next run, unless the
   process that wrote them is still alive.
+- Durable writes, written once for the plan folder, the scenario file and the import report:
+  :func:`atomic_file` (``NAME.tmp`` written, flushed to disk, renamed over ``NAME``),
+  :func:`replace_durably` (a finished temporary file put in place), :func:`fsync_file`, :func:`fsync_dir`.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -101,3 +105,47 @@ def clean_stale_temps(target: str | Path) -> list[Path]:
             except OSError:
                 pass
     return removed
+
+
+# ------------------------------------------------------------------ durable writes
+def fsync_file(p: str | Path) -> None:
+    """Flush the file ``p`` to disk."""
+    fd = os.open(p, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(d: str | Path) -> None:
+    """Flush the folder ``d``'s entries (a rename in it) to disk; silently nothing where folders cannot be."""
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def replace_durably(tmp: Path, target: Path) -> None:
+    """Put the finished file ``tmp`` in place of ``target``: ``tmp`` on disk, one rename, the rename on disk."""
+    fsync_file(tmp)
+    os.replace(tmp, target)
+    fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w", **open_kw):
+    """Write ``path`` through ``NAME.tmp`` beside it: the file object is flushed to disk, then renamed over
+    ``path``; on an error ``path`` is untouched (the ``.tmp`` is removed at the next run, see
+    :func:`clean_stale_temps`)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, mode, **open_kw) as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

@@ -5,7 +5,6 @@ Everything the report calls a hypothesis is here, with the report's figure as th
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -13,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from .budget import BudgetSettings
 from .school_year import default_dates, horizon, parse_school_year, school_year_label
 from .school_year import today as _today
+from .text import hhmm_minutes as _hhmm_minutes
 
 WINDOW_NAMES = (
     "pre_rentree",
@@ -81,12 +81,6 @@ class Period(BaseModel):
 
     def minutes(self) -> tuple[int, int]:
         return _hhmm_minutes(self.start), _hhmm_minutes(self.end)
-
-
-@lru_cache(maxsize=1024)
-def _hhmm_minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def _as_date(v: object) -> object:

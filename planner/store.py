@@ -16,7 +16,7 @@ next open. A file written from scratch (:meth:`ScenarioStore.create`) is built b
 renamed over it. Nothing read from a file is ever executed: JSON and validated pydantic models only.
 
 Autosave and recovery live beside it (:mod:`planner.autosave`), plan comparison too
-(:mod:`planner.plan_compare`).
+(:mod:`planner.compare`).
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ from pydantic import ValidationError
 from .errors import ScenarioError
 from .models import Scenario, french_errors
 from .plan import Plan, Session, TrainerRow, UnitRow
-from .plan_compare import PlanComparison, compare, plan_kpis
-from .safe_io import OutputError, check_output_file, clean_stale_temps
+from .compare import PlanComparison, compare, plan_kpis
+from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_durably
 from .settings import Settings
 
 SCHEMA_VERSION = 3
@@ -458,9 +458,7 @@ class ScenarioStore:
                     st.set_meta(k, v)
                 for name, plan, params in plans or []:
                     st.save_plan(name, plan, params)
-            _fsync_file(tmp)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            replace_durably(tmp, path)
         except OSError as exc:
             raise StoreError(f"{path} : écriture impossible ({exc.strerror or exc})") from None
         finally:
@@ -479,9 +477,7 @@ class ScenarioStore:
             with out:
                 self.db.backup(out)
             out.close()
-            _fsync_file(tmp)
-            os.replace(tmp, dest)
-            _fsync_dir(dest.parent)
+            replace_durably(tmp, dest)
         finally:
             if tmp.exists():
                 tmp.unlink()
@@ -525,27 +521,6 @@ def _ortools_version() -> str:
         return ""
 
 
-def _fsync_file(p: Path) -> None:
-    fd = os.open(p, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(d: Path) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def save_scenario_file(path: str | Path, scenario: Scenario) -> None:
     """Save the scenario into ``path``, keeping its plans if the file exists (one transaction)."""
     path = Path(path)
@@ -558,11 +533,10 @@ def save_scenario_file(path: str | Path, scenario: Scenario) -> None:
 
 __all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "save_scenario_file"]
 
-# moved out of this module: autosave and recovery (planner.autosave), plan comparison
-# (planner.plan_compare); still importable from here for callers not yet updated
+# moved out of this module: autosave and recovery (planner.autosave); still importable from here for callers
+# not yet updated (plan comparison, planner.compare, is imported above)
 _MOVED = {name: "planner.autosave" for name in
           ("RecoveryInfo", "autosave", "autosave_path", "discard_autosave", "recover", "recovery_candidate")}
-_MOVED.update({name: "planner.plan_compare" for name in ("KPI_LABELS", "PlanComparison", "compare", "plan_kpis")})
 
 
 def __getattr__(name: str):

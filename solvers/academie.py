@@ -31,6 +31,7 @@ from planner.calendar import audience_slots, calendar_key
 from planner.demand import UnitDemand, compute_demand
 from planner.models import Scenario, Trainer
 from planner.plan import Session, TrainerRow
+from planner.text import hhmm_minutes
 
 from .explain import explain_cadres, explain_unit
 from .fdf_days import Task, assign_days
@@ -166,8 +167,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
         index = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)} if unit_pins else {}
         used_groups: set[int] = set()
         for p in sorted(unit_pins, key=lambda p: p.group):
-            h, m = map(int, p.start.split(":"))
-            i = index.get((p.date, h * 60 + m))
+            i = index.get((p.date, hhmm_minutes(p.start)))
             if i is None or p.group > ud.sessions or p.group in used_groups:
                 why = ("hors des fenêtres autorisées pour ce public" if i is None else
                        "groupe inexistant ou déjà épinglé")

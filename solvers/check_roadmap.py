@@ -33,11 +33,10 @@ Rules (``rule`` of each finding):
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dataclasses import dataclass
 
 from planner.calendar import calendar_key, public_holiday_subdivision, window_days
+from planner.text import hhmm_minutes as _mins
 
 KINDS = ("step2", "step3", "step4", "step5", "step6")
 LEADS_ITSELF = ("step2", "step3", "step4", "step6")
@@ -57,12 +56,6 @@ class RoadmapFinding:
     severity: str = "error"  # "error" or "warning"
     session_id: str = ""
     unit_id: str = ""
-
-
-@lru_cache(maxsize=4096)
-def _mins(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 def _t(s) -> tuple[int, int]:
@@ -259,7 +252,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
 
 
 def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> None:
-    from planner.briques import BriqueError, load_briques
+    from planner.briques import BriqueError, load_briques, with_prerequisites
     from planner.roadmap_models import RENTREE_LEVELS, RoadmapSettings, default_choices
 
     st = scenario.settings
@@ -290,18 +283,7 @@ def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> 
         drafts = [x for x in ss if x.kind == "step3" and x.audience == "pupils"]
         if drafts:
             need("step3", len(drafts), rs.charter_meetings, "réunion(s) de rédaction de la charte")
-        order: list[str] = []
-
-        def visit(bid: str, depth: int = 0) -> None:
-            b = catalogue.get(bid)
-            if b is None or bid in order or depth > 48:
-                return
-            if b.prerequisite:
-                visit(b.prerequisite, depth + 1)
-            order.append(bid)
-
-        for bid in ch.briques:
-            visit(bid)
+        order, _unknown = with_prerequisites(ch.briques, catalogue)
         briques = [x for x in ss if x.kind == "step5"]
         if catalogue:
             need("step5", len(briques), len(order), "brique(s)")

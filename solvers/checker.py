@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from planner import calendar as cal
 from planner.followup import MAKEUP_TITLE
 from planner.demand import step1_people
+from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
 from planner.plan import Plan, Session
+from planner.text import hhmm_minutes as _minutes
 
 from .records import past_summary
 from .rules import RULE_IDS, trainer_day_cap, unit_caps
@@ -28,11 +30,6 @@ class Finding:
     message: str
     severity: str = "error"
     session_id: str = ""
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 class _Checker:
@@ -280,41 +277,25 @@ class _Checker:
 
     def check_heads_first(self) -> None:
         """Heads can be seated in their cadre unit's sessions so that each head's session ends before
-        the unit's first teacher session (step 1 or step 2): earliest deadlines take the earliest seats."""
+        the unit's first teacher session (step 1 or step 2): earliest deadlines take the earliest seats
+        (the matching of :mod:`planner.heads_first`, read off the plan)."""
         if not getattr(self.s, "heads_first", False):
             return
-        seats: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = defaultdict(list)
-        first: dict[tuple[str, str], dt.datetime] = {}
-        for x in self.plan.sessions:
-            if x.kind == "step1" and x.audience in ("perdir", "inspectors"):
-                seats[(x.unit_type, x.unit_id)].append((x.end_dt, x.participants))
-            elif x.unit_type in ("etablissement", "circonscription") and (
-                    (x.kind == "step1" and x.audience in ("teachers_1d", "teachers_2d")) or x.kind == "step2"):
-                k = (x.unit_type, x.unit_id)
-                first[k] = min(first.get(k, x.start_dt), x.start_dt)
+        first = first_teacher_sessions(self.plan.sessions)
         head_of = {("etablissement", e.uai): ("bassin", e.bassin) for e in self.sc.in_scope_etablissements()}
         head_of.update({("circonscription", c.id): ("departement", c.departement) for c in self.sc.circonscriptions})
         reported = {(u.get("unit_type"), u.get("unit_id")) for u in self.plan.unplaced if u.get("rule") == "heads_first"}
-        waiting: dict[tuple[str, str], list] = defaultdict(list)
-        for k, t in first.items():
-            if k in head_of:
-                waiting[head_of[k]].append((t, k))
         who = {"etablissement": "le chef d'établissement", "circonscription": "l'IEN"}
-        for cadre, units in waiting.items():
-            free = sorted(seats.get(cadre, []))
-            i, used = 0, 0
-            for t, k in sorted(units):
-                while i < len(free) and used >= free[i][1]:
-                    i, used = i + 1, 0
-                if i < len(free) and free[i][0] <= t:
-                    used += 1
-                    continue
-                sev = "warning" if k in reported else "error"
-                self.add("heads_first", f"{k[1]} : {who[k[0]]} ne peut pas être formé avant la première session de "
-                                        f"ses enseignants ({t.strftime('%d/%m/%Y %H:%M')}) : pas de place dans une "
-                                        f"session de cadres ({cadre[1]}) terminée avant"
-                                        + (" (signalé dans les sessions non placées)" if k in reported else ""),
-                         severity=sev)
+        for k, seat in match_heads(cadre_seats(self.plan.sessions), first, head_of).items():
+            if seat is not None:
+                continue
+            t, cadre = first[k], head_of[k]
+            sev = "warning" if k in reported else "error"
+            self.add("heads_first", f"{k[1]} : {who[k[0]]} ne peut pas être formé avant la première session de "
+                                    f"ses enseignants ({t.strftime('%d/%m/%Y %H:%M')}) : pas de place dans une "
+                                    f"session de cadres ({cadre[1]}) terminée avant"
+                                    + (" (signalé dans les sessions non placées)" if k in reported else ""),
+                     severity=sev)
 
     def run(self) -> list[Finding]:
         self.check_sessions()

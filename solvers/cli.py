@@ -9,15 +9,12 @@ import threading
 import time
 from pathlib import Path
 
+from planner.demand import people_word
+from planner.errors import fail as _err
 from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
 from planner.report import as_planned
 from planner.scenario_io import ScenarioError, load_scenario
-
-
-def _err(msg: str) -> int:
-    print(f"Erreur : {msg}", file=sys.stderr)
-    return 2
 
 
 def _fmt_date(iso: str | None) -> str:
@@ -121,7 +118,8 @@ def run_solve(args) -> int:
     print(f"Dernière session d'étape 1 : {_fmt_date(k['completion_date'])} "
           f"(au plus tôt possible : {_fmt_date(k.get('earliest_possible_completion_date'))}).")
     if k.get("share_trained_by_toussaint") is not None:
-        print(f"Enseignants formés avant la Toussaint : {100 * k['share_trained_by_toussaint']:.1f} % ; "
+        print(f"{people_word(r.get('settings')).capitalize()} formés avant la Toussaint : "
+              f"{100 * k['share_trained_by_toussaint']:.1f} % ; "
               f"avant Noël : {100 * (k['share_trained_by_christmas'] or 0):.1f} % ; "
               f"sessions à la pré-rentrée : {100 * k['share_at_pre_rentree']:.1f} %.")
     past = [u for u in r["unplaced"] if u.get("rule") == "past"]

@@ -16,6 +16,7 @@ from planner.calendar import audience_slots, calendar_key
 from planner.demand import local_unit_demand
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
+from planner.text import hhmm_minutes
 
 from .pool import _penalties
 from .summary import kpis
@@ -75,7 +76,7 @@ def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
     if not trainers:
         raise ReplanError(f"{ud.name} : aucun formateur local.")
     rows = {r.trainer_id: r for r in plan.trainers}
-    tot_end = {x.session_id: x.date.toordinal() * 1440 + int(x.end[:2]) * 60 + int(x.end[3:])
+    tot_end = {x.session_id: x.date.toordinal() * 1440 + hhmm_minutes(x.end)
                for x in plan.sessions if x.kind == "tot"}
     ready = []
     for t in trainers:
@@ -99,7 +100,7 @@ def _pins_of(c: _UnitCtx, pins: list[Pin]) -> tuple[list[tuple[int, int, int]], 
     out, bad = [], []
     used_trainer_slots = set()
     for p in sorted(pins, key=lambda p: p.group):
-        i = index.get((p.date, int(p.start[:2]) * 60 + int(p.start[3:])))
+        i = index.get((p.date, hhmm_minutes(p.start)))
         if i is None or p.group > c.sessions:
             bad.append(p)
             continue

@@ -1,5 +1,9 @@
 """Re-plan the rest of the year from a plan and what was recorded (:mod:`planner.followup`).
 
+(Over 600 lines: one académie's re-plan — kept and held sessions, the FdF pool, pins, each unit's step 1, heads
+first, later steps — works on one shared state, :class:`_Academie`; the seat matching, times and records it
+shares live in planner.heads_first, planner.text and solvers.records.)
+
 - Held sessions stay exactly as they are (same id, date, time, trainer, participants).
 - Nothing new is placed before ``plan_from``: cancelled sessions and sessions planned before
   ``plan_from`` but not recorded (late) are placed again from ``plan_from`` on, under the same id.
@@ -30,10 +34,12 @@ from dataclasses import dataclass
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import compute_demand
 from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
+from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
 from planner.plan import Plan, Session
-from planner.venues import session_place
 from planner.school_year import today
+from planner.text import hhmm_minutes
+from planner.venues import session_place
 
 from .pool import _common_slots, _FdfPool, _penalties
 from .heads import head_units
@@ -79,7 +85,7 @@ PRESUMED_KINDS = ("step2", "step3", "step4", "step6")  # no sign-in sheet to rec
 
 
 def _t(d: dt.date, hhmm: str) -> int:
-    return d.toordinal() * 1440 + int(hhmm[:2]) * 60 + int(hhmm[3:])
+    return d.toordinal() * 1440 + hhmm_minutes(hhmm)
 
 
 def _occupy(pool: _FdfPool, f: str, x: Session) -> None:
@@ -110,7 +116,7 @@ class _Academie:
         self.pf = opts.plan_from
         self.pf_t = self.pf.toordinal() * 1440
         self.counts = _Counts()
-        self.unplaced: list[dict] = []
+        self.unplaced: list[Unplaced] = []
         self.step1_units: set[tuple[str, str]] = set()  # units whose step 1 was re-planned here
         self.redone: set[tuple[str, str]] = set()  # units whose later steps were planned again
         self.tables: dict[tuple, SlotTable] = {}
@@ -185,7 +191,7 @@ class _Academie:
         self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, "step1", x.audience,
                                       0, "pin", f"{x.unit_id} : créneau épinglé du groupe {p.group} "
                                                 f"({p.date.isoformat()} {p.start}) non appliqué à la replanification : "
-                                                f"{why}.").as_dict())
+                                                f"{why}."))
 
     def _pinned(self, key, every: list[Session], tb: SlotTable, index, trainers, k_of, ready
                 ) -> tuple[list[Session], list[Session], list[tuple[int, int]], bool]:
@@ -210,7 +216,7 @@ class _Academie:
                                             f"{(x.held_date or x.date).strftime('%d/%m/%Y')})")
                 rest.append(x)
                 continue
-            i = index.get((p.date, int(p.start[:2]) * 60 + int(p.start[3:])))
+            i = index.get((p.date, hhmm_minutes(p.start)))
             if i is None:
                 self._pin_ignored(x, p, f"rien n'est placé avant le {self.pf.strftime('%d/%m/%Y')} (planifier à partir du)"
                                   if p.date < self.pf else "créneau hors des fenêtres autorisées pour ce public")
@@ -243,7 +249,7 @@ class _Academie:
     def _unplaced(self, x: Session, n: int, rule: str, reason: str, kind: str | None = None) -> None:
         self.counts.unplaced += n
         self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, kind or x.kind,
-                                      x.audience, n, rule, reason).as_dict())
+                                      x.audience, n, rule, reason))
 
     # -- the académie
     def run(self) -> list[Session]:
@@ -284,42 +290,15 @@ class _Academie:
         return out
 
     # -- heads first (solvers.heads): teachers wait for their head's cadre session
+    # times in minutes (_t); the matching is the checker's (planner.heads_first)
     def _teacher_first(self, xs) -> dict[tuple[str, str], int]:
-        first: dict[tuple[str, str], int] = {}
-        for x in xs:
-            if x.unit_type in ("etablissement", "circonscription") and (
-                    (x.kind == "step1" and x.audience in ("teachers_1d", "teachers_2d")) or x.kind == "step2"):
-                k = (x.unit_type, x.unit_id)
-                first[k] = min(first.get(k, 10**13), _t(x.date, x.start))
-        return first
+        return first_teacher_sessions(xs, start=lambda x: _t(x.date, x.start))
 
     def _seats(self, xs) -> dict[tuple[str, str], list]:
-        seats: dict[tuple[str, str], list] = defaultdict(list)
-        for x in xs:
-            if x.kind == "step1" and x.audience in FDF_AUDIENCES:
-                seats[(x.unit_type, x.unit_id)].append([_t(x.date, x.end), x.participants])
-        return seats
+        return cadre_seats(xs, end=lambda x: _t(x.date, x.end))
 
     def _match(self, seats, first: dict[tuple[str, str], int]) -> dict[tuple[str, str], int | None]:
-        """The checker's matching: units by first teacher session, each takes the earliest free seat
-        ending before it (or, for ``first`` = None, the earliest free seat)."""
-        waiting: dict[tuple[str, str], list] = defaultdict(list)
-        for k, t in first.items():
-            if k in self.head_of:
-                waiting[self.head_of[k]].append((t, k))
-        out: dict[tuple[str, str], int | None] = {}
-        for cadre, us in waiting.items():
-            free = sorted([list(x) for x in seats.get(cadre, [])])
-            i, used = 0, 0
-            for t, k in sorted(us):
-                while i < len(free) and used >= free[i][1]:
-                    i, used = i + 1, 0
-                if i < len(free) and free[i][0] <= t:
-                    used += 1
-                    out[k] = free[i][0]
-                else:
-                    out[k] = None
-        return out
+        return match_heads(seats, first, self.head_of)
 
     def _seat_heads(self, placed, units) -> dict[tuple[str, str], int]:
         """The time each unit's teachers wait for (their head's seat); units whose teachers already had a
@@ -344,7 +323,7 @@ class _Academie:
                                           "perdir" if k[0] == "etablissement" else "inspectors", 0, "heads_first",
                                           f"{k[1]} : cadres d'abord impossible au suivi : {who[k[0]]} n'a pas de place "
                                           f"dans une session de cadres terminée avant la première session de ses "
-                                          f"enseignants (déjà tenue, ou sessions de cadres annulées).").as_dict())
+                                          f"enseignants (déjà tenue, ou sessions de cadres annulées)."))
 
     def _tot(self, tots: list[Session]) -> list[Session]:
         deps = sorted(d.code for d in self.sc.departements)
@@ -585,8 +564,9 @@ class _Academie:
                     self._count_replaced(o, x)
                 out.append(x)
         met = {(x.unit_type, x.unit_id) for x in out if x.window == "rentree_meeting" and x.status == "held"}
-        self.unplaced += [u for u in unplaced if (u.get("unit_type"), u.get("unit_id")) in keys
-                          and not (u.get("rule") == "past" and (u.get("unit_type"), u.get("unit_id")) in met)]
+        records = (u if isinstance(u, Unplaced) else Unplaced.from_dict(u) for u in unplaced)
+        self.unplaced += [u for u in records if (u.unit_type, u.unit_id) in keys
+                          and not (u.rule == "past" and (u.unit_type, u.unit_id) in met)]
         return out
 
 
@@ -605,7 +585,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     codes = sorted(by_code)
     known = {a.code for a in sc.academies}
     sessions: list[Session] = []
-    unplaced: list[dict] = []
+    unplaced: list[Unplaced] = []
     counts = _Counts()
     step1_units: set[tuple[str, str]] = set()
     redone: set[tuple[str, str]] = set()
@@ -638,7 +618,7 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     kept_unplaced = [u for u in plan.report.get("unplaced", []) if isinstance(u, dict) and still(u)]
     sessions.sort(key=lambda x: (x.date, x.start, x.session_id))
     report = dict(plan.report)
-    report["unplaced"] = unplaced + kept_unplaced
+    report["unplaced"] = [u.as_dict() for u in unplaced] + kept_unplaced
     report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
     pf = opts.plan_from.isoformat()  # the checker reads the plan's dates from its report
     report["settings"] = {**(report.get("settings") or {}), "plan_from": pf}

@@ -32,7 +32,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planner.briques import Brique, BriqueError, load_briques
+from planner.briques import Brique, BriqueError, load_briques, with_prerequisites
 from planner.calendar import calendar_key, describe_day, public_holiday_subdivision, window_slots
 from planner.plan import Plan, Session
 from planner.roadmap_models import (
@@ -43,6 +43,7 @@ from planner.roadmap_models import (
     default_unit_choices,
 )
 from planner.settings import Settings
+from planner.text import hhmm_minutes as _minutes
 
 from .records import Unplaced
 
@@ -58,11 +59,6 @@ def _fr_date(d: dt.date) -> str:
 
 def _hhmm(m: int) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
 
 
 # --------------------------------------------------------------------------- slot tables
@@ -642,22 +638,7 @@ class RoadmapPlanner:
             self._unplaced(u, "step5", "teachers", len(ch.briques), self.briques_error, "brique")
             return
         # prerequisites first (added when not chosen), catalogue order otherwise
-        order: list[str] = []
-        unknown: list[str] = []
-
-        def visit(bid: str, depth: int = 0) -> None:
-            if bid in order or depth > 48:
-                return
-            b = self.briques.get(bid)
-            if b is None:
-                unknown.append(bid)
-                return
-            if b.prerequisite:
-                visit(b.prerequisite, depth + 1)
-            order.append(bid)
-
-        for bid in ch.briques:
-            visit(bid)
+        order, unknown = with_prerequisites(ch.briques, self.briques)
         for bid in unknown:
             self._unplaced(u, "step5", "teachers", 1, f"brique « {bid} » inconnue du catalogue", "brique")
         end_of: dict[str, int] = {}

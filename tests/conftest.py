@@ -1,3 +1,4 @@
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -19,3 +20,34 @@ def isolate_qsettings(qapp, tmp_path_factory, app_name: str) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(cfg))
     qapp.setOrganizationName("PlanificateurIA-tests")
     qapp.setApplicationName(app_name)
+
+
+@contextlib.contextmanager
+def open_window(qapp, tmp_path_factory, app_name: str, scenario: str | Path | None = None, *,
+                size: tuple[int, int] | None = (1400, 900), time_limit: int | None = None):
+    """The main window of a GUI test module (settings isolated), shown, closed after its threads end."""
+    isolate_qsettings(qapp, tmp_path_factory, app_name)
+    from ui.main_window import MainWindow
+
+    w = MainWindow(str(scenario) if scenario else None)
+    if time_limit:
+        w.time_limit.setValue(time_limit)
+    if size:
+        w.resize(*size)
+    w.show()
+    try:
+        yield w
+    finally:
+        w.wait_threads()
+        w.close()
+
+
+def sqlite_dump(path) -> str:
+    """The whole content of an SQLite file as SQL text (to compare a file before and after)."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return "\n".join(db.iterdump())
+    finally:
+        db.close()

@@ -15,6 +15,7 @@ from planner.store import SCHEMA_VERSION, ScenarioStore
 from solvers.api import solve
 from solvers.checker import check_plan
 from solvers.replan_rest import FollowupOptions, replan_rest
+from tests.conftest import sqlite_dump
 from tests.tiny import tiny_scenario
 
 TODAY = dt.date(2026, 12, 1)
@@ -39,14 +40,6 @@ def store_file(tiny, tmp_path):
 def _csv(path, lines: list[str]):
     path.write_text("session_id;statut;date;presents;noms\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def _dump(path) -> str:
-    db = sqlite3.connect(path)
-    try:
-        return "\n".join(db.iterdump())
-    finally:
-        db.close()
 
 
 def _step1(plan: Plan):
@@ -138,15 +131,15 @@ def test_record_then_undo_restores_the_data_exactly(store_file, tiny, tmp_path):
     s1 = _step1(tiny[1])
     with ScenarioStore(store_file) as s:
         fu.record_file(s, _csv(tmp_path / "a.csv", [f"{s1[0].session_id};tenue;{s1[0].date};10;"]), today=TODAY)
-    before = _dump(store_file)
+    before = sqlite_dump(store_file)
     f = _csv(tmp_path / "b.csv", [f"{x.session_id};{'tenue' if i % 2 else 'annulée'};{x.date};9;" for i, x in enumerate(s1[1:12])])
     with ScenarioStore(store_file) as s:
         res = fu.record_file(s, f, today=TODAY)
         assert res.held + res.cancelled == 11
-    assert _dump(store_file) != before
+    assert sqlite_dump(store_file) != before
     with ScenarioStore(store_file) as s:
         assert fu.undo_batch(s, res.batch) == 11
-    assert _dump(store_file) == before
+    assert sqlite_dump(store_file) == before
 
 
 def test_old_scenario_files_gain_the_status_tables(tiny, tmp_path):

@@ -16,23 +16,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QSpinBox
 from planner.sources.reference import CITATION, REFERENCE_NAME
 from planner.settings import Settings
 
-from .conftest import ROOT, isolate_qsettings
+from .conftest import ROOT, open_window
 
 ACAD = "16"  # Toulouse: solved in a few seconds
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests")
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.time_limit.setValue(20)
-    w.resize(1400, 900)
-    w.show()
-    yield w
-    w.wait_threads()
-    w.close()
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests", time_limit=20) as w:
+        yield w
 
 
 def _solve_toulouse(w, qtbot):

@@ -2,44 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
 from planner import followup as fu
 from planner.store import ScenarioStore
 
-from .conftest import isolate_qsettings
-from .tiny import tiny_scenario
+from .conftest import open_window, sqlite_dump
+from .tiny import scenario_file_with_plan
 
 TODAY = dt.date(2026, 12, 1)
 
 
-def _dump(path) -> str:
-    db = sqlite3.connect(path)
-    try:
-        return "\n".join(db.iterdump())
-    finally:
-        db.close()
-
-
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests suivi")
-    from solvers.api import solve
-    from ui.main_window import MainWindow
-
-    sc = tiny_scenario()
-    path = tmp_path_factory.mktemp("suivi") / "mini.sqlite"
-    ScenarioStore.create(path, sc)
-    with ScenarioStore(path) as st:
-        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5), {})
-    w = MainWindow(str(path))
-    w.resize(1400, 900)
-    w.show()
-    yield w, path
-    w.wait_threads()
-    w.close()
+    path = scenario_file_with_plan(tmp_path_factory.mktemp("suivi") / "mini.sqlite")
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests suivi", path) as w:
+        yield w, path
 
 
 def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
@@ -53,7 +32,7 @@ def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
     w.tabs.setCurrentWidget(tab)
     tab.refresh(Changes.everything())
     assert tab.model.rowCount() > 5
-    before = _dump(path)
+    before = sqlite_dump(path)
     tab.table.sortByColumn(3, tab.table.horizontalHeader().sortIndicatorOrder().AscendingOrder)
     sel = tab.table.selectionModel()
     for r in (0, 1):
@@ -72,7 +51,7 @@ def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
     assert "tenues" in tab.heading.text()
     w.doc.undo_stack.undo()
     w.doc.undo_stack.undo()
-    assert _dump(path) == before  # the file's data back byte for byte
+    assert sqlite_dump(path) == before  # the file's data back byte for byte
     assert all(s.status == "planned" for s in w.doc.plan.sessions)
 
 

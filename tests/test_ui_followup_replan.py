@@ -10,8 +10,8 @@ import pytest
 from planner import followup as fu
 from planner.store import ScenarioStore
 
-from .conftest import isolate_qsettings
-from .tiny import tiny_scenario
+from .conftest import open_window
+from .tiny import scenario_file_with_plan, tiny_scenario
 
 TODAY = dt.date(2026, 11, 30)
 PLAN_FROM = dt.date(2026, 12, 1)
@@ -19,22 +19,9 @@ PLAN_FROM = dt.date(2026, 12, 1)
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests replanification")
-    from solvers.api import solve
-    from ui.main_window import MainWindow
-
-    sc = tiny_scenario()
-    path = tmp_path_factory.mktemp("replan") / "mini.sqlite"
-    ScenarioStore.create(path, sc)
-    with ScenarioStore(path) as st:
-        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5, workers=1), {})
-    w = MainWindow(str(path))
-    w.time_limit.setValue(5)
-    w.resize(1400, 900)
-    w.show()
-    yield w, path
-    w.wait_threads()
-    w.close()
+    path = scenario_file_with_plan(tmp_path_factory.mktemp("replan") / "mini.sqlite")
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests replanification", path, time_limit=5) as w:
+        yield w, path
 
 
 def _key(s):
@@ -184,14 +171,9 @@ def test_pinning_a_slot_once_sessions_are_recorded_never_moves_held_ones(qapp, q
     from types import SimpleNamespace
 
     from planner.calendar import audience_slots
-    from solvers.api import solve
     from ui.main_window import MainWindow
 
-    sc = tiny_scenario()
-    path = tmp_path / "epingle.sqlite"
-    ScenarioStore.create(path, sc)
-    with ScenarioStore(path) as st:
-        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5, workers=1), {})
+    path = scenario_file_with_plan(tmp_path / "epingle.sqlite")
     w = MainWindow(str(path))
     try:
         xs = sorted((s for s in w.doc.plan.sessions if s.kind == "step1" and s.unit_type == "circonscription"),
@@ -230,10 +212,8 @@ def test_planifier_france_on_a_file_planned_for_one_academie_checks_that_academi
     sc = national_reference()
     sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 6, 15))
     code = sc.find_academie("Corse").code
-    path = tmp_path / "corse.sqlite"
-    ScenarioStore.create(path, sc)
-    with ScenarioStore(path) as st:
-        st.save_plan(fu.CURRENT_PLAN, solve(sc, academie=code, solver="greedy", time_limit=5, workers=1), {})
+    path = scenario_file_with_plan(tmp_path / "corse.sqlite", sc,
+                                   solve(sc, academie=code, solver="greedy", time_limit=5, workers=1))
     w = MainWindow(str(path))
     try:
         first = min((s for s in w.doc.plan.sessions if s.kind == "step1"), key=lambda s: (s.date, s.start))
@@ -254,13 +234,8 @@ def test_planifier_france_on_a_file_planned_for_one_academie_checks_that_academi
 
 def test_undo_of_a_replan_whose_file_went_away_says_so(qapp, qtbot, tmp_path):
     from ui.main_window import MainWindow
-    from solvers.api import solve
 
-    sc = tiny_scenario()
-    path = tmp_path / "parti.sqlite"
-    ScenarioStore.create(path, sc)
-    with ScenarioStore(path) as st:
-        st.save_plan(fu.CURRENT_PLAN, solve(sc, solver="greedy", time_limit=5, workers=1), {})
+    path = scenario_file_with_plan(tmp_path / "parti.sqlite")
     w = MainWindow(str(path))
     try:
         tab = w.tab("followup")

@@ -7,21 +7,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
-from .conftest import isolate_qsettings
+from .conftest import open_window
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests layout")
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.resize(1366, 768)
-    w.show()
-    QApplication.processEvents()
-    yield w
-    w.wait_threads()
-    w.close()
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests layout", size=(1366, 768)) as w:
+        QApplication.processEvents()
+        yield w
 
 
 # ---------------------------------------------------------------------------- French Qt

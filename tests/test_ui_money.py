@@ -10,7 +10,7 @@ import pytest
 
 from planner.plan import Plan
 
-from .conftest import ROOT, isolate_qsettings
+from .conftest import ROOT, open_window
 
 
 def _solve(out, *extra):
@@ -28,17 +28,10 @@ def plans(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory, plans):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests money")
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.resize(1400, 900)
-    w.show()
-    w.doc.set_plan(plans[0], "plan de test")
-    w.select_scope(("academie", "16"))
-    yield w
-    w.wait_threads()
-    w.close()
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests money") as w:
+        w.doc.set_plan(plans[0], "plan de test")
+        w.select_scope(("academie", "16"))
+        yield w
 
 
 def test_budget_tab_shows_costs_envelope_and_edits_rates_undoably(win, qtbot):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from planner.models import Academie, Circonscription, Departement, Trainer
 from planner.scenario_io import save_scenario_json
 
-from .conftest import isolate_qsettings
+from .conftest import isolate_qsettings, open_window
 from .tiny import tiny_scenario
 
 
@@ -31,17 +31,10 @@ def two_academies():
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests parts")
     path = tmp_path_factory.mktemp("scenario") / "deux.json"
     save_scenario_json(two_academies(), path)
-    from ui.main_window import MainWindow
-
-    w = MainWindow(str(path))
-    w.time_limit.setValue(10)
-    w.show()
-    yield w
-    w.wait_threads()
-    w.close()
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests parts", path, size=None, time_limit=10) as w:
+        yield w
 
 
 # ---------------------------------------------------------------------------- operations

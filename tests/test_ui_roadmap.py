@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu
 from planner.roadmap_models import DEFAULT_BRIQUES, DEFAULT_THEMES, MEETING_LABELS, UnitRoadmapChoices
 from planner.scenario_io import save_scenario_json
 
-from .conftest import isolate_qsettings
+from .conftest import open_window
 from .tiny import tiny_scenario, uai
 
 COLLEGE, LYCEE, CIRC = uai(1), uai(2), "031-01"
@@ -23,20 +23,13 @@ COLLEGE, LYCEE, CIRC = uai(1), uai(2), "031-01"
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests roadmap")
     path = tmp_path_factory.mktemp("scenario") / "mini.json"
     save_scenario_json(tiny_scenario(), path)
-    from ui.main_window import MainWindow
-
-    w = MainWindow(str(path))
-    w.time_limit.setValue(10)
-    w.resize(1400, 900)
-    w.show()
-    yield w
-    w.wait_threads()
-    if w.unit_edits.roadmap_dialog is not None:
-        w.unit_edits.roadmap_dialog.close()
-    w.close()
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests roadmap", path, time_limit=10) as w:
+        yield w
+        w.wait_threads()
+        if w.unit_edits.roadmap_dialog is not None:
+            w.unit_edits.roadmap_dialog.close()
 
 
 def _solved(w, qtbot):

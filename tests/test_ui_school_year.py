@@ -6,22 +6,15 @@ import datetime as dt
 
 import pytest
 
-from .conftest import ROOT, isolate_qsettings
+from .conftest import ROOT, open_window
 
 FIXTURE = ROOT / "tests" / "fixtures" / "calendrier_scolaire_extract.csv"
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests année scolaire")
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.resize(1400, 900)
-    w.show()
-    yield w
-    w.wait_threads()
-    w.close()
+    with open_window(qapp, tmp_path_factory, "Planificateur IA tests année scolaire") as w:
+        yield w
 
 
 def test_title_names_school_year_and_plan_from(win):

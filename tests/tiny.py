@@ -36,3 +36,17 @@ def tiny_scenario(**settings) -> Scenario:
         inspectors={"031": 10},
         trainers=trainers,
     )
+
+
+def scenario_file_with_plan(path, sc: Scenario | None = None, plan=None):
+    """A scenario file holding ``sc`` (default: the tiny scenario) whose current plan is ``plan`` (default: a
+    greedy solve of ``sc``); returns ``path``."""
+    from planner import followup as fu
+    from planner.store import ScenarioStore
+    from solvers.api import solve
+
+    sc = sc if sc is not None else tiny_scenario()
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan(fu.CURRENT_PLAN, plan if plan is not None else solve(sc, solver="greedy", time_limit=5, workers=1), {})
+    return path

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, Q
                                QWidget)
 
 from planner.calendar import is_public_holiday, is_school_holiday
-from planner.plan_index import hhmm_minutes
+from planner.text import hhmm_minutes
 
 from . import fmt
 

@@ -75,3 +75,15 @@ def unit_type_label(t: str) -> str:
 def hours(minutes: float) -> str:
     h = minutes / 60
     return num(h, 1 if h != int(h) else 0) + NNBSP + "h"
+
+
+ESTIMATED = "estimé"
+
+
+def estimated_tip(unit_types) -> str:
+    """Tooltip lines saying how the estimated headcounts of these unit types were obtained."""
+    from planner.demand import ESTIMATE_REPLACE, estimate_method
+
+    lines = [f"{unit_type_label(t)} : effectif {ESTIMATED} {estimate_method(t)}."
+             for t in ("circonscription", "etablissement") if t in set(unit_types)]
+    return "\n".join(lines + [ESTIMATE_REPLACE]) if lines else ""

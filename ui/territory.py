@@ -2,14 +2,15 @@
 with its search box; selecting a node sets the window's scope."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, \
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTreeView, QVBoxLayout, \
     QWidget
 
 from planner.plan_index import NATION, Scope
 
 from . import fmt
 from .models import SCOPE_ROLE, TerritoryFilter, TerritoryModel
+from .widgets import debounced_search
 
 
 class TerritoryPanel(QWidget):
@@ -21,15 +22,8 @@ class TerritoryPanel(QWidget):
         self.filter.setSourceModel(self.model)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 0, 4)
-        self.search = QLineEdit()
-        self.search.setObjectName("territorySearch")
-        self.search.setPlaceholderText("Rechercher un nom ou un UAI (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(200)
-        self.timer.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search, self.timer = debounced_search(self, "territorySearch", "Rechercher un nom ou un UAI (Ctrl+F)", 200,
+                                                   self.run_search)
         self.search.returnPressed.connect(self.run_search)
         self.info = QLabel("")
         self.info.setObjectName("searchInfo")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph
 
+from ..demand import estimate_note as estimate_text
 from ..plan import Session, UnitRow
 from .common import PlanIndex
 from .layout import data_table, styles
@@ -129,9 +130,4 @@ def estimate_note(u: UnitRow) -> list:
     """How an estimated headcount was obtained, and how to replace it."""
     if not u.teachers_estimated or u.unit_type not in ("etablissement", "circonscription"):
         return []
-    how = ("d'après le nombre d'élèves de l'annuaire et le ratio national élèves par enseignant (DEPP 2024)"
-           if u.unit_type == "etablissement" else
-           "d'après les élèves de ses écoles (annuaire) ou, pour la référence nationale, les parts départementales "
-           "du total national (DEPP 2024)")
-    return [Paragraph(f"Effectif estimé {how}. Remplacez-le par le décompte réel : colonne « Enseignants » du "
-                      "modèle XLSX du scénario.", styles()["muted"])]
+    return [Paragraph(estimate_text(u.unit_type), styles()["muted"])]

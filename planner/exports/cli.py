@@ -5,10 +5,10 @@ message on stderr, never a traceback.
 """
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
+from ..errors import fail as _fail
 from ..plan import Plan, PlanError
 from .common import UNIT_LABELS, ExportError, PlanIndex, academie_name, resolve_academie
 
@@ -32,11 +32,6 @@ KIND_FR = {"etablissement": "établissement", "circonscription": "circonscriptio
            "all-circonscriptions": "toutes les circonscriptions", "charte": "charte (squelette)",
            "inscription": "inscription (sessions)", "observatoire": "observatoire (déclarations)",
            "suivi": "fiche de suivi (sessions tenues, présents)", "bilan": "bilan de suivi"}
-
-
-def _fail(msg: str) -> int:
-    print(f"Erreur : {msg}", file=sys.stderr)
-    return 2
 
 
 def subset(plan: Plan, academie: str | None = None, unit: tuple[str, str] | None = None,

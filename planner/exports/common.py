@@ -12,8 +12,9 @@ from ..models import academie_matches
 from ..sources.reference import read_academies, read_departements
 from ..models import ETAB_TYPE_LABELS, ROLE_LABELS, UNIT_TYPE_LABELS  # noqa: F401 (re-exported)
 from ..plan import KIND_LABELS, Session
-from ..plan_index import PlanIndex, hhmm_minutes  # noqa: F401 (re-exported: the exports' index is the window's)
+from ..plan_index import PlanIndex  # noqa: F401 (re-exported: the exports' index is the window's)
 from ..settings import AUDIENCE_LABELS
+from ..text import hhmm_minutes
 
 STEP_KINDS = ("step1", "step2", "step3", "step4", "step5", "step6")
 KIND_ORDER = ("tot",) + STEP_KINDS

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..plan import Plan
 from ..safecells import csv_safe_row, xlsx_safe
+from ..text import fold
 from .common import KIND_ORDER, ROLE_LABELS, UNIT_LABELS, PlanIndex, academie_name, audience_label, kind_label, minutes
 from .typography import fr_date
 
@@ -32,7 +33,9 @@ TRAINER_HEADERS = [("Identifiant", 18), ("Nom", 32), ("Rôle", 28), ("Académie"
                    ("Date de formation", 14), ("Sessions à animer", 14)]
 UNIT_HEADERS = [("Type d'unité", 15), ("Identifiant", 14), ("Nom", 36), ("Académie", 16), ("Département", 12),
                 ("Zone", 6), ("Type", 10), ("Commune", 18), ("Adresse", 30), ("Bassin", 10), ("Enseignants", 11),
-                ("Personnels de direction", 12), ("Inspecteurs", 11), ("Sessions placées", 12)]
+                ("Personnels de direction", 12), ("Inspecteurs", 11), ("Sessions placées", 12),
+                ("Enseignants estimés", 12)]
+ESTIMABLE = ("circonscription", "ecole", "etablissement")  # units whose teachers may be estimated
 SHEET_NAMES = {"tot": "Formation de formateurs", "step1": "Étape 1", "step2": "Étape 2", "step3": "Étape 3",
                "step4": "Étape 4", "step5": "Étape 5", "step6": "Étape 6"}
 
@@ -64,7 +67,8 @@ def _trainer_records(ix: PlanIndex) -> list[list]:
 def _unit_records(ix: PlanIndex) -> list[list]:
     return [[UNIT_LABELS.get(u.unit_type, u.unit_type), u.unit_id, u.name, academie_name(u.academie), u.departement,
              u.zone, u.etab_type, u.commune, u.address, u.bassin, u.teachers, u.perdir, u.inspectors,
-             len(ix.sessions_of_unit(u.unit_type, u.unit_id))]
+             len(ix.sessions_of_unit(u.unit_type, u.unit_id)),
+             ("oui" if u.teachers_estimated else "non") if u.unit_type in ESTIMABLE else ""]
             for u in sorted(ix.plan.units, key=lambda u: (u.unit_type, u.unit_id))]
 
 
@@ -118,10 +122,7 @@ def export_xlsx(plan: Plan | PlanIndex, out_path: str | Path) -> Path:
 
 
 def _csv_name(title: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", title.lower())
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = fold(title)
     return "".join(c if c.isalnum() else "_" for c in s).strip("_") + ".csv"
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
-from ..report import academie_kpis, convocation_date, plan_calendar, school_year_title
+from ..demand import admin_staff_included, people_word, step1_people
+from ..demand import estimate_method
+from ..report import academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
@@ -514,11 +516,8 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
     """Key figures of one académie, computed from the plan's sessions."""
     sessions = [s for s in ix.plan.sessions if s.academie == code]
     step1 = [s for s in sessions if s.kind == "step1"]
-    teachers_sessions = [s for s in step1 if s.audience in TEACHER_AUDIENCES]
     units = [u for u in ix.plan.units if u.academie == code]
-    teachers_total = sum(u.teachers for u in units if u.unit_type in ("etablissement", "circonscription"))
-    trained = sum(s.participants for s in teachers_sessions)
-    k = academie_kpis(ix.plan, code)  # the plan's school year and the académie's own holidays
+    k = academie_kpis(ix.plan, code)  # the plan's school year, the académie's own holidays, its people to train
     toussaint, noel = k["toussaint"], k["noel"]
     people = Counter()
     for s in step1:
@@ -527,8 +526,11 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
         "sessions": sessions,
         "step1": step1,
         "units": units,
-        "teachers_total": teachers_total,
-        "teachers_trained": trained,
+        "teachers_total": k["teachers_total"],  # with administrative staff when in scope, as the participants
+        "estimated_types": sorted({u.unit_type for u in units
+                                   if u.unit_type in ("etablissement", "circonscription") and u.teachers_estimated}),
+        "teachers_trained": k["teachers_trained"],
+        "settings": (ix.plan.report or {}).get("settings") or {},
         "people": people,
         "trainers_trained": sum(s.participants for s in sessions if s.kind == "tot"),
         "sessions_by_kind": Counter(s.kind for s in sessions),
@@ -557,10 +559,14 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         Paragraph(f"Académie de {safe(name)} ({safe(code)})", st["title"]),
     ]
     kinds = f["sessions_by_kind"]
+    admin = admin_staff_included(f["settings"])  # then teachers and administrative staff: « personnels »
+    who = people_word(f["settings"])
     facts: list[tuple[str, object]] = []
     for aud in ("teachers_1d", "teachers_2d", "perdir", "inspectors"):
         if f["people"].get(aud):
-            facts.append((f"{audience_label(aud)} formés (étape 1)", fr_int(f["people"][aud])))
+            label = "Personnels du 2nd degré (enseignants et administratifs)" if admin and aud == "teachers_2d" \
+                else audience_label(aud)
+            facts.append((f"{label} formés (étape 1)", fr_int(f["people"][aud])))
     facts += [
         ("Formateurs locaux formés", fr_int(f["trainers_trained"])),
         ("Sessions d'étape 1", fr_int(kinds.get("step1", 0))),
@@ -568,7 +574,8 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         ("Heures de formation (étape 1)", fr_int(round(f["hours_step1"], 1))),
         ("dont 2nd degré (budget : voir plus bas)", fr_int(round(f["hours_2d"], 1))),
         ("Heures de formation de formateurs", fr_int(round(f["hours_tot"], 1))),
-        ("Enseignants formés", f"{fr_int(f['teachers_trained'])} sur {fr_int(f['teachers_total'])}"),
+        (f"{who.capitalize()} formés", f"{fr_int(f['teachers_trained'])} sur {fr_int(f['teachers_total'])}"
+                                       + (" (estimé)" if f["estimated_types"] else "")),
         ("Part formée avant la Toussaint" + (f" ({fr_date_short(f['toussaint'])})" if f["toussaint"] else ""),
          fr_percent(f["share_toussaint"])),
         ("Part formée avant Noël" + (f" ({fr_date_short(f['noel'])})" if f["noel"] else ""), fr_percent(f["share_noel"])),
@@ -581,16 +588,20 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     if f["calendar_warning"]:  # the académie is planned on an assumed calendar: say so on the page
         story.append(Paragraph(f"<b>Calendrier scolaire supposé.</b> {safe(f['calendar_warning'])}", st["muted"]))
     story.append(facts_table(facts, columns=3))
+    for t in f["estimated_types"]:  # estimated headcounts are said, with how they were estimated
+        whose = "des établissements" if t == "etablissement" else "des circonscriptions"
+        story.append(Paragraph(safe(f"Enseignants {whose} : effectifs estimés {estimate_method(t, plural=True)}. Remplacez-les par "
+                                    "les décomptes réels : colonne « Enseignants » du modèle XLSX du scénario."),
+                               st["muted"]))
 
     # coverage curve
-    weekly = Counter()
-    for s in f["step1"]:
-        if s.audience in TEACHER_AUDIENCES:
-            weekly[s.date - dt.timedelta(days=s.date.weekday())] += s.participants
-    story += h2("Couverture : enseignants formés par semaine")
-    story.append(Paragraph("Barres : enseignants formés dans la semaine (échelle de gauche) ; courbe : part cumulée "
-                           "des enseignants de l'académie (échelle de droite).", st["muted"]))
-    story.append(WeeklyCoverage(sorted(weekly.items()), f["teachers_total"] or f["teachers_trained"], FRAME_W, 150))
+    weekly = [(monday, n) for monday, n, _share in coverage_curve(f["step1"], 0)]
+    story += h2(f"Couverture : {who} formés par semaine")
+    story.append(Paragraph(f"Barres : {who} formés dans la semaine (échelle de gauche) ; courbe : part cumulée "
+                           f"des {who} de l'académie (échelle de droite)."
+                           + (" Personnels : les enseignants et les personnels administratifs des établissements "
+                              "(réglage « Inclure les personnels administratifs »)." if admin else ""), st["muted"]))
+    story.append(WeeklyCoverage(weekly, f["teachers_total"] or f["teachers_trained"], FRAME_W, 150))
     from .suivi import followup_section  # planned against held, once sessions are recorded
 
     story += followup_section(ix.plan, code)
@@ -617,7 +628,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
             d["teachers"] += u.teachers
         elif u.unit_type == "etablissement":
             d["etab"] += 1
-            d["teachers"] += u.teachers
+            d["teachers"] += step1_people(u, f["settings"])
     for s in f["step1"]:
         d = by_dep[s.departement]
         d["sessions"] += 1
@@ -634,7 +645,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
                      Paragraph(fr_date_short(d["last"]) if d["last"] else "—", st["cell"])])
     story.append(CondPageBreak(120))
     story += h2("Par département")
-    story.append(data_table(["Département", "Circons­criptions", "Établis­sements", "Enseignants", "Formés",
+    story.append(data_table(["Département", "Circons­criptions", "Établis­sements", who.capitalize(), "Formés",
                              "Sessions", "Achèvement"], rows, [0.25, 0.11, 0.11, 0.12, 0.1, 0.1, 0.21]))
 
     from .budget_pdf import academie_budget_story

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..paths import resource_path
+from ..text import hhmm_minutes
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date, format_time
@@ -130,7 +131,7 @@ def fr_month(d: dt.date, pattern: str = "MMMM y") -> str:
 @lru_cache(maxsize=512)
 def fr_time(hhmm: str) -> str:
     """« 9 h 00 » from « 09:00 »."""
-    h, m = map(int, hhmm.split(":"))
+    h, m = divmod(hhmm_minutes(hhmm), 60)
     return format_time(dt.time(h, m), "H 'h' mm", locale=LOCALE)
 
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from ..errors import fail
 from ..models import CalendarPeriod, Scenario, _fold, french_errors
 from ..paths import data_dir
 
@@ -223,8 +224,7 @@ def run_import_calendrier(args) -> int:
     try:
         imp = read_calendar_file(args.file)
     except CalendarFileError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     out = imp.summary()
     if args.scenario and args.scenario != "national":
         from ..scenario_io import ScenarioError, load_scenario
@@ -233,8 +233,7 @@ def run_import_calendrier(args) -> int:
         try:
             sc = load_scenario(args.scenario)
         except ScenarioError as exc:
-            print(f"Erreur : {exc}", file=sys.stderr)
-            return 2
+            return fail(exc)
         if not Path(args.scenario).read_bytes()[:16].startswith(b"SQLite format 3"):
             print(f"Erreur : {args.scenario} : seul un fichier de scénario (SQLite) peut recevoir le calendrier",
                   file=sys.stderr)

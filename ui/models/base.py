@@ -1,10 +1,10 @@
 """Roles, colours and helpers shared by the item models."""
 from __future__ import annotations
 
-import unicodedata
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
+
+from planner.text import fold  # noqa: F401 (the one accent folding, re-exported for the models)
 
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -47,9 +47,31 @@ def type_icon(kind: str):
     return _ICONS[kind]
 
 
-def fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s.lower())
-    return "".join(c for c in s if not unicodedata.combining(c))
+class RowTableModel(QAbstractTableModel):
+    """A flat table of ``_rows`` under the column titles ``HEADERS``: the counts and the header of every such
+    model; subclasses give ``data``."""
+
+    HEADERS: list[str] = []
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
 
 
 # ============================================================== territory

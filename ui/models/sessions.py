@@ -59,6 +59,11 @@ class SessionTableModel(QAbstractTableModel):
     def _unit_name(self, s) -> str:
         return self.six.short_name(s.unit_type, s.unit_id) if self.six else s.unit_id
 
+    def _estimated(self, s) -> bool:
+        """A step-1 group of teachers whose unit's headcount is estimated (its size comes from the estimate)."""
+        return (s.kind == "step1" and s.audience in ("teachers_1d", "teachers_2d") and self.six is not None
+                and (s.unit_type, s.unit_id) in self.six.estimated)
+
     def _trainer_name(self, tid: str) -> str:
         t = self.six.trainers.get(tid) if self.six else None
         return (t.name or tid) if t else tid
@@ -87,7 +92,7 @@ class SessionTableModel(QAbstractTableModel):
             if key == "trainer":
                 return self._trainer_name(s.trainer_id) if s.trainer_id else "—"
             if key == "participants":
-                return str(s.participants)
+                return f"{s.participants} ({fmt.ESTIMATED})" if self._estimated(s) else str(s.participants)
             if key == "window":
                 return fmt.window_label(s.window, self.six.scenario.settings if self.six else None)
             if key == "group":
@@ -97,10 +102,11 @@ class SessionTableModel(QAbstractTableModel):
             if key == "title":
                 return s.title
         elif role == TOOLTIP:
+            est = f"\n{fmt.estimated_tip([s.unit_type])}" if self._estimated(s) else ""
             return (f"{fmt.kind_label(s.kind, long=True)}{(' — ' + s.title) if s.title else ''}\n{fmt.date_long(s.date)}, {s.start}–{s.end}\n"
                     f"{fmt.unit_type_label(s.unit_type)} : {self._unit_name(s)} ({s.unit_id})\n"
                     f"Formateur : {self._trainer_name(s.trainer_id)} ({s.trainer_id})\n"
-                    f"{s.participants} participants — {fmt.audience_label(s.audience)}")
+                    f"{s.participants} participants — {fmt.audience_label(s.audience)}{est}")
         elif role == Qt.ItemDataRole.TextAlignmentRole and key in ("participants", "group"):
             return RIGHT
         elif role == Qt.ItemDataRole.ForegroundRole and s.pinned:

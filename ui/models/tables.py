@@ -12,19 +12,20 @@ from planner.models import ROLE_LABELS
 from planner.plan_index import PlanIndex, ScenarioIndex, Scope, monday
 
 from .. import fmt
-from .base import DISPLAY, RIGHT, SCOPE_ROLE, SORT_ROLE, TOOLTIP, fold
+from .base import DISPLAY, RIGHT, SCOPE_ROLE, SORT_ROLE, TOOLTIP, RowTableModel, fold
 
 
 TRAINER_COLUMNS = ["Formateur", "Identifiant", "Rôle", "Unité", "Sessions", "Heures", "Première", "Dernière",
                    "Max./jour"]
 
 
-class TrainerTableModel(QAbstractTableModel):
+class TrainerTableModel(RowTableModel):
     """The trainers active in a scope with their load (aggregated from the plan's arrays)."""
+
+    HEADERS = TRAINER_COLUMNS
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple] = []
         self.six: ScenarioIndex | None = None
 
     def set_data(self, pix: PlanIndex | None, six: ScenarioIndex, scope: Scope) -> None:
@@ -79,17 +80,6 @@ class TrainerTableModel(QAbstractTableModel):
     def rows(self):
         return self._rows
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(TRAINER_COLUMNS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return TRAINER_COLUMNS[section]
-        return None
-
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
@@ -114,29 +104,11 @@ class TrainerTableModel(QAbstractTableModel):
 UNPLACED_COLUMNS = ["Unité", "Étape", "Sessions", "Raison", "Identifiant", "Type", "Public"]
 
 
-class UnplacedTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict] = []
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+class UnplacedTableModel(RowTableModel):
+    HEADERS = UNPLACED_COLUMNS
 
     def row_dict(self, row: int) -> dict:
         return self._rows[row]
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(UNPLACED_COLUMNS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return UNPLACED_COLUMNS[section]
-        return None
 
     def data(self, index, role=DISPLAY):
         if not index.isValid():
@@ -262,30 +234,21 @@ def heat_color(v: int, vmax: int) -> QColor:
 CANDIDATE_COLUMNS = ["Rang", "Date", "Horaire", "Fenêtre", "Ce que ce choix implique", "Réalisable"]
 
 
-class CandidateTableModel(QAbstractTableModel):
+class CandidateTableModel(RowTableModel):
+    HEADERS = CANDIDATE_COLUMNS
+
     def __init__(self, candidates: list, settings=None, parent=None) -> None:
         super().__init__(parent)
-        self._c = list(candidates)
+        self._rows = list(candidates)
         self._settings = settings
 
     def candidate(self, row: int):
-        return self._c[row]
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._c)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(CANDIDATE_COLUMNS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return CANDIDATE_COLUMNS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
-        c = self._c[index.row()]
+        c = self._rows[index.row()]
         col = index.column()
         feasible = bool(getattr(c, "feasible", True))
         if role == DISPLAY:
@@ -312,7 +275,7 @@ class CandidateTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        c = self._c[index.row()]
+        c = self._rows[index.row()]
         f = Qt.ItemFlag.ItemIsEnabled
         if getattr(c, "feasible", True):
             f |= Qt.ItemFlag.ItemIsSelectable

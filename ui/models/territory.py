@@ -38,6 +38,7 @@ class TerritoryModel(QAbstractItemModel):
         self._root = _Node("root", "", "", None)
         self._nodes: dict[Scope, _Node] = {}
         self._totals: dict[Scope, tuple[int, int]] = {}
+        self._six: ScenarioIndex | None = None
 
     def set_scenario(self, six: ScenarioIndex) -> None:
         self.beginResetModel()
@@ -92,6 +93,7 @@ class TerritoryModel(QAbstractItemModel):
         self._root, self._nodes = root, nodes
         self._types = {}
         self._etab_types = {e.uai: e.type for e in sc.etablissements}
+        self._six = six
         self._totals = {}
         self.endResetModel()
 
@@ -176,12 +178,24 @@ class TerritoryModel(QAbstractItemModel):
             extra = ""
             if n.kind == "etablissement":
                 extra = f" — {ETAB_TYPE_LABELS.get(self._etab_types.get(n.uid, ''), '')} — UAI {n.uid}"
+            extra += self._teachers_tip(n)
             tot = self._totals.get((n.kind, n.uid))
             if tot:
                 extra += (f"\n{fmt.num(tot[0])} session{'s' if tot[0] > 1 else ''} planifiée{'s' if tot[0] > 1 else ''}, "
                           f"la dernière le {fmt.date_long(dt.date.fromordinal(tot[1]))}")
             return f"{label} : {n.name}{extra}"
         return None
+
+    def _teachers_tip(self, n: _Node) -> str:
+        """A circonscription's or établissement's teachers, marked « estimé » (and how) when not counted."""
+        six = self._six
+        unit = None if six is None else {"circonscription": six.circonscriptions,
+                                         "etablissement": six.etablissements}.get(n.kind, {}).get(n.uid)
+        if unit is None:
+            return ""
+        if (n.kind, n.uid) not in six.estimated:
+            return f"\n{fmt.num(unit.teachers)} enseignants"
+        return f"\n{fmt.num(unit.teachers)} enseignants ({fmt.ESTIMATED})\n{fmt.estimated_tip([n.kind])}"
 
 
 class TerritoryFilter(QSortFilterProxyModel):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout)
 
 from planner.budget import CATEGORIES, CATEGORY_ORDER, TO_FILL, BudgetSettings, fr_eur, fr_hours, plan_budget
 from planner.plan import Plan
 
 from ..changes import Changes
+from ..widgets import bare_column, row_table, section_title
 from . import Tab, register_tab
 
 _CACHE: dict = {}
@@ -60,9 +61,7 @@ class BudgetTab(Tab):
     def __init__(self, window) -> None:
         super().__init__(window)
         lay = QVBoxLayout(self)
-        self.heading = QLabel("")
-        self.heading.setObjectName("sectionTitle")
-        self.heading.setWordWrap(True)
+        self.heading = section_title()
         lay.addWidget(self.heading)
         row = QHBoxLayout()
         row.addWidget(QLabel("Heures comptées :"))
@@ -75,20 +74,15 @@ class BudgetTab(Tab):
         row.addStretch(1)
         lay.addLayout(row)
         split = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(QLabel("Par catégorie — taux et préparation modifiables (double-clic ; vide : à renseigner) :"))
-        self.cats = QTableWidget(0, 7)
-        self.cats.setObjectName("budgetCategories")
+        top, tl = bare_column(QLabel("Par catégorie — taux et préparation modifiables (double-clic ; vide : à "
+                                     "renseigner) :"))
+        self.cats = row_table(QTableWidget(0, 7), "budgetCategories", read_only=False, word_wrap=True)
         self.cats.setHorizontalHeaderLabels(["Catégorie", "Qui forme", "Heures", "Préparation\n(min/session)",
                                              "Payées (h)", "€/h", "Coût"])
-        self.cats.verticalHeader().setVisible(False)
         self.cats.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for c, w in enumerate([190, 140, 68, 80, 78, 62, 80]):
             self.cats.setColumnWidth(c, w)
         self.cats.horizontalHeader().setStretchLastSection(True)
-        self.cats.setWordWrap(True)
         self.cats.itemChanged.connect(self._edited)
         tl.addWidget(self.cats)
         self.note = QLabel("")
@@ -96,16 +90,10 @@ class BudgetTab(Tab):
         self.note.setWordWrap(True)
         tl.addWidget(self.note)
         split.addWidget(top)
-        bottom = QWidget()
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel("Enveloppe par académie (heures d'étape 1 du 2nd degré, préparation comprise) :"))
-        self.acads = QTableWidget(0, 7)
-        self.acads.setObjectName("budgetAcademies")
+        bottom, bl = bare_column(QLabel("Enveloppe par académie (heures d'étape 1 du 2nd degré, préparation comprise) :"))
+        self.acads = row_table(QTableWidget(0, 7), "budgetAcademies")
         self.acads.setHorizontalHeaderLabels(["Académie", "Enveloppe", "Financées", "Écart", "Situation",
                                               "Coût total", "Taux à renseigner"])
-        self.acads.verticalHeader().setVisible(False)
-        self.acads.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.acads.setSortingEnabled(True)
         self.acads.horizontalHeader().setStretchLastSection(True)
         bl.addWidget(self.acads)

@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem)
 
 from planner.compare import FIGURE_LABELS, CompareError, NamedPlan, compare_plans, fr_value, load_plan_spec
 
 from ..changes import Changes
+from ..widgets import bare_column, row_table, section_title
 from . import Tab, register_tab
 
 CURRENT = "Plan affiché"
@@ -29,13 +29,10 @@ class ComparisonTab(Tab):
         self.result = None
         lay = QHBoxLayout(self)
         split = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left.setMaximumWidth(240)
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
         hint = QLabel("Plans à comparer (cochez-en deux ou plus) :")
         hint.setWordWrap(True)
-        ll.addWidget(hint)
+        left, ll = bare_column(hint)
+        left.setMaximumWidth(240)
         self.list = QListWidget()
         self.list.setObjectName("comparisonPlans")
         ll.addWidget(self.list, 1)
@@ -48,31 +45,18 @@ class ComparisonTab(Tab):
             b.clicked.connect(lambda _=False, s=slot: s())
             ll.addWidget(b)
         split.addWidget(left)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel("Cochez deux plans ou plus, puis « Comparer ».")
-        self.heading.setObjectName("sectionTitle")
-        self.heading.setWordWrap(True)
-        rl.addWidget(self.heading)
-        self.figures = QTableWidget(0, 0)
-        self.figures.setObjectName("comparisonFigures")
-        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.figures.verticalHeader().setVisible(False)
-        self.figures.setWordWrap(False)
+        self.heading = section_title("Cochez deux plans ou plus, puis « Comparer ».")
+        right, rl = bare_column(self.heading)
+        self.figures = row_table(QTableWidget(0, 0), "comparisonFigures", word_wrap=False)
         rl.addWidget(self.figures, 3)
         self.diff_label = QLabel("")
         self.diff_label.setWordWrap(True)
         self.diff_label.setObjectName("comparisonDiff")
         rl.addWidget(self.diff_label)
-        self.moved = QTableWidget(0, 6)
-        self.moved.setObjectName("comparisonMoved")
+        self.moved = row_table(QTableWidget(0, 6), "comparisonMoved", word_wrap=False)
         self.moved.setHorizontalHeaderLabels(["Session", "Unité", "Avant", "Après", "Formateur avant", "Formateur après"])
-        self.moved.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.moved.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.moved.horizontalHeader().setStretchLastSection(True)
-        self.moved.setWordWrap(False)
-        self.moved.verticalHeader().setVisible(False)
         rl.addWidget(self.moved, 2)
         split.addWidget(right)
         split.setSizes([230, 900])

@@ -20,6 +20,7 @@ from planner.school_year import today
 
 from .. import fmt
 from ..changes import Changes
+from ..widgets import section_title
 from . import Tab, register_tab
 
 KINDS = ("tot", "step1", "step5")  # the sessions that have a sign-in sheet
@@ -201,9 +202,7 @@ class FollowupTab(Tab):
         super().__init__(window)
         self.today = today()
         lay = QVBoxLayout(self)
-        self.heading = QLabel("")
-        self.heading.setObjectName("sectionTitle")
-        self.heading.setWordWrap(True)
+        self.heading = section_title()
         lay.addWidget(self.heading)
         self.chart = CoverageChart()
         lay.addWidget(self.chart)

@@ -6,12 +6,15 @@ import datetime as dt
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel, QSplitter, QTableView, \
-    QVBoxLayout, QWidget
+    QVBoxLayout
+
+from planner.demand import admin_staff_included, people_word
 
 from .. import fmt
 from ..changes import Changes
 from ..charts import LineChart
 from ..models import HeatmapModel, MonthHeader
+from ..widgets import bare_column, section_title
 from . import Tab, register_tab
 
 AUD_GROUPS = [("Enseignants 1er degré", ("teachers_1d",), "#2e8b57"),
@@ -94,12 +97,8 @@ class OverviewTab(Tab):
         self.coverage_chart = LineChart("Couverture : part des personnes formées (étape 1) au fil du temps")
         self.coverage_chart.empty_text = "Aucun plan : planifiez l'académie sélectionnée (F5) ou la France (Maj+F5)"
         split.addWidget(self.coverage_chart)
-        hm = QWidget()
-        hl = QVBoxLayout(hm)
-        hl.setContentsMargins(0, 0, 0, 0)
-        self.heatmap_title = QLabel("Sessions par semaine")
-        self.heatmap_title.setObjectName("sectionTitle")
-        hl.addWidget(self.heatmap_title)
+        self.heatmap_title = section_title("Sessions par semaine", wrap=False)
+        hm, hl = bare_column(self.heatmap_title)
         self.heatmap_model = HeatmapModel(self)
         self.heatmap = QTableView()
         self.heatmap.setObjectName("heatmap")
@@ -141,10 +140,16 @@ class OverviewTab(Tab):
                                         if doc.plan_stale else ""))
         self._calendar_note(six, scope)
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
+        estimated = [k for k in keys if k in six.estimated and six.people.get(k, 0)]
+        n_est = sum(six.people[k] for k in estimated)
+        est = "" if not n_est else (f" — {fmt.ESTIMATED}" if n_est == total_people
+                                    else f" — dont {fmt.num(n_est)} {fmt.ESTIMATED}s")
+        admin = " et personnels administratifs des établissements" if admin_staff_included(six.scenario.settings) else ""
         self.cards["people"].set(fmt.num(total_people),
                                  " · ".join(f"{short[lab]} {fmt.num(sum(people.get(a, 0) for a in auds))}"
-                                            for lab, auds, _ in AUD_GROUPS if sum(people.get(a, 0) for a in auds)),
-                                 "Enseignants des circonscriptions et établissements, personnels de direction, inspecteurs")
+                                            for lab, auds, _ in AUD_GROUPS if sum(people.get(a, 0) for a in auds)) + est,
+                                 f"Enseignants des circonscriptions et établissements{admin}, personnels de direction, "
+                                 "inspecteurs" + (f"\n{fmt.estimated_tip(k[0] for k in estimated)}" if n_est else ""))
         group = six.scenario.settings.group_size
         if scope[0] == "nation":
             d = six.demand.to_json()["sessions"]
@@ -209,10 +214,12 @@ class OverviewTab(Tab):
             if d is not None:
                 note += f" · enveloppe : {'dépassement' if d > 0 else 'marge'} de {fmt.num(abs(d))} h"
         self.cards["hours"].set(fmt.num(minutes / 60), note)
-        series, half, done, reached = coverage_series(pix, idx, is1, people, total_people)
+        series, half, done, reached = coverage_series(pix, idx, is1, people, total_people,
+                                                      admin=admin_staff_included(six.scenario.settings))
         toussaint = self.toussaint_share(scope)
         self.cards["half"].set(fmt.date_short(half), (fmt.date_long(half) if half else "pas encore atteint")
-                               + (f" · enseignants formés avant la Toussaint : {fmt.pct(toussaint)}"
+                               + (f" · {people_word((self.doc.plan.report or {}).get('settings'))} formés avant "
+                                  f"la Toussaint : {fmt.pct(toussaint)}"
                                   if toussaint is not None else ""))
         if done:
             self.cards["done"].set(fmt.date_short(done), f"{fmt.pct(reached)} des personnes formées"
@@ -261,8 +268,9 @@ class OverviewTab(Tab):
         self.fit_heatmap()
 
 
-def coverage_series(pix, idx, is1, people, total_people):
-    """Cumulative share of people trained (step 1) by audience group and overall; (series, half, done, reached)."""
+def coverage_series(pix, idx, is1, people, total_people, admin: bool = False):
+    """Cumulative share of people trained (step 1) by audience group and overall; (series, half, done, reached).
+    ``admin``: établissements' administrative staff is trained with the 2nd-degré teachers (« personnels »)."""
     series = []
     half = done = None
     reached = 0.0
@@ -282,7 +290,7 @@ def coverage_series(pix, idx, is1, people, total_people):
         days, inv = np.unique(d_all[m], return_inverse=True)
         cum = np.cumsum(np.bincount(inv, weights=part[m]))
         pts = [(float(days[0] - 1), 0.0)] + [(float(x), min(1.0, float(c) / denom)) for x, c in zip(days, cum)]
-        series.append((lab, pts, color))
+        series.append(("Personnels 2nd degré" if admin and auds == ("teachers_2d",) else lab, pts, color))
     if total_people and is1.any():
         days, inv = np.unique(d_all[is1], return_inverse=True)
         frac = np.cumsum(np.bincount(inv, weights=part[is1])) / total_people

@@ -1,8 +1,8 @@
 """« Sessions » : every session of the plan in the selected territory, with filters and chosen columns."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QMenu, QPushButton, QTableView, QVBoxLayout)
 
 from planner.settings import AUDIENCE_LABELS, Settings
@@ -10,10 +10,11 @@ from planner.settings import AUDIENCE_LABELS, Settings
 from .. import fmt
 from ..changes import Changes
 from ..models import SESSION_COLUMNS, SessionProxyModel, SessionTableModel
+from ..widgets import debounced_search
 from . import Tab, register_tab
 
-COLUMN_WIDTHS = {"date": 122, "start": 48, "end": 48, "kind": 110, "audience": 120, "unit": 210, "unit_id": 80,
-                 "academie": 100, "trainer": 160, "participants": 74, "window": 140, "group": 56, "pinned": 70,
+COLUMN_WIDTHS = {"date": 122, "start": 48, "end": 48, "kind": 110, "audience": 120, "unit": 196, "unit_id": 80,
+                 "academie": 100, "trainer": 160, "participants": 88, "window": 140, "group": 56, "pinned": 70,
                  "title": 300}
 # shown at first: what fits beside the tree and the settings at 1366 px; the header's menu shows the others
 DEFAULT_HIDDEN = ("end", "unit_id", "academie", "window", "group", "pinned", "title", "audience")
@@ -88,15 +89,9 @@ class SessionsTab(Tab):
         self.proxy.setSourceModel(self.model)
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("sessionSearch")
-        self.search.setPlaceholderText("Filtrer : unité, UAI, formateur, date (jj/mm/aaaa)…")
-        self.search.setClearButtonEnabled(True)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(250)
-        self.timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search, self.timer = debounced_search(self, "sessionSearch",
+                                                   "Filtrer : unité, UAI, formateur, date (jj/mm/aaaa)…", 250,
+                                                   self.apply_filters)
         self.kind_filter = QComboBox()
         self.kind_filter.addItem("Toutes les étapes", "")
         for k in ("tot", "step1", "step2", "step3", "step4", "step5", "step6"):

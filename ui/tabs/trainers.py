@@ -5,13 +5,13 @@ import datetime as dt
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QSplitter, QTableView, QVBoxLayout
 
 from planner.plan_index import monday
 
 from .. import fmt
 from ..changes import Changes
+from ..widgets import bare_column, section_title
 from ..charts import BarChart
 from ..models import SessionProxyModel, SessionTableModel, TrainerTableModel
 from . import Tab, register_tab
@@ -31,9 +31,7 @@ class TrainersTab(Tab):
         self.sessions_proxy = SessionProxyModel(self)
         self.sessions_proxy.setSourceModel(self.session_model)
         lay = QVBoxLayout(self)
-        self.heading = QLabel("")
-        self.heading.setObjectName("sectionTitle")
-        self.heading.setWordWrap(True)
+        self.heading = section_title()
         lay.addWidget(self.heading)
         split = QSplitter(Qt.Orientation.Vertical)
         self.load_chart = BarChart("Charge des formateurs : sessions par semaine")
@@ -56,13 +54,8 @@ class TrainersTab(Tab):
         t.selectionModel().selectionChanged.connect(
             lambda *_: self._selected(next(iter(t.selectionModel().selectedRows()), QModelIndex())))
         bottom.addWidget(t)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        self.sched_title = QLabel("Emploi du temps : sélectionnez un formateur")
-        self.sched_title.setObjectName("sectionTitle")
-        self.sched_title.setWordWrap(True)
-        rl.addWidget(self.sched_title)
+        self.sched_title = section_title("Emploi du temps : sélectionnez un formateur")
+        right, rl = bare_column(self.sched_title)
         self.schedule = make_session_table(self.sessions_proxy, "trainerSessions", "trainerColumnsHidden",
                                            HIDDEN_IN_SCHEDULE)
         rl.addWidget(self.schedule, 1)

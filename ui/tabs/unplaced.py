@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
 
 from .. import fmt
 from ..changes import Changes
+from ..widgets import section_title
 from ..models import SORT_ROLE, UnplacedTableModel
 from . import Tab, register_tab
 
@@ -20,9 +21,7 @@ class UnplacedTab(Tab):
         self.sort.setSourceModel(self.model)
         self.sort.setSortRole(SORT_ROLE)
         lay = QVBoxLayout(self)
-        self.heading = QLabel("")
-        self.heading.setObjectName("sectionTitle")
-        self.heading.setWordWrap(True)
+        self.heading = section_title()
         lay.addWidget(self.heading)
         t = self.table = QTableView()
         t.setObjectName("unplacedTable")

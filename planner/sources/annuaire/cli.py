@@ -5,6 +5,7 @@ import json
 import sys
 from pathlib import Path
 
+from ...errors import fail
 from .importer import AnnuaireError, import_annuaire
 
 
@@ -24,14 +25,12 @@ def run_import(args) -> int:
         check_output_file(report_path_for(args.out), [args.file], kind="rapport", header=None)
         clean_stale_temps(report_path_for(args.out))
     except OutputError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     try:
         res = import_annuaire(args.file, academie=getattr(args, "academie", None),
                               include_private=bool(getattr(args, "include_private", False)))
     except AnnuaireError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     out = Path(args.out)
     report = report_path_for(out)
     replaced = out.exists()
@@ -50,8 +49,7 @@ def run_import(args) -> int:
         })
         res.write_report(report)
     except (StoreError, OSError) as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     if args.json:
         print(json.dumps(res.to_json(), ensure_ascii=False))
         print(f"Scénario écrit : {out} ; rapport des lignes ignorées ou rejetées : {report}", file=sys.stderr)

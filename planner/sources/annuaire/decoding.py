@@ -10,10 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
+
+from ...text import strip_accents
 
 # ------------------------------------------------------------------ columns
 # canonical key -> accepted (folded) header names, official name first
@@ -59,8 +60,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\uf
 @lru_cache(maxsize=4096)
 def fold(s: str) -> str:
     """Lower case, no accents, runs of non-alphanumerics as one underscore."""
-    s = unicodedata.normalize("NFKD", s.strip().strip('"').strip()).lower()
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = strip_accents(s.strip().strip('"').strip()).lower()
     return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
 
 

@@ -8,7 +8,6 @@ them as they come (the first :data:`ISSUE_PREVIEW` in memory, all of them in a t
 from __future__ import annotations
 
 import csv
-import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ...models import Scenario
+from ...safe_io import atomic_file
 from ...safecells import csv_safe_row
 from .decoding import SEP_NAMES, clean_text
 
@@ -94,15 +94,11 @@ class ImportResult:
     def write_report(self, path: str | Path) -> Path:
         """The French report (CSV ``;``, UTF-8 with BOM for Excel): every skipped, rejected and repaired row."""
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        with atomic_file(path, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, delimiter=";")
             w.writerow(REPORT_COLUMNS)
             for i in self.iter_issues():
                 w.writerow(csv_safe_row([i.line, i.uai, i.name, i.status, i.field, i.reason]))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
         self.report_path = path
         return path
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
-def _fail(msg: str, code: int = 2) -> int:
-    print(f"Erreur : {msg}", file=sys.stderr)
-    return code
+from ...errors import fail as _fail
 
 
 def _base(args):

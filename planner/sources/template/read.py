@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ...models import ROLE_LABELS, UNIT_TYPE_LABELS, Pin, Preference, Scenario, Trainer, french_errors
 from ...roadmap_models import MEETING_LABELS, UnitRoadmapChoices, default_choices
+from ...text import fold
 from .sheets import HEADERS, MAX_ERRORS, NO, REQUIRED, SHEETS, YES, TemplateIssue, TemplateResult
 
 
@@ -25,10 +26,7 @@ def _text(v: Any) -> str:
 
 
 def _fold(s: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", s.strip().lower())
-    return " ".join("".join(c for c in s if not unicodedata.combining(c)).replace("'", " ").replace("’", " ").split())
+    return " ".join(fold(s.strip()).replace("'", " ").replace("’", " ").split())
 
 
 class _Ctx:

@@ -1,0 +1,58 @@
+"""Small widgets the tabs build the same way: a section title, a margin-free column, a debounced search field,
+a read-only table of rows."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QTableView, QTableWidget, QVBoxLayout,
+                               QWidget)
+
+
+def section_title(text: str = "", wrap: bool = True) -> QLabel:
+    """A tab's heading (style ``sectionTitle``), wrapped unless ``wrap`` is off."""
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    if wrap:
+        label.setWordWrap(True)
+    return label
+
+
+def bare_column(*widgets: QWidget) -> tuple[QWidget, QVBoxLayout]:
+    """A widget holding a vertical layout without margins (one side of a splitter), with ``widgets`` in it."""
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for x in widgets:
+        lay.addWidget(x)
+    return w, lay
+
+
+def debounced_search(owner: QWidget, name: str, placeholder: str, delay_ms: int,
+                     run: Callable[[], None]) -> tuple[QLineEdit, QTimer]:
+    """A search field with a clear button that calls ``run`` once typing pauses for ``delay_ms``."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setPlaceholderText(placeholder)
+    field.setClearButtonEnabled(True)
+    timer = QTimer(owner)
+    timer.setSingleShot(True)
+    timer.setInterval(delay_ms)
+    timer.timeout.connect(run)
+    field.textChanged.connect(lambda _t: timer.start())
+    return field, timer
+
+
+def row_table(table: QTableView | QTableWidget, name: str, *, read_only: bool = True,
+              word_wrap: bool | None = None) -> QTableView | QTableWidget:
+    """``table`` set up as a list of rows: its object name, no row numbers, read-only unless told."""
+    table.setObjectName(name)
+    table.verticalHeader().setVisible(False)
+    if read_only:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if word_wrap is not None:
+        table.setWordWrap(word_wrap)
+    return table
+
+
+__all__ = ["bare_column", "debounced_search", "row_table", "section_title"]
