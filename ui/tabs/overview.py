@@ -44,8 +44,6 @@ class Card(QFrame):
         for w in (self.caption, self.value, self.note):
             lay.addWidget(w)
         lay.addStretch(1)
-        # a grid does not grow for wrapped notes (height-for-width): room for three lines of note
-        self.setMinimumHeight(112)
 
     def set(self, value: str, note: str = "", tip: str = "") -> None:
         self.value.setText(value)
@@ -184,15 +182,16 @@ class OverviewTab(Tab):
         n1 = int(is1.sum())
         ntot = int((pix.kind_code[idx] == tot_code).sum())
         nroad = len(idx) - n1 - ntot
-        self.cards["placed"].set(fmt.num(len(idx)), f"étape 1 : {fmt.num(n1)} · formateurs : {fmt.num(ntot)}"
-                                 + (f" · étapes 2 à 6 : {fmt.num(nroad)}" if nroad else ""))
+        detail = (f"étape 1 : {fmt.num(n1)} · formateurs : {fmt.num(ntot)}"
+                  + (f" · étapes 2 à 6 : {fmt.num(nroad)}" if nroad else ""))
+        self.cards["placed"].set(fmt.num(len(idx)), f"dont étape 1 : {fmt.num(n1)}", detail)  # two lines at most
         every = pix.unplaced_in(scope)
         unpl = [u for u in every if u.get("rule") != "past"]  # gone before planning starts: not a failure
         past = sum(int(u.get("sessions", 0) or 0) for u in every if u.get("rule") == "past")
         nun = sum(int(u.get("sessions", 0) or 0) for u in unpl)
         card = self.cards["unplaced"]
         card.set(fmt.num(nun), (f"{len(unpl)} unité(s) concernée(s)" if unpl else "tout est placé")
-                 + (f" · {fmt.num(past)} déjà passée(s), à reporter (réunions de rentrée)" if past else ""),
+                 + (f" · {fmt.num(past)} à reporter" if past else ""),
                  "Sessions qu'aucun créneau ne peut accueillir (onglet « Non planifiées »)."
                  + (f" En plus, {fmt.num(past)} session(s) dont la date était passée au début de la "
                     f"planification (réunions de rentrée) : à reporter à l'année suivante." if past else ""))
@@ -206,21 +205,22 @@ class OverviewTab(Tab):
         from .budget import scope_budget
 
         b = scope_budget(self.doc, scope)  # planner/budget.py: rates per category, envelope per académie
-        note = "onglet Budget"
+        note, tip = "onglet Budget", ""
         if b is not None:
             note = f"coût : {fmt.num(b['cost_eur'])} €" + (" (taux à renseigner)" if b["missing_rates"] else "")
+            tip = note
             env = b.get("envelope")
             d = env["difference_hours"] if isinstance(env, dict) else b.get("difference_hours")
             if d is not None:
-                note += f" · enveloppe : {'dépassement' if d > 0 else 'marge'} de {fmt.num(abs(d))} h"
-        self.cards["hours"].set(fmt.num(minutes / 60), note)
+                tip += f" · enveloppe : {'dépassement' if d > 0 else 'marge'} de {fmt.num(abs(d))} h"
+            tip += " (détail : onglet Budget)"
+        self.cards["hours"].set(fmt.num(minutes / 60), note, tip)  # two lines at most; the rest in the tooltip
         series, half, done, reached = coverage_series(pix, idx, is1, people, total_people,
                                                       admin=admin_staff_included(six.scenario.settings))
         toussaint = self.toussaint_share(scope)
-        self.cards["half"].set(fmt.date_short(half), (fmt.date_long(half) if half else "pas encore atteint")
-                               + (f" · {people_word((self.doc.plan.report or {}).get('settings'))} formés avant "
-                                  f"la Toussaint : {fmt.pct(toussaint)}"
-                                  if toussaint is not None else ""))
+        self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint",
+                               (f"{people_word((self.doc.plan.report or {}).get('settings'))} formés avant "
+                                f"la Toussaint : {fmt.pct(toussaint)}" if toussaint is not None else ""))
         if done:
             self.cards["done"].set(fmt.date_short(done), f"{fmt.pct(reached)} des personnes formées"
                                    + ("" if reached >= 0.999 else " (le reste : non planifié)"))
