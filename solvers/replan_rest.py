@@ -97,6 +97,16 @@ def _occupy(pool: _FdfPool, f: str, x: Session) -> None:
     pool.load[f] += 1
 
 
+def _unit_names(sc: Scenario) -> dict[tuple[str, str], str]:
+    """(unit_type, unit_id) → the name the solve's records give it (:func:`planner.demand.compute_demand`)."""
+    names = {("etablissement", e.uai): e.name for e in sc.etablissements}
+    names.update({("circonscription", c.id): c.name for c in sc.circonscriptions})
+    names.update({("bassin", b.id): b.name for b in sc.bassins})
+    names.update({("departement", d.code): d.name for d in sc.departements})
+    names.update({("academie", a.code): f"Académie {a.name}" for a in sc.academies})
+    return names
+
+
 def _split(people: int, n: int) -> list[int]:
     if n <= 0:
         return []
@@ -131,6 +141,9 @@ class _Academie:
         self.inferred_held: list[str] = []
         self.presumed_held: list[str] = []  # steps 2–6 dated before plan_from, never recorded
         self.head_of = head_units(sc) if getattr(self.s, "heads_first", False) else {}
+        self.names = _unit_names(sc)  # the unplaced records name units as the solve does (Unplaced.of)
+        self.deps = {("etablissement", e.uai): e.departement for e in sc.etablissements}
+        self.deps.update({("circonscription", c.id): c.departement for c in sc.circonscriptions})
         self.wait: dict[tuple[str, str], int] | None = None
         fdfs = sorted((t for t in sc.trainers if t.role == "fdf"), key=lambda t: t.id)
         # travel between venues as the solve and the checker count it (a session keeps its venue when it moves)
@@ -187,9 +200,13 @@ class _Academie:
             self.indexes[id(tb)] = {(sl.date, sl.start): i for i, sl in enumerate(tb.slots)}
         return self.indexes[id(tb)]
 
+    def name(self, unit_type: str, unit_id: str) -> str:
+        return self.names.get((unit_type, unit_id), unit_id)
+
     def _pin_ignored(self, x: Session, p, why: str) -> None:
-        self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, "step1", x.audience,
-                                      0, "pin", f"{x.unit_id} : créneau épinglé du groupe {p.group} "
+        name = self.name(x.unit_type, x.unit_id)
+        self.unplaced.append(Unplaced(x.unit_type, x.unit_id, name, x.academie, x.departement, "step1", x.audience,
+                                      0, "pin", f"{name} : créneau épinglé du groupe {p.group} "
                                                 f"({p.date.isoformat()} {p.start}) non appliqué à la replanification : "
                                                 f"{why}."))
 
@@ -248,8 +265,8 @@ class _Academie:
 
     def _unplaced(self, x: Session, n: int, rule: str, reason: str, kind: str | None = None) -> None:
         self.counts.unplaced += n
-        self.unplaced.append(Unplaced(x.unit_type, x.unit_id, x.unit_id, x.academie, x.departement, kind or x.kind,
-                                      x.audience, n, rule, reason))
+        self.unplaced.append(Unplaced(x.unit_type, x.unit_id, self.name(x.unit_type, x.unit_id), x.academie,
+                                      x.departement, kind or x.kind, x.audience, n, rule, reason))
 
     # -- the académie
     def run(self) -> list[Session]:
@@ -319,9 +336,11 @@ class _Academie:
         for k, v in sorted(seat.items(), key=lambda kv: kv[0]):
             if v is not None:
                 continue
-            self.unplaced.append(Unplaced(k[0], k[1], k[1], self.acad.code, "", "step1",
+            name = self.name(*k)
+            dep = self.deps.get(k, "")
+            self.unplaced.append(Unplaced(k[0], k[1], name, self.acad.code, dep, "step1",
                                           "perdir" if k[0] == "etablissement" else "inspectors", 0, "heads_first",
-                                          f"{k[1]} : cadres d'abord impossible au suivi : {who[k[0]]} n'a pas de place "
+                                          f"{name} : cadres d'abord impossible au suivi : {who[k[0]]} n'a pas de place "
                                           f"dans une session de cadres terminée avant la première session de ses "
                                           f"enseignants (déjà tenue, ou sessions de cadres annulées)."))
 
@@ -446,7 +465,8 @@ class _Academie:
             return kept + pinned, changed
         if not trainers:
             for x in to_place:
-                self._unplaced(x, 1, "no_trainer", f"{x.unit_id} : aucun formateur local pour replacer {x.session_id}.",
+                self._unplaced(x, 1, "no_trainer", f"{self.name(x.unit_type, x.unit_id)} : aucun formateur local "
+                                                   f"pour replacer {x.session_id}.",
                                kind="makeup" if x.title == MAKEUP_TITLE else None)
             return kept + pinned, True
         caps = Caps(s.max_per_local_trainer_per_day, s.max_per_local_trainer_per_week,
@@ -466,8 +486,9 @@ class _Academie:
                 self._count_replaced(x, y)
             out.append(y)
         for x in to_place[len(new):]:
-            self._unplaced(x, 1, "capacity", f"{x.unit_id} : pas de créneau libre après le {self.pf.isoformat()} pour "
-                                             f"{x.session_id}.", kind="makeup" if x.title == MAKEUP_TITLE else None)
+            self._unplaced(x, 1, "capacity", f"{self.name(x.unit_type, x.unit_id)} : pas de créneau libre après le "
+                                             f"{self.pf.isoformat()} pour {x.session_id}.",
+                           kind="makeup" if x.title == MAKEUP_TITLE else None)
         return out, True
 
     def _cadre(self, every: list[Session]) -> list[Session]:
@@ -503,8 +524,9 @@ class _Academie:
             if not queue:
                 break
         for x in queue:
-            self._unplaced(x, 1, "fdf_capacity", f"{x.unit_id} : aucune réunion avec un formateur de formateurs libre "
-                                                 f"après le {self.pf.isoformat()} pour {x.session_id}.",
+            self._unplaced(x, 1, "fdf_capacity", f"{self.name(x.unit_type, x.unit_id)} : aucune réunion avec un "
+                                                 f"formateur de formateurs libre après le {self.pf.isoformat()} "
+                                                 f"pour {x.session_id}.",
                            kind="makeup" if x.title == MAKEUP_TITLE else None)
         return out
 

@@ -412,3 +412,33 @@ def test_past_steps_without_sign_in_sheet_are_presumed_held_not_moved(tiny, tmp_
     with ScenarioStore(path) as s:
         recorded = fu.load_statuses(s)
     assert all(recorded[sid].status == "held" for sid in past)
+
+
+def test_replan_records_name_the_unit_not_its_id(tiny):
+    """The re-plan's unplaced records (heads first, pins, no trainer) carry the unit's name, as the
+    solve's do, and their reason starts with it — not with the UAI."""
+    from planner.models import Pin
+
+    sc, plan = tiny
+    names = {e.uai: e.name for e in sc.etablissements}
+    s1 = [x for x in _step1(plan) if x.audience == "teachers_2d"]
+    first = s1[0]
+    other = next(x for x in s1 if x.unit_id != first.unit_id)
+    pf = first.date + dt.timedelta(days=1)
+    statuses = {x.session_id: fu.SessionStatus(x.session_id, "cancelled")
+                for x in plan.sessions if x.kind == "step1" and x.unit_type == "bassin"}
+    statuses.update({t.session_id: fu.SessionStatus(t.session_id, "held", t.date, t.participants)
+                     for t in plan.sessions if t.kind == "tot"})
+    statuses[first.session_id] = fu.SessionStatus(first.session_id, "held", first.date, first.participants)
+    pins = [Pin(unit_type="etablissement", unit_id=first.unit_id, group=first.group,
+                date=first.date + dt.timedelta(days=60), start=first.start)]
+    sc2 = sc.model_copy(update={"pins": pins, "trainers": [t for t in sc.trainers if t.unit_id != other.unit_id]})
+    new = replan_rest(sc2, plan, statuses, FollowupOptions(pf))
+    recs = {u["rule"]: u for u in new.report["unplaced"] if u["rule"] in ("heads_first", "pin", "no_trainer")}
+    assert set(recs) == {"heads_first", "pin", "no_trainer"}
+    assert recs["heads_first"]["unit_id"] == recs["pin"]["unit_id"] == first.unit_id
+    assert recs["no_trainer"]["unit_id"] == other.unit_id
+    for u in recs.values():
+        assert u["name"] == names[u["unit_id"]]
+        assert u["reason"].startswith(names[u["unit_id"]] + " : ")
+    assert recs["heads_first"]["departement"] == "031"
