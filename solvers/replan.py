@@ -86,7 +86,8 @@ def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
             r = rows.get(t.id)
             ready.append(tot_end.get(r.tot_session_id, 10**12) if r and r.tot_session_id else 10**12)
     zone = calendar_key(acad, s)
-    table = SlotTable(audience_slots(ud.audience, s, zone, ud.departement, s.step1_minutes))
+    # the académie's code, as the solve builds a local unit's table: its own rentrée seminar date counts
+    table = SlotTable(audience_slots(ud.audience, s, zone, ud.departement, s.step1_minutes, "", acad.code))
     caps = unit_caps(s, ud.audience)
     prefs = [p for p in sc.preferences if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
     return _UnitCtx(sc, unit_type, unit_id, ud.name, ud.audience, ud.academie, ud.departement, zone,

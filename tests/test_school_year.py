@@ -382,3 +382,37 @@ def test_template_pin_before_plan_from_is_refused(tmp_path):
     res = import_template(path, sc)
     assert not res.ok and ("Créneaux fixés", 2, "Date") in {(i.sheet, i.row, i.column) for i in res.errors}
     assert "2026-11-30" in res.summary_fr()
+
+
+def test_replanning_one_unit_keeps_its_academie_calendar_and_seminar():
+    """« Choisir un créneau » re-plans one unit on its académie's own calendar (La Réunion's official
+    one) and slot table, the académie's rentrée seminar date included, as the solve builds it: a pin on
+    La Réunion's seminar day (a window opened to its teachers here) is honoured, not refused."""
+    from planner.calendar import rentree_seminar_dates
+    from planner.models import Pin
+    from solvers.api import candidate_slots, replan_with_pin
+
+    seminar = dt.date(2025, 8, 12)  # not the default Thursday before the pré-rentrée (14 August)
+    windows = {"teachers_2d": ("pre_rentree", "wednesday_pm", "end_of_year", "banalised_day", "rentree_seminar")}
+    sc = reunion_scenario(school_year="2025-2026", plan_from=dt.date(2025, 6, 15), audience_windows=windows,
+                          rentree_seminar_dates={"28": seminar}, heads_first=False)  # no bassin in this miniature
+    assert apply_calendar(sc, read_calendar_file(FIXTURE)) == ["28"]
+    plan = solve(sc, solver="greedy", workers=1, time_limit=10)
+    unit = sc.etablissements[0].uai
+    assert rentree_seminar_dates(sc.settings, "C") != [seminar]
+    pin = Pin(unit_type="etablissement", unit_id=unit, group=1, date=seminar, start="09:00")
+    new = replan_with_pin(sc, plan, pin)
+    mine = [s for s in new.sessions if s.kind == "step1" and s.unit_id == unit]
+    assert not [u for u in new.report["unplaced"] if u["rule"] == "pin"]
+    g1 = next(s for s in mine if s.group == 1)
+    assert (g1.date, g1.start, g1.window, g1.pinned) == (seminar, "09:00", "rentree_seminar", True)
+    # the choices offered for the other group: La Réunion's days (its pré-rentrée first, its seminar)
+    cands = candidate_slots(sc2 := sc.model_copy(update={"pins": [pin]}), new, "etablissement", unit, limit=20,
+                            group=2)
+    assert (cands[0].date, cands[0].window) == (dt.date(2025, 8, 18), "pre_rentree")
+    assert seminar in {c.date for c in cands if c.window == "rentree_seminar"}
+    for c in cands:
+        assert not any(a <= c.date <= b for a, b in REUNION_HOLIDAYS_2025), c
+    errors = [f for f in check_plan(Plan([s for s in new.sessions if s.kind in ("tot", "step1")], new.trainers,
+                                         new.units, new.report), sc2) if f.severity == "error"]
+    assert errors == []
