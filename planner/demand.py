@@ -117,8 +117,17 @@ def step1_people(unit, settings) -> int:
 
 
 def estimate_method(unit_type: str, plural: bool = False) -> str:
-    """How a unit's estimated teachers (``teachers_estimated``) were obtained, in French: the window's
+    """How a unit's estimated people (``teachers_estimated``; a bassin's ``perdir_estimated``, a
+    département's inspectors in ``inspectors_estimated``) were obtained, in French: the window's
     tooltips and the PDFs say it after « Effectif estimé » (``plural``: of several units)."""
+    if unit_type == "bassin":
+        return (f"d'après les établissements {'des' if plural else 'du'} bassin{'s' if plural else ''} "
+                "(ratio national personnels de direction par établissement) ou, pour la référence nationale, "
+                "une répartition du total national au prorata des établissements")
+    if unit_type == "departement":
+        return (f"d'après les circonscriptions et établissements {'des' if plural else 'du'} "
+                f"département{'s' if plural else ''} (ratio national inspecteurs par unité) ou, pour la référence "
+                "nationale, une répartition du total national au prorata des unités")
     if unit_type == "etablissement":
         return ("d'après le nombre d'élèves de l'annuaire et le ratio national élèves par enseignant (DEPP 2024) "
                 "ou, pour la référence nationale, les parts départementales du total national (DEPP 2024)")
@@ -127,11 +136,22 @@ def estimate_method(unit_type: str, plural: bool = False) -> str:
 
 
 ESTIMATE_REPLACE = "Remplacez-le par le décompte réel : colonne « Enseignants » du modèle XLSX du scénario."
+ESTIMATE_COLUMNS = {"bassin": "« Personnels de direction » de la feuille « Bassins »",
+                    "departement": "« Inspecteurs » de la feuille « Inspecteurs »"}
+
+
+def estimate_replace(unit_type: str, plural: bool = False) -> str:
+    """How to replace a unit type's estimated headcount(s) by real counts (the XLSX template's column)."""
+    if unit_type not in ESTIMATE_COLUMNS and not plural:
+        return ESTIMATE_REPLACE
+    column = ESTIMATE_COLUMNS.get(unit_type, "« Enseignants »")
+    return (f"Remplacez-{'les' if plural else 'le'} par {'les décomptes réels' if plural else 'le décompte réel'} : "
+            f"colonne {column} du modèle XLSX du scénario.")
 
 
 def estimate_note(unit_type: str) -> str:
     """The sentence that goes with an estimated headcount: how it was estimated and how to replace it."""
-    return f"Effectif estimé {estimate_method(unit_type)}. {ESTIMATE_REPLACE}"
+    return f"Effectif estimé {estimate_method(unit_type)}. {estimate_replace(unit_type)}"
 
 
 def people_word(settings) -> str:

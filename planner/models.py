@@ -167,6 +167,7 @@ class Bassin(_Model):
     departement: str = Field(title="Département")
     academie: str = Field(title="Académie")
     perdir: int = Field(0, title="Personnels de direction")
+    perdir_estimated: bool = Field(False, title="Effectif estimé", description="Personnels de direction calculés (établissements du bassin, parts nationales), pas un décompte réel.")
 
     @field_validator("perdir")
     @classmethod
@@ -266,6 +267,7 @@ class Scenario(_Model):
     etablissements: list[Etablissement] = Field(default_factory=list)
     ecoles: list[Ecole] = Field(default_factory=list, title="Écoles (annuaire importé)")
     inspectors: dict[str, int] = Field(default_factory=dict, title="Inspecteurs par département")
+    inspectors_estimated: list[str] = Field(default_factory=list, title="Inspecteurs estimés (départements)", description="Départements dont le nombre d'inspecteurs est calculé (unités du département, parts nationales), pas un décompte réel.")
     trainers: list[Trainer] = Field(default_factory=list)
     pins: list[Pin] = Field(default_factory=list)
     preferences: list[Preference] = Field(default_factory=list)
@@ -342,6 +344,7 @@ class Scenario(_Model):
             etablissements=[e for e in self.etablissements if e.academie in codes],
             ecoles=[e for e in self.ecoles if e.academie in codes],
             inspectors={k: v for k, v in self.inspectors.items() if k in deps},
+            inspectors_estimated=[d for d in self.inspectors_estimated if d in deps],
             trainers=[t for t in self.trainers if t.academie in codes],
             pins=[p for p in self.pins if _pin_in(p, self, codes)],
             preferences=[p for p in self.preferences if _pin_in(p, self, codes)],

@@ -128,7 +128,7 @@ class UnitRow:
     latitude: float | None = None
     longitude: float | None = None
     parent: str = ""  # the circonscription of an école, the bassin of an établissement
-    teachers_estimated: bool = False
+    teachers_estimated: bool = False  # the unit's headcount is estimated (teachers; perdir of a bassin, inspectors)
     phone: str = ""
 
 

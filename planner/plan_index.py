@@ -48,10 +48,13 @@ class ScenarioIndex:
             self.unit_departement[k] = u.departement
         for a in sc.academies:
             self.unit_academie[("academie", a.code)] = a.code
-        # units whose teachers are estimated, not counted (planner.demand.estimate_note says how)
+        # units whose people are estimated, not counted (planner.demand.estimate_note says how): teachers,
+        # a bassin's personnels de direction, a département's inspectors
         self.estimated: set[tuple[str, str]] = (
             {("circonscription", c.id) for c in sc.circonscriptions if c.teachers_estimated}
-            | {("etablissement", e.uai) for e in sc.etablissements if e.teachers_estimated})
+            | {("etablissement", e.uai) for e in sc.etablissements if e.teachers_estimated}
+            | {("bassin", b.id) for b in sc.bassins if b.perdir_estimated}
+            | {("departement", d) for d in sc.inspectors_estimated})
         self.etabs_of_bassin: dict[str, list[str]] = defaultdict(list)
         for e in sc.etablissements:
             if e.bassin:

@@ -22,13 +22,15 @@ def unit_rows(sc: Scenario) -> list[UnitRow]:
                             e.teachers, 0, 0, e.type, e.commune, e.address, e.bassin, e.postcode, e.latitude,
                             e.longitude, e.bassin, e.teachers_estimated, e.phone))
     for b in sc.bassins:
-        rows.append(UnitRow("bassin", b.id, b.name, b.academie, b.departement, zone.get(b.academie, ""), 0, b.perdir, 0))
+        rows.append(UnitRow("bassin", b.id, b.name, b.academie, b.departement, zone.get(b.academie, ""), 0, b.perdir, 0,
+                            teachers_estimated=b.perdir_estimated))  # the unit's headcount (here perdir) estimated
     names = {d.code: d.name for d in sc.departements}
     acad_of = {d.code: d.academie for d in sc.departements}
+    estimated = set(sc.inspectors_estimated)
     for d, n in sorted(sc.inspectors.items()):
         if n:
             rows.append(UnitRow("departement", d, names.get(d, d), acad_of.get(d, ""), d,
-                                zone.get(acad_of.get(d, ""), ""), 0, 0, n))
+                                zone.get(acad_of.get(d, ""), ""), 0, 0, n, teachers_estimated=d in estimated))
     return rows
 
 

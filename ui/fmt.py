@@ -81,9 +81,12 @@ ESTIMATED = "estimé"
 
 
 def estimated_tip(unit_types) -> str:
-    """Tooltip lines saying how the estimated headcounts of these unit types were obtained."""
-    from planner.demand import ESTIMATE_REPLACE, estimate_method
+    """Tooltip lines saying how the estimated headcounts of these unit types were obtained (teachers of
+    circonscriptions and établissements, personnels de direction of bassins, inspectors of départements)."""
+    from planner.demand import estimate_method, estimate_replace
 
-    lines = [f"{unit_type_label(t)} : effectif {ESTIMATED} {estimate_method(t)}."
-             for t in ("circonscription", "etablissement") if t in set(unit_types)]
-    return "\n".join(lines + [ESTIMATE_REPLACE]) if lines else ""
+    present = set(unit_types)  # once: a generator is read only once
+    types = [t for t in ("circonscription", "etablissement", "bassin", "departement") if t in present]
+    whose = {"bassin": " (personnels de direction)", "departement": " (inspecteurs)"}
+    lines = [f"{unit_type_label(t)}{whose.get(t, '')} : effectif {ESTIMATED} {estimate_method(t)}." for t in types]
+    return "\n".join(lines + list(dict.fromkeys(estimate_replace(t) for t in types))) if lines else ""

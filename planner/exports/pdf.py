@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..demand import admin_staff_included, people_word, step1_people
-from ..demand import estimate_method
+from ..demand import estimate_method, estimate_replace
 from ..report import academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
@@ -56,6 +56,7 @@ TEACHER_AUDIENCES = ("teachers_1d", "teachers_2d", "teachers")
 # step-5 briques); working groups, charter workshops, governing bodies and family meetings are
 # meetings of the établissement that keep their own minutes
 SHEET_KINDS = ("tot", "step1", "step5")
+CADRE_AUDIENCE = {"bassin": "perdir", "departement": "inspectors"}  # a cadre unit's people
 
 
 def h2(markup: str, room: float = 90) -> list:
@@ -529,6 +530,9 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
         "teachers_total": k["teachers_total"],  # with administrative staff when in scope, as the participants
         "estimated_types": sorted({u.unit_type for u in units
                                    if u.unit_type in ("etablissement", "circonscription") and u.teachers_estimated}),
+        # cadres counted by estimate (perdir of bassins, inspectors of départements): their audiences
+        "estimated_cadres": [a for a in ("perdir", "inspectors") if a in {
+            CADRE_AUDIENCE[u.unit_type] for u in units if u.unit_type in CADRE_AUDIENCE and u.teachers_estimated}],
         "teachers_trained": k["teachers_trained"],
         "settings": (ix.plan.report or {}).get("settings") or {},
         "people": people,
@@ -566,7 +570,8 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         if f["people"].get(aud):
             label = "Personnels du 2nd degré (enseignants et administratifs)" if admin and aud == "teachers_2d" \
                 else audience_label(aud)
-            facts.append((f"{label} formés (étape 1)", fr_int(f["people"][aud])))
+            facts.append((f"{label} formés (étape 1)", fr_int(f["people"][aud])
+                          + (" (estimé)" if aud in f["estimated_cadres"] else "")))
     facts += [
         ("Formateurs locaux formés", fr_int(f["trainers_trained"])),
         ("Sessions d'étape 1", fr_int(kinds.get("step1", 0))),
@@ -593,6 +598,11 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         story.append(Paragraph(safe(f"Enseignants {whose} : effectifs estimés {estimate_method(t, plural=True)}. Remplacez-les par "
                                     "les décomptes réels : colonne « Enseignants » du modèle XLSX du scénario."),
                                st["muted"]))
+    for aud in f["estimated_cadres"]:  # so are the cadres' (personnels de direction, inspectors)
+        t = "bassin" if aud == "perdir" else "departement"
+        whose = "Personnels de direction des bassins" if t == "bassin" else "Inspecteurs des départements"
+        story.append(Paragraph(safe(f"{whose} : effectifs estimés {estimate_method(t, plural=True)}. "
+                                    f"{estimate_replace(t, plural=True)}"), st["muted"]))
 
     # coverage curve
     weekly = [(monday, n) for monday, n, _share in coverage_curve(f["step1"], 0)]

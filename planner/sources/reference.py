@@ -191,7 +191,8 @@ def _build() -> Scenario:
         bassin_count_by_acad[a] = first + nb
         bids = [f"{a}-{first + i + 1:02d}" for i in range(nb)]
         for i, bid in enumerate(bids):
-            bassins.append(Bassin(id=bid, name=f"Bassin {bid} (référence)", departement=d, academie=a, perdir=0))
+            bassins.append(Bassin(id=bid, name=f"Bassin {bid} (référence)", departement=d, academie=a, perdir=0,
+                                  perdir_estimated=True))
         prefix = _uai_prefix(d)
         label = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel", "erea": "EREA"}
         for k, (typ, n) in enumerate(zip(types, sizes), 1):
@@ -227,5 +228,6 @@ def _build() -> Scenario:
         bassins=bassins,
         etablissements=etabs,
         inspectors=inspectors,
+        inspectors_estimated=sorted(inspectors),  # cadres apportioned as teachers are: said « estimé »
         trainers=trainers,
     )

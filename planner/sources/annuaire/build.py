@@ -145,7 +145,8 @@ def build_scenario(r: Rows, source: Path, include_private: bool) -> tuple[Scenar
     for bid, b in sorted(r.bassins.items(), key=lambda kv: (bassin_dep[kv[0]], kv[0])):
         n = etabs_in_bassin.get(bid, 0)
         perdir = max(1, round(n * s.perdir_per_etablissement)) if n else 0
-        bassins.append(Bassin(id=bid, name=b["name"], departement=bassin_dep[bid], academie=b["acad"], perdir=perdir))
+        bassins.append(Bassin(id=bid, name=b["name"], departement=bassin_dep[bid], academie=b["acad"], perdir=perdir,
+                              perdir_estimated=True))
     units_in_dep = Counter(c.departement for c in circs) + Counter(e.departement for e in etabs)
     inspectors = {d.code: max(1, round(units_in_dep.get(d.code, 0) * s.inspectors_per_unit)) for d in departements}
     # a circonscription with only private écoles outside the scope has no one to train: no trainers
@@ -167,6 +168,7 @@ def build_scenario(r: Rows, source: Path, include_private: bool) -> tuple[Scenar
             bassins=bassins,
             etablissements=[],
             inspectors=inspectors,
+            inspectors_estimated=sorted(inspectors),  # ratios per unit, as perdir per établissement
             trainers=[],
         )
     except ValidationError as exc:  # pragma: no cover - the rows only produce consistent data

@@ -201,8 +201,9 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
                 ctx.err(title, n, id_col, f"« {uid[:40]} » inconnu dans le scénario (les unités viennent de l'import de l'annuaire)")
                 continue
             v = _int(ctx, title, n, count_col, r[count_col], 0, hi)
-            if attr == "teachers" and v is not None and v != obj.teachers:  # a real count replaces the estimate
-                staged.append(lambda o=obj: setattr(o, "teachers_estimated", False))
+            if v is not None and v != getattr(obj, attr):  # a real count replaces the estimate
+                flag = "teachers_estimated" if attr == "teachers" else "perdir_estimated"
+                staged.append(lambda o=obj, f=flag: setattr(o, f, False))
             set_attr(obj, attr, v, "effectifs")
             if key == "etablissements" and "Élèves" in r and _text(r["Élèves"]):
                 set_attr(obj, "pupils", _int(ctx, title, n, "Élèves", r["Élèves"], 0, 20_000), "effectifs")
@@ -214,6 +215,7 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
                     set_attr(obj, "name", name, "noms")
     rows = _rows(ctx, wb, "inspecteurs")
     new_inspectors = dict(sc.inspectors)
+    counted: set[str] = set()
     for n, r in rows or []:
         d = _text(r["Département"])
         d = d.zfill(3) if d.isdigit() else d
@@ -223,6 +225,7 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
         v = _int(ctx, SHEETS["inspecteurs"], n, "Inspecteurs", r["Inspecteurs"], 0, 5_000)
         if v is not None and new_inspectors.get(d) != v:
             new_inspectors[d] = v
+            counted.add(d)  # a real count replaces the estimate
             changes["effectifs"] += 1
 
     # trainers: the sheet is the list
@@ -343,6 +346,7 @@ def _apply(ctx: _Ctx, wb, scenario: Scenario) -> TemplateResult:
     for f in staged:
         f()
     sc.inspectors = new_inspectors
+    sc.inspectors_estimated = [d for d in sc.inspectors_estimated if d not in counted]
     if new_trainers is not None:
         sc.trainers = new_trainers
     if new_prefs is not None:
