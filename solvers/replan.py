@@ -3,10 +3,12 @@
 A unit's trainers and their train-the-trainer dates are fixed by the plan; pinning a slot for one of
 the unit's groups changes only that unit's sessions (and its later steps), so re-planning takes
 milliseconds. The ranking puts the pré-rentrée first, then slots that do not delay the unit's
-completion, then the earliest.
+completion, then the earliest. Heads first holds as in the solve: the unit's teachers wait for their
+head's cadre session (a seat the other units leave), or the plan says why not.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -14,10 +16,12 @@ from babel.dates import format_date
 
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import local_unit_demand
+from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
 from planner.text import hhmm_minutes
 
+from .heads import HEAD_LABEL, head_units, not_first
 from .pool import _penalties
 from .summary import kpis
 from .records import Unplaced
@@ -172,13 +176,61 @@ def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limi
     return out
 
 
+def _minute(d: dt.date, hhmm: str) -> int:
+    return d.toordinal() * 1440 + hhmm_minutes(hhmm)
+
+
+def _head_seat(sc: Scenario, plan: Plan, key: tuple[str, str]):
+    """Heads first, as the solve and the checker (:mod:`planner.heads_first`): the cadre unit where the
+    unit's head sits and the seat (end minute, session id) left to him once every other unit of that cadre
+    unit keeps its own (None: no seat left); (None, None) when the rule does not apply to the unit."""
+    if not getattr(sc.settings, "heads_first", False):
+        return None, None
+    head_of = head_units(sc)
+    cadre = head_of.get(key)
+    if cadre is None:
+        return None, None
+    head_of = {k: v for k, v in head_of.items() if v == cadre}
+    cadre_sessions = [x for x in plan.sessions if (x.unit_type, x.unit_id) == cadre]
+    seats = cadre_seats(cadre_sessions, end=lambda x: _minute(x.date, x.end))
+    first = first_teacher_sessions((x for x in plan.sessions if (x.unit_type, x.unit_id) in head_of
+                                    and (x.unit_type, x.unit_id) != key), start=lambda x: _minute(x.date, x.start))
+    first[key] = 10**13  # matched last: the seat the others leave (any seat then keeps theirs valid)
+    end = match_heads(seats, first, head_of).get(key)
+    if end is None:
+        return cadre, None
+    sid = min(x.session_id for x in cadre_sessions if x.kind == "step1" and _minute(x.date, x.end) == end)
+    return cadre, (end, sid)
+
+
 def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
     """A new plan where only this unit's step-1 sessions (and its later steps) are placed again,
-    honouring the scenario's pins for the unit."""
+    honouring the scenario's pins for the unit and, as the solve, heads first: the teachers wait for the
+    session where their head (chef d'établissement, IEN) is trained, unless no seat is left, waiting would
+    lose sessions or a pin comes first; then the plan says so (rule ``heads_first``)."""
     c = _ctx(sc, plan, unit_type, unit_id)
     unit_pins = [p for p in sc.pins if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
     fixed, bad = _pins_of(c, unit_pins)
     assigned, left, _ = _place(c, fixed)
+    cadre, seat = _head_seat(sc, plan, (unit_type, unit_id))
+    head_record = None
+    if cadre is not None and seat is None:
+        head_record = not_first(c, cadre, seat=None, left=0)
+    elif cadre is not None:
+        waiting = dataclasses.replace(c, ready=[max(r, seat[0]) for r in c.ready])
+        fixed_w, bad_w = _pins_of(waiting, unit_pins)
+        assigned_w, left_w, _ = _place(waiting, fixed_w)
+        if len(bad_w) > len(bad):  # the user's pin wins: said, not hidden
+            when = dt.date.fromordinal(seat[0] // 1440).strftime("%d/%m/%Y")
+            head_record = Unplaced.of(c, 0, "heads_first",
+                                      f"{c.name} : cadres d'abord impossible : {HEAD_LABEL[unit_type]} n'est formé "
+                                      f"que le {when} (session {seat[1]}) et un créneau épinglé le précède. Les "
+                                      f"sessions des enseignants sont placées sans attendre.",
+                                      audience="perdir" if unit_type == "etablissement" else "inspectors")
+        elif left_w > left:
+            head_record = not_first(c, cadre, seat=seat, left=left_w - left)
+        else:
+            c, fixed, bad, assigned, left = waiting, fixed_w, bad_w, assigned_w, left_w
     pinned = {g: (i, k) for g, i, k in fixed}
     pinned_pairs = set(pinned.values())
     free_groups = [g for g in range(1, c.sessions + 1) if g not in pinned]
@@ -198,6 +250,8 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
         unplaced.append(Unplaced(unit_type, unit_id, c.name, c.academie, c.departement, "step1", c.audience, 0, "pin",
                                  f"{c.name} : créneau épinglé du groupe {p.group} "
                                  f"({p.date.isoformat()} {p.start}) hors des créneaux possibles.").as_dict())
+    if head_record is not None:
+        unplaced.append(head_record.as_dict())
     later = _roadmap_for_unit(sc, new, plan, unit_type, unit_id)
     assign_unit(sc, new, later[0])
     report = dict(plan.report)

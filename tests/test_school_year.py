@@ -416,3 +416,21 @@ def test_replanning_one_unit_keeps_its_academie_calendar_and_seminar():
     errors = [f for f in check_plan(Plan([s for s in new.sessions if s.kind in ("tot", "step1")], new.trainers,
                                          new.units, new.report), sc2) if f.severity == "error"]
     assert errors == []
+
+
+def test_replanning_one_unit_still_says_its_head_has_no_seat():
+    """No bassin in this miniature: no head can be trained first. The solve says so for each unit, and
+    re-planning one unit after a pin keeps saying it (the checker then has nothing to reproach)."""
+    from planner.models import Pin
+    from solvers.api import replan_with_pin
+
+    sc = reunion_scenario(school_year="2026-2027", plan_from=dt.date(2026, 6, 15))
+    plan = solve(sc, solver="greedy", workers=1, time_limit=10)
+    unit = sc.etablissements[0].uai
+    said = {u["unit_id"] for u in plan.report["unplaced"] if u["rule"] == "heads_first"}
+    assert unit in said
+    x = next(s for s in plan.sessions if s.unit_id == unit and s.kind == "step1" and s.group == 1)
+    pin = Pin(unit_type="etablissement", unit_id=unit, group=1, date=x.date, start=x.start)
+    new = replan_with_pin(sc, plan, pin)
+    assert {u["unit_id"] for u in new.report["unplaced"] if u["rule"] == "heads_first"} == said
+    assert [f for f in check_plan(new, sc.model_copy(update={"pins": [pin]})) if f.severity == "error"] == []

@@ -281,3 +281,27 @@ def test_check_names_file_and_line_of_a_bad_plan(tmp_path, tiny_plan):
     (out / "sessions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(out)], capture_output=True, text=True)
     assert r.returncode == 2 and "sessions.csv, ligne 4" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_replanning_one_unit_keeps_heads_first():
+    """« Choisir un créneau » re-plans a unit as the solve places it: its teachers wait for the session where
+    their head is trained (here the académie's rentrée seminar on 10 September, after the pré-rentrée); a pin
+    before that session wins, and the plan then says the head is not trained first (rule heads_first)."""
+    from solvers.replan import replan_unit, replan_with_pin
+
+    sc = tiny_scenario(rentree_seminar_dates={"16": dt.date(2026, 9, 10)})
+    plan = solve(sc, solver="greedy", workers=1, time_limit=10)
+    e1 = uai(1)
+    head_end = min(s.end_dt for s in plan.sessions if s.unit_type == "bassin")
+    assert head_end.date() == dt.date(2026, 9, 10) and errors(plan, sc) == []
+    new = replan_unit(sc, plan, "etablissement", e1)
+    mine = [s for s in new.sessions if s.kind == "step1" and s.unit_id == e1]
+    assert mine and min(s.start_dt for s in mine) >= head_end
+    assert errors(new, sc) == [] and not [u for u in new.report["unplaced"] if u["rule"] == "heads_first"]
+    pin = Pin(unit_type="etablissement", unit_id=e1, group=1, date=dt.date(2026, 8, 31), start="09:00")
+    new = replan_with_pin(sc, plan, pin)
+    g1 = next(s for s in new.sessions if s.kind == "step1" and s.unit_id == e1 and s.group == 1)
+    assert (g1.date, g1.start, g1.pinned) == (dt.date(2026, 8, 31), "09:00", True)
+    said = [u for u in new.report["unplaced"] if u["rule"] == "heads_first" and u["unit_id"] == e1]
+    assert len(said) == 1 and said[0]["reason"].startswith("Collège Test : cadres d'abord impossible")
+    assert errors(new, sc.model_copy(update={"pins": [pin]})) == []
