@@ -27,7 +27,7 @@ from .summary import kpis
 from .records import Unplaced
 from .rules import Caps, unit_caps
 from .units import NEVER, SlotTable, place_unit
-from .venues import assign_unit
+from .venues import assign_unit, tot_travel_margins
 
 
 @dataclass
@@ -67,6 +67,20 @@ class _UnitCtx:
     penalties: list[float] | None
 
 
+def _travel_margins(sc: Scenario, ud, trainers) -> dict[str, int]:
+    """:func:`solvers.venues.tot_travel_margins` of the unit's trainers, on the unit alone (not the nation)."""
+    mine = {t.id for t in trainers}
+    mini = sc.restricted_to(ud.academie)
+    mini = mini.model_copy(update={
+        "trainers": [t for t in mini.trainers if t.id in mine],
+        "circonscriptions": [u for u in mini.circonscriptions
+                             if ud.unit_type == "circonscription" and u.id == ud.unit_id],
+        "etablissements": [u for u in mini.etablissements if ud.unit_type == "etablissement" and u.uai == ud.unit_id],
+        "ecoles": [e for e in mini.ecoles if ud.unit_type == "circonscription" and e.circonscription == ud.unit_id],
+    })
+    return tot_travel_margins(mini)
+
+
 def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
     s = sc.settings
     if unit_type not in ("circonscription", "etablissement"):
@@ -82,13 +96,15 @@ def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
     rows = {r.trainer_id: r for r in plan.trainers}
     tot_end = {x.session_id: x.date.toordinal() * 1440 + hhmm_minutes(x.end)
                for x in plan.sessions if x.kind == "tot"}
+    margin = _travel_margins(sc, ud, trainers)  # a trainer delivers once back from the training site, as the solve
     ready = []
     for t in trainers:
         if t.qualified:
             ready.append(NEVER)
         else:
             r = rows.get(t.id)
-            ready.append(tot_end.get(r.tot_session_id, 10**12) if r and r.tot_session_id else 10**12)
+            ready.append(tot_end.get(r.tot_session_id, 10**12) + margin.get(t.id, 0) if r and r.tot_session_id
+                         else 10**12)
     zone = calendar_key(acad, s)
     # the académie's code, as the solve builds a local unit's table: its own rentrée seminar date counts
     table = SlotTable(audience_slots(ud.audience, s, zone, ud.departement, s.step1_minutes, "", acad.code))

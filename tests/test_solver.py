@@ -305,3 +305,25 @@ def test_replanning_one_unit_keeps_heads_first():
     said = [u for u in new.report["unplaced"] if u["rule"] == "heads_first" and u["unit_id"] == e1]
     assert len(said) == 1 and said[0]["reason"].startswith("Collège Test : cadres d'abord impossible")
     assert errors(new, sc.model_copy(update={"pins": [pin]})) == []
+
+
+def test_replanning_one_unit_leaves_its_trainer_the_way_back_from_training():
+    """A trainer whose établissement is far from the académie's training site (7 h 37 away here) delivers
+    only once back from his train-the-trainer session, in a unit re-planned alone as in the solve (the
+    checker's travel rule): not the same Wednesday afternoon."""
+    from solvers.replan import candidate_slots, replan_unit
+    from solvers.venues import tot_travel_margins
+
+    sc = tiny_scenario(plan_from=dt.date(2026, 12, 2), heads_first=False)
+    e1 = uai(1)
+    sc.etablissements[0] = sc.etablissements[0].model_copy(update={"latitude": 44.0, "longitude": 4.2})
+    assert tot_travel_margins(sc)[f"T-{e1}"] == 457
+    plan = solve(sc, solver="greedy", workers=1, time_limit=10)
+    tot = next(s for s in plan.sessions if s.kind == "tot")
+    assert tot.date == dt.date(2026, 12, 2) and errors(plan, sc) == []
+    back = tot.end_dt + dt.timedelta(minutes=457)
+    new = replan_unit(sc, plan, "etablissement", e1)
+    assert min(s.start_dt for s in new.sessions if s.kind == "step1" and s.unit_id == e1) >= back
+    assert errors(new, sc) == []
+    assert all(dt.datetime.combine(c.date, dt.time(*map(int, c.start.split(":")))) >= back
+               for c in candidate_slots(sc, plan, "etablissement", e1, limit=10))
