@@ -158,6 +158,9 @@ def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limi
     base, base_left, _ = _place(c, fixed)
     base_done = max((c.table.days[i] for i, _ in base), default=None)
     start = c.table.first_at_or_after(min(c.ready))
+    _, seat = _head_seat(sc, plan, (unit_type, unit_id))  # heads first: a slot before the head's session says so
+    head_end = seat[0] if seat is not None else None
+    who = "son chef d'établissement" if unit_type == "etablissement" else "son IEN"
     taken = {i for _, i, _ in fixed}
     ranked: list[tuple[tuple, Candidate]] = []
     for i in range(start, len(c.table)):
@@ -179,8 +182,12 @@ def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limi
                      f"{_fr(dt.date.fromordinal(base_done))}.")
         else:
             text += " : sans retard pour l'unité" + (f" (fin le {_fr(dt.date.fromordinal(done))})." if done else ".")
+        early = head_end is not None and c.table.times[i] < head_end
+        if early:
+            text += (f" Avant la formation de {who} (le {_fr(dt.date.fromordinal(head_end // 1440))}) : "
+                     f"« cadres d'abord » ne serait pas tenu.")
         delay = (done - base_done) if done and base_done else 0
-        rank_key = (not feasible, sl.window != "pre_rentree", max(delay, 0) > 0, c.table.times[i])
+        rank_key = (not feasible, early, sl.window != "pre_rentree", max(delay, 0) > 0, c.table.times[i])
         ranked.append((rank_key, Candidate(sl.date, sl.start_hhmm, sl.end_hhmm, sl.window, 0, group, feasible, text,
                                            dt.date.fromordinal(done) if done else None)))
         if len(ranked) >= 6 * limit:

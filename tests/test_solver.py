@@ -327,3 +327,21 @@ def test_replanning_one_unit_leaves_its_trainer_the_way_back_from_training():
     assert errors(new, sc) == []
     assert all(dt.datetime.combine(c.date, dt.time(*map(int, c.start.split(":")))) >= back
                for c in candidate_slots(sc, plan, "etablissement", e1, limit=10))
+
+
+def test_candidate_slots_before_the_head_is_trained_say_so_and_come_last():
+    """« Choisir un créneau » offers first the slots after the head's session; a slot before it says that
+    « cadres d'abord » would not hold."""
+    from solvers.replan import candidate_slots
+
+    sc = tiny_scenario(rentree_seminar_dates={"16": dt.date(2026, 9, 10)})
+    plan = solve(sc, solver="greedy", workers=1, time_limit=10)
+    head_end = min(s.end_dt for s in plan.sessions if s.unit_type == "bassin")
+    cands = candidate_slots(sc, plan, "etablissement", uai(1), limit=200)
+    early = [c for c in cands if dt.datetime.combine(c.date, dt.time.fromisoformat(c.start)) < head_end]
+    late = [c for c in cands if c not in early]
+    assert early and late
+    assert all("cadres d'abord" in c.implications for c in early)
+    assert not any("cadres d'abord" in c.implications for c in late)
+    feasible_late = [c.rank for c in late if c.feasible]
+    assert feasible_late and max(feasible_late) < min(c.rank for c in early if c.feasible)
