@@ -169,7 +169,10 @@ class CoverageChart(QWidget):
             x = xy(self.today, 0)[0]
             p.setPen(QPen(QColor("#c0392b"), 1))
             p.drawLine(int(x), r.top(), int(x), r.bottom())
-            p.drawText(int(x) + 3, r.bottom() + 14, f"aujourd'hui {self.today.strftime('%d/%m')}")
+            label = f"aujourd'hui {self.today.strftime('%d/%m')}"
+            w = p.fontMetrics().horizontalAdvance(label)
+            lx = int(x) + 3 if int(x) + 3 + w <= self.width() - 2 else int(x) - 3 - w  # left of the line at the edge
+            p.drawText(lx, r.bottom() + 14, label)
         p.setPen(QColor("#5f6b76"))
         p.drawText(r.left(), r.bottom() + 14, first.strftime("%d/%m/%Y"))
 
