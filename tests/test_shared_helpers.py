@@ -108,7 +108,8 @@ def test_heads_first_matching_is_written_once():
     assert first[("etablissement", "E1")] == dt.datetime(2026, 9, 2, 9)  # a step-2 session counts
     seat = match_heads(cadre_seats(xs), first, head_of)
     assert seat == {("etablissement", "E1"): dt.datetime(2026, 9, 1, 12), ("etablissement", "E2"): None}
-    assert _calls_name("match_heads") == ["planner/compare.py", "solvers/checker.py", "solvers/replan_rest.py"]
+    assert _calls_name("match_heads") == ["planner/compare.py", "solvers/checker.py", "solvers/replan.py",
+                                          "solvers/replan_rest.py"]
 
 
 def _calls_name(name: str) -> list[str]:
