@@ -49,6 +49,12 @@ def run_check(plan, scenario, academies: list[str]) -> list:
     return list(check_plan(plan, scenario.restricted_to(academies)))
 
 
+def solve_tail(plan, scenario, academie: str | None, six) -> tuple:
+    """What a solve operation does in its worker once the plan is built: the check of the solved académies
+    (the result :meth:`Planning._solved` takes: plan, findings, no follow-up re-plan)."""
+    return plan, run_check(plan, scenario, [academie] if academie else [a.code for a in scenario.academies]), None
+
+
 class Planning:
     def __init__(self, window) -> None:
         self.window = window
@@ -78,6 +84,7 @@ class Planning:
         from solvers.api import solve
 
         sc = doc.snapshot()
+        six = doc.six
         key = doc.edits_key(sc)
         limit = float(w.time_limit.value())
         doc.qsettings.setValue("timeLimit", int(limit))
@@ -96,7 +103,7 @@ class Planning:
                 return followup[0], run_check(followup[0], sc, covered or acads), followup
             plan = solve(sc, academie=academie, time_limit=limit,
                          progress=lambda p: progress(dict(p) if isinstance(p, dict) else p), stop=stop)
-            return plan, run_check(plan, sc, acads), None
+            return solve_tail(plan, sc, academie, six)
 
         op = w.ops.run(run, name="solve", progress=dlg.update_progress,
                        success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0),
