@@ -7,6 +7,7 @@ académies a plan covers (:func:`planned_academies`, what « Vérifier » checks
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 
@@ -145,6 +146,20 @@ class PlanIndex:
     def build(cls, plan: Plan) -> "PlanIndex":
         return cls(plan)
 
+    def prepare(self) -> "PlanIndex":
+        """Build both halves now (in a background thread, so that the window never builds them)."""
+        self.by_unit  # noqa: B018 - builds the dicts on first use
+        self.date_ord  # noqa: B018 - builds the columns on first use
+        return self
+
+    def memo(self, key, compute):
+        """A figure derived from this plan, computed once (the budget, the KPIs a tab shows): undo and
+        redo bring back a plan with its index, and so with its figures."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def __getattr__(self, name: str):
         # first use of a lazily built group of attributes
         if name in _DICT_ATTRS:
@@ -163,11 +178,10 @@ class PlanIndex:
             by_unit[(s.unit_type, s.unit_id)].append(s)
             if s.trainer_id:
                 by_trainer[s.trainer_id].append(s)
-        key = lambda s: (s.date, s.start, s.kind, s.group, s.session_id)  # noqa: E731
         for lst in by_unit.values():
-            lst.sort(key=key)
+            lst.sort(key=_DICT_ORDER)
         for lst in by_trainer.values():
-            lst.sort(key=key)
+            lst.sort(key=_DICT_ORDER)
         tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
         tot: dict[str, list[TrainerRow]] = defaultdict(list)
         for t in plan.trainers:
@@ -188,20 +202,113 @@ class PlanIndex:
         d = self.__dict__
         d["date_ord"] = np.fromiter((s.date.toordinal() for s in ss), dtype=np.int64, count=n)
         d["participants"] = np.fromiter((s.participants for s in ss), dtype=np.int64, count=n)
-        for name, get in (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
-                          ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
-                          ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
-                          ("start", lambda s: s.start), ("end", lambda s: s.end)):
+        for name, get in _FACTORIZED:
             d[f"{name}_values"], d[f"{name}_code"] = factorize(get(s) for s in ss)
+        d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
+        self._derive_columns()
+
+    def _derive_columns(self, kept: dict | None = None) -> None:
+        n = self.n
+        d = self.__dict__
         tv = d["trainer_values"]
         d["has_trainer"] = d["trainer_code"] != (0 if len(tv) and tv[0] == "" else -1)
         start_min = np.array([hhmm_minutes(v) for v in d["start_values"]], dtype=np.int64)
         end_min = np.array([hhmm_minutes(v) for v in d["end_values"]], dtype=np.int64)
         d["start_minutes"] = start_min[d["start_code"]] if n else np.zeros(0, dtype=np.int64)
         d["minutes"] = (end_min[d["end_code"]] - d["start_minutes"]) if n else np.zeros(0, dtype=np.int64)
-        d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
-        d["unit_pos"] = {v: i for i, v in enumerate(d["unit_values"])}
-        d["trainer_pos"] = {v: i for i, v in enumerate(tv)}
+        kept = kept or {}  # positions of the same distinct values in the plan this index was derived from
+        d["unit_pos"] = kept.get("unit_pos") or {v: i for i, v in enumerate(d["unit_values"])}
+        d["trainer_pos"] = kept.get("trainer_pos") or {v: i for i, v in enumerate(tv)}
+
+    # --------------------------------------------------------------- another plan, a few sessions apart
+    def replaced(self, remove, add: list[Session], report: dict | None = None) -> "PlanIndex":
+        """The index of a new plan: this plan without the sessions at positions ``remove`` and with ``add``
+        inserted in date order (``plan.sessions`` stays sorted by date, start, id). The columns and dicts
+        already built are updated, not rebuilt: re-planning one unit of a national plan takes milliseconds."""
+        old = self.plan.sessions
+        remove = np.unique(np.asarray(remove, dtype=np.int64))
+        keep = np.ones(self.n, dtype=bool)
+        keep[remove] = False
+        kept: list[Session] = []
+        prev = 0
+        for r in remove.tolist():
+            kept.extend(old[prev:r])
+            prev = r + 1
+        kept.extend(old[prev:])
+        add = sorted(add, key=session_order)
+        at = sorted((bisect.bisect_right(kept, session_order(s), key=session_order), i) for i, s in enumerate(add))
+        ins = [p for p, _ in at]
+        add = [add[i] for _, i in at]
+        sessions: list[Session] = []
+        prev = 0
+        for p, s in zip(ins, add):
+            sessions.extend(kept[prev:p])
+            sessions.append(s)
+            prev = p
+        sessions.extend(kept[prev:])
+        plan = Plan(sessions=sessions, trainers=self.plan.trainers, units=self.plan.units,
+                    report=dict(self.plan.report) if report is None else report)
+        new = PlanIndex(plan, self.six)
+        if "date_ord" in self.__dict__:
+            new._replace_columns(self, np.nonzero(keep)[0], ins, add)
+        if "by_unit" in self.__dict__:
+            new._replace_dicts(self, [old[i] for i in remove.tolist()], add)
+        return new
+
+    def _replace_columns(self, old: "PlanIndex", kept, ins: list[int], add: list[Session]) -> None:
+        d, o = self.__dict__, old.__dict__
+        # where each row of the new plan comes from: a kept row of the old plan, or one of ``add`` (after them)
+        at = np.asarray(ins, dtype=np.int64) + np.arange(len(add), dtype=np.int64)
+        src = np.empty(self.n, dtype=np.int64)
+        from_old = np.ones(self.n, dtype=bool)
+        from_old[at] = False
+        src[from_old] = kept
+        src[at] = old.n + np.arange(len(add), dtype=np.int64)
+        for name, dtype, get in (("date_ord", np.int64, lambda s: s.date.toordinal()),
+                                 ("participants", np.int64, lambda s: s.participants),
+                                 ("pinned", bool, lambda s: bool(s.pinned))):
+            d[name] = np.concatenate([o[name], np.array([get(s) for s in add], dtype=dtype)])[src]
+        same = set()
+        for name, get in _FACTORIZED:
+            values, codes = o[f"{name}_values"], o[f"{name}_code"]
+            new = [get(s) for s in add]
+            missing = {v for v in new if not _has(values, v)}
+            if missing:  # a value the plan did not hold: one more distinct value, the codes follow
+                merged = np.array(sorted(set(values.tolist()) | missing), dtype=str)
+                codes = np.searchsorted(merged, values)[codes] if len(values) else codes
+                values = merged
+            codes = np.concatenate([codes, np.searchsorted(values, new).astype(np.int64)])[src]
+            used = np.bincount(codes, minlength=len(values)) > 0
+            if not used.all():  # a value no session holds any more
+                codes = (np.cumsum(used) - 1)[codes]
+                values = values[used]
+            elif not missing:
+                same.add(name)
+            d[f"{name}_values"], d[f"{name}_code"] = values, codes
+        self._derive_columns({k: o[k] for k, name in (("unit_pos", "unit"), ("trainer_pos", "trainer"))
+                              if name in same})
+
+    def _replace_dicts(self, old: "PlanIndex", removed: list[Session], add: list[Session]) -> None:
+        o = old.__dict__
+        gone = {id(s) for s in removed}
+        by_unit, by_trainer = dict(o["by_unit"]), dict(o["by_trainer"])
+        for table, keys, key_of in (
+                (by_unit, {(s.unit_type, s.unit_id) for s in removed + add}, lambda s: (s.unit_type, s.unit_id)),
+                (by_trainer, {s.trainer_id for s in removed + add if s.trainer_id}, lambda s: s.trainer_id)):
+            for k in keys:
+                lst = [s for s in table.get(k, []) if id(s) not in gone] + [s for s in add if key_of(s) == k]
+                if lst:
+                    table[k] = sorted(lst, key=_DICT_ORDER)
+                else:
+                    table.pop(k, None)
+        by_id = dict(o["sessions_by_id"])
+        for s in removed:
+            if by_id.get(s.session_id) is s:
+                del by_id[s.session_id]
+        by_id.update((s.session_id, s) for s in add)
+        self.__dict__.update(by_unit=by_unit, by_trainer=by_trainer, sessions_by_id=by_id,
+                             **{k: o[k] for k in ("units", "trainers", "trainers_of_unit", "trainees_of_tot",
+                                                  "trainer_rows")})
 
     # --------------------------------------------------------------- the plan's report
     @property
@@ -390,6 +497,25 @@ class PlanIndex:
         out[NATION] = (self.n, int(self.date_ord.max()))
         return out
 
+
+def session_order(s: Session) -> tuple:
+    """The order of ``plan.sessions``: date, start, id."""
+    return (s.date, s.start, s.session_id)
+
+
+def _DICT_ORDER(s: Session) -> tuple:  # noqa: N802 - the order of the per-unit and per-trainer lists
+    return (s.date, s.start, s.kind, s.group, s.session_id)
+
+
+def _has(values: np.ndarray, v) -> bool:
+    i = int(np.searchsorted(values, v))
+    return i < len(values) and values[i] == v
+
+
+_FACTORIZED = (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
+               ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
+               ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
+               ("start", lambda s: s.start), ("end", lambda s: s.end))
 
 _DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id", "units", "trainers", "trainers_of_unit",
                          "trainees_of_tot", "trainer_rows"})
