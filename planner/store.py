@@ -7,8 +7,9 @@ in place, inside one transaction, when they are opened):
 - ``scenario(id = 1, name, data, settings, fingerprint, saved_at)``: the scenario as JSON (settings
   stored apart in ``settings``);
 - ``plans(name, created_at, params, seed, solver, solver_version, scenario_fingerprint, report,
-  kpis, notes)`` and ``plan_data(name, part, data)``: each plan's sessions, trainers and units as
-  compressed JSON (``zlib``; never pickle), so any plan reopens exactly as it was solved.
+  kpis, notes)`` and ``plan_data(name, part, data)``: each plan's sessions (one part per académie and their
+  order: a save rewrites the académies that changed), trainers and units, compressed by column (``zlib``,
+  JSON and numpy arrays; never pickle), so any plan reopens exactly as it was solved.
 
 Every save is one SQLite transaction (``synchronous=FULL``, rollback journal): a crash or a
 ``SIGKILL`` in the middle leaves the previous content, which SQLite restores from its journal at the
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import os
 import sqlite3
 import zlib
@@ -40,7 +42,7 @@ from .plan_compare import PlanComparison, compare, plan_kpis
 from .safe_io import OutputError, check_output_file, clean_stale_temps
 from .settings import Settings
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
 
 
@@ -88,7 +90,13 @@ def _v3(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS status_history_batch ON status_history (batch)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(db: sqlite3.Connection) -> None:
+    """Version 4: a plan's sessions may be stored one part per académie (``sessions@CODE``) with their order
+    (``sessions#order``), so that a save rewrites only the académies that changed. Older parts still read;
+    the version tells an older program that it cannot read such a plan."""
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 # ------------------------------------------------------------------ plans
@@ -206,11 +214,85 @@ def _columns(blob: bytes, names: list[str]) -> tuple[int, dict[str, list]]:
     return n, out
 
 
+# A plan's sessions, one part per académie plus their order in the plan (schema 4): a save after a pin or an
+# académie's solve re-encodes only the parts whose sessions changed. Plans saved in one part still read.
+GROUP_PREFIX = "sessions@"
+ORDER_PART = "sessions#order"
+ORDER_MAGIC = b"PIA-ORDER-1\n"
+
+
+def _session_groups(sessions: list) -> tuple[dict[str, list], np.ndarray]:
+    """The sessions by académie (in plan order within each) and, per row of the plan, its académie's number
+    (in the order of the dict)."""
+    groups: dict[str, list] = {}
+    number: dict[str, int] = {}
+    order = np.empty(len(sessions), dtype=np.uint16)
+    for i, s in enumerate(sessions):
+        k = number.get(s.academie)
+        if k is None:
+            k = number[s.academie] = len(groups)
+            groups[s.academie] = []
+        groups[s.academie].append(s)
+        order[i] = k
+    return groups, order
+
+
+def _encode_order(names: list[str], order: np.ndarray) -> bytes:
+    head = json.dumps({"groups": names, "rows": len(order)}, ensure_ascii=False).encode()
+    return ORDER_MAGIC + zlib.compress(len(head).to_bytes(8, "little") + head + order.astype("<u2").tobytes(), 6)
+
+
+def _decode_order(blob: bytes) -> tuple[list[str], np.ndarray]:
+    if not blob.startswith(ORDER_MAGIC):
+        raise ValueError("ordre des sessions illisible")
+    raw = zlib.decompress(blob[len(ORDER_MAGIC):])
+    size = int.from_bytes(raw[:8], "little")
+    head = json.loads(raw[8:8 + size])
+    order = np.frombuffer(raw, dtype="<u2", count=int(head["rows"]), offset=8 + size)
+    if len(order) and int(order.max()) >= len(head["groups"]):
+        raise ValueError("ordre des sessions incohérent")
+    return [str(g) for g in head["groups"]], order
+
+
+def _interleave(names: list[str], order: np.ndarray, columns_of) -> list:
+    """Rows in plan order from each group's rows (``columns_of(name)`` → that group's list)."""
+    groups = [columns_of(g) for g in names]
+    counts = np.bincount(order, minlength=len(names)) if len(order) else np.zeros(len(names), dtype=np.int64)
+    for g, rows, n in zip(names, groups, counts.tolist()):
+        if len(rows) != n:
+            raise ValueError(f"académie {g} : {len(rows)} sessions pour {n} places")
+    nexts = [iter(rows).__next__ for rows in groups]
+    return [nexts[k]() for k in order.tolist()]
+
+
+def _decode_sessions(parts: dict[str, bytes]) -> list:
+    if ORDER_PART not in parts:
+        return _decode_columns(parts.get("sessions", _encode([])), Session)
+    names, order = _decode_order(parts[ORDER_PART])
+    return _interleave(names, order, lambda g: _decode_columns(parts.get(GROUP_PREFIX + g, _encode([])), Session))
+
+
+def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> dict[str, list] | None:
+    """Only the columns ``names`` of the plan ``name``'s sessions, in plan order (None: no such plan)."""
+    parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ? AND part LIKE 'sessions%'",
+                                         (name,))}
+    if not parts:
+        return None
+    if ORDER_PART not in parts:
+        return read_columns(parts["sessions"], names) if "sessions" in parts else None
+    groups, order = _decode_order(parts[ORDER_PART])
+    cols = {g: read_columns(parts.get(GROUP_PREFIX + g, _encode([])), names) for g in groups}
+    out = {}
+    for k in names:
+        out[k] = _interleave(groups, order, lambda g: cols[g][k])
+    return out
+
+
 def _decode_plan(db: sqlite3.Connection, name: str) -> Plan:
     parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ?", (name,))}
     (report,) = db.execute("SELECT report FROM plans WHERE name = ?", (name,)).fetchone()
     empty = _encode([])
-    return Plan(sessions=_decode_columns(parts.get("sessions", empty), Session),
+    return Plan(sessions=_decode_sessions(parts),
                 trainers=_decode_columns(parts.get("trainers", empty), TrainerRow),
                 units=_decode_columns(parts.get("units", empty), UnitRow), report=json.loads(report))
 
@@ -356,8 +438,12 @@ class ScenarioStore:
     # -- plans
     def save_plan(self, name: str, plan: Plan, params: dict | None = None, *, seed: int | None = None,
                   solver: str | None = None, solver_version: str | None = None, notes: str = "",
-                  scenario_fingerprint: str | None = None) -> None:
-        """Save (or replace) the plan ``name`` with the parameters that produced it."""
+                  scenario_fingerprint: str | None = None, same_as: Plan | None = None, index=None) -> None:
+        """Save (or replace) the plan ``name`` with the parameters that produced it.
+
+        ``same_as``: the plan this file holds under ``name`` (as this program wrote or read it); the parts
+        of the académies whose sessions are the very same objects are kept as they are, the others are
+        rewritten. ``index``: the plan's :class:`planner.plan_index.PlanIndex`, for its KPIs."""
         name = (name or "").strip()
         if not name or len(name) > 200:
             raise StoreError("nom de plan vide ou trop long (200 caractères au plus)")
@@ -371,23 +457,34 @@ class ScenarioStore:
             scenario_fingerprint = str(report.get("scenario_fingerprint", ""))
             if not scenario_fingerprint and self.has_scenario():
                 scenario_fingerprint = self.db.execute("SELECT fingerprint FROM scenario WHERE id = 1").fetchone()[0]
-        parts = {
-            "sessions": _encode_columns(plan.sessions, Session, skip=_NO_STATUS),  # statuses: session_status
-            "trainers": _encode_columns(plan.trainers, TrainerRow),
-            "units": _encode_columns(plan.units, UnitRow),
-        }
+        existing = {p for (p,) in self.db.execute("SELECT part FROM plan_data WHERE name = ?", (name,))}
+        old_groups = _session_groups(same_as.sessions)[0] if same_as is not None and existing else {}
+        groups, order = _session_groups(plan.sessions)
+        parts: dict[str, bytes | None] = {}  # None: the part in the file is already this one
+        for acad, ss in groups.items():
+            old = old_groups.get(acad)
+            same = old is not None and len(old) == len(ss) and all(map(operator.is_, old, ss))
+            parts[GROUP_PREFIX + acad] = None if same and GROUP_PREFIX + acad in existing else \
+                _encode_columns(ss, Session, skip=_NO_STATUS)  # statuses: session_status
+        parts[ORDER_PART] = _encode_order(list(groups), order)
+        for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
+            same = same_as is not None and getattr(same_as, part) is rows and part in existing
+            parts[part] = None if same else _encode_columns(rows, cls)
+        kpis = json.dumps(plan_kpis(plan, index), ensure_ascii=False)
         with self._tx():
-            self.db.execute("DELETE FROM plan_data WHERE name = ?", (name,))
-            self.db.execute("DELETE FROM plans WHERE name = ?", (name,))
-            self.db.execute(
-                "INSERT INTO plans (name, created_at, params, seed, solver, solver_version, scenario_fingerprint, report, kpis, notes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, _now(), json.dumps(params, ensure_ascii=False, default=str), seed, solver, solver_version,
-                 scenario_fingerprint, json.dumps(report, ensure_ascii=False, default=str),
-                 json.dumps(plan_kpis(plan), ensure_ascii=False), notes),
-            )
-            self.db.executemany("INSERT INTO plan_data (name, part, data) VALUES (?, ?, ?)",
-                                [(name, p, d) for p, d in parts.items()])
+            values = (_now(), json.dumps(params, ensure_ascii=False, default=str), seed, solver, solver_version,
+                      scenario_fingerprint, json.dumps(report, ensure_ascii=False, default=str), kpis, notes)
+            if self.db.execute("SELECT 1 FROM plans WHERE name = ?", (name,)).fetchone() is None:
+                self.db.execute(
+                    "INSERT INTO plans (name, created_at, params, seed, solver, solver_version, scenario_fingerprint, "
+                    "report, kpis, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (name, *values))
+            else:
+                self.db.execute("UPDATE plans SET created_at = ?, params = ?, seed = ?, solver = ?, solver_version = ?, "
+                                "scenario_fingerprint = ?, report = ?, kpis = ?, notes = ? WHERE name = ?", (*values, name))
+            self.db.executemany("DELETE FROM plan_data WHERE name = ? AND part = ?",
+                                [(name, p) for p in existing - set(parts)])
+            self.db.executemany("INSERT OR REPLACE INTO plan_data (name, part, data) VALUES (?, ?, ?)",
+                                [(name, p, d) for p, d in parts.items() if d is not None])
 
     def list_plans(self) -> list[PlanInfo]:
         out = []
@@ -556,7 +653,7 @@ def save_scenario_file(path: str | Path, scenario: Scenario) -> None:
         ScenarioStore.create(path, scenario)
 
 
-__all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "save_scenario_file"]
+__all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "read_plan_columns", "save_scenario_file"]
 
 # moved out of this module: autosave and recovery (planner.autosave), plan comparison
 # (planner.plan_compare); still importable from here for callers not yet updated
