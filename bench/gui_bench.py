@@ -161,14 +161,15 @@ def main(argv: list[str] | None = None) -> int:
 
         sc = w.doc.snapshot()
         key = w.doc.edits_key(sc)
+        six, base = w.doc.six, w.doc.plan
 
         def replay_end_of_solve():
             # the tail of a solve operation: the check of the whole plan in the worker, then the plan installed
             def run(progress, stop):
-                return solve_tail(plan, sc, None, w.doc.six)
+                return solve_tail(plan, sc, None, six, base)
 
             return w.ops.run(run, name="solve", success=lambda res: w.planning._solved(res, None, "France entière",
-                                                                                        key, 0.0))
+                                                                                        key, 0.0, base))
         measure("fin d'un calcul national (rejouée)", 10.0, replay_end_of_solve, op_done)
     else:
         print("\nCalcul national dans la fenêtre (F5, France entière)")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderVie
 from .. import fmt
 from ..changes import Changes
 from ..charts import LineChart
+from ..document import nation_teacher_kpis
 from ..models import HeatmapModel, MonthHeader
 from . import Tab, register_tab
 
@@ -216,16 +217,14 @@ class OverviewTab(Tab):
     def toussaint_share(self, scope) -> float | None:
         """Share of the teachers trained before their académie's Toussaint: the report's figure (planner.report),
         the same as the solver's summary and the académie PDF; None below an académie or without a school year."""
-        from planner.report import academie_kpis, plan_calendar, teacher_kpis
+        from planner.report import academie_kpis
 
-        plan = self.doc.plan
-        if plan is None or scope[0] not in ("nation", "academie"):
+        plan, pix = self.doc.plan, self.doc.pix
+        if plan is None or pix is None or scope[0] not in ("nation", "academie"):
             return None
         if scope[0] == "academie":
-            return academie_kpis(plan, scope[1]).get("share_toussaint")
-        settings = plan.report.get("settings") if isinstance(plan.report.get("settings"), dict) else {}
-        return teacher_kpis(plan.sessions, plan.units, plan_calendar(plan.report), settings).get(
-            "share_trained_by_toussaint")
+            return pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(plan, scope[1])).get("share_toussaint")
+        return nation_teacher_kpis(pix).get("share_trained_by_toussaint")
 
     def _calendar_note(self, six, scope) -> None:
         from planner.report import calendar_notes
