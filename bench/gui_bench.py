@@ -29,6 +29,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,17 +55,42 @@ class Heartbeat:
         now = self.clock.elapsed()
         self.gaps.append(now - self.last)
         self.last = now
+        self.tick_at = time.perf_counter()
+
+    tick_at = 0.0
+    why = False  # --why: print where the threads were when a long gap ended
 
     def start(self) -> None:
         self.gaps = []
         self.clock.start()
         self.last = 0
+        self.tick_at = time.perf_counter()
         self.timer.start()
+        if self.why:
+            self.stop_watch = threading.Event()
+            threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        reported = 0.0
+        while not self.stop_watch.wait(0.01):
+            late = time.perf_counter() - self.tick_at
+            if late > 0.1 and self.tick_at != reported:
+                reported = self.tick_at
+                for ident, frame in sys._current_frames().items():
+                    if ident == threading.get_ident():
+                        continue
+                    st = traceback.extract_stack(frame)[-5:]
+                    print(f"      [{late * 1000:4.0f} ms] " + " <- ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(st)), flush=True)
 
     def stop(self) -> tuple[int, int]:
         """(longest gap in ms, gaps over 200 ms); the time up to now counts as a gap too."""
         self._tick()
         self.timer.stop()
+        if self.why:
+            self.stop_watch.set()
         return max(self.gaps, default=0), sum(g > 200 for g in self.gaps)
 
 
@@ -115,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plan", help="dossier d'un plan national (sinon : calcul national dans la fenêtre)")
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--table", action="store_true", help="mesurer aussi le tableau des sessions (tris, filtres)")
+    ap.add_argument("--why", action="store_true", help="montrer où en étaient les fils quand la fenêtre a bloqué")
     args = ap.parse_args(argv)
+    Heartbeat.why = args.why
 
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication

@@ -53,6 +53,13 @@ class ScenarioIndex:
             if e.bassin:
                 self.etabs_of_bassin[e.bassin].append(e.uai)
 
+    def memo(self, key, compute):
+        """Something derived from this scenario (the window's territory tree), computed once."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def name(self, unit_type: str, unit_id: str) -> str:
         if unit_type == "nation":
             return "France entière"

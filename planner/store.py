@@ -404,11 +404,10 @@ class ScenarioStore:
         row = self.db.execute("SELECT fingerprint, settings FROM scenario WHERE id = 1").fetchone()
         if row is not None and tuple(row) == (fingerprint, settings):
             return False
-        data = sc.model_dump(mode="json", exclude={"settings"})
         with self._tx():
             self.db.execute(
                 "INSERT OR REPLACE INTO scenario (id, name, data, settings, fingerprint, saved_at) VALUES (1, ?, ?, ?, ?, ?)",
-                (sc.name, json.dumps(data, ensure_ascii=False, separators=(",", ":")), settings, fingerprint, _now()),
+                (sc.name, scenario_data_json(sc), settings, fingerprint, _now()),
             )
         return True
 
@@ -583,6 +582,34 @@ class ScenarioStore:
             if tmp.exists():
                 tmp.unlink()
         return dest
+
+
+_CHUNK = 4000
+
+
+def scenario_data_json(sc: Scenario) -> str:
+    """``json.dumps(sc.model_dump(mode="json", exclude={"settings"}))``, compact, built list by list in chunks
+    of a few thousand units: no single call holds the interpreter lock long enough to freeze a window that
+    saves a national scenario in the background."""
+    from pydantic import TypeAdapter
+
+    def dumps(v) -> str:
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+    out = []
+    for name, field in type(sc).model_fields.items():
+        if name == "settings":
+            continue
+        value = getattr(sc, name)
+        adapter = TypeAdapter(field.annotation)
+        if isinstance(value, list) and len(value) > _CHUNK:
+            pieces = (dumps(adapter.dump_python(value[i:i + _CHUNK], mode="json"))[1:-1]
+                      for i in range(0, len(value), _CHUNK))
+            text = "[" + ",".join(p for p in pieces if p) + "]"
+        else:
+            text = dumps(adapter.dump_python(value, mode="json"))
+        out.append(f"{dumps(name)}:{text}")
+    return "{" + ",".join(out) + "}"
 
 
 class _Transaction:

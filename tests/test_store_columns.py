@@ -113,3 +113,12 @@ def test_saving_an_unchanged_scenario_writes_nothing(tmp_path):
         st.save_settings(sc.settings.model_copy(update={"group_size": 12}))
         assert st.save_scenario(changed) is True  # the file's settings differ from the scenario's
         assert st.load_scenario().settings.group_size == sc.settings.group_size
+
+
+def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
+    from planner import store
+
+    sc = tiny_scenario()
+    monkeypatch.setattr(store, "_CHUNK", 2)  # every list of more than two units goes by chunks
+    whole = json.dumps(sc.model_dump(mode="json", exclude={"settings"}), ensure_ascii=False, separators=(",", ":"))
+    assert len(sc.trainers) > 2 and store.scenario_data_json(sc) == whole

@@ -363,6 +363,9 @@ def read_document(spec: str | None, progress=lambda _p: None) -> ReadDocument:
         plan, name = load_store_plan(path)
     progress((0.6, "Index du territoire…"))
     six = ScenarioIndex(sc)
+    from .models.territory import territory_tree
+
+    six.memo(("territory_tree",), lambda: territory_tree(six))  # the tree the window shows, built here
     pix = None
     if plan is not None:
         progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))

@@ -126,10 +126,9 @@ class OverviewTab(Tab):
         doc, scope = self.doc, self.window.scope
         six, pix = doc.six, doc.pix
         self.ov_title.setText(six.name(*scope))
-        keys = six.unit_keys_in(scope)
-        people = scope_people(six, scope)
+        people, needed = six.memo(("overview", scope), lambda: (
+            scope_people(six, scope), sum(six.sessions_needed.get(k, 0) for k in six.unit_keys_in(scope))))
         total_people = sum(people.values())
-        needed = sum(six.sessions_needed.get(k, 0) for k in keys)
         sub = fmt.unit_type_label(scope[0]) if scope[0] != "nation" else "Territoire national"
         if scope[0] == "nation":
             sub += (f" — {fmt.num(six.demand.counts['circonscriptions'])} circonscriptions, "
