@@ -26,19 +26,20 @@ def _text(v: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """One content line, folded at 75 octets (never inside a UTF-8 character), with its CRLF."""
-    if len(line) <= 75 and line.isascii():
+    """One content line, folded at 75 octets (never inside a UTF-8 character), with its CRLF: the first
+    piece holds 75 octets at most, each following one a space and 74 octets at most."""
+    b = line.encode()
+    if len(b) <= 75:
         return line + "\r\n"
-    out, cur, size = [], [], 0
-    for ch in line:
-        n = len(ch.encode())
-        if size + n > 75:
-            out.append("".join(cur))
-            cur, size = [" "], 1
-        cur.append(ch)
-        size += n
-    out.append("".join(cur))
-    return "\r\n".join(out) + "\r\n"
+    parts, i, room = [], 0, 75
+    while len(b) - i > room:
+        j = i + room
+        while b[j] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            j -= 1
+        parts.append(b[i:j])
+        i, room = j, 74
+    parts.append(b[i:])
+    return b"\r\n ".join(parts).decode() + "\r\n"
 
 
 def _event(ix: PlanIndex, s: Session, stamp: str) -> str:
