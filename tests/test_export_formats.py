@@ -60,3 +60,21 @@ def test_fast_workbook_reads_back_cell_for_cell(tmp_path):
     assert ws["C2"].number_format == "DD/MM/YYYY"
     assert wb["Vide"].max_row == 1
     assert [column_letter(i) for i in (1, 26, 27, 52, 53, 703)] == ["A", "Z", "AA", "AZ", "BA", "AAA"]
+
+
+def test_a_plan_printed_with_parsed_cells_kept_is_the_same_pdf(tmp_path, monkeypatch):
+    from reportlab import rl_config
+
+    from planner.exports import layout
+    from planner.exports.common import PlanIndex
+    from planner.exports.pdf import export_unit_pdf
+    from planner.exports.sample import small_plan
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no date nor random id in the file: comparable bytes
+    ix = PlanIndex.build(small_plan())
+    uid = next(s.unit_id for s in ix.plan.sessions if s.unit_type == "etablissement")
+    layout._FRAGS.clear()
+    cold = export_unit_pdf(ix, "etablissement", uid, tmp_path / "cold.pdf").read_bytes()
+    assert layout._FRAGS  # cells parsed once, kept
+    warm = export_unit_pdf(ix, "etablissement", uid, tmp_path / "warm.pdf").read_bytes()
+    assert cold == warm
