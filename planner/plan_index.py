@@ -580,11 +580,15 @@ def merge_plan(old: Plan | None, new: Plan, academie: str | None, six: ScenarioI
                 report=report)
 
 
-def planned_academies(plan: Plan | None, six: ScenarioIndex) -> list[str]:
-    """The académies a plan covers: those with a session or an unplaced unit (what « Vérifier » checks)."""
+def planned_academies(plan: Plan | None, six: ScenarioIndex, index: PlanIndex | None = None) -> list[str]:
+    """The académies a plan covers: those with a session or an unplaced unit (what « Vérifier » checks);
+    ``index``: the plan's index, whose distinct académies are already known."""
     if plan is None:
         return []
-    codes = {s.academie for s in plan.sessions if s.academie}
+    if index is not None and index.plan is plan:
+        codes = {str(a) for a in index.acad_values if a}
+    else:
+        codes = {s.academie for s in plan.sessions if s.academie}
     codes.update(str(a) for u in plan.unplaced if (a := unplaced_academie(u, six)))
     return sorted(c for c in codes if c in six.academies)
 

@@ -92,3 +92,20 @@ def test_replanning_one_unit_of_an_indexed_plan_equals_the_full_replan():
     assert any(s.pinned and s.date == cand.date for s in fast.sessions)
     assert fast_ix.plan is fast
     _same_index(fast_ix, PlanIndex(fast).prepare())
+
+
+def test_sessions_sorted_in_a_thread_as_in_the_main_thread():
+    """A solve in the window's thread merges the académies' sorted sessions: the same order as one sort."""
+    import threading
+
+    from solvers.api import sorted_sessions
+
+    a, b = synthetic_academie(n_etab=20, n_circ=5, code="16"), synthetic_academie(n_etab=15, n_circ=4, code="28")
+    runs = [a.sessions, b.sessions]
+    main = sorted_sessions(runs)
+    got = {}
+    t = threading.Thread(target=lambda: got.update(order=sorted_sessions(runs)))
+    t.start()
+    t.join()
+    assert [s.session_id for s in got["order"]] == [s.session_id for s in main]
+    assert main == sorted(main, key=session_order) and len(main) == len(a.sessions) + len(b.sessions)

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoStack
 
 from planner.models import Scenario
 from planner.plan import Plan
-from planner.plan_index import PlanIndex, ScenarioIndex, planned_academies
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
 from planner.scenario_io import load_scenario
 from planner.settings import Settings
 
@@ -197,7 +197,8 @@ class Document(QObject):
 
     def check_scope(self, plan: Plan | None = None) -> list[str]:
         """The académies « Vérifier » looks at: those the plan covers, never the ones not planned."""
-        return planned_academies(plan or self.plan, self.six)
+        plan = plan or self.plan
+        return planned_academies(plan, self.six, next((p for p in self._indexes if p.plan is plan), None))
 
     def check_state(self) -> CheckState | None:
         """The check of the current plan as the scenario stands now, or None (« non vérifié »)."""
@@ -366,6 +367,9 @@ def read_document(spec: str | None, progress=lambda _p: None) -> ReadDocument:
     from .models.territory import territory_tree
 
     six.memo(("territory_tree",), lambda: territory_tree(six))  # the tree the window shows, built here
+    from .tabs.overview import overview_demand
+
+    overview_demand(six, NATION)  # and the figures of the first tab
     pix = None
     if plan is not None:
         progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))

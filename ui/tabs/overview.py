@@ -57,6 +57,12 @@ def scope_people(six, scope) -> dict[str, int]:
     return out
 
 
+def overview_demand(six, scope) -> tuple[dict[str, int], int]:
+    """(people per audience, sessions needed) of a territory, computed once per scenario index."""
+    return six.memo(("overview", tuple(scope)), lambda: (
+        scope_people(six, scope), sum(six.sessions_needed.get(k, 0) for k in six.unit_keys_in(scope))))
+
+
 class OverviewTab(Tab):
     key, title = "overview", "Vue d'ensemble"
 
@@ -126,8 +132,7 @@ class OverviewTab(Tab):
         doc, scope = self.doc, self.window.scope
         six, pix = doc.six, doc.pix
         self.ov_title.setText(six.name(*scope))
-        people, needed = six.memo(("overview", scope), lambda: (
-            scope_people(six, scope), sum(six.sessions_needed.get(k, 0) for k in six.unit_keys_in(scope))))
+        people, needed = overview_demand(six, scope)
         total_people = sum(people.values())
         sub = fmt.unit_type_label(scope[0]) if scope[0] != "nation" else "Territoire national"
         if scope[0] == "nation":
