@@ -8,6 +8,7 @@ académies a plan covers (:func:`planned_academies`, what « Vérifier » checks
 from __future__ import annotations
 
 import bisect
+import operator
 import datetime as dt
 from collections import defaultdict
 
@@ -179,16 +180,9 @@ class PlanIndex:
 
     def _build_dicts(self) -> None:
         plan = self.plan
-        by_unit: dict[tuple[str, str], list[Session]] = defaultdict(list)
-        by_trainer: dict[str, list[Session]] = defaultdict(list)
-        for s in plan.sessions:
-            by_unit[(s.unit_type, s.unit_id)].append(s)
-            if s.trainer_id:
-                by_trainer[s.trainer_id].append(s)
-        for lst in by_unit.values():
-            lst.sort(key=_DICT_ORDER)
-        for lst in by_trainer.values():
-            lst.sort(key=_DICT_ORDER)
+        by_unit = self._groups(self.unit_values, self.unit_code, lambda v: tuple(str(v).split("|", 1)))
+        by_trainer = self._groups(self.trainer_values, self.trainer_code, str)
+        by_trainer.pop("", None)
         tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
         tot: dict[str, list[TrainerRow]] = defaultdict(list)
         for t in plan.trainers:
@@ -196,12 +190,42 @@ class PlanIndex:
             if t.tot_session_id:
                 tot[t.tot_session_id].append(t)
         self.__dict__.update(
-            by_unit=dict(by_unit), by_trainer=dict(by_trainer),
-            sessions_by_id={s.session_id: s for s in plan.sessions},
+            by_unit=by_unit, by_trainer=by_trainer,
+            sessions_by_id=dict(zip(self._ids(), plan.sessions)),
             units={(u.unit_type, u.unit_id): u for u in plan.units},
             trainers={t.trainer_id: t for t in plan.trainers},
             trainers_of_unit=dict(tou), trainees_of_tot=dict(tot))
         self.__dict__["trainer_rows"] = self.__dict__["trainers"]
+
+    def _ids(self) -> list[str]:
+        memo = self.__dict__.setdefault("_memo", {})
+        if "ids" not in memo:
+            memo["ids"] = list(map(operator.attrgetter("session_id"), self.plan.sessions))
+        return memo["ids"]
+
+    def _groups(self, values: np.ndarray, codes: np.ndarray, key) -> dict:
+        """Sessions by distinct value of a factorized column, each list by date, start, kind, group and id:
+        numpy orders them (Python only cuts the lists), a national plan in a fraction of a second."""
+        if not self.n:
+            return {}
+        ss = self.plan.sessions
+        keys = (self.group, self.kind_code, self.start_code, self.date_ord, codes)  # start, kind: sorted codes
+        order = np.lexsort(keys)
+        same = np.ones(self.n - 1, dtype=bool)
+        for k in keys:
+            same &= k[order][1:] == k[order][:-1]
+        if same.any():  # sessions alike but for their id: the id decides, as it always did
+            starts = np.flatnonzero(same & ~np.concatenate([[False], same[:-1]]))
+            ends = np.flatnonzero(same & ~np.concatenate([same[1:], [False]])) + 2
+            ids = self._ids()
+            for a, b in zip(starts.tolist(), ends.tolist()):
+                order[a:b] = sorted(order[a:b].tolist(), key=ids.__getitem__)
+        cuts = np.flatnonzero(np.diff(codes[order])) + 1
+        by_position = np.empty(self.n, dtype=object)
+        by_position[:] = ss
+        firsts = [0] + cuts.tolist()
+        return {key(values[codes[order[f]]]): part.tolist()
+                for f, part in zip(firsts, np.split(by_position[order], cuts))}
 
     def _build_columns(self) -> None:
         ss = self.plan.sessions
@@ -212,6 +236,7 @@ class PlanIndex:
         for name, get in _FACTORIZED:
             d[f"{name}_values"], d[f"{name}_code"] = factorize(get(s) for s in ss)
         d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
+        d["group"] = np.fromiter((s.group for s in ss), dtype=np.int64, count=n)
         self._derive_columns()
 
     def _derive_columns(self, kept: dict | None = None) -> None:
@@ -273,7 +298,7 @@ class PlanIndex:
         src[at] = old.n + np.arange(len(add), dtype=np.int64)
         for name, dtype, get in (("date_ord", np.int64, lambda s: s.date.toordinal()),
                                  ("participants", np.int64, lambda s: s.participants),
-                                 ("pinned", bool, lambda s: bool(s.pinned))):
+                                 ("pinned", bool, lambda s: bool(s.pinned)), ("group", np.int64, lambda s: s.group)):
             d[name] = np.concatenate([o[name], np.array([get(s) for s in add], dtype=dtype)])[src]
         same = set()
         for name, get in _FACTORIZED:
@@ -526,7 +551,7 @@ _FACTORIZED = (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
 
 _DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id", "units", "trainers", "trainers_of_unit",
                          "trainees_of_tot", "trainer_rows"})
-_COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_minutes", "minutes", "pinned",
+_COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_minutes", "minutes", "pinned", "group",
                            "unit_pos", "trainer_pos"} | {f"{c}_{p}" for c in ("acad", "dep", "unit", "trainer", "kind",
                                                                               "aud", "win", "start", "end")
                                                       for p in ("values", "code")})

@@ -109,3 +109,16 @@ def test_sessions_sorted_in_a_thread_as_in_the_main_thread():
     t.join()
     assert [s.session_id for s in got["order"]] == [s.session_id for s in main]
     assert main == sorted(main, key=session_order) and len(main) == len(a.sessions) + len(b.sessions)
+
+
+def test_sessions_of_a_unit_alike_but_for_their_id_come_in_id_order():
+    plan = _plan()
+    s = next(x for x in plan.sessions if x.unit_type == "etablissement")
+    twins = [replace(s, session_id=f"{s.session_id}-{k}", group=0, kind="step3") for k in "cab"]
+    plan.sessions.extend(twins)  # after the others, and not in id order
+    ix = PlanIndex(plan)
+    got = [x.session_id for x in ix.sessions_of_unit(s.unit_type, s.unit_id) if x.kind == "step3"]
+    assert got == sorted(got) and len(got) == 3
+    assert ix.sessions_of_unit(s.unit_type, s.unit_id) == sorted(
+        [x for x in plan.sessions if x.unit_id == s.unit_id],
+        key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))
