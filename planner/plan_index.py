@@ -191,7 +191,7 @@ class PlanIndex:
                 tot[t.tot_session_id].append(t)
         self.__dict__.update(
             by_unit=by_unit, by_trainer=by_trainer,
-            sessions_by_id=dict(zip(self._ids(), plan.sessions)),
+            sessions_by_id=_chunked_dict(self._ids(), plan.sessions),
             units={(u.unit_type, u.unit_id): u for u in plan.units},
             trainers={t.trainer_id: t for t in plan.trainers},
             trainers_of_unit=dict(tou), trainees_of_tot=dict(tot))
@@ -200,7 +200,10 @@ class PlanIndex:
     def _ids(self) -> list[str]:
         memo = self.__dict__.setdefault("_memo", {})
         if "ids" not in memo:
-            memo["ids"] = list(map(operator.attrgetter("session_id"), self.plan.sessions))
+            ss, get, ids = self.plan.sessions, operator.attrgetter("session_id"), []
+            for i in range(0, len(ss), _CHUNK):
+                ids += map(get, ss[i:i + _CHUNK])
+            memo["ids"] = ids
         return memo["ids"]
 
     def _groups(self, values: np.ndarray, codes: np.ndarray, key) -> dict:
@@ -528,6 +531,17 @@ class PlanIndex:
                 out[("bassin", b)] = (c, lst)
         out[NATION] = (self.n, int(self.date_ord.max()))
         return out
+
+
+_CHUNK = 50_000  # rows per C-level pass: the interpreter lock is handed back between passes
+
+
+def _chunked_dict(keys: list, values: list) -> dict:
+    """``dict(zip(keys, values))`` in passes of a few milliseconds (a window thread waits for none of them)."""
+    out: dict = {}
+    for i in range(0, len(keys), _CHUNK):
+        out.update(zip(keys[i:i + _CHUNK], values[i:i + _CHUNK]))
+    return out
 
 
 def session_order(s: Session) -> tuple:

@@ -584,7 +584,7 @@ class ScenarioStore:
         return dest
 
 
-_CHUNK = 4000
+_CHUNK = 2000
 
 
 def scenario_data_json(sc: Scenario) -> str:
