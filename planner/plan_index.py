@@ -156,8 +156,8 @@ class PlanIndex:
 
     def prepare(self) -> "PlanIndex":
         """Build both halves now (in a background thread, so that the window never builds them)."""
+        self.date_ord  # noqa: B018 - builds the columns on first use (then the dicts from them)
         self.by_unit  # noqa: B018 - builds the dicts on first use
-        self.date_ord  # noqa: B018 - builds the columns on first use
         return self
 
     def memo(self, key, compute):
@@ -180,9 +180,21 @@ class PlanIndex:
 
     def _build_dicts(self) -> None:
         plan = self.plan
-        by_unit = self._groups(self.unit_values, self.unit_code, lambda v: tuple(str(v).split("|", 1)))
-        by_trainer = self._groups(self.trainer_values, self.trainer_code, str)
-        by_trainer.pop("", None)
+        if "date_ord" in self.__dict__:  # the window's index: numpy orders the lists from the columns
+            by_unit = self._groups(self.unit_values, self.unit_code, lambda v: tuple(str(v).split("|", 1)))
+            by_trainer = self._groups(self.trainer_values, self.trainer_code, str)
+            by_trainer.pop("", None)
+        else:  # an export's index, without columns (they would cost more than these lists)
+            by_unit, by_trainer = defaultdict(list), defaultdict(list)
+            for s in plan.sessions:
+                by_unit[(s.unit_type, s.unit_id)].append(s)
+                if s.trainer_id:
+                    by_trainer[s.trainer_id].append(s)
+            for lst in by_unit.values():
+                lst.sort(key=_DICT_ORDER)
+            for lst in by_trainer.values():
+                lst.sort(key=_DICT_ORDER)
+            by_unit, by_trainer = dict(by_unit), dict(by_trainer)
         tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
         tot: dict[str, list[TrainerRow]] = defaultdict(list)
         for t in plan.trainers:

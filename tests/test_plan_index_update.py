@@ -116,9 +116,12 @@ def test_sessions_of_a_unit_alike_but_for_their_id_come_in_id_order():
     s = next(x for x in plan.sessions if x.unit_type == "etablissement")
     twins = [replace(s, session_id=f"{s.session_id}-{k}", group=0, kind="step3") for k in "cab"]
     plan.sessions.extend(twins)  # after the others, and not in id order
-    ix = PlanIndex(plan)
-    got = [x.session_id for x in ix.sessions_of_unit(s.unit_type, s.unit_id) if x.kind == "step3"]
-    assert got == sorted(got) and len(got) == 3
-    assert ix.sessions_of_unit(s.unit_type, s.unit_id) == sorted(
-        [x for x in plan.sessions if x.unit_id == s.unit_id],
-        key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))
+    for ix in (PlanIndex(plan), PlanIndex(plan).prepare()):  # lists from the sessions, or from the columns
+        got = [x.session_id for x in ix.sessions_of_unit(s.unit_type, s.unit_id) if x.kind == "step3"]
+        assert got == sorted(got) and len(got) == 3
+        assert ix.sessions_of_unit(s.unit_type, s.unit_id) == sorted(
+            [x for x in plan.sessions if x.unit_id == s.unit_id],
+            key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))
+        assert ix.sessions_of_trainer(s.trainer_id) == sorted(
+            [x for x in plan.sessions if x.trainer_id == s.trainer_id],
+            key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))

@@ -35,13 +35,21 @@ SHEET_NAMES = {"tot": "Formation de formateurs", "step1": "Étape 1", "step2": "
 
 def _session_records(ix: PlanIndex, sessions) -> list[list]:
     rows = []
+    windows: dict[str, str] = {}
+    lengths: dict[tuple[str, str], int] = {}
     for s in sessions:
         u = ix.unit(s.unit_type, s.unit_id)
+        window = windows.get(s.window)
+        if window is None:
+            window = windows[s.window] = ix.window_label(s.window)
+        length = lengths.get((s.start, s.end))
+        if length is None:
+            length = lengths[(s.start, s.end)] = minutes(s)
         rows.append([
             s.session_id, kind_label(s.kind), s.title, audience_label(s.audience), academie_name(s.academie),
             s.departement, s.zone, UNIT_LABELS.get(s.unit_type, s.unit_type), s.unit_id, u.name if u else "",
             u.commune if u else "", u.address if u else "", s.trainer_id, ix.trainer_name(s.trainer_id) if s.trainer_id else "",
-            s.date, fr_date(s.date), s.start, s.end, minutes(s), s.participants, ix.window_label(s.window),
+            s.date, fr_date(s.date), s.start, s.end, length, s.participants, window,
             s.group, "oui" if s.pinned else "non",
         ])
     return rows
