@@ -110,3 +110,22 @@ def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
     assert w.plan is before and w.doc.pix is before_ix and not w.scenario.pins
     w.act_redo.trigger()
     assert w.plan is after and w.doc.pix is after_ix and len(w.scenario.pins) == 1
+
+
+def test_the_timer_s_autosave_is_written_in_the_background(win, qtbot):
+    import threading as th
+
+    from planner import autosave as autosave_module
+
+    w = win
+    seen = []
+    real = autosave_module.autosave
+    w.settings_panel.editors["group_size"].setValue(16)  # something to autosave
+    try:
+        autosave_module.autosave = lambda *a, **k: seen.append(th.get_ident()) or real(*a, **k)
+        op = w.files.autosave_in_background()
+        qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    finally:
+        autosave_module.autosave = real
+    assert op.result and seen and seen[0] != th.get_ident()
+    w.act_undo.trigger()

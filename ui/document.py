@@ -31,7 +31,7 @@ from .changes import Changes
 MAX_RECENT = 8
 SCOPE_SETTINGS = ("include_private", "include_admin_staff", "__all__", "group_size")
 MAX_CHECKS = 12
-MAX_INDEXES = 4  # plans kept indexed (the current one and those undo / redo bring back)
+MAX_INDEXES = 3  # plans kept indexed (the current one and those undo / redo bring back): ~100 Mio each, national
 
 
 def budget_key(settings: Settings) -> tuple:

@@ -160,6 +160,17 @@ class FileActions:
             self.window.set_status(f"Sauvegarde automatique impossible : {exc}")
             return None
 
+    def autosave_in_background(self) -> Operation | None:
+        """The timer's autosave: the scenario as it is now, written by an operation (never a pause)."""
+        from planner.autosave import autosave
+
+        doc, w = self.doc, self.window
+        if doc.undo_stack.isClean() or doc.scenario is None or w.ops.find("autosave") is not None:
+            return None
+        sc, path = doc.snapshot(), doc.path
+        return w.ops.run(lambda progress, stop: str(autosave(sc, path)), name="autosave",
+                         failure=lambda msg: w.set_status(f"Sauvegarde automatique impossible : {msg}"))
+
     def offer_recovery(self) -> None:
         info = self.doc.recovery_candidate()
         if info is None:

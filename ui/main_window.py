@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(120_000)
-        self.autosave_timer.timeout.connect(self.files.autosave_now)
+        self.autosave_timer.timeout.connect(self.files.autosave_in_background)
         self.autosave_timer.start()
         if restore_last:
             QTimer.singleShot(0, self.files.offer_recovery)

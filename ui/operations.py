@@ -171,7 +171,8 @@ class Operation(QObject):
 
 
 LABELS = {"save": "Enregistrement", "open": "Ouverture", "replan": "Replanification", "check": "Vérification",
-          "solve": "Planification", "roadmap": "Feuille de route", "import": "Import de l'annuaire"}
+          "solve": "Planification", "roadmap": "Feuille de route", "import": "Import de l'annuaire",
+          "autosave": "Sauvegarde automatique"}
 
 
 class OperationRunner(QObject):
