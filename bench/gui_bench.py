@@ -220,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"      fichier : {path.stat().st_size / 2**20:.1f} Mio")
     measure("rouvrir le scénario national et son plan", 1.0, lambda: w.files.open_file(str(path)),
             lambda res: not w.ops.find("open") and w.doc.path == str(path.resolve()) and w.plan is not None)
+    t = time.perf_counter()
+    pump_until(lambda: not w.ops.find("index"))
+    print(f"      puis listes par unité et par formateur, en arrière-plan : {time.perf_counter() - t:.2f} s de plus")
 
     # pin one slot of a mid-sized établissement of a large académie
     from collections import Counter

@@ -91,7 +91,9 @@ def test_open_reads_and_indexes_in_the_background(win, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
     assert threads and threads[0] != threading.get_ident()
     assert w.doc.path == path and len(w.plan.sessions) == n
-    assert "date_ord" in w.doc.pix.__dict__ and "by_unit" in w.doc.pix.__dict__  # indexed by the operation
+    assert "date_ord" in w.doc.pix.__dict__  # the columns the window shows: indexed by the operation
+    qtbot.waitUntil(lambda: w.ops.find("index") is None, timeout=30_000)  # then the lists, by a second one
+    assert "by_unit" in w.doc.pix.__dict__
 
 
 def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):

@@ -62,6 +62,11 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
     return prime_figures(PlanIndex(plan, six).prepare(), settings)
 
 
+def index_lists(pix: PlanIndex) -> PlanIndex:
+    """The lists by unit and by trainer of an index (after :func:`read_document` without them), any thread."""
+    return pix.prepare()
+
+
 def prime_figures(pix: PlanIndex, settings: Settings | None = None) -> PlanIndex:
     """Compute the figures the window shows of an indexed plan (tree totals, budget, KPIs), in the calling
     (background) thread, so that installing the plan costs the window nothing."""
@@ -352,9 +357,10 @@ class ReadDocument:
     plan_name: str | None = None
 
 
-def read_document(spec: str | None, progress=lambda _p: None) -> ReadDocument:
+def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True) -> ReadDocument:
     """Read a scenario (``None`` / ``"national"``: the reference) and its saved plan, and index both
-    (any thread; raises with a French message)."""
+    (any thread; raises with a French message). Without ``lists`` the plan's index has its columns and
+    the figures the window shows first, not yet its lists by unit and trainer (:func:`index_lists`)."""
     progress((0.05, "Lecture du scénario…"))
     sc = load_scenario(spec)
     plan = path = name = None
@@ -373,7 +379,7 @@ def read_document(spec: str | None, progress=lambda _p: None) -> ReadDocument:
     pix = None
     if plan is not None:
         progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))
-        pix = prepare_plan(plan, six, sc.settings)
+        pix = prepare_plan(plan, six, sc.settings) if lists else prime_figures(PlanIndex(plan, six), sc.settings)
     progress((1.0, "Ouvert."))
     return ReadDocument(sc, path, plan, six, pix, name)
 

@@ -51,8 +51,9 @@ class FileActions:
             self.open_file(path)
 
     def open_file(self, path: str) -> Operation | None:
-        """Read the file in the background (the window answers meanwhile), then show it."""
-        from .document import read_document
+        """Read the file in the background (the window answers meanwhile), then show it; the plan's lists by
+        unit and by trainer (what a unit's page and the exports read) follow in a second operation."""
+        from .document import index_lists, read_document
 
         w = self.window
         if w.ops.find("open") is not None:
@@ -63,10 +64,12 @@ class FileActions:
             self.doc.install(read)
             w.select_scope(NATION)
             w.set_status(f"Scénario ouvert : {path}")
+            if read.pix is not None:
+                w.ops.run(lambda progress, stop: index_lists(read.pix), name="index")
 
         w.set_status(f"Ouverture de {path}…")
-        return w.ops.run(lambda progress, stop: read_document(path, progress), name="open", success=done,
-                         failure=lambda msg: w.error(f"Impossible d'ouvrir {path} :\n{msg}"))
+        return w.ops.run(lambda progress, stop: read_document(path, progress, lists=False), name="open",
+                         success=done, failure=lambda msg: w.error(f"Impossible d'ouvrir {path} :\n{msg}"))
 
     def save(self) -> Operation | bool:
         if not self.doc.path or not self.doc.path.endswith(STORE_SUFFIXES):
