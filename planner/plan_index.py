@@ -154,6 +154,69 @@ class PlanIndex:
     def build(cls, plan: Plan) -> "PlanIndex":
         return cls(plan)
 
+    @classmethod
+    def from_stored(cls, plan: Plan, six: "ScenarioIndex | None", stored: dict) -> "PlanIndex":
+        """The index of a plan just read from a scenario file, its columns made from the file's own
+        (:func:`planner.store._decode_sessions`: distinct values and codes per académie part, and the part of
+        each row) instead of from the sessions: opening a national plan. Falls back on the sessions when
+        the file lacks a column."""
+        ix = cls(plan, six)
+        try:
+            ix._stored_columns(stored["groups"], stored["order"])
+        except (KeyError, ValueError, TypeError, IndexError):
+            for k in list(ix.__dict__):
+                if k in _COLUMN_ATTRS:
+                    del ix.__dict__[k]
+        return ix
+
+    def _stored_columns(self, groups: list[dict], order: np.ndarray) -> None:
+        n, d = self.n, self.__dict__
+        if len(order) != n:
+            raise ValueError("ordre des sessions")
+        by_group = np.argsort(order, kind="stable")
+        ends = np.cumsum(np.bincount(order, minlength=len(groups)))
+        where = np.split(by_group, ends[:-1])  # the rows of each part, in plan order
+
+        def rows(col: dict, dtype=object) -> np.ndarray:  # one value per row of a part
+            if "values" in col:
+                table = np.empty(len(col["values"]), dtype=dtype)
+                table[:] = col["values"]
+                return table[col["codes"]]
+            out = np.empty(len(col["plain"]), dtype=dtype)
+            out[:] = col["plain"]
+            return out
+
+        for name, attr, dtype in (("date_ord", "date", np.int64), ("participants", "participants", np.int64),
+                                  ("pinned", "pinned", bool), ("group", "group", np.int64)):
+            out = np.empty(n, dtype=dtype)
+            for g, w in zip(groups, where):
+                out[w] = rows(g[attr], dtype)
+            d[name] = out
+        for name, attr in (("acad", "academie"), ("dep", "departement"), ("trainer", "trainer_id"),
+                           ("kind", "kind"), ("aud", "audience"), ("win", "window"), ("start", "start"),
+                           ("end", "end")):
+            parts = []
+            for g in groups:
+                col = g[attr]
+                if "values" in col:
+                    parts.append(([str(v) for v in col["values"]], np.asarray(col["codes"], dtype=np.int64)))
+                else:
+                    v, c = factorize(str(x) for x in col["plain"])
+                    parts.append((v.tolist(), c))
+            values = np.array(sorted({v for vs, _ in parts for v in vs}), dtype=str)
+            codes = np.empty(n, dtype=np.int64)
+            for (vs, c), w in zip(parts, where):
+                codes[w] = np.searchsorted(values, np.array(vs, dtype=str))[c] if len(vs) else c
+            used = np.bincount(codes, minlength=len(values)) > 0  # values a part lists but no row holds
+            if not used.all():
+                codes, values = (np.cumsum(used) - 1)[codes], values[used]
+            d[f"{name}_values"], d[f"{name}_code"] = values, codes
+        units = np.empty(n, dtype=object)
+        for g, w in zip(groups, where):
+            units[w] = ["|".join(p) for p in zip(rows(g["unit_type"]).tolist(), rows(g["unit_id"]).tolist())]
+        d["unit_values"], d["unit_code"] = factorize(units.tolist())
+        self._derive_columns()
+
     def prepare(self) -> "PlanIndex":
         """Build both halves now (in a background thread, so that the window never builds them)."""
         self.date_ord  # noqa: B018 - builds the columns on first use (then the dicts from them)

@@ -155,7 +155,7 @@ def _encode_columns(rows: list, cls, skip=()) -> bytes:
     return COLUMNAR + zlib.compress(len(head).to_bytes(8, "little") + head + b"".join(arrays), 1)
 
 
-def _decode_columns(blob: bytes, cls) -> list:
+def _decode_columns(blob: bytes, cls, raw: list | None = None) -> list:
     if not blob.startswith(COLUMNAR):  # rows written before the columnar format
         if cls is Session:
             out = []
@@ -164,7 +164,7 @@ def _decode_columns(blob: bytes, cls) -> list:
                 out.append(Session(**{f.name: r[f.name] for f in fields(Session) if f.name in r}))
             return out
         return [cls(**{f.name: r[f.name] for f in fields(cls) if f.name in r}) for r in _decode(blob)]
-    n, got = _columns(blob, [f.name for f in fields(cls)])
+    n, got = _columns(blob, [f.name for f in fields(cls)], raw)
     cols = [got[f.name] if f.name in got else [f.default] * n  # a field added since the plan was saved: its default
             for f in fields(cls)]
     return list(map(cls, *cols)) if n else []
@@ -180,8 +180,9 @@ def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
     return {k: got.get(k, [None] * n) for k in names}
 
 
-def _columns(blob: bytes, names: list[str]) -> tuple[int, dict[str, list]]:
-    """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out)."""
+def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[int, dict[str, list]]:
+    """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out); ``keep``
+    receives the stored form too (distinct values and codes per column: what a plan index is made of)."""
     raw = zlib.decompress(blob[len(COLUMNAR):])
     size = int.from_bytes(raw[:8], "little")
     data = json.loads(raw[8:8 + size])
@@ -192,6 +193,8 @@ def _columns(blob: bytes, names: list[str]) -> tuple[int, dict[str, list]]:
             c["codes"] = np.frombuffer(raw, dtype=c["dtype"], count=n, offset=offset)
             offset += np.dtype(c["dtype"]).itemsize * n
     columns = {c["name"]: c for c in data["columns"]}
+    if keep is not None:
+        keep.append(columns)
     out: dict[str, list] = {}
     for name in names:
         c = columns.get(name)
@@ -265,11 +268,27 @@ def _interleave(names: list[str], order: np.ndarray, columns_of) -> list:
     return [nexts[k]() for k in order.tolist()]
 
 
-def _decode_sessions(parts: dict[str, bytes]) -> list:
+def _decode_sessions(parts: dict[str, bytes], stored: dict | None = None) -> list:
+    """The plan's sessions; ``stored`` (a dict) receives, for a plan in parts per académie, the parts' stored
+    columns and the order (``groups``, ``order``): :meth:`planner.plan_index.PlanIndex.from_stored` makes
+    the window's index of them without reading the sessions again."""
     if ORDER_PART not in parts:
         return _decode_columns(parts.get("sessions", _encode([])), Session)
     names, order = _decode_order(parts[ORDER_PART])
-    return _interleave(names, order, lambda g: _decode_columns(parts.get(GROUP_PREFIX + g, _encode([])), Session))
+    raw: list = []
+
+    def group(g: str) -> list:
+        blob = parts.get(GROUP_PREFIX + g, _encode([]))
+        before = len(raw)
+        rows = _decode_columns(blob, Session, raw)
+        if len(raw) == before:  # a part without columns (never written so): no stored index
+            raw.append(None)
+        return rows
+
+    sessions = _interleave(names, order, group)
+    if stored is not None and all(r is not None for r in raw):
+        stored.update(groups=raw, order=order)
+    return sessions
 
 
 def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> dict[str, list] | None:
@@ -288,11 +307,11 @@ def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> di
     return out
 
 
-def _decode_plan(db: sqlite3.Connection, name: str) -> Plan:
+def _decode_plan(db: sqlite3.Connection, name: str, stored: dict | None = None) -> Plan:
     parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ?", (name,))}
     (report,) = db.execute("SELECT report FROM plans WHERE name = ?", (name,)).fetchone()
     empty = _encode([])
-    return Plan(sessions=_decode_sessions(parts),
+    return Plan(sessions=_decode_sessions(parts, stored),
                 trainers=_decode_columns(parts.get("trainers", empty), TrainerRow),
                 units=_decode_columns(parts.get("units", empty), UnitRow), report=json.loads(report))
 
@@ -498,11 +517,13 @@ class ScenarioStore:
                 return p
         raise StoreError(f"{self.path} : plan « {name} » introuvable")
 
-    def load_plan(self, name: str) -> Plan:
+    def load_plan(self, name: str, stored: dict | None = None) -> Plan:
+        """The plan ``name``; ``stored`` (a dict) receives its stored columns when it has them (see
+        :func:`_decode_sessions`)."""
         if self.db.execute("SELECT 1 FROM plans WHERE name = ?", (name,)).fetchone() is None:
             raise StoreError(f"{self.path} : plan « {name} » introuvable")
         try:
-            return _decode_plan(self.db, name)
+            return _decode_plan(self.db, name, stored)
         except (zlib.error, json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
             raise StoreError(f"{self.path} : plan « {name} » illisible ({exc})") from None
 

@@ -122,3 +122,28 @@ def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
     monkeypatch.setattr(store, "_CHUNK", 2)  # every list of more than two units goes by chunks
     whole = json.dumps(sc.model_dump(mode="json", exclude={"settings"}), ensure_ascii=False, separators=(",", ":"))
     assert len(sc.trainers) > 2 and store.scenario_data_json(sc) == whole
+
+
+def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(tmp_path):
+    import numpy as np
+
+    from planner.plan_index import _COLUMN_ATTRS, PlanIndex
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(700)
+    plan.sessions[3].trainer_id = ""  # a session without trainer
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        stored: dict = {}
+        again = st.load_plan("A", stored)
+    assert stored["order"].shape == (700,)
+    quick, slow = PlanIndex.from_stored(again, None, stored), PlanIndex(again).prepare()
+    assert "date_ord" in quick.__dict__
+    for k in _COLUMN_ATTRS:
+        a, b = quick.__dict__[k], slow.__dict__[k]
+        assert (np.array_equal(a, b) and a.dtype == b.dtype) if isinstance(b, np.ndarray) else a == b, k
+    assert quick.sessions_of_unit("etablissement", "U7") == slow.sessions_of_unit("etablissement", "U7")
+    # without the file's columns (a part missing one): the index is made from the sessions
+    broken = {"groups": [{}], "order": stored["order"]}
+    assert "date_ord" not in PlanIndex.from_stored(again, None, broken).__dict__

@@ -367,7 +367,8 @@ def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True
     if spec and spec != "national" and Path(spec).exists():
         path = str(Path(spec).resolve())
         progress((0.25, "Lecture du plan…"))
-        plan, name = load_store_plan(path)
+        stored: dict = {}
+        plan, name = load_store_plan(path, stored)
     progress((0.6, "Index du territoire…"))
     six = ScenarioIndex(sc)
     from .models.territory import territory_tree
@@ -379,13 +380,15 @@ def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True
     pix = None
     if plan is not None:
         progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))
-        pix = prepare_plan(plan, six, sc.settings) if lists else prime_figures(PlanIndex(plan, six), sc.settings)
+        pix = PlanIndex.from_stored(plan, six, stored) if stored else PlanIndex(plan, six)  # the file's columns
+        pix = prime_figures(pix.prepare() if lists else pix, sc.settings)
     progress((1.0, "Ouvert."))
     return ReadDocument(sc, path, plan, six, pix, name)
 
 
-def load_store_plan(path: str) -> tuple[Plan | None, str | None]:
-    """The plan saved in a scenario file (« courant », else the last one) and its name, or (None, None)."""
+def load_store_plan(path: str, stored: dict | None = None) -> tuple[Plan | None, str | None]:
+    """The plan saved in a scenario file (« courant », else the last one) and its name, or (None, None);
+    ``stored`` receives the file's columns of it (:meth:`planner.store.ScenarioStore.load_plan`)."""
     try:
         with open(path, "rb") as f:
             if not f.read(16).startswith(b"SQLite format 3"):
@@ -398,7 +401,7 @@ def load_store_plan(path: str) -> tuple[Plan | None, str | None]:
                 return None, None
             names = [p.name for p in plans]
             name = "courant" if "courant" in names else names[-1]
-            plan = st.load_plan(name)
+            plan = st.load_plan(name, stored)
             if "courant" in names:  # the statuses recorded for it (planner.followup)
                 from planner.followup import apply_statuses, load_statuses
 
