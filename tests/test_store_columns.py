@@ -122,6 +122,8 @@ def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
     monkeypatch.setattr(store, "_CHUNK", 2)  # every list of more than two units goes by chunks
     whole = json.dumps(sc.model_dump(mode="json", exclude={"settings"}), ensure_ascii=False, separators=(",", ":"))
     assert len(sc.trainers) > 2 and store.scenario_data_json(sc) == whole
+    assert store.scenario_fingerprint(sc) == sc.fingerprint()
+    assert store.scenario_fingerprint(sc.model_copy(update={"name": "Autre"})) != sc.fingerprint()
 
 
 def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(tmp_path):
