@@ -116,7 +116,7 @@ def test_saving_an_unchanged_scenario_writes_nothing(tmp_path):
 
 
 def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
-    from planner import store
+    from planner import store_codec as store
 
     sc = tiny_scenario()
     monkeypatch.setattr(store, "_CHUNK", 2)  # every list of more than two units goes by chunks
