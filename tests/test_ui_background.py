@@ -131,3 +131,24 @@ def test_the_timer_s_autosave_is_written_in_the_background(win, qtbot):
         autosave_module.autosave = real
     assert op.result and seen and seen[0] != th.get_ident()
     w.act_undo.trigger()
+
+
+def test_a_save_that_ends_after_another_file_was_opened_leaves_the_new_document_alone(win, qtbot, tmp_path,
+                                                                                      monkeypatch):
+    from planner import store
+
+    w = win
+    other = tmp_path / "autre.json"
+    save_scenario_json(tiny_scenario(group_size=12), other)
+    gate = threading.Event()
+    save_scenario = store.save_scenario_file
+    monkeypatch.setattr(store, "save_scenario_file", lambda *a, **k: gate.wait(30) and save_scenario(*a, **k))
+    target = tmp_path / "lent.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    op = w.files.save_as()
+    opened = w.files.open_file(str(other))
+    qtbot.waitUntil(lambda: not opened.isRunning(), timeout=30_000)
+    assert w.scenario.settings.group_size == 12 and w.doc.path == str(other.resolve())
+    gate.set()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    assert target.exists() and w.doc.path == str(other.resolve())  # the file written, the new document untouched

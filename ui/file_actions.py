@@ -105,8 +105,12 @@ class FileActions:
         job = doc.save_job(path, {"time_limit": w.time_limit.value()})
         undo_index = doc.undo_stack.index()
         with_plan = doc.plan is not None
+        scenario = doc.scenario
 
         def done(result) -> None:
+            if doc.scenario is not scenario:  # another scenario was opened meanwhile: the file is written, that's all
+                w.set_status(f"Scénario précédent enregistré : {result[0]}")
+                return
             doc.saved(result, undo_index)
             w.set_status(f"Scénario enregistré : {doc.path}" + (" (avec son plan)" if with_plan else ""))
 

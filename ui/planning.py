@@ -94,7 +94,7 @@ class Planning:
         from solvers.api import solve
 
         sc = doc.snapshot()
-        six, base = doc.six, doc.plan
+        six, base, scenario = doc.six, doc.plan, doc.scenario
         key = doc.edits_key(sc)
         limit = float(w.time_limit.value())
         doc.qsettings.setValue("timeLimit", int(limit))
@@ -114,7 +114,8 @@ class Planning:
             return solve_tail(plan, sc, academie, six, base)
 
         op = w.ops.run(run, name="solve", progress=dlg.update_progress,
-                       success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0, base),
+                       success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0, base,
+                                                        scenario),
                        failure=self._solve_failed)
         dlg.stopRequested.connect(op.cancel)
         self.solve_op = op
@@ -147,11 +148,15 @@ class Planning:
             self.progress_dialog = None
         return stopped
 
-    def _solved(self, res, academie: str | None, what: str, key: str, seconds: float, base=None) -> None:
+    def _solved(self, res, academie: str | None, what: str, key: str, seconds: float, base=None,
+                scenario=None) -> None:
         plan, findings, followup, merged, pix = res
         w, doc = self.window, self.doc
         stopped = self._solve_ended()
         self.last_solve_seconds = seconds
+        if scenario is not None and doc.scenario is not scenario:  # another scenario was opened meanwhile
+            w.set_status(f"{what} : calcul terminé pour le scénario précédent, son plan n'est pas affiché.")
+            return
         if followup is None and doc.plan is not base:  # the plan changed meanwhile (an undo): merge into it now
             merged, pix = merge_plan(doc.plan, plan, academie, doc.six), None
         if merged is plan:  # the check ran on exactly this plan and scope

@@ -110,8 +110,13 @@ class UnitEdits:
             prime_figures(new_index, settings)
             return new_plan, new_index
 
+        scenario = doc.scenario
+
         def done(res):
             new_plan, new_index = res
+            if doc.scenario is not scenario:  # another scenario was opened meanwhile
+                w.set_status("Un autre scénario a été ouvert : l'épinglage n'est pas appliqué.")
+                return
             if doc.plan is not old_plan:  # another edit came in between (an undo): re-plan on top of it
                 from solvers.replan import replan_with_pin
 
@@ -223,7 +228,7 @@ class UnitEdits:
 
         def done(res):
             new_plan, new_index = res
-            if doc.plan is not old_plan:  # another edit came in between: do not overwrite it
+            if doc.plan is not old_plan or doc.scenario is not scenario:  # another edit came in between: keep it
                 if dlg is not None:
                     dlg.set_busy(False, "Le plan a changé entre-temps : appliquez de nouveau.")
                 return
@@ -244,7 +249,7 @@ class UnitEdits:
             w.set_status(f"Feuille de route de {name} : replanification impossible ({msg}).")
 
         # step 1 stays where it is: only the unit's steps 2 to 6 move
-        six, settings = doc.six, sc.settings
+        six, settings, scenario = doc.six, sc.settings, doc.scenario
 
         def run(progress, stop):
             new_plan = replan_roadmap_unit(sc, old_plan, kind, uid)
