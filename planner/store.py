@@ -41,7 +41,8 @@ from .safe_io import OutputError, check_output_file, clean_stale_temps
 from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
-    _encode_order, _session_groups, read_columns, read_plan_columns, scenario_data_json, scenario_fingerprint)
+    _encode_order, _index_groups, _session_groups, read_columns, read_plan_columns, scenario_data_json,
+    scenario_fingerprint)
 
 SCHEMA_VERSION = 4
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -287,13 +288,18 @@ class ScenarioStore:
                 scenario_fingerprint = self.db.execute("SELECT fingerprint FROM scenario WHERE id = 1").fetchone()[0]
         existing = {p for (p,) in self.db.execute("SELECT part FROM plan_data WHERE name = ?", (name,))}
         old_groups = _session_groups(same_as.sessions)[0] if same_as is not None and existing else {}
-        groups, order = _session_groups(plan.sessions)
+        coded: dict[str, dict] = {}
+        if index is not None and index.plan is plan and plan.sessions:  # the index's columns, already coded
+            index.date_ord  # noqa: B018 - its columns, built if they were not
+            groups, order, coded = _index_groups(index)
+        else:
+            groups, order = _session_groups(plan.sessions)
         parts: dict[str, bytes | None] = {}  # None: the part in the file is already this one
         for acad, ss in groups.items():
             old = old_groups.get(acad)
             same = old is not None and len(old) == len(ss) and all(map(operator.is_, old, ss))
             parts[GROUP_PREFIX + acad] = None if same and GROUP_PREFIX + acad in existing else \
-                _encode_columns(ss, Session, skip=_NO_STATUS)  # statuses: session_status
+                _encode_columns(ss, Session, skip=_NO_STATUS, coded=coded.get(acad))  # statuses: session_status
         parts[ORDER_PART] = _encode_order(list(groups), order)
         for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
             same = same_as is not None and getattr(same_as, part) is rows and part in existing

@@ -33,13 +33,20 @@ def _decode(blob: bytes) -> list[dict]:
 COLUMNAR = b"PIA-COLUMNS-2\n"
 
 
-def _encode_columns(rows: list, cls, skip=()) -> bytes:
-    """Rows of dataclass ``cls`` by column; fields in ``skip`` are not stored (read back as their default)."""
+def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None) -> bytes:
+    """Rows of dataclass ``cls`` by column; fields in ``skip`` are not stored (read back as their default);
+    ``coded``: columns already as (distinct values, code of each row) — from a plan index."""
     dates = {f.name for f in fields(cls) if f.type in ("dt.date", "datetime.date")}
     header: list[dict] = []
     arrays: list[bytes] = []
     for f in fields(cls):
         if f.name in skip:
+            continue
+        if coded and f.name in coded:
+            values, codes = coded[f.name]
+            dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
+            arrays.append(np.asarray(codes, dtype=dtype).tobytes())
+            header.append({"name": f.name, "values": values, "dtype": dtype})
             continue
         col = list(map(attrgetter(f.name), rows))
         if f.name in dates:
@@ -140,6 +147,50 @@ def _session_groups(sessions: list) -> tuple[dict[str, list], np.ndarray]:
         groups[s.academie].append(s)
         order[i] = k
     return groups, order
+
+
+# Session fields whose column a plan index already holds (distinct values and codes): (field, index column)
+INDEXED = (("academie", "acad"), ("departement", "dep"), ("trainer_id", "trainer"), ("kind", "kind"),
+           ("audience", "aud"), ("window", "win"), ("start", "start"), ("end", "end"))
+INDEXED_NUMBERS = (("date", "date_ord"), ("participants", "participants"), ("group", "group"), ("pinned", "pinned"))
+
+
+def _small_unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(a, return_inverse=True)`` for integers of a small range (codes, dates): counted, not sorted."""
+    if not len(a):
+        return a, a
+    low = int(a.min())
+    present = np.bincount(a - low) > 0
+    return np.flatnonzero(present) + low, (np.cumsum(present) - 1)[a - low]
+
+
+def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
+    """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
+    acad = ix.acad_code
+    uniq, first = np.unique(acad, return_index=True)
+    ranked = uniq[np.argsort(first)]  # académies in order of first appearance, as _session_groups
+    number = np.empty(len(ix.acad_values), dtype=np.int64)
+    number[ranked] = np.arange(len(ranked))
+    order = number[acad].astype(np.uint16)
+    by_group = np.argsort(order, kind="stable")
+    ends = np.cumsum(np.bincount(order, minlength=len(ranked)))
+    sessions = np.empty(ix.n, dtype=object)
+    sessions[:] = ix.plan.sessions
+    groups: dict[str, list] = {}
+    coded: dict[str, dict] = {}
+    for code, rows in zip(ranked.tolist(), np.split(by_group, ends[:-1])):
+        name = str(ix.acad_values[code])
+        groups[name] = sessions[rows].tolist()
+        cols = {}
+        for field, col in INDEXED:
+            u, inv = _small_unique(ix.__dict__[f"{col}_code"][rows])
+            cols[field] = (ix.__dict__[f"{col}_values"][u].tolist(), inv)
+        for field, col in INDEXED_NUMBERS:
+            values = ix.__dict__[col][rows]
+            u, inv = _small_unique(values.astype(np.int64))
+            cols[field] = ((u.astype(bool) if values.dtype == bool else u).tolist(), inv)
+        coded[name] = cols
+    return groups, order, coded
 
 
 def _encode_order(names: list[str], order: np.ndarray) -> bytes:

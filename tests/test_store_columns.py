@@ -149,3 +149,18 @@ def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(t
     # without the file's columns (a part missing one): the index is made from the sessions
     broken = {"groups": [{}], "order": stored["order"]}
     assert "date_ord" not in PlanIndex.from_stored(again, None, broken).__dict__
+
+
+def test_a_plan_saved_with_its_index_reads_back_the_same(tmp_path):
+    from planner.plan_index import PlanIndex
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(500)
+    plan.sessions[7].trainer_id = ""
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {}, index=PlanIndex(plan))  # the index's coded columns written as they are
+        st.save_plan("B", plan, {})
+        a, b = st.load_plan("A"), st.load_plan("B")
+        assert st.plan_info("A").kpis == st.plan_info("B").kpis
+    assert a.sessions == plan.sessions == b.sessions
