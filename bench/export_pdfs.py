@@ -1,6 +1,11 @@
 """Benchmark of the printed plans: one établissement plan, then the batch of a whole académie.
 
     .venv/bin/python bench/export_pdfs.py [--plan-dir DIR] [--academie 16] [--workers 2] [--kind etablissement]
+    .venv/bin/python bench/export_pdfs.py --all --plan-dir NATIONAL_PLAN_DIR [--workers 2]
+
+``--all`` (issue 16): the batch of every établissement, then of every circonscription, of the nation from a
+national plan folder (``main.py solve --out``), measured on the whole nation, never extrapolated: count,
+wall time of each batch and in all (beside the goal ≤ 120 s), time per PDF and pages per second.
 
 Without --plan-dir the académie is solved first (``main.py solve --solver greedy``); if the solver is
 not available a synthetic académie of the same shape is used (said so in the output). Prints plans
@@ -42,6 +47,34 @@ def get_plan_dir(args, tmp: Path) -> tuple[Path, str]:
     return out, f"académie synthétique {args.academie} (solveur indisponible : {r.stderr.strip()[-200:]})"
 
 
+def national(args) -> int:
+    """Every établissement, then every circonscription, of the nation: one batch each, as the window runs them."""
+    import os as _os
+
+    plan_dir = Path(args.plan_dir)
+    print(f"Plan national : {plan_dir} ; {args.workers} processus sur {os.cpu_count()} cœurs ; charge "
+          f"{' '.join(f'{x:.2f}' for x in _os.getloadavg())}", flush=True)
+    total_files = total_pages = 0
+    total_wall = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench-export-all-") as tmpd:
+        for kind in ("all-etablissements", "all-circonscriptions"):
+            t = time.perf_counter()
+            paths = export_batch(plan_dir, kind, Path(tmpd) / kind, academie=None, workers=args.workers)
+            wall = time.perf_counter() - t
+            stats = last_batch_stats()
+            total_files += len(paths)
+            total_pages += stats["pages"]
+            total_wall += wall
+            print(f"  {kind:<22} {len(paths):6d} PDF, {stats['pages']:6d} pages en {wall:6.1f} s — "
+                  f"{1000 * wall / len(paths):5.1f} ms par PDF, {stats['pages'] / wall:5.0f} pages/s", flush=True)
+            for f in Path(tmpd, kind).glob("*.pdf"):  # the disk of a developer's machine is not endless
+                f.unlink()
+    print(f"  {'OK ' if total_wall <= 120 else 'NON'} nation entière : {total_files} PDF, {total_pages} pages en "
+          f"{total_wall:.1f} s (objectif ≤ 120 s, mesuré, non extrapolé) — {1000 * total_wall / total_files:.1f} ms "
+          f"par PDF, {total_pages / total_wall:.0f} pages/s")
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--plan-dir")
@@ -49,7 +82,12 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--kind", default="etablissement", choices=["etablissement", "circonscription"])
     p.add_argument("--repeat", type=int, default=10, help="single-plan timings to take the median of")
+    p.add_argument("--all", action="store_true", help="toute la nation (établissements et circonscriptions)")
     args = p.parse_args()
+    if args.all:
+        if not args.plan_dir:
+            p.error("--all lit un plan national : --plan-dir DOSSIER")
+        return national(args)
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmpd:
         tmp = Path(tmpd)
         plan_dir, origin = get_plan_dir(args, tmp)

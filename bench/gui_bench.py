@@ -1,26 +1,36 @@
-"""GUI speed: window startup on the national default, and the sessions table at 52,000 rows.
+"""GUI speed with the national plan loaded (issue 16): what a user waits for, and whether the window answers.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--rows 52000] [--solve]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--plan DIR] [--time-limit 30] [--table]
 
-Measured with QElapsedTimer (wall clock, milliseconds):
-- startup: QApplication ready → MainWindow built (national reference, territory tree) → shown and
-  its first events processed (the window answers input);
-- the sessions table with N rows: plan indexed and the model reset, first paint, sort by each
-  column (first time, keys computed; second time, cached), filters (text, académie, étape), and
-  scrolling (100 jumps through the table, each repainted synchronously).
+``--plan DIR`` loads a national plan folder written by ``main.py solve`` (e.g. ``main.py solve --workers 1
+--school-year 2027-2028 --from 2027-06-15 --out DIR``); without it the window solves the nation itself
+(F5 on « France entière », CP-SAT, ``--time-limit`` per académie) and the stall figure is the real one.
 
-Without ``--solve`` the plan is synthetic but realistic: every unit of the national demand gets its
-step-1 sessions (real ids, names, trainers) spread over the school year, plus the
-train-the-trainer sessions; the first N rows are kept. With ``--solve`` the plan comes from the
-real solver (all académies; slower to prepare, and larger: it includes steps 2 to 6).
+Every figure is printed beside its goal. Wall times run from the user's action to the moment the window
+shows the result (the operation ended and its events were processed). A heartbeat (a 5 ms QTimer)
+measures the longest gap of the event loop during each operation — the time the window did not answer —
+and counts the gaps over 200 ms. Measured:
+
+- startup: QApplication ready → MainWindow built → shown and interactive;
+- the end of a national solve: with ``--plan``, replayed (the check of the whole plan in the background,
+  then the plan installed as a finished solve installs it: index, tree totals, visible tab); without, the
+  whole real solve;
+- save the national scenario with its plan (new file, then again after a pin: only what changed), reopen it;
+- pin a slot of one établissement and re-plan it; undo and redo that pin; check the plan (« Vérifier »).
+- ``--table``: the sessions table on that plan (sort by each column, filters, scrolling).
+
+The automatic check after each edit is switched off during the pin/undo/redo figures (it is measured
+on its own); the machine's load average is printed since every figure is wall-clock time.
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,53 +38,114 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def synthetic_plan(sc, rows: int):
-    """A plan shaped like the solver's: step-1 sessions of every unit, trainers of the unit."""
-    from planner.calendar import pre_rentree_date
-    from planner.demand import compute_demand
-    from planner.plan import Plan, Session
+class Heartbeat:
+    """A 5 ms timer; the longest gap between two ticks is the longest time the event loop was blocked."""
 
-    dem = compute_demand(sc)
-    trainers_of: dict[tuple[str, str], list[str]] = {}
-    fdf_of: dict[str, list[str]] = {}
-    for t in sc.trainers:
-        if t.role == "fdf":
-            fdf_of.setdefault(t.academie, []).append(t.id)
-        else:
-            trainers_of.setdefault((t.unit_type, t.unit_id), []).append(t.id)
-    zone = {a.code: a.calendar_zone for a in sc.academies}
-    sessions: list[Session] = []
-    for a, n in dem.tot_by_academie.items():
-        for g in range(n):
-            d = dt.date(2026, 6, 15) + dt.timedelta(days=(g // 4) * 7 + g % 4)
-            sessions.append(Session(f"TOT-{a}-{g + 1:03d}", "tot", "trainers", a, "", zone.get(a, "C"), "academie", a,
-                                    (fdf_of.get(a) or [""])[g % max(1, len(fdf_of.get(a, [])))], d,
-                                    "09:00" if g % 2 == 0 else "14:00", "12:00" if g % 2 == 0 else "17:00", 15,
-                                    "school_day", g + 1))
-    starts = ["09:00", "10:00", "11:00", "14:00", "15:00", "16:00"]
-    for u in dem.units:
-        z = zone.get(u.academie, "C")
-        pr = pre_rentree_date(2026, z)
-        tr = trainers_of.get((u.unit_type, u.unit_id)) or [""]
-        for g, size in enumerate(u.group_sizes(dem.group_size)):
-            day = pr + dt.timedelta(days=(g // len(starts)) * 7)
-            start = starts[g % len(starts)]
-            end = f"{int(start[:2]) + 1:02d}:00"
-            window = "pre_rentree" if day == pr else ("wednesday_am" if u.audience == "teachers_1d" else "wednesday_pm")
-            sessions.append(Session(f"S1-{u.unit_id}-{g + 1:02d}", "step1", u.audience, u.academie, u.departement, z,
-                                    u.unit_type, u.unit_id, tr[g % len(tr)], day, start, end, size, window, g + 1))
-    sessions = sessions[:rows]
-    return Plan(sessions=sessions, trainers=[], units=[], report={"unplaced": [], "synthetic": True})
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0
+        self.gaps: list[int] = []
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.gaps.append(now - self.last)
+        self.last = now
+        self.tick_at = time.perf_counter()
+
+    tick_at = 0.0
+    why = False  # --why: print where the threads were when a long gap ended
+
+    def start(self) -> None:
+        self.gaps = []
+        self.clock.start()
+        self.last = 0
+        self.tick_at = time.perf_counter()
+        self.timer.start()
+        if self.why:
+            self.stop_watch = threading.Event()
+            threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        reported = 0.0
+        while not self.stop_watch.wait(0.01):
+            late = time.perf_counter() - self.tick_at
+            if late > 0.1 and self.tick_at != reported:
+                reported = self.tick_at
+                for ident, frame in sys._current_frames().items():
+                    if ident == threading.get_ident():
+                        continue
+                    st = traceback.extract_stack(frame)[-5:]
+                    print(f"      [{late * 1000:4.0f} ms] " + " <- ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(st)), flush=True)
+
+    def stop(self) -> tuple[int, int]:
+        """(longest gap in ms, gaps over 200 ms); the time up to now counts as a gap too."""
+        self._tick()
+        self.timer.stop()
+        if self.why:
+            self.stop_watch.set()
+        return max(self.gaps, default=0), sum(g > 200 for g in self.gaps)
+
+
+def pump_until(cond, timeout_s: float = 600.0) -> None:
+    """Run the event loop until ``cond()`` holds (the heartbeat keeps ticking meanwhile)."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    end = time.perf_counter() + timeout_s
+    while not cond():
+        if time.perf_counter() > end:
+            raise TimeoutError("opération trop longue")
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        time.sleep(0.001)
+    QApplication.processEvents()
+
+
+ROWS: list[tuple[str, float, float, int, int]] = []
+
+
+def measure(label: str, goal_s: float, action, done=None, timeout_s: float = 600.0) -> float:
+    """Run ``action()`` then pump the event loop until ``done(result)``; print wall time and stalls."""
+    hb = Heartbeat()
+    hb.start()
+    t = time.perf_counter()
+    res = action()
+    if done is not None:
+        pump_until(lambda: done(res), timeout_s)
+    else:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+    wall = time.perf_counter() - t
+    worst, over = hb.stop()
+    ROWS.append((label, wall, goal_s, worst, over))
+    ok = "OK " if wall <= goal_s and worst <= 100 else "NON"
+    print(f"  {ok} {label:<44} {wall:7.2f} s (objectif ≤ {goal_s:g} s)   blocage max {worst:5d} ms "
+          f"(objectif ≤ 100 ms), {over} > 200 ms", flush=True)
+    return wall
+
+
+def op_done(op) -> bool:
+    return op is None or op is True or op is False or not op.isRunning()
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rows", type=int, default=52_000)
-    ap.add_argument("--solve", action="store_true", help="use a real national solve instead of a synthetic plan")
+    ap.add_argument("--plan", help="dossier d'un plan national (sinon : calcul national dans la fenêtre)")
     ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--table", action="store_true", help="mesurer aussi le tableau des sessions (tris, filtres)")
+    ap.add_argument("--why", action="store_true", help="montrer où en étaient les fils quand la fenêtre a bloqué")
     args = ap.parse_args(argv)
+    Heartbeat.why = args.why
 
-    from PySide6.QtCore import QElapsedTimer, Qt
+    from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication
 
     t_all = QElapsedTimer()
@@ -82,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import make_app
 
     app = make_app()
+    app.setOrganizationName("Planificateur IA bench")  # never the user's recent files and layout
     t_import = t_all.elapsed()
     from ui.main_window import MainWindow
 
@@ -93,57 +165,142 @@ def main(argv: list[str] | None = None) -> int:
     w.show()
     QApplication.processEvents()
     t_shown = t.elapsed()
+    print(f"Charge de la machine : {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cœurs)")
     print("Démarrage (référence nationale)")
     print(f"  QApplication prête                 {t_import:7d} ms")
     print(f"  fenêtre construite                 {t_build:7d} ms")
     print(f"  fenêtre affichée et interactive    {t_shown:7d} ms  (depuis le lancement : {t_all.elapsed()} ms)")
 
-    if args.solve:
-        from solvers.api import solve
+    from planner.plan import Plan
 
-        plan = solve(w.scenario, time_limit=args.time_limit)
+    w.planning.auto_check = False
+    if args.plan:
+        plan = Plan.read(args.plan)
+        s = plan.report.get("settings", {})
+        if s.get("school_year") and s.get("plan_from"):  # the scenario the plan was solved with
+            import datetime as dt
+
+            new = w.scenario.settings.for_school_year(s["school_year"], dt.date.fromisoformat(s["plan_from"]))
+            w.doc.apply_setting("__all__", new)
+            w.doc.plan_stale = False
+        print(f"\nPlan national chargé de {args.plan} : {len(plan.sessions):,} sessions".replace(",", "\u202f"))
+        print("Ce qu'attend l'utilisateur (issue 16)")
+        from ui.planning import solve_tail
+
+        sc = w.doc.snapshot()
+        key = w.doc.edits_key(sc)
+        six, base = w.doc.six, w.doc.plan
+
+        def replay_end_of_solve():
+            # the tail of a solve operation: the check of the whole plan in the worker, then the plan installed
+            def run(progress, stop):
+                return solve_tail(plan, sc, None, six, base)
+
+            return w.ops.run(run, name="solve", success=lambda res: w.planning._solved(res, None, "France entière",
+                                                                                        key, 0.0, base))
+        measure("fin d'un calcul national (rejouée)", 10.0, replay_end_of_solve, op_done)
     else:
-        plan = synthetic_plan(w.scenario, args.rows)
-    n = len(plan.sessions)
-    print(f"\nTableau des sessions : {n:,} lignes".replace(",", "\u202f") + (" (plan réel)" if args.solve else " (plan synthétique)"))
-    w.tabs.setCurrentIndex(1)
-    QApplication.processEvents()
-    t.restart()
-    w.doc.set_plan(plan, "bench")
-    t_set = t.elapsed()
-    t.restart()
-    QApplication.processEvents()
-    w.tab("sessions").table.viewport().repaint()
-    t_paint = t.elapsed()
-    assert w.tab("sessions").proxy.rowCount() == n, (w.tab("sessions").proxy.rowCount(), n)
-    print(f"  plan indexé + modèle réinitialisé  {t_set:7d} ms")
-    print(f"  premier affichage                  {t_paint:7d} ms")
+        print("\nCalcul national dans la fenêtre (F5, France entière)")
+        measure(f"calcul national complet (limite {args.time_limit:g} s)", 60.0,
+                lambda: w.planning.start_solve(None, show_dialog=False), op_done, timeout_s=3600)
+        print(f"  plan : {len(w.plan.sessions):,} sessions".replace(",", "\u202f"))
+        print("Ce qu'attend l'utilisateur (issue 16)")
+    assert w.plan is not None
 
+    from PySide6.QtWidgets import QFileDialog
+
+    tmp = Path(tempfile.mkdtemp(prefix="gui-bench-"))
+    path = tmp / "national.sqlite"
+    QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(path), ""))
+
+    def saved():
+        return lambda res: not w.ops.find("save") and w.undo_stack.isClean()
+
+    measure("enregistrer (nouveau fichier, plan national)", 1.0, w.files.save_as, saved())
+    print(f"      fichier : {path.stat().st_size / 2**20:.1f} Mio")
+    measure("rouvrir le scénario national et son plan", 1.0, lambda: w.files.open_file(str(path)),
+            lambda res: not w.ops.find("open") and w.doc.path == str(path.resolve()) and w.plan is not None)
+    t = time.perf_counter()
+    pump_until(lambda: not w.ops.find("index"))
+    print(f"      puis listes par unité et par formateur, en arrière-plan : {time.perf_counter() - t:.2f} s de plus")
+
+    # pin one slot of a mid-sized établissement of a large académie
+    from collections import Counter
+
+    counts = Counter(s.unit_id for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
+    uai = sorted(counts, key=lambda u: (counts[u], u))[len(counts) // 2]
+    scope = ("etablissement", uai)
+    w.select_scope(scope)
+    QApplication.processEvents()
+    cands = w.unit_edits._candidates(scope, None)
+    cand = next(c for c in cands if c.feasible)
+    before = w.plan
+    measure(f"épingler un créneau et replanifier ({uai})", 0.3,
+            lambda: w.unit_edits.pin_slot(scope, cand, cand.group), lambda op: op_done(op) and w.plan is not before)
+    after = w.plan
+    measure("annuler l'épinglage (Ctrl+Z)", 0.2, w.doc.undo_stack.undo)
+    assert w.plan is before
+    measure("rétablir l'épinglage (Ctrl+Maj+Z)", 0.2, w.doc.undo_stack.redo)
+    assert w.plan is after
+    measure("enregistrer après l'épinglage", 1.0, w.files.save, saved())
+    measure("vérifier le plan national (en arrière-plan)", 10.0, lambda: w.planning.check(show=False), op_done)
+
+    print("\nTableau récapitulatif (issue 16, fenêtre)")
+    print(f"  {'mesure':<46}{'mesuré':>9}  {'objectif':>9}  {'blocage max':>12}  {'> 200 ms':>8}")
+    for label, wall, goal, worst, over in ROWS:
+        print(f"  {label:<46}{wall:8.2f} s  ≤ {goal:5g} s  {worst:9d} ms  {over:8d}")
+    print("  (objectif de blocage : ≤ 100 ms pour chaque opération, aucun > 200 ms)")
+
+    if args.table:
+        table_figures(w)
+    w.planning.check_timer.stop()
+    w.wait_threads()
+    w.close()
+    return 0
+
+
+def table_figures(w) -> None:
+    """The sessions table on the loaded plan: first paint, sorts, filters, scrolling, aggregated tabs."""
+    from PySide6.QtCore import QElapsedTimer, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from planner.plan_index import NATION
     from ui.changes import Changes
     from ui.models import SESSION_COLUMNS
 
+    plan = w.plan
+    n = len(plan.sessions)
+    w.select_scope(NATION)
+    print(f"\nTableau des sessions : {n:,} lignes".replace(",", "\u202f"))
+    tab = w.tab("sessions")
+    t = QElapsedTimer()
+    w.tabs.setCurrentIndex(1)
+    t.start()
+    QApplication.processEvents()
+    tab.table.viewport().repaint()
+    print(f"  premier affichage                  {t.elapsed():7d} ms")
     firsts, seconds = [], []
     for col, (_, label) in enumerate(SESSION_COLUMNS):
         t.restart()
-        w.tab("sessions").table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
-        w.tab("sessions").table.viewport().repaint()
+        tab.table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+        tab.table.viewport().repaint()
         firsts.append((t.elapsed(), label))
         t.restart()
-        w.tab("sessions").table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
-        w.tab("sessions").table.viewport().repaint()
+        tab.table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+        tab.table.viewport().repaint()
         seconds.append(t.elapsed())
     worst = max(firsts)
     print(f"  tri, 1re fois (clés calculées)     {statistics.mean(f for f, _ in firsts):7.0f} ms en moyenne, "
           f"au pire {worst[0]} ms (« {worst[1]} »)")
     print(f"  tri, ensuite                       {statistics.mean(seconds):7.0f} ms en moyenne, au pire {max(seconds)} ms")
-    w.tab("sessions").table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    tab.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
     def timed_filter(label, **kw):
         t.restart()
-        w.tab("sessions").proxy.set_filters(**kw)
-        w.tab("sessions").table.viewport().repaint()
+        tab.proxy.set_filters(**kw)
+        tab.table.viewport().repaint()
         ms = t.elapsed()
-        print(f"  filtre {label:<28}{ms:7d} ms → {w.tab('sessions').proxy.rowCount():,} lignes".replace(",", "\u202f"))
+        print(f"  filtre {label:<28}{ms:7d} ms → {tab.proxy.rowCount():,} lignes".replace(",", "\u202f"))
 
     acad = plan.sessions[len(plan.sessions) // 2].academie
     timed_filter("texte « lycee » (1re fois)", text="lycee")
@@ -151,30 +308,25 @@ def main(argv: list[str] | None = None) -> int:
     timed_filter("académie", text="", scope=("academie", acad))
     timed_filter("étape 1 + académie", kind="step1")
     timed_filter("aucun", kind="", scope=("nation", ""))
-
-    sb = w.tab("sessions").table.verticalScrollBar()
+    sb = tab.table.verticalScrollBar()
     frames = []
     for i in range(100):
         t.restart()
         sb.setValue(int(sb.maximum() * ((i * 37) % 100) / 99))
-        w.tab("sessions").table.viewport().repaint()
+        tab.table.viewport().repaint()
         frames.append(t.elapsed())
     print(f"  défilement (100 sauts repeints)    {statistics.mean(frames):7.1f} ms par image en moyenne, "
           f"au pire {max(frames)} ms")
-
-    # the tabs that aggregate the plan
-    for tab, name in ((0, "Vue d'ensemble"), (3, "Formateurs"), (2, "Calendrier")):
-        w._pending[w.tab_list[tab].key] = Changes(plan=True)
+    for index, name in ((0, "Vue d'ensemble"), (3, "Formateurs"), (2, "Calendrier")):
+        w._pending[w.tab_list[index].key] = Changes(plan=True)
         t.restart()
-        w.tabs.setCurrentIndex(tab)
+        w.tabs.setCurrentIndex(index)
         QApplication.processEvents()
         print(f"  onglet {name:<28}{t.elapsed():7d} ms (France entière)")
     t.restart()
     w.select_scope(("academie", acad))
     QApplication.processEvents()
     print(f"  sélection d'une académie           {t.elapsed():7d} ms")
-    w.close()
-    return 0
 
 
 if __name__ == "__main__":

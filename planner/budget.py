@@ -201,13 +201,38 @@ def _settings_of(settings: object) -> tuple[BudgetSettings, int, int]:
     return getattr(settings, "budget", None) or BudgetSettings(), settings.step1_minutes, settings.group_size
 
 
-def plan_budget(plan, settings: object | None = None) -> dict:
-    """The ``budget`` block of ``report.json`` for a plan (``settings``: Settings, or the report's dict)."""
+def plan_budget(plan, settings: object | None = None, index=None) -> dict:
+    """The ``budget`` block of ``report.json`` for a plan (``settings``: Settings, or the report's dict).
+    With ``index`` (the plan's :class:`planner.plan_index.PlanIndex`) sessions are counted from its columns."""
     if settings is None:
         settings = (plan.report or {}).get("settings") if isinstance(plan.report, dict) else None
-    items = ((s.kind, s.audience, s.academie, s.departement, 1, _minutes(s.start, s.end)) for s in plan.sessions)
+    if index is not None and index.plan is plan:
+        items = _index_items(index)
+    else:
+        items = ((s.kind, s.audience, s.academie, s.departement, 1, _minutes(s.start, s.end)) for s in plan.sessions)
     etabs = [(u.academie, u.departement, u.teachers) for u in plan.units if u.unit_type == "etablissement"]
     return _budget(items, etabs, settings, source="plan")
+
+
+def _index_items(ix) -> list[tuple]:
+    """(kind, audience, académie, département, sessions, minutes) per distinct combination, from a plan index."""
+    import numpy as np
+
+    if not ix.n:
+        return []
+    sizes = [len(ix.kind_values), len(ix.aud_values), len(ix.acad_values), len(ix.dep_values)]
+    key = ((ix.kind_code * sizes[1] + ix.aud_code) * sizes[2] + ix.acad_code) * sizes[3] + ix.dep_code
+    uniq, inv = np.unique(key, return_inverse=True)
+    n = np.bincount(inv)
+    mins = np.bincount(inv, weights=np.maximum(ix.minutes, 0)).round().astype(np.int64)
+    out = []
+    for k, cnt, m in zip(uniq.tolist(), n.tolist(), mins.tolist()):
+        k, dep = divmod(k, sizes[3])
+        k, acad = divmod(k, sizes[2])
+        kind, aud = divmod(k, sizes[1])
+        out.append((str(ix.kind_values[kind]), str(ix.aud_values[aud]), str(ix.acad_values[acad]),
+                    str(ix.dep_values[dep]), cnt, m))
+    return out
 
 
 def demand_budget(sc) -> dict:

@@ -374,26 +374,31 @@ KPI_LABELS = {
 }
 
 
-def plan_kpis(plan: Plan) -> dict:
+def plan_kpis(plan: Plan, index=None) -> dict:
     """KPIs of a plan kept by the scenario file, computed from its sessions (plus the solver's own KPIs
-    when its report has some)."""
+    when its report has some); from the columns of ``index`` (the plan's
+    :class:`planner.plan_index.PlanIndex`) when given."""
     ss = plan.sessions
-    per_trainer: dict[str, int] = {}
-    for s in ss:
-        if s.trainer_id:
-            per_trainer[s.trainer_id] = per_trainer.get(s.trainer_id, 0) + 1
-    k = {
-        "sessions": len(ss),
-        "step1_sessions": sum(1 for s in ss if s.kind == "step1"),
-        "tot_sessions": sum(1 for s in ss if s.kind == "tot"),
-        "participants": sum(s.participants for s in ss),
-        "unplaced": len(plan.unplaced),
-        "first_date": min((s.date for s in ss), default=None),
-        "last_date": max((s.date for s in ss), default=None),
-        "trainers_used": len(per_trainer),
-        "max_sessions_per_trainer": max(per_trainer.values(), default=0),
-        "pinned": sum(1 for s in ss if s.pinned),
-    }
+    if index is not None and index.plan is plan and ss:
+        k = _index_kpis(index)
+    else:
+        per_trainer: dict[str, int] = {}
+        for s in ss:
+            if s.trainer_id:
+                per_trainer[s.trainer_id] = per_trainer.get(s.trainer_id, 0) + 1
+        k = {
+            "sessions": len(ss),
+            "step1_sessions": sum(1 for s in ss if s.kind == "step1"),
+            "tot_sessions": sum(1 for s in ss if s.kind == "tot"),
+            "participants": sum(s.participants for s in ss),
+            "first_date": min((s.date for s in ss), default=None),
+            "last_date": max((s.date for s in ss), default=None),
+            "trainers_used": len(per_trainer),
+            "max_sessions_per_trainer": max(per_trainer.values(), default=0),
+            "pinned": sum(1 for s in ss if s.pinned),
+        }
+    k = {**k, "unplaced": len(plan.unplaced)}
+    k = {key: k[key] for key in KPI_LABELS}
     k = {key: (v.isoformat() if isinstance(v, dt.date) else v) for key, v in k.items()}
     extra = plan.report.get("kpis") if isinstance(plan.report, dict) else None
     if isinstance(extra, dict):
@@ -401,6 +406,28 @@ def plan_kpis(plan: Plan) -> dict:
             if isinstance(v, (int, float, str, bool)) or v is None:
                 k.setdefault(str(key), v)
     return k
+
+
+def _index_kpis(ix) -> dict:
+    import numpy as np
+
+    def count(values, codes, v) -> int:
+        i = int(np.searchsorted(values, v))
+        return int((codes == i).sum()) if i < len(values) and values[i] == v else 0
+
+    with_trainer = ix.trainer_code[ix.has_trainer]
+    per_trainer = np.bincount(with_trainer) if len(with_trainer) else np.zeros(0, dtype=np.int64)
+    return {
+        "sessions": ix.n,
+        "step1_sessions": count(ix.kind_values, ix.kind_code, "step1"),
+        "tot_sessions": count(ix.kind_values, ix.kind_code, "tot"),
+        "participants": int(ix.participants.sum()),
+        "first_date": dt.date.fromordinal(int(ix.date_ord.min())),
+        "last_date": dt.date.fromordinal(int(ix.date_ord.max())),
+        "trainers_used": int((per_trainer > 0).sum()),
+        "max_sessions_per_trainer": int(per_trainer.max()) if len(per_trainer) else 0,
+        "pinned": int(ix.pinned.sum()),
+    }
 
 
 def _session_key(s: Session) -> tuple:

@@ -320,12 +320,11 @@ def _table(p: Path, rows: list[list]) -> list[tuple[int, dict]]:
 # ------------------------------------------------------------------ validating and recording
 def plan_session_index(store) -> dict[str, tuple[str, int, str]]:
     """session_id → (date ISO, participants, kind) of the current plan, without building Session objects."""
-    from .store import read_columns
+    from .store import read_plan_columns
 
-    row = store.db.execute("SELECT data FROM plan_data WHERE name = ? AND part = 'sessions'", (CURRENT_PLAN,)).fetchone()
-    if row is None:
+    c = read_plan_columns(store.db, CURRENT_PLAN, ["session_id", "date", "participants", "kind"])
+    if c is None:
         return {}
-    c = read_columns(row[0], ["session_id", "date", "participants", "kind"])
     return {sid: (d.isoformat(), int(p), k) for sid, d, p, k in zip(c["session_id"], c["date"], c["participants"], c["kind"])}
 
 

@@ -7,6 +7,7 @@ académies a plan covers (:func:`planned_academies`, what « Vérifier » checks
 """
 from __future__ import annotations
 
+import operator
 import datetime as dt
 from collections import defaultdict
 
@@ -59,6 +60,13 @@ class ScenarioIndex:
         for e in sc.etablissements:
             if e.bassin:
                 self.etabs_of_bassin[e.bassin].append(e.uai)
+
+    def memo(self, key, compute):
+        """Something derived from this scenario (the window's territory tree), computed once."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def name(self, unit_type: str, unit_id: str) -> str:
         if unit_type == "nation":
@@ -163,6 +171,28 @@ class PlanIndex:
     def build(cls, plan: Plan) -> "PlanIndex":
         return cls(plan)
 
+    @classmethod
+    def from_stored(cls, plan: Plan, six: "ScenarioIndex | None", stored: dict) -> "PlanIndex":
+        """The index of a plan read from a scenario file, from the file's columns
+        (:func:`planner.plan_index_update.from_stored`)."""
+        from .plan_index_update import from_stored
+
+        return from_stored(plan, six, stored)
+
+    def prepare(self) -> "PlanIndex":
+        """Build both halves now (in a background thread, so that the window never builds them)."""
+        self.date_ord  # noqa: B018 - builds the columns on first use (then the dicts from them)
+        self.by_unit  # noqa: B018 - builds the dicts on first use
+        return self
+
+    def memo(self, key, compute):
+        """A figure derived from this plan, computed once (the budget, the KPIs a tab shows): undo and
+        redo bring back a plan with its index, and so with its figures."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def __getattr__(self, name: str):
         # first use of a lazily built group of attributes
         if name in _DICT_ATTRS:
@@ -175,20 +205,67 @@ class PlanIndex:
 
     def _build_dicts(self) -> None:
         plan = self.plan
-        by_unit: dict[tuple[str, str], list[Session]] = _group(plan.sessions, lambda s: (s.unit_type, s.unit_id))
-        by_trainer: dict[str, list[Session]] = _group(plan.sessions, lambda s: s.trainer_id)
-        key = lambda s: (s.date, s.start, s.kind, s.group, s.session_id)  # noqa: E731
-        for lst in [*by_unit.values(), *by_trainer.values()]:
-            lst.sort(key=key)
-        tou: dict[tuple[str, str], list[TrainerRow]] = _group(plan.trainers, lambda t: (t.unit_type, t.unit_id))
-        tot: dict[str, list[TrainerRow]] = _group(plan.trainers, lambda t: t.tot_session_id)
+        if "date_ord" in self.__dict__:  # the window's index: numpy orders the lists from the columns
+            by_unit = self._groups(self.unit_values, self.unit_code, lambda v: tuple(str(v).split("|", 1)))
+            by_trainer = self._groups(self.trainer_values, self.trainer_code, str)
+            by_trainer.pop("", None)
+        else:  # an export's index, without columns (they would cost more than these lists)
+            by_unit, by_trainer = defaultdict(list), defaultdict(list)
+            for s in plan.sessions:
+                by_unit[(s.unit_type, s.unit_id)].append(s)
+                if s.trainer_id:
+                    by_trainer[s.trainer_id].append(s)
+            for lst in by_unit.values():
+                lst.sort(key=_DICT_ORDER)
+            for lst in by_trainer.values():
+                lst.sort(key=_DICT_ORDER)
+            by_unit, by_trainer = dict(by_unit), dict(by_trainer)
+        tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
+        tot: dict[str, list[TrainerRow]] = defaultdict(list)
+        for t in plan.trainers:
+            tou[(t.unit_type, t.unit_id)].append(t)
+            if t.tot_session_id:
+                tot[t.tot_session_id].append(t)
         self.__dict__.update(
-            by_unit=dict(by_unit), by_trainer=dict(by_trainer),
-            sessions_by_id={s.session_id: s for s in plan.sessions},
+            by_unit=by_unit, by_trainer=by_trainer,
+            sessions_by_id=_chunked_dict(self._ids(), plan.sessions),
             units={(u.unit_type, u.unit_id): u for u in plan.units},
             trainers={t.trainer_id: t for t in plan.trainers},
             trainers_of_unit=dict(tou), trainees_of_tot=dict(tot))
         self.__dict__["trainer_rows"] = self.__dict__["trainers"]
+
+    def _ids(self) -> list[str]:
+        memo = self.__dict__.setdefault("_memo", {})
+        if "ids" not in memo:
+            ss, get, ids = self.plan.sessions, operator.attrgetter("session_id"), []
+            for i in range(0, len(ss), _CHUNK):
+                ids += map(get, ss[i:i + _CHUNK])
+            memo["ids"] = ids
+        return memo["ids"]
+
+    def _groups(self, values: np.ndarray, codes: np.ndarray, key) -> dict:
+        """Sessions by distinct value of a factorized column, each list by date, start, kind, group and id:
+        numpy orders them (Python only cuts the lists), a national plan in a fraction of a second."""
+        if not self.n:
+            return {}
+        ss = self.plan.sessions
+        keys = (self.group, self.kind_code, self.start_code, self.date_ord, codes)  # start, kind: sorted codes
+        order = np.lexsort(keys)
+        same = np.ones(self.n - 1, dtype=bool)
+        for k in keys:
+            same &= k[order][1:] == k[order][:-1]
+        if same.any():  # sessions alike but for their id: the id decides, as it always did
+            starts = np.flatnonzero(same & ~np.concatenate([[False], same[:-1]]))
+            ends = np.flatnonzero(same & ~np.concatenate([same[1:], [False]])) + 2
+            ids = self._ids()
+            for a, b in zip(starts.tolist(), ends.tolist()):
+                order[a:b] = sorted(order[a:b].tolist(), key=ids.__getitem__)
+        cuts = np.flatnonzero(np.diff(codes[order])) + 1
+        by_position = np.empty(self.n, dtype=object)
+        by_position[:] = ss
+        firsts = [0] + cuts.tolist()
+        return {key(values[codes[order[f]]]): part.tolist()
+                for f, part in zip(firsts, np.split(by_position[order], cuts))}
 
     def _build_columns(self) -> None:
         ss = self.plan.sessions
@@ -196,20 +273,32 @@ class PlanIndex:
         d = self.__dict__
         d["date_ord"] = np.fromiter((s.date.toordinal() for s in ss), dtype=np.int64, count=n)
         d["participants"] = np.fromiter((s.participants for s in ss), dtype=np.int64, count=n)
-        for name, get in (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
-                          ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
-                          ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
-                          ("start", lambda s: s.start), ("end", lambda s: s.end)):
+        for name, get in _FACTORIZED:
             d[f"{name}_values"], d[f"{name}_code"] = factorize(get(s) for s in ss)
+        d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
+        d["group"] = np.fromiter((s.group for s in ss), dtype=np.int64, count=n)
+        self._derive_columns()
+
+    def _derive_columns(self, kept: dict | None = None) -> None:
+        n = self.n
+        d = self.__dict__
         tv = d["trainer_values"]
         d["has_trainer"] = d["trainer_code"] != (0 if len(tv) and tv[0] == "" else -1)
         start_min = np.array([hhmm_minutes(v) for v in d["start_values"]], dtype=np.int64)
         end_min = np.array([hhmm_minutes(v) for v in d["end_values"]], dtype=np.int64)
         d["start_minutes"] = start_min[d["start_code"]] if n else np.zeros(0, dtype=np.int64)
         d["minutes"] = (end_min[d["end_code"]] - d["start_minutes"]) if n else np.zeros(0, dtype=np.int64)
-        d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
-        d["unit_pos"] = {v: i for i, v in enumerate(d["unit_values"])}
-        d["trainer_pos"] = {v: i for i, v in enumerate(tv)}
+        kept = kept or {}  # positions of the same distinct values in the plan this index was derived from
+        d["unit_pos"] = kept.get("unit_pos") or {v: i for i, v in enumerate(d["unit_values"])}
+        d["trainer_pos"] = kept.get("trainer_pos") or {v: i for i, v in enumerate(tv)}
+
+    # --------------------------------------------------------------- another plan, a few sessions apart
+    def replaced(self, remove, add: list[Session], report: dict | None = None) -> "PlanIndex":
+        """The index of this plan without the sessions at positions ``remove`` and with ``add``, updated
+        from this one (:func:`planner.plan_index_update.replaced`)."""
+        from .plan_index_update import replaced
+
+        return replaced(self, remove, add, report)
 
     # --------------------------------------------------------------- the plan's report
     @property
@@ -399,9 +488,39 @@ class PlanIndex:
         return out
 
 
+_CHUNK = 50_000  # rows per C-level pass: the interpreter lock is handed back between passes
+
+
+def _chunked_dict(keys: list, values: list) -> dict:
+    """``dict(zip(keys, values))`` in passes of a few milliseconds (a window thread waits for none of them)."""
+    out: dict = {}
+    for i in range(0, len(keys), _CHUNK):
+        out.update(zip(keys[i:i + _CHUNK], values[i:i + _CHUNK]))
+    return out
+
+
+def session_order(s: Session) -> tuple:
+    """The order of ``plan.sessions``: date, start, id."""
+    return (s.date, s.start, s.session_id)
+
+
+def _DICT_ORDER(s: Session) -> tuple:  # noqa: N802 - the order of the per-unit and per-trainer lists
+    return (s.date, s.start, s.kind, s.group, s.session_id)
+
+
+def _has(values: np.ndarray, v) -> bool:
+    i = int(np.searchsorted(values, v))
+    return i < len(values) and values[i] == v
+
+
+_FACTORIZED = (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
+               ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
+               ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
+               ("start", lambda s: s.start), ("end", lambda s: s.end))
+
 _DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id", "units", "trainers", "trainers_of_unit",
                          "trainees_of_tot", "trainer_rows"})
-_COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_minutes", "minutes", "pinned",
+_COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_minutes", "minutes", "pinned", "group",
                            "unit_pos", "trainer_pos"} | {f"{c}_{p}" for c in ("acad", "dep", "unit", "trainer", "kind",
                                                                               "aud", "win", "start", "end")
                                                       for p in ("values", "code")})
@@ -451,11 +570,15 @@ def merge_plan(old: Plan | None, new: Plan, academie: str | None, six: ScenarioI
                 report=report)
 
 
-def planned_academies(plan: Plan | None, six: ScenarioIndex) -> list[str]:
-    """The académies a plan covers: those with a session or an unplaced unit (what « Vérifier » checks)."""
+def planned_academies(plan: Plan | None, six: ScenarioIndex, index: PlanIndex | None = None) -> list[str]:
+    """The académies a plan covers: those with a session or an unplaced unit (what « Vérifier » checks);
+    ``index``: the plan's index, whose distinct académies are already known."""
     if plan is None:
         return []
-    codes = {s.academie for s in plan.sessions if s.academie}
+    if index is not None and index.plan is plan:
+        codes = {str(a) for a in index.acad_values if a}
+    else:
+        codes = {s.academie for s in plan.sessions if s.academie}
     codes.update(str(a) for u in plan.unplaced if (a := unplaced_academie(u, six)))
     return sorted(c for c in codes if c in six.academies)
 

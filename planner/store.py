@@ -7,8 +7,9 @@ in place, inside one transaction, when they are opened):
 - ``scenario(id = 1, name, data, settings, fingerprint, saved_at)``: the scenario as JSON (settings
   stored apart in ``settings``);
 - ``plans(name, created_at, params, seed, solver, solver_version, scenario_fingerprint, report,
-  kpis, notes)`` and ``plan_data(name, part, data)``: each plan's sessions, trainers and units as
-  compressed JSON (``zlib``; never pickle), so any plan reopens exactly as it was solved.
+  kpis, notes)`` and ``plan_data(name, part, data)``: each plan's sessions (one part per académie and their
+  order: a save rewrites the académies that changed), trainers and units, compressed by column (``zlib``,
+  JSON and numpy arrays; never pickle), so any plan reopens exactly as it was solved.
 
 Every save is one SQLite transaction (``synchronous=FULL``, rollback journal): a crash or a
 ``SIGKILL`` in the middle leaves the previous content, which SQLite restores from its journal at the
@@ -22,15 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import os
 import sqlite3
 import zlib
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 from pydantic import ValidationError
 
 from .errors import ScenarioError
@@ -39,8 +39,12 @@ from .plan import Plan, Session, TrainerRow, UnitRow
 from .compare import PlanComparison, compare, plan_kpis
 from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_durably
 from .settings import Settings
+from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
+    COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
+    _encode_order, _index_groups, _session_groups, read_columns, read_plan_columns, scenario_data_json,
+    scenario_fingerprint)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
 
 
@@ -88,7 +92,13 @@ def _v3(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS status_history_batch ON status_history (batch)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(db: sqlite3.Connection) -> None:
+    """Version 4: a plan's sessions may be stored one part per académie (``sessions@CODE``) with their order
+    (``sessions#order``), so that a save rewrites only the académies that changed. Older parts still read;
+    the version tells an older program that it cannot read such a plan."""
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 # ------------------------------------------------------------------ plans
@@ -108,109 +118,11 @@ class PlanInfo:
 _NO_STATUS = {"status": "planned", "present": None, "held_date": None}  # statuses live in session_status
 
 
-def _encode(rows: list[dict]) -> bytes:
-    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str).encode(), 6)
-
-
-def _decode(blob: bytes) -> list[dict]:
-    return json.loads(zlib.decompress(blob).decode())
-
-
-# Plan parts are stored by column: repeated values (dates, académies, windows, times…) as a list of
-# distinct values plus one small integer per row (a numpy array), the others as a JSON list. A
-# national plan's 350,000 sessions encode and decode in a fraction of a second. Parts written before
-# (a JSON list of row objects, without this prefix) still read.
-COLUMNAR = b"PIA-COLUMNS-2\n"
-
-
-def _encode_columns(rows: list, cls, skip=()) -> bytes:
-    """Rows of dataclass ``cls`` by column; fields in ``skip`` are not stored (read back as their default)."""
-    dates = {f.name for f in fields(cls) if f.type in ("dt.date", "datetime.date")}
-    header: list[dict] = []
-    arrays: list[bytes] = []
-    for f in fields(cls):
-        if f.name in skip:
-            continue
-        col = list(map(attrgetter(f.name), rows))
-        if f.name in dates:
-            col = [d.toordinal() for d in col]
-        if len(dict.fromkeys(col[:1000])) > 500:  # mostly distinct (identifiers): as they are
-            header.append({"name": f.name, "plain": col})
-            continue
-        values = list(dict.fromkeys(col))
-        index = {v: i for i, v in enumerate(values)}
-        dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
-        arrays.append(np.fromiter(map(index.__getitem__, col), dtype=dtype, count=len(col)).tobytes())
-        header.append({"name": f.name, "values": values, "dtype": dtype})
-    head = json.dumps({"rows": len(rows), "dates": sorted(dates), "columns": header}, ensure_ascii=False,
-                      separators=(",", ":")).encode()
-    return COLUMNAR + zlib.compress(len(head).to_bytes(8, "little") + head + b"".join(arrays), 1)
-
-
-def _decode_columns(blob: bytes, cls) -> list:
-    if not blob.startswith(COLUMNAR):  # rows written before the columnar format
-        if cls is Session:
-            out = []
-            for r in _decode(blob):
-                r["date"] = dt.date.fromisoformat(r["date"])
-                out.append(Session(**{f.name: r[f.name] for f in fields(Session) if f.name in r}))
-            return out
-        return [cls(**{f.name: r[f.name] for f in fields(cls) if f.name in r}) for r in _decode(blob)]
-    n, got = _columns(blob, [f.name for f in fields(cls)])
-    cols = [got[f.name] if f.name in got else [f.default] * n  # a field added since the plan was saved: its default
-            for f in fields(cls)]
-    return list(map(cls, *cols)) if n else []
-
-
-def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
-    """Only the columns ``names`` of a stored part (dates as ``datetime.date``), without building rows:
-    ``read_columns(blob, ["session_id", "date"])``. Rows stored before the columnar format are read too."""
-    if not blob.startswith(COLUMNAR):
-        rows = _decode(blob)
-        return {k: [dt.date.fromisoformat(r[k]) if k == "date" else r.get(k) for r in rows] for k in names}
-    n, got = _columns(blob, names)
-    return {k: got.get(k, [None] * n) for k in names}
-
-
-def _columns(blob: bytes, names: list[str]) -> tuple[int, dict[str, list]]:
-    """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out)."""
-    raw = zlib.decompress(blob[len(COLUMNAR):])
-    size = int.from_bytes(raw[:8], "little")
-    data = json.loads(raw[8:8 + size])
-    n, dates = data["rows"], set(data["dates"])
-    offset = 8 + size
-    for c in data["columns"]:  # the binary arrays, in the order of the header
-        if "values" in c:
-            c["codes"] = np.frombuffer(raw, dtype=c["dtype"], count=n, offset=offset)
-            offset += np.dtype(c["dtype"]).itemsize * n
-    columns = {c["name"]: c for c in data["columns"]}
-    out: dict[str, list] = {}
-    for name in names:
-        c = columns.get(name)
-        if c is None:
-            continue
-        if "values" in c:
-            values = c["values"]
-            if name in dates:
-                values = [dt.date.fromordinal(v) for v in values]
-            table = np.empty(len(values), dtype=object)
-            table[:] = values
-            col = table[c["codes"]].tolist()
-        else:
-            col = c["plain"]
-            if name in dates:
-                col = list(map(dt.date.fromordinal, col))
-        if len(col) != n:
-            raise ValueError(f"colonne {name} : {len(col)} valeurs pour {n} lignes")
-        out[name] = col
-    return n, out
-
-
-def _decode_plan(db: sqlite3.Connection, name: str) -> Plan:
+def _decode_plan(db: sqlite3.Connection, name: str, stored: dict | None = None) -> Plan:
     parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ?", (name,))}
     (report,) = db.execute("SELECT report FROM plans WHERE name = ?", (name,)).fetchone()
     empty = _encode([])
-    return Plan(sessions=_decode_columns(parts.get("sessions", empty), Session),
+    return Plan(sessions=_decode_sessions(parts, stored),
                 trainers=_decode_columns(parts.get("trainers", empty), TrainerRow),
                 units=_decode_columns(parts.get("units", empty), UnitRow), report=json.loads(report))
 
@@ -317,16 +229,15 @@ class ScenarioStore:
     def save_scenario(self, sc: Scenario) -> bool:
         """Write the scenario; nothing is written when the file already holds this very scenario
         (same fingerprint and settings). Returns whether it wrote."""
-        fingerprint = sc.fingerprint()
+        fingerprint = scenario_fingerprint(sc)
         settings = sc.settings.model_dump_json()
         row = self.db.execute("SELECT fingerprint, settings FROM scenario WHERE id = 1").fetchone()
         if row is not None and tuple(row) == (fingerprint, settings):
             return False
-        data = sc.model_dump(mode="json", exclude={"settings"})
         with self._tx():
             self.db.execute(
                 "INSERT OR REPLACE INTO scenario (id, name, data, settings, fingerprint, saved_at) VALUES (1, ?, ?, ?, ?, ?)",
-                (sc.name, json.dumps(data, ensure_ascii=False, separators=(",", ":")), settings, fingerprint, _now()),
+                (sc.name, scenario_data_json(sc), settings, fingerprint, _now()),
             )
         return True
 
@@ -356,8 +267,12 @@ class ScenarioStore:
     # -- plans
     def save_plan(self, name: str, plan: Plan, params: dict | None = None, *, seed: int | None = None,
                   solver: str | None = None, solver_version: str | None = None, notes: str = "",
-                  scenario_fingerprint: str | None = None) -> None:
-        """Save (or replace) the plan ``name`` with the parameters that produced it."""
+                  scenario_fingerprint: str | None = None, same_as: Plan | None = None, index=None) -> None:
+        """Save (or replace) the plan ``name`` with the parameters that produced it.
+
+        ``same_as``: the plan this file holds under ``name`` (as this program wrote or read it); the parts
+        of the académies whose sessions are the very same objects are kept as they are, the others are
+        rewritten. ``index``: the plan's :class:`planner.plan_index.PlanIndex`, for its KPIs."""
         name = (name or "").strip()
         if not name or len(name) > 200:
             raise StoreError("nom de plan vide ou trop long (200 caractères au plus)")
@@ -371,23 +286,39 @@ class ScenarioStore:
             scenario_fingerprint = str(report.get("scenario_fingerprint", ""))
             if not scenario_fingerprint and self.has_scenario():
                 scenario_fingerprint = self.db.execute("SELECT fingerprint FROM scenario WHERE id = 1").fetchone()[0]
-        parts = {
-            "sessions": _encode_columns(plan.sessions, Session, skip=_NO_STATUS),  # statuses: session_status
-            "trainers": _encode_columns(plan.trainers, TrainerRow),
-            "units": _encode_columns(plan.units, UnitRow),
-        }
+        existing = {p for (p,) in self.db.execute("SELECT part FROM plan_data WHERE name = ?", (name,))}
+        old_groups = _session_groups(same_as.sessions)[0] if same_as is not None and existing else {}
+        coded: dict[str, dict] = {}
+        if index is not None and index.plan is plan and plan.sessions:  # the index's columns, already coded
+            index.date_ord  # noqa: B018 - its columns, built if they were not
+            groups, order, coded = _index_groups(index)
+        else:
+            groups, order = _session_groups(plan.sessions)
+        parts: dict[str, bytes | None] = {}  # None: the part in the file is already this one
+        for acad, ss in groups.items():
+            old = old_groups.get(acad)
+            same = old is not None and len(old) == len(ss) and all(map(operator.is_, old, ss))
+            parts[GROUP_PREFIX + acad] = None if same and GROUP_PREFIX + acad in existing else \
+                _encode_columns(ss, Session, skip=_NO_STATUS, coded=coded.get(acad))  # statuses: session_status
+        parts[ORDER_PART] = _encode_order(list(groups), order)
+        for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
+            same = same_as is not None and getattr(same_as, part) is rows and part in existing
+            parts[part] = None if same else _encode_columns(rows, cls)
+        kpis = json.dumps(plan_kpis(plan, index), ensure_ascii=False)
         with self._tx():
-            self.db.execute("DELETE FROM plan_data WHERE name = ?", (name,))
-            self.db.execute("DELETE FROM plans WHERE name = ?", (name,))
-            self.db.execute(
-                "INSERT INTO plans (name, created_at, params, seed, solver, solver_version, scenario_fingerprint, report, kpis, notes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, _now(), json.dumps(params, ensure_ascii=False, default=str), seed, solver, solver_version,
-                 scenario_fingerprint, json.dumps(report, ensure_ascii=False, default=str),
-                 json.dumps(plan_kpis(plan), ensure_ascii=False), notes),
-            )
-            self.db.executemany("INSERT INTO plan_data (name, part, data) VALUES (?, ?, ?)",
-                                [(name, p, d) for p, d in parts.items()])
+            values = (_now(), json.dumps(params, ensure_ascii=False, default=str), seed, solver, solver_version,
+                      scenario_fingerprint, json.dumps(report, ensure_ascii=False, default=str), kpis, notes)
+            if self.db.execute("SELECT 1 FROM plans WHERE name = ?", (name,)).fetchone() is None:
+                self.db.execute(
+                    "INSERT INTO plans (name, created_at, params, seed, solver, solver_version, scenario_fingerprint, "
+                    "report, kpis, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (name, *values))
+            else:
+                self.db.execute("UPDATE plans SET created_at = ?, params = ?, seed = ?, solver = ?, solver_version = ?, "
+                                "scenario_fingerprint = ?, report = ?, kpis = ?, notes = ? WHERE name = ?", (*values, name))
+            self.db.executemany("DELETE FROM plan_data WHERE name = ? AND part = ?",
+                                [(name, p) for p in existing - set(parts)])
+            self.db.executemany("INSERT OR REPLACE INTO plan_data (name, part, data) VALUES (?, ?, ?)",
+                                [(name, p, d) for p, d in parts.items() if d is not None])
 
     def list_plans(self) -> list[PlanInfo]:
         out = []
@@ -402,11 +333,13 @@ class ScenarioStore:
                 return p
         raise StoreError(f"{self.path} : plan « {name} » introuvable")
 
-    def load_plan(self, name: str) -> Plan:
+    def load_plan(self, name: str, stored: dict | None = None) -> Plan:
+        """The plan ``name``; ``stored`` (a dict) receives its stored columns when it has them (see
+        :func:`_decode_sessions`)."""
         if self.db.execute("SELECT 1 FROM plans WHERE name = ?", (name,)).fetchone() is None:
             raise StoreError(f"{self.path} : plan « {name} » introuvable")
         try:
-            return _decode_plan(self.db, name)
+            return _decode_plan(self.db, name, stored)
         except (zlib.error, json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
             raise StoreError(f"{self.path} : plan « {name} » illisible ({exc})") from None
 
@@ -531,7 +464,7 @@ def save_scenario_file(path: str | Path, scenario: Scenario) -> None:
         ScenarioStore.create(path, scenario)
 
 
-__all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "save_scenario_file"]
+__all__ = ["SCHEMA_VERSION", "PlanInfo", "ScenarioStore", "StoreError", "read_plan_columns", "save_scenario_file"]
 
 # moved out of this module: autosave and recovery (planner.autosave); still importable from here for callers
 # not yet updated (plan comparison, planner.compare, is imported above)

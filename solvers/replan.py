@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 from babel.dates import format_date
 
 from planner.calendar import audience_slots, calendar_key
@@ -20,10 +21,12 @@ from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
 from planner.text import hhmm_minutes
+from planner.plan_index import PlanIndex
+from planner.report import teacher_kpis_of_index, year_calendar
 
 from .heads import HEAD_LABEL, head_units, not_first
 from .pool import _penalties
-from .summary import kpis
+from .summary import kpis, teachers_total
 from .records import Unplaced
 from .rules import Caps, unit_caps
 from .units import NEVER, SlotTable, place_unit
@@ -81,7 +84,7 @@ def _travel_margins(sc: Scenario, ud, trainers) -> dict[str, int]:
     return tot_travel_margins(mini)
 
 
-def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
+def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, index: PlanIndex | None = None) -> _UnitCtx:
     s = sc.settings
     if unit_type not in ("circonscription", "etablissement"):
         raise ReplanError(f"{unit_id} : les sessions des cadres se choisissent avec les réunions, pas ici.")
@@ -93,9 +96,13 @@ def _ctx(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> _UnitCtx:
                       key=lambda t: t.id)
     if not trainers:
         raise ReplanError(f"{ud.name} : aucun formateur local.")
-    rows = {r.trainer_id: r for r in plan.trainers}
+    rows = index.trainers if index is not None else {r.trainer_id: r for r in plan.trainers}
+    if index is not None:  # only the train-the-trainer sessions of the unit's trainers
+        tots = (index.sessions_by_id.get(r.tot_session_id) for t in trainers if (r := rows.get(t.id)) is not None)
+    else:
+        tots = plan.sessions
     tot_end = {x.session_id: x.date.toordinal() * 1440 + hhmm_minutes(x.end)
-               for x in plan.sessions if x.kind == "tot"}
+               for x in tots if x is not None and x.kind == "tot"}
     margin = _travel_margins(sc, ud, trainers)  # a trainer delivers once back from the training site, as the solve
     ready = []
     for t in trainers:
@@ -231,7 +238,18 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
     honouring the scenario's pins for the unit and, as the solve, heads first: the teachers wait for the
     session where their head (chef d'établissement, IEN) is trained, unless no seat is left, waiting would
     lose sessions or a pin comes first; then the plan says so (rule ``heads_first``)."""
-    c = _ctx(sc, plan, unit_type, unit_id)
+    return _replan_unit(sc, plan, unit_type, unit_id, None)[0]
+
+
+def replan_unit_indexed(sc: Scenario, index: PlanIndex, unit_type: str, unit_id: str) -> tuple[Plan, PlanIndex]:
+    """:func:`replan_unit` on an indexed plan: the new plan and its index, updated from ``index`` where the
+    unit's sessions changed (nothing else of a national plan is copied, sorted or counted again)."""
+    return _replan_unit(sc, index.plan, unit_type, unit_id, index)
+
+
+def _replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str,
+                 index: PlanIndex | None) -> tuple[Plan, PlanIndex | None]:
+    c = _ctx(sc, plan, unit_type, unit_id, index)
     unit_pins = [p for p in sc.pins if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
     fixed, bad = _pins_of(c, unit_pins)
     assigned, left, _ = _place(c, fixed)
@@ -264,7 +282,6 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
         new.append(Session(f"S1-{unit_id}-{g:02d}", "step1", c.audience, c.academie, c.departement, c.zone_label,
                            unit_type, unit_id, c.trainers[k].id, sl.date, sl.start_hhmm, sl.end_hhmm, c.sizes[g - 1],
                            sl.window, g, pinned=g in pinned))
-    keep = [x for x in plan.sessions if not (x.unit_type == unit_type and x.unit_id == unit_id)]
     unplaced = [u for u in plan.report.get("unplaced", []) if (u.get("unit_type"), u.get("unit_id")) != (unit_type, unit_id)]
     if left:
         unplaced.append(Unplaced(unit_type, unit_id, c.name, c.academie, c.departement, "step1", c.audience, left,
@@ -275,17 +292,25 @@ def replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) -> Plan:
                                  f"({p.date.isoformat()} {p.start}) hors des créneaux possibles.").as_dict())
     if head_record is not None:
         unplaced.append(head_record.as_dict())
-    later = _roadmap_for_unit(sc, new, plan, unit_type, unit_id)
+    later = _roadmap_for_unit(sc, new, plan, unit_type, unit_id, index)
     assign_unit(sc, new, later[0])
     report = dict(plan.report)
     report["unplaced"] = unplaced + later[1]
+    if index is not None:
+        new_index = index.replaced(index.indices((unit_type, unit_id)), new + later[0], report)
+        report["kpis"] = {**plan.report.get("kpis", {}),
+                          **teacher_kpis_of_index(new_index, None, year_calendar(sc), sc.settings,
+                                                  teachers_total=teachers_total(sc))}
+        return new_index.plan, new_index
+    keep = [x for x in plan.sessions if not (x.unit_type == unit_type and x.unit_id == unit_id)]
     sessions = sorted(keep + new + later[0], key=lambda x: (x.date, x.start, x.session_id))
     out = Plan(sessions=sessions, trainers=plan.trainers, units=plan.units, report=report)
     report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
-    return out
+    return out, None
 
 
-def _roadmap_for_unit(sc: Scenario, step1: list[Session], plan: Plan, unit_type: str, unit_id: str):
+def _roadmap_for_unit(sc: Scenario, step1: list[Session], plan: Plan, unit_type: str, unit_id: str,
+                      index: PlanIndex | None = None):
     try:
         from .roadmap import plan_roadmap
     except ImportError:
@@ -295,7 +320,12 @@ def _roadmap_for_unit(sc: Scenario, step1: list[Session], plan: Plan, unit_type:
         "circonscriptions": [u for u in mini.circonscriptions if unit_type == "circonscription" and u.id == unit_id],
         "etablissements": [u for u in mini.etablissements if unit_type == "etablissement" and u.uai == unit_id],
     })
-    tots = [x for x in plan.sessions if x.kind == "tot"]
+    if index is not None:
+        k = int(np.searchsorted(index.kind_values, "tot"))
+        found = k < len(index.kind_values) and index.kind_values[k] == "tot"
+        tots = [plan.sessions[i] for i in np.nonzero(index.kind_code == k)[0].tolist()] if found else []
+    else:
+        tots = [x for x in plan.sessions if x.kind == "tot"]
     out = plan_roadmap(mini, Plan(sessions=tots + step1, trainers=plan.trainers, units=plan.units))
     sessions, unplaced = out if isinstance(out, tuple) else (out, [])
     return [x for x in sessions if x.unit_id == unit_id], [u for u in unplaced if u.get("unit_id") == unit_id]
@@ -321,9 +351,18 @@ def replan_roadmap_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str) 
 def replan_with_pin(sc: Scenario, plan: Plan, pin: Pin) -> Plan:
     """Pin one group of a unit and re-plan only that unit. The caller keeps ``pin`` in its scenario
     (``scenario.pins``) so that later solves honour it too."""
+    return replan_unit(_with_pin(sc, pin), plan, pin.unit_type, pin.unit_id)
+
+
+def replan_with_pin_indexed(sc: Scenario, index: PlanIndex, pin: Pin) -> tuple[Plan, PlanIndex]:
+    """:func:`replan_with_pin` on an indexed plan (the window's): the new plan and its index."""
+    return replan_unit_indexed(_with_pin(sc, pin), index, pin.unit_type, pin.unit_id)
+
+
+def _with_pin(sc: Scenario, pin: Pin) -> Scenario:
     pins = [p for p in sc.pins if not (p.unit_type == pin.unit_type and p.unit_id == pin.unit_id and p.group == pin.group)]
-    sc2 = sc.model_copy(update={"pins": pins + [pin]})
-    return replan_unit(sc2, plan, pin.unit_type, pin.unit_id)
+    return sc.model_copy(update={"pins": pins + [pin]})
 
 
-__all__ = ["Candidate", "ReplanError", "candidate_slots", "replan_roadmap_unit", "replan_unit", "replan_with_pin"]
+__all__ = ["Candidate", "ReplanError", "candidate_slots", "replan_roadmap_unit", "replan_unit", "replan_unit_indexed",
+           "replan_with_pin", "replan_with_pin_indexed"]

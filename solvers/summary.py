@@ -34,6 +34,11 @@ def unit_rows(sc: Scenario) -> list[UnitRow]:
     return rows
 
 
+def teachers_total(sc: Scenario) -> int:
+    """The teachers of the plan's unit rows (:func:`unit_rows`: circonscriptions, établissements in scope)."""
+    return sum(c.teachers for c in sc.circonscriptions) + sum(e.teachers for e in sc.in_scope_etablissements())
+
+
 def kpis(sc: Scenario, sessions: list[Session]) -> dict:
     """The plan's KPIs (:func:`planner.report.teacher_kpis`, on the scenario's school-year calendar)."""
     return teacher_kpis(sessions, unit_rows(sc), year_calendar(sc), sc.settings)

@@ -29,7 +29,7 @@ def test_plan_round_trips_by_column(tmp_path):
     plan = _plan()
     with ScenarioStore(path) as st:
         st.save_plan("A", plan, {})
-        blob = st.db.execute("SELECT data FROM plan_data WHERE name = 'A' AND part = 'sessions'").fetchone()[0]
+        blob = st.db.execute("SELECT data FROM plan_data WHERE name = 'A' AND part = 'sessions@16'").fetchone()[0]
         again = st.load_plan("A")
     assert blob.startswith(COLUMNAR)
     assert again.trainers == plan.trainers and again.units == []
@@ -46,11 +46,59 @@ def test_plan_saved_in_rows_still_reopens(tmp_path):
     rows = [{**asdict(s), "date": s.date.isoformat()} for s in plan.sessions]
     old = zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 6)
     db = sqlite3.connect(path)
-    with db:
-        db.execute("UPDATE plan_data SET data = ? WHERE name = 'A' AND part = 'sessions'", (old,))
+    with db:  # one part of rows, as plans were saved before the columns and the parts per académie
+        db.execute("DELETE FROM plan_data WHERE name = 'A' AND part LIKE 'sessions%'")
+        db.execute("INSERT INTO plan_data VALUES ('A', 'sessions', ?)", (old,))
     db.close()
     with ScenarioStore(path) as st:
         assert st.load_plan("A").sessions == plan.sessions
+        st.save_plan("A", plan, {}, same_as=plan)  # saved again: in parts per académie, the old part gone
+        parts = {p for (p,) in st.db.execute("SELECT part FROM plan_data WHERE name = 'A'")}
+        assert "sessions" not in parts and "sessions@16" in parts
+        assert st.load_plan("A").sessions == plan.sessions
+
+
+def _two_academies(n: int = 600) -> Plan:
+    plan = _plan(n)
+    for i, s in enumerate(plan.sessions):
+        if i % 3 == 0:
+            s.academie = "28"
+    return plan
+
+
+def test_a_save_rewrites_only_the_academies_that_changed(tmp_path):
+    """After a pin (one unit re-planned) the académies whose sessions are the same objects keep their part."""
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies()
+    rowid = "SELECT part, rowid FROM plan_data WHERE name = 'A'"
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        before = dict(st.db.execute(rowid))
+        moved = [s if s.session_id != "S-4" else Session(**{**asdict(s), "date": dt.date(2027, 1, 5), "pinned": True})
+                 for s in plan.sessions]  # S-4 is of académie 16
+        new = Plan(sessions=moved, trainers=plan.trainers, units=plan.units, report=plan.report)
+        st.save_plan("A", new, {}, same_as=plan)
+        after = dict(st.db.execute(rowid))
+        again = st.load_plan("A")
+    assert after["sessions@28"] == before["sessions@28"]  # not rewritten
+    assert after["sessions@16"] != before["sessions@16"]
+    assert again.sessions == new.sessions  # the plan's order across académies too
+    assert next(s for s in again.sessions if s.session_id == "S-4").date == dt.date(2027, 1, 5)
+
+
+def test_session_columns_of_a_plan_in_parts(tmp_path):
+    from planner.store import read_plan_columns
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(90)
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        cols = read_plan_columns(st.db, "A", ["session_id", "academie"])
+        assert read_plan_columns(st.db, "B", ["session_id"]) is None
+    assert cols["session_id"] == [s.session_id for s in plan.sessions]
+    assert cols["academie"] == [s.academie for s in plan.sessions]
 
 
 def test_saving_an_unchanged_scenario_writes_nothing(tmp_path):
@@ -65,3 +113,54 @@ def test_saving_an_unchanged_scenario_writes_nothing(tmp_path):
         st.save_settings(sc.settings.model_copy(update={"group_size": 12}))
         assert st.save_scenario(changed) is True  # the file's settings differ from the scenario's
         assert st.load_scenario().settings.group_size == sc.settings.group_size
+
+
+def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
+    from planner import store_codec as store
+
+    sc = tiny_scenario()
+    monkeypatch.setattr(store, "_CHUNK", 2)  # every list of more than two units goes by chunks
+    whole = json.dumps(sc.model_dump(mode="json", exclude={"settings"}), ensure_ascii=False, separators=(",", ":"))
+    assert len(sc.trainers) > 2 and store.scenario_data_json(sc) == whole
+    assert store.scenario_fingerprint(sc) == sc.fingerprint()
+    assert store.scenario_fingerprint(sc.model_copy(update={"name": "Autre"})) != sc.fingerprint()
+
+
+def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(tmp_path):
+    import numpy as np
+
+    from planner.plan_index import _COLUMN_ATTRS, PlanIndex
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(700)
+    plan.sessions[3].trainer_id = ""  # a session without trainer
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        stored: dict = {}
+        again = st.load_plan("A", stored)
+    assert stored["order"].shape == (700,)
+    quick, slow = PlanIndex.from_stored(again, None, stored), PlanIndex(again).prepare()
+    assert "date_ord" in quick.__dict__
+    for k in _COLUMN_ATTRS:
+        a, b = quick.__dict__[k], slow.__dict__[k]
+        assert (np.array_equal(a, b) and a.dtype == b.dtype) if isinstance(b, np.ndarray) else a == b, k
+    assert quick.sessions_of_unit("etablissement", "U7") == slow.sessions_of_unit("etablissement", "U7")
+    # without the file's columns (a part missing one): the index is made from the sessions
+    broken = {"groups": [{}], "order": stored["order"]}
+    assert "date_ord" not in PlanIndex.from_stored(again, None, broken).__dict__
+
+
+def test_a_plan_saved_with_its_index_reads_back_the_same(tmp_path):
+    from planner.plan_index import PlanIndex
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(500)
+    plan.sessions[7].trainer_id = ""
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {}, index=PlanIndex(plan))  # the index's coded columns written as they are
+        st.save_plan("B", plan, {})
+        a, b = st.load_plan("A"), st.load_plan("B")
+        assert st.plan_info("A").kpis == st.plan_info("B").kpis
+    assert a.sessions == plan.sessions == b.sessions

@@ -180,7 +180,7 @@ def test_choose_a_slot_pins_and_replans_then_undo(win, qtbot):
     etab = next(s.unit_id for s in w.plan.sessions if s.unit_type == "etablissement" and s.kind == "step1")
     w.select_scope(("etablissement", etab))
     before = [(s.date, s.start, s.group) for s in w.plan.sessions_of_unit("etablissement", etab) if s.kind == "step1"]
-    plan_before = w.plan
+    plan_before, index_before = w.plan, w.doc.pix
     n_undo = w.undo_stack.count()
     w.act_slots.trigger()
     dlg = w.unit_edits.slot_dialog
@@ -207,7 +207,7 @@ def test_choose_a_slot_pins_and_replans_then_undo(win, qtbot):
     # undo: the pin goes, the previous plan comes back
     w.act_undo.trigger()
     assert not any(p.unit_id == etab for p in w.scenario.pins)
-    assert w.plan is plan_before
+    assert w.plan is plan_before and w.doc.pix is index_before  # swapped back, not indexed again
     after = [(s.date, s.start, s.group) for s in w.plan.sessions_of_unit("etablissement", etab) if s.kind == "step1"]
     assert after == before
     w.act_redo.trigger()
@@ -235,7 +235,8 @@ def test_save_and_reopen_the_scenario_with_its_plan(win, qtbot, tmp_path, monkey
     _solve_toulouse(w, qtbot)
     path = tmp_path / "toulouse.sqlite"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
-    assert w.files.save_as()
+    op = w.files.save_as()  # in the background
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=60_000)
     assert path.exists() and w.undo_stack.isClean()
     assert str(path.resolve()) in w.doc.recent_files()
     from ui.main_window import MainWindow
@@ -364,7 +365,8 @@ def test_autosave_and_recovery(win, qtbot, tmp_path, monkeypatch):
     w = win
     path = tmp_path / "auto.sqlite"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
-    assert w.files.save_as()
+    op = w.files.save_as()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=60_000)
     w.settings_panel.editors["group_size"].setValue(18)
     auto = w.files.autosave_now()
     assert auto and autosave_path(str(path.resolve())).exists()

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoStack
 
 from planner.models import Scenario
 from planner.plan import Plan
-from planner.plan_index import PlanIndex, ScenarioIndex, planned_academies
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
 from planner.scenario_io import load_scenario
 from planner.settings import Settings
 
@@ -31,6 +31,50 @@ from .changes import Changes
 MAX_RECENT = 8
 SCOPE_SETTINGS = ("include_private", "include_admin_staff", "__all__", "group_size")
 MAX_CHECKS = 12
+MAX_INDEXES = 3  # plans kept indexed (the current one and those undo / redo bring back): ~100 Mio each, national
+
+
+def budget_key(settings: Settings) -> tuple:
+    return ("budget", settings.budget.model_dump_json(), settings.step1_minutes, settings.group_size)
+
+
+def plan_budget_of(pix: PlanIndex, settings: Settings) -> dict:
+    """The plan's budget with these rates, computed once per plan (:meth:`PlanIndex.memo`)."""
+    from planner.budget import plan_budget
+
+    return pix.memo(budget_key(settings), lambda: plan_budget(pix.plan, settings, index=pix))
+
+
+def nation_teacher_kpis(pix: PlanIndex) -> dict:
+    """The whole plan's teacher KPIs (shares before Toussaint and Noël), computed once per plan."""
+    from planner.report import plan_calendar, teacher_kpis_of_index
+
+    def compute():
+        plan = pix.plan
+        settings = plan.report.get("settings") if isinstance(plan.report.get("settings"), dict) else {}
+        return teacher_kpis_of_index(pix, plan.units, plan_calendar(plan.report), settings)
+
+    return pix.memo(("teacher_kpis",), compute)
+
+
+def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = None) -> PlanIndex:
+    """Index a plan and compute what the window shows of it, in the calling (background) thread."""
+    return prime_figures(PlanIndex(plan, six).prepare(), settings)
+
+
+def index_lists(pix: PlanIndex) -> PlanIndex:
+    """The lists by unit and by trainer of an index (after :func:`read_document` without them), any thread."""
+    return pix.prepare()
+
+
+def prime_figures(pix: PlanIndex, settings: Settings | None = None) -> PlanIndex:
+    """Compute the figures the window shows of an indexed plan (tree totals, budget, KPIs), in the calling
+    (background) thread, so that installing the plan costs the window nothing."""
+    pix.memo(("totals", id(pix.six)), pix.per_node_totals)
+    if settings is not None:
+        plan_budget_of(pix, settings)
+        nation_teacher_kpis(pix)
+    return pix
 
 
 @dataclass
@@ -68,29 +112,46 @@ class Document(QObject):
         self.plan_stale = False
         self.plan_in_file = False  # the plan is the scenario file's current plan (what statuses refer to)
         self._checks: list[CheckState] = []
+        self._indexes: list[PlanIndex] = []
+        self._stored: tuple = (None, None, False)
         self.undo_stack.cleanChanged.connect(self.fileChanged)
 
     # ================================================================ state (called by commands and operations)
-    def set_scenario(self, sc: Scenario, path: str | None, plan: Plan | None = None) -> None:
+    def index_for(self, plan: Plan | None, pix: PlanIndex | None = None) -> PlanIndex | None:
+        """The index of ``plan``: the one given (built in the background), else a kept one, else a new one."""
+        if plan is None:
+            return None
+        found = pix if pix is not None and pix.plan is plan else next(
+            (p for p in self._indexes if p.plan is plan), None) or PlanIndex(plan, self.six)
+        found.six = self.six
+        self._indexes = [p for p in self._indexes if p is not found][-(MAX_INDEXES - 1):] + [found]
+        return found
+
+    def set_scenario(self, sc: Scenario, path: str | None, plan: Plan | None = None,
+                     six: ScenarioIndex | None = None, pix: PlanIndex | None = None) -> None:
         self.scenario = sc
         self.path = path
-        self.six = ScenarioIndex(sc)
+        self.six = six if six is not None and six.scenario is sc else ScenarioIndex(sc)
         self.undo_stack.clear()
         self._checks = []
+        self._indexes = []
+        self._stored = (None, None, False)
         self.plan, self.pix, self.plan_stale = None, None, False
         self.plan_in_file = plan is not None and path is not None
         if plan is not None:
-            self.plan, self.pix = plan, PlanIndex(plan, self.six)
+            self.plan, self.pix = plan, self.index_for(plan, pix)
         if path:
             self.remember_file(path)
         self.changed.emit(Changes.everything())
         self.fileChanged.emit()
 
     def set_plan(self, plan: Plan | None, message: str = "", stale: bool = False, choices: bool = False,
-                 in_file: bool = False) -> None:
+                 in_file: bool = False, pix: PlanIndex | None = None) -> None:
         self.plan = plan
         self.plan_in_file = in_file and plan is not None
-        self.pix = PlanIndex(plan, self.six) if plan is not None else None
+        if self.plan_in_file:  # written to the file by someone else (the follow-up re-plan): write it all next time
+            self._stored = (None, None, False)
+        self.pix = self.index_for(plan, pix)
         self.plan_stale = stale and plan is not None
         self.changed.emit(Changes(plan=True, check=True, choices=choices))
         if message:
@@ -102,8 +163,8 @@ class Document(QObject):
         else:
             setattr(self.scenario.settings, field_name, value)
         self.six = ScenarioIndex(self.scenario)
-        if self.pix is not None:
-            self.pix.six = self.six
+        for pix in self._indexes:
+            pix.six = self.six
         if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
             self.plan_stale = True
         self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
@@ -111,9 +172,9 @@ class Document(QObject):
         self.message.emit(f"Paramètre « {label} » : {value_text(value)}"
                           + (" — replanifiez (F5) pour en tenir compte." if self.plan_stale else "."))
 
-    def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str) -> None:
+    def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str, pix: PlanIndex | None = None) -> None:
         self.scenario.pins = list(pins)
-        self.set_plan(plan, message, choices=True)
+        self.set_plan(plan, message, choices=True, pix=pix)
 
     def set_roadmap_choices(self, choices: list, plan: Plan | None, replanned: bool, stale: bool, message: str) -> None:
         self.scenario.roadmap_choices = list(choices)
@@ -141,7 +202,8 @@ class Document(QObject):
 
     def check_scope(self, plan: Plan | None = None) -> list[str]:
         """The académies « Vérifier » looks at: those the plan covers, never the ones not planned."""
-        return planned_academies(plan or self.plan, self.six)
+        plan = plan or self.plan
+        return planned_academies(plan, self.six, next((p for p in self._indexes if p.plan is plan), None))
 
     def check_state(self) -> CheckState | None:
         """The check of the current plan as the scenario stands now, or None (« non vérifié »)."""
@@ -162,29 +224,58 @@ class Document(QObject):
     # ================================================================ files
     def open(self, spec: str | None) -> None:
         """Load a scenario (``None`` / ``"national"`` for the reference) with its saved plan, if any."""
-        sc = load_scenario(spec)
-        plan = path = name = None
-        if spec and spec != "national" and Path(spec).exists():
-            path = str(Path(spec).resolve())
-            plan, name = load_store_plan(path)
-        self.set_scenario(sc, path, plan)
-        self.plan_in_file = plan is not None and name == "courant"
-        if plan is not None:
-            self.message.emit(f"Plan enregistré rouvert ({fmt.num(len(plan.sessions))} sessions)")
+        self.install(read_document(spec))
+
+    def install(self, read: "ReadDocument") -> None:
+        """Show what :func:`read_document` read (in a background operation): the window only swaps it in."""
+        self.set_scenario(read.scenario, read.path, read.plan, read.six, read.pix)
+        self.plan_in_file = read.plan is not None and read.plan_name == "courant"
+        self._stored = (read.path, read.plan, False) if self.plan_in_file else (None, None, False)
+        if read.plan is not None:
+            self.message.emit(f"Plan enregistré rouvert ({fmt.num(len(read.plan.sessions))} sessions)")
 
     def save(self, path: str, params: dict | None = None) -> None:
         """Scenario and current plan into the scenario file ``path`` (raises on failure)."""
-        from planner.autosave import discard_autosave
+        job = self.save_job(path, params)
+        self.saved(job(lambda _p: None), self.undo_stack.index())
+
+    def save_job(self, path: str, params: dict | None = None):
+        """A function writing the scenario and the plan as they are now to ``path``, for a background
+        operation (``job(progress)`` → what :meth:`saved` takes). The plan is written only when it is not
+        the one already in that file (a save after a setting writes the scenario alone)."""
         from planner.store import ScenarioStore, save_scenario_file
 
-        save_scenario_file(path, self.scenario)
-        if self.plan is not None:
-            with ScenarioStore(path) as st:
-                st.save_plan("courant", self.plan, {**(params or {}), "stale": self.plan_stale})
+        target = str(Path(path).resolve())
+        sc, plan, stale = self.snapshot(), self.plan, self.plan_stale
+        params = {**(params or {}), "stale": stale}
+        st = self._stored  # (file, plan, stale) last written or read: compared by identity, never by value
+        write_plan = plan is not None and not (st[0] == target and st[1] is plan and st[2] == stale)
+        same_as = st[1] if st[0] == target else None  # the académies whose sessions did not change stay as they are
+        index = self.pix if self.pix is not None and self.pix.plan is plan else None
+
+        def job(progress) -> tuple:
+            progress((0.05, "Enregistrement du scénario…"))
+            save_scenario_file(path, sc)
+            if write_plan:
+                progress((0.3, f"Enregistrement du plan ({fmt.num(len(plan.sessions))} sessions)…"))
+                with ScenarioStore(path) as store:
+                    store.save_plan("courant", plan, params, same_as=same_as, index=index)
+            progress((1.0, "Enregistré."))
+            return target, (target, plan, stale)
+
+        return job
+
+    def saved(self, result: tuple, undo_index: int) -> None:
+        """After a save: the file is the document's; « modifié » goes away unless an edit came in meanwhile."""
+        from planner.autosave import discard_autosave
+
+        target, stored = result
+        self._stored = stored
         old = self.path
-        self.path = str(Path(path).resolve())
-        self.plan_in_file = self.plan is not None
-        self.undo_stack.setClean()
+        self.path = target
+        self.plan_in_file = stored[1] is not None and stored[1] is self.plan
+        if self.undo_stack.index() == undo_index:
+            self.undo_stack.setClean()
         for p in (old, self.path):
             try:
                 discard_autosave(p)
@@ -254,8 +345,50 @@ class Document(QObject):
         return name + (f" — {Path(self.path).name}" if self.path else "")
 
 
-def load_store_plan(path: str) -> tuple[Plan | None, str | None]:
-    """The plan saved in a scenario file (« courant », else the last one) and its name, or (None, None)."""
+@dataclass
+class ReadDocument:
+    """A scenario file read and indexed in the background (:func:`read_document`)."""
+
+    scenario: Scenario
+    path: str | None
+    plan: Plan | None
+    six: ScenarioIndex
+    pix: PlanIndex | None
+    plan_name: str | None = None
+
+
+def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True) -> ReadDocument:
+    """Read a scenario (``None`` / ``"national"``: the reference) and its saved plan, and index both
+    (any thread; raises with a French message). Without ``lists`` the plan's index has its columns and
+    the figures the window shows first, not yet its lists by unit and trainer (:func:`index_lists`)."""
+    progress((0.05, "Lecture du scénario…"))
+    sc = load_scenario(spec)
+    plan = path = name = None
+    if spec and spec != "national" and Path(spec).exists():
+        path = str(Path(spec).resolve())
+        progress((0.25, "Lecture du plan…"))
+        stored: dict = {}
+        plan, name = load_store_plan(path, stored)
+    progress((0.6, "Index du territoire…"))
+    six = ScenarioIndex(sc)
+    from .models.territory import territory_tree
+
+    six.memo(("territory_tree",), lambda: territory_tree(six))  # the tree the window shows, built here
+    from .tabs.overview import overview_demand
+
+    overview_demand(six, NATION)  # and the figures of the first tab
+    pix = None
+    if plan is not None:
+        progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))
+        pix = PlanIndex.from_stored(plan, six, stored) if stored else PlanIndex(plan, six)  # the file's columns
+        pix = prime_figures(pix.prepare() if lists else pix, sc.settings)
+    progress((1.0, "Ouvert."))
+    return ReadDocument(sc, path, plan, six, pix, name)
+
+
+def load_store_plan(path: str, stored: dict | None = None) -> tuple[Plan | None, str | None]:
+    """The plan saved in a scenario file (« courant », else the last one) and its name, or (None, None);
+    ``stored`` receives the file's columns of it (:meth:`planner.store.ScenarioStore.load_plan`)."""
     try:
         with open(path, "rb") as f:
             if not f.read(16).startswith(b"SQLite format 3"):
@@ -268,7 +401,7 @@ def load_store_plan(path: str) -> tuple[Plan | None, str | None]:
                 return None, None
             names = [p.name for p in plans]
             name = "courant" if "courant" in names else names[-1]
-            plan = st.load_plan(name)
+            plan = st.load_plan(name, stored)
             if "courant" in names:  # the statuses recorded for it (planner.followup)
                 from planner.followup import apply_statuses, load_statuses
 

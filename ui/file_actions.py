@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from planner.plan_index import NATION
@@ -51,24 +50,33 @@ class FileActions:
         if path:
             self.open_file(path)
 
-    def open_file(self, path: str) -> bool:
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            self.open_spec(path)
-        except Exception as exc:  # noqa: BLE001 - French message from the loader
-            self.window.error(f"Impossible d'ouvrir {path} :\n{exc}")
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.window.set_status(f"Scénario ouvert : {path}")
-        return True
+    def open_file(self, path: str) -> Operation | None:
+        """Read the file in the background (the window answers meanwhile), then show it; the plan's lists by
+        unit and by trainer (what a unit's page and the exports read) follow in a second operation."""
+        from .document import index_lists, read_document
 
-    def save(self) -> bool:
+        w = self.window
+        if w.ops.find("open") is not None:
+            w.set_status("Une ouverture est déjà en cours.")
+            return None
+
+        def done(read) -> None:
+            self.doc.install(read)
+            w.select_scope(NATION)
+            w.set_status(f"Scénario ouvert : {path}")
+            if read.pix is not None:
+                w.ops.run(lambda progress, stop: index_lists(read.pix), name="index")
+
+        w.set_status(f"Ouverture de {path}…")
+        return w.ops.run(lambda progress, stop: read_document(path, progress, lists=False), name="open",
+                         success=done, failure=lambda msg: w.error(f"Impossible d'ouvrir {path} :\n{msg}"))
+
+    def save(self) -> Operation | bool:
         if not self.doc.path or not self.doc.path.endswith(STORE_SUFFIXES):
             return self.save_as()
         return self._save_to(self.doc.path)
 
-    def save_as(self) -> bool:
+    def save_as(self) -> Operation | bool:
         doc = self.doc
         name = (doc.scenario.name if doc.scenario else "scenario").replace("/", "-").replace(" ", "_")
         path, _ = QFileDialog.getSaveFileName(self.window, "Enregistrer le scénario",
@@ -87,18 +95,28 @@ class FileActions:
             path += ".sqlite"
         return self._save_to(path)
 
-    def _save_to(self, path: str) -> bool:
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            self.doc.save(path, {"time_limit": self.window.time_limit.value()})
-        except Exception as exc:  # noqa: BLE001 - French message from the store
-            self.window.error(f"Enregistrement impossible :\n{exc}")
+    def _save_to(self, path: str) -> Operation | bool:
+        """Write in the background what the document holds now; edits may go on meanwhile (the file then
+        holds the state of the moment « Enregistrer » was chosen, and the title keeps its « * »)."""
+        w, doc = self.window, self.doc
+        if w.ops.find("save") is not None:
+            w.set_status("Un enregistrement est déjà en cours.")
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.window.set_status(f"Scénario enregistré : {self.doc.path}"
-                               + (" (avec son plan)" if self.doc.plan is not None else ""))
-        return True
+        job = doc.save_job(path, {"time_limit": w.time_limit.value()})
+        undo_index = doc.undo_stack.index()
+        with_plan = doc.plan is not None
+        scenario = doc.scenario
+
+        def done(result) -> None:
+            if doc.scenario is not scenario:  # another scenario was opened meanwhile: the file is written, that's all
+                w.set_status(f"Scénario précédent enregistré : {result[0]}")
+                return
+            doc.saved(result, undo_index)
+            w.set_status(f"Scénario enregistré : {doc.path}" + (" (avec son plan)" if with_plan else ""))
+
+        w.set_status(f"Enregistrement de {path}…")
+        return w.ops.run(lambda progress, stop: job(progress), name="save", success=done,
+                         failure=lambda msg: w.error(f"Enregistrement impossible :\n{msg}"))
 
     # ---------------------------------------------------------------- import
     def import_annuaire_dialog(self) -> None:
@@ -148,6 +166,17 @@ class FileActions:
         except Exception as exc:  # noqa: BLE001 - an autosave failure must never interrupt the user
             self.window.set_status(f"Sauvegarde automatique impossible : {exc}")
             return None
+
+    def autosave_in_background(self) -> Operation | None:
+        """The timer's autosave: the scenario as it is now, written by an operation (never a pause)."""
+        from planner.autosave import autosave
+
+        doc, w = self.doc, self.window
+        if doc.undo_stack.isClean() or doc.scenario is None or w.ops.find("autosave") is not None:
+            return None
+        sc, path = doc.snapshot(), doc.path
+        return w.ops.run(lambda progress, stop: str(autosave(sc, path)), name="autosave",
+                         failure=lambda msg: w.set_status(f"Sauvegarde automatique impossible : {msg}"))
 
     def offer_recovery(self) -> None:
         info = self.doc.recovery_candidate()

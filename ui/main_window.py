@@ -14,8 +14,8 @@ from pathlib import Path
 from pydantic import ValidationError
 from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QSpinBox, QSplitter,
-                               QTabWidget, QUndoView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSpinBox,
+                               QSplitter, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from planner.models import french_errors
 from planner.paths import resource_path
@@ -92,7 +92,14 @@ class MainWindow(QMainWindow):
         self.plan_label = QLabel("Aucun plan")
         self.plan_label.setObjectName("statusPlan")
         self.statusBar().addWidget(self.status_label, 1)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.plan_label)
+        self.ops.busy.connect(self.show_busy)
         qss = resource_path("styles", "app.qss")
         if qss.exists():
             self.setStyleSheet(qss.read_text(encoding="utf-8"))
@@ -109,7 +116,7 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(120_000)
-        self.autosave_timer.timeout.connect(self.files.autosave_now)
+        self.autosave_timer.timeout.connect(self.files.autosave_in_background)
         self.autosave_timer.start()
         if restore_last:
             QTimer.singleShot(0, self.files.offer_recovery)
@@ -193,7 +200,8 @@ class MainWindow(QMainWindow):
         if changes.scenario or changes.settings:
             self.settings_panel.refresh()
         if changes.scenario or changes.plan:
-            self.territory.model.set_totals(self.doc.pix.per_node_totals() if self.doc.pix else {})
+            pix = self.doc.pix
+            self.territory.model.set_totals(pix.memo(("totals", id(pix.six)), pix.per_node_totals) if pix else {})
         self.notify(changes)
         self.update_plan_label()
         self.update_title()
@@ -292,6 +300,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         self.last_message = message
         self.update_plan_label()
+
+    def show_busy(self, what: str, fraction) -> None:
+        """The status bar's progress while background work runs (save, open, re-plan, check…)."""
+        self.busy_bar.setVisible(bool(what))
+        self.busy_bar.setToolTip(what)
+        if fraction is None:
+            self.busy_bar.setRange(0, 0)  # running, length unknown
+        else:
+            self.busy_bar.setRange(0, 100)
+            self.busy_bar.setValue(int(100 * max(0.0, min(1.0, fraction))))
 
     def show_text(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, text.split("\n")[0], QMessageBox.StandardButton.Close, self)

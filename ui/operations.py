@@ -12,6 +12,7 @@ When the success callback returns a :class:`~ui.changes.Changes` (or ``changes=`
 """
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
 from typing import Callable
@@ -19,6 +20,30 @@ from typing import Callable
 from PySide6.QtCore import QObject, QThread, Signal
 
 from .changes import Changes
+
+
+_GC_LOCK = threading.Lock()
+_GC_HOLDERS = 0
+
+
+def _gc_pause() -> None:
+    global _GC_HOLDERS
+    with _GC_LOCK:
+        _GC_HOLDERS += 1
+        gc.disable()
+
+
+def _gc_resume() -> None:
+    """The cyclic collector back on when no operation runs any more, with everything alive frozen: the
+    sessions of a national plan (millions of acyclic objects) are never traversed again. A full collection
+    over them holds the interpreter lock for half a second — the window would freeze while an operation
+    builds a plan (they are still freed by reference counting when the plan goes)."""
+    global _GC_HOLDERS
+    with _GC_LOCK:
+        _GC_HOLDERS -= 1
+        if _GC_HOLDERS == 0:
+            gc.freeze()
+            gc.enable()
 
 
 class _Worker(QThread):
@@ -34,12 +59,15 @@ class _Worker(QThread):
         self.stop_event = stop
 
     def run(self) -> None:
+        _gc_pause()
         try:
             result = self.fn(self.progressed.emit, self.stop_event)
         except Exception as exc:  # noqa: BLE001 - reported to the user in French
             traceback.print_exc()
             self.failed.emit(str(exc) or exc.__class__.__name__)
             return
+        finally:
+            _gc_resume()
         self.succeeded.emit(result)
 
 
@@ -142,10 +170,16 @@ class Operation(QObject):
         self.finished.emit()
 
 
+LABELS = {"save": "Enregistrement", "open": "Ouverture", "replan": "Replanification", "check": "Vérification",
+          "solve": "Planification", "roadmap": "Feuille de route", "import": "Import de l'annuaire",
+          "autosave": "Sauvegarde automatique", "index": "Index du plan"}
+
+
 class OperationRunner(QObject):
     """Starts operations, remembers the running ones, and tells the window what changed."""
 
     changed = Signal(object)  # Changes, after a successful operation that changed something
+    busy = Signal(str, object)  # what runs (French, "" when nothing does) and its fraction done (None: unknown)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -164,7 +198,18 @@ class OperationRunner(QObject):
         if changes is not None:
             op.with_changes(changes)
         self.running.append(op)
+        op.on_progress(lambda p, op=op: self._progressed(op, p))
+        self._emit_busy()
         return op.run_in_background()
+
+    def _progressed(self, op: Operation, p) -> None:
+        if isinstance(p, tuple) and p and isinstance(p[0], (int, float)) and op in self.running:
+            self.busy.emit(f"{LABELS.get(op.name, op.name)} — {p[1]}" if len(p) > 1 and p[1] else
+                           LABELS.get(op.name, op.name), float(p[0]))
+
+    def _emit_busy(self) -> None:
+        names = [LABELS.get(op.name, op.name) for op in self.running if op.name]
+        self.busy.emit(" · ".join(dict.fromkeys(names)) + ("…" if names else ""), None)
 
     def find(self, name: str) -> Operation | None:
         return next((op for op in self.running if op.name == name), None)
@@ -173,6 +218,7 @@ class OperationRunner(QObject):
         if op in self.running:
             self.running.remove(op)
         op.setParent(None)  # owned by its Python references only: a finished plan is not kept alive here
+        self._emit_busy()
         if changes:
             self.changed.emit(changes)
 

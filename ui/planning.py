@@ -19,7 +19,7 @@ from planner.plan_index import NATION, merge_plan
 from . import fmt
 from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
-from .document import CheckState
+from .document import CheckState, prepare_plan
 from .operations import Operation
 
 AUTO_CHECK_DELAY_MS = 600
@@ -47,6 +47,22 @@ def run_check(plan, scenario, academies: list[str]) -> list:
     from solvers.checker import check_plan
 
     return list(check_plan(plan, scenario.restricted_to(academies)))
+
+
+def solve_tail(plan, scenario, academie: str | None, six, base=None, followup=None) -> tuple:
+    """What a solve operation does in its worker once the plan is built: the check of the solved académies,
+    the plan merged into ``base`` (the plan shown when the solve started) — or the follow-up re-plan's
+    stored plan — and indexed, so that the window only swaps it in. Returns (solved plan, findings,
+    follow-up, plan to show, its index), what :meth:`Planning._solved` takes."""
+    acads = [academie] if academie else [a.code for a in scenario.academies]
+    if followup is not None:  # checked on the académies it covers (the file's plan may not cover all)
+        covered = sorted({x.academie for x in plan.sessions} & {a.code for a in scenario.academies})
+        findings = run_check(plan, scenario, covered or acads)
+        shown = followup[1].plan
+    else:
+        findings = run_check(plan, scenario, acads)
+        shown = merge_plan(base, plan, academie, six)
+    return plan, findings, followup, shown, prepare_plan(shown, six, scenario.settings)
 
 
 class Planning:
@@ -78,6 +94,7 @@ class Planning:
         from solvers.api import solve
 
         sc = doc.snapshot()
+        six, base, scenario = doc.six, doc.plan, doc.scenario
         key = doc.edits_key(sc)
         limit = float(w.time_limit.value())
         doc.qsettings.setValue("timeLimit", int(limit))
@@ -89,17 +106,16 @@ class Planning:
         path = doc.path
 
         def run(progress, stop):
-            acads = [academie] if academie else [a.code for a in sc.academies]
             followup = replan_followup(path, sc, academie, limit)  # sessions recorded: keep what was held
-            if followup is not None:  # checked on the académies it covers (the file's plan may not cover all)
-                covered = sorted({x.academie for x in followup[0].sessions} & {a.code for a in sc.academies})
-                return followup[0], run_check(followup[0], sc, covered or acads), followup
+            if followup is not None:
+                return solve_tail(followup[0], sc, academie, six, followup=followup)
             plan = solve(sc, academie=academie, time_limit=limit,
                          progress=lambda p: progress(dict(p) if isinstance(p, dict) else p), stop=stop)
-            return plan, run_check(plan, sc, acads), None
+            return solve_tail(plan, sc, academie, six, base)
 
         op = w.ops.run(run, name="solve", progress=dlg.update_progress,
-                       success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0),
+                       success=lambda res: self._solved(res, academie, what, key, time.perf_counter() - t0, base,
+                                                        scenario),
                        failure=self._solve_failed)
         dlg.stopRequested.connect(op.cancel)
         self.solve_op = op
@@ -132,12 +148,17 @@ class Planning:
             self.progress_dialog = None
         return stopped
 
-    def _solved(self, res, academie: str | None, what: str, key: str, seconds: float) -> None:
-        plan, findings, followup = res
+    def _solved(self, res, academie: str | None, what: str, key: str, seconds: float, base=None,
+                scenario=None) -> None:
+        plan, findings, followup, merged, pix = res
         w, doc = self.window, self.doc
         stopped = self._solve_ended()
         self.last_solve_seconds = seconds
-        merged = merge_plan(doc.plan, plan, academie, doc.six) if followup is None else followup[1].plan
+        if scenario is not None and doc.scenario is not scenario:  # another scenario was opened meanwhile
+            w.set_status(f"{what} : calcul terminé pour le scénario précédent, son plan n'est pas affiché.")
+            return
+        if followup is None and doc.plan is not base:  # the plan changed meanwhile (an undo): merge into it now
+            merged, pix = merge_plan(doc.plan, plan, academie, doc.six), None
         if merged is plan:  # the check ran on exactly this plan and scope
             doc.record_check(CheckState(merged, key, findings, doc.check_scope(merged)))
         n = len(plan.sessions)
@@ -148,6 +169,7 @@ class Planning:
                + (" (arrêtée : meilleur plan valide gardé)" if stopped else "")
                + f" : {fmt.num(n)} sessions placées, {fmt.num(up)} non planifiées"
                + (", vérification : aucune anomalie" if not errors else f", vérification : {len(errors)} anomalie(s)"))
+        doc.index_for(merged, pix)  # kept: the command's redo finds it
         if followup is None:
             doc.undo_stack.push(PlanCommand(doc, doc.plan, merged, f"Planification — {what}"))
         else:

@@ -17,6 +17,7 @@ from . import fmt
 from .changes import Changes
 from .commands import PinCommand, RoadmapCommand
 from .dialogs import SlotChooserDialog
+from .document import prepare_plan, prime_figures
 from .operations import Operation
 from .roadmap_dialog import RoadmapChoicesDialog
 
@@ -81,23 +82,47 @@ class UnitEdits:
             QApplication.restoreOverrideCursor()
 
     def pin_slot(self, scope: Scope, cand, group: int) -> Operation:
-        from solvers.api import replan_with_pin
+        from solvers.replan import replan_with_pin_indexed
 
         w, doc = self.window, self.doc
         kind, uid = scope
         pin = Pin(unit_type=kind, unit_id=uid, group=group, date=cand.date, start=cand.start)
-        old_plan = doc.plan
+        old_plan, old_index = doc.plan, doc.pix
         old_pins = list(doc.scenario.pins)
         sc = doc.scenario.model_copy(update={"pins": [p for p in old_pins if not (
             p.unit_type == kind and p.unit_id == uid and p.group == group)]})
+        settings = doc.scenario.settings.model_copy(deep=True)
+        six, acad = doc.six, doc.six.academie_of(scope)
         t0 = time.perf_counter()
 
-        def done(new_plan):
-            acad = doc.six.academie_of(scope)
-            if acad and new_plan is not None and old_plan is not None and len(new_plan.sessions) < len(old_plan.sessions) \
-                    and all(s.academie == acad for s in new_plan.sessions):
-                new_plan = merge_plan(old_plan, new_plan, acad, doc.six)
-            doc.undo_stack.push(PinCommand(doc, pin, old_plan, new_plan, old_pins, doc.six.name(kind, uid)))
+        def run(progress, stop):
+            from solvers.followup_plan import replan_with_pin_recorded
+
+            if old_plan is not None and acad:  # sessions recorded: the held ones never move (solvers.followup_plan)
+                new_plan = replan_with_pin_recorded(sc, old_plan, pin, acad)
+                if new_plan is not None:
+                    if len(new_plan.sessions) < len(old_plan.sessions) and all(
+                            s.academie == acad for s in new_plan.sessions):  # the académie's part of the plan
+                        new_plan = merge_plan(old_plan, new_plan, acad, six)
+                    return new_plan, prepare_plan(new_plan, six, settings)
+            # only the unit's sessions and what depends on them: the plan's index is updated, not rebuilt
+            new_plan, new_index = replan_with_pin_indexed(sc, old_index, pin)
+            prime_figures(new_index, settings)
+            return new_plan, new_index
+
+        scenario = doc.scenario
+
+        def done(res):
+            new_plan, new_index = res
+            if doc.scenario is not scenario:  # another scenario was opened meanwhile
+                w.set_status("Un autre scénario a été ouvert : l'épinglage n'est pas appliqué.")
+                return
+            if doc.plan is not old_plan:  # another edit came in between (an undo): re-plan on top of it
+                from solvers.replan import replan_with_pin
+
+                new_plan, new_index = replan_with_pin(sc, doc.plan, pin), None
+            doc.index_for(new_plan, new_index)  # kept: the command's redo finds it
+            doc.undo_stack.push(PinCommand(doc, pin, doc.plan, new_plan, old_pins, doc.six.name(kind, uid)))
             if self.slot_dialog is not None:
                 self.slot_dialog.close()
                 self.slot_dialog = None
@@ -112,17 +137,7 @@ class UnitEdits:
                 self.slot_dialog.pick_button.setEnabled(True)
             w.error(f"Replanification impossible :\n{msg}")
 
-        acad = doc.six.academie_of(scope)
-
-        def run(progress, stop):
-            from solvers.followup_plan import replan_with_pin_recorded
-
-            if old_plan is not None and acad:  # sessions recorded: the held ones never move (solvers.followup_plan)
-                new_plan = replan_with_pin_recorded(sc, old_plan, pin, acad)
-                if new_plan is not None:
-                    return new_plan
-            return replan_with_pin(sc, old_plan, pin)
-
+        w.set_status(f"Replanification de {doc.six.name(kind, uid)}…")
         return w.ops.run(run, name="replan", success=done, failure=fail)
 
     # ================================================================ roadmap choices (steps 2–6, per unit)
@@ -211,11 +226,13 @@ class UnitEdits:
         if dlg is not None:
             dlg.set_busy(True, "Replanification de l'unité…")
 
-        def done(new_plan):
-            if doc.plan is not old_plan:  # another edit came in between: do not overwrite it
+        def done(res):
+            new_plan, new_index = res
+            if doc.plan is not old_plan or doc.scenario is not scenario:  # another edit came in between: keep it
                 if dlg is not None:
                     dlg.set_busy(False, "Le plan a changé entre-temps : appliquez de nouveau.")
                 return
+            doc.index_for(new_plan, new_index)
             doc.undo_stack.push(RoadmapCommand(doc, old_choices, new_choices, old_plan, new_plan, True, name))
             took = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
             n = sum(1 for x in new_plan.sessions_of_unit(kind, uid) if x.kind not in ("step1", "tot"))
@@ -232,8 +249,13 @@ class UnitEdits:
             w.set_status(f"Feuille de route de {name} : replanification impossible ({msg}).")
 
         # step 1 stays where it is: only the unit's steps 2 to 6 move
-        return w.ops.run(lambda progress, stop: replan_roadmap_unit(sc, old_plan, kind, uid), name="roadmap",
-                         success=done, failure=fail)
+        six, settings, scenario = doc.six, sc.settings, doc.scenario
+
+        def run(progress, stop):
+            new_plan = replan_roadmap_unit(sc, old_plan, kind, uid)
+            return new_plan, prepare_plan(new_plan, six, settings)  # indexed here, not by the window
+
+        return w.ops.run(run, name="roadmap", success=done, failure=fail)
 
     def _doc_changed(self, changes: Changes) -> None:
         """After undo/redo, an open roadmap dialog shows the unit's choices as they now stand."""

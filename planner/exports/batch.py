@@ -8,10 +8,12 @@ the batch. An optional merged PDF holds every plan with one bookmark per unit.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -73,6 +75,29 @@ def batch_filenames(ids: list[str], reserved: tuple[str, ...] = ()) -> dict[str,
         out[uid] = name
         taken.add(name.lower())
     return out
+
+
+def _pool_init(plan_dir: str) -> None:
+    """A pool worker: Ctrl-C is the parent's to handle (it stops handing out chunks and waits for the
+    running ones), never a traceback per worker; then the plan, read once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _init_worker(plan_dir)
+
+
+@contextlib.contextmanager
+def _sigint_blocked():
+    """SIGINT blocked in this thread while the pool starts its processes: they inherit the mask, so a
+    Ctrl-C sent to the terminal's process group cannot reach a worker before it ignores it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _init_worker(plan_dir: str) -> None:
@@ -181,8 +206,9 @@ def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie:
         size = max(1, min(24, math.ceil(total / (workers * 8))))
         chunks = [named[i:i + size] for i in range(0, total, size)]
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_context(),
-                                 initializer=_init_worker, initargs=(plan_dir,)) as pool:
-            pending = {pool.submit(_chunk_job, unit_type, c, str(out)) for c in chunks}
+                                 initializer=_pool_init, initargs=(plan_dir,)) as pool:
+            with _sigint_blocked():
+                pending = {pool.submit(_chunk_job, unit_type, c, str(out)) for c in chunks}
             try:
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -190,9 +216,8 @@ def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie:
                         for u, p, pages in f.result():
                             results[u] = (p, pages)
                     report(len(results))
-            except BaseException:
-                for f in pending:
-                    f.cancel()
+            except BaseException:  # Ctrl-C, a failed chunk, « Annuler »: no new chunk; the running ones end
+                pool.shutdown(wait=True, cancel_futures=True)
                 raise
     paths = [Path(results[u][0]) for u in ids]
     _LAST_STATS.update(files=len(paths), pages=sum(results[u][1] for u in ids))

@@ -10,16 +10,12 @@ import csv
 import os
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from ..plan import Plan
-from ..safecells import csv_safe_row, xlsx_safe
+from ..safecells import csv_safe_row
 from ..text import fold
 from .common import KIND_ORDER, ROLE_LABELS, UNIT_LABELS, PlanIndex, academie_name, audience_label, kind_label, minutes
 from .typography import fr_date
+from .xlsx_fast import write_xlsx
 
 SESSION_HEADERS = [
     ("Identifiant de session", 22), ("Étape", 34), ("Intitulé", 28), ("Public", 24), ("Académie", 16),
@@ -42,13 +38,21 @@ SHEET_NAMES = {"tot": "Formation de formateurs", "step1": "Étape 1", "step2": "
 
 def _session_records(ix: PlanIndex, sessions) -> list[list]:
     rows = []
+    windows: dict[str, str] = {}
+    lengths: dict[tuple[str, str], int] = {}
     for s in sessions:
         u = ix.unit(s.unit_type, s.unit_id)
+        window = windows.get(s.window)
+        if window is None:
+            window = windows[s.window] = ix.window_label(s.window)
+        length = lengths.get((s.start, s.end))
+        if length is None:
+            length = lengths[(s.start, s.end)] = minutes(s)
         rows.append([
             s.session_id, kind_label(s.kind), s.title, audience_label(s.audience), academie_name(s.academie),
             s.departement, s.zone, UNIT_LABELS.get(s.unit_type, s.unit_type), s.unit_id, u.name if u else "",
             u.commune if u else "", u.address if u else "", s.trainer_id, ix.trainer_name(s.trainer_id) if s.trainer_id else "",
-            s.date, fr_date(s.date), s.start, s.end, minutes(s), s.participants, ix.window_label(s.window),
+            s.date, fr_date(s.date), s.start, s.end, length, s.participants, window,
             s.group, "oui" if s.pinned else "non",
         ])
     return rows
@@ -86,39 +90,10 @@ def _sheets(ix: PlanIndex) -> list[tuple[str, list[tuple[str, int]], list[list]]
 
 
 def export_xlsx(plan: Plan | PlanIndex, out_path: str | Path) -> Path:
-    """Write the workbook; returns its path."""
+    """Write the workbook (:mod:`planner.exports.xlsx_fast`: frozen and filtered header, dates as dates,
+    formula-like texts as text); returns its path."""
     ix = plan if isinstance(plan, PlanIndex) else PlanIndex.build(plan)
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook(write_only=True)
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="1F4E79")
-    wrap = Alignment(vertical="center", wrap_text=True)
-    for title, headers, rows in _sheets(ix):
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        for i, (_, width) in enumerate(headers, 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        head = []
-        for h, _ in headers:
-            c = WriteOnlyCell(ws, value=h)
-            c.font, c.fill, c.alignment = head_font, head_fill, wrap
-            head.append(c)
-        ws.append(head)
-        date_cols = [i for i, (h, _) in enumerate(headers) if h in ("Date", "Date de formation")]
-        for r in rows:
-            r = [xlsx_safe(ws, v) for v in r]  # formula-like texts stay text (planner/safecells.py)
-            for i in date_cols:
-                if r[i] is not None:
-                    c = WriteOnlyCell(ws, value=r[i])
-                    c.number_format = "DD/MM/YYYY"
-                    r[i] = c
-            ws.append(r)
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows)) + 1}"
-    tmp = out.with_name(out.name + ".part")
-    wb.save(tmp)
-    os.replace(tmp, out)
-    return out
+    return write_xlsx(_sheets(ix), out_path)
 
 
 def _csv_name(title: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,12 @@ from .common import UNIT_LABELS, ExportError, PlanIndex, academie_timezone, audi
 PRODID = "-//Planificateur IA//Plan de formation//FR"
 
 
+@lru_cache(maxsize=4096)
+def _ymd(d: dt.date) -> str:
+    return d.strftime("%Y%m%d")
+
+
+@lru_cache(maxsize=65536)  # unit names, places, labels: the same texts come back event after event
 def _text(v: str) -> str:
     """A TEXT value escaped as RFC 5545 says (backslash, semicolon, comma, line breaks)."""
     return (v.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
@@ -26,19 +33,24 @@ def _text(v: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """One content line, folded at 75 octets (never inside a UTF-8 character), with its CRLF."""
-    if len(line) <= 75 and line.isascii():
+    """One content line, folded at 75 octets (never inside a UTF-8 character), with its CRLF: the first
+    piece holds 75 octets at most, each following one a space and 74 octets at most."""
+    b = line.encode()
+    if len(b) <= 75:
         return line + "\r\n"
-    out, cur, size = [], [], 0
-    for ch in line:
-        n = len(ch.encode())
-        if size + n > 75:
-            out.append("".join(cur))
-            cur, size = [" "], 1
-        cur.append(ch)
-        size += n
-    out.append("".join(cur))
-    return "\r\n".join(out) + "\r\n"
+    parts, i, room = [], 0, 75
+    while len(b) - i > room:
+        j = i + room
+        while b[j] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            j -= 1
+        parts.append(b[i:j])
+        i, room = j, 74
+    parts.append(b[i:])
+    return b"\r\n ".join(parts).decode() + "\r\n"
+
+
+def _window_label(ix: PlanIndex, name: str) -> str:
+    return ix.memo(("window_label", name), lambda: ix.window_label(name))
 
 
 def _event(ix: PlanIndex, s: Session, stamp: str) -> str:
@@ -53,15 +65,15 @@ def _event(ix: PlanIndex, s: Session, stamp: str) -> str:
         f"Groupe : {s.group}" if s.group else "",
         f"Participants : {s.participants}",
         f"Formateur : {ix.trainer_name(s.trainer_id)}" if s.trainer_id else "",
-        f"Fenêtre : {ix.window_label(s.window)}",
+        f"Fenêtre : {_window_label(ix, s.window)}",
         f"Session : {s.session_id}",
     ]
-    fmt = "%Y%m%dT%H%M%S"
+    day = _ymd(s.date)
     return "".join(_fold(x) for x in (
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(f'{title} · {unit_name}')}",
-        f"DTSTART;TZID={tz}:{s.start_dt.strftime(fmt)}",
-        f"DTEND;TZID={tz}:{s.end_dt.strftime(fmt)}",
+        f"DTSTART;TZID={tz}:{day}T{s.start[:2]}{s.start[3:5]}00",
+        f"DTEND;TZID={tz}:{day}T{s.end[:2]}{s.end[3:5]}00",
         f"DTSTAMP:{stamp}",
         f"UID:{_text(f'{s.session_id}@planificateur-ia')}",
         f"CATEGORIES:{_text(kind_label(s.kind))}",

@@ -179,9 +179,29 @@ def styles() -> dict[str, ParagraphStyle]:
     return s
 
 
+_FRAGS: dict = {}
+
+
+def cached_paragraph(text, style=None, *args, **kwargs) -> Paragraph:
+    """``Paragraph(text, style)`` whose markup is parsed once per (text, style): a batch of plans repeats the
+    same cells (« Pré-rentrée », trainers' names, dates) thousands of times, and parsing is a sixth of a
+    plan's time. reportlab reads the parsed fragments without changing them (same PDF, byte for byte)."""
+    if args or kwargs or style is None:
+        return Paragraph(text, style, *args, **kwargs)
+    key = (text, id(style))
+    frags = _FRAGS.get(key)
+    if frags is not None:
+        return Paragraph(text, style, frags=frags)
+    p = Paragraph(text, style)
+    if len(_FRAGS) > 100_000:
+        _FRAGS.clear()
+    _FRAGS[key] = p.frags
+    return p
+
+
 def P(text_markup: str, style: str = "cell") -> Paragraph:
     """A paragraph from markup that is already safe (use :func:`safe` on data first)."""
-    return Paragraph(text_markup, styles()[style])
+    return cached_paragraph(text_markup, styles()[style])
 
 
 def title_paragraph(text: object) -> Paragraph:
@@ -192,7 +212,7 @@ def title_paragraph(text: object) -> Paragraph:
 
 def D(text: object, style: str = "cell") -> Paragraph:
     """A paragraph from data text (escaped here)."""
-    return Paragraph(safe(text), styles()[style])
+    return cached_paragraph(safe(text), styles()[style])
 
 
 @lru_cache(maxsize=1)
@@ -229,7 +249,7 @@ def data_table(header: list[str], rows: list[list], widths: list[float], zebra: 
 def facts_table(pairs: list[tuple[str, object]], columns: int = 3) -> Table:
     """Key facts as a grid of small label / bold value cells (values are data text)."""
     st = styles()
-    cells = [[Paragraph(safe(k), st["key"]), Paragraph(safe(v) if v not in (None, "") else "—", st["val"])]
+    cells = [[cached_paragraph(safe(k), st["key"]), cached_paragraph(safe(v) if v not in (None, "") else "—", st["val"])]
              for k, v in pairs]
     rows = []
     for i in range(0, len(cells), columns):

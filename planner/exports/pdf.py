@@ -42,6 +42,7 @@ from .layout import (
     STEP_COLORS,
     Footer,
     build_pdf,
+    cached_paragraph,
     data_table,
     facts_table,
     styles,
@@ -197,16 +198,17 @@ def _session_rows(ix: PlanIndex, ss: list[Session], with_title: bool, with_audie
     widths = [w * scale for _, w in cols]
     rows = []
     st = styles()
+    cell = cached_paragraph  # the same texts come back in every table of a batch: parsed once
     for i, s in enumerate(ss, 1):
-        row = [Paragraph(f"{s.group or i}", st["cell"]), Paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"])]
+        row = [cell(f"{s.group or i}", st["cell"]), cell(safe(fr_slot(s.date, s.start, s.end)), st["cell"])]
         if with_title:
-            row.append(Paragraph(safe(s.title) or "—", st["cell"]))
+            row.append(cell(safe(s.title) or "—", st["cell"]))
         if with_audience:
-            row.append(Paragraph(safe(audience_label(s.audience)), st["cell"]))
-        row.append(Paragraph(f"{s.participants}", st["cellr"]))
+            row.append(cell(safe(audience_label(s.audience)), st["cell"]))
+        row.append(cell(f"{s.participants}", st["cellr"]))
         if with_trainer:
-            row.append(Paragraph(safe(ix.trainer_name(s.trainer_id)) if s.trainer_id else "—", st["cell"]))
-        row.append(Paragraph(safe(ix.window_label(s.window)), st["cell"]))
+            row.append(cell(safe(ix.trainer_name(s.trainer_id)) if s.trainer_id else "—", st["cell"]))
+        row.append(cell(safe(ix.window_label(s.window)), st["cell"]))
         rows.append(row)
     if with_total:
         k = header.index("Partici­pants")

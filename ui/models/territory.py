@@ -41,58 +41,13 @@ class TerritoryModel(QAbstractItemModel):
         self._six: ScenarioIndex | None = None
 
     def set_scenario(self, six: ScenarioIndex) -> None:
+        """Show the territory of ``six`` (its tree is built once per scenario index, by the operation that
+        opened the file when there was one: :func:`territory_tree`)."""
+        root, nodes, etab_types = six.memo(("territory_tree",), lambda: territory_tree(six))
         self.beginResetModel()
-        sc = six.scenario
-        root = _Node("root", "", "", None)
-        nodes: dict[Scope, _Node] = {}
-        nation = root.add(_Node("nation", "", "France entière", root))
-        nodes[NATION] = nation
-        deps_of: dict[str, list] = {}
-        for d in sc.departements:
-            deps_of.setdefault(d.academie, []).append(d)
-        circ_of: dict[str, list] = {}
-        for c in sc.circonscriptions:
-            circ_of.setdefault(c.departement, []).append(c)
-        bas_of: dict[str, list] = {}
-        for b in sc.bassins:
-            bas_of.setdefault(b.departement, []).append(b)
-        etab_of_bassin: dict[str, list] = {}
-        etab_of_dep: dict[str, list] = {}
-        known_bassins = {b.id for b in sc.bassins}
-        for e in sc.in_scope_etablissements():
-            if e.bassin in known_bassins:
-                etab_of_bassin.setdefault(e.bassin, []).append(e)
-            else:
-                etab_of_dep.setdefault(e.departement, []).append(e)
-
-        def etab_node(parent, e):
-            n = parent.add(_Node("etablissement", e.uai, e.name, parent))
-            n.search = fold(f"{e.name} {e.uai} {e.commune}")
-            nodes[("etablissement", e.uai)] = n
-
-        for a in sorted(sc.academies, key=lambda a: fold(a.name)):
-            an = nation.add(_Node("academie", a.code, f"{a.name} ({a.code})", nation))
-            an.search = fold(f"{a.name} academie {a.code}")
-            nodes[("academie", a.code)] = an
-            for d in sorted(deps_of.get(a.code, []), key=lambda d: d.code):
-                dn = an.add(_Node("departement", d.code, f"{d.name} ({d.code})", an))
-                dn.search = fold(f"{d.name} {d.code}")
-                nodes[("departement", d.code)] = dn
-                for c in circ_of.get(d.code, []):
-                    cn = dn.add(_Node("circonscription", c.id, c.name, dn))
-                    cn.search = fold(f"{c.name} {c.id}")
-                    nodes[("circonscription", c.id)] = cn
-                for b in bas_of.get(d.code, []):
-                    bn = dn.add(_Node("bassin", b.id, b.name, dn))
-                    bn.search = fold(f"{b.name} {b.id}")
-                    nodes[("bassin", b.id)] = bn
-                    for e in sorted(etab_of_bassin.get(b.id, []), key=lambda e: fold(e.name)):
-                        etab_node(bn, e)
-                for e in sorted(etab_of_dep.get(d.code, []), key=lambda e: fold(e.name)):
-                    etab_node(dn, e)
         self._root, self._nodes = root, nodes
         self._types = {}
-        self._etab_types = {e.uai: e.type for e in sc.etablissements}
+        self._etab_types = etab_types
         self._six = six
         self._totals = {}
         self.endResetModel()
@@ -196,6 +151,59 @@ class TerritoryModel(QAbstractItemModel):
         if (n.kind, n.uid) not in six.estimated:
             return f"\n{fmt.num(unit.teachers)} enseignants"
         return f"\n{fmt.num(unit.teachers)} enseignants ({fmt.ESTIMATED})\n{fmt.estimated_tip([n.kind])}"
+
+
+def territory_tree(six: ScenarioIndex) -> tuple:
+    """(root, nodes by scope, établissement types) of the territory tree: plain Python, any thread."""
+    sc = six.scenario
+    root = _Node("root", "", "", None)
+    nodes: dict[Scope, _Node] = {}
+    nation = root.add(_Node("nation", "", "France entière", root))
+    nodes[NATION] = nation
+    deps_of: dict[str, list] = {}
+    for d in sc.departements:
+        deps_of.setdefault(d.academie, []).append(d)
+    circ_of: dict[str, list] = {}
+    for c in sc.circonscriptions:
+        circ_of.setdefault(c.departement, []).append(c)
+    bas_of: dict[str, list] = {}
+    for b in sc.bassins:
+        bas_of.setdefault(b.departement, []).append(b)
+    etab_of_bassin: dict[str, list] = {}
+    etab_of_dep: dict[str, list] = {}
+    known_bassins = {b.id for b in sc.bassins}
+    for e in sc.in_scope_etablissements():
+        if e.bassin in known_bassins:
+            etab_of_bassin.setdefault(e.bassin, []).append(e)
+        else:
+            etab_of_dep.setdefault(e.departement, []).append(e)
+
+    def etab_node(parent, e):
+        n = parent.add(_Node("etablissement", e.uai, e.name, parent))
+        n.search = fold(f"{e.name} {e.uai} {e.commune}")
+        nodes[("etablissement", e.uai)] = n
+
+    for a in sorted(sc.academies, key=lambda a: fold(a.name)):
+        an = nation.add(_Node("academie", a.code, f"{a.name} ({a.code})", nation))
+        an.search = fold(f"{a.name} academie {a.code}")
+        nodes[("academie", a.code)] = an
+        for d in sorted(deps_of.get(a.code, []), key=lambda d: d.code):
+            dn = an.add(_Node("departement", d.code, f"{d.name} ({d.code})", an))
+            dn.search = fold(f"{d.name} {d.code}")
+            nodes[("departement", d.code)] = dn
+            for c in circ_of.get(d.code, []):
+                cn = dn.add(_Node("circonscription", c.id, c.name, dn))
+                cn.search = fold(f"{c.name} {c.id}")
+                nodes[("circonscription", c.id)] = cn
+            for b in bas_of.get(d.code, []):
+                bn = dn.add(_Node("bassin", b.id, b.name, dn))
+                bn.search = fold(f"{b.name} {b.id}")
+                nodes[("bassin", b.id)] = bn
+                for e in sorted(etab_of_bassin.get(b.id, []), key=lambda e: fold(e.name)):
+                    etab_node(bn, e)
+            for e in sorted(etab_of_dep.get(d.code, []), key=lambda e: fold(e.name)):
+                etab_node(dn, e)
+    return root, nodes, {e.uai: e.type for e in sc.etablissements}
 
 
 class TerritoryFilter(QSortFilterProxyModel):

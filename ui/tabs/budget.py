@@ -11,22 +11,16 @@ from planner.budget import CATEGORIES, CATEGORY_ORDER, TO_FILL, BudgetSettings, 
 from planner.plan import Plan
 
 from ..changes import Changes
+from ..document import plan_budget_of
 from ..widgets import bare_column, row_table, section_title
 from . import Tab, register_tab
 
-_CACHE: dict = {}
-
 
 def budget_for(doc) -> dict | None:
-    """The budget of the document's plan with the scenario's current rate table (cached per plan and settings)."""
-    if doc.plan is None or doc.scenario is None:
+    """The budget of the document's plan with the scenario's current rate table (kept with the plan's index)."""
+    if doc.plan is None or doc.scenario is None or doc.pix is None:
         return None
-    s = doc.scenario.settings
-    key = (id(doc.plan), len(doc.plan.sessions), s.budget.model_dump_json(), s.step1_minutes, s.group_size)
-    if _CACHE.get("key") != key:
-        _CACHE.clear()
-        _CACHE.update(key=key, value=plan_budget(doc.plan, s))
-    return _CACHE["value"]
+    return plan_budget_of(doc.pix, doc.scenario.settings)
 
 
 def scope_budget(doc, scope) -> dict | None:
@@ -41,7 +35,7 @@ def scope_budget(doc, scope) -> dict | None:
         return next((a for a in b["by_academie"] if a["code"] == uid), None)
     if kind == "departement":
         return next((d for d in b["by_departement"] if d["code"] == uid), None)
-    sessions = [s for s in doc.plan.sessions if (s.unit_type, s.unit_id) == (kind, uid)]
+    sessions = doc.pix.sessions_of_unit(kind, uid)
     return plan_budget(Plan(sessions=sessions), doc.scenario.settings)["total"] if sessions else None
 
 

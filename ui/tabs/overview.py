@@ -13,6 +13,7 @@ from planner.demand import admin_staff_included, people_word
 from .. import fmt
 from ..changes import Changes
 from ..charts import LineChart
+from ..document import nation_teacher_kpis
 from ..models import HeatmapModel, MonthHeader
 from ..widgets import bare_column, section_title
 from . import Tab, register_tab
@@ -58,6 +59,12 @@ def scope_people(six, scope) -> dict[str, int]:
         aud = UNIT_AUDIENCE.get(k[0], "")
         out[aud] = out.get(aud, 0) + six.people.get(k, 0)
     return out
+
+
+def overview_demand(six, scope) -> tuple[dict[str, int], int]:
+    """(people per audience, sessions needed) of a territory, computed once per scenario index."""
+    return six.memo(("overview", tuple(scope)), lambda: (
+        scope_people(six, scope), sum(six.sessions_needed.get(k, 0) for k in six.unit_keys_in(scope))))
 
 
 class OverviewTab(Tab):
@@ -125,10 +132,8 @@ class OverviewTab(Tab):
         doc, scope = self.doc, self.window.scope
         six, pix = doc.six, doc.pix
         self.ov_title.setText(six.name(*scope))
-        keys = six.unit_keys_in(scope)
-        people = scope_people(six, scope)
+        people, needed = overview_demand(six, scope)
         total_people = sum(people.values())
-        needed = sum(six.sessions_needed.get(k, 0) for k in keys)
         sub = fmt.unit_type_label(scope[0]) if scope[0] != "nation" else "Territoire national"
         if scope[0] == "nation":
             sub += (f" — {fmt.num(six.demand.counts['circonscriptions'])} circonscriptions, "
@@ -138,7 +143,8 @@ class OverviewTab(Tab):
                                         if doc.plan_stale else ""))
         self._calendar_note(six, scope)
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
-        estimated = [k for k in keys if k in six.estimated and six.people.get(k, 0)]
+        estimated = six.memo(("overview_estimated", tuple(scope)), lambda: [
+            k for k in six.unit_keys_in(scope) if k in six.estimated and six.people.get(k, 0)])
         n_est = sum(six.people[k] for k in estimated)
         est = "" if not n_est else (f" — {fmt.ESTIMATED}" if n_est == total_people
                                     else f" — dont {fmt.num(n_est)} {fmt.ESTIMATED}s")
@@ -232,16 +238,14 @@ class OverviewTab(Tab):
     def toussaint_share(self, scope) -> float | None:
         """Share of the teachers trained before their académie's Toussaint: the report's figure (planner.report),
         the same as the solver's summary and the académie PDF; None below an académie or without a school year."""
-        from planner.report import academie_kpis, plan_calendar, teacher_kpis
+        from planner.report import academie_kpis
 
-        plan = self.doc.plan
-        if plan is None or scope[0] not in ("nation", "academie"):
+        plan, pix = self.doc.plan, self.doc.pix
+        if plan is None or pix is None or scope[0] not in ("nation", "academie"):
             return None
         if scope[0] == "academie":
-            return academie_kpis(plan, scope[1]).get("share_toussaint")
-        settings = plan.report.get("settings") if isinstance(plan.report.get("settings"), dict) else {}
-        return teacher_kpis(plan.sessions, plan.units, plan_calendar(plan.report), settings).get(
-            "share_trained_by_toussaint")
+            return pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(plan, scope[1])).get("share_toussaint")
+        return nation_teacher_kpis(pix).get("share_trained_by_toussaint")
 
     def _calendar_note(self, six, scope) -> None:
         from planner.report import calendar_notes

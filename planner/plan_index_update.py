@@ -1,0 +1,172 @@
+"""A plan's index made without reading every session again (:class:`planner.plan_index.PlanIndex`):
+
+- :func:`replaced`: the index of a plan a few sessions apart (a unit re-planned after a pin), its columns
+  and lists updated from the previous index — undo keeps the previous plan and index untouched;
+- :func:`from_stored`: the index of a plan just read from a scenario file, its columns made from the
+  file's own stored columns (:mod:`planner.store_codec`).
+"""
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+
+from .plan import Plan, Session
+from .plan_index import (_COLUMN_ATTRS, _DICT_ORDER, _FACTORIZED, PlanIndex, ScenarioIndex, _has, factorize,
+                         session_order)
+
+
+def from_stored(plan: Plan, six: ScenarioIndex | None, stored: dict) -> PlanIndex:
+    """The index of a plan just read from a scenario file, its columns made from the file's own
+    (:func:`planner.store_codec._decode_sessions`: distinct values and codes per académie part, and the part of
+    each row) instead of from the sessions: opening a national plan. Falls back on the sessions when
+    the file lacks a column."""
+    ix = PlanIndex(plan, six)
+    try:
+        _stored_columns(ix, stored["groups"], stored["order"])
+    except (KeyError, ValueError, TypeError, IndexError):
+        for k in list(ix.__dict__):
+            if k in _COLUMN_ATTRS:
+                del ix.__dict__[k]
+    return ix
+
+
+def _stored_columns(self: PlanIndex, groups: list[dict], order: np.ndarray) -> None:
+    n, d = self.n, self.__dict__
+    if len(order) != n:
+        raise ValueError("ordre des sessions")
+    by_group = np.argsort(order, kind="stable")
+    ends = np.cumsum(np.bincount(order, minlength=len(groups)))
+    where = np.split(by_group, ends[:-1])  # the rows of each part, in plan order
+
+    def rows(col: dict, dtype=object) -> np.ndarray:  # one value per row of a part
+        if "values" in col:
+            table = np.empty(len(col["values"]), dtype=dtype)
+            table[:] = col["values"]
+            return table[col["codes"]]
+        out = np.empty(len(col["plain"]), dtype=dtype)
+        out[:] = col["plain"]
+        return out
+
+    for name, attr, dtype in (("date_ord", "date", np.int64), ("participants", "participants", np.int64),
+                              ("pinned", "pinned", bool), ("group", "group", np.int64)):
+        out = np.empty(n, dtype=dtype)
+        for g, w in zip(groups, where):
+            out[w] = rows(g[attr], dtype)
+        d[name] = out
+    for name, attr in (("acad", "academie"), ("dep", "departement"), ("trainer", "trainer_id"),
+                       ("kind", "kind"), ("aud", "audience"), ("win", "window"), ("start", "start"),
+                       ("end", "end")):
+        parts = []
+        for g in groups:
+            col = g[attr]
+            if "values" in col:
+                parts.append(([str(v) for v in col["values"]], np.asarray(col["codes"], dtype=np.int64)))
+            else:
+                v, c = factorize(str(x) for x in col["plain"])
+                parts.append((v.tolist(), c))
+        values = np.array(sorted({v for vs, _ in parts for v in vs}), dtype=str)
+        codes = np.empty(n, dtype=np.int64)
+        for (vs, c), w in zip(parts, where):
+            codes[w] = np.searchsorted(values, np.array(vs, dtype=str))[c] if len(vs) else c
+        used = np.bincount(codes, minlength=len(values)) > 0  # values a part lists but no row holds
+        if not used.all():
+            codes, values = (np.cumsum(used) - 1)[codes], values[used]
+        d[f"{name}_values"], d[f"{name}_code"] = values, codes
+    units = np.empty(n, dtype=object)
+    for g, w in zip(groups, where):
+        units[w] = ["|".join(p) for p in zip(rows(g["unit_type"]).tolist(), rows(g["unit_id"]).tolist())]
+    d["unit_values"], d["unit_code"] = factorize(units.tolist())
+    self._derive_columns()
+
+
+def replaced(self: PlanIndex, remove, add: list[Session], report: dict | None = None) -> PlanIndex:
+    """The index of a new plan: this plan without the sessions at positions ``remove`` and with ``add``
+    inserted in date order (``plan.sessions`` stays sorted by date, start, id). The columns and dicts
+    already built are updated, not rebuilt: re-planning one unit of a national plan takes milliseconds."""
+    old = self.plan.sessions
+    remove = np.unique(np.asarray(remove, dtype=np.int64))
+    keep = np.ones(self.n, dtype=bool)
+    keep[remove] = False
+    kept: list[Session] = []
+    prev = 0
+    for r in remove.tolist():
+        kept.extend(old[prev:r])
+        prev = r + 1
+    kept.extend(old[prev:])
+    add = sorted(add, key=session_order)
+    at = sorted((bisect.bisect_right(kept, session_order(s), key=session_order), i) for i, s in enumerate(add))
+    ins = [p for p, _ in at]
+    add = [add[i] for _, i in at]
+    sessions: list[Session] = []
+    prev = 0
+    for p, s in zip(ins, add):
+        sessions.extend(kept[prev:p])
+        sessions.append(s)
+        prev = p
+    sessions.extend(kept[prev:])
+    plan = Plan(sessions=sessions, trainers=self.plan.trainers, units=self.plan.units,
+                report=dict(self.plan.report) if report is None else report)
+    new = PlanIndex(plan, self.six)
+    if "date_ord" in self.__dict__:
+        _replace_columns(new, self, np.nonzero(keep)[0], ins, add)
+    if "by_unit" in self.__dict__:
+        _replace_dicts(new, self, [old[i] for i in remove.tolist()], add)
+    return new
+
+
+def _replace_columns(self: PlanIndex, old: PlanIndex, kept, ins: list[int], add: list[Session]) -> None:
+    d, o = self.__dict__, old.__dict__
+    # where each row of the new plan comes from: a kept row of the old plan, or one of ``add`` (after them)
+    at = np.asarray(ins, dtype=np.int64) + np.arange(len(add), dtype=np.int64)
+    src = np.empty(self.n, dtype=np.int64)
+    from_old = np.ones(self.n, dtype=bool)
+    from_old[at] = False
+    src[from_old] = kept
+    src[at] = old.n + np.arange(len(add), dtype=np.int64)
+    for name, dtype, get in (("date_ord", np.int64, lambda s: s.date.toordinal()),
+                             ("participants", np.int64, lambda s: s.participants),
+                             ("pinned", bool, lambda s: bool(s.pinned)), ("group", np.int64, lambda s: s.group)):
+        d[name] = np.concatenate([o[name], np.array([get(s) for s in add], dtype=dtype)])[src]
+    same = set()
+    for name, get in _FACTORIZED:
+        values, codes = o[f"{name}_values"], o[f"{name}_code"]
+        new = [get(s) for s in add]
+        missing = {v for v in new if not _has(values, v)}
+        if missing:  # a value the plan did not hold: one more distinct value, the codes follow
+            merged = np.array(sorted(set(values.tolist()) | missing), dtype=str)
+            codes = np.searchsorted(merged, values)[codes] if len(values) else codes
+            values = merged
+        codes = np.concatenate([codes, np.searchsorted(values, new).astype(np.int64)])[src]
+        used = np.bincount(codes, minlength=len(values)) > 0
+        if not used.all():  # a value no session holds any more
+            codes = (np.cumsum(used) - 1)[codes]
+            values = values[used]
+        elif not missing:
+            same.add(name)
+        d[f"{name}_values"], d[f"{name}_code"] = values, codes
+    self._derive_columns({k: o[k] for k, name in (("unit_pos", "unit"), ("trainer_pos", "trainer"))
+                          if name in same})
+
+
+def _replace_dicts(self: PlanIndex, old: PlanIndex, removed: list[Session], add: list[Session]) -> None:
+    o = old.__dict__
+    gone = {id(s) for s in removed}
+    by_unit, by_trainer = dict(o["by_unit"]), dict(o["by_trainer"])
+    for table, keys, key_of in (
+            (by_unit, {(s.unit_type, s.unit_id) for s in removed + add}, lambda s: (s.unit_type, s.unit_id)),
+            (by_trainer, {s.trainer_id for s in removed + add if s.trainer_id}, lambda s: s.trainer_id)):
+        for k in keys:
+            lst = [s for s in table.get(k, []) if id(s) not in gone] + [s for s in add if key_of(s) == k]
+            if lst:
+                table[k] = sorted(lst, key=_DICT_ORDER)
+            else:
+                table.pop(k, None)
+    by_id = dict(o["sessions_by_id"])
+    for s in removed:
+        if by_id.get(s.session_id) is s:
+            del by_id[s.session_id]
+    by_id.update((s.session_id, s) for s in add)
+    self.__dict__.update(by_unit=by_unit, by_trainer=by_trainer, sessions_by_id=by_id,
+                         **{k: o[k] for k in ("units", "trainers", "trainers_of_unit", "trainees_of_tot",
+                                              "trainer_rows")})

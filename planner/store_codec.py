@@ -1,0 +1,310 @@
+"""How a plan and a scenario are written inside the scenario file (:mod:`planner.store`): plan parts by
+column (distinct values and one small integer per row, as numpy arrays; the others as JSON lists), the
+sessions in one part per académie plus the académie of each row (a save rewrites only the académies that
+changed), and the scenario's JSON made list by list (no single call holds the interpreter lock long).
+Never pickle: JSON, zlib and numpy arrays only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import zlib
+from dataclasses import fields
+from operator import attrgetter
+
+import numpy as np
+
+from .models import Scenario
+from .plan import Session
+
+def _encode(rows: list[dict]) -> bytes:
+    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str).encode(), 6)
+
+
+def _decode(blob: bytes) -> list[dict]:
+    return json.loads(zlib.decompress(blob).decode())
+
+
+# Plan parts are stored by column: repeated values (dates, académies, windows, times…) as a list of
+# distinct values plus one small integer per row (a numpy array), the others as a JSON list. A
+# national plan's 350,000 sessions encode and decode in a fraction of a second. Parts written before
+# (a JSON list of row objects, without this prefix) still read.
+COLUMNAR = b"PIA-COLUMNS-2\n"
+
+
+def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None) -> bytes:
+    """Rows of dataclass ``cls`` by column; fields in ``skip`` are not stored (read back as their default);
+    ``coded``: columns already as (distinct values, code of each row) — from a plan index."""
+    dates = {f.name for f in fields(cls) if f.type in ("dt.date", "datetime.date")}
+    header: list[dict] = []
+    arrays: list[bytes] = []
+    for f in fields(cls):
+        if f.name in skip:
+            continue
+        if coded and f.name in coded:
+            values, codes = coded[f.name]
+            dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
+            arrays.append(np.asarray(codes, dtype=dtype).tobytes())
+            header.append({"name": f.name, "values": values, "dtype": dtype})
+            continue
+        col = list(map(attrgetter(f.name), rows))
+        if f.name in dates:
+            col = [d.toordinal() for d in col]
+        if len(dict.fromkeys(col[:1000])) > 500:  # mostly distinct (identifiers): as they are
+            header.append({"name": f.name, "plain": col})
+            continue
+        values = list(dict.fromkeys(col))
+        index = {v: i for i, v in enumerate(values)}
+        dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
+        arrays.append(np.fromiter(map(index.__getitem__, col), dtype=dtype, count=len(col)).tobytes())
+        header.append({"name": f.name, "values": values, "dtype": dtype})
+    head = json.dumps({"rows": len(rows), "dates": sorted(dates), "columns": header}, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    return COLUMNAR + zlib.compress(len(head).to_bytes(8, "little") + head + b"".join(arrays), 1)
+
+
+def _decode_columns(blob: bytes, cls, raw: list | None = None) -> list:
+    if not blob.startswith(COLUMNAR):  # rows written before the columnar format
+        if cls is Session:
+            out = []
+            for r in _decode(blob):
+                r["date"] = dt.date.fromisoformat(r["date"])
+                out.append(Session(**{f.name: r[f.name] for f in fields(Session) if f.name in r}))
+            return out
+        return [cls(**{f.name: r[f.name] for f in fields(cls) if f.name in r}) for r in _decode(blob)]
+    n, got = _columns(blob, [f.name for f in fields(cls)], raw)
+    cols = [got[f.name] if f.name in got else [f.default] * n  # a field added since the plan was saved: its default
+            for f in fields(cls)]
+    return list(map(cls, *cols)) if n else []
+
+
+def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
+    """Only the columns ``names`` of a stored part (dates as ``datetime.date``), without building rows:
+    ``read_columns(blob, ["session_id", "date"])``. Rows stored before the columnar format are read too."""
+    if not blob.startswith(COLUMNAR):
+        rows = _decode(blob)
+        return {k: [dt.date.fromisoformat(r[k]) if k == "date" else r.get(k) for r in rows] for k in names}
+    n, got = _columns(blob, names)
+    return {k: got.get(k, [None] * n) for k in names}
+
+
+def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[int, dict[str, list]]:
+    """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out); ``keep``
+    receives the stored form too (distinct values and codes per column: what a plan index is made of)."""
+    raw = zlib.decompress(blob[len(COLUMNAR):])
+    size = int.from_bytes(raw[:8], "little")
+    data = json.loads(raw[8:8 + size])
+    n, dates = data["rows"], set(data["dates"])
+    offset = 8 + size
+    for c in data["columns"]:  # the binary arrays, in the order of the header
+        if "values" in c:
+            c["codes"] = np.frombuffer(raw, dtype=c["dtype"], count=n, offset=offset)
+            offset += np.dtype(c["dtype"]).itemsize * n
+    columns = {c["name"]: c for c in data["columns"]}
+    if keep is not None:
+        keep.append(columns)
+    out: dict[str, list] = {}
+    for name in names:
+        c = columns.get(name)
+        if c is None:
+            continue
+        if "values" in c:
+            values = c["values"]
+            if name in dates:
+                values = [dt.date.fromordinal(v) for v in values]
+            table = np.empty(len(values), dtype=object)
+            table[:] = values
+            col = table[c["codes"]].tolist()
+        else:
+            col = c["plain"]
+            if name in dates:
+                col = list(map(dt.date.fromordinal, col))
+        if len(col) != n:
+            raise ValueError(f"colonne {name} : {len(col)} valeurs pour {n} lignes")
+        out[name] = col
+    return n, out
+
+
+# A plan's sessions, one part per académie plus their order in the plan (schema 4): a save after a pin or an
+# académie's solve re-encodes only the parts whose sessions changed. Plans saved in one part still read.
+GROUP_PREFIX = "sessions@"
+ORDER_PART = "sessions#order"
+ORDER_MAGIC = b"PIA-ORDER-1\n"
+
+
+def _session_groups(sessions: list) -> tuple[dict[str, list], np.ndarray]:
+    """The sessions by académie (in plan order within each) and, per row of the plan, its académie's number
+    (in the order of the dict)."""
+    groups: dict[str, list] = {}
+    number: dict[str, int] = {}
+    order = np.empty(len(sessions), dtype=np.uint16)
+    for i, s in enumerate(sessions):
+        k = number.get(s.academie)
+        if k is None:
+            k = number[s.academie] = len(groups)
+            groups[s.academie] = []
+        groups[s.academie].append(s)
+        order[i] = k
+    return groups, order
+
+
+# Session fields whose column a plan index already holds (distinct values and codes): (field, index column)
+INDEXED = (("academie", "acad"), ("departement", "dep"), ("trainer_id", "trainer"), ("kind", "kind"),
+           ("audience", "aud"), ("window", "win"), ("start", "start"), ("end", "end"))
+INDEXED_NUMBERS = (("date", "date_ord"), ("participants", "participants"), ("group", "group"), ("pinned", "pinned"))
+
+
+def _small_unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(a, return_inverse=True)`` for integers of a small range (codes, dates): counted, not sorted."""
+    if not len(a):
+        return a, a
+    low = int(a.min())
+    present = np.bincount(a - low) > 0
+    return np.flatnonzero(present) + low, (np.cumsum(present) - 1)[a - low]
+
+
+def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
+    """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
+    acad = ix.acad_code
+    uniq, first = np.unique(acad, return_index=True)
+    ranked = uniq[np.argsort(first)]  # académies in order of first appearance, as _session_groups
+    number = np.empty(len(ix.acad_values), dtype=np.int64)
+    number[ranked] = np.arange(len(ranked))
+    order = number[acad].astype(np.uint16)
+    by_group = np.argsort(order, kind="stable")
+    ends = np.cumsum(np.bincount(order, minlength=len(ranked)))
+    sessions = np.empty(ix.n, dtype=object)
+    sessions[:] = ix.plan.sessions
+    groups: dict[str, list] = {}
+    coded: dict[str, dict] = {}
+    for code, rows in zip(ranked.tolist(), np.split(by_group, ends[:-1])):
+        name = str(ix.acad_values[code])
+        groups[name] = sessions[rows].tolist()
+        cols = {}
+        for field, col in INDEXED:
+            u, inv = _small_unique(ix.__dict__[f"{col}_code"][rows])
+            cols[field] = (ix.__dict__[f"{col}_values"][u].tolist(), inv)
+        for field, col in INDEXED_NUMBERS:
+            values = ix.__dict__[col][rows]
+            u, inv = _small_unique(values.astype(np.int64))
+            cols[field] = ((u.astype(bool) if values.dtype == bool else u).tolist(), inv)
+        coded[name] = cols
+    return groups, order, coded
+
+
+def _encode_order(names: list[str], order: np.ndarray) -> bytes:
+    head = json.dumps({"groups": names, "rows": len(order)}, ensure_ascii=False).encode()
+    return ORDER_MAGIC + zlib.compress(len(head).to_bytes(8, "little") + head + order.astype("<u2").tobytes(), 6)
+
+
+def _decode_order(blob: bytes) -> tuple[list[str], np.ndarray]:
+    if not blob.startswith(ORDER_MAGIC):
+        raise ValueError("ordre des sessions illisible")
+    raw = zlib.decompress(blob[len(ORDER_MAGIC):])
+    size = int.from_bytes(raw[:8], "little")
+    head = json.loads(raw[8:8 + size])
+    order = np.frombuffer(raw, dtype="<u2", count=int(head["rows"]), offset=8 + size)
+    if len(order) and int(order.max()) >= len(head["groups"]):
+        raise ValueError("ordre des sessions incohérent")
+    return [str(g) for g in head["groups"]], order
+
+
+def _interleave(names: list[str], order: np.ndarray, columns_of) -> list:
+    """Rows in plan order from each group's rows (``columns_of(name)`` → that group's list)."""
+    groups = [columns_of(g) for g in names]
+    counts = np.bincount(order, minlength=len(names)) if len(order) else np.zeros(len(names), dtype=np.int64)
+    for g, rows, n in zip(names, groups, counts.tolist()):
+        if len(rows) != n:
+            raise ValueError(f"académie {g} : {len(rows)} sessions pour {n} places")
+    nexts = [iter(rows).__next__ for rows in groups]
+    return [nexts[k]() for k in order.tolist()]
+
+
+def _decode_sessions(parts: dict[str, bytes], stored: dict | None = None) -> list:
+    """The plan's sessions; ``stored`` (a dict) receives, for a plan in parts per académie, the parts' stored
+    columns and the order (``groups``, ``order``): :meth:`planner.plan_index.PlanIndex.from_stored` makes
+    the window's index of them without reading the sessions again."""
+    if ORDER_PART not in parts:
+        return _decode_columns(parts.get("sessions", _encode([])), Session)
+    names, order = _decode_order(parts[ORDER_PART])
+    raw: list = []
+
+    def group(g: str) -> list:
+        blob = parts.get(GROUP_PREFIX + g, _encode([]))
+        before = len(raw)
+        rows = _decode_columns(blob, Session, raw)
+        if len(raw) == before:  # a part without columns (never written so): no stored index
+            raw.append(None)
+        return rows
+
+    sessions = _interleave(names, order, group)
+    if stored is not None and all(r is not None for r in raw):
+        stored.update(groups=raw, order=order)
+    return sessions
+
+
+def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> dict[str, list] | None:
+    """Only the columns ``names`` of the plan ``name``'s sessions, in plan order (None: no such plan)."""
+    parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ? AND part LIKE 'sessions%'",
+                                         (name,))}
+    if not parts:
+        return None
+    if ORDER_PART not in parts:
+        return read_columns(parts["sessions"], names) if "sessions" in parts else None
+    groups, order = _decode_order(parts[ORDER_PART])
+    cols = {g: read_columns(parts.get(GROUP_PREFIX + g, _encode([])), names) for g in groups}
+    out = {}
+    for k in names:
+        out[k] = _interleave(groups, order, lambda g: cols[g][k])
+    return out
+
+
+_CHUNK = 2000
+
+
+def scenario_fingerprint(sc: Scenario) -> str:
+    """``sc.fingerprint()`` (the SHA-256 of ``sc.model_dump_json()``), the JSON made list by list in chunks."""
+    import hashlib
+
+    from pydantic import TypeAdapter
+
+    h = hashlib.sha256(b"{")
+    for k, (name, field) in enumerate(type(sc).model_fields.items()):
+        value = getattr(sc, name)
+        adapter = TypeAdapter(field.annotation)
+        h.update((b"," if k else b"") + json.dumps(name).encode() + b":")
+        if isinstance(value, list) and len(value) > _CHUNK:
+            h.update(b"[")
+            for i in range(0, len(value), _CHUNK):
+                h.update((b"," if i else b"") + adapter.dump_json(value[i:i + _CHUNK])[1:-1])
+            h.update(b"]")
+        else:
+            h.update(adapter.dump_json(value))
+    h.update(b"}")
+    return h.hexdigest()[:16]
+
+
+def scenario_data_json(sc: Scenario) -> str:
+    """``json.dumps(sc.model_dump(mode="json", exclude={"settings"}))``, compact, built list by list in chunks
+    of a few thousand units: no single call holds the interpreter lock long enough to freeze a window that
+    saves a national scenario in the background."""
+    from pydantic import TypeAdapter
+
+    def dumps(v) -> str:
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+    out = []
+    for name, field in type(sc).model_fields.items():
+        if name == "settings":
+            continue
+        value = getattr(sc, name)
+        adapter = TypeAdapter(field.annotation)
+        if isinstance(value, list) and len(value) > _CHUNK:
+            pieces = (dumps(adapter.dump_python(value[i:i + _CHUNK], mode="json"))[1:-1]
+                      for i in range(0, len(value), _CHUNK))
+            text = "[" + ",".join(p for p in pieces if p) + "]"
+        else:
+            text = dumps(adapter.dump_python(value, mode="json"))
+        out.append(f"{dumps(name)}:{text}")
+    return "{" + ",".join(out) + "}"

@@ -1,0 +1,127 @@
+"""Figures from the plan index's columns equal those of the session loops, an index updated for a few
+sessions equals one built afresh, and re-planning one unit of an indexed plan gives the same plan as the
+full re-plan (issue 16: a pin touches only the unit's sessions and what depends on them)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import astuple, replace
+
+import numpy as np
+
+from planner.budget import plan_budget
+from planner.exports.sample import synthetic_academie
+from planner.plan import Plan
+from planner.plan_compare import plan_kpis
+from planner.plan_index import PlanIndex, session_order
+from planner.report import teacher_kpis, teacher_kpis_of_index
+
+CAL = {"school_year": "2026-2027", "academies": {"16": {"toussaint": "2026-10-17", "noel": "2026-12-19"}}}
+
+
+def _plan() -> Plan:
+    plan = synthetic_academie(n_etab=40, n_circ=12)
+    plan.sessions.sort(key=session_order)
+    plan.sessions[5].pinned = True
+    return plan
+
+
+def test_figures_from_the_index_equal_those_of_the_sessions():
+    plan = _plan()
+    ix = PlanIndex(plan)
+    settings = {"school_year": "2026-2027"}
+    assert teacher_kpis_of_index(ix, plan.units, CAL, settings) == teacher_kpis(plan.sessions, plan.units, CAL, settings)
+    assert teacher_kpis_of_index(ix, plan.units, CAL, settings)["share_trained_by_toussaint"] > 0
+    assert plan_budget(plan, None, index=ix) == plan_budget(plan, None)
+    assert plan_kpis(plan, ix) == plan_kpis(plan)
+    assert plan_kpis(plan, ix)["pinned"] == 1
+
+
+def _same_index(a: PlanIndex, b: PlanIndex) -> None:
+    for k, v in b.__dict__.items():
+        if k in ("plan", "six", "_memo"):
+            continue
+        w = a.__dict__[k]
+        if isinstance(v, np.ndarray):
+            assert v.shape == w.shape and (v == w).all(), k
+        elif k in ("by_unit", "by_trainer"):
+            assert v.keys() == w.keys(), k
+            assert all([id(x) for x in v[u]] == [id(x) for x in w[u]] for u in v), k
+        else:
+            assert v == w, k
+
+
+def test_an_index_updated_for_one_unit_equals_one_built_afresh():
+    plan = _plan()
+    ix = PlanIndex(plan).prepare()
+    uai = next(s.unit_id for s in plan.sessions if s.unit_type == "etablissement")
+    remove = ix.indices(("etablissement", uai))
+    old = [plan.sessions[i] for i in remove]
+    # the unit's sessions moved: one to a start time and a trainer the plan did not have, one pinned
+    add = [replace(old[0], date=dt.date(2027, 3, 3), start="07:30", end="08:30", trainer_id="T-NOUVEAU", pinned=True)]
+    add += [replace(s, date=s.date + dt.timedelta(days=7)) for s in old[1:]]
+    new = ix.replaced(remove, add)
+    assert new.plan.sessions == sorted(new.plan.sessions, key=session_order)
+    assert sorted(map(astuple, new.plan.sessions)) == sorted(
+        map(astuple, [s for s in plan.sessions if s.unit_id != uai] + add))
+    _same_index(new, PlanIndex(new.plan).prepare())
+    assert plan.sessions[remove[0]] is old[0]  # the old plan and its index are untouched (undo brings them back)
+    _same_index(ix, PlanIndex(plan).prepare())
+    # a trainer, a start time and a unit that no session holds any more leave the distinct values
+    gone = ix.replaced(remove, [])
+    assert f"etablissement|{uai}" not in gone.unit_values
+    _same_index(gone, PlanIndex(gone.plan).prepare())
+
+
+def test_replanning_one_unit_of_an_indexed_plan_equals_the_full_replan():
+    from planner.models import Pin
+    from planner.plan_index import ScenarioIndex
+    from solvers.api import solve
+    from solvers.replan import candidate_slots, replan_with_pin, replan_with_pin_indexed
+
+    from .tiny import tiny_scenario, uai
+
+    sc = tiny_scenario()
+    plan = solve(sc, solver="greedy", workers=1)
+    ix = PlanIndex(plan, ScenarioIndex(sc)).prepare()
+    cand = next(c for c in candidate_slots(sc, plan, "etablissement", uai(1)) if c.feasible)
+    pin = Pin(unit_type="etablissement", unit_id=uai(1), group=cand.group, date=cand.date, start=cand.start)
+    full = replan_with_pin(sc, plan, pin)
+    fast, fast_ix = replan_with_pin_indexed(sc, ix, pin)
+    assert [astuple(s) for s in fast.sessions] == [astuple(s) for s in full.sessions]
+    assert fast.report == full.report  # the KPIs of the whole plan included
+    assert any(s.pinned and s.date == cand.date for s in fast.sessions)
+    assert fast_ix.plan is fast
+    _same_index(fast_ix, PlanIndex(fast).prepare())
+
+
+def test_sessions_sorted_in_a_thread_as_in_the_main_thread():
+    """A solve in the window's thread merges the académies' sorted sessions: the same order as one sort."""
+    import threading
+
+    from solvers.api import sorted_sessions
+
+    a, b = synthetic_academie(n_etab=20, n_circ=5, code="16"), synthetic_academie(n_etab=15, n_circ=4, code="28")
+    runs = [a.sessions, b.sessions]
+    main = sorted_sessions(runs)
+    got = {}
+    t = threading.Thread(target=lambda: got.update(order=sorted_sessions(runs)))
+    t.start()
+    t.join()
+    assert [s.session_id for s in got["order"]] == [s.session_id for s in main]
+    assert main == sorted(main, key=session_order) and len(main) == len(a.sessions) + len(b.sessions)
+
+
+def test_sessions_of_a_unit_alike_but_for_their_id_come_in_id_order():
+    plan = _plan()
+    s = next(x for x in plan.sessions if x.unit_type == "etablissement")
+    twins = [replace(s, session_id=f"{s.session_id}-{k}", group=0, kind="step3") for k in "cab"]
+    plan.sessions.extend(twins)  # after the others, and not in id order
+    for ix in (PlanIndex(plan), PlanIndex(plan).prepare()):  # lists from the sessions, or from the columns
+        got = [x.session_id for x in ix.sessions_of_unit(s.unit_type, s.unit_id) if x.kind == "step3"]
+        assert got == sorted(got) and len(got) == 3
+        assert ix.sessions_of_unit(s.unit_type, s.unit_id) == sorted(
+            [x for x in plan.sessions if x.unit_id == s.unit_id],
+            key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))
+        assert ix.sessions_of_trainer(s.trainer_id) == sorted(
+            [x for x in plan.sessions if x.trainer_id == s.trainer_id],
+            key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))

@@ -1,0 +1,154 @@
+"""Save, open and re-plan run off the window's thread; undo and redo bring back a plan with its index
+(issue 16: nothing blocks the window). Offscreen, on the tiny scenario."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from planner.scenario_io import save_scenario_json
+
+from .conftest import isolate_qsettings
+from .tiny import tiny_scenario, uai
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests background")
+    path = tmp_path_factory.mktemp("scenario") / "mini.json"
+    save_scenario_json(tiny_scenario(), path)
+    from solvers.api import solve
+    from ui.main_window import MainWindow
+
+    w = MainWindow(str(path))
+    w.planning.auto_check = False
+    w.show()
+    w.doc.set_plan(solve(w.doc.snapshot(), solver="greedy", workers=1), "plan")
+    yield w
+    w.wait_threads()
+    w.close()
+
+
+def test_save_runs_in_the_background_and_an_edit_meanwhile_stays_unsaved(win, qtbot, tmp_path, monkeypatch):
+    from planner import store
+
+    w = win
+    path = tmp_path / "mini.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    gate, threads = threading.Event(), []
+    save_plan = store.ScenarioStore.save_plan
+
+    def slow_save_plan(self, *a, **k):
+        threads.append(threading.get_ident())
+        assert gate.wait(30)
+        return save_plan(self, *a, **k)
+
+    monkeypatch.setattr(store.ScenarioStore, "save_plan", slow_save_plan)
+    op = w.files.save_as()
+    assert op.name == "save" and op.isRunning()
+    assert w.busy_bar.isVisible()  # the status bar shows the work
+    w.settings_panel.editors["group_size"].setValue(17)  # the window answers: an edit during the save
+    gate.set()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    assert threads and threads[0] != threading.get_ident()
+    assert w.doc.path == str(path.resolve()) and not w.busy_bar.isVisible()
+    assert not w.undo_stack.isClean()  # the file holds the scenario as it was when « Enregistrer » was chosen
+    from planner.store import ScenarioStore
+
+    with ScenarioStore(path) as st:
+        assert st.load_scenario().settings.group_size == 15
+        assert len(st.load_plan("courant").sessions) == len(w.plan.sessions)
+    w.act_undo.trigger()
+    assert w.scenario.settings.group_size == 15
+
+
+def test_a_save_of_the_same_plan_writes_the_scenario_only(win, qtbot, monkeypatch):
+    from planner import store
+
+    w = win
+    calls = []
+    save_plan = store.ScenarioStore.save_plan
+    monkeypatch.setattr(store.ScenarioStore, "save_plan", lambda self, *a, **k: calls.append(1) or save_plan(self, *a, **k))
+    for _ in range(2):  # the first one writes what changed since (the plan's « stale » flag), the second nothing
+        calls.clear()
+        op = w.files.save()
+        qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    assert calls == [] and w.undo_stack.isClean()
+
+
+def test_open_reads_and_indexes_in_the_background(win, qtbot, monkeypatch):
+    from ui import document
+
+    w = win
+    path = w.doc.path
+    threads = []
+    read = document.read_document
+    monkeypatch.setattr(document, "read_document", lambda *a, **k: threads.append(threading.get_ident()) or read(*a, **k))
+    n = len(w.plan.sessions)
+    op = w.files.open_file(path)
+    assert op.name == "open"
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    assert threads and threads[0] != threading.get_ident()
+    assert w.doc.path == path and len(w.plan.sessions) == n
+    assert "date_ord" in w.doc.pix.__dict__  # the columns the window shows: indexed by the operation
+    qtbot.waitUntil(lambda: w.ops.find("index") is None, timeout=30_000)  # then the lists, by a second one
+    assert "by_unit" in w.doc.pix.__dict__
+
+
+def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
+    w = win
+    scope = ("etablissement", uai(1))
+    w.select_scope(scope)
+    cand = next(c for c in w.unit_edits._candidates(scope, None) if c.feasible)
+    before, before_ix = w.plan, w.doc.pix
+    op = w.unit_edits.pin_slot(scope, cand, cand.group)
+    assert op.name == "replan"
+    qtbot.waitUntil(lambda: w.plan is not before, timeout=30_000)
+    after, after_ix = w.plan, w.doc.pix
+    assert after_ix.plan is after and "date_ord" in after_ix.__dict__  # updated in the operation, not by the window
+    assert any(s.pinned and s.date == cand.date for s in after.sessions_of_unit(*scope))
+    w.act_undo.trigger()
+    assert w.plan is before and w.doc.pix is before_ix and not w.scenario.pins
+    w.act_redo.trigger()
+    assert w.plan is after and w.doc.pix is after_ix and len(w.scenario.pins) == 1
+
+
+def test_the_timer_s_autosave_is_written_in_the_background(win, qtbot):
+    import threading as th
+
+    from planner import autosave as autosave_module
+
+    w = win
+    seen = []
+    real = autosave_module.autosave
+    w.settings_panel.editors["group_size"].setValue(16)  # something to autosave
+    try:
+        autosave_module.autosave = lambda *a, **k: seen.append(th.get_ident()) or real(*a, **k)
+        op = w.files.autosave_in_background()
+        qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    finally:
+        autosave_module.autosave = real
+    assert op.result and seen and seen[0] != th.get_ident()
+    w.act_undo.trigger()
+
+
+def test_a_save_that_ends_after_another_file_was_opened_leaves_the_new_document_alone(win, qtbot, tmp_path,
+                                                                                      monkeypatch):
+    from planner import store
+
+    w = win
+    other = tmp_path / "autre.json"
+    save_scenario_json(tiny_scenario(group_size=12), other)
+    gate = threading.Event()
+    save_scenario = store.save_scenario_file
+    monkeypatch.setattr(store, "save_scenario_file", lambda *a, **k: gate.wait(30) and save_scenario(*a, **k))
+    target = tmp_path / "lent.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    op = w.files.save_as()
+    opened = w.files.open_file(str(other))
+    qtbot.waitUntil(lambda: not opened.isRunning(), timeout=30_000)
+    assert w.scenario.settings.group_size == 12 and w.doc.path == str(other.resolve())
+    gate.set()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    assert target.exists() and w.doc.path == str(other.resolve())  # the file written, the new document untouched
