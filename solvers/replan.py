@@ -210,7 +210,7 @@ def _minute(d: dt.date, hhmm: str) -> int:
     return d.toordinal() * 1440 + hhmm_minutes(hhmm)
 
 
-def _head_seat(sc: Scenario, plan: Plan, key: tuple[str, str]):
+def _head_seat(sc: Scenario, plan: Plan, key: tuple[str, str], index: PlanIndex | None = None):
     """Heads first, as the solve and the checker (:mod:`planner.heads_first`): the cadre unit where the
     unit's head sits and the seat (end minute, session id) left to him once every other unit of that cadre
     unit keeps its own (None: no seat left); (None, None) when the rule does not apply to the unit."""
@@ -221,10 +221,14 @@ def _head_seat(sc: Scenario, plan: Plan, key: tuple[str, str]):
     if cadre is None:
         return None, None
     head_of = {k: v for k, v in head_of.items() if v == cadre}
-    cadre_sessions = [x for x in plan.sessions if (x.unit_type, x.unit_id) == cadre]
+    if index is not None:  # the indexed plan's lists by unit: the cadre unit's and its units' sessions only
+        cadre_sessions = list(index.sessions_of_unit(*cadre))
+        others = [x for k in head_of if k != key for x in index.sessions_of_unit(*k)]
+    else:
+        cadre_sessions = [x for x in plan.sessions if (x.unit_type, x.unit_id) == cadre]
+        others = [x for x in plan.sessions if (x.unit_type, x.unit_id) in head_of and (x.unit_type, x.unit_id) != key]
     seats = cadre_seats(cadre_sessions, end=lambda x: _minute(x.date, x.end))
-    first = first_teacher_sessions((x for x in plan.sessions if (x.unit_type, x.unit_id) in head_of
-                                    and (x.unit_type, x.unit_id) != key), start=lambda x: _minute(x.date, x.start))
+    first = first_teacher_sessions(others, start=lambda x: _minute(x.date, x.start))
     first[key] = 10**13  # matched last: the seat the others leave (any seat then keeps theirs valid)
     end = match_heads(seats, first, head_of).get(key)
     if end is None:
@@ -253,7 +257,7 @@ def _replan_unit(sc: Scenario, plan: Plan, unit_type: str, unit_id: str,
     unit_pins = [p for p in sc.pins if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
     fixed, bad = _pins_of(c, unit_pins)
     assigned, left, _ = _place(c, fixed)
-    cadre, seat = _head_seat(sc, plan, (unit_type, unit_id))
+    cadre, seat = _head_seat(sc, plan, (unit_type, unit_id), index)
     head_record = None
     if cadre is not None and seat is None:
         head_record = not_first(c, cadre, seat=None, left=0)
