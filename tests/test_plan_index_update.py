@@ -11,7 +11,7 @@ import numpy as np
 from planner.budget import plan_budget
 from planner.exports.sample import synthetic_academie
 from planner.plan import Plan
-from planner.plan_compare import plan_kpis
+from planner.compare import plan_kpis
 from planner.plan_index import PlanIndex, session_order
 from planner.report import teacher_kpis, teacher_kpis_of_index
 
