@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from .safecells import csv_safe, csv_safe_row, csv_unescape
@@ -233,28 +234,35 @@ class Plan:
 
 
 def _read_sessions(path: Path) -> list[Session]:
-    """sessions.csv → sessions (a plain csv.reader and cached dates: national plans hold 350,000 rows)."""
+    """sessions.csv → sessions (a plain csv.reader, cached dates and shared strings: national plans hold
+    350,000 rows, whose repeated texts — kind, académie, unit, trainer, venue… — are kept once)."""
     out: list[Session] = []
+    append = out.append
     dates: dict[str, dt.date] = {}
+    share = sys.intern  # repeated texts kept once: a national plan read back takes 3 times less memory
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         header = next(reader, [])
         missing = [c for c in SESSION_COLUMNS if c not in header]
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
-        ix = [header.index(c) for c in SESSION_COLUMNS]
-        extra = [header.index(c) if c in header else None for c in SESSION_EXTRA]
         width = len(header)
+        # an optional column absent from the file reads as the empty cell appended at index ``width``
+        pad = any(c not in header for c in SESSION_EXTRA)
+        get_main = itemgetter(*(header.index(c) for c in SESSION_COLUMNS))
+        get_extra = itemgetter(*(header.index(c) if c in header else width for c in SESSION_EXTRA))
         for line, r in enumerate(reader, start=2):
             if len(r) < width:
                 raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width}")
+            if pad:
+                r = r[:width] + [""]
             try:
-                day = r[ix[9]]
+                (sid, kind, audience, acad, dep, zone, utype, uid, tid, day, start, end, participants,
+                 window) = get_main(r)
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = dt.date.fromisoformat(day)
-                (g, pinned, title, status, present, held, venue, vaddr, vlat, vlon,
-                 att) = (r[i] if i is not None else "" for i in extra)
+                g, pinned, title, status, present, held, venue, vaddr, vlat, vlon, att = get_extra(r)
                 if title[:1] == "'":
                     title = csv_unescape(title)
                 if venue[:1] == "'":
@@ -267,12 +275,13 @@ def _read_sessions(path: Path) -> list[Session]:
                     vlon = csv_unescape(vlon)
                 if status and status not in ("planned", "held", "cancelled"):
                     raise ValueError(f"statut « {status} » inconnu")
-                out.append(Session(r[ix[0]], r[ix[1]], r[ix[2]], r[ix[3]], r[ix[4]], r[ix[5]], r[ix[6]], r[ix[7]],
-                                   r[ix[8]], date, r[ix[10]], r[ix[11]], int(r[ix[12]]), r[ix[13]], int(g or 0),
-                                   pinned in ("1", "True", "true"), title, status or "planned",
-                                   int(present) if present else None,
-                                   dt.date.fromisoformat(held) if held else None, venue, vaddr,
-                                   float(vlat) if vlat else None, float(vlon) if vlon else None, att))
+                append(Session(sid, share(kind), share(audience), share(acad), share(dep), share(zone),
+                               share(utype), share(uid), share(tid), date, share(start), share(end),
+                               int(participants), share(window), int(g or 0), pinned in ("1", "True", "true"),
+                               share(title), share(status) if status else "planned",
+                               int(present) if present else None,
+                               dt.date.fromisoformat(held) if held else None, share(venue), share(vaddr),
+                               float(vlat) if vlat else None, float(vlon) if vlon else None, share(att)))
             except ValueError as exc:
                 raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})") from None
     return out

@@ -1,0 +1,103 @@
+"""The plan folder's CSV files, written fast, stay byte for byte what the plain ``csv`` module writes with
+every formula-like text escaped (planner/safecells.py), and read back to the same plan — including older
+files without the optional columns (issue 16: the national plan's 350,000 rows)."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+
+from planner.plan import (SESSION_COLUMNS, SESSION_EXTRA, TRAINER_COLUMNS, TRAINER_EXTRA, UNIT_COLUMNS, UNIT_EXTRA,
+                          Plan, Session, TrainerRow, UnitRow)
+from planner.safecells import csv_safe
+
+
+def _reference_csv(columns: list[str], rows: list[list]) -> bytes:
+    """What ``csv.writer`` writes, every cell through :func:`csv_safe` (the contract, written the slow way)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(columns)
+    w.writerows([csv_safe(v) for v in r] for r in rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _session_cells(s: Session) -> list:
+    return [s.session_id, s.kind, s.audience, s.academie, s.departement, s.zone, s.unit_type, s.unit_id, s.trainer_id,
+            s.date.isoformat(), s.start, s.end, s.participants, s.window, s.group, int(s.pinned), s.title, s.status,
+            "" if s.present is None else s.present, s.held_date.isoformat() if s.held_date else "", s.venue,
+            s.venue_address, "" if s.venue_lat is None else f"{s.venue_lat:.6f}",
+            "" if s.venue_lon is None else f"{s.venue_lon:.6f}", s.attendees]
+
+
+def _tricky_plan() -> Plan:
+    base = Session("S1", "step1", "teachers_2d", "16", "031", "C", "etablissement", "0310001A", "T-1",
+                   dt.date(2026, 12, 2), "09:00", "10:00", 15, "wednesday_am")
+    odd = [
+        {},
+        {"title": "=HYPERLINK(\"http://x\")", "venue": "Collège « Jean, dit \"Jeannot\" »", "pinned": True},
+        {"venue_address": "-1 rue du Port\n31000 Toulouse", "venue_lat": -21.115141, "venue_lon": 55.536384},
+        {"session_id": "+S4", "unit_id": "@0310002B", "trainer_id": "-T", "window": "\tweekly", "title": "\r"},
+        {"status": "held", "present": 12, "held_date": dt.date(2026, 12, 3), "attendees": "0310001A:12"},
+        {"status": "cancelled", "group": 7, "venue": "'apostrophe", "attendees": "a:1;b:14"},
+        {"title": "", "venue": "", "venue_lat": 0.0, "venue_lon": -0.0000004},
+        {"kind": "tot", "audience": "trainers", "trainer_id": "", "participants": 0, "title": "a,b", "venue": "x\ry"},
+    ]
+    sessions = [dataclasses.replace(base, session_id=f"S{i}", **o) if "session_id" not in o else
+                dataclasses.replace(base, **o) for i, o in enumerate(odd, 1)]
+    sessions *= 3  # more rows than one block of the writer would never matter: the same rows again
+    trainers = [TrainerRow("T-1", "trainer_2d", "16", "etablissement", "0310001A", False, "S8", "=Dupont, Jean"),
+                TrainerRow("-T", "fdf", "16", "academie", "16", True, "", "")]
+    units = [UnitRow("etablissement", "0310001A", "Collège \"Test\", Toulouse", "16", "031", "C", 40, 1, 0,
+                     "college", "+Toulouse", "1 rue\nX", "16-01", "31000", -21.1, 55.5, "16-01", True, "=05 61"),
+             UnitRow("bassin", "16-01", "Bassin", "16", "031", "C", 0, 20, 0)]
+    return Plan(sessions=sessions, trainers=trainers, units=units, report={"seed": 0})
+
+
+def test_plan_csv_files_are_the_plain_csv_module_s_bytes(tmp_path):
+    plan = _tricky_plan()
+    d = plan.write(tmp_path / "plan")
+    want = _reference_csv(SESSION_COLUMNS + SESSION_EXTRA, [_session_cells(s) for s in plan.sessions])
+    assert (d / "sessions.csv").read_bytes() == want
+    trainers = [[t.trainer_id, t.role, t.academie, t.unit_type, t.unit_id, int(t.qualified), t.tot_session_id, t.name]
+                for t in plan.trainers]
+    assert (d / "trainers.csv").read_bytes() == _reference_csv(TRAINER_COLUMNS + TRAINER_EXTRA, trainers)
+    units = []
+    for u in plan.units:
+        r = dataclasses.asdict(u)
+        r.update(teachers_estimated=int(u.teachers_estimated),
+                 latitude="" if u.latitude is None else f"{u.latitude:.6f}",
+                 longitude="" if u.longitude is None else f"{u.longitude:.6f}")
+        units.append([r[c] for c in UNIT_COLUMNS + UNIT_EXTRA])
+    assert (d / "units.csv").read_bytes() == _reference_csv(UNIT_COLUMNS + UNIT_EXTRA, units)
+
+
+def test_plan_reads_back_what_it_wrote(tmp_path):
+    plan = _tricky_plan()
+    back = Plan.read(plan.write(tmp_path / "plan"))
+    assert not back.folder_issues
+    want = [dataclasses.replace(s, venue_lat=None if s.venue_lat is None else round(s.venue_lat, 6),
+                                venue_lon=None if s.venue_lon is None else round(s.venue_lon, 6),
+                                title=s.title, venue=s.venue) for s in plan.sessions]
+    # read back unescapes the texts a person may type (title, venue, address); identifiers stay as written
+    for w, b in zip(want, back.sessions):
+        assert dataclasses.replace(b, session_id=w.session_id, unit_id=w.unit_id, trainer_id=w.trainer_id,
+                                   window=w.window) == w
+    assert [s.session_id for s in back.sessions][3] == "'+S4"
+    assert back.trainers[0].name == "=Dupont, Jean" and back.units[0].name == "Collège \"Test\", Toulouse"
+
+
+def test_older_sessions_file_without_the_optional_columns(tmp_path):
+    plan = _tricky_plan()
+    d = plan.write(tmp_path / "plan")
+    rows = list(csv.reader(io.StringIO((d / "sessions.csv").read_text(encoding="utf-8"), newline="")))
+    keep = [i for i, c in enumerate(rows[0]) if c not in ("venue_lat", "attendees", "status", "held_date")]
+    buf = io.StringIO(newline="")
+    csv.writer(buf).writerows([r[i] for i in keep] for r in rows)
+    (d / "sessions.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
+    back = Plan.read(d)
+    assert len(back.sessions) == len(plan.sessions)
+    assert all(s.venue_lat is None and s.attendees == "" and s.status == "planned" and s.held_date is None
+               for s in back.sessions)
+    assert [s.venue_lon for s in back.sessions][:3] == [None, None, 55.536384]
+    assert [s.present for s in back.sessions][4] == 12
