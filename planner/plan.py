@@ -21,11 +21,12 @@ import json
 import os
 import shutil
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-from .safecells import csv_safe, csv_safe_row, csv_unescape
+from . import plan_csv as pc
+from .safecells import csv_unescape
 from .safe_io import atomic_file, fsync_dir, pid_alive
 from .text import hhmm_minutes
 
@@ -172,11 +173,9 @@ class Plan:
             shutil.rmtree(part)
         part.mkdir()
         try:
-            _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA,
-                       (_session_row(s) for s in self.sessions), tuples=True)
-            _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA,
-                       ({**asdict(t), "qualified": int(t.qualified)} for t in self.trainers))
-            _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, (_unit_row(u) for u in self.units))
+            _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, self.sessions, _SESSION_CELLS)
+            _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA, self.trainers, _TRAINER_CELLS)
+            _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, self.units, _UNIT_CELLS)
             report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
             _atomic_text(part / "report.json", json.dumps(report, ensure_ascii=False, indent=1, default=str))
             fsync_dir(part)
@@ -374,20 +373,17 @@ def _swap_in(part: Path, d: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _session_row(s: Session) -> tuple:
-    return (s.session_id, s.kind, s.audience, s.academie, s.departement, s.zone, s.unit_type, s.unit_id, s.trainer_id,
-            s.date.isoformat(), s.start, s.end, s.participants, s.window, s.group, int(s.pinned), s.title, s.status,
-            "" if s.present is None else s.present, s.held_date.isoformat() if s.held_date else "",
-            s.venue, s.venue_address, "" if s.venue_lat is None else f"{s.venue_lat:.6f}",
-            "" if s.venue_lon is None else f"{s.venue_lon:.6f}", s.attendees)
-
-
-def _unit_row(u: UnitRow) -> dict:
-    r = asdict(u)
-    r["teachers_estimated"] = int(u.teachers_estimated)
-    r["latitude"] = "" if u.latitude is None else f"{u.latitude:.6f}"
-    r["longitude"] = "" if u.longitude is None else f"{u.longitude:.6f}"
-    return r
+# each column of the plan's CSV files, read off its rows (planner/plan_csv.py writes them column by column)
+_SESSION_CELLS = [
+    *(pc.attr(c) for c in SESSION_COLUMNS[:9]), pc.attr_as("date", dt.date.isoformat), pc.attr("start"),
+    pc.attr("end"), pc.attr("participants"), pc.attr("window"), pc.attr("group"), pc.attr_as("pinned", int),
+    pc.attr("title"), pc.attr("status"), pc.attr_as("present", pc.int_or_empty),
+    pc.attr_as("held_date", pc.iso_or_empty), pc.attr("venue"), pc.attr("venue_address"), pc.coordinate("venue_lat"),
+    pc.coordinate("venue_lon"), pc.attr("attendees"),
+]
+_TRAINER_CELLS = [pc.attr_as(c, int) if c == "qualified" else pc.attr(c) for c in TRAINER_COLUMNS + TRAINER_EXTRA]
+_UNIT_CELLS = [pc.coordinate(c) if c in ("latitude", "longitude") else
+               pc.attr_as(c, int) if c == "teachers_estimated" else pc.attr(c) for c in UNIT_COLUMNS + UNIT_EXTRA]
 
 
 def _float(v: str | None) -> float | None:
@@ -399,16 +395,9 @@ def _atomic_text(path: Path, text: str) -> None:
         f.write(text)
 
 
-def _write_csv(path: Path, columns: list[str], rows, tuples: bool = False) -> None:
+def _write_csv(path: Path, columns: list[str], rows: list, cells: list) -> None:
     with atomic_file(path, "w", encoding="utf-8", newline="") as f:
-        if tuples:
-            w = csv.writer(f)
-            w.writerow(columns)
-            w.writerows(csv_safe_row(r) for r in rows)  # formula-like texts neutralised (planner/safecells.py)
-        else:
-            w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
-            w.writeheader()
-            w.writerows({k: csv_safe(v) for k, v in r.items()} for r in rows)
+        pc.write_columns(f, columns, rows, cells)  # formula-like texts neutralised (planner/safecells.py)
 
 
 def _read_csv(path: Path, required: list[str]):

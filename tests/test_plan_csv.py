@@ -45,7 +45,7 @@ def _tricky_plan() -> Plan:
     ]
     sessions = [dataclasses.replace(base, session_id=f"S{i}", **o) if "session_id" not in o else
                 dataclasses.replace(base, **o) for i, o in enumerate(odd, 1)]
-    sessions *= 3  # more rows than one block of the writer would never matter: the same rows again
+    sessions *= 3  # the same rows again: values repeated down a column, as in a real plan
     trainers = [TrainerRow("T-1", "trainer_2d", "16", "etablissement", "0310001A", False, "S8", "=Dupont, Jean"),
                 TrainerRow("-T", "fdf", "16", "academie", "16", True, "", "")]
     units = [UnitRow("etablissement", "0310001A", "Collège \"Test\", Toulouse", "16", "031", "C", 40, 1, 0,
@@ -101,3 +101,18 @@ def test_older_sessions_file_without_the_optional_columns(tmp_path):
                for s in back.sessions)
     assert [s.venue_lon for s in back.sessions][:3] == [None, None, 55.536384]
     assert [s.present for s in back.sessions][4] == 12
+
+
+def test_column_encoding_matches_the_csv_module_on_random_cells():
+    import random
+
+    from planner.plan_csv import write_columns
+
+    rnd = random.Random(16)
+    alphabet = ",\"\r\n'=+-@\t ;:aé0"
+    pool = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 6))) for _ in range(400)]
+    pool += [0, 7, -3, None, dt.date(2026, 9, 1)]
+    rows = [[rnd.choice(pool) for _ in range(5)] for _ in range(3000)]
+    buf = io.StringIO(newline="")
+    write_columns(buf, ["a", "b", "c", "d", "e"], rows, [lambda block, i=i: [r[i] for r in block] for i in range(5)])
+    assert buf.getvalue().encode("utf-8") == _reference_csv(["a", "b", "c", "d", "e"], rows)

@@ -1,0 +1,106 @@
+"""The plan folder's CSV files written column by column (a national plan: 350,000 sessions, 9 million cells).
+
+The bytes are those of ``csv.writer`` (comma, ``"`` quoting when a cell holds a comma, a quote or a line
+end, ``\\r\\n`` line ends) with every formula-like text escaped by the one rule of
+:mod:`planner.safecells`; ``tests/test_plan_csv.py`` compares both. Each column of a block of rows is
+encoded once per distinct value (a plan repeats its académies, kinds, dates, venues… thousands of
+times), then the lines are joined.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from operator import attrgetter
+from typing import Callable, Iterable, Sequence
+
+from .safecells import TRIGGERS
+
+_TRIGGER_SET = frozenset(TRIGGERS)
+_QUOTE = re.compile(r'[,"\r\n]')
+_DEDUP_TYPES = frozenset({str, int, type(None), dt.date})  # values equal only when they are written alike
+BLOCK = 512  # rows encoded at a time: a block's sessions stay in the CPU cache while their columns are read
+
+Column = Callable[[Sequence], list]  # a block of items → the column's raw values
+
+
+def cell_text(v: object) -> str:
+    """One cell as ``csv.writer`` writes it, a formula-like text escaped first (:func:`planner.safecells.csv_safe`)."""
+    if isinstance(v, str):
+        if v[:1] in _TRIGGER_SET:
+            v = "'" + v
+    elif v is None:
+        return ""
+    else:
+        v = str(v)  # numbers are never escaped (a negative number stays a number)
+    return '"' + v.replace('"', '""') + '"' if _QUOTE.search(v) else v
+
+
+def _plain_texts(values: list) -> bool:
+    """True when every value is a text written as it is (no formula-like start, nothing to quote): one scan
+    of the joined column. A ``\\0`` inside a text may say False wrongly, never True."""
+    try:
+        joined = "\0".join(values)
+    except TypeError:  # not only texts
+        return False
+    return not (values[0][:1] in _TRIGGER_SET or any(c in joined for c in _SPECIAL)
+                or any("\0" + t in joined for t in TRIGGERS))
+
+
+_SPECIAL = (",", '"', "\r", "\n")
+
+
+def encode_column(values: list) -> list[str]:
+    """``cell_text`` of every value, computed once per distinct value."""
+    if values and _plain_texts(values):
+        return values
+    distinct = set(values)
+    types = {type(v) for v in distinct}
+    if not types <= _DEDUP_TYPES or (int in types and bool in types):
+        return [cell_text(v) for v in values]  # floats (0.0 == -0.0), mixed True / 1: cell by cell
+    enc = {v: cell_text(v) for v in distinct}
+    return list(map(enc.__getitem__, values))
+
+
+def attr(name: str) -> Column:
+    get = attrgetter(name)
+    return lambda block: list(map(get, block))
+
+
+def attr_as(name: str, fmt: Callable[[object], object]) -> Column:
+    """The attribute through ``fmt``, computed once per distinct value (dates, booleans, optional ints)."""
+    get = attrgetter(name)
+
+    def column(block: Sequence) -> list:
+        raw = list(map(get, block))
+        conv = {v: fmt(v) for v in set(raw)}
+        return list(map(conv.__getitem__, raw))
+
+    return column
+
+
+def coordinate(name: str) -> Column:
+    """A latitude or longitude: six decimals, empty when unknown (written cell by cell: 0.0 == -0.0)."""
+    get = attrgetter(name)
+    return lambda block: ["" if v is None else f"{v:.6f}" for v in map(get, block)]
+
+
+def write_columns(f, columns: Iterable[str], items: Sequence, cells: Sequence[Column]) -> None:
+    """Header ``columns``, then one line per item of ``items``, its cells given by ``cells`` (one per column)."""
+    f.write(",".join(cell_text(c) for c in columns) + "\r\n")
+    for i in range(0, len(items), BLOCK):
+        block = items[i:i + BLOCK]
+        cols = [encode_column(cell(block)) for cell in cells]
+        f.write("\r\n".join(map(",".join, zip(*cols))))
+        f.write("\r\n")
+
+
+def iso_or_empty(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def int_or_empty(n: int | None) -> object:
+    return "" if n is None else n
+
+
+__all__ = ["attr", "attr_as", "cell_text", "coordinate", "encode_column", "int_or_empty", "iso_or_empty",
+           "write_columns"]
