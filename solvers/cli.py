@@ -1,6 +1,8 @@
 """Headless ``solve`` and ``check`` commands."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import signal
@@ -48,7 +50,31 @@ def apply_date_options(sc, school_year: str | None, plan_from, calendar: str | N
     return None
 
 
+@contextlib.contextmanager
+def bulk_work():
+    """No cyclic garbage collection while a plan's sessions are built, written, read back and checked: they
+    hold no reference cycle, and each collection would walk all of them again (a national plan: 350,000
+    sessions; about 15 % of ``check``). Collection resumes afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def run_solve(args) -> int:
+    with bulk_work():
+        return _run_solve(args)
+
+
+def run_check(args) -> int:
+    with bulk_work():
+        return _run_check(args)
+
+
+def _run_solve(args) -> int:
     from .records import past_summary
     from .checker import check_plan
 
@@ -201,7 +227,7 @@ def _abandon() -> None:
     os._exit(130)
 
 
-def run_check(args) -> int:
+def _run_check(args) -> int:
     from .checker import check_plan
 
     try:
