@@ -339,6 +339,13 @@ class Slot:
         return f"{self.end // 60:02d}:{self.end % 60:02d}"
 
 
+@lru_cache(maxsize=8192)
+def _meeting_candidates(first: dt.date, last: dt.date, zone: str, departement: str | None) -> tuple[dt.date, ...]:
+    """School days other than Wednesday from ``first`` to ``last`` (one month: shared by every unit of the
+    zone and département, a national plan has 1,400 of them)."""
+    return tuple(d for d in daterange(first, last) if d.weekday() != 2 and is_school_day(d, zone, departement))
+
+
 def meeting_days(kind: str, unit_id: str, zone: str, departement: str | None, start: dt.date, end: dt.date, per_month: int) -> list[dt.date]:
     """Generated meeting days: ``per_month`` per calendar month, on school days other than
     Wednesday, chosen deterministically from the unit id so that units spread over the month."""
@@ -349,8 +356,7 @@ def meeting_days(kind: str, unit_id: str, zone: str, departement: str | None, st
     month = dt.date(start.year, start.month, 1)
     while month <= end:
         nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-        days = [d for d in daterange(max(month, start), min(nxt - dt.timedelta(days=1), end))
-                if d.weekday() != 2 and is_school_day(d, zone, departement)]
+        days = _meeting_candidates(max(month, start), min(nxt - dt.timedelta(days=1), end), zone, departement)
         if days:
             k = min(per_month, len(days))
             step = len(days) / k
