@@ -142,6 +142,9 @@ class Plan:
     report: dict = field(default_factory=dict)
     folder_issues: list[str] = field(default_factory=list)  # set by read(): files that do not match report.json
     folder_unverified: bool = False  # set by read(): report.json has no file fingerprints (older plan folder)
+    # set by solvers.api.solve(precheck=True): the checker's errors found académie by académie in the pool's
+    # workers ([] clean); None: not checked that way (check the whole plan)
+    academie_errors: list | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:

@@ -64,8 +64,9 @@ def _worker_init(stop_event) -> None:
 
 
 def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None,
-               stop=None, on_solution=None) -> AcademieResult:
-    """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units."""
+               stop=None, on_solution=None, precheck: bool = False) -> AcademieResult:
+    """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units (and, with
+    ``precheck``, the independent checker on the académie's own plan)."""
     done = threading.Event()
     if stop is None and _POOL_STOP is not None:  # relay the parent's stop to this worker's search
         stop = threading.Event()
@@ -96,7 +97,43 @@ def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: in
         res.parts["fdf_loads"] = {f: loads.get(f, 0) for f in res.parts["fdf_loads"]}
         res.parts["fdf_max_load"] = max(res.parts["fdf_loads"].values(), default=0)
     res.stage_seconds["venues"] = time.perf_counter() - t - res.stage_seconds.get("roadmap", 0.0)
+    if precheck:
+        t = time.perf_counter()
+        res.parts["check_errors"] = _check_errors(own, res)
+        res.stage_seconds["check"] = time.perf_counter() - t
     return res
+
+
+def _check_errors(own: Scenario, res: AcademieResult) -> list[tuple[str, str]]:
+    """The independent checker's errors (rule, message) on one académie's own plan: its sessions, trainers,
+    units and unplaced records, against the académie's scenario."""
+    from .checker import check_plan
+
+    sub = Plan(sessions=res.sessions, trainers=res.trainer_rows, units=unit_rows(own),
+               report={"unplaced": [u.as_dict() for u in res.unplaced]})
+    return [(f.rule, f.message) for f in check_plan(sub, own) if f.severity == "error"]
+
+
+def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResult]) -> list | None:
+    """The académies' checker errors put together, when they say all the national checker would: every
+    académie was checked, no session id is used twice, and every unit, cadre, trainer, pin, preference
+    and roadmap choice of ``sc`` belongs to one of ``codes`` (nothing the académie checks could miss).
+    ``None`` otherwise: the whole plan must be checked."""
+    if any("check_errors" not in r.parts for r in results) or sorted(r.code for r in results) != sorted(codes):
+        return None
+    ids: set[str] = set()
+    n = 0
+    for r in results:
+        ids.update(x.session_id for x in r.sessions)
+        n += len(r.sessions)
+    if len(ids) != n:
+        return None
+    own = sc.restricted_to(codes)
+    lists = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "ecoles", "trainers",
+             "pins", "preferences", "roadmap_choices")
+    if own.inspectors != sc.inspectors or any(len(getattr(own, f)) != len(getattr(sc, f)) for f in lists):
+        return None
+    return [e for r in results for e in r.parts["check_errors"]]
 
 
 def _context():
@@ -110,8 +147,9 @@ def _context():
 def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,
           workers: int | None = None, seed: int = 0, objective: str | None = None,
           progress: ProgressFn | None = None, stop: threading.Event | None = None,
-          scenario_source: str = "national") -> Plan:
-    """Plan step 1 and the train-the-trainer cascade of ``scenario`` (or of one académie)."""
+          scenario_source: str = "national", precheck: bool = False) -> Plan:
+    """Plan step 1 and the train-the-trainer cascade of ``scenario`` (or of one académie). With ``precheck``
+    each académie's plan is checked in its worker, while the others are solved (``Plan.academie_errors``)."""
     t0 = time.perf_counter()
     if solver not in ("cpsat", "greedy"):
         raise SolveError(f"solveur inconnu « {solver} » (attendu : cpsat ou greedy)")
@@ -163,7 +201,7 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                               "elapsed": time.perf_counter() - t0})
 
             results[c] = _solve_one(sc.restricted_to(c) if len(codes) > 1 else sc, c, mode_solver, per_acad, seed,
-                                    objective, stop=stop, on_solution=on_solution)
+                                    objective, stop=stop, on_solution=on_solution, precheck=precheck)
             stopped = stopped or (stop is not None and stop.is_set())
             report_progress()
     else:
@@ -172,7 +210,8 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
                                  initargs=(pool_stop,)) as pool:
             with _sigint_blocked():  # the processes started here (forkserver, workers) never see Ctrl-C
-                futs = {pool.submit(_solve_one, sc.restricted_to(c), c, solver, per_acad, seed, objective): c
+                futs = {pool.submit(_solve_one, sc.restricted_to(c), c, solver, per_acad, seed, objective,
+                                    precheck=precheck): c
                         for c in codes}
             pending = set(futs)
             while pending:
@@ -189,11 +228,13 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                         f.cancel()
         for c in codes:  # académies not reached before the stop: a fast, valid greedy plan
             if c not in results:
-                results[c] = _solve_one(sc.restricted_to(c), c, "greedy", per_acad, seed, objective)
+                results[c] = _solve_one(sc.restricted_to(c), c, "greedy", per_acad, seed, objective, precheck=precheck)
                 report_progress()
     plan = build_plan(sc, [results[c] for c in sorted(results)], solver=solver, seed=seed, stopped=stopped,
                       seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective)
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
+    if precheck:
+        plan.academie_errors = _academie_errors(sc, codes, list(results.values()))
     return plan
 
 

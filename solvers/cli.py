@@ -105,7 +105,7 @@ def _run_solve(args) -> int:
         print(f"\r{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions placées "
               f"({p['elapsed']:.1f} s)", end="", file=sys.stderr, flush=True)
 
-    from .followup_cli import FollowupSolveError, after_solve, followup_replan
+    from .followup_cli import FollowupSolveError, after_solve, followup_replan, store_path
 
     stop = threading.Event()
     try:
@@ -119,7 +119,7 @@ def _run_solve(args) -> int:
             plan = _interruptible(lambda: solve(sc, academie=args.academie, solver=args.solver,
                                                 time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                                 objective=args.objective, progress=progress, stop=stop,
-                                                scenario_source=args.scenario or "national"), stop)
+                                                scenario_source=args.scenario or "national", precheck=True), stop)
         except SolveError as exc:
             return _err(str(exc))
     if not args.quiet:
@@ -161,7 +161,10 @@ def _run_solve(args) -> int:
             print(f"  … et {len(unplaced) - 10} autres (voir report.json).", file=sys.stderr)
     if args.academie and sc.find_academie(args.academie):
         sc = sc.restricted_to(sc.find_academie(args.academie).code)
-    findings = [f for f in check_plan(plan, sc) if f.severity == "error"]
+    if plan.academie_errors == [] and store_path(args.scenario) is None:
+        findings = []  # every académie checked clean in its worker, and nothing crosses académies
+    else:
+        findings = [f for f in check_plan(plan, sc) if f.severity == "error"]
     if findings:
         print(f"Le vérificateur indépendant signale {len(findings)} violation(s) :", file=sys.stderr)
         for f in findings[:10]:

@@ -1,0 +1,55 @@
+"""``solve`` checks each académie's plan in its worker (issue 16: the national check no longer waits for the
+whole plan); a violation found there, or anything crossing académies, still gets the whole plan checked."""
+from __future__ import annotations
+
+import datetime as dt
+
+import main
+from planner.models import Pin
+from solvers import api
+from solvers.checker import check_plan
+
+from .tiny import tiny_scenario
+
+
+def test_a_clean_academie_plan_is_trusted_and_agrees_with_the_whole_check():
+    sc = tiny_scenario()
+    plan = api.solve(sc, workers=1, time_limit=10, precheck=True)
+    assert plan.academie_errors == []
+    assert not [f for f in check_plan(plan, sc) if f.severity == "error"]
+    assert api.solve(sc, workers=1, time_limit=10).academie_errors is None  # only when asked
+
+
+def test_anything_crossing_academies_gets_the_whole_plan_checked():
+    sc = tiny_scenario()
+    res = api._solve_one(sc, "16", "greedy", 10, 0, None, precheck=True)
+    assert api._academie_errors(sc, ["16"], [res]) == []
+    lost = sc.model_copy(update={"pins": [Pin(unit_type="etablissement", unit_id="0999999Z", group=1,
+                                              date=dt.date(2026, 12, 1), start="09:00")]})
+    assert api._academie_errors(lost, ["16"], [res]) is None  # a pin no académie checks
+    twice = api._solve_one(sc, "16", "greedy", 10, 0, None, precheck=True)
+    twice.sessions.append(twice.sessions[0])
+    assert api._academie_errors(sc, ["16"], [twice]) is None  # a session id used twice
+    unchecked = api._solve_one(sc, "16", "greedy", 10, 0, None)
+    assert api._academie_errors(sc, ["16"], [unchecked]) is None
+
+
+def test_a_violation_found_in_the_academie_is_reported_by_solve(tmp_path, monkeypatch, capsys):
+    scen = tmp_path / "mini.json"
+    scen.write_text(tiny_scenario().model_dump_json(), encoding="utf-8")
+    real = api.assign_roadmap
+
+    def lose_a_venue(own, sessions, book):
+        out = real(own, sessions, book)
+        next(x for x in sessions if x.kind == "step1").venue = ""
+        return out
+
+    monkeypatch.setattr(api, "assign_roadmap", lose_a_venue)
+    seen = []
+    real_errors = api._academie_errors
+    monkeypatch.setattr(api, "_academie_errors", lambda *a: seen.append(real_errors(*a)) or seen[-1])
+    rc = main.main(["solve", "--scenario", str(scen), "--workers", "1", "--time-limit", "10",
+                    "--out", str(tmp_path / "plan"), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "Le vérificateur indépendant signale" in err and "aucun lieu" in err
+    assert "venue" in {r for r, _ in seen[0]}  # found in the académie's check, then reported by the whole check
