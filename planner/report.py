@@ -26,6 +26,7 @@ from .calendar import (
 from .demand import step1_people
 from .models import Academie, Scenario
 from .settings import Settings
+from .text import hhmm_minutes
 
 TEACHER_AUDIENCES = ("teachers_1d", "teachers_2d")
 TEACHER_UNITS = ("circonscription", "etablissement")
@@ -258,7 +259,8 @@ def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settin
 
 
 def _minutes(x) -> int:
-    return (x.end_dt - x.start_dt).seconds // 60
+    """A session's length in minutes (one crossing midnight counts to the next day)."""
+    return (hhmm_minutes(x.end) - hhmm_minutes(x.start)) % 1440
 
 
 def teacher_kpis_of_index(ix, units: list | None, cal: dict, settings: dict | Settings,
