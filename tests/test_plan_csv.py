@@ -116,3 +116,13 @@ def test_column_encoding_matches_the_csv_module_on_random_cells():
     buf = io.StringIO(newline="")
     write_columns(buf, ["a", "b", "c", "d", "e"], rows, [lambda block, i=i: [r[i] for r in block] for i in range(5)])
     assert buf.getvalue().encode("utf-8") == _reference_csv(["a", "b", "c", "d", "e"], rows)
+
+
+def test_sessions_cross_processes_and_copies_intact():
+    import copy
+    import pickle
+
+    for s in _tricky_plan().sessions:
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            assert pickle.loads(pickle.dumps(s, protocol=protocol)) == s
+        assert copy.copy(s) == s and copy.copy(s) is not s and copy.deepcopy(s) == s
