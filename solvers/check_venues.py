@@ -34,6 +34,7 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
             tot_of[r.trainer_id] = r.tot_session_id
     ecole_circ = {e.uai: e.circonscription for e in sc.ecoles}
     per_ecole: dict[str, int] = defaultdict(int)
+    lists: dict[tuple[str, bool], tuple | None] = {}  # (attendees, is ToT) → (items, total, unknown ids)
     for x in plan.sessions:
         if (x.trainer_id or x.kind in ("step1", "tot")) and not x.venue:
             add("venue", f"session {x.session_id} ({x.unit_id}) : aucun lieu", x)
@@ -41,16 +42,16 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
             if x.participants:
                 add("attendees", f"session {x.session_id} : participants sans liste des unités présentes", x)
             continue
-        try:
-            items = [(p.rpartition(":")[0], int(p.rpartition(":")[2])) for p in x.attendees.split(";") if p]
-        except ValueError:
+        key = (x.attendees, x.kind == "tot")  # a list read once however many sessions share it
+        parsed = lists.get(key, False)
+        if parsed is False:
+            parsed = lists[key] = _attendees(x.attendees, trainer_ids if key[1] else unit_ids)
+        if parsed is None:
             add("attendees", f"session {x.session_id} : liste des présents illisible « {x.attendees[:60]} »", x)
             continue
-        total = sum(n for _, n in items)
+        items, total, unknown = parsed
         if total != x.participants:
             add("attendees", f"session {x.session_id} : {total} présents listés pour {x.participants} participants", x)
-        known = trainer_ids if x.kind == "tot" else unit_ids
-        unknown = [i for i, _ in items if i not in known]
         if unknown:
             add("attendees", f"session {x.session_id} : présents inconnus du plan ({', '.join(unknown[:3])})", x)
         if x.kind == "tot" and {i for i, _ in items} != enrolled.get(x.session_id, set()):
@@ -96,3 +97,12 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
                 add("travel", f"le formateur {tid} doit aller de « {a.venue} » ({a.session_id}, fin {a.end}) à "
                               f"« {b.venue} » ({b.session_id}, début {b.start}) le {day.isoformat()} : {gap} min "
                               f"pour {need} min de trajet", b)
+
+
+def _attendees(text: str, known: set[str]) -> tuple | None:
+    """``(items, total, unknown ids)`` of an ``id:count;…`` list, ``None`` when unreadable."""
+    try:
+        items = [(p.rpartition(":")[0], int(p.rpartition(":")[2])) for p in text.split(";") if p]
+    except ValueError:
+        return None
+    return items, sum(n for _, n in items), [i for i, _ in items if i not in known]
