@@ -71,25 +71,35 @@ class _Windows:
     def __init__(self, settings):
         self.settings = settings
         self._days: dict[tuple, frozenset] = {}
+        self._of: dict[tuple, tuple] = {}  # (window, zone, département) → _window(…)
 
     def contains(self, name: str, zone: str, departement: str, s) -> str:
         """'' if session ``s`` lies in window ``name``, else a French reason."""
-        spec = self.settings.windows.get(name)
+        w = self._of.get((name, zone, departement))
+        if w is None:
+            w = self._of[(name, zone, departement)] = self._window(name, zone, departement)
+        spec, days, periods = w
         if spec is None:
             return f"fenêtre inconnue « {name} »"
+        if s.date not in days:
+            return f"le {s.date.isoformat()} n'est pas un jour ouvert de la fenêtre « {spec.label} »"
+        a, b = _mins(s.start), _mins(s.end)
+        for lo, hi in periods:
+            if lo <= a < b <= hi:
+                return ""
+        return f"{s.start}–{s.end} hors des plages horaires de la fenêtre « {spec.label} »"
+
+    def _window(self, name: str, zone: str, departement: str) -> tuple:
+        """(spec, open days, periods in minutes) of window ``name`` for a zone and a département."""
+        spec = self.settings.windows.get(name)
+        if spec is None:
+            return None, frozenset(), ()
         key = (name, zone, public_holiday_subdivision(departement))
         days = self._days.get(key)
         if days is None:
             days = frozenset(window_days(name, spec, self.settings, zone, departement))
             self._days[key] = days
-        if s.date not in days:
-            return f"le {s.date.isoformat()} n'est pas un jour ouvert de la fenêtre « {spec.label} »"
-        a, b = _mins(s.start), _mins(s.end)
-        for p in spec.periods:
-            lo, hi = p.minutes()
-            if lo <= a < b <= hi:
-                return ""
-        return f"{s.start}–{s.end} hors des plages horaires de la fenêtre « {spec.label} »"
+        return spec, days, tuple(p.minutes() for p in spec.periods)
 
 
 def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
@@ -118,9 +128,11 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
 
     road: dict[tuple[str, str], list] = {}
     seen_ids: set[str] = set()
+    times: dict[int, tuple[int, int]] = {}  # id(session) → _t(session), read once
     for s in plan.sessions:
         if s.kind not in KINDS:
             continue
+        times[id(s)] = _t(s)
         if s.session_id in seen_ids:
             add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
         seen_ids.add(s.session_id)
@@ -141,11 +153,11 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         dep = unit.departement
         end1 = last1[key]
         wg = [s for s in ss if s.kind == "step2" and s.group >= 1]
-        wg_end = max((_t(s)[1] for s in wg), default=None)
+        wg_end = max((times[id(s)][1] for s in wg), default=None)
         drafts = [s for s in ss if s.kind == "step3" and s.audience == "pupils"]
         adoptions = [s for s in ss if s.kind == "step3" and s.audience != "pupils"]
         for s in ss:
-            a, b = _t(s)
+            a, b = times[id(s)]
             sid = s.session_id
             # audience and trainer
             if s.audience not in AUDIENCE_OF[s.kind]:
@@ -183,7 +195,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                     if s.window != "governing_body":
                         add(RoadmapFinding("step3_adoption", f"{sid} : adoption de la charte hors d'une séance d'instance "
                                            f"(fenêtre « {s.window} »)", "error", sid, uid))
-                    if any(_t(d)[1] > a for d in drafts):
+                    if any(times[id(d)][1] > a for d in drafts):
                         add(RoadmapFinding("step3_adoption", f"{sid} : adoption le {_when(s)} avant la fin de la rédaction "
                                            f"avec les élèves", "error", sid, uid))
             elif s.kind == "step4":
@@ -221,7 +233,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         if adoptions and not drafts:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
         # overlaps between the unit's own roadmap sessions
-        iv = sorted(((_t(s), s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
+        iv = sorted(((times[id(s)], s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
         far_end, far = -1, None
         for (a, b), _, s in iv:
             if a < far_end and _parallel_rooms(s, far):
