@@ -16,7 +16,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from operator import attrgetter
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import ortools
 
@@ -26,9 +26,11 @@ from planner.report import calendar_warnings, imported_periods, teacher_kpis, ye
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
-from .academie import AcademieResult, solve_academie
 from .summary import kpis, unit_rows  # noqa: F401 (kpis: public API)
 from .records import Outcome, Report, Unplaced
+
+if TYPE_CHECKING:
+    from .academie import AcademieResult
 from .venues import VenueBook, assign_roadmap, assign_step1
 
 SOLVER_VERSION = "1.0"
@@ -67,6 +69,8 @@ def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: in
                stop=None, on_solution=None, precheck: bool = False) -> AcademieResult:
     """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units (and, with
     ``precheck``, the independent checker on the académie's own plan)."""
+    from .academie import solve_academie  # CP-SAT: the workers' (the forkserver preloads it), not the parent's
+
     done = threading.Event()
     if stop is None and _POOL_STOP is not None:  # relay the parent's stop to this worker's search
         stop = threading.Event()
