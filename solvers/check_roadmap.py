@@ -128,11 +128,9 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
 
     road: dict[tuple[str, str], list] = {}
     seen_ids: set[str] = set()
-    times: dict[int, tuple[int, int]] = {}  # id(session) → _t(session), read once
     for s in plan.sessions:
         if s.kind not in KINDS:
             continue
-        times[id(s)] = _t(s)
         if s.session_id in seen_ids:
             add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
         seen_ids.add(s.session_id)
@@ -153,11 +151,11 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         dep = unit.departement
         end1 = last1[key]
         wg = [s for s in ss if s.kind == "step2" and s.group >= 1]
-        wg_end = max((times[id(s)][1] for s in wg), default=None)
+        wg_end = max((_t(s)[1] for s in wg), default=None)
         drafts = [s for s in ss if s.kind == "step3" and s.audience == "pupils"]
         adoptions = [s for s in ss if s.kind == "step3" and s.audience != "pupils"]
         for s in ss:
-            a, b = times[id(s)]
+            a, b = _t(s)
             sid = s.session_id
             # audience and trainer
             if s.audience not in AUDIENCE_OF[s.kind]:
@@ -195,7 +193,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                     if s.window != "governing_body":
                         add(RoadmapFinding("step3_adoption", f"{sid} : adoption de la charte hors d'une séance d'instance "
                                            f"(fenêtre « {s.window} »)", "error", sid, uid))
-                    if any(times[id(d)][1] > a for d in drafts):
+                    if any(_t(d)[1] > a for d in drafts):
                         add(RoadmapFinding("step3_adoption", f"{sid} : adoption le {_when(s)} avant la fin de la rédaction "
                                            f"avec les élèves", "error", sid, uid))
             elif s.kind == "step4":
@@ -233,7 +231,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         if adoptions and not drafts:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
         # overlaps between the unit's own roadmap sessions
-        iv = sorted(((times[id(s)], s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
+        iv = sorted(((_t(s), s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
         far_end, far = -1, None
         for (a, b), _, s in iv:
             if a < far_end and _parallel_rooms(s, far):
