@@ -78,9 +78,25 @@ def case(name: str, scenario: str, out: Path, extra: list[str]) -> dict:
         "step1_sessions": k["step1_sessions"],
         "unplaced": sum(u.get("sessions", 0) for u in rep["unplaced"]),
         "stage_seconds": rep["stage_seconds"],
+        "parent_seconds": rep.get("parent_seconds", {}),
+        "check_rss_mib": round(rss_c, 1),
     }
     print(json.dumps(row, ensure_ascii=False))
+    print(_outside_solver(row, rep))
     return row
+
+
+def _outside_solver(row: dict, rep: dict) -> str:
+    """One line: where the solve's time outside the CP-SAT search goes (parent process, then workers)."""
+    par, st = row["parent_seconds"], row["stage_seconds"]
+    start = par.get("startup")
+    pool = rep["solve_seconds"] - par.get("build_plan", 0.0)
+    after = row["solve_wall_s"] - rep["solve_seconds"] - (start or 0.0)
+    workers = ", ".join(f"{k} {st[k]:.1f}" for k in ("build", "costs", "assemble", "roadmap", "venues", "check") if k in st)
+    return (f"  hors solveur — {row['case']} : démarrage {start if start is not None else '?'} s, pool des académies "
+            f"{pool:.1f} s (CP-SAT {st.get('timetable', 0):.1f} s cumulées ; autour, cumulé dans les processus : "
+            f"{workers}), build_plan {par.get('build_plan', '?')} s, écriture du plan + vérification + sortie "
+            f"{after:.1f} s ; check {row['check_wall_s']} s, {row['check_rss_mib']} Mio")
 
 
 def main() -> None:

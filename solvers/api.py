@@ -290,6 +290,7 @@ def sorted_sessions(runs: list[list[Session]]) -> list[Session]:
 
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,
                scenario_source: str, objective: str | None) -> Plan:
+    t0 = time.perf_counter()
     trainers = []
     unplaced: list[Unplaced] = []
     for r in results:
@@ -348,6 +349,8 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     report["scenario"]["data_hash"] = scenario_data_hash(sc)  # same territory and people, any settings
     report["budget"] = plan_budget(plan, sc.settings)  # hours and euros per category, académie, envelope
     report["venues"] = _sum_dicts(r.parts.get("venues", {}) for r in results)
+    # the parent's own stages, outside the académies' workers (bench/solve_national.py prints them)
+    report["parent_seconds"] = {"build_plan": round(time.perf_counter() - t0, 3)}
     return plan
 
 
