@@ -167,8 +167,8 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
 def _context():
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["solvers.academie"])
+    if method == "forkserver":  # nothing preloaded: the workers import in parallel, and the forkserver stays small
+        ctx.set_forkserver_preload([])
     return ctx
 
 
