@@ -285,6 +285,9 @@ def summer_start(year: int, zone: str) -> dt.date:
     d = dt.date(year + 1, 6, 25)
     while not is_school_holiday(d, zone):
         d += dt.timedelta(days=1)
+        if d.month > 8:  # a year the calendar does not know yet: the usual start, the first Saturday of July
+            d = dt.date(year + 1, 7, 1)
+            return d + dt.timedelta(days=(5 - d.weekday()) % 7)
     return d
 
 

@@ -46,3 +46,21 @@ def test_academie_pdf_sums_up_past_meetings_and_unit_pdf_lists_them_apart(tmp_pa
                                                                          tmp_path / "u.pdf", sc)).pages)
     unit = " ".join(unit.split())
     assert "À reporter à l'année suivante" in unit and "rentrée 2026 est passée" in unit
+
+
+def test_an_horizon_into_a_school_year_the_calendar_does_not_know_plans_without_error():
+    """The mid-year variant (January to October 2027) reaches the school year 2027-2028, whose summer the
+    overseas calendars do not know yet: its end-of-year window starts on an assumed first Saturday of July
+    (it searched day after day up to the year 9999 and failed with an OverflowError)."""
+    from planner.calendar import calendar_key, summer_start
+    from planner.sources.reference import national_reference
+
+    sc = national_reference("2026-2027", dt.date(2027, 1, 4)).restricted_to("28")
+    key = calendar_key(sc.academies[0], sc.settings)
+    start = summer_start(2027, key)
+    assert start.month == 7 and start.day <= 7
+    data = sc.settings.model_dump()
+    data.update(start_date=dt.date(2027, 1, 4), end_date=dt.date(2027, 10, 15))
+    sc.settings = type(sc.settings).model_validate(data)
+    plan = solve(sc, solver="greedy", workers=1, time_limit=5)
+    assert any(x.kind == "step1" for x in plan.sessions)
