@@ -207,6 +207,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrompu (Ctrl-C).", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: a French line and the details in a file, never a bare traceback
+        return _internal_error(args.command, exc)
+
+
+def _internal_error(command: str, exc: BaseException) -> int:
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix=f"planificateur-{command}-", suffix=".log", delete=False,
+                                         encoding="utf-8") as f:
+            f.write(text)
+        where = f"détails techniques dans {f.name}"
+    except OSError:
+        where = "détails techniques : " + text.strip().splitlines()[-1]
+    print(f"Erreur interne de la commande « {command} » : {type(exc).__name__} : {exc}. "
+          f"Merci de signaler ce problème ({where}).", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

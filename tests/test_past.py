@@ -64,3 +64,19 @@ def test_an_horizon_into_a_school_year_the_calendar_does_not_know_plans_without_
     sc.settings = type(sc.settings).model_validate(data)
     plan = solve(sc, solver="greedy", workers=1, time_limit=5)
     assert any(x.kind == "step1" for x in plan.sessions)
+
+
+def test_a_bug_in_a_command_gives_a_french_line_and_a_log_not_a_traceback(capsys, monkeypatch):
+    import main
+
+    def boom(args):
+        raise ValueError("valeur inattendue")
+
+    monkeypatch.setitem(main.COMMANDS, "demand", ("main", "_test_boom", ""))
+    monkeypatch.setattr(main, "_test_boom", boom, raising=False)
+    assert main.main(["demand"]) == 2
+    err = capsys.readouterr().err
+    assert "Erreur interne de la commande « demand »" in err and "Traceback" not in err
+    log = err.split("détails techniques dans ")[1].split(")")[0]
+    with open(log, encoding="utf-8") as f:
+        assert "Traceback" in f.read()
