@@ -222,9 +222,15 @@ def _index_items(ix) -> list[tuple]:
         return []
     sizes = [len(ix.kind_values), len(ix.aud_values), len(ix.acad_values), len(ix.dep_values)]
     key = ((ix.kind_code * sizes[1] + ix.aud_code) * sizes[2] + ix.acad_code) * sizes[3] + ix.dep_code
-    uniq, inv = np.unique(key, return_inverse=True)
-    n = np.bincount(inv)
-    mins = np.bincount(inv, weights=np.maximum(ix.minutes, 0)).round().astype(np.int64)
+    if sizes[0] * sizes[1] * sizes[2] * sizes[3] <= 1 << 22:  # counted by key (no sort of the plan's rows)
+        counts = np.bincount(key)
+        uniq = np.flatnonzero(counts)
+        n = counts[uniq]
+        mins = np.bincount(key, weights=np.maximum(ix.minutes, 0))[uniq].round().astype(np.int64)
+    else:
+        uniq, inv = np.unique(key, return_inverse=True)
+        n = np.bincount(inv)
+        mins = np.bincount(inv, weights=np.maximum(ix.minutes, 0)).round().astype(np.int64)
     out = []
     for k, cnt, m in zip(uniq.tolist(), n.tolist(), mins.tolist()):
         k, dep = divmod(k, sizes[3])
