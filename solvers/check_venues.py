@@ -100,9 +100,10 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
 
 
 def _attendees(text: str, known: set[str]) -> tuple | None:
-    """``(items, total, unknown ids)`` of an ``id:count;…`` list, ``None`` when unreadable."""
+    """``(items, total, unknown ids)`` of an ``id:count;…`` list, ``None`` when unreadable (tuples only: the
+    garbage collector stops walking them once it has seen them)."""
     try:
-        items = [(p.rpartition(":")[0], int(p.rpartition(":")[2])) for p in text.split(";") if p]
+        items = tuple((p.rpartition(":")[0], int(p.rpartition(":")[2])) for p in text.split(";") if p)
     except ValueError:
         return None
-    return items, sum(n for _, n in items), [i for i, _ in items if i not in known]
+    return items, sum(n for _, n in items), tuple(i for i, _ in items if i not in known)
