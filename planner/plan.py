@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import ctypes
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -202,7 +203,13 @@ class Plan:
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
             raise PlanError(f"{d} : fichiers de plan manquants : {', '.join(missing)}")
-        sessions = _read_sessions(d / "sessions.csv")
+        was = gc.isenabled()
+        gc.disable()  # 350,000 new sessions, no cycle: each collection would walk them all again
+        try:
+            sessions = _read_sessions(d / "sessions.csv")
+        finally:
+            if was:
+                gc.enable()
         trainers = []
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
             trainers.append(TrainerRow(
