@@ -7,6 +7,7 @@ progress=None, stop=None) -> Plan``.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import heapq
@@ -80,6 +81,18 @@ def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: in
     finally:
         if was:
             gc.enable()
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand the memory the académie's model freed back to the system (glibc keeps it otherwise): a worker
+    waiting for the last académies then holds its imports only, not the high-water mark of its largest one."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _academie(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None,
