@@ -54,9 +54,30 @@ def iso_week(d: dt.date) -> tuple[int, int]:
     return y, w
 
 
+@lru_cache(maxsize=1)
+def _france():
+    """The ``holidays`` package's France alone: reached through the package, its registry first imports all its
+    150 countries (7 MB and 0.05 s more in each process of a solve). Same class either way."""
+    import importlib
+    import importlib.util
+    import sys
+
+    if "holidays.countries" not in sys.modules:
+        try:
+            spec = importlib.util.find_spec("holidays.countries")
+            sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)  # the package, not run
+            try:
+                return importlib.import_module("holidays.countries.france").France
+            finally:
+                del sys.modules["holidays.countries"]  # a later full import runs the package as usual
+        except Exception:  # noqa: BLE001 - any surprise of the package's layout: the usual way
+            pass
+    return _holidays.France
+
+
 @lru_cache(maxsize=64)
 def _public_holidays(subdiv: str | None, year: int) -> frozenset[dt.date]:
-    cal = _holidays.France(years=year, subdiv=subdiv) if subdiv else _holidays.France(years=year)
+    cal = _france()(years=year, subdiv=subdiv) if subdiv else _france()(years=year)
     return frozenset(cal.keys())
 
 
@@ -72,7 +93,7 @@ def is_public_holiday(d: dt.date, departement: str | None = None) -> bool:
 
 @lru_cache(maxsize=16)
 def _ascension_bridges(year: int) -> frozenset[dt.date]:
-    days = [d for d, name in _holidays.France(years=year).items() if "Ascension" in name]
+    days = [d for d, name in _france()(years=year).items() if "Ascension" in name]
     return frozenset(d + dt.timedelta(days=1) for d in days)
 
 
