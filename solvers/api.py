@@ -6,7 +6,6 @@ progress=None, stop=None) -> Plan``.
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import datetime as dt
 import gc
@@ -26,6 +25,7 @@ import ortools
 from planner.budget import plan_budget
 from planner.compare import scenario_data_hash
 from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
+from planner.signals import sigint_blocked as _sigint_blocked
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
@@ -45,20 +45,6 @@ class SolveError(Exception):
 
 
 _POOL_STOP = None  # in a pool worker: the parent's multiprocessing Event for « Arrêter » / Ctrl-C
-
-
-@contextlib.contextmanager
-def _sigint_blocked():
-    """Block SIGINT in this thread while processes are started: they inherit the mask, so a Ctrl-C sent
-    to the terminal's process group cannot interrupt the forkserver's imports or a worker."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _worker_init(stop_event) -> None:

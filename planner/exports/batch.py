@@ -8,7 +8,6 @@ the batch. An optional merged PDF holds every plan with one bookmark per unit.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..plan import Plan
+from ..signals import sigint_blocked as _sigint_blocked
 from .common import UNIT_LABELS, ExportError, PlanIndex, academie_name
 from .layout import build_pdf_counted
 from .pdf import footer_of, unit_story
@@ -84,20 +84,6 @@ def _pool_init(plan_dir: str) -> None:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _init_worker(plan_dir)
-
-
-@contextlib.contextmanager
-def _sigint_blocked():
-    """SIGINT blocked in this thread while the pool starts its processes: they inherit the mask, so a
-    Ctrl-C sent to the terminal's process group cannot reach a worker before it ignores it."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _init_worker(plan_dir: str) -> None:
