@@ -30,6 +30,21 @@ def win(qapp, tmp_path_factory):
     w.close()
 
 
+@pytest.fixture(autouse=True)
+def no_modal_file_dialog(monkeypatch):
+    """A modal « Enregistrer sous » would wait for a click forever: a test that needs it patches it."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: pytest.fail("dialogue « Enregistrer sous » inattendu")))
+
+
+def _in_a_file(w, qtbot, tmp_path_factory) -> None:
+    """The window's document saved in a scenario file (the tests may run apart, on different workers:
+    none relies on an earlier one having saved it)."""
+    if not (w.doc.path or "").endswith(".sqlite"):
+        op = w.files._save_to(str(tmp_path_factory.mktemp("saved") / "mini.sqlite"))
+        qtbot.waitUntil(lambda: not op.isRunning() and (w.doc.path or "").endswith(".sqlite"), timeout=30_000)
+
+
 def test_save_runs_in_the_background_and_an_edit_meanwhile_stays_unsaved(win, qtbot, tmp_path, monkeypatch):
     from planner import store
 
@@ -63,10 +78,11 @@ def test_save_runs_in_the_background_and_an_edit_meanwhile_stays_unsaved(win, qt
     assert w.scenario.settings.group_size == 15
 
 
-def test_a_save_of_the_same_plan_writes_the_scenario_only(win, qtbot, monkeypatch):
+def test_a_save_of_the_same_plan_writes_the_scenario_only(win, qtbot, monkeypatch, tmp_path_factory):
     from planner import store
 
     w = win
+    _in_a_file(w, qtbot, tmp_path_factory)
     calls = []
     save_plan = store.ScenarioStore.save_plan
     monkeypatch.setattr(store.ScenarioStore, "save_plan", lambda self, *a, **k: calls.append(1) or save_plan(self, *a, **k))
@@ -77,10 +93,11 @@ def test_a_save_of_the_same_plan_writes_the_scenario_only(win, qtbot, monkeypatc
     assert calls == [] and w.undo_stack.isClean()
 
 
-def test_open_reads_and_indexes_in_the_background(win, qtbot, monkeypatch):
+def test_open_reads_and_indexes_in_the_background(win, qtbot, monkeypatch, tmp_path_factory):
     from ui import document
 
     w = win
+    _in_a_file(w, qtbot, tmp_path_factory)
     path = w.doc.path
     threads = []
     read = document.read_document
