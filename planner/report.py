@@ -367,3 +367,21 @@ def coverage_curve(sessions: Iterable, total: int) -> list[tuple[dt.date, int, f
         cum += weekly[monday]
         out.append((monday, weekly[monday], cum / total if total else 0.0))
     return out
+
+
+# ---------------------------------------------------------------------- unplaced records
+PAST_RULE = "past"  # solvers.rules: dates gone when planning starts (réunions de rentrée), to carry over
+
+
+def split_past(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+    """(records still to place, records of rule ``past``): the second are counted apart everywhere —
+    the solve's and the checker's summary, the window's cards, the PDFs — not as unplaced sessions."""
+    still, past = [], []
+    for u in records:
+        (past if u.get("rule") == PAST_RULE else still).append(u)
+    return still, past
+
+
+def sessions_of(records: Iterable[dict]) -> int:
+    """Sessions an unplaced list stands for."""
+    return sum(int(u.get("sessions", 0) or 0) for u in records)

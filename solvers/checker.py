@@ -19,6 +19,7 @@ from planner.demand import step1_people
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
 from planner.plan import Plan, Session
+from planner.report import split_past
 from planner.text import hhmm_minutes as _minutes
 
 from .records import past_summary
@@ -309,11 +310,10 @@ class _Checker:
         self.check_pins()
         from .check_venues import check_venues
         check_venues(self.plan, self.sc, self.add)
-        past = [u for u in self.plan.unplaced if u.get("rule") == "past"]
-        for u in self.plan.unplaced:
-            if u.get("rule") != "past":
-                self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non "
-                                     f"placée(s)", severity="warning")
+        still, past = split_past(self.plan.unplaced)
+        for u in still:
+            self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non "
+                                 f"placée(s)", severity="warning")
         if past:  # one line: the rentrée meetings already gone when planning starts (report.json lists them)
             self.add("unplaced", past_summary(past), severity="warning")
         try:

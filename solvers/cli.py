@@ -15,7 +15,7 @@ from planner.demand import people_word
 from planner.errors import fail as _err
 from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
-from planner.report import as_planned
+from planner.report import as_planned, sessions_of, split_past
 from planner.scenario_io import ScenarioError, load_scenario
 
 
@@ -152,12 +152,11 @@ def _run_solve(args) -> int:
               f"{100 * k['share_trained_by_toussaint']:.1f} % ; "
               f"avant Noël : {100 * (k['share_trained_by_christmas'] or 0):.1f} % ; "
               f"sessions à la pré-rentrée : {100 * k['share_at_pre_rentree']:.1f} %.")
-    past = [u for u in r["unplaced"] if u.get("rule") == "past"]
-    unplaced = [u for u in r["unplaced"] if u.get("rule") != "past"]
+    unplaced, past = split_past(r["unplaced"])
     if past:
         print(f"Note : {past_summary(past)}.", file=sys.stderr)
     if unplaced:
-        n = sum(u.get("sessions", 0) for u in unplaced)
+        n = sessions_of(unplaced)
         print(f"Attention : {n} session(s) non placée(s) ({len(unplaced)} unité(s)) :", file=sys.stderr)
         for u in unplaced[:10]:
             print(f"  - {u['reason']}", file=sys.stderr)

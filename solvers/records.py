@@ -52,7 +52,9 @@ class Unplaced:
 def past_summary(records: list[dict]) -> str:
     """One French line for the unplaced records of rule ``past`` (dates gone when planning starts:
     the réunions de rentrée of a year planned from November), instead of one line per unit."""
-    n = sum(int(r.get("sessions", 0) or 0) for r in records)
+    from planner.report import sessions_of
+
+    n = sessions_of(records)
     units = len({(r.get("unit_type"), r.get("unit_id")) for r in records})
     example = (records[0].get("reason") or "").partition(" : ")[2] if records else ""
     return (f"{n} session(s) de {units} unité(s) déjà passée(s) au début de la planification, à reporter à "

@@ -35,6 +35,7 @@ from planner.calendar import audience_slots, calendar_key
 from planner.demand import compute_demand
 from planner.followup import MAKEUP_TITLE, SessionStatus, makeup_groups
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
+from planner.report import PAST_RULE
 from planner.models import Scenario
 from planner.plan import Plan, Session
 from planner.school_year import today
@@ -530,6 +531,18 @@ class _Academie:
                            kind="makeup" if x.title == MAKEUP_TITLE else None)
         return out
 
+    def _held(self, x: Session) -> bool:
+        """Recorded held, or presumed held by this re-plan."""
+        return self.state(x) == "held" or x.status == "held"
+
+    def _presumed(self, x: Session) -> Session:
+        """A past session of a step without sign-in sheet, not recorded: presumed held (said in the report,
+        then recorded as held)."""
+        if self.state(x) != "planned" or x.kind not in PRESUMED_KINDS or x.date >= self.pf:
+            return x
+        self.presumed_held.append(x.session_id)
+        return dataclasses.replace(x, status="held", present=x.participants, held_date=x.date)
+
     def _roadmap(self, later: list[Session], placed: list[Session], changed: set[tuple[str, str]]) -> list[Session]:
         """Steps 2 to 6: kept as they are, except in units whose step 1 changed or that have a later-step
         session to place again; those units' later steps are planned again from ``plan_from``."""
@@ -539,19 +552,15 @@ class _Academie:
         out = []
         redo = []
         for key, xs in by_unit.items():
-            for n, x in enumerate(xs):  # past, not recorded: presumed held (said in the report, then recorded),
-                if key in changed:  # unless the unit's step 1 moves (its later steps then follow it again)
-                    break
-                if self.state(x) == "planned" and x.kind in PRESUMED_KINDS and x.date < self.pf:
-                    xs[n] = dataclasses.replace(x, status="held", present=x.participants, held_date=x.date)
-                    self.presumed_held.append(x.session_id)
-            self.counts.held += sum(self.state(x) == "held" or x.status == "held" for x in xs)
-            if key in changed or any(self.must_replace(x) or (x.date < self.pf and x.status != "held"
-                                                              and self.state(x) != "held") for x in xs):
+            if key not in changed:  # unless the unit's step 1 moves (its later steps then follow it again)
+                xs[:] = [self._presumed(x) for x in xs]
+            held = sum(map(self._held, xs))
+            self.counts.held += held
+            if key in changed or any(self.must_replace(x) or (x.date < self.pf and not self._held(x)) for x in xs):
                 redo.append(key)
             else:
                 out += xs
-                self.counts.kept += sum(self.state(x) != "held" and x.status != "held" for x in xs)
+                self.counts.kept += len(xs) - held
         self.redone = set(redo)
         if not redo:
             return out
@@ -573,7 +582,7 @@ class _Academie:
             fresh_by[(x.unit_type, x.unit_id)].append(x)
         for key in redo:
             old = {x.session_id: x for x in by_unit[key]}
-            held = [x for x in by_unit[key] if self.state(x) == "held" or x.status == "held"]
+            held = [x for x in by_unit[key] if self._held(x)]
             held_ids = {x.session_id for x in held}
             out += held
             for x in fresh_by.get(key, []):
@@ -588,7 +597,7 @@ class _Academie:
         met = {(x.unit_type, x.unit_id) for x in out if x.window == "rentree_meeting" and x.status == "held"}
         records = (u if isinstance(u, Unplaced) else Unplaced.from_dict(u) for u in unplaced)
         self.unplaced += [u for u in records if (u.unit_type, u.unit_id) in keys
-                          and not (u.rule == "past" and (u.unit_type, u.unit_id) in met)]
+                          and not (u.rule == PAST_RULE and (u.unit_type, u.unit_id) in met)]
         return out
 
 

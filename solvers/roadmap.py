@@ -35,6 +35,7 @@ from functools import lru_cache
 from planner.briques import Brique, BriqueError, load_briques, with_prerequisites
 from planner.calendar import calendar_key, describe_day, public_holiday_subdivision, window_slots
 from planner.plan import Plan, Session
+from planner.report import PAST_RULE
 from planner.roadmap_models import (
     MEETING_LABELS,
     RENTREE_LEVELS,
@@ -435,7 +436,7 @@ class RoadmapPlanner:
                         self._unplaced(u, "step6", "families", left,  # planned from after the rentrée: it has passed
                                        f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
                                        f"(planification à partir du {_fr_date(self.settings.first_day)}) ; à inscrire "
-                                       f"à la rentrée suivante", rule="past")
+                                       f"à la rentrée suivante", rule=PAST_RULE)
                     else:
                         self._unplaced(u, "step6", "families", left,
                                        f"réunions de rentrée : {left} niveau(x) sans soir de septembre libre dans "

@@ -15,6 +15,7 @@ import time
 from PySide6.QtCore import QTimer
 
 from planner.plan_index import NATION, merge_plan
+from planner.report import sessions_of, split_past
 
 from . import fmt
 from .commands import FollowupPlanCommand, PlanCommand
@@ -162,7 +163,7 @@ class Planning:
         if merged is plan:  # the check ran on exactly this plan and scope
             doc.record_check(CheckState(merged, key, findings, doc.check_scope(merged)))
         n = len(plan.sessions)
-        up = sum(int(u.get("sessions", 0) or 0) for u in plan.unplaced if u.get("rule") != "past")
+        up = sessions_of(split_past(plan.unplaced)[0])
         errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
         done = "replanifiée (suivi : sessions tenues gardées)" if followup is not None else "planifiée"
         msg = (f"{what} {done} en {seconds:.1f} s".replace(".", ",")
@@ -250,7 +251,7 @@ class Planning:
         if doc.plan is None:
             return "Aucun plan — F5 pour planifier"
         n = len(doc.plan.sessions)
-        up = sum(int(u.get("sessions", 0) or 0) for u in doc.plan.unplaced if u.get("rule") != "past")
+        up = sessions_of(split_past(doc.plan.unplaced)[0])
         st = doc.check_state()
         if st is not None:
             chk = " · vérifié : " + st.summary()

@@ -16,7 +16,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..demand import admin_staff_included, people_word, step1_people
 from ..demand import estimate_method, estimate_replace
-from ..report import academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title
+from ..report import (academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title, sessions_of,
+                      split_past)
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
@@ -336,9 +337,9 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
         story += ecole_groups_section(ix, sessions)
     story += _trainer_section(ix, trainers)
     mine = [x for x in ix.plan.unplaced if x.get("unit_type") == unit_type and x.get("unit_id") == unit_id]
-    for title, xs in (("Sessions non placées", [x for x in mine if x.get("rule") != "past"]),
-                      ("À reporter à l'année suivante (date passée au début de la planification)",
-                       [x for x in mine if x.get("rule") == "past"])):
+    still, past = split_past(mine)
+    for title, xs in (("Sessions non placées", still),
+                      ("À reporter à l'année suivante (date passée au début de la planification)", past)):
         if xs:
             story += h2(title)
         for x in xs:
@@ -665,12 +666,10 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story += academie_budget_story(ix, code)  # hours and euros per category, envelope, the report's figure
 
     # unplaced
-    every = ix.unplaced_in(("academie", code))
-    unplaced = [x for x in every if x.get("rule") != "past"]
-    past = [x for x in every if x.get("rule") == "past"]
+    unplaced, past = split_past(ix.unplaced_in(("academie", code)))
     story += h2("Sessions non placées")
     if past:  # the réunions de rentrée of a year planned from November: one line, not one row per unit
-        n = sum(int(x.get("sessions") or 0) for x in past)
+        n = sessions_of(past)
         units = len({(x.get("unit_type"), x.get("unit_id")) for x in past})
         story.append(Paragraph(
             f"À reporter à l'année suivante : {fr_int(n)} session(s) de {fr_int(units)} unité(s) dont la date était "

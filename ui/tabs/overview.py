@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderVie
     QVBoxLayout
 
 from planner.demand import admin_staff_included, people_word
+from planner.report import sessions_of, split_past
 
 from .. import fmt
 from ..changes import Changes
@@ -191,10 +192,8 @@ class OverviewTab(Tab):
         detail = (f"étape 1 : {fmt.num(n1)} · formateurs : {fmt.num(ntot)}"
                   + (f" · étapes 2 à 6 : {fmt.num(nroad)}" if nroad else ""))
         self.cards["placed"].set(fmt.num(len(idx)), f"dont étape 1 : {fmt.num(n1)}", detail)  # two lines at most
-        every = pix.unplaced_in(scope)
-        unpl = [u for u in every if u.get("rule") != "past"]  # gone before planning starts: not a failure
-        past = sum(int(u.get("sessions", 0) or 0) for u in every if u.get("rule") == "past")
-        nun = sum(int(u.get("sessions", 0) or 0) for u in unpl)
+        unpl, gone = split_past(pix.unplaced_in(scope))  # gone before planning starts: not a failure
+        past, nun = sessions_of(gone), sessions_of(unpl)
         card = self.cards["unplaced"]
         card.set(fmt.num(nun), (f"{len(unpl)} unité(s) concernée(s)" if unpl else "tout est placé")
                  + (f" · {fmt.num(past)} à reporter" if past else ""),
