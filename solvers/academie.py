@@ -681,9 +681,15 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     sessions = t_sessions + c_sessions
     unplaced = t_unplaced + c_unplaced
     total, latest = c_cost, c_latest
+    base: dict[int, tuple[list[int], float, int]] = {}  # per unit: its trainers' ready times, cost, sessions lost
+
     def price(u: LocalUnit, end: int | None) -> float | None:
-        ready = _ready_of(u, trained_at)
-        c0, _, left0 = ctx.costs.unit(u, ready)
+        b = base.get(id(u))
+        if b is None:  # priced once per unit, not once per seat offered
+            ready = _ready_of(u, trained_at)
+            c0, _, left0 = ctx.costs.unit(u, ready)
+            b = base[id(u)] = (ready, c0, left0)
+        ready, c0, left0 = b
         if end is None:
             return c0 + ctx.head_penalty
         c, _, left = ctx.costs.unit(u, [max(r, end) for r in ready])

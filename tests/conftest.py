@@ -42,6 +42,20 @@ def open_window(qapp, tmp_path_factory, app_name: str, scenario: str | Path | No
         w.close()
 
 
+@contextlib.contextmanager
+def window_on_plan(qapp, tmp_path_factory, app_name: str, sc, plan, scope=("academie", "16"), tab="overview"):
+    """A window opened on scenario ``sc`` (saved as JSON) with ``plan`` set, ``scope`` selected, ``tab`` shown."""
+    from planner.scenario_io import save_scenario_json
+
+    path = tmp_path_factory.mktemp("scenario") / "mini.json"
+    save_scenario_json(sc, path)
+    with open_window(qapp, tmp_path_factory, app_name, path) as w:
+        w.doc.set_plan(plan, "plan de test")
+        w.select_scope(scope)
+        w.show_tab(tab)
+        yield w
+
+
 def sqlite_dump(path) -> str:
     """The whole content of an SQLite file as SQL text (to compare a file before and after)."""
     import sqlite3

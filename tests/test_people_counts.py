@@ -91,17 +91,10 @@ def test_sessions_table_marks_estimated_group_sizes(qapp, counted):
 
 
 def test_overview_and_territory_mark_estimated_teachers(qapp, tmp_path_factory, counted):
-    from planner.scenario_io import save_scenario_json
-
-    from .conftest import open_window
+    from .conftest import window_on_plan
 
     sc, plan = counted
-    path = tmp_path_factory.mktemp("estime") / "mini.json"
-    save_scenario_json(sc, path)
-    with open_window(qapp, tmp_path_factory, "Planificateur IA tests estimé", path) as w:
-        w.doc.set_plan(plan, "plan de test")
-        w.select_scope(("academie", "16"))
-        w.show_tab("overview")
+    with window_on_plan(qapp, tmp_path_factory, "Planificateur IA tests estimé", sc, plan) as w:
         card = w.tab("overview").cards["people"]
         assert card.note.text().endswith(f"dont {100 + 40} estimés")  # the circonscription and the collège
         assert "effectif estimé d'après" in card.toolTip()

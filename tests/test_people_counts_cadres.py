@@ -90,17 +90,10 @@ def test_index_knows_estimated_cadres(estimated):
 
 
 def test_overview_card_marks_estimated_cadres(qapp, tmp_path_factory, estimated):
-    from planner.scenario_io import save_scenario_json
-
-    from .conftest import open_window
+    from .conftest import window_on_plan
 
     sc, plan = estimated
-    path = tmp_path_factory.mktemp("cadres") / "mini.json"
-    save_scenario_json(sc, path)
-    with open_window(qapp, tmp_path_factory, "Planificateur IA tests cadres estimés", path) as w:
-        w.doc.set_plan(plan, "plan de test")
-        w.select_scope(("academie", "16"))
-        w.show_tab("overview")
+    with window_on_plan(qapp, tmp_path_factory, "Planificateur IA tests cadres estimés", sc, plan) as w:
         card = w.tab("overview").cards["people"]
         assert card.note.text().endswith(f"dont {20 + 10} estimés")  # the bassin's perdir and the inspectors
         tip = card.toolTip()
