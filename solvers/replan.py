@@ -152,9 +152,10 @@ def _fr(d: dt.date) -> str:
 
 
 def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limit: int = 20,
-                    group: int | None = None) -> list[Candidate]:
-    """Ranked slots for the unit's next unpinned group (or ``group``), with what each choice implies."""
-    c = _ctx(sc, plan, unit_type, unit_id)
+                    group: int | None = None, index: PlanIndex | None = None) -> list[Candidate]:
+    """Ranked slots for the unit's next unpinned group (or ``group``), with what each choice implies
+    (``index``: the plan's index, whose lists by unit spare a scan of every session)."""
+    c = _ctx(sc, plan, unit_type, unit_id, index)
     unit_pins = [p for p in sc.pins if (p.unit_type, p.unit_id) == (unit_type, unit_id)]
     pinned_groups = {p.group for p in unit_pins}
     if group is None:
@@ -165,7 +166,7 @@ def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limi
     base, base_left, _ = _place(c, fixed)
     base_done = max((c.table.days[i] for i, _ in base), default=None)
     start = c.table.first_at_or_after(min(c.ready))
-    _, seat = _head_seat(sc, plan, (unit_type, unit_id))  # heads first: a slot before the head's session says so
+    _, seat = _head_seat(sc, plan, (unit_type, unit_id), index)  # heads first: a slot before the head's session says so
     head_end = seat[0] if seat is not None else None
     who = "son chef d'établissement" if unit_type == "etablissement" else "son IEN"
     taken = {i for _, i, _ in fixed}

@@ -74,6 +74,9 @@ class UnitEdits:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             kw = {} if group is None else {"group": group}
+            pix = doc.pix  # its lists by unit, once built, spare a scan of the whole plan
+            if pix is not None and pix.plan is doc.plan and "by_unit" in pix.__dict__:
+                kw["index"] = pix
             return list(candidate_slots(doc.scenario, doc.plan, scope[0], scope[1], limit=20, **kw))
         except Exception as exc:  # noqa: BLE001 - French message from the solver
             self.window.error(f"Créneaux indisponibles :\n{exc}")
