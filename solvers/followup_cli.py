@@ -8,7 +8,6 @@ sessions; with ``--academie`` only that académie's part of the current plan is 
 """
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from planner.models import Scenario
@@ -18,21 +17,9 @@ from .followup_plan import (FollowupSolveError, followup_summary, recorded, repl
                             store_path)
 
 
-def _plan_from(args, sc: Scenario) -> dt.date | None:
-    raw = getattr(args, "plan_from", None)
-    if not raw:
-        return getattr(sc.settings, "plan_from", None)
-    if isinstance(raw, dt.date):  # --from / --plan-from, already parsed
-        return raw
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise FollowupSolveError(f"--plan-from « {raw} » : date attendue (AAAA-MM-JJ)") from None
-
-
 def followup_replan(args, sc: Scenario) -> Plan | None:
     """The re-planned rest of the year, or ``None`` when a plain solve is wanted."""
-    pf = _plan_from(args, sc)
+    pf = getattr(args, "plan_from", None) or getattr(sc.settings, "plan_from", None)  # --from, parsed by argparse
     rec = recorded(args.scenario)
     if rec is None:
         return None
@@ -50,7 +37,7 @@ def after_solve(args, plan: Plan) -> None:
         return
     pf = getattr(args, "plan_from", None)
     store_current_plan(path, plan, {"solver": args.solver, "time_limit": args.time_limit, "seed": args.seed,
-                                    "academie": args.academie, "plan_from": pf.isoformat() if isinstance(pf, dt.date) else pf},
+                                    "academie": args.academie, "plan_from": pf.isoformat() if pf else None},
                        partial=bool(args.academie))
     line = followup_summary(plan)
     if line:
