@@ -244,7 +244,7 @@ def _abandon() -> None:
 
 
 def _run_check(args) -> int:
-    from .checker import check_plan
+    from .check_split import check_plan_split
 
     try:
         plan = Plan.read(args.plan_dir)
@@ -262,7 +262,7 @@ def _run_check(args) -> int:
     codes = sorted({u.academie for u in plan.units})
     if len(codes) == 1 and len(sc.academies) > 1:  # a plan of one académie (solve --academie)
         sc = sc.restricted_to(codes[0])
-    findings = check_plan(plan, sc)
+    findings = check_plan_split(plan, sc)  # académie by académie in two processes when nothing crosses them
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity != "error"]
     by_rule: dict[str, int] = {}

@@ -182,6 +182,50 @@ def test_lexicographic_reaches_earliest_completion(tiny):
     assert k["completion_date"] == k["earliest_possible_completion_date"]
 
 
+def _first_passes(monkeypatch) -> list:
+    """The earliest-completion searches (first passes) of solvers.academie run from now on."""
+    import solvers.academie as academie
+
+    calls, first = [], academie.minimise_earliest_completion
+
+    def counted(*a, **kw):
+        calls.append(1)
+        return first(*a, **kw)
+
+    monkeypatch.setattr(academie, "minimise_earliest_completion", counted)
+    return calls
+
+
+def _earliest_both_ways(sc, code, monkeypatch):
+    """(lexicographic result, weighted result, first passes the weighted search needed)."""
+    from solvers.academie import solve_academie
+
+    lex = solve_academie(sc, code, time_limit=10, objective_mode="lexicographic")
+    calls = _first_passes(monkeypatch)
+    return lex, solve_academie(sc, code, time_limit=10, objective_mode="weighted"), calls
+
+
+def test_weighted_earliest_completion_without_a_first_pass(monkeypatch):
+    # the weighted plan of Guadeloupe from 30 November ends at the completion's floor (its groups' earliest
+    # slots): that proves the earliest completion, no first pass runs, and the KPI is the first pass's
+    from planner.sources.reference import national_reference
+
+    sc = national_reference("2026-2027", dt.date(2026, 11, 30)).restricted_to("32")
+    lex, res, calls = _earliest_both_ways(sc, "32", monkeypatch)
+    assert calls == []
+    assert lex.earliest_latest_day is not None and res.earliest_latest_day == lex.earliest_latest_day
+    assert res.earliest_latest_day <= res.latest_day
+
+
+def test_weighted_earliest_completion_with_a_first_pass(tiny, monkeypatch):
+    # the mini académie's FdF are shared by its ToT groups and its cadre meetings: the floor does not prove
+    # the weighted plan's completion the earliest, so the first pass runs after the weighted search
+    sc = tiny.model_copy(update={"settings": tiny.settings.model_copy(update={"heads_first": False})})
+    lex, res, calls = _earliest_both_ways(sc, sc.academies[0].code, monkeypatch)
+    assert calls == [1]
+    assert lex.earliest_latest_day is not None and res.earliest_latest_day == lex.earliest_latest_day
+
+
 def test_cli_solve_and_check_contract(tmp_path):
     out = tmp_path / "plan"
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", "Toulouse", "--out", str(out),
