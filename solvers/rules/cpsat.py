@@ -136,14 +136,17 @@ def heads_seated_early(tt: Timetable, z, heads: int, steps: list[list[float]], s
     r = sum(sizes) - small * len(sizes)  # seats of c sessions: min(big × c, small × c + r)
     seated = 0
     ws = []
-    for zj, st in zip(z, steps):
+    for j, (zj, st) in enumerate(zip(z, steps)):
         seated = seated + zj
-        w = m.NewIntVar(0, heads, "")  # heads not seated after meeting j: exactly, seats go in order
-        lo = -big * len(sizes) - r
-        a1, a2 = m.NewIntVar(lo, heads, ""), m.NewIntVar(lo, heads, "")
-        m.Add(a1 == heads - big * seated)
-        m.Add(a2 == heads - small * seated - r)
-        m.AddMaxEquality(w, [a1, a2, 0])
+        w = m.NewIntVar(0, heads, "")  # heads not seated after meeting j, seats going in order: at least
+        m.Add(w >= heads - big * seated)  # max(heads - big × seated, heads - small × seated - r, 0); more only
+        m.Add(w >= heads - small * seated - r)  # costs (the waits below, the completion), so the optimum is exact
+        if j == len(z) - 1:  # ... but the last meeting's, which the completion rule subtracts: exact
+            lo = -big * len(sizes) - r
+            a1, a2 = m.NewIntVar(lo, heads, ""), m.NewIntVar(lo, heads, "")
+            m.Add(a1 == heads - big * seated)
+            m.Add(a2 == heads - small * seated - r)
+            m.AddMaxEquality(w, [a1, a2, 0])
         ws.append(w)
         if not any(st):
             continue
