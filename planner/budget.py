@@ -26,7 +26,7 @@ national reference; with ``"plan"`` (default) each établissement's real session
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -209,7 +209,8 @@ def plan_budget(plan, settings: object | None = None, index=None) -> dict:
     if index is not None and index.plan is plan:
         items = _index_items(index)
     else:
-        items = ((s.kind, s.audience, s.academie, s.departement, 1, _minutes(s.start, s.end)) for s in plan.sessions)
+        counts = Counter((s.kind, s.audience, s.academie, s.departement, s.start, s.end) for s in plan.sessions)
+        items = [(kind, aud, acad, dep, n, n * _minutes(a, b)) for (kind, aud, acad, dep, a, b), n in counts.items()]
     etabs = [(u.academie, u.departement, u.teachers) for u in plan.units if u.unit_type == "etablissement"]
     return _budget(items, etabs, settings, source="plan")
 

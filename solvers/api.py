@@ -120,6 +120,7 @@ def _academie(sc: Scenario, code: str, solver: str, time_limit: float, seed: int
         res.parts["check_errors"] = _check_errors(own, res)
         res.stage_seconds["check"] = time.perf_counter() - t
     _share_texts(res.sessions)
+    res.sessions.sort(key=SESSION_ORDER)  # in the worker: the parent's sort of the nation then merges sorted runs
     return res
 
 
@@ -287,11 +288,14 @@ def _sum_dicts(ds) -> dict:
     return out
 
 
+SESSION_ORDER = attrgetter("date", "start", "session_id")  # the plan's order of sessions
+
+
 def sorted_sessions(runs: list[list[Session]]) -> list[Session]:
     """The sessions of every académie by date, start and id. In the main thread: one sort. In a background
     thread (the window's solve): each académie sorted, then merged — no single sort of the nation holds the
     interpreter lock for half a second while the window waits for it (a third of a second more in all)."""
-    key = attrgetter("date", "start", "session_id")
+    key = SESSION_ORDER
     if threading.current_thread() is threading.main_thread() or len(runs) < 2:
         return sorted((x for run in runs for x in run), key=key)
     return list(heapq.merge(*(sorted(run, key=key) for run in runs), key=key))
