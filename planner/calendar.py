@@ -30,7 +30,11 @@ from .settings import Settings, WindowSpec
 if TYPE_CHECKING:
     from .models import Academie, CalendarPeriod
 
-_SHD = SchoolHolidayDates()
+@lru_cache(maxsize=1)
+def _shd() -> SchoolHolidayDates:
+    """The package's zone holidays, loaded when a zone calendar is first asked for (a quarter of a second of
+    parsing that the académies' own official calendars never need)."""
+    return SchoolHolidayDates()
 ZONES = ("A", "B", "C")
 
 ALSACE_MOSELLE = {"057": "57", "067": "6AE", "068": "6AE"}
@@ -172,8 +176,8 @@ def calendar_label(key: str) -> str:
 @lru_cache(maxsize=8)
 def _package_covers(year: int, zone: str) -> bool:
     try:
-        _SHD.is_holiday_for_zone(dt.date(year + 1, 6, 30), zone)
-        _SHD.is_holiday_for_zone(dt.date(year, 10, 31), zone)
+        _shd().is_holiday_for_zone(dt.date(year + 1, 6, 30), zone)
+        _shd().is_holiday_for_zone(dt.date(year, 10, 31), zone)
         return True
     except Exception:  # noqa: BLE001 (the package raises for years it does not ship)
         return False
@@ -270,7 +274,7 @@ def is_school_holiday(d: dt.date, zone: str) -> bool:
     if zone not in ZONES:
         return d in _official(zone).holidays
     try:
-        hol = _SHD.is_holiday_for_zone(d, zone)
+        hol = _shd().is_holiday_for_zone(d, zone)
     except Exception:  # outside the package's years: weekends and summer only
         hol = d.month in (7, 8) and not (d.month == 7 and d.day <= 3)
     return hol or d in _ascension_bridges(d.year)
