@@ -430,9 +430,14 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
 
     ok = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
-    def earliest(limit, report=True):  # the académie's earliest possible completion (exact when proven)
+    def earliest(limit, report=True, start=None):  # the académie's earliest possible completion (exact when proven)
         tt, _, hi = build()
         minimise_earliest_completion(tt, hi)  # placing every cadre session comes first
+        if start is not None:  # a whole solution of the same variables (built in the same order) to start from
+            tt.m.ClearHints()
+            hint = tt.m.Proto().solution_hint
+            hint.vars.extend(range(len(start)))
+            hint.values.extend(start)
         sol, st = run(tt.m, limit, report)
         return (int(sol.Value(tt.L)), st == cp_model.OPTIMAL) if st in ok else None
 
@@ -459,7 +464,7 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
         if L_w <= floor_L and not any(sol.Value(v) for v in tt.miss):
             earliest_L, earliest_proven = floor_L, True
         else:
-            first = earliest(time_limit / 3, report=False)
+            first = earliest(time_limit / 3, report=False, start=list(sol.ResponseProto().solution))
             earliest_L, earliest_proven = (min(first[0], L_w), first[1]) if first is not None else (None, False)
     x = tt.x
     choice = [next(k for k in range(K) if sol.Value(x[g][k])) for g in range(G)]
