@@ -19,6 +19,7 @@ from planner.models import Scenario
 from planner.plan import Plan
 
 from planner.report import split_past
+from planner.signals import sigint_blocked
 
 from .checker import Finding, check_plan
 from .records import past_summary
@@ -92,8 +93,17 @@ def check_plan_split(plan: Plan, sc: Scenario, workers: int | None = None) -> li
     gc.freeze()  # the children's collections leave the parent's objects (and their pages) alone
     try:
         order = sorted(range(len(parts)), key=lambda i: -len(parts[i][0].sessions))  # largest first
-        with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=mp.get_context("fork")) as pool:
-            found = dict(zip(order, pool.map(_check_part, order)))
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=mp.get_context("fork"))
+        try:
+            with sigint_blocked():  # the children never see Ctrl-C: the parent stops them
+                futs = [pool.submit(_check_part, i) for i in order]
+            found = {i: f.result() for i, f in zip(order, futs)}
+        except BaseException:
+            for p in list(getattr(pool, "_processes", {}).values()):
+                p.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     finally:
         _PARTS = []
         gc.unfreeze()
