@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.solve_national import run  # noqa: E402  (wall time and peak RSS of a command)
+from bench.solve_national import run  # noqa: E402  (wall time and peak memory (PSS) of a command)
 
 BARS = {"record": (3.0, None), "academie": (5.0, None), "national": (60.0, 1024.0)}  # seconds, MiB
 
@@ -59,7 +59,7 @@ def record_rows(tmp: Path, n: int) -> bool:
     rows = [{"session_id": s.session_id, "statut": "tenue" if i % 20 else "annulée", "date": day.isoformat(),
              "presents": 11 if i % 20 else "", "noms": ""} for i, s in enumerate(sessions)]
     fu.write_rows(rows, tmp / "rows.csv")
-    wall, rss, r = run(main_py("record", str(path), "--from", str(tmp / "rows.csv"), "--today", "2026-12-01", "--json"))
+    wall, rss, _, r = run(main_py("record", str(path), "--from", str(tmp / "rows.csv"), "--today", "2026-12-01", "--json"))
     out = json.loads(r.stdout) if r.returncode == 0 else {}
     ok = out.get("held", 0) + out.get("cancelled", 0) == n and not out.get("rejected")
     print(f"record de {n} lignes : {wall:.2f} s, {rss:.0f} Mio (code {r.returncode}) — "
@@ -84,7 +84,7 @@ def year(tmp: Path, label: str, academie: str | None, workers: list[str]) -> boo
     path = tmp / f"{label}.sqlite"
     ScenarioStore.create(path, sc)
     year_opts = ["--school-year", "2026-2027"]
-    wall, rss, r = run(main_py("solve", "--scenario", str(path), "--solver", "greedy", *workers, *year_opts,
+    wall, rss, _, r = run(main_py("solve", "--scenario", str(path), "--solver", "greedy", *workers, *year_opts,
                                "--from", "2026-06-15", "--out", str(tmp / f"{label}-1"), "--quiet"))
     print(f"[{label}] plan initial (glouton) : {wall:.1f} s, {rss:.0f} Mio (code {r.returncode})")
     if r.returncode not in (0, 1):
@@ -95,10 +95,10 @@ def year(tmp: Path, label: str, academie: str | None, workers: list[str]) -> boo
     fu.write_rows(rows, tmp / f"{label}.csv")
     n_held = sum(x["statut"] == "tenue" for x in rows)
     n_cancel = sum(x["statut"] == "annulée" for x in rows)
-    wall, rss, r = run(main_py("record", str(path), "--from", str(tmp / f"{label}.csv"), "--today", pf.isoformat(), "--json"))
+    wall, rss, _, r = run(main_py("record", str(path), "--from", str(tmp / f"{label}.csv"), "--today", pf.isoformat(), "--json"))
     print(f"[{label}] record de {len(rows)} lignes ({n_held} tenues, {n_cancel} annulées) : {wall:.2f} s, {rss:.0f} Mio "
           f"(code {r.returncode})")
-    wall, rss, r = run(main_py("solve", "--scenario", str(path), "--solver", "greedy", *workers, *year_opts,
+    wall, rss, _, r = run(main_py("solve", "--scenario", str(path), "--solver", "greedy", *workers, *year_opts,
                                "--plan-from", pf.isoformat(), "--out", str(tmp / f"{label}-2"), "--quiet"))
     kind = "national" if academie is None else "academie"
     print(f"[{label}] REPLANIFICATION à partir du {pf.isoformat()} : {wall:.1f} s, {rss:.0f} Mio (code {r.returncode}) ; "
@@ -121,13 +121,13 @@ def year(tmp: Path, label: str, academie: str | None, workers: list[str]) -> boo
     print(f"[{label}] annulées replacées à partir du {pf.isoformat()} : {len(replaced)} sur {len(cancel_ids)} "
           f"({'vérifié' if len(replaced) == len(cancel_ids) else 'ÉCHEC'}) ; sessions non tenues avant le "
           f"{pf.isoformat()} : {len(before)} ; non placées : {unplaced}")
-    wall, rss, r = run(main_py("check", str(tmp / f"{label}-2"), "--scenario", str(path)))
+    wall, rss, _, r = run(main_py("check", str(tmp / f"{label}-2"), "--scenario", str(path)))
     verdict = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr.strip()[-300:]
     check_ok = r.returncode == 0
     print(f"[{label}] check : {wall:.1f} s, {rss:.0f} Mio (code {r.returncode}) — {verdict}")
-    wall, rss, r = run(main_py("export", str(path), "--kind", "bilan", "--format", "xlsx", "--as-of", pf.isoformat(),
+    wall, rss, _, r = run(main_py("export", str(path), "--kind", "bilan", "--format", "xlsx", "--as-of", pf.isoformat(),
                                "--out", str(tmp / f"{label}-bilan.xlsx")))
-    wall2, rss2, r2 = run(main_py("export", str(path), "--kind", "bilan", "--as-of", pf.isoformat(),
+    wall2, rss2, _, r2 = run(main_py("export", str(path), "--kind", "bilan", "--as-of", pf.isoformat(),
                                   "--out", str(tmp / f"{label}-bilan.pdf")))
     fig = {row[0]: row[1] for row in load_workbook(tmp / f"{label}-bilan.xlsx")["Synthèse"].iter_rows(min_row=3, values_only=True)}
     step1 = {x.session_id for x in p1.sessions if x.kind == "step1"}
