@@ -433,7 +433,8 @@ def _cpsat_joint(cost, latest, K, tot_table, n_fdf, day_cap, w_c, w_l, L_floor, 
     def earliest(limit, report=True, start=None):  # the académie's earliest possible completion (exact when proven)
         tt, _, hi = build()
         minimise_earliest_completion(tt, hi)  # placing every cadre session comes first
-        if start is not None:  # a whole solution of the same variables (built in the same order) to start from
+        if start is not None and len(start) == len(tt.m.Proto().variables):  # a whole solution of the same
+            # variables (the same rules built in the same order) to start from
             tt.m.ClearHints()
             hint = tt.m.Proto().solution_hint
             hint.vars.extend(range(len(start)))
