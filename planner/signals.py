@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 
 
 @contextlib.contextmanager
@@ -21,4 +22,21 @@ def sigint_blocked():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-__all__ = ["sigint_blocked"]
+@contextlib.contextmanager
+def sigint_ignored():
+    """SIGINT ignored while a process is started by exec (the forkserver, the resource tracker): it inherits the
+    ignored disposition, which an exec keeps (Python's spawning does not keep a blocked mask), so a Ctrl-C
+    cannot cut its start-up imports short. From the main thread only (elsewhere: blocked, as above); a Ctrl-C
+    in those few milliseconds is lost."""
+    if threading.current_thread() is not threading.main_thread():
+        with sigint_blocked():
+            yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+__all__ = ["sigint_blocked", "sigint_ignored"]

@@ -26,6 +26,7 @@ from planner.budget import plan_budget
 from planner.compare import scenario_data_hash
 from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
 from planner.signals import sigint_blocked as _sigint_blocked
+from planner.signals import sigint_ignored
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
@@ -164,12 +165,30 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
     return [e for r in results for e in r.parts["check_errors"]]
 
 
+# what a worker runs: imported once by the forkserver, whose forks (the workers) start with them loaded; the
+# first one makes the forkserver deaf to Ctrl-C before the others load (a process started by exec does not keep
+# the caller's blocked signals)
+WORKER_MODULES = ["solvers._forkserver_quiet", "solvers.api", "solvers.academie", "solvers.roadmap", "solvers.venues", "solvers.checker"]
+
+
 def _context():
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
-    if method == "forkserver":  # nothing preloaded: the workers import in parallel, and the forkserver stays small
-        ctx.set_forkserver_preload([])
+    if method == "forkserver":
+        ctx.set_forkserver_preload(WORKER_MODULES)
     return ctx
+
+
+def warm_pool(workers: int | None) -> None:
+    """Start the workers' forkserver now (when a pool will be used): it imports the workers' modules (OR-Tools,
+    the models: three quarters of a second) while the caller reads its scenario, and the workers then start
+    at once instead of each importing them."""
+    if max(1, workers or os.cpu_count() or 1) < 2 or _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with sigint_ignored():  # the forkserver (and the workers it forks) never see Ctrl-C, even while it starts
+        forkserver.ensure_running()
 
 
 def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,

@@ -80,6 +80,10 @@ def _run_solve(args) -> int:
 
     from planner.overrides import OverrideError, apply_overrides
 
+    from .api import warm_pool
+
+    if not args.academie:
+        warm_pool(args.workers)  # its imports run while the scenario is read
     try:
         sc = load_scenario(args.scenario)
         overrides = list(getattr(args, "overrides", None) or [])

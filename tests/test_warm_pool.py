@@ -1,0 +1,41 @@
+"""The solver's forkserver started early (solvers.api.warm_pool): deaf to Ctrl-C from its first instant, and its
+workers start with their modules already imported."""
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+PROBE = '''
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
+
+sys.path.insert(0, {root!r})
+
+
+def loaded():
+    return [m for m in ("solvers.academie", "ortools.sat.python.cp_model") if m in sys.modules]
+
+
+if __name__ == "__main__":
+    import solvers.api as api
+
+    api.warm_pool(2)
+    pid = forkserver._forkserver._forkserver_pid
+    status = open(f"/proc/{{pid}}/status").read()
+    ignored = int(next(x for x in status.splitlines() if x.startswith("SigIgn")).split()[1], 16)
+    print("SIGINT ignored" if ignored >> 1 & 1 else "SIGINT handled")
+    assert "solvers.academie" not in sys.modules  # the parent does not load OR-Tools itself
+    with ProcessPoolExecutor(1, mp_context=api._context()) as pool:
+        print(pool.submit(loaded).result())
+'''
+
+
+def test_warm_pool(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE.format(root=str(ROOT)), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    first, second = r.stdout.splitlines()[:2]
+    assert first == "SIGINT ignored"
+    assert second == "['solvers.academie', 'ortools.sat.python.cp_model']"
