@@ -157,10 +157,9 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
         n += len(r.sessions)
     if len(ids) != n:
         return None
-    own = sc.restricted_to(codes)
-    lists = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "ecoles", "trainers",
-             "pins", "preferences", "roadmap_choices")
-    if own.inspectors != sc.inspectors or any(len(getattr(own, f)) != len(getattr(sc, f)) for f in lists):
+    from .check_split import covered_by
+
+    if not covered_by(sc, codes):
         return None
     return [e for r in results for e in r.parts["check_errors"]]
 

@@ -27,16 +27,22 @@ from .records import past_summary
 _PARTS: list[tuple[Plan, Scenario]] = []  # set in the parent before the fork; the children read it
 
 
+def covered_by(sc: Scenario, codes) -> bool:
+    """Every unit, cadre, trainer, pin, preference and roadmap choice of ``sc`` belongs to one of ``codes``:
+    the académies' own checks then see all of it."""
+    own = sc.restricted_to(codes)
+    lists = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "ecoles", "trainers",
+             "pins", "preferences", "roadmap_choices")
+    return own.inspectors == sc.inspectors and all(len(getattr(own, f)) == len(getattr(sc, f)) for f in lists)
+
+
 def split_by_academie(plan: Plan, sc: Scenario) -> list[tuple[Plan, Scenario]] | None:
     """Each académie's part of the plan with its own scenario, or ``None`` when something crosses académies
     (then only the whole plan's check says everything)."""
     codes = sorted({u.academie for u in plan.units} | {x.academie for x in plan.sessions})
     if len(codes) < 2 or set(codes) - {a.code for a in sc.academies}:
         return None
-    own = sc.restricted_to(codes)
-    lists = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "ecoles", "trainers",
-             "pins", "preferences", "roadmap_choices")
-    if own.inspectors != sc.inspectors or any(len(getattr(own, f)) != len(getattr(sc, f)) for f in lists):
+    if not covered_by(sc, codes):
         return None
     trainer_acad = {t.id: t.academie for t in sc.trainers}
     for r in plan.trainers:
