@@ -198,7 +198,10 @@ class Plan:
         return d
 
     @classmethod
-    def read(cls, directory: str | Path) -> "Plan":
+    def read(cls, directory: str | Path, academies: frozenset[str] | None = None,
+             seen: set[str] | None = None) -> "Plan":
+        """The plan folder ``directory``. With ``academies``, only the sessions of those académies (every row
+        is still parsed; an empty set reads no session at all); ``seen`` collects the académie of every row."""
         d = Path(directory)
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
@@ -206,7 +209,7 @@ class Plan:
         was = gc.isenabled()
         gc.disable()  # 350,000 new sessions, no cycle: each collection would walk them all again
         try:
-            sessions = _read_sessions(d / "sessions.csv")
+            sessions = [] if academies == frozenset() else _read_sessions(d / "sessions.csv", academies, seen)
         finally:
             if was:
                 gc.enable()
@@ -250,7 +253,20 @@ class Plan:
                    folder_unverified=not isinstance(files, dict))
 
 
-def _read_sessions(path: Path) -> list[Session]:
+def read_sessions(directory: str | Path, academies: frozenset[str] | None = None,
+                  seen: set[str] | None = None) -> list[Session]:
+    """The sessions of a plan folder (of ``academies`` only, when given; ``seen`` collects every row's académie):
+    what :meth:`Plan.read` reads of sessions.csv, the same errors."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_sessions(Path(directory) / "sessions.csv", academies, seen)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: set[str] | None = None) -> list[Session]:
     """sessions.csv → sessions (a plain csv.reader, cached dates and shared strings: national plans hold
     350,000 rows, whose repeated texts — kind, académie, unit, trainer, venue… — are kept once)."""
     out: list[Session] = []
@@ -270,12 +286,16 @@ def _read_sessions(path: Path) -> list[Session]:
         get_extra = itemgetter(*(header.index(c) if c in header else width for c in SESSION_EXTRA))
         for line, r in enumerate(reader, start=2):
             if len(r) < width:
-                raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width}")
+                raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width}", line)
             if pad:
                 r = r[:width] + [""]
             try:
                 (sid, kind, audience, acad, dep, zone, utype, uid, tid, day, start, end, participants,
                  window) = get_main(r)
+                if seen is not None:
+                    seen.add(acad)
+                if academies is not None and acad not in academies:
+                    continue
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = dt.date.fromisoformat(day)
@@ -300,12 +320,17 @@ def _read_sessions(path: Path) -> list[Session]:
                                dt.date.fromisoformat(held) if held else None, share(venue), share(vaddr),
                                float(vlat) if vlat else None, float(vlon) if vlon else None, share(att)))
             except ValueError as exc:
-                raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})") from None
+                raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})", line) from None
     return out
 
 
 class PlanError(Exception):
-    """A plan directory that cannot be read (French message naming the file and line)."""
+    """A plan directory that cannot be read (French message naming the file and line; ``line``: that line of
+    sessions.csv, when it is one of its rows)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 PLAN_CSV = ("sessions.csv", "trainers.csv", "units.csv")

@@ -1,30 +1,29 @@
-"""The independent checker, one académie per process, when nothing in the plan crosses académies.
+"""The independent checker, académies in parallel processes, when nothing in the plan crosses them.
 
 Académies share no trainer, unit, venue, pin or cadre: a plan whose every session, trainer row, unit,
-unplaced record and venue belongs to one académie is checked exactly by checking each académie's part
-against the académie's own scenario (:meth:`Scenario.restricted_to`), as the solve does in its workers.
-:func:`check_plan_split` proves those conditions first (session ids unique, every trainer of a session and
-every venue in the session's own académie, every list of the scenario covered by its académies) and
-checks the whole plan in one piece otherwise. The académies' parts are checked in forked processes,
-which read the plan the parent already holds (nothing is pickled but the findings).
+unplaced record and venue belongs to one académie is checked exactly by checking groups of académies apart,
+each against its own scenario (:meth:`Scenario.restricted_to`), as the solve does in its workers.
+:func:`check_folder` splits the académies of a plan folder in two groups of about the same size; a forked
+process per group reads the group's sessions from sessions.csv (every row parsed, only the group's kept) and
+checks them. The parent then proves that nothing crossed the groups (session ids unique, every trainer and
+venue of a session in its own group, every row's académie in a group, every list of the scenario covered by
+the plan's académies) and, if something did, reads and checks the whole plan in one piece.
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
 
 from planner.models import Scenario
-from planner.plan import Plan
-
+from planner.plan import Plan, PlanError, read_sessions
 from planner.report import split_past
 from planner.signals import sigint_blocked
 
 from .checker import Finding, check_plan
 from .records import past_summary
 
-_PARTS: list[tuple[Plan, Scenario]] = []  # set in the parent before the fork; the children read it
+_FOLDER: tuple = ()  # (plan folder, its plan without sessions, scenario, groups): set before the fork
 
 
 def covered_by(sc: Scenario, codes) -> bool:
@@ -36,74 +35,73 @@ def covered_by(sc: Scenario, codes) -> bool:
     return own.inspectors == sc.inspectors and all(len(getattr(own, f)) == len(getattr(sc, f)) for f in lists)
 
 
-def split_by_academie(plan: Plan, sc: Scenario) -> list[tuple[Plan, Scenario]] | None:
-    """Each académie's part of the plan with its own scenario, or ``None`` when something crosses académies
-    (then only the whole plan's check says everything)."""
-    codes = sorted({u.academie for u in plan.units} | {x.academie for x in plan.sessions})
-    if len(codes) < 2 or set(codes) - {a.code for a in sc.academies}:
-        return None
-    if not covered_by(sc, codes):
+def _groups(head: Plan, sc: Scenario, workers: int) -> list[list[str]] | None:
+    """The plan's académies in ``workers`` groups of about as many units, or ``None`` when its trainers, units or
+    unplaced records say something crosses académies (or there is only one)."""
+    codes = sorted({u.academie for u in head.units})
+    if len(codes) < 2 or set(codes) - {a.code for a in sc.academies} or not covered_by(sc, codes):
         return None
     trainer_acad = {t.id: t.academie for t in sc.trainers}
-    for r in plan.trainers:
-        if trainer_acad.get(r.trainer_id, r.academie) != r.academie:
-            return None
-    row_acad = {r.trainer_id: r.academie for r in plan.trainers}
-    venue_acad: dict[str, str] = {}
-    ids: set[str] = set()
-    sessions: dict[str, list] = {c: [] for c in codes}
-    for x in plan.sessions:
-        if x.session_id in ids:
-            return None
-        ids.add(x.session_id)
-        if x.trainer_id and trainer_acad.get(x.trainer_id, row_acad.get(x.trainer_id, x.academie)) != x.academie:
-            return None
-        if x.venue and venue_acad.setdefault(x.venue, x.academie) != x.academie:
-            return None
-        sessions[x.academie].append(x)
-    unplaced: dict[str, list] = {c: [] for c in codes}
-    for u in plan.unplaced:
-        if u.get("academie") not in unplaced:
-            return None
-        unplaced[u["academie"]].append(u)
-    trainers: dict[str, list] = {c: [] for c in codes}
-    for r in plan.trainers:
-        if r.academie not in trainers:
-            return None
-        trainers[r.academie].append(r)
-    units: dict[str, list] = {c: [] for c in codes}
-    for u in plan.units:
-        units[u.academie].append(u)
-    return [(Plan(sessions=sessions[c], trainers=trainers[c], units=units[c],
-                  report={**plan.report, "unplaced": unplaced[c]}), sc.restricted_to(c)) for c in codes]
+    if any(trainer_acad.get(r.trainer_id, r.academie) != r.academie or r.academie not in codes for r in head.trainers):
+        return None
+    if any(u.get("academie") not in codes for u in head.unplaced):
+        return None
+    size = {c: 0 for c in codes}
+    for u in head.units:
+        size[u.academie] += 1
+    groups: list[list[str]] = [[] for _ in range(min(workers, len(codes)))]
+    load = [0] * len(groups)
+    for c in sorted(codes, key=lambda c: (-size[c], c)):  # largest first, to the lightest group
+        g = load.index(min(load))
+        groups[g].append(c)
+        load[g] += size[c]
+    return [sorted(g) for g in groups]
 
 
-def _check_part(i: int) -> list[Finding]:
-    part, own = _PARTS[i]
-    past = split_past(part.unplaced)[1]  # summed up once for the whole plan (check_plan_split)
-    drop = Finding("unplaced", past_summary(past), "warning") if past else None
-    return [f for f in check_plan(part, own) if f != drop]
-
-
-def check_plan_split(plan: Plan, sc: Scenario, workers: int | None = None) -> list[Finding]:
-    """The findings of :func:`solvers.checker.check_plan`, the académies checked in ``workers`` forked processes
-    (the whole plan in this process when something crosses académies, with one worker, or without fork)."""
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or "fork" not in mp.get_all_start_methods():
-        return check_plan(plan, sc)
-    parts = split_by_academie(plan, sc)
-    if parts is None:
-        return check_plan(plan, sc)
-    global _PARTS
-    _PARTS = parts
-    gc.freeze()  # the children's collections leave the parent's objects (and their pages) alone
+def _check_group(i: int):
+    """In a forked child: the group's sessions read and checked; what the parent needs to prove nothing crossed."""
+    plan_dir, head, sc, groups = _FOLDER
+    group = frozenset(groups[i])
+    seen: set[str] = set()
     try:
-        order = sorted(range(len(parts)), key=lambda i: -len(parts[i][0].sessions))  # largest first
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=mp.get_context("fork"))
+        sessions = read_sessions(plan_dir, group, seen)
+    except PlanError as exc:
+        return "error", exc.line, str(exc)
+    part = Plan(sessions=sessions, trainers=[t for t in head.trainers if t.academie in group],
+                units=[u for u in head.units if u.academie in group],
+                report={**head.report, "unplaced": [u for u in head.unplaced if u.get("academie") in group]})
+    trainer_acad = {t.id: t.academie for t in sc.trainers}
+    trainer_acad.update((t.trainer_id, t.academie) for t in head.trainers)
+    crosses = any(x.trainer_id and trainer_acad.get(x.trainer_id, x.academie) not in group for x in sessions)
+    past = split_past(part.unplaced)[1]  # summed up once for the whole plan (check_folder)
+    drop = Finding("unplaced", past_summary(past), "warning") if past else None
+    findings = [f for f in check_plan(part, sc.restricted_to(sorted(group))) if f != drop]
+    return ("ok", findings, [x.session_id for x in sessions], {x.trainer_id for x in sessions if x.trainer_id},
+            {x.venue for x in sessions if x.venue}, seen, crosses)
+
+
+def _whole(plan_dir, sc: Scenario) -> tuple[list[Finding], int]:
+    plan = Plan.read(plan_dir)
+    return check_plan(plan, sc), len(plan.sessions)
+
+
+def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None) -> tuple[list[Finding], int]:
+    """(the findings of :func:`solvers.checker.check_plan`, sessions checked) for the plan folder ``plan_dir``,
+    whose plan without its sessions is ``head`` (``Plan.read(plan_dir, academies=frozenset())``): its académies
+    in ``workers`` forked processes, or the whole plan here when something crosses them, with one worker, or
+    without fork. Raises :class:`PlanError` for a bad row of sessions.csv, as :meth:`Plan.read` does."""
+    workers = workers or os.cpu_count() or 1
+    groups = _groups(head, sc, workers) if workers > 1 and "fork" in mp.get_all_start_methods() else None
+    if groups is None:
+        return _whole(plan_dir, sc)
+    global _FOLDER
+    _FOLDER = (plan_dir, head, sc, groups)
+    pool = ProcessPoolExecutor(max_workers=len(groups), mp_context=mp.get_context("fork"))
+    try:
         try:
             with sigint_blocked():  # the children never see Ctrl-C: the parent stops them
-                futs = [pool.submit(_check_part, i) for i in order]
-            found = {i: f.result() for i, f in zip(order, futs)}
+                futs = [pool.submit(_check_group, i) for i in range(len(groups))]
+            out = [f.result() for f in futs]
         except BaseException:
             for p in list(getattr(pool, "_processes", {}).values()):
                 p.terminate()
@@ -111,10 +109,29 @@ def check_plan_split(plan: Plan, sc: Scenario, workers: int | None = None) -> li
             raise
         pool.shutdown()
     finally:
-        _PARTS = []
-        gc.unfreeze()
-    out = [f for i in range(len(parts)) for f in found[i]]
-    past = split_past(plan.unplaced)[1]
+        _FOLDER = ()
+    errors = [o for o in out if o[0] == "error"]
+    if errors:  # the first bad row of the file, as a whole read says it
+        line, message = min((o[1] if o[1] is not None else 0, o[2]) for o in errors)
+        raise PlanError(message, line or None)
+    codes = {c for g in groups for c in g}
+    ids = [o[2] for o in out]
+    crossing = (any(o[6] for o in out) or any(not o[5] <= codes for o in out) or _in_two(set(i) for i in ids)
+                or _in_two(o[3] for o in out) or _in_two(o[4] for o in out))
+    if crossing:
+        return _whole(plan_dir, sc)
+    findings = [f for o in out for f in o[1]]
+    past = split_past(head.unplaced)[1]
     if past:  # as the whole plan's check says it: one line
-        out.append(Finding("unplaced", past_summary(past), "warning"))
-    return out
+        findings.append(Finding("unplaced", past_summary(past), "warning"))
+    return findings, sum(len(i) for i in ids)
+
+
+def _in_two(sets) -> bool:
+    """Some element is in two of ``sets``."""
+    seen: set = set()
+    for s in sets:
+        if seen & s:
+            return True
+        seen |= s
+    return False

@@ -248,10 +248,10 @@ def _abandon() -> None:
 
 
 def _run_check(args) -> int:
-    from .check_split import check_plan_split
+    from .check_split import check_folder
 
     try:
-        plan = Plan.read(args.plan_dir)
+        plan = Plan.read(args.plan_dir, academies=frozenset())  # the sessions: read by check_folder
     except PlanError as exc:
         return _err(str(exc))
     spec = args.scenario
@@ -266,7 +266,10 @@ def _run_check(args) -> int:
     codes = sorted({u.academie for u in plan.units})
     if len(codes) == 1 and len(sc.academies) > 1:  # a plan of one académie (solve --academie)
         sc = sc.restricted_to(codes[0])
-    findings = check_plan_split(plan, sc)  # académie by académie in two processes when nothing crosses them
+    try:  # the académies in two processes (each reads its own sessions) when nothing crosses them
+        findings, n_sessions = check_folder(args.plan_dir, plan, sc)
+    except PlanError as exc:
+        return _err(str(exc))
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity != "error"]
     by_rule: dict[str, int] = {}
@@ -290,6 +293,6 @@ def _run_check(args) -> int:
     if n_errors:
         print(f"Plan NON conforme : {n_errors} violation(s) ({json.dumps(by_rule, ensure_ascii=False)}).")
         return 1
-    print(f"Plan conforme : {len(plan.sessions)} sessions vérifiées, toutes les règles respectées"
+    print(f"Plan conforme : {n_sessions} sessions vérifiées, toutes les règles respectées"
           + (f" ; {len(warnings)} avertissement(s)." if warnings else "."))
     return 0

@@ -1,28 +1,36 @@
-"""The checker académie by académie (solvers.check_split) finds what the whole plan's check finds."""
+"""The checker by groups of académies in forked processes (solvers.check_split) finds what the whole plan's check
+finds, reads what Plan.read reads, and checks the whole plan when something crosses the groups."""
 import dataclasses
 import datetime as dt
 from collections import Counter
 
 import pytest
 
-from planner.plan import Plan
+import solvers.check_split as split
+from planner.plan import Plan, PlanError
 from planner.sources.reference import national_reference
 from solvers.api import solve
-from solvers.check_split import check_plan_split, split_by_academie
 from solvers.checker import check_plan
+
+CODES = ["27", "31", "32"]  # Corse, Martinique, Guadeloupe
 
 
 @pytest.fixture(scope="module")
 def three():
-    sc = national_reference("2026-2027", dt.date(2026, 11, 30)).restricted_to(["27", "31", "32"])
+    sc = national_reference("2026-2027", dt.date(2026, 11, 30)).restricted_to(CODES)
     return sc, solve(sc, workers=1, time_limit=10, solver="greedy")
 
 
-def _same(plan, sc):
-    whole = Counter(check_plan(plan, sc))
-    split = Counter(check_plan_split(plan, sc, workers=2))
-    assert split == whole
-    return whole
+def _folder_findings(plan: Plan, sc, tmp_path, monkeypatch) -> tuple[Counter, int, list]:
+    """(findings of check_folder, sessions it counted, the whole-plan checks it fell back to) on ``plan`` written."""
+    d = tmp_path / "plan"
+    plan.write(d)
+    wholes = []
+    whole = split._whole
+    monkeypatch.setattr(split, "_whole", lambda *a: wholes.append(1) or whole(*a))
+    found, n = split.check_folder(d, Plan.read(d, academies=frozenset()), sc, workers=2)
+    assert Counter(found) == Counter(check_plan(Plan.read(d), sc))
+    return Counter(found), n, wholes
 
 
 def _replace(plan: Plan, pick, **changes) -> Plan:
@@ -30,31 +38,56 @@ def _replace(plan: Plan, pick, **changes) -> Plan:
     return Plan(sessions=sessions, trainers=plan.trainers, units=plan.units, report=plan.report)
 
 
-def test_split_clean_plan(three):
+def test_groups_balance_the_academies(three):
     sc, plan = three
-    parts = split_by_academie(plan, sc)
-    assert [len(p.sessions) for p, _ in parts] and sum(len(p.sessions) for p, _ in parts) == len(plan.sessions)
-    assert [own.academies[0].code for _, own in parts] == ["27", "31", "32"]
-    found = _same(plan, sc)
+    groups = split._groups(plan, sc, 2)
+    assert sorted(c for g in groups for c in g) == CODES and len(groups) == 2 and all(groups)
+
+
+def test_clean_plan_in_two_processes(three, tmp_path, monkeypatch):
+    sc, plan = three
+    found, n, wholes = _folder_findings(plan, sc, tmp_path, monkeypatch)
+    assert wholes == [] and n == len(plan.sessions)
     assert not [f for f in found if f.severity == "error"]
 
 
-def test_split_finds_the_same_violations(three):
+def test_the_same_violations(three, tmp_path, monkeypatch):
     sc, plan = three
     s1 = [x for x in plan.sessions if x.kind == "step1" and x.academie == "31"]
     a, b = s1[0], next(x for x in s1 if x.trainer_id != s1[0].trainer_id)
     bad = _replace(plan, lambda x: x.session_id == b.session_id, trainer_id=a.trainer_id, date=a.date, start=a.start,
                    end=a.end)  # one trainer in two places
     bad = _replace(bad, lambda x: x.session_id == s1[-1].session_id, date=dt.date(2027, 2, 14))  # a Sunday
-    found = _same(bad, sc)
+    found, _, wholes = _folder_findings(bad, sc, tmp_path, monkeypatch)
+    assert wholes == []
     assert {f.rule for f in found if f.severity == "error"} >= {"window"}
     assert len([f for f in found if f.severity == "error"]) >= 2
 
 
-def test_a_trainer_across_academies_is_checked_whole(three):
+def test_a_trainer_across_groups_is_checked_whole(three, tmp_path, monkeypatch):
     sc, plan = three
-    fdf32 = next(t.id for t in sc.trainers if t.academie == "32" and t.role == "fdf")
-    x27 = next(x for x in plan.sessions if x.academie == "27" and x.kind == "tot")
-    bad = _replace(plan, lambda x: x.session_id == x27.session_id, trainer_id=fdf32)
-    assert split_by_academie(bad, sc) is None
-    _same(bad, sc)
+    groups = split._groups(plan, sc, 2)
+    other = next(c for c in CODES if c not in groups[0])
+    fdf = next(t.id for t in sc.trainers if t.academie == other and t.role == "fdf")
+    x0 = next(x for x in plan.sessions if x.academie == groups[0][0] and x.kind == "tot")
+    bad = _replace(plan, lambda x: x.session_id == x0.session_id, trainer_id=fdf)
+    _, _, wholes = _folder_findings(bad, sc, tmp_path, monkeypatch)
+    assert wholes == [1]
+
+
+def test_a_bad_row_says_what_plan_read_says(three, tmp_path):
+    sc, plan = three
+    d = tmp_path / "plan"
+    plan.write(d)
+    head = Plan.read(d, academies=frozenset())
+    lines = (d / "sessions.csv").read_bytes().decode("utf-8").split("\r\n")
+    k = len(lines) // 2
+    cells = lines[k].split(",")
+    cells[9] = "2027-02-30"  # no such day
+    lines[k] = ",".join(cells)
+    (d / "sessions.csv").write_bytes("\r\n".join(lines).encode("utf-8"))
+    with pytest.raises(PlanError) as whole:
+        Plan.read(d)
+    with pytest.raises(PlanError) as parts:
+        split.check_folder(d, head, sc, workers=2)
+    assert str(parts.value) == str(whole.value) and f"ligne {k + 1} " in str(parts.value)
