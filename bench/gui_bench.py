@@ -94,6 +94,114 @@ class Heartbeat:
         return max(self.gaps, default=0), sum(g > 200 for g in self.gaps)
 
 
+class CpuStalls:
+    """``--cpu``: the stalls measured in CPU time, not wall-clock time (the figures of a loaded machine):
+    the GUI thread's longest turn of the event loop (the thread's CPU time of one ``processEvents`` call, or
+    of the user's action itself; with ``GUI_BENCH_PSTATS=DIR`` in the environment, profiled — slower — with
+    the functions that took most of it, and its profile written to DIR), and the longest holds of the
+    interpreter lock by any thread (one long call into C: JSON, pydantic, numpy on objects…; or a pass of the
+    garbage collector): see :meth:`start_watch`."""
+
+    on = False
+
+    def __init__(self) -> None:
+        self.gui: tuple[float, str] = (0.0, "")
+        self.gc_worst: tuple[float, str] = (0.0, "")
+        self._gc_start: dict[int, float] = {}
+
+    # -- the GUI thread
+    def gui_turn(self, fn, *args):
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile() if os.environ.get("GUI_BENCH_PSTATS") else None
+        t = time.thread_time()
+        if prof is not None:
+            prof.enable()
+        try:
+            return fn(*args)
+        finally:
+            if prof is not None:
+                prof.disable()
+            ms = (time.thread_time() - t) * 1000
+            if ms > self.gui[0]:
+                mine = []
+                if prof is not None:
+                    st = pstats.Stats(prof)
+                    top = sorted(((v[3], f) for f, v in st.stats.items()  # cumulative time, own code first
+                                  if "gui_bench" not in f[0] and "~" != f[0]), reverse=True)
+                    mine = [f"{Path(f[0]).name}:{f[1]} {f[2]} {c * 1000:.0f}" for c, f in top
+                            if "site-packages" not in f[0] and "/lib/python" not in f[0]][:6]
+                self.gui = (ms, " < ".join(reversed(mine)) or getattr(fn, "__name__", ""))
+                self.gui_prof = prof
+
+    # -- every thread: the longest hold of the interpreter lock, in CPU time
+    def start_watch(self) -> None:
+        """A thread that wakes every 2 ms; when it could not for a while, some thread held the interpreter
+        lock (one long call into C, or a pass of the collector): the CPU time each thread used meanwhile
+        tells which, and how long it held it — whatever the machine's load."""
+        self.stop_watch = threading.Event()
+        self.holds: list[tuple[float, str]] = []
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        me = threading.get_ident()
+
+        def clocks() -> dict[int, float]:
+            out = {}
+            for ident in sys._current_frames():
+                if ident != me:
+                    try:
+                        out[ident] = time.clock_gettime(time.pthread_getcpuclockid(ident))
+                    except (OSError, OverflowError):
+                        pass
+            return out
+
+        before, last = clocks(), time.perf_counter()
+        while not self.stop_watch.wait(0.002):
+            now, after = time.perf_counter(), clocks()
+            if now - last > 0.015:
+                used = sorted(((after[i] - before[i], i) for i in after if i in before), reverse=True)
+                if used and used[0][0] > 0.010:
+                    cpu, ident = used[0]
+                    frame = sys._current_frames().get(ident)
+                    st = traceback.extract_stack(frame)[-4:] if frame is not None else []
+                    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(st))
+                    who = "fil graphique" if ident == threading.main_thread().ident else "arrière-plan"
+                    self.holds.append((cpu * 1000, f"{who} : {where}"))
+            before, last = after, time.perf_counter()
+
+    def gc_callback(self, phase, info) -> None:
+        ident = threading.get_ident()
+        if phase == "start":
+            self._gc_start[ident] = time.thread_time()
+        elif ident in self._gc_start:
+            ms = (time.thread_time() - self._gc_start.pop(ident)) * 1000
+            if ms > self.gc_worst[0]:
+                where = "fil graphique" if threading.current_thread() is threading.main_thread() else "arrière-plan"
+                self.gc_worst = (ms, f"génération {info.get('generation')}, {where}")
+
+    def stop(self) -> None:
+        if getattr(self, "stop_watch", None) is not None:
+            self.stop_watch.set()
+
+    def report(self, label: str = "") -> None:
+        self.stop()
+        out = os.environ.get("GUI_BENCH_PSTATS")  # a folder: the longest turn's profile of each measure
+        if out and getattr(self, "gui_prof", None) is not None:
+            self.gui_prof.dump_stats(os.path.join(out, "".join(c if c.isalnum() else "_" for c in label)[:40] + ".prof"))
+        print(f"      CPU : tour d'événements le plus long {self.gui[0]:5.0f} ms ({self.gui[1]})")
+        for ms, where in sorted(getattr(self, "holds", []), reverse=True)[:3]:
+            print(f"      CPU : verrou de l'interpréteur tenu {ms:4.0f} ms, {where}")
+        if self.gc_worst[0]:
+            print(f"      CPU : ramasse-miettes {self.gc_worst[0]:5.0f} ms ({self.gc_worst[1]})")
+
+
+CPU: CpuStalls | None = None
+
+
 def pump_until(cond, timeout_s: float = 600.0) -> None:
     """Run the event loop until ``cond()`` holds (the heartbeat keeps ticking meanwhile)."""
     from PySide6.QtCore import QEventLoop
@@ -103,7 +211,10 @@ def pump_until(cond, timeout_s: float = 600.0) -> None:
     while not cond():
         if time.perf_counter() > end:
             raise TimeoutError("opération trop longue")
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        if CPU is not None:
+            CPU.gui_turn(QApplication.processEvents, QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        else:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
         time.sleep(0.001)
     QApplication.processEvents()
 
@@ -113,10 +224,14 @@ ROWS: list[tuple[str, float, float, int, int]] = []
 
 def measure(label: str, goal_s: float, action, done=None, timeout_s: float = 600.0) -> float:
     """Run ``action()`` then pump the event loop until ``done(result)``; print wall time and stalls."""
+    global CPU
+    CPU = CpuStalls() if CpuStalls.on else None
+    if CPU is not None:
+        CPU.start_watch()
     hb = Heartbeat()
     hb.start()
     t = time.perf_counter()
-    res = action()
+    res = action() if CPU is None else CPU.gui_turn(action)
     if done is not None:
         pump_until(lambda: done(res), timeout_s)
     else:
@@ -129,7 +244,18 @@ def measure(label: str, goal_s: float, action, done=None, timeout_s: float = 600
     ok = "OK " if wall <= goal_s and worst <= 100 else "NON"
     print(f"  {ok} {label:<44} {wall:7.2f} s (objectif ≤ {goal_s:g} s)   blocage max {worst:5d} ms "
           f"(objectif ≤ 100 ms), {over} > 200 ms", flush=True)
+    if CPU is not None:
+        CPU.report(label)
+        CPU = None
     return wall
+
+
+def install_cpu_probes() -> None:
+    """``--cpu``: the collector's passes are timed."""
+    import gc
+
+    CpuStalls.on = True
+    gc.callbacks.append(lambda phase, info: CPU is not None and CPU.gc_callback(phase, info))
 
 
 def op_done(op) -> bool:
@@ -142,8 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--table", action="store_true", help="mesurer aussi le tableau des sessions (tris, filtres)")
     ap.add_argument("--why", action="store_true", help="montrer où en étaient les fils quand la fenêtre a bloqué")
+    ap.add_argument("--cpu", action="store_true", help="blocages en temps CPU : tour d'événements le plus long, "
+                    "plus long appel C et ramasse-miettes en arrière-plan (machine chargée)")
     args = ap.parse_args(argv)
     Heartbeat.why = args.why
+    if args.cpu:
+        install_cpu_probes()
 
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication

@@ -575,7 +575,13 @@ def planned_academies(plan: Plan | None, six: ScenarioIndex, index: PlanIndex | 
     ``index``: the plan's index, whose distinct académies are already known."""
     if plan is None:
         return []
-    if index is not None and index.plan is plan:
+    if index is not None and index.plan is plan:  # computed once per plan and scenario (the window asks often)
+        return list(index.memo(("planned_academies", id(six)), lambda: _planned_academies(plan, six, index)))
+    return _planned_academies(plan, six, None)
+
+
+def _planned_academies(plan: Plan, six: ScenarioIndex, index: PlanIndex | None) -> list[str]:
+    if index is not None:
         codes = {str(a) for a in index.acad_values if a}
     else:
         codes = {s.academie for s in plan.sessions if s.academie}

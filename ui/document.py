@@ -67,10 +67,24 @@ def index_lists(pix: PlanIndex) -> PlanIndex:
     return pix.prepare()
 
 
+def unplaced_sessions(pix: PlanIndex) -> int:
+    """Sessions the plan could not place (not counting those whose date was gone), computed once per plan."""
+    from planner.report import sessions_of, split_past
+
+    return pix.memo(("unplaced_sessions",), lambda: sessions_of(split_past(pix.unplaced)[0]))
+
+
 def prime_figures(pix: PlanIndex, settings: Settings | None = None) -> PlanIndex:
-    """Compute the figures the window shows of an indexed plan (tree totals, budget, KPIs), in the calling
-    (background) thread, so that installing the plan costs the window nothing."""
+    """Compute the figures the window shows of an indexed plan (tree totals, budget, KPIs, the overview's cards
+    of the nation, the académies « Vérifier » looks at), in the calling (background) thread, so that installing
+    the plan costs the window nothing."""
     pix.memo(("totals", id(pix.six)), pix.per_node_totals)
+    unplaced_sessions(pix)
+    if pix.six is not None:
+        from .tabs.overview import plan_card_figures
+
+        planned_academies(pix.plan, pix.six, pix)
+        plan_card_figures(pix, pix.six, NATION)
     if settings is not None:
         plan_budget_of(pix, settings)
         nation_teacher_kpis(pix)
@@ -203,7 +217,19 @@ class Document(QObject):
     def check_scope(self, plan: Plan | None = None) -> list[str]:
         """The académies « Vérifier » looks at: those the plan covers, never the ones not planned."""
         plan = plan or self.plan
-        return planned_academies(plan, self.six, next((p for p in self._indexes if p.plan is plan), None))
+        return planned_academies(plan, self.six, self.kept_index(plan))
+
+    def kept_index(self, plan: Plan | None) -> PlanIndex | None:
+        """The index kept for ``plan`` (the current plan's, or one undo / redo brings back), if any."""
+        return next((p for p in self._indexes if p.plan is plan), None) if plan is not None else None
+
+    def unplaced_sessions(self, plan: Plan | None = None) -> int:
+        """Sessions of ``plan`` (the current one) that could not be placed, not counting those already past."""
+        plan = plan or self.plan
+        pix = self.kept_index(plan)
+        if pix is None:
+            pix = PlanIndex(plan, self.six)
+        return unplaced_sessions(pix)
 
     def check_state(self) -> CheckState | None:
         """The check of the current plan as the scenario stands now, or None (« non vérifié »)."""

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.calendar_subject: tuple[str, object] = ("unit", NATION)
         self.last_message = ""
         self._pending: dict[str, Changes] = {}
+        self._holding = False  # on_changes gathers what changed, then refreshes the visible tab once
         self.setWindowTitle(APP_TITLE)
         self.files, self.planning = FileActions(self), None
         self.territory = TerritoryPanel(self)
@@ -193,10 +194,14 @@ class MainWindow(QMainWindow):
         if self.doc.six is None:
             return
         if changes.scenario:
-            self.territory.set_scenario(self.doc.six)
-            if not self.territory.show_scope(self.scope):
-                self.set_scope(NATION)
-                self.territory.show_scope(NATION)
+            self._holding = True  # a selection changed by the new tree: the tab is refreshed once, below
+            try:
+                self.territory.set_scenario(self.doc.six)
+                if not self.territory.show_scope(self.scope):
+                    self.set_scope(NATION)
+                    self.territory.show_scope(NATION)
+            finally:
+                self._holding = False
         if changes.scenario or changes.settings:
             self.settings_panel.refresh()
         if changes.scenario or changes.plan:
@@ -209,7 +214,8 @@ class MainWindow(QMainWindow):
     def notify(self, changes: Changes) -> None:
         for t in self.tab_list:
             self._pending[t.key] = self._pending.get(t.key, Changes()) | changes
-        self.refresh_current()
+        if not self._holding:
+            self.refresh_current()
 
     def refresh_current(self) -> None:
         if self.doc.six is None:
@@ -303,13 +309,14 @@ class MainWindow(QMainWindow):
 
     def show_busy(self, what: str, fraction) -> None:
         """The status bar's progress while background work runs (save, open, re-plan, check…)."""
-        self.busy_bar.setVisible(bool(what))
-        self.busy_bar.setToolTip(what)
-        if fraction is None:
-            self.busy_bar.setRange(0, 0)  # running, length unknown
-        else:
-            self.busy_bar.setRange(0, 100)
-            self.busy_bar.setValue(int(100 * max(0.0, min(1.0, fraction))))
+        bar = self.busy_bar
+        bar.setVisible(bool(what))
+        bar.setToolTip(what)
+        span = (0, 0) if fraction is None else (0, 100)  # (0, 0): running, length unknown
+        if (bar.minimum(), bar.maximum()) != span:  # a new range restarts the bar's style (8 ms each time)
+            bar.setRange(*span)
+        if fraction is not None:
+            bar.setValue(int(100 * max(0.0, min(1.0, fraction))))
 
     def show_text(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, text.split("\n")[0], QMessageBox.StandardButton.Close, self)

@@ -15,7 +15,6 @@ import time
 from PySide6.QtCore import QTimer
 
 from planner.plan_index import NATION, merge_plan
-from planner.report import sessions_of, split_past
 
 from . import fmt
 from .commands import FollowupPlanCommand, PlanCommand
@@ -160,17 +159,17 @@ class Planning:
             return
         if followup is None and doc.plan is not base:  # the plan changed meanwhile (an undo): merge into it now
             merged, pix = merge_plan(doc.plan, plan, academie, doc.six), None
+        doc.index_for(merged, pix)  # kept: the command's redo finds it, and with it the figures of the plan
         if merged is plan:  # the check ran on exactly this plan and scope
             doc.record_check(CheckState(merged, key, findings, doc.check_scope(merged)))
         n = len(plan.sessions)
-        up = sessions_of(split_past(plan.unplaced)[0])
+        up = doc.unplaced_sessions(plan)
         errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
         done = "replanifiée (suivi : sessions tenues gardées)" if followup is not None else "planifiée"
         msg = (f"{what} {done} en {seconds:.1f} s".replace(".", ",")
                + (" (arrêtée : meilleur plan valide gardé)" if stopped else "")
                + f" : {fmt.num(n)} sessions placées, {fmt.num(up)} non planifiées"
                + (", vérification : aucune anomalie" if not errors else f", vérification : {len(errors)} anomalie(s)"))
-        doc.index_for(merged, pix)  # kept: the command's redo finds it
         if followup is None:
             doc.undo_stack.push(PlanCommand(doc, doc.plan, merged, f"Planification — {what}"))
         else:
@@ -251,7 +250,7 @@ class Planning:
         if doc.plan is None:
             return "Aucun plan — F5 pour planifier"
         n = len(doc.plan.sessions)
-        up = sessions_of(split_past(doc.plan.unplaced)[0])
+        up = doc.unplaced_sessions()
         st = doc.check_state()
         if st is not None:
             chk = " · vérifié : " + st.summary()

@@ -146,7 +146,7 @@ class OverviewTab(Tab):
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
         estimated = six.memo(("overview_estimated", tuple(scope)), lambda: [
             k for k in six.unit_keys_in(scope) if k in six.estimated and six.people.get(k, 0)])
-        n_est = sum(six.people[k] for k in estimated)
+        n_est = six.memo(("overview_estimated_people", tuple(scope)), lambda: sum(six.people[k] for k in estimated))
         est = "" if not n_est else (f" — {fmt.ESTIMATED}" if n_est == total_people
                                     else f" — dont {fmt.num(n_est)} {fmt.ESTIMATED}s")
         admin = " et personnels administratifs des établissements" if admin_staff_included(six.scenario.settings) else ""
@@ -154,10 +154,11 @@ class OverviewTab(Tab):
                                  " · ".join(f"{short[lab]} {fmt.num(sum(people.get(a, 0) for a in auds))}"
                                             for lab, auds, _ in AUD_GROUPS if sum(people.get(a, 0) for a in auds)) + est,
                                  f"Enseignants des circonscriptions et établissements{admin}, personnels de direction, "
-                                 "inspecteurs" + (f"\n{fmt.estimated_tip(k[0] for k in estimated)}" if n_est else ""))
+                                 "inspecteurs" + (f"\n{six.memo(('overview_estimated_tip', tuple(scope)), lambda: fmt.estimated_tip(k[0] for k in estimated))}"
+                                                  if n_est else ""))
         group = six.scenario.settings.group_size
         if scope[0] == "nation":
-            d = six.demand.to_json()["sessions"]
+            d = six.memo(("demand_json",), six.demand.to_json)["sessions"]
             self.cards["needed"].set(fmt.num(needed), f"rapport (mutualisé) : {fmt.num(d['pooled_step1'])} — "
                                      f"+{fmt.num(needed - d['pooled_step1'])} car un groupe ne mélange pas deux unités",
                                      "Chaque unité arrondit au groupe supérieur (groupes de "
@@ -181,32 +182,24 @@ class OverviewTab(Tab):
                                    if rows_kind else "Sessions par semaine")
 
     def _plan_cards(self, pix, six, scope, people, total_people) -> None:
-        idx = pix.indices(scope)
-        kinds = pix.kind_values
-        step1_code = int(np.searchsorted(kinds, "step1")) if "step1" in kinds else -1
-        tot_code = int(np.searchsorted(kinds, "tot")) if "tot" in kinds else -1
-        is1 = pix.kind_code[idx] == step1_code
-        n1 = int(is1.sum())
-        ntot = int((pix.kind_code[idx] == tot_code).sum())
-        nroad = len(idx) - n1 - ntot
+        f = plan_card_figures(pix, six, scope)
+        n1, ntot, nroad, nidx = f["step1"], f["tot"], f["roadmap"], f["sessions"]
         detail = (f"étape 1 : {fmt.num(n1)} · formateurs : {fmt.num(ntot)}"
                   + (f" · étapes 2 à 6 : {fmt.num(nroad)}" if nroad else ""))
-        self.cards["placed"].set(fmt.num(len(idx)), f"dont étape 1 : {fmt.num(n1)}", detail)  # two lines at most
-        unpl, gone = split_past(pix.unplaced_in(scope))  # gone before planning starts: not a failure
-        past, nun = sessions_of(gone), sessions_of(unpl)
+        self.cards["placed"].set(fmt.num(nidx), f"dont étape 1 : {fmt.num(n1)}", detail)  # two lines at most
+        past, nun, n_unpl = f["past"], f["unplaced"], f["unplaced_units"]
         card = self.cards["unplaced"]
-        card.set(fmt.num(nun), (f"{len(unpl)} unité(s) concernée(s)" if unpl else "tout est placé")
+        card.set(fmt.num(nun), (f"{n_unpl} unité(s) concernée(s)" if n_unpl else "tout est placé")
                  + (f" · {fmt.num(past)} à reporter" if past else ""),
                  "Sessions qu'aucun créneau ne peut accueillir (onglet « Non planifiées »)."
                  + (f" En plus, {fmt.num(past)} session(s) dont la date était passée au début de la "
                     f"planification (réunions de rentrée) : à reporter à l'année suivante." if past else ""))
-        card.setProperty("alert", bool(nun))
-        card.style().unpolish(card)
-        card.style().polish(card)
-        with_t = idx[pix.has_trainer[idx]]
-        ntr = len(np.unique(pix.trainer_code[with_t])) if len(with_t) else 0
-        self.cards["trainers"].set(fmt.num(ntr), "formateurs de formateurs et formateurs locaux")
-        minutes = int(pix.minutes[idx].sum()) if len(idx) else 0
+        if card.property("alert") != bool(nun):  # a new style only when the alert changes
+            card.setProperty("alert", bool(nun))
+            card.style().unpolish(card)
+            card.style().polish(card)
+        self.cards["trainers"].set(fmt.num(f["trainers"]), "formateurs de formateurs et formateurs locaux")
+        minutes = f["minutes"]
         from .budget import scope_budget
 
         b = scope_budget(self.doc, scope)  # planner/budget.py: rates per category, envelope per académie
@@ -220,8 +213,7 @@ class OverviewTab(Tab):
                 tip += f" · enveloppe : {'dépassement' if d > 0 else 'marge'} de {fmt.num(abs(d))} h"
             tip += " (détail : onglet Budget)"
         self.cards["hours"].set(fmt.num(minutes / 60), note, tip)  # two lines at most; the rest in the tooltip
-        series, half, done, reached = coverage_series(pix, idx, is1, people, total_people,
-                                                      admin=admin_staff_included(six.scenario.settings))
+        series, half, done, reached = f["coverage"]
         toussaint = self.toussaint_share(scope)
         self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint",
                                (f"{people_word((self.doc.plan.report or {}).get('settings'))} formés avant "
@@ -269,6 +261,32 @@ class OverviewTab(Tab):
     def resizeEvent(self, e) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(e)
         self.fit_heatmap()
+
+
+def plan_card_figures(pix, six, scope) -> dict:
+    """The figures of the overview's cards and coverage curve for a territory, computed once per plan, scenario
+    and territory (:meth:`planner.plan_index.PlanIndex.memo`; the opening and the solve compute the nation's in
+    their background thread): sessions placed by kind, unplaced (still to place and past), trainers, minutes."""
+    admin = admin_staff_included(six.scenario.settings)
+
+    def compute() -> dict:
+        people, _needed = overview_demand(six, scope)
+        idx = pix.indices(scope)
+        kinds = pix.kind_values
+        step1_code = int(np.searchsorted(kinds, "step1")) if "step1" in kinds else -1
+        tot_code = int(np.searchsorted(kinds, "tot")) if "tot" in kinds else -1
+        is1 = pix.kind_code[idx] == step1_code
+        n1 = int(is1.sum())
+        ntot = int((pix.kind_code[idx] == tot_code).sum())
+        unpl, gone = split_past(pix.unplaced_in(scope))  # gone before planning starts: not a failure
+        with_t = idx[pix.has_trainer[idx]]
+        return {"sessions": len(idx), "step1": n1, "tot": ntot, "roadmap": len(idx) - n1 - ntot,
+                "unplaced": sessions_of(unpl), "unplaced_units": len(unpl), "past": sessions_of(gone),
+                "trainers": len(np.unique(pix.trainer_code[with_t])) if len(with_t) else 0,
+                "minutes": int(pix.minutes[idx].sum()) if len(idx) else 0,
+                "coverage": coverage_series(pix, idx, is1, people, sum(people.values()), admin=admin)}
+
+    return pix.memo(("overview_cards", tuple(scope), id(six), admin), compute)
 
 
 def coverage_series(pix, idx, is1, people, total_people, admin: bool = False):

@@ -1,0 +1,53 @@
+"""What the window computes on its own thread when a plan or a scenario comes in (issue 16): the figures are
+prepared in the background with the plan's index, and a new scenario refreshes the visible tab once."""
+from __future__ import annotations
+
+import pytest
+
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
+from planner.report import sessions_of, split_past
+from solvers.api import solve
+from tests.tiny import tiny_scenario
+
+
+@pytest.fixture(scope="module")
+def solved():
+    sc = tiny_scenario()
+    return sc, solve(sc, solver="greedy")
+
+
+def test_background_preparation_computes_what_the_overview_and_the_status_show(qapp, solved):
+    from ui.document import prepare_plan, unplaced_sessions
+    from ui.tabs.overview import plan_card_figures
+
+    sc, plan = solved
+    six = ScenarioIndex(sc)
+    pix = prepare_plan(plan, six, sc.settings)
+    keys = set(pix._memo)
+    assert ("planned_academies", id(six)) in keys and ("unplaced_sessions",) in keys
+    assert any(k[0] == "overview_cards" and k[1] == NATION for k in keys if isinstance(k, tuple))
+    # the memoised figures are those computed from scratch
+    fresh = PlanIndex(plan, six)
+    assert planned_academies(plan, six, pix) == planned_academies(plan, six) == ["16"]
+    assert unplaced_sessions(pix) == sessions_of(split_past(plan.unplaced)[0])
+    figures = plan_card_figures(pix, six, NATION)
+    assert figures == plan_card_figures(fresh, six, NATION)
+    assert figures["sessions"] == len(plan.sessions)
+    assert figures["step1"] == sum(s.kind == "step1" for s in plan.sessions)
+    assert figures["trainers"] == len({s.trainer_id for s in plan.sessions if s.trainer_id})
+
+
+def test_a_new_scenario_refreshes_the_visible_tab_once(qapp, tmp_path_factory, solved):
+    from .conftest import window_on_plan
+
+    sc, plan = solved
+    with window_on_plan(qapp, tmp_path_factory, "Planificateur IA tests tours", sc, plan) as w:
+        tab = w.tab("overview")
+        calls = []
+        refresh = tab.refresh
+        tab.refresh = lambda changes: (calls.append(changes), refresh(changes))
+        # the tree is rebuilt and its selection (an académie) goes back to the nation: one refresh, not two
+        w.doc.set_scenario(sc.model_copy(deep=True), None, plan)
+        assert len(calls) == 1 and calls[0].scope and calls[0].plan
+        assert w.scope == ("academie", "16")
+        assert tab.cards["placed"].value.text().replace("\u202f", "") == str(len(plan.sessions))
