@@ -488,7 +488,7 @@ class PlanIndex:
         return out
 
 
-_CHUNK = 50_000  # rows per C-level pass: the interpreter lock is handed back between passes
+_CHUNK = 10_000  # rows per C-level pass (a few ms): the interpreter lock is handed back between passes
 
 
 def _chunked_dict(keys: list, values: list) -> dict:

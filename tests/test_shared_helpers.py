@@ -25,6 +25,18 @@ def test_accent_folding_is_written_once():
     assert _calls("unicodedata", "combining") == ["planner/text.py"]
 
 
+def test_accent_folding_drops_exactly_the_combining_marks_of_the_compatibility_decomposition():
+    import unicodedata
+
+    def reference(s: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+    texts = ["L'Haÿ-les-Roses", "ﬁgure", "Ærø", "e\u0301\u0327", "ß", "İ", "Ǆ", "①", "\u1e9b\u0323", "Ω≈ç√", ""]
+    texts += [chr(i) + "a" + chr(i) for i in range(0x80, 0x2000)]
+    assert [strip_accents(t) for t in texts] == [reference(t) for t in texts]
+    assert strip_accents("ascii stays as it is") == "ascii stays as it is"
+
+
 def test_folding_callers_keep_their_own_rules():
     from planner.followup import parse_status
     from planner.models import academie_matches
