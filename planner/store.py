@@ -41,8 +41,8 @@ from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_
 from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
-    _encode_order, _index_groups, _session_groups, read_columns, read_plan_columns, scenario_data_json,
-    scenario_fingerprint)
+    _encode_order, _index_groups, _session_groups, dumps_chunked, read_columns, read_plan_columns,
+    scenario_data_json, scenario_fingerprint)
 
 SCHEMA_VERSION = 4
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -305,9 +305,10 @@ class ScenarioStore:
             same = same_as is not None and getattr(same_as, part) is rows and part in existing
             parts[part] = None if same else _encode_columns(rows, cls)
         kpis = json.dumps(plan_kpis(plan, index), ensure_ascii=False)
+        report_json = dumps_chunked(report, ensure_ascii=False, default=str)  # encoded before the file is locked
         with self._tx():
             values = (_now(), json.dumps(params, ensure_ascii=False, default=str), seed, solver, solver_version,
-                      scenario_fingerprint, json.dumps(report, ensure_ascii=False, default=str), kpis, notes)
+                      scenario_fingerprint, report_json, kpis, notes)
             if self.db.execute("SELECT 1 FROM plans WHERE name = ?", (name,)).fetchone() is None:
                 self.db.execute(
                     "INSERT INTO plans (name, created_at, params, seed, solver, solver_version, scenario_fingerprint, "

@@ -263,6 +263,21 @@ def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> di
 _CHUNK = 2000
 
 
+def dumps_chunked(obj, **kw) -> str:
+    """``json.dumps(obj, **kw)`` (default separators), the same text, with the long lists of a dict with text
+    keys (a national report's 11,000 unplaced records) dumped ``_CHUNK`` items at a time: no single call holds
+    the interpreter lock long enough to freeze a window that saves in the background."""
+    if "separators" in kw or kw.get("indent") is not None or kw.get("sort_keys"):
+        return json.dumps(obj, **kw)
+    if isinstance(obj, list) and len(obj) > _CHUNK:
+        pieces = (json.dumps(obj[i:i + _CHUNK], **kw)[1:-1] for i in range(0, len(obj), _CHUNK))
+        return "[" + ", ".join(pieces) + "]"
+    if isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj):
+        return "{" + ", ".join(f"{json.dumps(k, **kw)}: {dumps_chunked(v, **kw)}" for k, v in obj.items()) + "}"
+    return json.dumps(obj, **kw)
+
+
+
 def scenario_fingerprint(sc: Scenario) -> str:
     """``sc.fingerprint()`` (the SHA-256 of ``sc.model_dump_json()``), the JSON made list by list in chunks."""
     import hashlib

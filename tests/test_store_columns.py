@@ -126,6 +126,28 @@ def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
     assert store.scenario_fingerprint(sc.model_copy(update={"name": "Autre"})) != sc.fingerprint()
 
 
+def test_a_plan_report_is_written_in_chunks_as_one_json(tmp_path, monkeypatch):
+    from planner import store_codec
+
+    calls = []
+    dumps = json.dumps
+    monkeypatch.setattr(store_codec, "_CHUNK", 3)  # every list of more than three items goes by chunks
+    monkeypatch.setattr(store_codec.json, "dumps", lambda obj, **kw: (calls.append(obj), dumps(obj, **kw))[1])
+    plan = _plan(40)
+    unplaced = [{"unit_type": "etablissement", "unit_id": f"U{i}", "sessions": i, "reason": "« plein »"}
+                for i in range(10)]
+    plan.report = {"unplaced": unplaced, "when": dt.date(2026, 11, 30), "by_id": {1: "x"}, "solver": "greedy"}
+    whole = dumps(plan.report, ensure_ascii=False, default=str)
+    assert store_codec.dumps_chunked(plan.report, ensure_ascii=False, default=str) == whole
+    assert max(len(o) for o in calls if isinstance(o, list)) == 3  # never the whole list in one call
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        assert st.db.execute("SELECT report FROM plans WHERE name = 'A'").fetchone()[0] == whole
+        assert st.load_plan("A").report == json.loads(whole)
+
+
 def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(tmp_path):
     import numpy as np
 
