@@ -209,6 +209,7 @@ class PlanIndex:
             by_unit = self._groups(self.unit_values, self.unit_code, lambda v: tuple(str(v).split("|", 1)))
             by_trainer = self._groups(self.trainer_values, self.trainer_code, str)
             by_trainer.pop("", None)
+            self.__dict__["_memo"].pop("by_position", None)  # shared by the two passes only
         else:  # an export's index, without columns (they would cost more than these lists)
             by_unit, by_trainer = defaultdict(list), defaultdict(list)
             for s in plan.sessions:
@@ -261,8 +262,10 @@ class PlanIndex:
             for a, b in zip(starts.tolist(), ends.tolist()):
                 order[a:b] = sorted(order[a:b].tolist(), key=ids.__getitem__)
         cuts = np.flatnonzero(np.diff(codes[order])) + 1
-        by_position = np.empty(self.n, dtype=object)
-        by_position[:] = ss
+        memo = self.__dict__.setdefault("_memo", {})
+        if "by_position" not in memo:  # fromiter: numpy does not look into each session as a[:] = list does
+            memo["by_position"] = np.fromiter(ss, dtype=object, count=self.n)
+        by_position = memo["by_position"]
         firsts = [0] + cuts.tolist()
         return {key(values[codes[order[f]]]): part.tolist()
                 for f, part in zip(firsts, np.split(by_position[order], cuts))}

@@ -51,3 +51,27 @@ def test_a_new_scenario_refreshes_the_visible_tab_once(qapp, tmp_path_factory, s
         assert len(calls) == 1 and calls[0].scope and calls[0].plan
         assert w.scope == ("academie", "16")
         assert tab.cards["placed"].value.text().replace("\u202f", "") == str(len(plan.sessions))
+
+
+def test_opening_a_plan_without_recorded_statuses_does_not_walk_its_sessions(qapp, solved, tmp_path, monkeypatch):
+    import dataclasses
+
+    import planner.followup as followup
+    from planner.store import ScenarioStore
+    from ui.document import read_document
+
+    sc, plan = solved
+    held = dataclasses.replace(plan, sessions=[dataclasses.replace(s) for s in plan.sessions])
+    held.sessions[0].status = "held"  # statuses live in their own table: the plan's parts never hold them
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan("courant", held, {})
+
+    def walk(*_a):
+        raise AssertionError("every session visited to set the statuses they already have")
+
+    monkeypatch.setattr(followup, "apply_statuses", walk)
+    read = read_document(str(path))
+    assert read.plan is not None and {s.status for s in read.plan.sessions} == {"planned"}
+    assert [s.session_id for s in read.plan.sessions] == [s.session_id for s in plan.sessions]

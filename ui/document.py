@@ -431,7 +431,9 @@ def load_store_plan(path: str, stored: dict | None = None) -> tuple[Plan | None,
             if "courant" in names:  # the statuses recorded for it (planner.followup)
                 from planner.followup import apply_statuses, load_statuses
 
-                apply_statuses(plan, load_statuses(st))
+                statuses = load_statuses(st)
+                if statuses or not (stored and stored.get("groups")):  # parts by column store no status:
+                    apply_statuses(plan, statuses)  # their sessions read back « planned » already
             return plan, name
     except Exception:  # noqa: BLE001 - a plan that cannot be read: open the scenario alone
         return None, None
