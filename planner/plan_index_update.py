@@ -73,11 +73,27 @@ def _stored_columns(self: PlanIndex, groups: list[dict], order: np.ndarray) -> N
         if not used.all():
             codes, values = (np.cumsum(used) - 1)[codes], values[used]
         d[f"{name}_values"], d[f"{name}_code"] = values, codes
-    units = np.empty(n, dtype=object)
-    for g, w in zip(groups, where):
-        units[w] = ["|".join(p) for p in zip(rows(g["unit_type"]).tolist(), rows(g["unit_id"]).tolist())]
-    d["unit_values"], d["unit_code"] = factorize(units.tolist())
+    # the unit keys « type|id »: each part's pairs of codes made distinct by numpy, the texts joined once per unit
+    parts = []
+    for g in groups:
+        (tv, tc), (iv, ic) = _codes_of(g["unit_type"]), _codes_of(g["unit_id"])
+        width = max(len(iv), 1)
+        pairs, inverse = np.unique(tc * width + ic, return_inverse=True)
+        parts.append((["|".join((tv[p // width], iv[p % width])) for p in pairs.tolist()], inverse.reshape(-1)))
+    values = np.array(sorted({v for vs, _ in parts for v in vs}), dtype=str)
+    codes = np.empty(n, dtype=np.int64)
+    for (vs, c), w in zip(parts, where):
+        codes[w] = np.searchsorted(values, np.array(vs, dtype=str))[c] if len(vs) else c
+    d["unit_values"], d["unit_code"] = values, codes
     self._derive_columns()
+
+
+def _codes_of(col: dict) -> tuple[list, np.ndarray]:
+    """(distinct values, code of each row) of a stored column, whether stored coded or plain."""
+    if "values" in col:
+        return list(col["values"]), np.asarray(col["codes"], dtype=np.int64)
+    index = {v: i for i, v in enumerate(dict.fromkeys(col["plain"]))}
+    return list(index), np.fromiter(map(index.__getitem__, col["plain"]), dtype=np.int64, count=len(col["plain"]))
 
 
 def replaced(self: PlanIndex, remove, add: list[Session], report: dict | None = None) -> PlanIndex:

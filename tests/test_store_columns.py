@@ -173,6 +173,33 @@ def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(t
     assert "date_ord" not in PlanIndex.from_stored(again, None, broken).__dict__
 
 
+def test_unit_keys_of_the_index_from_the_file_when_unit_ids_are_stored_plain(tmp_path):
+    """Unit ids mostly distinct (stored as they are, not coded): the index's unit keys are still those of the
+    sessions, in both académies, for units of two types sharing an id."""
+    import numpy as np
+
+    from planner.plan_index import PlanIndex
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(2400)
+    for i, s in enumerate(plan.sessions):
+        s.unit_id = f"U{i // 2}"  # two sessions a unit: the first thousand rows hold 500+ distinct ids
+        s.unit_type = "circonscription" if i % 4 == 0 else "etablissement"
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
+        stored: dict = {}
+        again = st.load_plan("A", stored)
+    assert '"name":"unit_id","plain"' in zlib.decompress(blob[len(COLUMNAR):])[8:].decode(errors="ignore")
+    quick, slow = PlanIndex.from_stored(again, None, stored), PlanIndex(again).prepare()
+    assert "unit_values" in quick.__dict__  # made from the file's columns, not from the sessions
+    for k in ("unit_values", "unit_code"):
+        a, b = quick.__dict__[k], slow.__dict__[k]
+        assert np.array_equal(a, b) and a.dtype == b.dtype, k
+    assert quick.sessions_of_unit("circonscription", "U0") == slow.sessions_of_unit("circonscription", "U0")
+
+
 def test_a_plan_saved_with_its_index_reads_back_the_same(tmp_path):
     from planner.plan_index import PlanIndex
 
