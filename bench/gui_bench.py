@@ -106,6 +106,7 @@ class CpuStalls:
 
     def __init__(self) -> None:
         self.gui: tuple[float, str] = (0.0, "")
+        self.gui_wall: tuple[float, float, str] = (0.0, 0.0, "")
         self.gc_worst: tuple[float, str] = (0.0, "")
         self._gc_start: dict[int, float] = {}
 
@@ -115,7 +116,7 @@ class CpuStalls:
         import pstats
 
         prof = cProfile.Profile() if os.environ.get("GUI_BENCH_PSTATS") else None
-        t = time.thread_time()
+        t, w = time.thread_time(), time.perf_counter()
         if prof is not None:
             prof.enable()
         try:
@@ -123,7 +124,9 @@ class CpuStalls:
         finally:
             if prof is not None:
                 prof.disable()
-            ms = (time.thread_time() - t) * 1000
+            ms, wall = (time.thread_time() - t) * 1000, (time.perf_counter() - w) * 1000
+            if wall > self.gui_wall[0]:  # the longest turn by the clock, and how much of it was this thread's work
+                self.gui_wall = (wall, ms, getattr(fn, "__name__", ""))
             if ms > self.gui[0]:
                 mine = []
                 if prof is not None:
@@ -192,7 +195,8 @@ class CpuStalls:
         out = os.environ.get("GUI_BENCH_PSTATS")  # a folder: the longest turn's profile of each measure
         if out and getattr(self, "gui_prof", None) is not None:
             self.gui_prof.dump_stats(os.path.join(out, "".join(c if c.isalnum() else "_" for c in label)[:40] + ".prof"))
-        print(f"      CPU : tour d'événements le plus long {self.gui[0]:5.0f} ms ({self.gui[1]})")
+        print(f"      CPU : tour d'événements le plus long {self.gui[0]:5.0f} ms ({self.gui[1]}) ; à l'horloge, "
+              f"{self.gui_wall[0]:.0f} ms dont {self.gui_wall[1]:.0f} ms de CPU du fil graphique")
         for ms, where in sorted(getattr(self, "holds", []), reverse=True)[:3]:
             print(f"      CPU : verrou de l'interpréteur tenu {ms:4.0f} ms, {where}")
         if self.gc_worst[0]:
