@@ -100,7 +100,8 @@ class CpuStalls:
     of the user's action itself; with ``GUI_BENCH_PSTATS=DIR`` in the environment, profiled — slower — with
     the functions that took most of it, and its profile written to DIR), and the longest holds of the
     interpreter lock by any thread (one long call into C: JSON, pydantic, numpy on objects…; or a pass of the
-    garbage collector): see :meth:`start_watch`."""
+    garbage collector): see :meth:`start_watch`. With ``GUI_BENCH_GAPS=1``, a pause of the watcher over 100 ms
+    in which no thread computed prints where every thread was."""
 
     on = False
 
@@ -174,6 +175,12 @@ class CpuStalls:
                     where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(st))
                     who = "fil graphique" if ident == threading.main_thread().ident else "arrière-plan"
                     self.holds.append((cpu * 1000, f"{who} : {where}"))
+                elif now - last > 0.1 and os.environ.get("GUI_BENCH_GAPS"):  # nobody computed: where was each thread?
+                    for ident, frame in sys._current_frames().items():
+                        if ident != me:
+                            st = traceback.extract_stack(frame)[-6:]
+                            print(f"      [{(now - last) * 1000:4.0f} ms sans calcul] " + " <- ".join(
+                                f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(st)), flush=True)
             before, last = after, time.perf_counter()
 
     def gc_callback(self, phase, info) -> None:
