@@ -188,6 +188,15 @@ def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
             values = ix.__dict__[col][rows]
             u, inv = _small_unique(values.astype(np.int64))
             cols[field] = ((u.astype(bool) if values.dtype == bool else u).tolist(), inv)
+        # unit type and id from the index's unit keys « type|id » (as PlanIndex.by_unit splits them)
+        u, inv = _small_unique(ix.unit_code[rows])
+        pairs = [str(v).split("|", 1) for v in ix.unit_values[u].tolist()]
+        if all(len(p) == 2 for p in pairs):
+            for k, field in enumerate(("unit_type", "unit_id")):
+                distinct: dict = {}
+                remap = np.fromiter((distinct.setdefault(p[k], len(distinct)) for p in pairs), dtype=np.int64,
+                                    count=len(pairs))
+                cols[field] = (list(distinct), remap[inv])
         coded[name] = cols
     return groups, order, coded
 

@@ -200,6 +200,26 @@ def test_unit_keys_of_the_index_from_the_file_when_unit_ids_are_stored_plain(tmp
     assert quick.sessions_of_unit("circonscription", "U0") == slow.sessions_of_unit("circonscription", "U0")
 
 
+def test_unit_columns_written_from_the_index_read_back_the_same(tmp_path):
+    """A save with the plan's index writes unit types and ids coded from its « type|id » keys (ids mostly
+    distinct included): two types sharing ids, in two académies, read back exactly."""
+    from planner.plan_index import PlanIndex
+
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, tiny_scenario())
+    plan = _two_academies(2400)
+    for i, s in enumerate(plan.sessions):
+        s.unit_type = ("circonscription", "etablissement", "bassin")[i % 3]
+        s.unit_id = f"U{i // 2}"  # mostly distinct: stored as they are when not from the index
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {}, index=PlanIndex(plan))
+        again = st.load_plan("A")
+        blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
+    head = zlib.decompress(blob[len(COLUMNAR):])[8:].decode(errors="ignore")
+    assert '"name":"unit_id","values"' in head and '"name":"unit_type","values"' in head
+    assert again.sessions == plan.sessions
+
+
 def test_a_plan_saved_with_its_index_reads_back_the_same(tmp_path):
     from planner.plan_index import PlanIndex
 
