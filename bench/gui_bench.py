@@ -117,12 +117,20 @@ class CpuStalls:
         import pstats
 
         prof = cProfile.Profile() if os.environ.get("GUI_BENCH_PSTATS") else None
+        if os.environ.get("GUI_BENCH_GAPS"):  # a turn over 300 ms: every thread's stack, dumped without the lock
+            import faulthandler
+
+            faulthandler.dump_traceback_later(0.3)
         t, w = time.thread_time(), time.perf_counter()
         if prof is not None:
             prof.enable()
         try:
             return fn(*args)
         finally:
+            if os.environ.get("GUI_BENCH_GAPS"):
+                import faulthandler
+
+                faulthandler.cancel_dump_traceback_later()
             if prof is not None:
                 prof.disable()
             ms, wall = (time.thread_time() - t) * 1000, (time.perf_counter() - w) * 1000
