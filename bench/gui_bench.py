@@ -1,6 +1,6 @@
 """GUI speed with the national plan loaded (issue 16): what a user waits for, and whether the window answers.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--plan DIR] [--time-limit 30] [--table]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--plan DIR] [--time-limit 30] [--table] [--cpu]
 
 ``--plan DIR`` loads a national plan folder written by ``main.py solve`` (e.g. ``main.py solve --workers 1
 --school-year 2027-2028 --from 2027-06-15 --out DIR``); without it the window solves the nation itself
@@ -20,7 +20,9 @@ and counts the gaps over 200 ms. Measured:
 - ``--table``: the sessions table on that plan (sort by each column, filters, scrolling).
 
 The automatic check after each edit is switched off during the pin/undo/redo figures (it is measured
-on its own); the machine's load average is printed since every figure is wall-clock time.
+on its own); the machine's load average is printed since every figure is wall-clock time. On a loaded
+machine, ``--cpu`` says what the stalls are made of in CPU time (:class:`CpuStalls`): the GUI thread's own
+work per turn of the event loop, and the longest holds of the interpreter lock by any thread.
 """
 from __future__ import annotations
 
