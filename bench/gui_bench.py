@@ -372,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QFileDialog
 
     tmp = Path(tempfile.mkdtemp(prefix="gui-bench-"))
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, tmp, True)  # 13 MB a run otherwise left in the temporary folder
     path = tmp / "national.sqlite"
     QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(path), ""))
 
