@@ -8,7 +8,7 @@ from reportlab.platypus import Paragraph
 from ..demand import estimate_note as estimate_text
 from ..plan import Session, UnitRow
 from .common import PlanIndex
-from .layout import data_table, styles
+from .layout import cached_paragraph, data_table, styles
 from .typography import fr_slot, safe
 
 SHEET_COLUMNS = (("N°", 0.06), ("Nom", 0.27), ("Prénom", 0.2), ("Fonction / discipline", 0.22), ("Signature", 0.25))
@@ -94,10 +94,10 @@ def head_section(ix: PlanIndex, u: UnitRow) -> list:
     first = min((x.start_dt for x in teacher), default=None)
     rows = []
     for s, n in own:
-        rows.append([Paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"]),
-                     Paragraph(safe(session_place(ix, s)), st["cell"]),
-                     Paragraph(str(n), st["cellr"]),
-                     Paragraph(safe(ix.trainer_name(s.trainer_id)) if s.trainer_id else "—", st["cell"])])
+        rows.append([cached_paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"]),
+                     cached_paragraph(safe(session_place(ix, s)), st["cell"]),
+                     cached_paragraph(str(n), st["cellr"]),
+                     cached_paragraph(safe(ix.trainer_name(s.trainer_id)) if s.trainer_id else "—", st["cell"])])
     out = [title, data_table(["Date et horaire", "Lieu", "Personnes", "Formateur"], rows, [0.3, 0.4, 0.1, 0.2])]
     if first is not None:
         ok = all(s.end_dt <= first for s, _ in own)

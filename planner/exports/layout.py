@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -180,23 +180,150 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 _FRAGS: dict = {}
+_WRAPS: dict = {}
+
+
+class CellParagraph(Paragraph):
+    """A table cell's paragraph whose line breaking is computed once per (text, style, width) in a process: the
+    cells of a batch (dates, windows, trainers' names) come back thousands of times, and reportlab breaks the
+    same lines the same way every time. The broken lines are only read afterwards (drawing), never changed."""
+
+    def wrap(self, availWidth, availHeight):
+        key = (self.text, id(self.style), availWidth)
+        hit = _WRAPS.get(key)
+        if hit is None:
+            w, h = Paragraph.wrap(self, availWidth, availHeight)
+            if len(_WRAPS) > 200_000:
+                _WRAPS.clear()
+            _WRAPS[key] = (self.blPara, self._wrapWidths, w, h)
+            return w, h
+        self.blPara, self._wrapWidths, self.width, self.height = hit
+        return self.width, self.height
+
+    def simple_lines(self):
+        """(font, size, leading, colour, first baseline, [(x offset, text)]) of the wrapped paragraph, as
+        :meth:`Paragraph.drawPara` sets them; None when the paragraph is not one plain run of text (several
+        fonts, links, underlines, bullets, a background, or a line wider than its column)."""
+        b = self.blPara
+        st = self.style
+        if (b.kind != 0 or b.us_lines or b.link or self.bulletText or st.backColor or st.borderWidth
+                or st.leftIndent or st.firstLineIndent or getattr(st, "autoLeading", "") not in ("", "off")
+                or getattr(self, "_offsets", None) or st.wordWrap in ("RTL", "CJK")):
+            return None
+        shift = _SHIFT.get(st.alignment)
+        if shift is None:
+            return None
+        lines = []
+        for extra, words in b.lines:
+            if extra <= -1e-8:
+                return None
+            lines.append((shift * extra, " ".join(words)))
+        # reportlab's paraFontSizeHeightOffset (its default): the first baseline one font size below the top
+        return b.fontName, b.fontSize, st.leading, b.textColor, self.height - b.fontSize, lines
+
+
+_SHIFT = {TA_LEFT: 0.0, TA_RIGHT: 1.0, TA_CENTER: 0.5}
 
 
 def cached_paragraph(text, style=None, *args, **kwargs) -> Paragraph:
     """``Paragraph(text, style)`` whose markup is parsed once per (text, style): a batch of plans repeats the
     same cells (« Pré-rentrée », trainers' names, dates) thousands of times, and parsing is a sixth of a
-    plan's time. reportlab reads the parsed fragments without changing them (same PDF, byte for byte)."""
+    plan's time. reportlab reads the parsed fragments without changing them (same PDF, byte for byte).
+    For table cells (a :class:`CellParagraph`, whose lines are also broken once)."""
     if args or kwargs or style is None:
         return Paragraph(text, style, *args, **kwargs)
     key = (text, id(style))
     frags = _FRAGS.get(key)
     if frags is not None:
-        return Paragraph(text, style, frags=frags)
-    p = Paragraph(text, style)
+        return CellParagraph(text, style, frags=frags)
+    p = CellParagraph(text, style)
     if len(_FRAGS) > 100_000:
         _FRAGS.clear()
     _FRAGS[key] = p.frags
     return p
+
+
+class FastTable(Table):
+    """A :class:`Table` laid out and split exactly as reportlab does, whose plain-text cells
+    (:class:`CellParagraph`) are set in one text object per table instead of one saved state, translation and
+    text object per cell: the same glyphs at the same places, for a fraction of the drawing time."""
+
+    def draw(self):
+        self._fast_text = []
+        try:
+            Table.draw(self)
+        finally:
+            self._fast_text = None
+
+    def _drawLines(self):
+        pending = getattr(self, "_fast_text", None)
+        if pending:
+            # the operators of Paragraph.drawPara for each cell, with its translation carried by the text
+            # matrix instead of the graphics state: every glyph lands on the same coordinates
+            tx = self.canv.beginText()
+            font = color = None
+            for fn, fs, leading, col, x, y, first, lines in pending:
+                if (fn, fs, leading) != font:
+                    tx.setFont(fn, fs, leading)
+                    font = (fn, fs, leading)
+                if col != color:
+                    tx.setFillColor(col)
+                    color = col
+                tx.setTextOrigin(x, y)
+                tx.moveCursor(0, -first)  # a Td of (0, first): moveCursor counts downwards
+                for m, text in lines:
+                    if m > 1e-6:
+                        tx.setXPos(m)
+                    tx._textOut(text, 1)
+                    if m > 1e-6:
+                        tx.setXPos(-m)
+            self.canv.drawText(tx)
+            pending.clear()
+        Table._drawLines(self)
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        pending = getattr(self, "_fast_text", None)
+        vals = cellval if isinstance(cellval, (list, tuple)) else (cellval,)
+        if (pending is None or not vals or cellstyle.href or cellstyle.destination
+                or any(type(v) is not CellParagraph for v in vals)):
+            return Table._drawCell(self, cellval, cellstyle, pos, size)
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        W: list = []
+        H: list = []
+        _, h = self._listCellGeom(vals, colwidth, cellstyle, W=W, H=H, aH=rowheight)
+        runs = [v.simple_lines() for v in vals]
+        if any(r is None for r in runs):
+            return Table._drawCell(self, cellval, cellstyle, pos, size)
+        if self._curcellstyle is not cellstyle:  # the canvas state Table._drawCell keeps (fill colour, font)
+            cur = self._curcellstyle
+            if cur is None or cellstyle.color != cur.color:
+                self.canv.setFillColor(cellstyle.color)
+            if (cur is None or cellstyle.leading != cur.leading or cellstyle.fontname != cur.fontname
+                    or cellstyle.fontsize != cur.fontsize):
+                self.canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        just, valign = cellstyle.alignment, cellstyle.valign
+        if valign == "TOP":
+            y = rowpos + rowheight - cellstyle.topPadding
+        elif valign == "BOTTOM":
+            y = rowpos + cellstyle.bottomPadding + h
+        else:
+            y = rowpos + (rowheight + cellstyle.bottomPadding - cellstyle.topPadding + h) / 2.0
+        y += vals[0].getSpaceBefore()
+        for v, w, h, (fn, fs, leading, col, first, lines) in zip(vals, W, H, runs):
+            if just == "LEFT":
+                x = colpos + cellstyle.leftPadding
+            elif just == "RIGHT":
+                x = colpos + colwidth - cellstyle.rightPadding - w
+            elif just in ("CENTRE", "CENTER"):
+                x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding - w) / 2.0
+            else:
+                raise ValueError(f"Invalid justification {just!a}")
+            y -= v.getSpaceBefore()
+            y -= h
+            pending.append((fn, fs, leading, col, x, y, first, lines))
+            y -= v.getSpaceAfter()
 
 
 def P(text_markup: str, style: str = "cell") -> Paragraph:
@@ -235,7 +362,7 @@ def data_table(header: list[str], rows: list[list], widths: list[float], zebra: 
                align_right: tuple[int, ...] = ()) -> Table:
     """A table with a coloured header row repeated on each page; widths are fractions of the frame."""
     head = [P(h, "head") for h in header]
-    t = Table([head] + rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1)
+    t = FastTable([head] + rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1)
     cmds = list(_grid_style_cmds())
     if zebra:
         for r in range(2, len(rows) + 1, 2):
@@ -256,7 +383,7 @@ def facts_table(pairs: list[tuple[str, object]], columns: int = 3) -> Table:
         chunk = cells[i:i + columns]
         row = [[a, b] for a, b in chunk]
         rows.append(row + [""] * (columns - len(row)))
-    t = Table(rows, colWidths=[FRAME_W / columns] * columns)
+    t = FastTable(rows, colWidths=[FRAME_W / columns] * columns)
     t.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, -1), BAND),

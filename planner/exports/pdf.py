@@ -214,9 +214,9 @@ def _session_rows(ix: PlanIndex, ss: list[Session], with_title: bool, with_audie
     if with_total:
         k = header.index("Partici­pants")
         total = [""] * len(header)
-        total[0] = Paragraph(f"<b>{len(ss)}</b>", st["cell"])
-        total[1] = Paragraph("<b>Total</b>", st["cell"])
-        total[k] = Paragraph(f"<b>{fr_int(sum(s.participants for s in ss))}</b>", st["cellr"])
+        total[0] = cell(f"<b>{len(ss)}</b>", st["cell"])
+        total[1] = cell("<b>Total</b>", st["cell"])
+        total[k] = cell(f"<b>{fr_int(sum(s.participants for s in ss))}</b>", st["cellr"])
         rows.append(total)
     return header, rows, widths
 
@@ -253,19 +253,20 @@ def _trainer_section(ix: PlanIndex, trainers: list[TrainerRow]) -> list:
     if not trainers:
         return []
     rows = []
+    cell = cached_paragraph
     for t in trainers:
         tot = ix.tot_of(t)
         if tot is not None:
-            when = Paragraph(safe(fr_slot(tot.date, tot.start, tot.end)), st["cell"])
-            by = Paragraph(safe(ix.trainer_name(tot.trainer_id)), st["cell"])
+            when = cell(safe(fr_slot(tot.date, tot.start, tot.end)), st["cell"])
+            by = cell(safe(ix.trainer_name(tot.trainer_id)), st["cell"])
         elif t.qualified:
-            when = Paragraph("Déjà qualifié (utilisateur avancé) : pas de formation requise", st["cell"])
-            by = Paragraph("—", st["cell"])
+            when = cell("Déjà qualifié (utilisateur avancé) : pas de formation requise", st["cell"])
+            by = cell("—", st["cell"])
         else:
-            when = Paragraph("<i>à planifier</i>", st["cell"])
-            by = Paragraph("—", st["cell"])
-        rows.append([Paragraph(safe(t.name or t.trainer_id), st["cellb"]),
-                     Paragraph(safe(ROLE_LABELS.get(t.role, t.role)), st["cell"]), when, by])
+            when = cell("<i>à planifier</i>", st["cell"])
+            by = cell("—", st["cell"])
+        rows.append([cell(safe(t.name or t.trainer_id), st["cellb"]),
+                     cell(safe(ROLE_LABELS.get(t.role, t.role)), st["cell"]), when, by])
     title = "Formation du formateur" if len(trainers) == 1 else "Formation des formateurs"
     return h2(title) + [
             data_table(["Formateur", "Rôle", "Formation de formateurs", "Animée par"], rows,
@@ -312,6 +313,19 @@ def _sign_in_sheet(ix: PlanIndex, s: Session, unit_title: str, unit_id: str, loc
     return head + [SignInGrid(cols, lines, row_h, names=names, column_texts=column_texts)]
 
 
+def _unplaced_by_unit(ix: PlanIndex) -> dict[tuple, list[dict]]:
+    """The plan's unplaced records by (unit type, unit id), in the report's order: built once per index, so that
+    a batch of thousands of plans does not scan the national list once per unit."""
+    def group() -> dict[tuple, list[dict]]:
+        out: dict[tuple, list[dict]] = defaultdict(list)
+        for x in ix.plan.unplaced:
+            if isinstance(x, dict):
+                out[(x.get("unit_type"), x.get("unit_id"))].append(x)
+        return dict(out)
+
+    return ix.memo("pdf_unplaced_by_unit", group)
+
+
 def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tuple[list, str]:
     """The flowables of a unit's plan, and its title."""
     st = styles()
@@ -336,7 +350,7 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     if unit_type == "circonscription":
         story += ecole_groups_section(ix, sessions)
     story += _trainer_section(ix, trainers)
-    mine = [x for x in ix.plan.unplaced if x.get("unit_type") == unit_type and x.get("unit_id") == unit_id]
+    mine = _unplaced_by_unit(ix).get((unit_type, unit_id), [])
     still, past = split_past(mine)
     for title, xs in (("Sessions non placées", still),
                       ("À reporter à l'année suivante (date passée au début de la planification)", past)):

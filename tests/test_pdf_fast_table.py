@@ -1,0 +1,65 @@
+"""The printed plans' tables (layout.FastTable): the same glyphs at the same places as reportlab's Table,
+with one text object per table instead of one per cell."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from reportlab.platypus import Paragraph, Table
+
+from planner.exports import layout
+from planner.exports.layout import Footer, build_pdf, cached_paragraph, data_table, facts_table, styles
+
+
+def _story() -> list:
+    st = styles()
+    cell = cached_paragraph
+    rows = []
+    for i in range(1, 90):  # long enough to split over pages, the header repeated
+        rows.append([cell(str(i), st["cell"]),
+                     cell("mercredi 13 janvier 2027, 14\u00a0h\u00a000 – 15\u00a0h\u00a000", st["cell"]),
+                     cell("Groupe de travail « Produire des documents pédagogiques » — réunion 1/3", st["cell"]),
+                     cell(str(10 + i % 7), st["cellr"]),
+                     cell("Formateur de l'établissement 0319030X", st["cellb"]),
+                     cell("A &amp; B <i>(markup: drawn by reportlab)</i>", st["cell"]),
+                     Paragraph("plain Paragraph", st["cell"])])
+    rows.append([cell("<b>89</b>", st["cell"]), cell("<b>Total</b>", st["cell"]), "", cell("<b>1\u202f234</b>", st["cellr"]),
+                 "", "", ""])
+    table = data_table(["Groupe", "Date et horaire", "Intitulé", "Partici\u00adpants", "Formateur", "Divers", "Autre"],
+                       rows, [0.08, 0.2, 0.22, 0.08, 0.16, 0.14, 0.12])
+    facts = facts_table([("UAI", "0319030X"), ("Formateur", "Formateur de l'établissement 0319030X, très long nom"),
+                         ("Commune", "")], columns=3)
+    return [facts, table]
+
+
+def _glyph_runs(path: Path) -> tuple[list[list[tuple]], int]:
+    """Per page, every text run with its position on the page (rounded to 1/1000 pt); and the number of BT."""
+    pages, bt = [], 0
+    for page in PdfReader(str(path)).pages:
+        runs: list[tuple] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((round(x, 3), round(y, 3), text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(sorted(runs))
+        bt += page.get_contents().get_data().count(b"BT")
+    return pages, bt
+
+
+def _build(path: Path) -> Path:
+    footer = Footer(plan_name="Test", version="1", plan_date=None, citation="Données de test", printed=layout.dt.date(2026, 11, 30))
+    return build_pdf(_story(), path, footer, title="Test")
+
+
+def test_fast_table_places_every_glyph_where_reportlab_table_does(tmp_path, monkeypatch):
+    fast, fast_bt = _glyph_runs(_build(tmp_path / "fast.pdf"))
+    monkeypatch.setattr(layout, "FastTable", Table)  # the reference: reportlab's own table
+    slow, slow_bt = _glyph_runs(_build(tmp_path / "table.pdf"))
+    assert len(fast) == len(slow) >= 2  # same page breaks
+    assert fast == slow
+    assert any("Partici-" in r[2] for r in fast[1]) and any("pants" in r[2] for r in fast[1])  # header repeated
+    assert fast_bt < slow_bt / 3  # plain cells share one text object per table (part)
