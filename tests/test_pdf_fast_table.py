@@ -63,3 +63,27 @@ def test_fast_table_places_every_glyph_where_reportlab_table_does(tmp_path, monk
     assert fast == slow
     assert any("Partici-" in r[2] for r in fast[1]) and any("pants" in r[2] for r in fast[1])  # header repeated
     assert fast_bt < slow_bt / 3  # plain cells share one text object per table (part)
+
+
+def test_subset_font_encodes_known_characters_as_reportlab_does(monkeypatch):
+    """The registered font's shortcut: the same bytes and subsets as reportlab's TTFont.splitString, whose
+    per-character loop runs only for texts with characters new to the document."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from planner.exports.typography import FONT, FONT_DIR, register_fonts
+
+    register_fonts()
+    fast = pdfmetrics.getFont(FONT)
+    plain_font = TTFont("PlainDejaVu", str(FONT_DIR / "DejaVuSans.ttf"))
+    doc_fast, doc_plain = PDFDocument(), PDFDocument()
+    texts = ["Lycée", "Lycée Jean\u00a0Moulin", "", "14\u00a0h\u00a000 – 15\u00a0h\u00a000", "Lycée",
+             "Œuvre « à » ☃ \u4e2d", "Œuvre « à »", "mercredi 13 janvier 2027"] + [chr(c) for c in range(0x100, 0x1a0)] \
+        + ["ĀāĂ Lycée"]
+    assert [fast.splitString(t, doc_fast) for t in texts] == [plain_font.splitString(t, doc_plain) for t in texts]
+    calls = []
+    real = TTFont.splitString
+    monkeypatch.setattr(TTFont, "splitString", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    assert fast.splitString("Lycée Jean\u00a0Moulin", doc_fast) == plain_font.splitString("Lycée Jean\u00a0Moulin", doc_plain)
+    assert calls == ["Lycée Jean\u00a0Moulin"]  # the reference font's call only: the subset font took its shortcut

@@ -234,8 +234,11 @@ def cached_paragraph(text, style=None, *args, **kwargs) -> Paragraph:
         return Paragraph(text, style, *args, **kwargs)
     key = (text, id(style))
     frags = _FRAGS.get(key)
-    if frags is not None:
-        return CellParagraph(text, style, frags=frags)
+    if frags is not None:  # what Paragraph(text, style, frags=frags) sets, without its argument handling
+        p = CellParagraph.__new__(CellParagraph)
+        p.__dict__.update(caseSensitive=1, encoding="utf8", text=text, frags=frags, style=style,
+                          bulletText=getattr(style, "bulletText", None), debug=0)
+        return p
     p = CellParagraph(text, style)
     if len(_FRAGS) > 100_000:
         _FRAGS.clear()

@@ -41,17 +41,51 @@ def register_fonts() -> None:
     from reportlab.pdfbase.ttfonts import TTFont
 
     files = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+    font_class = _subset_font_class(TTFont)
     for name, file in files.items():
         path = FONT_DIR / file
         if not path.exists():
             raise FileNotFoundError(f"Police introuvable : {path} (dossier resources/fonts incomplet)")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(font_class(name, str(path)))
     addMapping(FONT, 0, 0, FONT)
     addMapping(FONT, 1, 0, FONT_BOLD)
     addMapping(FONT, 0, 1, FONT_ITALIC)
     addMapping(FONT, 1, 1, FONT_BOLD)
     _cmap = pdfmetrics.getFont(FONT).face.charToGlyph
     _registered = True
+
+
+def _subset_font_class(TTFont):  # noqa: N803 (reportlab's class)
+    """reportlab's TTFont whose ``splitString`` (a text's bytes in the document's font subsets, called for every
+    string drawn) takes a shortcut when every character of the text already has its code in the first subset:
+    one ``str.translate`` instead of a Python loop over the characters. Same bytes, same subsets: new
+    characters still go through reportlab, which assigns their codes."""
+
+    class SubsetTTFont(TTFont):
+        def splitString(self, text, doc, encoding="utf-8"):
+            state = self.state.get(doc) if isinstance(text, str) else None
+            if state is not None:
+                assignments = state.assignments
+                fast = state.__dict__.get("_fast_codes")
+                if fast is None:
+                    fast = state._fast_codes = [0, set(), {}]
+                if fast[0] != len(assignments):  # codes given since: add those of the first subset
+                    chars, table = fast[1], fast[2]
+                    for code, n in list(assignments.items())[fast[0]:]:
+                        if n < 256:
+                            chars.add(chr(code))
+                            table[code] = n
+                            if code == 32:  # reportlab draws a no-break space with the space's code
+                                chars.add("\u00a0")
+                                table[0xA0] = n
+                    fast[0] = len(assignments)
+                if not text:
+                    return []
+                if fast[1].issuperset(text):
+                    return [(0, text.translate(fast[2]).encode("latin-1"))]
+            return TTFont.splitString(self, text, doc, encoding)
+
+    return SubsetTTFont
 
 
 # ---------------------------------------------------------------------------- safe text
