@@ -87,3 +87,29 @@ def test_subset_font_encodes_known_characters_as_reportlab_does(monkeypatch):
     monkeypatch.setattr(TTFont, "splitString", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     assert fast.splitString("Lycée Jean\u00a0Moulin", doc_fast) == plain_font.splitString("Lycée Jean\u00a0Moulin", doc_plain)
     assert calls == ["Lycée Jean\u00a0Moulin"]  # the reference font's call only: the subset font took its shortcut
+
+
+def test_font_subsets_are_cut_and_compressed_once_per_process(tmp_path, monkeypatch):
+    """Two plans using the same glyphs embed the same font file, built and compressed for the first one only."""
+    import zlib
+
+    from pypdf import PdfReader
+
+    def font_files(path: Path) -> list[bytes]:
+        out = []
+        for page in PdfReader(str(path)).pages:
+            for f in page["/Resources"]["/Font"].values():
+                desc = f.get_object().get("/FontDescriptor")  # none for reportlab's default Helvetica
+                if desc is not None:
+                    out.append(desc.get_object()["/FontFile2"].get_object().get_data())
+        return sorted(set(out))
+
+    first = _build(tmp_path / "a.pdf")
+    big: list[int] = []
+    real = zlib.compress
+    ttf = b"\x00\x01\x00\x00"  # a TrueType file's first bytes
+    monkeypatch.setattr(zlib, "compress", lambda data, *a: (big.append(len(data)) if data[:4] == ttf else None)
+                        or real(data, *a))
+    second = _build(tmp_path / "b.pdf")
+    assert big == []  # no font file compressed again
+    assert font_files(first) == font_files(second) and font_files(first)

@@ -414,12 +414,12 @@ class FactsBox(Flowable):
                 t.setFont(FONT, self.LABEL)
                 t.setFillColor(MUTED)
                 t.setTextOrigin(x, y - self.PAD - self.LABEL + 1)
-                t.textOut(label)
+                t._textOut(label)
                 t.setFont(FONT_BOLD, self.VALUE)
                 t.setFillColor(INK)
                 for i, line in enumerate(lines):
                     t.setTextOrigin(x, y - self.PAD - self.LABEL - self.LEAD * (i + 1))
-                    t.textOut(line)
+                    t._textOut(line)
             y -= self.row_h[r]
             if r < len(self.rows) - 1:
                 c.line(0, y, self.width, y)
@@ -509,12 +509,12 @@ class SignInGrid(Flowable):
             y = top - self.HEAD_H - (i + 1) * self.row_h + self.row_h / 2 - 2.5
             label = str(k)
             t.setTextOrigin(first_w / 2 - stringWidth(label, FONT, 8) / 2, y)
-            t.textOut(label)
+            t._textOut(label)
             if k <= len(self.names) and self.names[k - 1]:
                 t.setFont(FONT, 7.5)
                 t.setFillColor(INK)
                 t.setTextOrigin(first_w + 4, y)
-                t.textOut(ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
+                t._textOut(ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
                 t.setFont(FONT, 8)
                 t.setFillColor(MUTED)
             for col, texts in self.column_texts.items():
@@ -523,7 +523,7 @@ class SignInGrid(Flowable):
                     t.setFont(FONT, 7.5)
                     t.setFillColor(INK)
                     t.setTextOrigin(x0 + 4, y)
-                    t.textOut(ellipsize(plain(texts[k - 1]), FONT, 7.5, self.columns[col][1] - 8))
+                    t._textOut(ellipsize(plain(texts[k - 1]), FONT, 7.5, self.columns[col][1] - 8))
                     t.setFont(FONT, 8)
                     t.setFillColor(MUTED)
         c.drawText(t)

@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.rl_config import _FUZZ
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_date_short, plain, register_fonts, safe
@@ -181,6 +182,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 _FRAGS: dict = {}
 _WRAPS: dict = {}
+_UNSET = object()
 
 
 class CellParagraph(Paragraph):
@@ -188,17 +190,32 @@ class CellParagraph(Paragraph):
     cells of a batch (dates, windows, trainers' names) come back thousands of times, and reportlab breaks the
     same lines the same way every time. The broken lines are only read afterwards (drawing), never changed."""
 
-    def wrap(self, availWidth, availHeight):
+    def entry(self, availWidth: float, availHeight: float) -> list:
+        """[broken lines, wrap widths, width, height, plain-text run or _UNSET] at this width, computed once."""
         key = (self.text, id(self.style), availWidth)
-        hit = _WRAPS.get(key)
-        if hit is None:
+        e = _WRAPS.get(key)
+        if e is None:
             w, h = Paragraph.wrap(self, availWidth, availHeight)
+            e = [self.blPara, self._wrapWidths, w, h, _UNSET]
             if len(_WRAPS) > 200_000:
                 _WRAPS.clear()
-            _WRAPS[key] = (self.blPara, self._wrapWidths, w, h)
-            return w, h
-        self.blPara, self._wrapWidths, self.width, self.height = hit
-        return self.width, self.height
+            _WRAPS[key] = e
+        else:
+            self.blPara, self._wrapWidths, self.width, self.height = e[0], e[1], e[2], e[3]
+        return e
+
+    def wrap(self, availWidth, availHeight):
+        if availWidth < _FUZZ:  # reportlab's « cannot fit here », not worth a cache entry
+            return Paragraph.wrap(self, availWidth, availHeight)
+        e = self.entry(availWidth, availHeight)
+        return e[2], e[3]
+
+    def run(self, e: list):
+        """:meth:`simple_lines` of the wrapped paragraph, kept in its cache entry ``e``."""
+        r = e[4]
+        if r is _UNSET:
+            r = e[4] = self.simple_lines()
+        return r
 
     def simple_lines(self):
         """(font, size, leading, colour, first baseline, [(x offset, text)]) of the wrapped paragraph, as
@@ -284,19 +301,52 @@ class FastTable(Table):
             pending.clear()
         Table._drawLines(self)
 
+    def _fast_geom(self, V, w: float, s, aH: float):
+        """(cache entries, height, width) of a cell made of :class:`CellParagraph` only, computed as
+        Table._listCellGeom does; None for any other cell."""
+        if not isinstance(V, (list, tuple)) or not V:
+            return None
+        for v in V:
+            if type(v) is not CellParagraph:
+                return None
+        aW = w - s.leftPadding - s.rightPadding
+        if aW < _FUZZ:
+            return None
+        aH = aH - s.topPadding - s.bottomPadding
+        ents = [v.entry(aW, aH) for v in V]
+        t = 0.0
+        sb0 = sa = None
+        for v, e in zip(V, ents):
+            sb, sa = v.style.spaceBefore, v.style.spaceAfter
+            t += e[3] + sa + sb
+            if sb0 is None:
+                sb0 = sb
+        return ents, t - sb0 - sa, max(0, *(e[2] for e in ents))
+
+    def _listCellGeom(self, V, w, s, W=None, H=None, aH=72000):
+        g = self._fast_geom(V, w, s, aH)
+        if g is None:
+            return Table._listCellGeom(self, V, w, s, W=W, H=H, aH=aH)
+        ents, t, width = g
+        if W is not None:
+            W.extend(e[2] for e in ents)
+        if H is not None:
+            H.extend(e[3] for e in ents)
+        return width, t
+
     def _drawCell(self, cellval, cellstyle, pos, size):
         pending = getattr(self, "_fast_text", None)
-        vals = cellval if isinstance(cellval, (list, tuple)) else (cellval,)
-        if (pending is None or not vals or cellstyle.href or cellstyle.destination
-                or any(type(v) is not CellParagraph for v in vals)):
+        if pending is None or cellstyle.href or cellstyle.destination:
             return Table._drawCell(self, cellval, cellstyle, pos, size)
+        vals = cellval if isinstance(cellval, (list, tuple)) else (cellval,)
         colpos, rowpos = pos
         colwidth, rowheight = size
-        W: list = []
-        H: list = []
-        _, h = self._listCellGeom(vals, colwidth, cellstyle, W=W, H=H, aH=rowheight)
-        runs = [v.simple_lines() for v in vals]
-        if any(r is None for r in runs):
+        g = self._fast_geom(vals, colwidth, cellstyle, rowheight)
+        if g is None:
+            return Table._drawCell(self, cellval, cellstyle, pos, size)
+        ents, h, _ = g
+        runs = [v.run(e) for v, e in zip(vals, ents)]
+        if None in runs:
             return Table._drawCell(self, cellval, cellstyle, pos, size)
         if self._curcellstyle is not cellstyle:  # the canvas state Table._drawCell keeps (fill colour, font)
             cur = self._curcellstyle
@@ -313,8 +363,9 @@ class FastTable(Table):
             y = rowpos + cellstyle.bottomPadding + h
         else:
             y = rowpos + (rowheight + cellstyle.bottomPadding - cellstyle.topPadding + h) / 2.0
-        y += vals[0].getSpaceBefore()
-        for v, w, h, (fn, fs, leading, col, first, lines) in zip(vals, W, H, runs):
+        y += vals[0].style.spaceBefore
+        for v, e, (fn, fs, leading, col, first, lines) in zip(vals, ents, runs):
+            w = e[2]
             if just == "LEFT":
                 x = colpos + cellstyle.leftPadding
             elif just == "RIGHT":
@@ -323,10 +374,10 @@ class FastTable(Table):
                 x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding - w) / 2.0
             else:
                 raise ValueError(f"Invalid justification {just!a}")
-            y -= v.getSpaceBefore()
-            y -= h
+            y -= v.style.spaceBefore
+            y -= e[3]
             pending.append((fn, fs, leading, col, x, y, first, lines))
-            y -= v.getSpaceAfter()
+            y -= v.style.spaceAfter
 
 
 def P(text_markup: str, style: str = "cell") -> Paragraph:
