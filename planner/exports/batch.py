@@ -8,6 +8,7 @@ the batch. An optional merged PDF holds every plan with one bookmark per unit.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -115,6 +116,24 @@ def _chunk_job(unit_type: str, ids: list[str], out_dir: str) -> list[tuple[str, 
         raise ExportError(f"Échec de l'export des unités {ids[0][0]} … {ids[-1][0]} : {exc}") from None
 
 
+@contextlib.contextmanager
+def _sigint_deferred():
+    """A Ctrl-C that comes while the pool starts its workers is raised once they all run and the pool's manager
+    thread with them: raised in the middle of the first ``submit`` (between two forks), it left a started
+    worker that no one would ever stop, waiting for work, holding the terminal's output open."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if got:
+        raise KeyboardInterrupt
+
+
 def _context():
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1 and sys.platform.startswith("linux"):
@@ -193,9 +212,9 @@ def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie:
         chunks = [named[i:i + size] for i in range(0, total, size)]
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_context(),
                                  initializer=_pool_init, initargs=(plan_dir,)) as pool:
-            with _sigint_blocked():
-                pending = {pool.submit(_chunk_job, unit_type, c, str(out)) for c in chunks}
             try:
+                with _sigint_deferred(), _sigint_blocked():
+                    pending = {pool.submit(_chunk_job, unit_type, c, str(out)) for c in chunks}
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for f in finished:
