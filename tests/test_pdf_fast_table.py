@@ -113,3 +113,21 @@ def test_font_subsets_are_cut_and_compressed_once_per_process(tmp_path, monkeypa
     second = _build(tmp_path / "b.pdf")
     assert big == []  # no font file compressed again
     assert font_files(first) == font_files(second) and font_files(first)
+
+
+def test_text_fill_writes_reportlab_operators(tmp_path):
+    """layout.text_fill: the operators of PDFTextObject.setFillColor, opacity changes included."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    from planner.exports.layout import INK, MUTED, text_fill
+
+    seq = [INK, MUTED, colors.Color(0.2, 0.4, 0.6, alpha=0.5), INK, colors.white, (0.1, 0.2, 0.3), INK]
+    codes = []
+    for use_fast in (True, False):
+        c = Canvas(str(tmp_path / "x.pdf"))
+        t = c.beginText()
+        for col in seq:
+            text_fill(t, col) if use_fast else t.setFillColor(col)
+        codes.append((list(t._code), c._doc._pdfVersion))
+    assert codes[0] == codes[1] and any(" gs" in x for x in codes[0][0])

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from .layout import ACCENT, BAND, INK, MUTED, RULE
+from .layout import ACCENT, BAND, INK, MUTED, RULE, text_fill
 from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_month, plain
 
 
@@ -351,6 +352,11 @@ class LoadBars(_Chart):
 
 def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy word wrap on ordinary spaces only (no-break spaces hold, as in « 9 h 00 »)."""
+    return list(_wrap_words(text, font, size, width))
+
+
+@lru_cache(maxsize=8192)
+def _wrap_words(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     lines: list[str] = []
@@ -364,7 +370,7 @@ def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
             else:
                 cur = cand
         lines.append(cur)
-    return lines
+    return tuple(lines)
 
 
 class FactsBox(Flowable):
@@ -412,11 +418,11 @@ class FactsBox(Flowable):
             for k, (label, lines) in enumerate(row):
                 x = k * cw + self.PAD
                 t.setFont(FONT, self.LABEL)
-                t.setFillColor(MUTED)
+                text_fill(t, MUTED)
                 t.setTextOrigin(x, y - self.PAD - self.LABEL + 1)
                 t._textOut(label)
                 t.setFont(FONT_BOLD, self.VALUE)
-                t.setFillColor(INK)
+                text_fill(t, INK)
                 for i, line in enumerate(lines):
                     t.setTextOrigin(x, y - self.PAD - self.LABEL - self.LEAD * (i + 1))
                     t._textOut(line)
@@ -503,7 +509,7 @@ class SignInGrid(Flowable):
         first_w = self.columns[0][1]
         t = c.beginText()
         t.setFont(FONT, 8)
-        t.setFillColor(MUTED)
+        text_fill(t, MUTED)
         for i in range(n):
             k = self.first + i
             y = top - self.HEAD_H - (i + 1) * self.row_h + self.row_h / 2 - 2.5
@@ -512,20 +518,20 @@ class SignInGrid(Flowable):
             t._textOut(label)
             if k <= len(self.names) and self.names[k - 1]:
                 t.setFont(FONT, 7.5)
-                t.setFillColor(INK)
+                text_fill(t, INK)
                 t.setTextOrigin(first_w + 4, y)
                 t._textOut(ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
                 t.setFont(FONT, 8)
-                t.setFillColor(MUTED)
+                text_fill(t, MUTED)
             for col, texts in self.column_texts.items():
                 if k <= len(texts) and texts[k - 1]:
                     x0 = sum(w for _, w in self.columns[:col])
                     t.setFont(FONT, 7.5)
-                    t.setFillColor(INK)
+                    text_fill(t, INK)
                     t.setTextOrigin(x0 + 4, y)
                     t._textOut(ellipsize(plain(texts[k - 1]), FONT, 7.5, self.columns[col][1] - 8))
                     t.setFont(FONT, 8)
-                    t.setFillColor(MUTED)
+                    text_fill(t, MUTED)
         c.drawText(t)
         if self.with_foot:
             y0 = body_bottom - self.FOOT_H

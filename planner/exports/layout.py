@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.lib.rl_accel import fp_str
 from reportlab.rl_config import _FUZZ
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 
@@ -44,6 +45,32 @@ STEP_COLORS = {
     "step5": colors.HexColor("#17becf"),
     "step6": colors.HexColor("#c2417a"),
 }
+
+
+_RG: dict[int, tuple[object, str]] = {}
+
+
+def text_fill(tx, color) -> None:
+    """``tx.setFillColor(color)`` for a text object and an RGB colour, with its operator written once per process:
+    the same operators (and the same opacity state) as reportlab's, without its type dispatch on every call."""
+    if tx._enforceColorSpace:
+        tx.setFillColor(color)
+        return
+    hit = _RG.get(id(color))
+    if hit is None or hit[0] is not color or type(color) is not colors.Color:
+        if type(color) is not colors.Color:
+            tx.setFillColor(color)
+            return
+        hit = _RG[id(color)] = (color, f"{fp_str((color.red, color.green, color.blue))} rg")
+    tx._code.append(hit[1])
+    tx._fillColorObj = color
+    alpha = color.alpha
+    if alpha is not None:
+        canv = tx._canvas
+        if canv._extgstate._d.get("ca", 1) != alpha:  # only then does reportlab write an opacity change
+            tx.setFillAlpha(alpha)
+        else:
+            canv._doc.ensureMinPdfVersion("transparency")
 
 
 @dataclass(frozen=True)
@@ -263,6 +290,17 @@ def cached_paragraph(text, style=None, *args, **kwargs) -> Paragraph:
     return p
 
 
+def heading(text: str, style: ParagraphStyle) -> Paragraph:
+    """A one-line heading (markup already safe) whose markup is parsed once per process: the sign-in sheets and
+    section titles of a batch repeat the same few. A plain reportlab Paragraph, laid out and drawn as usual."""
+    frags = _FRAGS.get((text, id(style)))
+    if frags is None:
+        p = Paragraph(text, style)
+        _FRAGS[(text, id(style))] = p.frags
+        return p
+    return Paragraph(text, style, frags=frags)
+
+
 class FastTable(Table):
     """A :class:`Table` laid out and split exactly as reportlab does, whose plain-text cells
     (:class:`CellParagraph`) are set in one text object per table instead of one saved state, translation and
@@ -287,7 +325,7 @@ class FastTable(Table):
                     tx.setFont(fn, fs, leading)
                     font = (fn, fs, leading)
                 if col != color:
-                    tx.setFillColor(col)
+                    text_fill(tx, col)
                     color = col
                 tx.setTextOrigin(x, y)
                 tx.moveCursor(0, -first)  # a Td of (0, first): moveCursor counts downwards

@@ -46,6 +46,7 @@ from .layout import (
     cached_paragraph,
     data_table,
     facts_table,
+    heading,
     styles,
     title_paragraph,
 )
@@ -63,7 +64,7 @@ CADRE_AUDIENCE = {"bassin": "perdir", "departement": "inspectors"}  # a cadre un
 
 def h2(markup: str, room: float = 90) -> list:
     """A section heading that never ends a page: a page break first when less than ``room`` points remain."""
-    return [CondPageBreak(room), Paragraph(markup, styles()["h2"])]
+    return [CondPageBreak(room), heading(markup, styles()["h2"])]
 
 
 def as_index(plan: Plan | PlanIndex) -> PlanIndex:
@@ -304,8 +305,8 @@ def _sign_in_sheet(ix: PlanIndex, s: Session, unit_title: str, unit_id: str, loc
         ("Public", audience_label(s.audience)),
         ("Session", s.session_id),
     ]
-    head = [Paragraph("FEUILLE D'ÉMARGEMENT", st["overline"]),
-            Paragraph(safe(kind_label(s.kind)) + (f" — {safe(s.title)}" if s.title else ""), st["h2"]),
+    head = [heading("FEUILLE D'ÉMARGEMENT", st["overline"]),
+            heading(safe(kind_label(s.kind)) + (f" — {safe(s.title)}" if s.title else ""), st["h2"]),
             FactsBox(facts, FRAME_W, columns=3), Spacer(1, 7)]
     # rows sized to fill the page for the usual group of 15, smaller for large groups (split beyond)
     row_h = max(15.0, min(26.0, 470.0 / (lines + 1)))

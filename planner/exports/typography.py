@@ -170,6 +170,7 @@ def safe(text: object) -> str:
     return escape(plain(text))
 
 
+@lru_cache(maxsize=16384)
 def ellipsize(text: str, font: str, size: float, width: float) -> str:
     """Cut ``text`` (plain) with an ellipsis so it fits ``width`` points (canvas-drawn lines)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
