@@ -72,3 +72,22 @@ def test_ctrl_c_while_the_pool_starts_is_raised_once_it_runs():
         raised = False
     assert reached and raised
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def _gc_state() -> tuple[int, int]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_pool_workers_keep_the_plan_out_of_the_garbage_collector(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from planner.exports import batch
+
+    plan_dir = tmp_path / "plan"
+    synthetic_academie(n_etab=3, n_circ=1).write(plan_dir)
+    with ProcessPoolExecutor(max_workers=1, mp_context=batch._context(), initializer=batch._pool_init,
+                             initargs=(str(plan_dir),)) as pool:
+        frozen, threshold = pool.submit(_gc_state).result()
+    assert frozen > 1000 and threshold >= 10_000

@@ -131,3 +131,23 @@ def test_text_fill_writes_reportlab_operators(tmp_path):
             text_fill(t, col) if use_fast else t.setFillColor(col)
         codes.append((list(t._code), c._doc._pdfVersion))
     assert codes[0] == codes[1] and any(" gs" in x for x in codes[0][0])
+
+
+def test_data_table_cells_share_frozen_styles():
+    """One style per kind of cell (header, left, right-aligned), as reportlab's per-cell commands set them; a later
+    per-cell command raises instead of changing every cell that shares the style."""
+    import pytest
+    from reportlab.platypus import TableStyle
+
+    from planner.exports.layout import FONT, INK
+
+    st = styles()
+    rows = [[cached_paragraph(str(i), st["cell"]), cached_paragraph("x", st["cellr"])] for i in range(5)]
+    t = data_table(["A", "B"], rows, [0.5, 0.5], align_right=(1,))
+    cs = t._cellStyles
+    assert len({id(s) for row in cs for s in row}) == 2
+    assert cs[0][1].alignment == "LEFT" and cs[1][1].alignment == "RIGHT" and cs[1][0].alignment == "LEFT"
+    assert (cs[1][0].fontname, cs[1][0].fontsize, cs[1][0].color, cs[1][0].valign) == (FONT, 8, INK, "MIDDLE")
+    assert (cs[1][0].topPadding, cs[1][0].bottomPadding, cs[1][0].leftPadding, cs[1][0].rightPadding) == (3, 3, 4, 4)
+    with pytest.raises(AttributeError):
+        t.setStyle(TableStyle([("ALIGN", (0, 1), (0, 1), "CENTER")]))

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.lib.rl_accel import fp_str
 from reportlab.rl_config import _FUZZ
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_date_short, plain, register_fonts, safe
 
@@ -434,33 +435,52 @@ def D(text: object, style: str = "cell") -> Paragraph:
     return cached_paragraph(safe(text), styles()[style])
 
 
+class _SharedCellStyle(CellStyle):
+    """One cell style for every cell of a table that looks alike (reportlab makes one per cell and applies each
+    style command to each of them: a fifth of building a table). Frozen once made: a later cell-style command
+    on such a table would change every cell sharing it, so it raises instead."""
+
+    def __setattr__(self, name, value):
+        if self.__dict__.get("_frozen"):
+            raise AttributeError(f"style de cellule partagé : {name} ne peut plus changer (TableStyle par cellule ?)")
+        object.__setattr__(self, name, value)
+
+
+def _shared_style(name: str, **props) -> CellStyle:
+    s = _SharedCellStyle(name)
+    for k, v in props.items():
+        setattr(s, k, v)
+    s._frozen = True
+    return s
+
+
+@lru_cache(maxsize=64)
+def _grid_cell_styles(ncols: int, align_right: tuple[int, ...]) -> tuple[tuple, tuple]:
+    """The cell styles of a data table's header row and of its other rows: what FONTNAME, FONTSIZE, TEXTCOLOR,
+    VALIGN, the paddings and ALIGN (right-aligned columns, header excepted) set on each cell."""
+    base = dict(fontname=FONT, fontsize=8, color=colors.toColor(INK, colors.Color(0, 0, 0)), valign="MIDDLE",
+                topPadding=3, bottomPadding=3, leftPadding=4, rightPadding=4)
+    left = _shared_style("grid", **base)
+    right = _shared_style("grid-right", alignment="RIGHT", **base) if align_right else left
+    return (left,) * ncols, tuple(right if c in align_right else left for c in range(ncols))
+
+
 @lru_cache(maxsize=1)
-def _grid_style_cmds() -> tuple:
-    return (
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    )
+def _facts_cell_style() -> CellStyle:
+    return _shared_style("facts", valign="TOP", leftPadding=6, rightPadding=6, topPadding=4, bottomPadding=4)
 
 
 def data_table(header: list[str], rows: list[list], widths: list[float], zebra: bool = True,
                align_right: tuple[int, ...] = ()) -> Table:
     """A table with a coloured header row repeated on each page; widths are fractions of the frame."""
     head = [P(h, "head") for h in header]
-    t = FastTable([head] + rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1)
-    cmds = list(_grid_style_cmds())
+    head_style, body_style = _grid_cell_styles(len(header), tuple(align_right))
+    t = FastTable([head] + rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1,
+                  cellStyles=[list(head_style)] + [list(body_style) for _ in rows])
+    cmds = [("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE)]
     if zebra:
         for r in range(2, len(rows) + 1, 2):
             cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
-    for c in align_right:
-        cmds.append(("ALIGN", (c, 1), (c, -1), "RIGHT"))
     t.setStyle(TableStyle(cmds))
     return t
 
@@ -475,14 +495,10 @@ def facts_table(pairs: list[tuple[str, object]], columns: int = 3) -> Table:
         chunk = cells[i:i + columns]
         row = [[a, b] for a, b in chunk]
         rows.append(row + [""] * (columns - len(row)))
-    t = FastTable(rows, colWidths=[FRAME_W / columns] * columns)
+    style = _facts_cell_style()
+    t = FastTable(rows, colWidths=[FRAME_W / columns] * columns, cellStyles=[[style] * columns for _ in rows])
     t.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, -1), BAND),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LINEBELOW", (0, 0), (-1, -2), 0.5, colors.white),
     ]))
     return t
