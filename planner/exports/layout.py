@@ -345,6 +345,18 @@ class FastTable(Table):
         Table._listCellGeom does; None for any other cell."""
         if not isinstance(V, (list, tuple)) or not V:
             return None
+        memo = getattr(V, "_fast_geom", None)  # reportlab's cell tuples: measured once for the layout and the drawing
+        if memo is not None and memo[0] == w and memo[1] is s:
+            return memo[2]
+        g = self._measure(V, w, s, aH)
+        try:
+            V._fast_geom = (w, s, g)
+        except AttributeError:  # a plain list or tuple
+            pass
+        return g
+
+    @staticmethod
+    def _measure(V, w: float, s, aH: float):
         for v in V:
             if type(v) is not CellParagraph:
                 return None
