@@ -36,3 +36,27 @@ def test_batch_export_writes_one_file_per_unit_even_when_ids_collide(tmp_path):
     assert len(units) == 2 and len({p.name for p in units}) == 2
     assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == sorted([p.name for p in paths])
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_batches_on_an_unchanged_plan_folder_read_it_once(tmp_path, monkeypatch):
+    """The établissements then the circonscriptions of one plan folder: one read; the folder solved again: re-read."""
+    import os
+    import time
+
+    from planner.exports import batch
+    from planner.exports.sample import synthetic_academie
+    from planner.plan import Plan
+
+    plan_dir = tmp_path / "plan"
+    synthetic_academie(n_etab=3, n_circ=2).write(plan_dir)
+    reads = []
+    real = Plan.read
+    monkeypatch.setattr(Plan, "read", staticmethod(lambda d, *a, **k: reads.append(d) or real(d, *a, **k)))
+    batch.export_batch(plan_dir, "all-etablissements", tmp_path / "e", workers=1)
+    batch.export_batch(plan_dir, "all-circonscriptions", tmp_path / "c", workers=1)
+    assert len(reads) == 1
+    time.sleep(0.01)
+    synthetic_academie(n_etab=4, n_circ=2).write(plan_dir)
+    os.utime(plan_dir / "sessions.csv")
+    paths = batch.export_batch(plan_dir, "all-etablissements", tmp_path / "e2", workers=1)
+    assert len(reads) == 2 and len(paths) == 4

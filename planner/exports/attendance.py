@@ -3,12 +3,10 @@ sheet's columns (« École » for 1er-degré groups, « Établissement » for he
 IEN's own session in a unit's plan, and which écoles come to each 1er-degré group."""
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph
-
 from ..demand import estimate_note as estimate_text
 from ..plan import Session, UnitRow
 from .common import PlanIndex
-from .layout import cached_paragraph, data_table, styles
+from .layout import cached_paragraph, data_table, heading, styles
 from .typography import fr_slot, safe
 
 SHEET_COLUMNS = (("N°", 0.06), ("Nom", 0.27), ("Prénom", 0.2), ("Fonction / discipline", 0.22), ("Signature", 0.25))
@@ -87,9 +85,9 @@ def head_section(ix: PlanIndex, u: UnitRow) -> list:
     who = "du chef d'établissement et de son adjoint" if u.unit_type == "etablissement" else "de l'IEN"
     if u.unit_type not in ("etablissement", "circonscription"):
         return []
-    title = Paragraph(f"Formation {who}", st["h2"])
+    title = heading(f"Formation {who}", st["h2"])
     if not own:
-        return [title, Paragraph("<i>Aucune session des cadres ne l'accueille dans ce plan.</i>", st["body"])]
+        return [title, heading("<i>Aucune session des cadres ne l'accueille dans ce plan.</i>", st["body"])]
     teacher = [x for x in ix.sessions_of_unit(u.unit_type, u.unit_id) if x.kind == "step1"]
     first = min((x.start_dt for x in teacher), default=None)
     rows = []
@@ -101,7 +99,7 @@ def head_section(ix: PlanIndex, u: UnitRow) -> list:
     out = [title, data_table(["Date et horaire", "Lieu", "Personnes", "Formateur"], rows, [0.3, 0.4, 0.1, 0.2])]
     if first is not None:
         ok = all(s.end_dt <= first for s, _ in own)
-        out.append(Paragraph(("Formé(e) avant la première session des enseignants, comme le demande la feuille de route."
+        out.append(heading(("Formé(e) avant la première session des enseignants, comme le demande la feuille de route."
                               if ok else "<b>Attention :</b> cette session a lieu après la première session des "
                                          "enseignants."), st["muted"]))
     return out
@@ -118,10 +116,10 @@ def ecole_groups_section(ix: PlanIndex, sessions: list[Session]) -> list:
     rows = []
     for s in groups:
         names = "; ".join(f"{name} ({n})" for name, n in attendee_labels(ix, s))
-        rows.append([Paragraph(str(s.group), st["cell"]), Paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"]),
-                     Paragraph(safe(s.venue), st["cell"]), Paragraph(safe(names), st["cell"])])
-    return [Paragraph("Groupes et écoles", st["h2"]),
-            Paragraph("Chaque groupe réunit les enseignants d'écoles voisines ; il se tient dans l'une d'elles. "
+        rows.append([cached_paragraph(str(s.group), st["cell"]), cached_paragraph(safe(fr_slot(s.date, s.start, s.end)), st["cell"]),
+                     cached_paragraph(safe(s.venue), st["cell"]), cached_paragraph(safe(names), st["cell"])])
+    return [heading("Groupes et écoles", st["h2"]),
+            heading("Chaque groupe réunit les enseignants d'écoles voisines ; il se tient dans l'une d'elles. "
                       "Entre parenthèses : le nombre d'enseignants de chaque école.", st["muted"]),
             data_table(["Groupe", "Date et horaire", "Lieu", "Écoles (enseignants)"], rows, [0.08, 0.24, 0.25, 0.43])]
 
@@ -130,4 +128,4 @@ def estimate_note(u: UnitRow) -> list:
     """How an estimated headcount was obtained, and how to replace it."""
     if not u.teachers_estimated or u.unit_type not in ("etablissement", "circonscription"):
         return []
-    return [Paragraph(estimate_text(u.unit_type), styles()["muted"])]
+    return [heading(estimate_text(u.unit_type), styles()["muted"])]

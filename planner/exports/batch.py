@@ -93,9 +93,20 @@ def _pool_init(plan_dir: str) -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
-def _init_worker(plan_dir: str) -> None:
-    if _WORKER.get("plan_dir") != plan_dir:
+def _folder_stamp(plan_dir: str) -> tuple:
+    """The plan folder's files with their sizes and modification times: another solve into the same folder
+    changes it."""
+    try:
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(plan_dir)
+                            if e.is_file()))
+    except OSError:
+        return ()
+
+
+def _init_worker(plan_dir: str, stamp: tuple | None = None) -> None:
+    if _WORKER.get("plan_dir") != plan_dir or (stamp is not None and _WORKER.get("stamp") != stamp):
         _WORKER["plan_dir"] = plan_dir
+        _WORKER["stamp"] = stamp
         _WORKER["index"] = PlanIndex.build(Plan.read(plan_dir))
     ix = _WORKER["index"]
     _WORKER["footer"] = footer_of(ix)
@@ -186,8 +197,10 @@ def export_batch(plan_dir: str | Path, kind: str, out_dir: str | Path, academie:
     if unit_type is None:
         raise ExportError(f"Type d'export par lot inconnu : « {kind} » (établissements ou circonscriptions).")
     plan_dir = str(Path(plan_dir))
-    _WORKER.clear()  # re-read: the plan may have been solved again into the same directory
-    _init_worker(plan_dir)
+    # the plan read by the last batch of this process is kept while its folder's files are unchanged (the
+    # établissements then the circonscriptions of the nation: one read); solved again in the same folder, re-read
+    stamp = _folder_stamp(plan_dir)
+    _init_worker(plan_dir, stamp if stamp else ("unreadable", time.time()))
     ix: PlanIndex = _WORKER["index"]
     ids = batch_unit_ids(ix, unit_type, academie)
     if not ids:

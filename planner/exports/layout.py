@@ -233,7 +233,7 @@ class CellParagraph(Paragraph):
         return e
 
     def wrap(self, availWidth, availHeight):
-        if availWidth < _FUZZ:  # reportlab's « cannot fit here », not worth a cache entry
+        if availWidth < _FUZZ or self.text is None:  # « cannot fit here »; or a part of a split paragraph
             return Paragraph.wrap(self, availWidth, availHeight)
         e = self.entry(availWidth, availHeight)
         return e[2], e[3]
@@ -292,14 +292,10 @@ def cached_paragraph(text, style=None, *args, **kwargs) -> Paragraph:
 
 
 def heading(text: str, style: ParagraphStyle) -> Paragraph:
-    """A one-line heading (markup already safe) whose markup is parsed once per process: the sign-in sheets and
-    section titles of a batch repeat the same few. A plain reportlab Paragraph, laid out and drawn as usual."""
-    frags = _FRAGS.get((text, id(style)))
-    if frags is None:
-        p = Paragraph(text, style)
-        _FRAGS[(text, id(style))] = p.frags
-        return p
-    return Paragraph(text, style, frags=frags)
+    """A heading or a fixed sentence (markup already safe) that a batch repeats in every plan (section titles,
+    sign-in sheet titles, notes): parsed and broken into lines once per process (:func:`cached_paragraph`); laid
+    out and drawn as any reportlab Paragraph."""
+    return cached_paragraph(text, style)
 
 
 class FastTable(Table):

@@ -281,8 +281,8 @@ def _month_grid(sessions: list[Session]) -> list:
         return []
     span = month_span(list(counts), min_months=1)
     return [KeepTogether([
-        Paragraph("Calendrier mois par mois", st["h2"]),
-        Paragraph("Chaque case colorée porte le nombre de sessions du jour ; les week-ends sont grisés.", st["muted"]),
+        heading("Calendrier mois par mois", st["h2"]),
+        heading("Chaque case colorée porte le nombre de sessions du jour ; les week-ends sont grisés.", st["muted"]),
         Spacer(1, 3), MonthGrid(dict(counts), FRAME_W, span)])]
 
 
@@ -335,19 +335,19 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     trainers = ix.trainers_of_unit.get((unit_type, unit_id), [])
     kind_word = UNIT_LABELS.get(unit_type, unit_type)
     story: list = [
-        Paragraph(f"PLAN DE FORMATION À L'IA GÉNÉRATIVE · {kind_word.upper()}{_year_head(ix)} · {safe(ix.plan_name)}",
+        heading(f"PLAN DE FORMATION À L'IA GÉNÉRATIVE · {kind_word.upper()}{_year_head(ix)} · {safe(ix.plan_name)}",
                   st["overline"]),
         title_paragraph(u.name or u.unit_id),
         facts_table(_unit_facts(ix, u, trainers), columns=3),
         *estimate_note(u),
         *head_section(ix, u),
-        Paragraph("Les six étapes de la feuille de route", st["h2"]),
+        heading("Les six étapes de la feuille de route", st["h2"]),
         _timeline(ix, sessions, trainers),
     ]
     if sessions:
         story += _step_sections(ix, sessions)
     else:
-        story.append(Paragraph("<i>Aucune session de cette unité n'est placée dans le plan.</i>", st["body"]))
+        story.append(heading("<i>Aucune session de cette unité n'est placée dans le plan.</i>", st["body"]))
     if unit_type == "circonscription":
         story += ecole_groups_section(ix, sessions)
     story += _trainer_section(ix, trainers)
@@ -366,7 +366,7 @@ def unit_story(ix: PlanIndex, unit_type: str, unit_id: str, scenario=None) -> tu
     sheet_sessions = [s for s in sessions if s.kind in SHEET_KINDS]
     if sheet_sessions:
         story.append(Spacer(1, 8))
-        story.append(Paragraph(
+        story.append(heading(
             "Les feuilles d'émargement suivent : une page par session de formation (étapes 1 et 5), "
             f"{_plural(len(sheet_sessions), 'page')}.", st["muted"]))
     location = ix.location(unit_type, unit_id) if ix.unit(unit_type, unit_id) else (
