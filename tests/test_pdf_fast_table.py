@@ -151,3 +151,25 @@ def test_data_table_cells_share_frozen_styles():
     assert (cs[1][0].topPadding, cs[1][0].bottomPadding, cs[1][0].leftPadding, cs[1][0].rightPadding) == (3, 3, 4, 4)
     with pytest.raises(AttributeError):
         t.setStyle(TableStyle([("ALIGN", (0, 1), (0, 1), "CENTER")]))
+
+
+def test_lean_text_writes_reportlab_operators(tmp_path):
+    """layout.LeanText: the operators of reportlab's text object, font changes and second subsets included."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    from planner.exports.layout import FONT, FONT_BOLD, LeanText, register_fonts
+
+    register_fonts()
+    texts = ["Lycée", "14\u00a0h\u00a000", "".join(chr(c) for c in range(0x100, 0x1c0)), "Œuvre", ""]
+    codes = []
+    for cls in (LeanText, PDFTextObject):
+        c = Canvas(str(tmp_path / "x.pdf"))
+        t = cls(c, 0, 0)
+        for font in (FONT, FONT_BOLD, "Helvetica"):
+            t.setFont(font, 8, 9.8)
+            for s in texts:
+                t.setTextOrigin(10, 20)
+                t._textOut(s if font != "Helvetica" else s[:5], 1)
+        codes.append(t._code)
+    assert codes[0] == codes[1] and any("+1 " in x for x in codes[0])  # a second subset was used

@@ -13,9 +13,10 @@ import datetime as dt
 from functools import lru_cache
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from .layout import ACCENT, BAND, INK, MUTED, RULE, text_fill
+from .layout import ACCENT, BAND, INK, MUTED, RULE, LeanText, text_fill
 from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_month, plain
 
 
@@ -76,6 +77,8 @@ class StepTimeline(Flowable):
 
     def draw(self):
         c = self.canv
+        # the labels in one text object drawn last (over nothing: they sit beside the bars), in drawing order
+        t = LeanText(c)
         start, end = self.span
         top = self.height
         months = []
@@ -91,14 +94,12 @@ class StepTimeline(Flowable):
             c.setLineWidth(0.3)
             c.line(x, 2, x, top - self.HEAD_H + 2)
             if i == 0 or m.month == 1:
-                c.setFont(FONT_BOLD, 6.5)
-                c.setFillColor(INK)
-                c.drawString(x + 1.5, top - 7, str(m.year))
+                t.put(FONT_BOLD, 6.5, INK, x + 1.5, top - 7, str(m.year))
             if i % step == 0:
-                c.setFont(FONT, 6.5)
-                c.setFillColor(MUTED)
                 nxt = self._x(_add_months(m, step)) if i + step <= len(months) else self.width
-                c.drawCentredString((x + min(nxt, self.width)) / 2, top - self.HEAD_H + 5, plain(fr_month(m, "MMM")))
+                label = plain(fr_month(m, "MMM"))
+                t.put(FONT, 6.5, MUTED, (x + min(nxt, self.width)) / 2 - 0.5 * stringWidth(label, FONT, 6.5),
+                      top - self.HEAD_H + 5, label)
         c.line(self.width, 2, self.width, top - self.HEAD_H + 2)
         for k, (label, rng, color, dates) in enumerate(self.lanes):
             y0 = top - self.HEAD_H - (k + 1) * self.LANE_H
@@ -107,17 +108,12 @@ class StepTimeline(Flowable):
                 c.rect(0, y0, self.width, self.LANE_H, stroke=0, fill=1)
             c.setFillColor(color)
             c.circle(6, y0 + self.LANE_H / 2, 4, stroke=0, fill=1)
-            c.setFillColor(INK)
-            c.setFont(FONT_BOLD, 7.3)
-            c.drawString(14, y0 + self.LANE_H - 9.5, ellipsize(plain(label), FONT_BOLD, 7.3, self.LABEL_W - 18))
+            t.put(FONT_BOLD, 7.3, INK, 14, y0 + self.LANE_H - 9.5,
+                  ellipsize(plain(label), FONT_BOLD, 7.3, self.LABEL_W - 18))
             if rng:
-                c.setFont(FONT, 6.8)
-                c.setFillColor(MUTED)
-                c.drawString(14, y0 + 4.5, ellipsize(plain(rng), FONT, 6.8, self.LABEL_W - 18))
+                t.put(FONT, 6.8, MUTED, 14, y0 + 4.5, ellipsize(plain(rng), FONT, 6.8, self.LABEL_W - 18))
             else:
-                c.setFont(FONT_ITALIC, 6.8)
-                c.setFillColor(colors.HexColor("#a35d00"))
-                c.drawString(14, y0 + 4.5, "à planifier")
+                t.put(FONT_ITALIC, 6.8, _TO_PLAN, 14, y0 + 4.5, "à planifier")
                 c.setStrokeColor(colors.HexColor("#d9b98c"))
                 c.setDash(2, 2)
                 c.line(self.LABEL_W + 2, y0 + self.LANE_H / 2, self.width - 2, y0 + self.LANE_H / 2)
@@ -134,6 +130,10 @@ class StepTimeline(Flowable):
                     x = self._x(d)
                     c.rect(x - 0.2, y0 + 5, max(1.8, self._x(d + dt.timedelta(days=1)) - x), self.LANE_H - 10,
                            stroke=0, fill=1)
+        c.drawText(t)
+
+
+_TO_PLAN = colors.HexColor("#a35d00")
 
 
 class MonthGrid(Flowable):
@@ -412,7 +412,7 @@ class FactsBox(Flowable):
         c.setStrokeColor(colors.white)
         c.setLineWidth(0.8)
         # one text object per style: far fewer operators than a drawString per cell
-        t = c.beginText()
+        t = LeanText(c)
         y = self.height
         for r, row in enumerate(self.rows):
             for k, (label, lines) in enumerate(row):
@@ -507,7 +507,7 @@ class SignInGrid(Flowable):
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         first_w = self.columns[0][1]
-        t = c.beginText()
+        t = LeanText(c)
         t.setFont(FONT, 8)
         text_fill(t, MUTED)
         for i in range(n):

@@ -16,7 +16,10 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.lib.rl_accel import fp_str
 from reportlab.rl_config import _FUZZ
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
@@ -72,6 +75,45 @@ def text_fill(tx, color) -> None:
             tx.setFillAlpha(alpha)
         else:
             canv._doc.ensureMinPdfVersion("transparency")
+
+
+class LeanText(PDFTextObject):
+    """reportlab's text object whose ``_formatText`` (a string's bytes and font operators, for every string drawn)
+    is the plain-TrueType path of reportlab's without its general machinery (other font kinds, shaping: left to
+    reportlab). Same operators. ``put`` sets font and colour only when they change, then draws a string."""
+
+    def __init__(self, canvas, x=0, y=0):
+        PDFTextObject.__init__(self, canvas, x, y)
+        self._lean = (None, None)
+        self._state = (None, None, None)
+
+    def _formatText(self, text):
+        name, font = self._lean
+        if name != self._fontname:
+            font = pdfmetrics.getFont(self._fontname)
+            self._lean = (self._fontname, font)
+        if not font._dynamicFont or isinstance(text, ShapedStr):
+            return PDFTextObject._formatText(self, text)
+        doc = self._canvas._doc
+        escape = self._canvas._escape
+        out = []
+        for subset, t in font.splitString(text, doc):
+            if subset != self._curSubset:
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(self._fontsize)} Tf "
+                           f"{fp_str(self._leading)} TL")
+                self._curSubset = subset
+            out.append(f"({escape(t)}) Tj")
+        return " ".join(out)
+
+    def put(self, font: str, size: float, color, x: float, y: float, text: str) -> None:
+        """``canvas.drawString(x, y, text)`` in ``font``, ``size`` and ``color``, within this text object."""
+        if (font, size) != self._state[:2]:
+            self.setFont(font, size)
+        if color is not self._state[2]:
+            text_fill(self, color)
+        self._state = (font, size, color)
+        self.setTextOrigin(x, y)
+        self._textOut(text, 1)
 
 
 @dataclass(frozen=True)
@@ -315,7 +357,7 @@ class FastTable(Table):
         if pending:
             # the operators of Paragraph.drawPara for each cell, with its translation carried by the text
             # matrix instead of the graphics state: every glyph lands on the same coordinates
-            tx = self.canv.beginText()
+            tx = LeanText(self.canv)
             font = color = None
             for fn, fs, leading, col, x, y, first, lines in pending:
                 if (fn, fs, leading) != font:
