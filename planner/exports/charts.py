@@ -163,15 +163,17 @@ class MonthGrid(Flowable):
         c = self.canv
         cw = (self.width - self.LABEL_W) / 31
         top = self.height
-        c.setFont(FONT, 6)
-        c.setFillColor(MUTED)
+        # the strings in one text object drawn over the cells, in the order they were drawn one by one
+        t = LeanText(c)
         for day in range(1, 32):
-            c.drawCentredString(self.LABEL_W + (day - 0.5) * cw, top - self.ROW_H + 4, str(day))
+            label = str(day)
+            t.put(FONT, 6, MUTED, self.LABEL_W + (day - 0.5) * cw - 0.5 * stringWidth(label, FONT, 6),
+                  top - self.ROW_H + 4, label)
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.3)
         for r, m in enumerate(self.months):
             y = top - (r + 2) * self.ROW_H
-            c.setFont(FONT, 7)
-            c.setFillColor(INK)
-            c.drawString(2, y + 4, plain(fr_month(m, "MMMM y")))
+            t.put(FONT, 7, INK, 2, y + 4, plain(fr_month(m, "MMMM y")))
             ndays = _cal.monthrange(m.year, m.month)[1]
             for day in range(1, 32):
                 x = self.LABEL_W + (day - 1) * cw
@@ -182,16 +184,18 @@ class MonthGrid(Flowable):
                 if n:
                     c.setFillColor(self.color)
                 elif d.weekday() >= 5 or d in self.closed:
-                    c.setFillColor(colors.HexColor("#dde3e9"))
+                    c.setFillColor(_CLOSED)
                 else:
                     c.setFillColor(colors.white)
-                c.setStrokeColor(RULE)
-                c.setLineWidth(0.3)
                 c.rect(x + 0.4, y + 0.6, cw - 0.8, self.ROW_H - 1.2, stroke=1, fill=1)
                 if n:
-                    c.setFillColor(colors.white)
-                    c.setFont(FONT_BOLD, 6.3)
-                    c.drawCentredString(x + cw / 2, y + 3.8, str(n))
+                    label = str(n)
+                    t.put(FONT_BOLD, 6.3, colors.white, x + cw / 2 - 0.5 * stringWidth(label, FONT_BOLD, 6.3),
+                          y + 3.8, label)
+        c.drawText(t)
+
+
+_CLOSED = colors.HexColor("#dde3e9")
 
 
 def _nice_step(v: float, ticks: int = 4, integer: bool = True) -> float:
@@ -481,14 +485,13 @@ class SignInGrid(Flowable):
         # header band
         c.setFillColor(ACCENT)
         c.rect(0, top - self.HEAD_H, self.width, self.HEAD_H, stroke=0, fill=1)
-        c.setFillColor(colors.white)
-        c.setFont(FONT_BOLD, 7.5)
+        # every string of the grid in one text object, in reading order, drawn once the lines are
+        t = LeanText(c)
         x = 0
         for title, w in self.columns:
-            if x == 0:
-                c.drawCentredString(w / 2, top - self.HEAD_H + 5, plain(title))
-            else:
-                c.drawString(x + 4, top - self.HEAD_H + 5, plain(title))
+            title = plain(title)
+            left = w / 2 - 0.5 * stringWidth(title, FONT_BOLD, 7.5) if x == 0 else x + 4
+            t.put(FONT_BOLD, 7.5, colors.white, left, top - self.HEAD_H + 5, title)
             x += w
         # grid
         c.setStrokeColor(RULE)
@@ -503,11 +506,8 @@ class SignInGrid(Flowable):
         c.setStrokeColor(INK)
         c.setLineWidth(0.8)
         c.rect(0, body_bottom, self.width, n * self.row_h + self.HEAD_H, stroke=1, fill=0)
-        # numbers and pre-filled names, each set in one text object
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
+        # numbers and pre-filled names
         first_w = self.columns[0][1]
-        t = LeanText(c)
         t.setFont(FONT, 8)
         text_fill(t, MUTED)
         for i in range(n):
@@ -532,15 +532,13 @@ class SignInGrid(Flowable):
                     t._textOut(ellipsize(plain(texts[k - 1]), FONT, 7.5, self.columns[col][1] - 8))
                     t.setFont(FONT, 8)
                     text_fill(t, MUTED)
-        c.drawText(t)
         if self.with_foot:
             y0 = body_bottom - self.FOOT_H
             c.setStrokeColor(RULE)
             c.setLineWidth(0.5)
             c.rect(0, y0, self.width, self.FOOT_H - 10, stroke=1, fill=0)
             c.line(self.width * 0.6, y0, self.width * 0.6, y0 + self.FOOT_H - 10)
-            c.setFont(FONT, 8)
-            c.setFillColor(MUTED)
-            c.drawString(5, y0 + self.FOOT_H - 21, "Signature du formateur :")
-            c.drawString(self.width * 0.6 + 5, y0 + self.FOOT_H - 21, "Nombre de présents :")
+            t.put(FONT, 8, MUTED, 5, y0 + self.FOOT_H - 21, "Signature du formateur :")
+            t.put(FONT, 8, MUTED, self.width * 0.6 + 5, y0 + self.FOOT_H - 21, "Nombre de présents :")
+        c.drawText(t)
 __all__ = ["FactsBox", "LoadBars", "MonthGrid", "SignInGrid", "StepTimeline", "WeeklyCoverage", "month_span"]

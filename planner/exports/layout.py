@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -177,13 +178,13 @@ class FooterCanvas(Canvas):
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(MARGIN_X, y + 9, PAGE_W - MARGIN_X, y + 9)
-        self.setFillColor(MUTED)
-        self.setFont(FONT, 7)
-        self.drawString(MARGIN_X, y, left)
-        self.drawRightString(PAGE_W - MARGIN_X, y, f"page {page} / {total}")
-        self.setFont(FONT, 5.6)
+        t = LeanText(self)  # the footer's strings in one text object
+        t.put(FONT, 7, MUTED, MARGIN_X, y, left)
+        number = f"page {page} / {total}"
+        t.put(FONT, 7, MUTED, PAGE_W - MARGIN_X - stringWidth(number, FONT, 7), y, number)
         for k, line in enumerate(cite):
-            self.drawString(MARGIN_X, y - 8 - 7 * k, line)
+            t.put(FONT, 5.6, MUTED, MARGIN_X, y - 8 - 7 * k, line)
+        self.drawText(t)
         self.restoreState()
 
 
