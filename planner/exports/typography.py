@@ -240,6 +240,7 @@ def plain(text: object) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16384)
 def safe(text: object) -> str:
     """Paragraph markup for text from data: printable, XML-escaped."""
     return escape(plain(text))
@@ -304,6 +305,7 @@ def fr_time(hhmm: str) -> str:
 NBSP = "\u00a0"
 
 
+@lru_cache(maxsize=8192)
 def fr_slot(d: dt.date, start: str, end: str) -> str:
     """« lundi 31 août 2026, 9 h 00 – 10 h 00 » (no-break spaces inside the hours: lines break after the comma)."""
     hours = f"{fr_time(start)} – {fr_time(end)}".replace(" ", NBSP)
