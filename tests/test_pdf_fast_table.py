@@ -22,7 +22,7 @@ def _story() -> list:
                      cell(str(10 + i % 7), st["cellr"]),
                      cell("Formateur de l'établissement 0319030X", st["cellb"]),
                      cell("A &amp; B <i>(markup: drawn by reportlab)</i>", st["cell"]),
-                     Paragraph("plain Paragraph", st["cell"])])
+                     Paragraph("plain Paragraph", st["cell"]) if i % 2 else cell("", st["cell"])])  # an empty one
     rows.append([cell("<b>89</b>", st["cell"]), cell("<b>Total</b>", st["cell"]), "", cell("<b>1\u202f234</b>", st["cellr"]),
                  "", "", ""])
     table = data_table(["Groupe", "Date et horaire", "Intitulé", "Partici\u00adpants", "Formateur", "Divers", "Autre"],

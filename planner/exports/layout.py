@@ -294,7 +294,8 @@ class CellParagraph(Paragraph):
         fonts, links, underlines, bullets, a background, or a line wider than its column)."""
         b = self.blPara
         st = self.style
-        if (b.kind != 0 or b.us_lines or b.link or self.bulletText or st.backColor or st.borderWidth
+        if (b.kind != 0 or getattr(b, "us_lines", None) or getattr(b, "link", None) or self.bulletText
+                or st.backColor or st.borderWidth
                 or st.leftIndent or st.firstLineIndent or getattr(st, "autoLeading", "") not in ("", "off")
                 or getattr(self, "_offsets", None) or st.wordWrap in ("RTL", "CJK")):
             return None
@@ -361,6 +362,8 @@ class FastTable(Table):
             tx = LeanText(self.canv)
             font = color = None
             for fn, fs, leading, col, x, y, first, lines in pending:
+                if not lines:  # an empty paragraph: Paragraph.drawPara draws nothing
+                    continue
                 if (fn, fs, leading) != font:
                     tx.setFont(fn, fs, leading)
                     font = (fn, fs, leading)
