@@ -78,6 +78,9 @@ def text_fill(tx, color) -> None:
             canv._doc.ensureMinPdfVersion("transparency")
 
 
+_TF: dict[tuple, str] = {}  # (subset's PDF name, size, leading) → its font operator
+
+
 class LeanText(PDFTextObject):
     """reportlab's text object whose ``_formatText`` (a string's bytes and font operators, for every string drawn)
     is the plain-TrueType path of reportlab's without its general machinery (other font kinds, shaping: left to
@@ -100,8 +103,12 @@ class LeanText(PDFTextObject):
         out = []
         for subset, t in font.splitString(text, doc):
             if subset != self._curSubset:
-                out.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(self._fontsize)} Tf "
-                           f"{fp_str(self._leading)} TL")
+                name = font.getSubsetInternalName(subset, doc)
+                key = (name, self._fontsize, self._leading)
+                op = _TF.get(key)
+                if op is None:
+                    op = _TF[key] = f"{name} {fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL"
+                out.append(op)
                 self._curSubset = subset
             out.append(f"({escape(t)}) Tj")
         return " ".join(out)
