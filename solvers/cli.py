@@ -188,7 +188,16 @@ EXIT_STOPPED = 3
 
 
 def _process_seconds() -> float | None:
-    """Seconds since this process started (None when psutil cannot tell)."""
+    """Seconds since this process started (None when it cannot be told). On Linux from the kernel's clock ticks
+    (/proc: a hundredth of a second); psutil's start time rests on the boot time in whole seconds, up to a
+    second off."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime
+        with open("/proc/uptime", encoding="ascii") as f:
+            return float(f.read().split()[0]) - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
     try:
         import psutil
 
