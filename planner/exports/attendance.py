@@ -3,6 +3,8 @@ sheet's columns (« École » for 1er-degré groups, « Établissement » for he
 IEN's own session in a unit's plan, and which écoles come to each 1er-degré group."""
 from __future__ import annotations
 
+from reportlab.platypus import Spacer
+
 from ..demand import estimate_note as estimate_text
 from ..plan import Session, UnitRow
 from .common import PlanIndex
@@ -96,9 +98,10 @@ def head_section(ix: PlanIndex, u: UnitRow) -> list:
                      cached_paragraph(safe(session_place(ix, s)), st["cell"]),
                      cached_paragraph(str(n), st["cellr"]),
                      cached_paragraph(safe(ix.trainer_name(s.trainer_id)) if s.trainer_id else "—", st["cell"])])
-    out = [title, data_table(["Date et horaire", "Lieu", "Personnes", "Formateur"], rows, [0.3, 0.4, 0.1, 0.2])]
+    out = [title, data_table(["Date et horaire", "Lieu", "Personnes", "Formateur"], rows, [0.28, 0.38, 0.14, 0.2])]
     if first is not None:
         ok = all(s.end_dt <= first for s, _ in own)
+        out.append(Spacer(1, 3))  # the note clear of the table's last rule
         out.append(heading(("Formé(e) avant la première session des enseignants, comme le demande la feuille de route."
                               if ok else "<b>Attention :</b> cette session a lieu après la première session des "
                                          "enseignants."), st["muted"]))
