@@ -1,5 +1,5 @@
-"""Ctrl-C and worker processes: one helper for every process pool of the application (the solver's
-académies, the PDF batch)."""
+"""Ctrl-C and worker processes: the helpers of every process pool of the application (the solver's académies,
+its forkserver, the PDF batch, the split check)."""
 from __future__ import annotations
 
 import contextlib
@@ -39,4 +39,23 @@ def sigint_ignored():
         signal.signal(signal.SIGINT, old)
 
 
-__all__ = ["sigint_blocked", "sigint_ignored"]
+@contextlib.contextmanager
+def sigint_deferred():
+    """A Ctrl-C that comes while a pool starts its workers is raised once they all run, and the pool's manager
+    thread with them: raised in the middle of the first ``submit`` (between two forks), it left a started worker
+    that no one would ever stop, waiting for work, holding the terminal's output open. From the main thread only
+    (elsewhere it does nothing: Python runs signal handlers in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if got:
+        raise KeyboardInterrupt
+
+
+__all__ = ["sigint_blocked", "sigint_deferred", "sigint_ignored"]

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from planner.models import Scenario
 from planner.plan import Plan, PlanError, read_sessions
 from planner.report import split_past
-from planner.signals import sigint_blocked
+from planner.signals import sigint_blocked, sigint_deferred
 
 from .checker import Finding, check_plan
 from .records import past_summary
@@ -99,7 +99,7 @@ def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None)
     pool = ProcessPoolExecutor(max_workers=len(groups), mp_context=mp.get_context("fork"))
     try:
         try:
-            with sigint_blocked():  # the children never see Ctrl-C: the parent stops them
+            with sigint_deferred(), sigint_blocked():  # the children never see Ctrl-C: the parent stops them
                 futs = [pool.submit(_check_group, i) for i in range(len(groups))]
             out = [f.result() for f in futs]
         except BaseException:

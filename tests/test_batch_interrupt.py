@@ -58,11 +58,11 @@ def test_ctrl_c_while_the_pool_starts_is_raised_once_it_runs():
     """The pool's start (the forks of the first submit) is not cut by a Ctrl-C: it comes right after."""
     import time
 
-    from planner.exports.batch import _sigint_deferred
+    from planner.signals import sigint_deferred
 
     reached = False
     try:
-        with _sigint_deferred():
+        with sigint_deferred():
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.05)  # the interpreter handles the signal here: recorded, not raised
             reached = True

@@ -8,7 +8,6 @@ the batch. An optional merged PDF holds every plan with one bookmark per unit.
 """
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
 import multiprocessing as mp
@@ -24,6 +23,7 @@ from typing import Callable
 
 from ..plan import Plan
 from ..signals import sigint_blocked as _sigint_blocked
+from ..signals import sigint_deferred as _sigint_deferred
 from .common import UNIT_LABELS, ExportError, PlanIndex, academie_name
 from .layout import build_pdf_counted
 from .pdf import footer_of, unit_story
@@ -131,24 +131,6 @@ def _chunk_job(unit_type: str, ids: list[str], out_dir: str) -> list[tuple[str, 
         raise
     except Exception as exc:  # noqa: BLE001 (reported to the user with the units concerned)
         raise ExportError(f"Échec de l'export des unités {ids[0][0]} … {ids[-1][0]} : {exc}") from None
-
-
-@contextlib.contextmanager
-def _sigint_deferred():
-    """A Ctrl-C that comes while the pool starts its workers is raised once they all run and the pool's manager
-    thread with them: raised in the middle of the first ``submit`` (between two forks), it left a started
-    worker that no one would ever stop, waiting for work, holding the terminal's output open."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    got: list[int] = []
-    old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-    if got:
-        raise KeyboardInterrupt
 
 
 def _context():
