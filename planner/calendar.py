@@ -30,11 +30,14 @@ from .settings import Settings, WindowSpec
 if TYPE_CHECKING:
     from .models import Academie, CalendarPeriod
 
+
 @lru_cache(maxsize=1)
 def _shd() -> SchoolHolidayDates:
     """The package's zone holidays, loaded when a zone calendar is first asked for (a quarter of a second of
     parsing that the académies' own official calendars never need)."""
     return SchoolHolidayDates()
+
+
 ZONES = ("A", "B", "C")
 
 ALSACE_MOSELLE = {"057": "57", "067": "6AE", "068": "6AE"}

@@ -167,7 +167,8 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
 # what a worker runs: imported once by the forkserver, whose forks (the workers) start with them loaded; the
 # first one makes the forkserver deaf to Ctrl-C before the others load (a process started by exec does not keep
 # the caller's blocked signals)
-WORKER_MODULES = ["solvers._forkserver_quiet", "solvers.api", "solvers.academie", "solvers.roadmap", "solvers.venues", "solvers.checker"]
+WORKER_MODULES = ["solvers._forkserver_quiet", "solvers.api", "solvers.academie", "solvers.roadmap", "solvers.venues",
+                  "solvers.checker"]
 
 
 def _context():
