@@ -139,6 +139,7 @@ class HeatmapModel(QAbstractTableModel):
         self._weeks: list[dt.date] = []
         self._values = np.zeros((0, 0), dtype=np.int64)
         self._max = 1
+        self._brushes: dict[int, QBrush] = {}  # cell value → its colour, for the current maximum
 
     def set_data(self, pix: PlanIndex | None, six: ScenarioIndex, scope: Scope) -> None:
         self.beginResetModel()
@@ -170,6 +171,7 @@ class HeatmapModel(QAbstractTableModel):
                     vals[r] = np.bincount(w, minlength=nweeks)[:nweeks]
                 self._values = vals
         self._max = max(1, int(self._values.max()) if self._values.size else 1)
+        self._brushes = {}
         self.endResetModel()
 
     def scope_at(self, row: int) -> Scope:
@@ -204,17 +206,26 @@ class HeatmapModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=DISPLAY):
-        if not index.isValid():
+        if role == _BACKGROUND:  # asked for every cell at every repaint: one brush per distinct value, made once
+            if not index.isValid():
+                return None
+            v = int(self._values[index.row(), index.column()])
+            brush = self._brushes.get(v)
+            if brush is None:
+                brush = self._brushes[v] = QBrush(heat_color(v, self._max))
+            return brush
+        if role != TOOLTIP and role != SORT_ROLE or not index.isValid():
             return None
         v = int(self._values[index.row(), index.column()])
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(heat_color(v, self._max))
         if role == TOOLTIP:
             return (f"{self._names[index.row()]}\nSemaine du {fmt.date_long(self._weeks[index.column()])}\n"
                     f"{fmt.num(v)} session{'s' if v > 1 else ''}")
         if role == SORT_ROLE:
             return v
         return None
+
+
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
 
 
 def heat_color(v: int, vmax: int) -> QColor:
