@@ -23,9 +23,15 @@ def _plan(n: int = 1200) -> Plan:
     return Plan(sessions=ss, trainers=trainers, units=[], report={"unplaced": [], "solver": "greedy"})
 
 
-def test_plan_round_trips_by_column(tmp_path):
+def _new_store(tmp_path):
+    """A new scenario file (the mini scenario, no plan yet)."""
     path = tmp_path / "s.sqlite"
     ScenarioStore.create(path, tiny_scenario())
+    return path
+
+
+def test_plan_round_trips_by_column(tmp_path):
+    path = _new_store(tmp_path)
     plan = _plan()
     with ScenarioStore(path) as st:
         st.save_plan("A", plan, {})
@@ -38,8 +44,7 @@ def test_plan_round_trips_by_column(tmp_path):
 
 
 def test_plan_saved_in_rows_still_reopens(tmp_path):
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _plan(50)
     with ScenarioStore(path) as st:
         st.save_plan("A", plan, {})
@@ -68,8 +73,7 @@ def _two_academies(n: int = 600) -> Plan:
 
 def test_a_save_rewrites_only_the_academies_that_changed(tmp_path):
     """After a pin (one unit re-planned) the académies whose sessions are the same objects keep their part."""
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _two_academies()
     rowid = "SELECT part, rowid FROM plan_data WHERE name = 'A'"
     with ScenarioStore(path) as st:
@@ -90,8 +94,7 @@ def test_a_save_rewrites_only_the_academies_that_changed(tmp_path):
 def test_session_columns_of_a_plan_in_parts(tmp_path):
     from planner.store import read_plan_columns
 
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _two_academies(90)
     with ScenarioStore(path) as st:
         st.save_plan("A", plan, {})
@@ -140,8 +143,7 @@ def test_a_plan_report_is_written_in_chunks_as_one_json(tmp_path, monkeypatch):
     whole = dumps(plan.report, ensure_ascii=False, default=str)
     assert store_codec.dumps_chunked(plan.report, ensure_ascii=False, default=str) == whole
     assert max(len(o) for o in calls if isinstance(o, list)) == 3  # never the whole list in one call
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     with ScenarioStore(path) as st:
         st.save_plan("A", plan, {})
         assert st.db.execute("SELECT report FROM plans WHERE name = 'A'").fetchone()[0] == whole
@@ -153,8 +155,7 @@ def test_the_index_of_a_plan_read_from_the_file_equals_the_one_of_its_sessions(t
 
     from planner.plan_index import _COLUMN_ATTRS, PlanIndex
 
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _two_academies(700)
     plan.sessions[3].trainer_id = ""  # a session without trainer
     with ScenarioStore(path) as st:
@@ -180,8 +181,7 @@ def test_unit_keys_of_the_index_from_the_file_when_unit_ids_are_stored_plain(tmp
 
     from planner.plan_index import PlanIndex
 
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _two_academies(2400)
     for i, s in enumerate(plan.sessions):
         s.unit_id = f"U{i // 2}"  # two sessions a unit: the first thousand rows hold 500+ distinct ids
@@ -205,8 +205,7 @@ def test_unit_columns_written_from_the_index_read_back_the_same(tmp_path):
     distinct included): two types sharing ids, in two académies, read back exactly."""
     from planner.plan_index import PlanIndex
 
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _two_academies(2400)
     for i, s in enumerate(plan.sessions):
         s.unit_type = ("circonscription", "etablissement", "bassin")[i % 3]
@@ -223,8 +222,7 @@ def test_unit_columns_written_from_the_index_read_back_the_same(tmp_path):
 def test_a_plan_saved_with_its_index_reads_back_the_same(tmp_path):
     from planner.plan_index import PlanIndex
 
-    path = tmp_path / "s.sqlite"
-    ScenarioStore.create(path, tiny_scenario())
+    path = _new_store(tmp_path)
     plan = _two_academies(500)
     plan.sessions[7].trainer_id = ""
     with ScenarioStore(path) as st:
