@@ -32,11 +32,8 @@ def sigint_ignored():
         with sigint_blocked():
             yield
         return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    with _sigint_handler(signal.SIG_IGN):
         yield
-    finally:
-        signal.signal(signal.SIGINT, old)
 
 
 @contextlib.contextmanager
@@ -49,13 +46,20 @@ def sigint_deferred():
         yield
         return
     got: list[int] = []
-    old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    with _sigint_handler(lambda signum, frame: got.append(signum)):
+        yield
+    if got:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigint_handler(handler):
+    """``handler`` for SIGINT meanwhile, the previous one back afterwards (main thread only)."""
+    old = signal.signal(signal.SIGINT, handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, old)
-    if got:
-        raise KeyboardInterrupt
 
 
 __all__ = ["sigint_blocked", "sigint_deferred", "sigint_ignored"]
