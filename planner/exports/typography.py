@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,26 +58,19 @@ def register_fonts() -> None:
     _registered = True
 
 
-_PACKED: dict[bytes, bytes] = {}  # raw stream → zlib stream, for the streams every plan repeats
+@lru_cache(maxsize=64)
+def _packed(raw: bytes) -> bytes:
+    """zlib's bytes for a stream every plan of a batch repeats (font files and their character maps), made once."""
+    return zlib.compress(raw)
 
 
 def _reused_flate():
-    """A FlateDecode filter remembering its last few dozen outputs (font files and their character maps, the
-    same in every plan of a batch): the bytes zlib gives, computed once."""
-    import zlib
-
+    """A FlateDecode filter that compresses each repeated stream once (:func:`_packed`): the bytes zlib gives."""
     from reportlab.pdfbase import pdfdoc
 
     class ReusedFlate(pdfdoc.PDFStreamFilterZCompress):
         def encode(self, text):
-            raw = text.encode("utf8") if isinstance(text, str) else text
-            out = _PACKED.get(raw)
-            if out is None:
-                out = zlib.compress(raw)
-                if len(_PACKED) > 64:
-                    _PACKED.clear()
-                _PACKED[raw] = out
-            return out
+            return _packed(text.encode("utf8") if isinstance(text, str) else text)
 
     return ReusedFlate()
 
