@@ -144,9 +144,7 @@ class OverviewTab(Tab):
                                         if doc.plan_stale else ""))
         self._calendar_note(six, scope)
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
-        estimated = six.memo(("overview_estimated", tuple(scope)), lambda: [
-            k for k in six.unit_keys_in(scope) if k in six.estimated and six.people.get(k, 0)])
-        n_est = six.memo(("overview_estimated_people", tuple(scope)), lambda: sum(six.people[k] for k in estimated))
+        n_est, est_tip = six.memo(("overview_estimated", tuple(scope)), lambda: _estimated(six, scope))
         est = "" if not n_est else (f" — {fmt.ESTIMATED}" if n_est == total_people
                                     else f" — dont {fmt.num(n_est)} {fmt.ESTIMATED}s")
         admin = " et personnels administratifs des établissements" if admin_staff_included(six.scenario.settings) else ""
@@ -154,8 +152,7 @@ class OverviewTab(Tab):
                                  " · ".join(f"{short[lab]} {fmt.num(sum(people.get(a, 0) for a in auds))}"
                                             for lab, auds, _ in AUD_GROUPS if sum(people.get(a, 0) for a in auds)) + est,
                                  f"Enseignants des circonscriptions et établissements{admin}, personnels de direction, "
-                                 "inspecteurs" + (f"\n{six.memo(('overview_estimated_tip', tuple(scope)), lambda: fmt.estimated_tip(k[0] for k in estimated))}"
-                                                  if n_est else ""))
+                                 "inspecteurs" + (f"\n{est_tip}" if n_est else ""))
         group = six.scenario.settings.group_size
         if scope[0] == "nation":
             d = six.memo(("demand_json",), six.demand.to_json)["sessions"]
@@ -261,6 +258,13 @@ class OverviewTab(Tab):
     def resizeEvent(self, e) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(e)
         self.fit_heatmap()
+
+
+def _estimated(six, scope) -> tuple[int, str]:
+    """The territory's people counted from an estimated headcount, and the tooltip line saying where."""
+    keys = [k for k in six.unit_keys_in(scope) if k in six.estimated and six.people.get(k, 0)]
+    n = sum(six.people[k] for k in keys)
+    return n, (fmt.estimated_tip(k[0] for k in keys) if n else "")
 
 
 def plan_card_figures(pix, six, scope) -> dict:
