@@ -285,7 +285,6 @@ def dumps_chunked(obj, **kw) -> str:
     return json.dumps(obj, **kw)
 
 
-
 def scenario_fingerprint(sc: Scenario) -> str:
     """``sc.fingerprint()`` (the SHA-256 of ``sc.model_dump_json()``), the JSON made list by list in chunks."""
     import hashlib
