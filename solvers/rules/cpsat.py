@@ -198,14 +198,6 @@ def units_cost(tt: Timetable, cost, G: int, K: int):
     return sum(int(round(cost[g][k] * SCALE)) * tt.x[g][k] for g in range(G) for k in range(K)) + sum(tt.cadre_obj)
 
 
-def hint_timetable(tt: Timetable, hint, G: int, K: int) -> None:
-    """Start from the greedy timetable (a search hint, not a rule)."""
-    for g in range(G):
-        if hint[g] is not None:
-            for k in range(K):
-                tt.m.AddHint(tt.x[g][k], 1 if hint[g] == k else 0)
-
-
 @rule("latest_completion")
 def minimise_earliest_completion(tt: Timetable, hi: int) -> None:
     """First pass: place every cadre session first, then the earliest completion L."""
@@ -225,7 +217,7 @@ def minimise_lexicographic(tt: Timetable, total, earliest_L: int) -> None:
     tt.m.Minimize(total)
 
 
-def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings, hint,
+def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, cadre_units, meetings,
                     heads=None, group_size: int = 15):
     """The model, its rules in a fixed order; returns (timetable, total cost expression, hi). ``heads``:
     per cadre unit, (heads to seat, marginals) or None (solvers.heads.waiting_marginals)."""
@@ -246,5 +238,4 @@ def build_timetable(cost, latest, K, tot_table, n_fdf, day_cap, w_c, L_floor, ca
     fdf_capacity_per_instant(tt, n_fdf)
     fdf_capacity_per_day(tt, n_fdf, day_cap)
     total = units_cost(tt, cost, G, K)
-    hint_timetable(tt, hint, G, K)
     return tt, total, hi
