@@ -194,9 +194,10 @@ def warm_pool(workers: int | None) -> None:
 def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,
           workers: int | None = None, seed: int = 0, objective: str | None = None,
           progress: ProgressFn | None = None, stop: threading.Event | None = None,
-          scenario_source: str = "national", precheck: bool = False) -> Plan:
+          scenario_source: str = "national", precheck: bool = False, interactive: bool = True) -> Plan:
     """Plan step 1 and the train-the-trainer cascade of ``scenario`` (or of one académie). With ``precheck``
-    each académie's plan is checked in its worker, while the others are solved (``Plan.academie_errors``)."""
+    each académie's plan is checked in its worker, while the others are solved (``Plan.academie_errors``);
+    ``interactive`` false: no window waits for the interpreter lock (the command line)."""
     t0 = time.perf_counter()
     if solver not in ("cpsat", "greedy"):
         raise SolveError(f"solveur inconnu « {solver} » (attendu : cpsat ou greedy)")
@@ -278,7 +279,8 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                 results[c] = _solve_one(sc.restricted_to(c), c, "greedy", per_acad, seed, objective, precheck=precheck)
                 report_progress()
     plan = build_plan(sc, [results[c] for c in sorted(results)], solver=solver, seed=seed, stopped=stopped,
-                      seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective)
+                      seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective,
+                      interactive=interactive)
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
     if precheck:
         plan.academie_errors = _academie_errors(sc, codes, list(results.values()))
@@ -310,25 +312,27 @@ def _sum_dicts(ds) -> dict:
 SESSION_ORDER = attrgetter("date", "start", "session_id")  # the plan's order of sessions
 
 
-def sorted_sessions(runs: list[list[Session]]) -> list[Session]:
-    """The sessions of every académie by date, start and id. In the main thread: one sort. In a background
-    thread (the window's solve): each académie sorted, then merged — no single sort of the nation holds the
-    interpreter lock for half a second while the window waits for it (a third of a second more in all)."""
+def sorted_sessions(runs: list[list[Session]], interactive: bool = True) -> list[Session]:
+    """The sessions of every académie by date, start and id. In the main thread or without a window
+    (``interactive`` false: the command line), one sort: the runs come sorted from the workers, so it merges
+    them in C (a national plan: 0.17 s). In a background thread of the window: each académie sorted, then
+    merged — no single sort of the nation holds the interpreter lock while the window waits for it
+    (0.4 s more in all)."""
     key = SESSION_ORDER
-    if threading.current_thread() is threading.main_thread() or len(runs) < 2:
+    if not interactive or threading.current_thread() is threading.main_thread() or len(runs) < 2:
         return sorted((x for run in runs for x in run), key=key)
     return list(heapq.merge(*(sorted(run, key=key) for run in runs), key=key))
 
 
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,
-               scenario_source: str, objective: str | None) -> Plan:
+               scenario_source: str, objective: str | None, interactive: bool = True) -> Plan:
     t0 = time.perf_counter()
     trainers = []
     unplaced: list[Unplaced] = []
     for r in results:
         trainers.extend(r.trainer_rows)
         unplaced.extend(r.unplaced)
-    sessions = sorted_sessions([r.sessions for r in results])
+    sessions = sorted_sessions([r.sessions for r in results], interactive)
     obj = sum(r.objective for r in results)
     bound = sum(r.bound for r in results)
     greedy = sum(r.greedy_objective for r in results)

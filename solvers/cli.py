@@ -125,7 +125,8 @@ def _run_solve(args) -> int:
             plan = _interruptible(lambda: solve(sc, academie=args.academie, solver=args.solver,
                                                 time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                                 objective=args.objective, progress=progress, stop=stop,
-                                                scenario_source=args.scenario or "national", precheck=True), stop)
+                                                scenario_source=args.scenario or "national", precheck=True,
+                                                interactive=False), stop)
         except SolveError as exc:
             return _err(str(exc))
         if started is not None:

@@ -104,10 +104,12 @@ def test_sessions_sorted_in_a_thread_as_in_the_main_thread():
     runs = [a.sessions, b.sessions]
     main = sorted_sessions(runs)
     got = {}
-    t = threading.Thread(target=lambda: got.update(order=sorted_sessions(runs)))
+    t = threading.Thread(target=lambda: got.update(order=sorted_sessions(runs),
+                                                   batch=sorted_sessions(runs, interactive=False)))
     t.start()
     t.join()
     assert [s.session_id for s in got["order"]] == [s.session_id for s in main]
+    assert [s.session_id for s in got["batch"]] == [s.session_id for s in main]  # the command line's one sort
     assert main == sorted(main, key=session_order) and len(main) == len(a.sessions) + len(b.sessions)
 
 
