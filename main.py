@@ -9,7 +9,7 @@ import sys
 COMMANDS = {
     # name: (module, function, help)
     "demand": ("planner.cli", "run_demand", "Calcule la demande de formation (sessions à placer)"),
-    "solve": ("solvers.cli", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
+    "solve": ("solvers.pool_start", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
     "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
     "compare": ("planner.cli", "run_compare", "Compare des plans côte à côte (dates, couverture, heures, coût)"),

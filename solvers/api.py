@@ -10,7 +10,6 @@ import ctypes
 import datetime as dt
 import gc
 import heapq
-import multiprocessing as mp
 import os
 import signal
 import sys
@@ -26,10 +25,11 @@ from planner.budget import plan_budget
 from planner.compare import scenario_data_hash
 from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
 from planner.signals import sigint_blocked as _sigint_blocked
-from planner.signals import sigint_ignored
 from planner.models import Scenario
 from planner.plan import Plan, Session
 
+from .pool_start import WORKER_MODULES, warm_pool  # noqa: F401 (public API)
+from .pool_start import context as _context
 from .summary import kpis, unit_rows  # noqa: F401 (kpis: public API)
 from .records import Outcome, Report, Unplaced
 
@@ -49,10 +49,13 @@ _POOL_STOP = None  # in a pool worker: the parent's multiprocessing Event for «
 
 
 def _worker_init(stop_event) -> None:
-    """Pool workers ignore Ctrl-C (the parent decides) and stop their search when the parent says so."""
+    """Pool workers ignore Ctrl-C (the parent decides) and stop their search when the parent says so. The
+    objects they start with (the imports: OR-Tools, pandas, the models) are frozen out of cyclic garbage
+    collection: each full collection between two académies walked them all again (0.08 s → 0.015 s)."""
     global _POOL_STOP
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _POOL_STOP = stop_event
+    gc.freeze()
 
 
 def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: int, objective: str | None,
@@ -162,33 +165,6 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
     if not covered_by(sc, codes):
         return None
     return [e for r in results for e in r.parts["check_errors"]]
-
-
-# what a worker runs: imported once by the forkserver, whose forks (the workers) start with them loaded; the
-# first one makes the forkserver deaf to Ctrl-C before the others load (a process started by exec does not keep
-# the caller's blocked signals)
-WORKER_MODULES = ["solvers._forkserver_quiet", "solvers.api", "solvers.academie", "solvers.roadmap", "solvers.venues",
-                  "solvers.checker"]
-
-
-def _context():
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(WORKER_MODULES)
-    return ctx
-
-
-def warm_pool(workers: int | None) -> None:
-    """Start the workers' forkserver now (when a pool will be used): it imports the workers' modules (OR-Tools,
-    the models: three quarters of a second) while the caller reads its scenario, and the workers then start
-    at once instead of each importing them."""
-    if max(1, workers or os.cpu_count() or 1) < 2 or _context().get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    with sigint_ignored():  # the forkserver (and the workers it forks) never see Ctrl-C, even while it starts
-        forkserver.ensure_running()
 
 
 def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,

@@ -80,9 +80,9 @@ def _run_solve(args) -> int:
 
     from planner.overrides import OverrideError, apply_overrides
 
-    from .api import warm_pool
+    from .pool_start import warm_pool
 
-    if not args.academie:
+    if not args.academie:  # already running when started by main.py (solvers.pool_start.run_solve)
         warm_pool(args.workers)  # its imports run while the scenario is read
     try:
         sc = load_scenario(args.scenario)
