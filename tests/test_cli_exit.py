@@ -1,0 +1,60 @@
+"""``solve`` and ``check`` end without freeing their objects one by one (main._leave): their whole output still
+arrives through a pipe, their exit codes are kept, and the solver's pool leaves no process and no warning."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from planner.models import Scenario
+from planner.sources.reference import national_reference
+
+from .conftest import ROOT
+
+CODES = ("27", "31", "32")  # Corse, Martinique, Guadeloupe: small académies, a pool of two workers
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory) -> str:
+    sc = national_reference("2026-2027", dt.date(2026, 11, 30))
+    parts = [json.loads(sc.restricted_to(c).model_dump_json()) for c in CODES]
+    lists = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "trainers")
+    merged = Scenario.model_validate({**parts[0], **{k: [x for p in parts for x in p[k]] for k in lists},
+                                      "inspectors": {k: v for p in parts for k, v in p["inspectors"].items()},
+                                      "name": "Trois académies"})
+    path = tmp_path_factory.mktemp("sc") / "trois.json"
+    path.write_text(merged.model_dump_json(), encoding="utf-8")
+    return str(path)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe: block-buffered output
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+def test_solve_and_check_end_with_their_whole_output(scenario_file, tmp_path):
+    out = tmp_path / "plan"
+    r = _run("solve", "--scenario", scenario_file, "--workers", "2", "--school-year", "2026-2027",
+             "--from", "2026-11-30", "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(f"Plan écrit dans {out}") and any(x.startswith("Dernière session") for x in lines)
+    for noise in ("Traceback", "leaked", "resource_tracker", "Exception ignored"):
+        assert noise not in r.stderr
+    c = _run("check", str(out), "--scenario", scenario_file)
+    assert c.returncode == 0 and c.stdout.splitlines()[-1].startswith("Plan conforme : ")
+    assert "Traceback" not in c.stderr
+
+    rows = list(csv.reader((out / "sessions.csv").open(encoding="utf-8", newline="")))
+    rows[1][rows[0].index("date")] = "2027-02-14"  # a Sunday
+    with (out / "sessions.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    bad = _run("check", str(out), "--scenario", scenario_file)
+    assert bad.returncode == 1 and bad.stdout.splitlines()[-1].startswith("Plan NON conforme : ")
+    assert "VIOLATION" in bad.stdout
