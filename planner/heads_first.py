@@ -31,11 +31,13 @@ def first_teacher_sessions(sessions: Iterable, start: Callable[[Any], Any] = lam
     """Per établissement or circonscription, the start of its first teacher session (step 1 or step 2)."""
     first: dict[Key, Any] = {}
     for x in sessions:
-        if x.unit_type in ("etablissement", "circonscription") and (
-                (x.kind == "step1" and x.audience in TEACHER_AUDIENCES) or x.kind == "step2"):
+        kind = x.kind
+        if (kind == "step2" or (kind == "step1" and x.audience in TEACHER_AUDIENCES)) and (
+                x.unit_type in ("etablissement", "circonscription")):
             k = (x.unit_type, x.unit_id)
             t = start(x)
-            first[k] = t if k not in first else min(first[k], t)
+            if k not in first or t < first[k]:
+                first[k] = t
     return first
 
 

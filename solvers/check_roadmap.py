@@ -36,7 +36,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.calendar import calendar_key, public_holiday_subdivision, window_days
-from planner.text import hhmm_minutes as _mins
+
+from .check_clock import Minutes
 
 KINDS = ("step2", "step3", "step4", "step5", "step6")
 LEADS_ITSELF = ("step2", "step3", "step4", "step6")
@@ -58,18 +59,14 @@ class RoadmapFinding:
     unit_id: str = ""
 
 
-def _t(s) -> tuple[int, int]:
-    o = s.date.toordinal() * 1440
-    return o + _mins(s.start), o + _mins(s.end)
-
-
 def _when(s) -> str:
     return f"{s.date.isoformat()} {s.start}–{s.end}"
 
 
 class _Windows:
-    def __init__(self, settings):
+    def __init__(self, settings, mins):
         self.settings = settings
+        self.mins = mins
         self._days: dict[tuple, frozenset] = {}
         self._of: dict[tuple, tuple] = {}  # (window, zone, département) → _window(…)
 
@@ -83,7 +80,7 @@ class _Windows:
             return f"fenêtre inconnue « {name} »"
         if s.date not in days:
             return f"le {s.date.isoformat()} n'est pas un jour ouvert de la fenêtre « {spec.label} »"
-        a, b = _mins(s.start), _mins(s.end)
+        a, b = self.mins[s.start], self.mins[s.end]
         for lo, hi in periods:
             if lo <= a < b <= hi:
                 return ""
@@ -102,42 +99,127 @@ class _Windows:
         return spec, days, tuple(p.minutes() for p in spec.periods)
 
 
+class _Unit:
+    """A unit's roadmap sessions, read once: each as ``(session, start, end)`` in minutes since day 1
+    (``date.toordinal() × 1440``), in plan order (``sp``) and by part (working groups, restitutions, drafting
+    meetings of the charter, briques, réunions de rentrée, cafés IA), the steps it has, the end of its last
+    working group and drafting meeting, whether its charter is adopted, and its sessions over capacity."""
+
+    __slots__ = ("sp", "wg", "rest", "drafts", "briques", "rentree", "cafes", "has2", "has3", "has4",
+                 "wg_end", "drafts_end", "adopted", "over")
+
+    def __init__(self, ss, mins, caps: dict) -> None:
+        self.sp = sp = []
+        self.wg, self.rest, self.drafts, self.briques, self.rentree, self.cafes = parts = [], [], [], [], [], []
+        wg, rest, drafts, briques, rentree, cafes = parts
+        has2 = has3 = has4 = adopted = False
+        wg_end = drafts_end = None
+        over = []  # (session, capacity, what), in plan order
+        for s in ss:
+            day = s.date.toordinal() * 1440
+            r = (s, day + mins[s.start], day + mins[s.end])
+            sp.append(r)
+            kind = s.kind
+            cap = None
+            if kind == "step2":
+                has2 = True
+                if s.group >= 1:
+                    wg.append(r)
+                    if wg_end is None or r[2] > wg_end:
+                        wg_end = r[2]
+                    cap = caps["wg"]
+                else:
+                    if s.group == 0:
+                        rest.append(r)
+                    cap = caps["rest"]
+            elif kind == "step3":
+                has3 = True
+                if s.audience == "pupils":
+                    drafts.append(r)
+                    if drafts_end is None or r[2] > drafts_end:
+                        drafts_end = r[2]
+                    cap = caps["drafts"]
+                else:
+                    adopted = True
+                    cap = caps["body"]
+            elif kind == "step4":
+                has4 = True
+                cap = caps["body"]
+            elif kind == "step5":
+                briques.append(r)
+                cap = caps["step5"]
+            elif kind == "step6":
+                if s.window == "rentree_meeting":
+                    rentree.append(r)
+                elif s.window == "evening":
+                    cafes.append(r)
+                cap = caps["step6"]
+            if cap is not None and s.participants > cap[0]:
+                over.append((s, *cap))
+        self.has2, self.has3, self.has4, self.adopted = has2, has3, has4, adopted
+        self.wg_end, self.drafts_end, self.over = wg_end, drafts_end, over
+
+
+def _capacities(st, rs, unit_type: str) -> dict:
+    """(capacity, what) of each part of a unit's roadmap (``None``: not capped for that unit type)."""
+    etab = unit_type == "etablissement"
+    members = (max(rs.ca_members, rs.conseil_pedagogique_members, rs.cvc_cvl_members), "membres de l'instance")
+    return {"wg": (rs.wg_max_participants, "groupe de travail"),
+            "rest": (rs.restitution_room_capacity, "salle de restitution"),
+            "drafts": (rs.pupils_delegation, "délégation d'élèves"),
+            "body": members if etab else None,
+            "step5": (st.group_size, "groupe"),
+            "step6": (rs.family_room_capacity, "salle des familles") if etab else None}
+
+
 def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
     """Every violation of the roadmap's rules in ``plan`` (empty list: the roadmap is valid)."""
+    from planner.roadmap_models import RoadmapSettings
+
     st = scenario.settings
+    rs = getattr(scenario, "roadmap", None) or RoadmapSettings()
     out: list[RoadmapFinding] = []
     add = out.append
     zone = {a.code: calendar_key(a, st) for a in scenario.academies}
     units = {("circonscription", c.id): c for c in scenario.circonscriptions}
     units.update({("etablissement", e.uai): e for e in scenario.etablissements})
     trainers = {t.id: t for t in scenario.trainers}
-    wins = _Windows(st)
+    mins = Minutes()
+    wins = _Windows(st, mins)
     teacher_wins = {
         "circonscription": set(st.audience_windows.get("teachers_1d", ())),
         "etablissement": set(st.audience_windows.get("teachers_2d", ())),
     }
+    caps = {ut: _capacities(st, rs, ut) for ut in teacher_wins}
 
-    last1: dict[tuple[str, str], int] = {}
+    last1: dict[tuple[str, str], int] = {}  # unit → end of its last step-1 session
     by_trainer: dict[str, list] = {}
+    road: dict[tuple[str, str], list] = {}  # unit → its roadmap sessions
+    seen_ids: set[str] = set()
     for s in plan.sessions:
-        if s.kind == "step1":
+        kind = s.kind
+        if kind == "step1":
             key = (s.unit_type, s.unit_id)
-            last1[key] = max(last1.get(key, -1), _t(s)[1])
+            mins[s.start]  # read, as every step-1 session's times (a bad one raises)
+            last1[key] = max(last1.get(key, -1), s.date.toordinal() * 1440 + mins[s.end])
+        elif kind in KINDS:
+            if s.session_id in seen_ids:
+                add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
+            seen_ids.add(s.session_id)
+            key = (s.unit_type, s.unit_id)
+            ss = road.get(key)
+            if ss is None:
+                road[key] = [s]
+            else:
+                ss.append(s)
         if s.trainer_id:
             by_trainer.setdefault(s.trainer_id, []).append(s)
 
-    road: dict[tuple[str, str], list] = {}
-    seen_ids: set[str] = set()
-    for s in plan.sessions:
-        if s.kind not in KINDS:
-            continue
-        if s.session_id in seen_ids:
-            add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
-        seen_ids.add(s.session_id)
-        road.setdefault((s.unit_type, s.unit_id), []).append(s)
-
     h0, h1 = st.first_day, st.end_date
     unplaced = {(x.get("unit_type"), x.get("unit_id"), x.get("kind")) for x in (plan.report or {}).get("unplaced", [])}
+    read: dict[tuple[str, str], _Unit] = {}  # unit → its roadmap sessions read once
+    days_of: dict[str, dict] = {}  # trainer → date → their sessions that day (in plan order)
+    why_in: dict[tuple, dict] = {}  # (zone, département) → (window, date, start, end) → wins.contains(…)
 
     for key, ss in road.items():
         ut, uid = key
@@ -150,19 +232,20 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         z = zone.get(unit.academie, "A")
         dep = unit.departement
         end1 = last1[key]
-        wg = [s for s in ss if s.kind == "step2" and s.group >= 1]
-        wg_end = max((_t(s)[1] for s in wg), default=None)
-        drafts = [s for s in ss if s.kind == "step3" and s.audience == "pupils"]
-        adoptions = [s for s in ss if s.kind == "step3" and s.audience != "pupils"]
-        for s in ss:
-            a, b = _t(s)
+        u = read[key] = _Unit(ss, mins, caps[ut])
+        wg_end, drafts_end = u.wg_end, u.drafts_end
+        cached_why = why_in.get((z, dep))
+        if cached_why is None:
+            cached_why = why_in[(z, dep)] = {}
+        for s, a, b in u.sp:
             sid = s.session_id
+            kind = s.kind
             # audience and trainer
-            if s.audience not in AUDIENCE_OF[s.kind]:
-                add(RoadmapFinding("roadmap_audience", f"{sid} ({s.kind}) : public « {s.audience} » inattendu "
-                                   f"(attendu : {', '.join(AUDIENCE_OF[s.kind])})", "error", sid, uid))
-            if s.kind in LEADS_ITSELF and s.trainer_id:
-                add(RoadmapFinding("roadmap_trainer", f"{sid} ({s.kind}) : menée par l'unité elle-même, "
+            if s.audience not in AUDIENCE_OF[kind]:
+                add(RoadmapFinding("roadmap_audience", f"{sid} ({kind}) : public « {s.audience} » inattendu "
+                                   f"(attendu : {', '.join(AUDIENCE_OF[kind])})", "error", sid, uid))
+            if s.trainer_id and kind in LEADS_ITSELF:
+                add(RoadmapFinding("roadmap_trainer", f"{sid} ({kind}) : menée par l'unité elle-même, "
                                    f"formateur {s.trainer_id} inattendu", "warning", sid, uid))
             # window and horizon (not for a held session: the past as it happened, as in solvers.checker)
             if getattr(s, "status", "planned") == "held":
@@ -171,18 +254,21 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                 add(RoadmapFinding("roadmap_window", f"{sid} : le {s.date.isoformat()} est hors de l'horizon "
                                    f"({h0.isoformat()} – {h1.isoformat()})", "error", sid, uid))
             else:
-                why = wins.contains(s.window, z, dep, s)
+                when = (s.window, s.date, s.start, s.end)
+                why = cached_why.get(when)
+                if why is None:
+                    why = cached_why[when] = wins.contains(s.window, z, dep, s)
                 if why:
-                    add(RoadmapFinding("roadmap_window", f"{sid} ({s.kind}) : {why}", "error", sid, uid))
+                    add(RoadmapFinding("roadmap_window", f"{sid} ({kind}) : {why}", "error", sid, uid))
             # per-step rules
-            if s.kind == "step2":
+            if kind == "step2":
                 if a < end1:
                     add(RoadmapFinding("step2_after_step1", f"{sid} : groupe de travail le {_when(s)}, avant la fin de "
                                        f"l'étape 1 de l'unité {uid}", "error", sid, uid))
                 if s.group >= 1 and s.window not in teacher_wins[ut]:
                     add(RoadmapFinding("step2_teacher_window", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
                                        f"enseignants de l'unité", "error", sid, uid))
-            elif s.kind == "step3":
+            elif kind == "step3":
                 if wg_end is None:
                     add(RoadmapFinding("step3_after_working_groups", f"{sid} : charte sans groupe de travail préalable "
                                        f"(unité {uid})", "error", sid, uid))
@@ -193,14 +279,14 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                     if s.window != "governing_body":
                         add(RoadmapFinding("step3_adoption", f"{sid} : adoption de la charte hors d'une séance d'instance "
                                            f"(fenêtre « {s.window} »)", "error", sid, uid))
-                    if any(_t(d)[1] > a for d in drafts):
+                    if drafts_end is not None and drafts_end > a:
                         add(RoadmapFinding("step3_adoption", f"{sid} : adoption le {_when(s)} avant la fin de la rédaction "
                                            f"avec les élèves", "error", sid, uid))
-            elif s.kind == "step4":
+            elif kind == "step4":
                 if s.window != "governing_body":
                     add(RoadmapFinding("step4_governing_body", f"{sid} : séance d'instance hors de la fenêtre « Instance » "
                                        f"(fenêtre « {s.window} »)", "error", sid, uid))
-            elif s.kind == "step5":
+            elif kind == "step5":
                 if a < end1:
                     add(RoadmapFinding("step5_after_step1", f"{sid} : brique le {_when(s)}, avant la fin de l'étape 1 "
                                        f"de l'unité {uid}", "error", sid, uid))
@@ -212,13 +298,14 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                     if t is None or t.academie != unit.academie:
                         add(RoadmapFinding("step5_trainer", f"{sid} : formateur {s.trainer_id} inconnu ou d'une autre "
                                            f"académie", "error", sid, uid))
-                    for o in by_trainer.get(s.trainer_id, ()):
-                        if o is not s and o.date == s.date:
-                            oa, ob = _t(o)
+                    for o in _same_day(days_of, by_trainer, s.trainer_id, s.date):
+                        if o is not s:
+                            day = o.date.toordinal() * 1440
+                            oa, ob = day + mins[o.start], day + mins[o.end]
                             if oa < b and a < ob:
                                 add(RoadmapFinding("step5_trainer", f"{sid} : formateur {s.trainer_id} déjà pris par "
                                                    f"{o.session_id} le {_when(o)}", "error", sid, uid))
-            elif s.kind == "step6":
+            elif kind == "step6":
                 if s.window == "rentree_meeting":
                     if s.date.month != 9:
                         add(RoadmapFinding("step6_rentree", f"{sid} : réunion de rentrée le {s.date.isoformat()}, hors "
@@ -226,14 +313,13 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                 elif s.window != "evening":
                     add(RoadmapFinding("step6_evening", f"{sid} : rencontre des familles hors soirée et hors réunion "
                                        f"de rentrée (fenêtre « {s.window} »)", "error", sid, uid))
-        if drafts and not adoptions:
+        if drafts_end is not None and not u.adopted:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte rédigée mais jamais adoptée en instance", "error", "", uid))
-        if adoptions and not drafts:
+        if u.adopted and drafts_end is None:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
         # overlaps between the unit's own roadmap sessions
-        iv = sorted(((_t(s), s.session_id, s) for s in ss), key=lambda x: (x[0], x[1]))
         far_end, far = -1, None
-        for (a, b), _, s in iv:
+        for s, a, b in sorted(u.sp, key=_span_id_key):
             if a < far_end and _parallel_rooms(s, far):
                 continue
             if a < far_end:
@@ -243,111 +329,118 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                 far_end, far = b, s
 
     # completeness: every unit with step 1 has each step, or the report says why not
+    labels = ["groupes de travail (étape 2)", "charte (étape 3)", "instances (étape 4)",
+              "réunion de rentrée (étape 6)", "café IA des parents (étape 6)"]
+    empty = _Unit((), mins, caps["circonscription"])
     for key in last1:
         if key[0] not in ("circonscription", "etablissement") or key not in units:
             continue
-        ss = road.get(key, [])
-        have = {s.kind for s in ss}
-        need = [("step2", "step2" in have), ("step3", "step3" in have), ("step4", "step4" in have),
-                ("step6", any(s.kind == "step6" and s.window == "rentree_meeting" for s in ss)),
-                ("step6", any(s.kind == "step6" and s.window == "evening" for s in ss))]
-        labels = ["groupes de travail (étape 2)", "charte (étape 3)", "instances (étape 4)",
-                  "réunion de rentrée (étape 6)", "café IA des parents (étape 6)"]
+        u = read.get(key, empty)
+        need = [("step2", u.has2), ("step3", u.has3), ("step4", u.has4), ("step6", bool(u.rentree)),
+                ("step6", bool(u.cafes))]
         for (kind, ok), label in zip(need, labels):
             if not ok and (key[0], key[1], kind) not in unplaced:
                 add(RoadmapFinding("roadmap_missing", f"unité {key[1]} : {label} absente du plan et non signalée "
                                    f"comme non placée", "error", "", key[1]))
-    _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add)
+    _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, unplaced, add)
     return out
 
 
-def _check_counts_order_capacity(plan, scenario, road, last1, unplaced, add) -> None:
-    from planner.briques import BriqueError, load_briques, with_prerequisites
-    from planner.roadmap_models import RENTREE_LEVELS, RoadmapSettings, default_choices
+def _span_id_key(r: tuple) -> tuple:
+    return r[1], r[2], r[0].session_id
 
-    st = scenario.settings
-    rs = getattr(scenario, "roadmap", None) or RoadmapSettings()
+
+def _span_key(r: tuple) -> tuple[int, int]:
+    return r[1], r[2]
+
+
+def _same_day(days_of: dict, by_trainer: dict, tid: str, day) -> list:
+    """The sessions of trainer ``tid`` on ``day``, in plan order (each trainer's days grouped once)."""
+    days = days_of.get(tid)
+    if days is None:
+        days = days_of[tid] = {}
+        for o in by_trainer.get(tid, ()):
+            days.setdefault(o.date, []).append(o)
+    return days.get(day, ())
+
+
+def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, unplaced, add) -> None:
+    from planner.briques import BriqueError, load_briques, with_prerequisites
+    from planner.roadmap_models import RENTREE_LEVELS, default_choices
+
     choices = default_choices(scenario)
     try:
         catalogue = {b.id: b for b in load_briques(rs.briques)}
     except BriqueError:
         catalogue = {}
     etab_type = {e.uai: e.type for e in scenario.etablissements}
-    members_max = max(rs.ca_members, rs.conseil_pedagogique_members, rs.cvc_cvl_members)
+    n_order: dict[tuple, int] = {}  # a unit's briques → how many with their prerequisites
     for key in last1:
         ut, uid = key
         if ut not in ("circonscription", "etablissement") or key not in choices:
             continue
         ch = choices[key]
-        ss = road.get(key, [])
-
-        def need(kind: str, got: int, want: int, what: str) -> None:
+        u = read.get(key)
+        if u is None:
+            u = _Unit(road.get(key, []), mins, caps[ut])
+        wanted = tuple(ch.briques)
+        if wanted not in n_order:
+            n_order[wanted] = len(with_prerequisites(ch.briques, catalogue)[0])
+        levels = 1 if ut == "circonscription" else len(RENTREE_LEVELS.get(etab_type.get(uid, ""), ("tous",)))
+        for kind, got, want, what in _counts(ch, rs, u, n_order[wanted] if catalogue else None, levels):
             if got != want and (ut, uid, kind) not in unplaced:
                 add(RoadmapFinding("roadmap_count", f"unité {uid} : {got} {what} au lieu de {want}", "error", "", uid))
-
-        wg = [x for x in ss if x.kind == "step2" and x.group >= 1]
-        rest = [x for x in ss if x.kind == "step2" and x.group == 0]
-        need("step2", len(wg), len(ch.themes) * rs.wg_meetings, "réunion(s) de groupe de travail")
-        if wg or rest:
-            need("step2", len(rest), 1, "restitution(s) des groupes de travail")
-        drafts = [x for x in ss if x.kind == "step3" and x.audience == "pupils"]
-        if drafts:
-            need("step3", len(drafts), rs.charter_meetings, "réunion(s) de rédaction de la charte")
-        order, _unknown = with_prerequisites(ch.briques, catalogue)
-        briques = [x for x in ss if x.kind == "step5"]
-        if catalogue:
-            need("step5", len(briques), len(order), "brique(s)")
-        rentree = [x for x in ss if x.kind == "step6" and x.window == "rentree_meeting"]
-        cafes = [x for x in ss if x.kind == "step6" and x.window == "evening"]
-        levels = 1 if ut == "circonscription" else len(RENTREE_LEVELS.get(etab_type.get(uid, ""), ("tous",)))
-        if not ch.meeting_dates.get("reunion_rentree"):
-            need("step6", len({x.group for x in rentree}), levels, "niveau(x) réunis à la rentrée")
-        if not ch.meeting_dates.get("cafe_ia"):
-            need("step6", len(cafes), rs.cafes_ia, "café(s) IA des parents")
         # order
-        def spaced(xs, gap_days: int, what: str) -> None:
-            xs = sorted(xs, key=_t)
-            for a, b in zip(xs, xs[1:]):
-                if (b.date - a.date).days < gap_days:
-                    add(RoadmapFinding("roadmap_order", f"{b.session_id} : {what} le {b.date.isoformat()}, moins de "
-                                       f"{gap_days} jours après la précédente ({a.date.isoformat()})", "error",
-                                       b.session_id, uid))
-        for k in {x.group for x in wg}:
-            spaced([x for x in wg if x.group == k], rs.wg_gap_days, "réunion du groupe de travail")
-        spaced(drafts, rs.charter_gap_days, "réunion de rédaction de la charte")
+        spaced = []  # (sessions, minimal gap in days, what)
+        by_group: dict[int, list] = {}
+        for r in u.wg:
+            by_group.setdefault(r[0].group, []).append(r)
+        for k in {r[0].group for r in u.wg}:  # in the set's order, as ever
+            spaced.append((by_group[k], rs.wg_gap_days, "réunion du groupe de travail"))
+        spaced.append((u.drafts, rs.charter_gap_days, "réunion de rédaction de la charte"))
         if not ch.meeting_dates.get("cafe_ia"):
-            spaced(cafes, rs.cafe_gap_days, "café IA")
-        wg_end = max((_t(x)[1] for x in wg), default=None)
-        for x in rest:
-            if wg_end is not None and _t(x)[0] < wg_end:
+            spaced.append((u.cafes, rs.cafe_gap_days, "café IA"))
+        for xs, gap_days, what in spaced:
+            xs = sorted(xs, key=_span_key)
+            for (x, _, _), (y, _, _) in zip(xs, xs[1:]):
+                if (y.date - x.date).days < gap_days:
+                    add(RoadmapFinding("roadmap_order", f"{y.session_id} : {what} le {y.date.isoformat()}, moins de "
+                                       f"{gap_days} jours après la précédente ({x.date.isoformat()})", "error",
+                                       y.session_id, uid))
+        for x, a, _ in u.rest:
+            if u.wg_end is not None and a < u.wg_end:
                 add(RoadmapFinding("roadmap_order", f"{x.session_id} : restitution avant la dernière réunion des "
                                    f"groupes de travail", "error", x.session_id, uid))
         end_of = {}
-        for x in briques:
+        for x, a, b in u.briques:
             bid = x.title.split(" ", 2)[1] if x.title.startswith("Brique ") else ""
-            end_of[bid] = _t(x)
+            end_of[bid] = (a, b)
         for bid, (a, _) in end_of.items():
             pre = catalogue[bid].prerequisite if bid in catalogue else ""
             if pre and pre in end_of and end_of[pre][1] > a:
                 add(RoadmapFinding("roadmap_order", f"unité {uid} : brique {bid} avant son prérequis {pre}", "error",
                                    "", uid))
         # capacity
-        for x in ss:
-            cap, what = None, ""
-            if x.kind == "step2":
-                cap, what = ((rs.wg_max_participants, "groupe de travail") if x.group >= 1
-                             else (rs.restitution_room_capacity, "salle de restitution"))
-            elif x.kind == "step5":
-                cap, what = st.group_size, "groupe"
-            elif x.kind == "step3" and x.audience == "pupils":
-                cap, what = rs.pupils_delegation, "délégation d'élèves"
-            elif x.kind in ("step3", "step4") and ut == "etablissement":
-                cap, what = members_max, "membres de l'instance"
-            elif x.kind == "step6" and ut == "etablissement":
-                cap, what = rs.family_room_capacity, "salle des familles"
-            if cap is not None and x.participants > cap:
-                add(RoadmapFinding("roadmap_capacity", f"{x.session_id} : {x.participants} participants pour "
-                                   f"{cap} ({what})", "error", x.session_id, uid))
+        for x, cap, what in u.over:
+            add(RoadmapFinding("roadmap_capacity", f"{x.session_id} : {x.participants} participants pour "
+                               f"{cap} ({what})", "error", x.session_id, uid))
+
+
+def _counts(ch, rs, u: _Unit, n_briques: int | None, levels: int) -> list[tuple[str, int, int, str]]:
+    """``(kind, sessions placed, sessions wanted, what)`` of each count a unit's choices call for, in order
+    (``n_briques``: the chosen briques with their prerequisites, ``None`` without a catalogue)."""
+    out = [("step2", len(u.wg), len(ch.themes) * rs.wg_meetings, "réunion(s) de groupe de travail")]
+    if u.wg or u.rest:
+        out.append(("step2", len(u.rest), 1, "restitution(s) des groupes de travail"))
+    if u.drafts:
+        out.append(("step3", len(u.drafts), rs.charter_meetings, "réunion(s) de rédaction de la charte"))
+    if n_briques is not None:
+        out.append(("step5", len(u.briques), n_briques, "brique(s)"))
+    if not ch.meeting_dates.get("reunion_rentree"):
+        out.append(("step6", len({r[0].group for r in u.rentree}), levels, "niveau(x) réunis à la rentrée"))
+    if not ch.meeting_dates.get("cafe_ia"):
+        out.append(("step6", len(u.cafes), rs.cafes_ia, "café(s) IA des parents"))
+    return out
 
 
 def _parallel_rooms(a, b) -> bool:

@@ -20,6 +20,8 @@ from planner.models import Scenario
 from planner.plan import Plan
 from planner.venues import session_travel_minutes
 
+from .check_clock import ClockMinutes
+
 
 def check_venues(plan: Plan, sc: Scenario, add) -> None:
     """Call ``add(rule, message, session)`` for every violation."""
@@ -34,18 +36,28 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
             tot_of[r.trainer_id] = r.tot_session_id
     ecole_circ = {e.uai: e.circonscription for e in sc.ecoles}
     per_ecole: dict[str, int] = defaultdict(int)
-    lists: dict[tuple[str, bool], tuple | None] = {}  # (attendees, is ToT) → (items, total, unknown ids)
+    # attendees → (items, total, unknown ids): a list read once however many sessions share it (ToT: of trainers)
+    lists: dict[str, tuple | None] = {}
+    tot_lists: dict[str, tuple | None] = {}
+    by_day: dict[tuple, list] = defaultdict(list)  # (trainer, date) → the sessions they lead that day
+    tot_ids = set(tot_of.values())
+    sessions = {}  # the ToT sessions trainers attend (the last of an id, as a dict of all sessions would say)
     for x in plan.sessions:
-        if (x.trainer_id or x.kind in ("step1", "tot")) and not x.venue:
+        if x.trainer_id:
+            by_day[(x.trainer_id, x.date)].append(x)
+        if x.session_id in tot_ids:
+            sessions[x.session_id] = x
+        kind = x.kind
+        if not x.venue and (x.trainer_id or kind == "step1" or kind == "tot"):
             add("venue", f"session {x.session_id} ({x.unit_id}) : aucun lieu", x)
         if not x.attendees:
             if x.participants:
                 add("attendees", f"session {x.session_id} : participants sans liste des unités présentes", x)
             continue
-        key = (x.attendees, x.kind == "tot")  # a list read once however many sessions share it
-        parsed = lists.get(key, False)
+        known = lists if kind != "tot" else tot_lists
+        parsed = known.get(x.attendees, False)
         if parsed is False:
-            parsed = lists[key] = _attendees(x.attendees, trainer_ids if key[1] else unit_ids)
+            parsed = known[x.attendees] = _attendees(x.attendees, trainer_ids if kind == "tot" else unit_ids)
         if parsed is None:
             add("attendees", f"session {x.session_id} : liste des présents illisible « {x.attendees[:60]} »", x)
             continue
@@ -54,10 +66,10 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
             add("attendees", f"session {x.session_id} : {total} présents listés pour {x.participants} participants", x)
         if unknown:
             add("attendees", f"session {x.session_id} : présents inconnus du plan ({', '.join(unknown[:3])})", x)
-        if x.kind == "tot" and {i for i, _ in items} != enrolled.get(x.session_id, set()):
+        if kind == "tot" and {i for i, _ in items} != enrolled.get(x.session_id, set()):
             add("attendees", f"formation de formateurs {x.session_id} : la liste des présents diffère des "
                              f"formateurs inscrits", x)
-        if x.kind == "step1" and x.audience == "teachers_1d":
+        if kind == "step1" and x.audience == "teachers_1d":
             for i, n in items:
                 if i in ecole_circ:
                     if ecole_circ[i] != x.unit_id:
@@ -77,11 +89,7 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
                 add("ecole_groups", f"école {e.uai} ({e.name}) : {per_ecole.get(e.uai, 0)} enseignants dans les "
                                     f"groupes de la circonscription {c.id} pour {e.teachers}", None)
     # travel: each trainer's day, in time order, including the ToT they attend
-    by_day: dict[tuple, list] = defaultdict(list)
-    sessions = {x.session_id: x for x in plan.sessions}
-    for x in plan.sessions:
-        if x.trainer_id:
-            by_day[(x.trainer_id, x.date)].append(x)
+    clock = ClockMinutes()
     for tid, sid in tot_of.items():
         x = sessions.get(sid)
         if x is not None:
@@ -91,7 +99,7 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
             continue
         xs.sort(key=lambda x: (x.start, x.end))
         for a, b in zip(xs, xs[1:]):
-            gap = int((b.start_dt - a.end_dt).total_seconds() // 60)
+            gap = clock[b.start] - clock[a.end]  # one day: as (b.start_dt - a.end_dt) in minutes
             need = session_travel_minutes(a, b, s.travel_speed_kmh, s.travel_fixed_minutes)
             if gap < need and gap >= 0:
                 add("travel", f"le formateur {tid} doit aller de « {a.venue} » ({a.session_id}, fin {a.end}) à "
@@ -102,8 +110,18 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
 def _attendees(text: str, known: set[str]) -> tuple | None:
     """``(items, total, unknown ids)`` of an ``id:count;…`` list, ``None`` when unreadable (tuples only: the
     garbage collector stops walking them once it has seen them)."""
+    items = []
+    unknown = []
+    total = 0
     try:
-        items = tuple((p.rpartition(":")[0], int(p.rpartition(":")[2])) for p in text.split(";") if p)
+        for p in text.split(";"):
+            if p:
+                i, _, n = p.rpartition(":")
+                n = int(n)
+                items.append((i, n))
+                total += n
+                if i not in known:
+                    unknown.append(i)
     except ValueError:
         return None
-    return items, sum(n for _, n in items), tuple(i for i, _ in items if i not in known)
+    return tuple(items), total, tuple(unknown)

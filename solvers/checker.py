@@ -22,8 +22,12 @@ from planner.plan import Plan, Session
 from planner.report import split_past
 from planner.text import hhmm_minutes as _minutes
 
+from .check_clock import ClockMinutes, Minutes, moment
 from .records import past_summary
 from .rules import RULE_IDS, trainer_day_cap, unit_caps
+
+
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class _Checker:
         self.rows = {t.trainer_id: t for t in plan.trainers}
         self.sessions = {x.session_id: x for x in plan.sessions}
         self._meetings: dict[tuple[str, str], set[dt.date]] = {}
+        self.mins = Minutes()
+        self.clock = ClockMinutes()
+        self._slot_why: dict[tuple, str] = {}  # (window, kind, audience, start, end) → window_ok's reason or ''
+        self._day_why: dict[tuple, str] = {}  # (window, date, zone, département, unit or académie) → the same
 
     def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
         assert rule in RULE_IDS, rule
@@ -53,16 +61,39 @@ class _Checker:
 
     # ------------------------------------------------------------------ per session
     def window_ok(self, x: Session, zone: str) -> str | None:
+        """Why session ``x`` (ToT or step 1) is not in its window, ``None`` when it is (each time slot and each
+        day judged once)."""
+        key = (x.window, x.kind, x.audience, x.start, x.end)
+        why = self._slot_why.get(key)
+        if why is None:
+            why = self._slot_why[key] = self._slot_why_not(x)
+        if why:
+            return why
+        rule = self.s.windows[x.window].rule
+        who = x.unit_id if rule in ("bassin_meeting", "inspectors_meeting") else x.academie if rule == "rentree_seminar" else ""
+        key = (x.window, x.date, zone, x.departement, who)
+        why = self._day_why.get(key)
+        if why is None:
+            why = self._day_why[key] = self._day_why_not(x, zone)
+        return why or None
+
+    def _slot_why_not(self, x: Session) -> str:
+        """Why the window, audience and hours of ``x`` do not fit ('' when they do)."""
         spec = self.s.windows.get(x.window)
         if spec is None:
             return f"fenêtre inconnue « {x.window} »"
         audience = "trainers" if x.kind == "tot" else x.audience
         if x.kind in ("tot", "step1") and x.window not in self.s.audience_windows.get(audience, ()):
             return f"la fenêtre « {spec.label} » n'est pas ouverte au public {audience}"
-        d = x.date
         a, b = _minutes(x.start), _minutes(x.end)
         if not any(p.minutes()[0] <= a and b <= p.minutes()[1] for p in spec.periods):
             return f"horaire {x.start}–{x.end} hors des plages de la fenêtre « {spec.label} »"
+        return ""
+
+    def _day_why_not(self, x: Session, zone: str) -> str:
+        """Why the date of ``x`` is not a day of its window ('' when it is)."""
+        spec = self.s.windows[x.window]
+        d = x.date
         dep = x.departement or None
         rule = spec.rule
         if rule == "weekly":
@@ -94,7 +125,7 @@ class _Checker:
             ok = False
         if not ok:
             return f"le {d.isoformat()} n'est pas un jour de la fenêtre « {spec.label} » ({cal.describe_day(d, zone, dep)})"
-        return None
+        return ""
 
     def meetings(self, rule: str, unit_id: str, zone: str, dep: str | None) -> set[dt.date]:
         key = (rule, unit_id)
@@ -111,16 +142,16 @@ class _Checker:
         seen: set[str] = set()
         first_day: dict[str, object] = {}  # zone -> first day of step 1
         plan_from, start_date, end_date = s.plan_from, s.start_date, s.end_date  # read once: 350,000 sessions
-        acad_of, zone_of = self.acad.get, self.zone
+        zone_of = self.zone.get  # académie → zone (the académies of self.acad)
+        mins = self.mins
         for x in self.plan.sessions:
             if x.session_id in seen:
                 self.add("duplicate", f"session {x.session_id} en double", x)
             seen.add(x.session_id)
-            a = acad_of(x.academie)
-            if a is None:
+            zone = zone_of(x.academie, _UNKNOWN)
+            if zone is _UNKNOWN:
                 self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
                 continue
-            zone = zone_of[a.code]
             if getattr(x, "status", "planned") == "held":
                 continue  # held: the past as it happened (recorded), not a placement to check against today's rules
             if x.date < plan_from:
@@ -132,14 +163,15 @@ class _Checker:
             first1 = first_day.get(zone)
             if first1 is None:
                 first1 = first_day[zone] = cal.step1_first_day(s, zone)
-            if x.kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
+            kind = x.kind
+            if kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
                 self.add("step1_start", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
                                     f"d'étape 1 ({first1.isoformat()} : "
                                     + ("date choisie" if s.step1_start_date else f"pré-rentrée {s.school_year}") + ")", x)
-            if x.kind not in ("tot", "step1"):
+            if kind != "step1" and kind != "tot":
                 continue  # later steps are checked by check_roadmap
-            dur = _minutes(x.end) - _minutes(x.start)
-            expected = s.tot_minutes if x.kind == "tot" else s.step1_minutes
+            dur = mins[x.end] - mins[x.start]
+            expected = s.tot_minutes if kind == "tot" else s.step1_minutes
             if dur != expected:
                 self.add("duration", f"session {x.session_id} : durée {dur} min au lieu de {expected}", x)
             why = self.window_ok(x, zone)
@@ -172,7 +204,7 @@ class _Checker:
                 if tot is None or tot.kind != "tot":
                     self.add("trainer_trained", f"session {x.session_id} : le formateur {t.id} n'a pas suivi de "
                                                 f"formation de formateurs", x)
-                elif tot.end_dt > x.start_dt:
+                elif (tot.date, self.clock[tot.end]) > (x.date, self.clock[x.start]):  # as their datetimes
                     self.add("trainer_trained", f"session {x.session_id} le {x.date.isoformat()} {x.start} : le "
                                                 f"formateur {t.id} n'est formé que le {tot.date.isoformat()} {tot.end}", x)
 
@@ -285,15 +317,17 @@ class _Checker:
         (the matching of :mod:`planner.heads_first`, read off the plan)."""
         if not getattr(self.s, "heads_first", False):
             return
-        first = first_teacher_sessions(self.plan.sessions)
+        clock = ClockMinutes()  # times as minutes since day 1: ordered as Session.start_dt, end_dt (same errors)
+        first = first_teacher_sessions(self.plan.sessions, lambda x: x.date.toordinal() * 1440 + clock[x.start])
+        seats = cadre_seats(self.plan.sessions, lambda x: x.date.toordinal() * 1440 + clock[x.end])
         head_of = {("etablissement", e.uai): ("bassin", e.bassin) for e in self.sc.in_scope_etablissements()}
         head_of.update({("circonscription", c.id): ("departement", c.departement) for c in self.sc.circonscriptions})
         reported = {(u.get("unit_type"), u.get("unit_id")) for u in self.plan.unplaced if u.get("rule") == "heads_first"}
         who = {"etablissement": "le chef d'établissement", "circonscription": "l'IEN"}
-        for k, seat in match_heads(cadre_seats(self.plan.sessions), first, head_of).items():
+        for k, seat in match_heads(seats, first, head_of).items():
             if seat is not None:
                 continue
-            t, cadre = first[k], head_of[k]
+            t, cadre = moment(first[k]), head_of[k]
             sev = "warning" if k in reported else "error"
             self.add("heads_first", f"{k[1]} : {who[k[0]]} ne peut pas être formé avant la première session de "
                                     f"ses enseignants ({t.strftime('%d/%m/%Y %H:%M')}) : pas de place dans une "
