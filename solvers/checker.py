@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from planner import calendar as cal
 from planner.followup import MAKEUP_TITLE
@@ -28,6 +29,7 @@ from .rules import RULE_IDS, trainer_day_cap, unit_caps
 
 
 _UNKNOWN = object()
+_DAY_START = attrgetter("date", "start")
 
 
 @dataclass(frozen=True)
@@ -211,29 +213,38 @@ class _Checker:
     # ------------------------------------------------------------------ per trainer
     def check_trainer_loads(self) -> None:
         s = self.s
+        mins = self.mins
         by_trainer: dict[str, list[Session]] = defaultdict(list)
+        wednesdays: list[Session] = []  # 1er-degré step-1 sessions on Wednesday mornings
         for x in self.plan.sessions:
-            if x.trainer_id and x.kind in ("tot", "step1"):
-                by_trainer[x.trainer_id].append(x)
+            kind = x.kind
+            if kind == "step1" or kind == "tot":
+                if x.trainer_id:
+                    by_trainer[x.trainer_id].append(x)
+                if kind == "step1" and x.window == "wednesday_am" and x.audience == "teachers_1d":
+                    wednesdays.append(x)
+        week_cap = unit_caps(s, "").per_week
+        week_of: dict[dt.date, tuple[int, int]] = {}
         for tid, xs in by_trainer.items():
             t = self.trainers.get(tid)
             if t is None:
                 continue
-            xs.sort(key=lambda x: (x.date, x.start))
+            xs.sort(key=_DAY_START)
             for a, b in zip(xs, xs[1:]):
-                if a.date == b.date and _minutes(b.start) < _minutes(a.end):
+                if a.date == b.date and mins[b.start] < mins[a.end]:
                     self.add("fdf_capacity" if t.role == "fdf" else "overlap", f"le formateur {tid} est à deux endroits à la fois le {a.date.isoformat()} "
                                         f"({a.session_id} {a.start}–{a.end} et {b.session_id} {b.start}–{b.end})", b)
             cap = trainer_day_cap(s, t.role)
-            per_day: dict[dt.date, int] = defaultdict(int)
+            per_day = Counter(x.date for x in xs)  # in date order, as xs
             per_week: dict[tuple[int, int], int] = defaultdict(int)
-            for x in xs:
-                per_day[x.date] += 1
-                per_week[x.date.isocalendar()[:2]] += 1
+            for d, n in per_day.items():
+                w = week_of.get(d)
+                if w is None:
+                    w = week_of[d] = d.isocalendar()[:2]
+                per_week[w] += n
             for d, n in per_day.items():
                 if n > cap:
                     self.add("fdf_day_cap" if t.role == "fdf" else "day_cap", f"le formateur {tid} anime {n} sessions le {d.isoformat()} (plafond {cap})")
-            week_cap = unit_caps(s, "").per_week
             if t.role != "fdf" and week_cap is not None:
                 for w, n in per_week.items():
                     if n > week_cap:
@@ -242,9 +253,8 @@ class _Checker:
         wed_cap = unit_caps(s, "teachers_1d").wednesdays_per_term
         if wed_cap is not None:
             weds: dict[tuple[str, tuple[int, int]], set[dt.date]] = defaultdict(set)
-            for x in self.plan.sessions:
-                if x.kind == "step1" and x.audience == "teachers_1d" and x.window == "wednesday_am":
-                    weds[(x.unit_id, cal.term_of(x.date))].add(x.date)
+            for x in wednesdays:
+                weds[(x.unit_id, cal.term_of(x.date))].add(x.date)
             for (unit, term), days in weds.items():
                 if len(days) > wed_cap:
                     self.add("wednesday_cap", f"la circonscription {unit} utilise {len(days)} mercredis matin au "
