@@ -34,11 +34,14 @@ Rules (``rule`` of each finding):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from planner.calendar import calendar_key, public_holiday_subdivision, window_days
 
 from .check_clock import Minutes
 
+_SPAN = itemgetter(1, 2)  # (start, end) of a session read by _Unit
+_SPAN_ID = itemgetter(1, 2, 3)  # (start, end, session id)
 KINDS = ("step2", "step3", "step4", "step5", "step6")
 LEADS_ITSELF = ("step2", "step3", "step4", "step6")
 AUDIENCE_OF = {
@@ -100,8 +103,8 @@ class _Windows:
 
 
 class _Unit:
-    """A unit's roadmap sessions, read once: each as ``(session, start, end)`` in minutes since day 1
-    (``date.toordinal() × 1440``), in plan order (``sp``) and by part (working groups, restitutions, drafting
+    """A unit's roadmap sessions, read once: each as ``(session, start, end, session id)``, times in minutes
+    since day 1 (``date.toordinal() × 1440``), in plan order (``sp``) and by part (working groups, restitutions, drafting
     meetings of the charter, briques, réunions de rentrée, cafés IA), the steps it has, the end of its last
     working group and drafting meeting, whether its charter is adopted, and its sessions over capacity."""
 
@@ -117,7 +120,7 @@ class _Unit:
         over = []  # (session, capacity, what), in plan order
         for s in ss:
             day = s.date.toordinal() * 1440
-            r = (s, day + mins[s.start], day + mins[s.end])
+            r = (s, day + mins[s.start], day + mins[s.end], s.session_id)
             sp.append(r)
             kind = s.kind
             cap = None
@@ -237,8 +240,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         cached_why = why_in.get((z, dep))
         if cached_why is None:
             cached_why = why_in[(z, dep)] = {}
-        for s, a, b in u.sp:
-            sid = s.session_id
+        for s, a, b, sid in u.sp:
             kind = s.kind
             # audience and trainer
             if s.audience not in AUDIENCE_OF[kind]:
@@ -319,7 +321,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
         # overlaps between the unit's own roadmap sessions
         far_end, far = -1, None
-        for s, a, b in sorted(u.sp, key=_span_id_key):
+        for s, a, b, _ in sorted(u.sp, key=_SPAN_ID):
             if a < far_end and _parallel_rooms(s, far):
                 continue
             if a < far_end:
@@ -344,14 +346,6 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                                    f"comme non placée", "error", "", key[1]))
     _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, unplaced, add)
     return out
-
-
-def _span_id_key(r: tuple) -> tuple:
-    return r[1], r[2], r[0].session_id
-
-
-def _span_key(r: tuple) -> tuple[int, int]:
-    return r[1], r[2]
 
 
 def _same_day(days_of: dict, by_trainer: dict, tid: str, day) -> list:
@@ -401,18 +395,18 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
         if not ch.meeting_dates.get("cafe_ia"):
             spaced.append((u.cafes, rs.cafe_gap_days, "café IA"))
         for xs, gap_days, what in spaced:
-            xs = sorted(xs, key=_span_key)
-            for (x, _, _), (y, _, _) in zip(xs, xs[1:]):
+            xs = sorted(xs, key=_SPAN)
+            for (x, *_), (y, *_) in zip(xs, xs[1:]):
                 if (y.date - x.date).days < gap_days:
                     add(RoadmapFinding("roadmap_order", f"{y.session_id} : {what} le {y.date.isoformat()}, moins de "
                                        f"{gap_days} jours après la précédente ({x.date.isoformat()})", "error",
                                        y.session_id, uid))
-        for x, a, _ in u.rest:
+        for x, a, _, _ in u.rest:
             if u.wg_end is not None and a < u.wg_end:
                 add(RoadmapFinding("roadmap_order", f"{x.session_id} : restitution avant la dernière réunion des "
                                    f"groupes de travail", "error", x.session_id, uid))
         end_of = {}
-        for x, a, b in u.briques:
+        for x, a, b, _ in u.briques:
             bid = x.title.split(" ", 2)[1] if x.title.startswith("Brique ") else ""
             end_of[bid] = (a, b)
         for bid, (a, _) in end_of.items():

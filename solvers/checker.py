@@ -50,7 +50,10 @@ class _Checker:
         self.zone = {a.code: cal.calendar_key(a, sc.settings) for a in sc.academies}  # each académie's calendar
         self.trainers = {t.id: t for t in sc.trainers}
         self.rows = {t.trainer_id: t for t in plan.trainers}
-        self.sessions = {x.session_id: x for x in plan.sessions}
+        self.step1_tot = [x for x in plan.sessions if x.kind == "step1" or x.kind == "tot"]  # the sessions most rules see
+        tot_ids = {r.tot_session_id for r in plan.trainers}
+        # the sessions trainers are enrolled in, by id (the last of an id, as a dict of every session would say)
+        self.sessions = {x.session_id: x for x in plan.sessions if x.session_id in tot_ids}
         self._meetings: dict[tuple[str, str], set[dt.date]] = {}
         self.mins = Minutes()
         self.clock = ClockMinutes()
@@ -216,7 +219,7 @@ class _Checker:
         mins = self.mins
         by_trainer: dict[str, list[Session]] = defaultdict(list)
         wednesdays: list[Session] = []  # 1er-degré step-1 sessions on Wednesday mornings
-        for x in self.plan.sessions:
+        for x in self.step1_tot:
             kind = x.kind
             if kind == "step1" or kind == "tot":
                 if x.trainer_id:
@@ -264,7 +267,7 @@ class _Checker:
     def check_coverage(self) -> None:
         gs = self.s.group_size
         placed: dict[tuple[str, str, str], list[Session]] = defaultdict(list)
-        for x in self.plan.sessions:
+        for x in self.step1_tot:
             if x.kind == "step1" and x.title != MAKEUP_TITLE:  # make-up groups come on top of the demand
                 placed[(x.unit_type, x.unit_id, x.audience)].append(x)
         missing: dict[tuple[str, str], int] = defaultdict(int)
@@ -299,7 +302,7 @@ class _Checker:
         for r in self.plan.trainers:
             if r.tot_session_id:
                 counts[r.tot_session_id] += 1
-        for x in self.plan.sessions:
+        for x in self.step1_tot:
             if x.kind == "tot" and counts.get(x.session_id, 0) != x.participants:
                 self.add("tot", f"formation de formateurs {x.session_id} : {x.participants} participants annoncés, "
                                 f"{counts.get(x.session_id, 0)} formateurs inscrits", x)
@@ -308,7 +311,9 @@ class _Checker:
                 self.add("tot", f"des formateurs sont inscrits à une formation {sid} absente du plan")
 
     def check_pins(self) -> None:
-        by_group = {(x.unit_type, x.unit_id, x.group): x for x in self.plan.sessions if x.kind == "step1"}
+        if not self.sc.pins:
+            return
+        by_group = {(x.unit_type, x.unit_id, x.group): x for x in self.step1_tot if x.kind == "step1"}
         reported = {(u.get("unit_type"), u.get("unit_id")) for u in self.plan.unplaced}
         for p in self.sc.pins:
             x = by_group.get((p.unit_type, p.unit_id, p.group))
@@ -329,7 +334,7 @@ class _Checker:
             return
         clock = ClockMinutes()  # times as minutes since day 1: ordered as Session.start_dt, end_dt (same errors)
         first = first_teacher_sessions(self.plan.sessions, lambda x: x.date.toordinal() * 1440 + clock[x.start])
-        seats = cadre_seats(self.plan.sessions, lambda x: x.date.toordinal() * 1440 + clock[x.end])
+        seats = cadre_seats(self.step1_tot, lambda x: x.date.toordinal() * 1440 + clock[x.end])
         head_of = {("etablissement", e.uai): ("bassin", e.bassin) for e in self.sc.in_scope_etablissements()}
         head_of.update({("circonscription", c.id): ("departement", c.departement) for c in self.sc.circonscriptions})
         reported = {(u.get("unit_type"), u.get("unit_id")) for u in self.plan.unplaced if u.get("rule") == "heads_first"}
@@ -364,7 +369,7 @@ class _Checker:
             from .check_roadmap import check_roadmap
         except ImportError:
             return self.out
-        if any(x.kind not in ("tot", "step1") for x in self.plan.sessions):
+        if len(self.step1_tot) < len(self.plan.sessions):
             for f in check_roadmap(self.plan, self.sc):
                 get = f.get if isinstance(f, dict) else (lambda k, d, f=f: getattr(f, k, d))
                 self.out.append(Finding(get("rule", "roadmap"), get("message", str(f)), get("severity", "error"),
