@@ -46,7 +46,6 @@ class _Checker:
         self.sc = sc
         self.s = sc.settings
         self.out: list[Finding] = []
-        self.acad = {a.code: a for a in sc.academies}
         self.zone = {a.code: cal.calendar_key(a, sc.settings) for a in sc.academies}  # each académie's calendar
         self.trainers = {t.id: t for t in sc.trainers}
         self.rows = {t.trainer_id: t for t in plan.trainers}
@@ -55,8 +54,8 @@ class _Checker:
         # the sessions trainers are enrolled in, by id (the last of an id, as a dict of every session would say)
         self.sessions = {x.session_id: x for x in plan.sessions if x.session_id in tot_ids}
         self._meetings: dict[tuple[str, str], set[dt.date]] = {}
-        self.mins = Minutes()
-        self.clock = ClockMinutes()
+        self.mins = Minutes()  # « HH:MM » → minutes, each text read once
+        self.clock = ClockMinutes()  # the same, for times compared as Session.start_dt / end_dt would
         self._slot_why: dict[tuple, str] = {}  # (window, kind, audience, start, end) → window_ok's reason or ''
         self._day_why: dict[tuple, str] = {}  # (window, date, zone, département, unit or académie) → the same
 
@@ -147,7 +146,7 @@ class _Checker:
         seen: set[str] = set()
         first_day: dict[str, object] = {}  # zone -> first day of step 1
         plan_from, start_date, end_date = s.plan_from, s.start_date, s.end_date  # read once: 350,000 sessions
-        zone_of = self.zone.get  # académie → zone (the académies of self.acad)
+        zone_of = self.zone.get  # académie → zone (unknown académie: _UNKNOWN)
         mins = self.mins
         for x in self.plan.sessions:
             if x.session_id in seen:
@@ -220,12 +219,10 @@ class _Checker:
         by_trainer: dict[str, list[Session]] = defaultdict(list)
         wednesdays: list[Session] = []  # 1er-degré step-1 sessions on Wednesday mornings
         for x in self.step1_tot:
-            kind = x.kind
-            if kind == "step1" or kind == "tot":
-                if x.trainer_id:
-                    by_trainer[x.trainer_id].append(x)
-                if kind == "step1" and x.window == "wednesday_am" and x.audience == "teachers_1d":
-                    wednesdays.append(x)
+            if x.trainer_id:
+                by_trainer[x.trainer_id].append(x)
+            if x.kind == "step1" and x.window == "wednesday_am" and x.audience == "teachers_1d":
+                wednesdays.append(x)
         week_cap = unit_caps(s, "").per_week
         week_of: dict[dt.date, tuple[int, int]] = {}
         for tid, xs in by_trainer.items():
@@ -332,7 +329,7 @@ class _Checker:
         (the matching of :mod:`planner.heads_first`, read off the plan)."""
         if not getattr(self.s, "heads_first", False):
             return
-        clock = ClockMinutes()  # times as minutes since day 1: ordered as Session.start_dt, end_dt (same errors)
+        clock = self.clock  # times as minutes since day 1: ordered as Session.start_dt, end_dt (same errors)
         first = first_teacher_sessions(self.plan.sessions, lambda x: x.date.toordinal() * 1440 + clock[x.start])
         seats = cadre_seats(self.step1_tot, lambda x: x.date.toordinal() * 1440 + clock[x.end])
         head_of = {("etablissement", e.uai): ("bassin", e.bassin) for e in self.sc.in_scope_etablissements()}
