@@ -235,6 +235,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         z = zone.get(unit.academie, "A")
         dep = unit.departement
         end1 = last1[key]
+        twins = teacher_wins[ut]
         u = read[key] = _Unit(ss, mins, caps[ut])
         wg_end, drafts_end = u.wg_end, u.drafts_end
         cached_why = why_in.get((z, dep))
@@ -267,7 +268,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                 if a < end1:
                     add(RoadmapFinding("step2_after_step1", f"{sid} : groupe de travail le {_when(s)}, avant la fin de "
                                        f"l'étape 1 de l'unité {uid}", "error", sid, uid))
-                if s.group >= 1 and s.window not in teacher_wins[ut]:
+                if s.group >= 1 and s.window not in twins:
                     add(RoadmapFinding("step2_teacher_window", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
                                        f"enseignants de l'unité", "error", sid, uid))
             elif kind == "step3":
@@ -292,7 +293,7 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                 if a < end1:
                     add(RoadmapFinding("step5_after_step1", f"{sid} : brique le {_when(s)}, avant la fin de l'étape 1 "
                                        f"de l'unité {uid}", "error", sid, uid))
-                if s.window not in teacher_wins[ut]:
+                if s.window not in twins:
                     add(RoadmapFinding("step5_after_step1", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
                                        f"enseignants de l'unité", "error", sid, uid))
                 if s.trainer_id:
@@ -396,7 +397,7 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
             spaced.append((u.cafes, rs.cafe_gap_days, "café IA"))
         for xs, gap_days, what in spaced:
             xs = sorted(xs, key=_SPAN)
-            for (x, *_), (y, *_) in zip(xs, xs[1:]):
+            for (x, _, _, _), (y, _, _, _) in zip(xs, xs[1:]):
                 if (y.date - x.date).days < gap_days:
                     add(RoadmapFinding("roadmap_order", f"{y.session_id} : {what} le {y.date.isoformat()}, moins de "
                                        f"{gap_days} jours après la précédente ({x.date.isoformat()})", "error",
