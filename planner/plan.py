@@ -20,6 +20,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field, fields
@@ -272,6 +273,7 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
     out: list[Session] = []
     append = out.append
     dates: dict[str, dt.date] = {}
+    times: set[str] = set()  # « HH:MM » texts already found valid
     share = sys.intern  # repeated texts kept once: a national plan read back takes 3 times less memory
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
@@ -299,6 +301,8 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = dt.date.fromisoformat(day)
+                if start not in times or end not in times:
+                    _check_times(start, end, times)
                 g, pinned, title, status, present, held, venue, vaddr, vlat, vlon, att = get_extra(r)
                 if title[:1] == "'":
                     title = csv_unescape(title)
@@ -322,6 +326,19 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
             except ValueError as exc:
                 raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})", line) from None
     return out
+
+
+_HHMM = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+
+
+def _check_times(start: str, end: str, valid: set[str]) -> None:
+    """A session's start and end times, « HH:MM » from 00:00 to 23:59 (what the checker and the exports read);
+    each distinct text checked once."""
+    for column, text in (("start", start), ("end", end)):
+        if text not in valid:
+            if not _HHMM.fullmatch(text):
+                raise ValueError(f"colonne {column} : heure « {text} » invalide, attendu HH:MM de 00:00 à 23:59")
+            valid.add(text)
 
 
 class PlanError(Exception):

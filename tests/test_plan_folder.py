@@ -163,3 +163,20 @@ def test_plan_files_with_other_line_ends_or_a_stray_quote(tmp_path):
     (d / "trainers.csv").write_bytes(b"\r".join(lines))
     with pytest.raises(PlanError, match=r"trainers\.csv, ligne 3 : \d+ colonnes au lieu de"):
         Plan.read(d)
+
+
+def test_a_bad_time_of_day_is_named_with_its_file_line_and_column(tmp_path, capsys):
+    """« 25:00 » or « 9h » in sessions.csv: a French message naming the file, the line and the column (the
+    checker used to stop on a traceback)."""
+    d = _plan(1, 5).write(tmp_path / "plan")
+    assert len(Plan.read(d).sessions) == 5
+    raw = (d / "sessions.csv").read_bytes().decode("utf-8").split("\r\n")
+    for bad, column in (("25:00", "start"), ("9h", "end")):
+        lines = list(raw)
+        lines[3] = lines[3].replace(",09:00,10:00,", ",25:00,10:00," if column == "start" else ",09:00,9h,")
+        (d / "sessions.csv").write_text("\r\n".join(lines), encoding="utf-8", newline="")
+        with pytest.raises(PlanError, match=rf"sessions\.csv, ligne 4 : .*colonne {column} : heure « {bad} » invalide"):
+            Plan.read(d)
+        assert main.main(["check", str(d)]) == 2
+        err = capsys.readouterr().err
+        assert "ligne 4" in err and f"« {bad} »" in err and "Traceback" not in err
