@@ -175,8 +175,9 @@ class Plan:
         return list(self.report.get("unplaced", []))
 
     # ------------------------------------------------------------------ files
-    def write(self, directory: str | Path) -> Path:
-        """Write the plan folder ``directory``, replacing a previous plan there as a whole."""
+    def write(self, directory: str | Path, processes: int = 1) -> Path:
+        """Write the plan folder ``directory``, replacing a previous plan there as a whole. ``processes`` 2: a
+        big sessions.csv written by two processes (:func:`planner.plan_csv.write_file`; the command line)."""
         d = Path(directory)
         check_target(d)
         d.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +187,8 @@ class Plan:
             shutil.rmtree(part)
         part.mkdir()
         try:
-            _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, self.sessions, _SESSION_CELLS)
+            _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, self.sessions, _SESSION_CELLS,
+                       processes)
             _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA, self.trainers, _TRAINER_CELLS)
             _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, self.units, _UNIT_CELLS)
             report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
@@ -455,9 +457,8 @@ def _atomic_text(path: Path, text: str) -> None:
         f.write(text)
 
 
-def _write_csv(path: Path, columns: list[str], rows: list, cells: list) -> None:
-    with atomic_file(path, "w", encoding="utf-8", newline="") as f:
-        pc.write_columns(f, columns, rows, cells)  # formula-like texts neutralised (planner/safecells.py)
+def _write_csv(path: Path, columns: list[str], rows: list, cells: list, processes: int = 1) -> None:
+    pc.write_file(path, columns, rows, cells, processes)  # formula-like texts neutralised (planner/safecells.py)
 
 
 def _read_csv(path: Path, required: list[str]):

@@ -9,11 +9,18 @@ times), then the lines are joined.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
 import re
+import shutil
+import signal
 from operator import attrgetter
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .safe_io import atomic_file
 from .safecells import TRIGGERS
+from .signals import sigint_blocked
 
 _TRIGGER_SET = frozenset(TRIGGERS)
 _QUOTE = re.compile(r'[,"\r\n]')
@@ -87,11 +94,65 @@ def coordinate(name: str) -> Column:
 def write_columns(f, columns: Iterable[str], items: Sequence, cells: Sequence[Column]) -> None:
     """Header ``columns``, then one line per item of ``items``, its cells given by ``cells`` (one per column)."""
     f.write(",".join(cell_text(c) for c in columns) + "\r\n")
+    write_rows(f, items, cells)
+
+
+def write_rows(f, items: Sequence, cells: Sequence[Column]) -> None:
+    """One line per item of ``items`` (no header)."""
     for i in range(0, len(items), BLOCK):
         block = items[i:i + BLOCK]
         cols = [encode_column(cell(block)) for cell in cells]
         f.write("\r\n".join(map(",".join, zip(*cols))))
         f.write("\r\n")
+
+
+SPLIT_ROWS = 50_000  # below this many rows per half, one process writes the file
+
+
+def write_file(path: Path, columns: Iterable[str], items: Sequence, cells: Sequence[Column],
+               processes: int = 1) -> None:
+    """The CSV file ``path`` (:func:`planner.safe_io.atomic_file`). With ``processes`` ≥ 2 and a big file
+    (a national plan's 350,000 sessions), a forked process writes the second half of the lines while this one
+    writes the first, then its part is appended: the same bytes in about half the time. The fork is for the
+    command line (no window's threads to inherit); the child ignores Ctrl-C and ends with ``os._exit``."""
+    half = len(items) // 2 // BLOCK * BLOCK if processes > 1 and hasattr(os, "fork") else 0
+    if half < SPLIT_ROWS:
+        with atomic_file(path, "w", encoding="utf-8", newline="") as f:
+            write_columns(f, columns, items, cells)
+        return
+    tail = path.with_name(path.name + ".tail")
+    with sigint_blocked():
+        pid = os.fork()
+    if pid == 0:
+        _write_tail(tail, items[half:], cells)  # never returns
+    try:
+        with atomic_file(path, "w", encoding="utf-8", newline="") as f:
+            write_columns(f, columns, items[:half], cells)
+            _, status = os.waitpid(pid, 0)
+            pid = 0
+            if os.waitstatus_to_exitcode(status) != 0 or not tail.exists():
+                raise OSError(f"la seconde moitié de {path.name} n'a pas pu être écrite")
+            f.flush()
+            with open(tail, "rb") as part:
+                shutil.copyfileobj(part, f.buffer, 1 << 20)
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        tail.unlink(missing_ok=True)
+
+
+def _write_tail(path: Path, items: Sequence, cells: Sequence[Column]) -> None:
+    """In the forked child: ``items``' lines to ``path``, then exit (0 when written)."""
+    code = 1
+    try:
+        gc.disable()  # a collection would touch every object the parent shares with this child
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            write_rows(f, items, cells)
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def iso_or_empty(d: dt.date | None) -> str:
@@ -103,4 +164,4 @@ def int_or_empty(n: int | None) -> object:
 
 
 __all__ = ["attr", "attr_as", "cell_text", "coordinate", "encode_column", "int_or_empty", "iso_or_empty",
-           "write_columns"]
+           "write_columns", "write_file", "write_rows"]

@@ -142,7 +142,7 @@ def _run_solve(args) -> int:
     except FollowupSolveError as exc:
         return _err(str(exc))
     try:
-        plan.write(out)
+        plan.write(out, processes=args.workers or os.cpu_count() or 1)  # a national sessions.csv: two halves at once
     except (PlanError, OSError) as exc:
         return _err(f"{out} : écriture du plan impossible ({getattr(exc, 'strerror', None) or exc})")
     r = plan.report

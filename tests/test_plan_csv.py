@@ -126,3 +126,43 @@ def test_sessions_cross_processes_and_copies_intact():
         for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
             assert pickle.loads(pickle.dumps(s, protocol=protocol)) == s
         assert copy.copy(s) == s and copy.copy(s) is not s and copy.deepcopy(s) == s
+
+
+def test_a_big_sessions_file_written_by_two_processes_is_the_same_file(tmp_path, monkeypatch):
+    """plan.write(processes=2) (the command line's solve): a forked process writes the second half of the lines;
+    the files are byte for byte those of one process, and nothing is left beside them."""
+    from planner import plan_csv
+
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
+    base = _tricky_plan()
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(130) for s in base.sessions]
+    plan = Plan(sessions=sessions, trainers=base.trainers, units=base.units, report=base.report)
+    assert len(sessions) // 2 >= 2 * plan_csv.BLOCK  # the file is split, at a block boundary
+    one, two = plan.write(tmp_path / "one"), plan.write(tmp_path / "two", processes=2)
+    for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()
+    assert len(Plan.read(two).sessions) == len(sessions)
+    assert sorted(p.name for p in two.iterdir()) == ["report.json", "sessions.csv", "trainers.csv", "units.csv"]
+
+
+def test_when_the_second_half_fails_the_plan_is_not_written(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    from planner import plan_csv
+
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
+    parent, write_rows = os.getpid(), plan_csv.write_rows
+
+    def failing_child(f, items, cells):
+        if os.getpid() != parent:
+            raise OSError("disque plein")
+        write_rows(f, items, cells)
+
+    monkeypatch.setattr(plan_csv, "write_rows", failing_child)
+    base = _tricky_plan()
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(130) for s in base.sessions]
+    with pytest.raises(OSError, match="seconde moitié de sessions.csv"):
+        Plan(sessions=sessions, trainers=base.trainers, units=base.units, report={}).write(tmp_path / "p", processes=2)
+    assert not (tmp_path / "p").exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
