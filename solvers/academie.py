@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 import time
 from dataclasses import dataclass, field
 
@@ -75,21 +76,31 @@ class AcademieResult:
 
 
 class _Costs:
-    """Downstream cost of readiness times for each unit, memoised on identical units."""
+    """Downstream cost of readiness times for each unit, memoised on identical units.
+
+    Two memos: by the trainers' ready times as given (most calls repeat them exactly, and hashing them
+    is cheaper than finding each one's first slot), then by the first slot each trainer may deliver
+    (what the placement depends on)."""
 
     def __init__(self, w_c: float, origin: int) -> None:
         self.w_c = w_c
         self.origin = origin
         self.memo: dict[tuple, tuple[float, int | None, int]] = {}
+        self.by_ready: dict[tuple, tuple[float, int | None, int]] = {}
 
     def unit(self, u: LocalUnit, ready: list[int]) -> tuple[float, int | None, int]:
         """(cost, completion ordinal, unplaced) of unit ``u`` with trainers ready at ``ready``."""
-        key = None
+        key = raw = None
         if u.memo_key is not None:
-            firsts = tuple(sorted(u.table.first_at_or_after(r) for r in ready))
-            key = (u.memo_key, firsts)
+            raw = (u.memo_key, tuple(ready))
+            hit = self.by_ready.get(raw)
+            if hit is not None:
+                return hit
+            times = u.table.times
+            key = (u.memo_key, tuple(sorted([bisect_left(times, r) for r in ready])))
             hit = self.memo.get(key)
             if hit is not None:
+                self.by_ready[raw] = hit
                 return hit
         fixed = [(i, k) for _, i, k in u.pins]
         assigned, left, cost = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed,
@@ -100,7 +111,7 @@ class _Costs:
         comp = max((u.table.days[i] for i, _ in assigned), default=None)
         res = (cost + left * UNPLACED_PENALTY_DAYS * max(self.w_c, 1.0), comp, left)
         if key is not None:
-            self.memo[key] = res
+            self.memo[key] = self.by_ready[raw] = res
         return res
 
 

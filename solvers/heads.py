@@ -13,6 +13,7 @@ the plan says which unit and why (an :class:`~solvers.records.Unplaced` record o
 from __future__ import annotations
 
 import datetime as dt
+from itertools import accumulate
 
 from .records import Unplaced
 
@@ -150,23 +151,37 @@ def waiting_costs(units, head_of: dict, cadre_units, meetings, costs, last_tot_e
         steps: list[list[float]] = [[] for _ in mts]
         ends = [mt.day * 1440 + mt.start + minutes for mt in mts]
         done: list[list[int]] = [[] for _ in range(len(mts) - 1)]
+        seen: dict[tuple, tuple[list[int], list[float]]] = {}  # units that place identically wait alike
         for u in us:
-            for j in range(len(mts) - 1):
-                comp = costs.unit(u, [ends[j + 1]] * len(u.trainers))[1]
-                done[j].append(comp - costs.origin if comp is not None else 0)
-            base = [NEVER_READY if t.qualified else (last_tot_end if last_tot_end is not None else 10**12)
-                    for t in u.trainers]
-            h0 = mts[0].day * 1440 + mts[0].start + minutes  # the cost table already waits for this
-            f0 = costs.unit(u, [max(r, h0) for r in base])[0]
-            row = [min(penalty, max(0.0, costs.unit(u, [max(r, mt.day * 1440 + mt.start + minutes) for r in base])[0]
-                                    - f0)) for mt in mts]
-            row = [max(row[: j + 1]) for j in range(len(row))] + [penalty]  # nondecreasing
+            got = seen.get(u.memo_key) if u.memo_key is not None else None
+            if got is None:
+                got = _waits(u, ends, costs, last_tot_end, penalty)
+                if u.memo_key is not None:
+                    seen[u.memo_key] = got
+            comps, row = got
+            for d, c in zip(done, comps):
+                d.append(c)
             const += row[0]  # 0 but for rounding: the cost table already waits for the first meeting
             for j in range(len(mts)):
                 steps[j].append(row[j + 1] - row[j])
         out.append((len(us), [sorted(st) for st in steps], [sorted(d) for d in done]))
     const += penalty * sum(len(us) for us in by_cadre.values())  # heads whose cadre unit has no session
     return out, const
+
+
+def _waits(u, ends: list[int], costs, last_tot_end: int | None, penalty: float) -> tuple[list[int], list[float]]:
+    """Unit u's completions (days after the origin) when its teachers wait for meeting j+1 (trainers ready
+    then), and its nondecreasing extra costs δ_u(j) of waiting for meeting j (the last: no seat)."""
+    n = len(u.trainers)
+    comps = []
+    for e in ends[1:]:
+        comp = costs.unit(u, [e] * n)[1]
+        comps.append(comp - costs.origin if comp is not None else 0)
+    base = [NEVER_READY if t.qualified else (last_tot_end if last_tot_end is not None else 10**12)
+            for t in u.trainers]
+    f0 = costs.unit(u, [max(r, ends[0]) for r in base])[0]  # the cost table already waits for this
+    row = [min(penalty, max(0.0, costs.unit(u, [max(r, e) for r in base])[0] - f0)) for e in ends]
+    return comps, list(accumulate(row, max)) + [penalty]  # nondecreasing
 
 
 NEVER_READY = -(10**12)  # a qualified trainer's ready time (solvers.units.NEVER)

@@ -77,34 +77,36 @@ def fill(table: SlotTable, n: int, ready: list[int], caps: Caps, *, fixed: list[
         start = table.first_at_or_after(min(ready)) if ready else len(table)
         order = range(start, len(table))
     per_day, per_week, wcap = caps.per_day, caps.per_week, caps.wednesdays_per_term
-    times, days, weeks = table.times, table.days, table.weeks
+    times, days, weeks, wed_am, terms = table.times, table.days, table.weeks, table.wed_am, table.terms
+    trainers = range(k_tr)
     for i in order:
         t = times[i]
         d = days[i]
-        if wcap is not None and table.wed_am[i]:
-            used = wed_used.setdefault(table.terms[i], set())
+        if wcap is not None and wed_am[i]:
+            used = wed_used.setdefault(terms[i], set())
             if d not in used and len(used) >= wcap:
                 continue
         w = weeks[i]
         placed_here = False
-        # least-loaded trainer first, so the unit's trainers share the work
-        for k in sorted(range(k_tr), key=lambda k: (day_load[k].get(d, 0), k)):
-            if ready[k] > t or (i, k) in busy:
+        # least-loaded trainer first (ties: lowest index), so the unit's trainers share the work
+        loads = [dl.get(d, 0) for dl in day_load]
+        for k in (sorted(trainers, key=loads.__getitem__) if k_tr > 1 else trainers):
+            if ready[k] > t or loads[k] >= per_day or (i, k) in busy:
                 continue
-            if day_load[k].get(d, 0) >= per_day:
-                continue
-            if per_week is not None and week_load[k].get(w, 0) >= per_week:
+            wl = week_load[k]
+            n_w = wl.get(w, 0)
+            if per_week is not None and n_w >= per_week:
                 continue
             out.append((i, k))
             busy.add((i, k))
-            day_load[k][d] = day_load[k].get(d, 0) + 1
-            week_load[k][w] = week_load[k].get(w, 0) + 1
+            day_load[k][d] = loads[k] + 1
+            wl[w] = n_w + 1
             placed_here = True
             remaining -= 1
             if remaining == 0:
                 break
-        if placed_here and table.wed_am[i]:
-            wed_used.setdefault(table.terms[i], set()).add(d)
+        if placed_here and wed_am[i]:
+            wed_used.setdefault(terms[i], set()).add(d)
         if remaining == 0:
             break
     return out, remaining
