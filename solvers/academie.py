@@ -237,14 +237,19 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
 
     for g, units in enumerate(groups):
         ids = {t.id for t in group_trainers[g]}
+        # per unit: its head's wait, and each trainer's ready time (None: the group's slot end + travel margin)
+        prepared = [(u, head0.get((u.demand.unit_type, u.demand.unit_id), NEVER),
+                     [(NEVER if t.qualified else (None if t.id in ids else 10**12), margin.get(t.id, 0))
+                      for t in u.trainers]) for u in units]
         for k in range(K):
             ready_t = tot_table.ends[k]
             tot = 0.0
             mx = 0
-            for u in units:
-                ready = [NEVER if t.qualified else (ready_t + margin.get(t.id, 0) if t.id in ids else 10**12)
-                         for t in u.trainers]
-                c, comp, _ = costs.unit(u, wait(u, ready))
+            for u, h, trs in prepared:
+                ready = [ready_t + m if r is None else r for r, m in trs]
+                if h != NEVER:  # wait(u, ready)
+                    ready = [max(r, h) for r in ready]
+                c, comp, _ = costs.unit(u, ready)
                 tot += c
                 if comp is not None:
                     mx = max(mx, comp - origin)
@@ -550,6 +555,7 @@ class _Ctx:
     head_penalty: float = 0.0  # cost of a unit whose head is not trained first
     margin: dict = field(default_factory=dict)  # trainer id -> travel minutes after their ToT
     places: object = None  # solvers.venues.FdfPlaces: where cadre and ToT sessions are held
+    seated: dict = field(default_factory=dict)  # (ready times, seats) -> the heads' seats (_seated_heads)
 
 
 def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True,
@@ -709,6 +715,18 @@ def _book_days(ctx: _Ctx, pool: _FdfPool, choice, days: dict) -> tuple[dict, dic
     return tot_fixed, cadre_fixed
 
 
+def _seated_heads(ctx: _Ctx, trained_at: dict, seats: dict, price) -> dict:
+    """:func:`seat_heads_priced` of the units, once per (ready times, seats): the candidate timetables often
+    train the trainers at the same times and seat the cadres alike, and the chosen one is assembled twice."""
+    if not ctx.head_of:
+        return {}
+    key = (tuple(trained_at.items()), tuple((cadre, tuple(xs)) for cadre, xs in seats.items()))
+    heads = ctx.seated.get(key)
+    if heads is None:
+        heads = ctx.seated[key] = seat_heads_priced(ctx.locals_, ctx.head_of, seats, price)
+    return heads
+
+
 def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: dict | None = None,
               cadres_first: bool = True, days: dict | None = None) -> tuple[float, int]:
     """Build the plan of one timetable choice: (objective, latest day offset). ``dry``: evaluate only."""
@@ -747,7 +765,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
         c, _, left = ctx.costs.unit(u, [max(r, end) for r in ready])
         return None if left > left0 else c
 
-    heads = seat_heads_priced(ctx.locals_, ctx.head_of, seats, price) if ctx.head_of else {}
+    heads = _seated_heads(ctx, trained_at, seats, price)
     first_seat = {cadre: min(xs)[0::2] for cadre, xs in seats.items() if xs}  # (end, session id)
     for u in ctx.locals_:
         ready = _ready_of(u, trained_at)

@@ -87,8 +87,9 @@ def seat_heads_priced(units, head_of: dict, seats: dict, price) -> dict[tuple[st
             f.add_arc_with_capacity_and_unit_cost(src, a, 1, 0)
             base = price(u, None)
             arcs.append((f.add_arc_with_capacity_and_unit_cost(a, none, 1, int(round(base * 100))), a, -1))
+            at: dict[int, float | None] = {}  # seats of one meeting end together: priced once
             for j, (end, _, _) in enumerate(free):
-                c = price(u, end)
+                c = at[end] = at[end] if end in at else price(u, end)
                 if c is not None and c < base:
                     arcs.append((f.add_arc_with_capacity_and_unit_cost(a, n_u + j, 1, int(round(c * 100))), a, j))
         for j, (_, places, _) in enumerate(free):

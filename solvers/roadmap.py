@@ -25,15 +25,14 @@ Usage from the solver (one line after step 1)::
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from planner.briques import Brique, BriqueError, load_briques, with_prerequisites
-from planner.calendar import calendar_key, describe_day, public_holiday_subdivision, window_slots
+from planner.calendar import calendar_key, describe_day
 from planner.plan import Plan, Session
 from planner.report import PAST_RULE
 from planner.roadmap_models import (
@@ -44,10 +43,12 @@ from planner.roadmap_models import (
     default_unit_choices,
 )
 from planner.settings import Settings
-from planner.text import hhmm_minutes as _minutes
+from planner.text import hhmm_minutes
 
 from .records import Unplaced
+from .roadmap_slots import SlotCache, _Busy, _first_free, _months_in_horizon, _seeded_in_month, _Table  # noqa: F401
 
+_minutes = cache(hhmm_minutes)  # a plan's sessions start and end at a few dozen times
 ROADMAP_KINDS = ("step2", "step3", "step4", "step5", "step6")
 UNIT_TYPES = ("circonscription", "etablissement")
 _FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -56,67 +57,6 @@ _FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", 
 
 def _fr_date(d: dt.date) -> str:
     return f"{d.day} {_FR_MONTHS[d.month - 1]} {d.year}"
-
-
-def _hhmm(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
-# --------------------------------------------------------------------------- slot tables
-@dataclass(slots=True)
-class _Table:
-    """Chronological slots: start/end in minutes since day 1 (date ordinal × 1440 + minutes)."""
-
-    t0: list[int]
-    t1: list[int]
-    window: list[str]
-    dates: list[dt.date]
-    starts: list[str]
-    ends: list[str]
-    by_date: dict[int, int]  # date ordinal → first index on that date
-    by_month: dict[tuple[int, int], tuple[int, int]]  # (year, month) → [lo, hi)
-
-    @classmethod
-    def build(cls, slots) -> "_Table":
-        t0, t1, win, dates, starts, ends = [], [], [], [], [], []
-        by_date: dict[int, int] = {}
-        by_month: dict[tuple[int, int], list[int]] = {}
-        for i, s in enumerate(slots):
-            o = s.date.toordinal()
-            t0.append(o * 1440 + s.start)
-            t1.append(o * 1440 + s.end)
-            win.append(s.window)
-            dates.append(s.date)
-            starts.append(_hhmm(s.start))
-            ends.append(_hhmm(s.end))
-            by_date.setdefault(o, i)
-            ym = (s.date.year, s.date.month)
-            if ym in by_month:
-                by_month[ym][1] = i + 1
-            else:
-                by_month[ym] = [i, i + 1]
-        return cls(t0, t1, win, dates, starts, ends, by_date, {k: (a, b) for k, (a, b) in by_month.items()})
-
-
-class SlotCache:
-    """Slot tables computed once per (windows, calendar zone, public-holiday subdivision, duration)."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._cache: dict[tuple, _Table] = {}
-
-    def table(self, windows: tuple[str, ...], zone: str, departement: str, duration: int) -> _Table:
-        sub = public_holiday_subdivision(departement)
-        key = (windows, zone, sub, duration)
-        t = self._cache.get(key)
-        if t is None:
-            seen = {}
-            for w in windows:
-                for s in window_slots(w, self.settings, zone, departement, duration):
-                    seen.setdefault((s.date, s.start), s)
-            t = _Table.build([seen[k] for k in sorted(seen)])
-            self._cache[key] = t
-        return t
 
 
 # --------------------------------------------------------------------------- per-unit state
@@ -136,61 +76,6 @@ class _Unit:
     last1: int
     ecoles: int = 0  # écoles of a circonscription (estimated when the scenario has none)
     estimated: bool = False  # pupils and écoles of a circonscription estimated from its teachers
-
-
-class _Busy:
-    """Intervals [t0, t1) already used by a unit or a trainer."""
-
-    __slots__ = ("by_day",)
-
-    def __init__(self):
-        self.by_day: dict[int, list[tuple[int, int]]] = {}  # sessions never span midnight
-
-    def free(self, a: int, b: int) -> bool:
-        day = self.by_day.get(a // 1440)
-        if day:
-            for x, y in day:
-                if x < b and a < y:
-                    return False
-        return True
-
-    def add(self, a: int, b: int) -> None:
-        self.by_day.setdefault(a // 1440, []).append((a, b))
-
-    def remove(self, a: int, b: int) -> None:
-        self.by_day[a // 1440].remove((a, b))
-
-
-def _first_free(tab: _Table, t_min: int, busy: _Busy, t_max: int | None = None, extra=None) -> int:
-    """Index of the first slot starting at or after ``t_min`` that is free, or -1."""
-    i = bisect.bisect_left(tab.t0, t_min)
-    n = len(tab.t0)
-    while i < n:
-        a = tab.t0[i]
-        if t_max is not None and a >= t_max:
-            return -1
-        if busy.free(a, tab.t1[i]) and (extra is None or extra(i)):
-            return i
-        i += 1
-    return -1
-
-
-def _seeded_in_month(tab: _Table, ym: tuple[int, int], seed: int, t_min: int, busy: _Busy) -> int:
-    """A free slot of the month, starting at an index chosen from the unit's seed (spreads units)."""
-    lo_hi = tab.by_month.get(ym)
-    if not lo_hi:
-        return -1
-    lo, hi = lo_hi
-    lo = max(lo, bisect.bisect_left(tab.t0, t_min, lo, hi))
-    n = hi - lo
-    if n <= 0:
-        return -1
-    off = seed % n
-    for k in range(n):
-        i = lo + (off + k) % n
-        if busy.free(tab.t0[i], tab.t1[i]):
-            return i
-    return -1
 
 
 PUPILS_PER_TEACHER_1D = 5_460_000 / 324_600  # écoles publiques (DEPP 2024), as the annuaire importer
@@ -217,17 +102,6 @@ def _rentree_meetings(u: _Unit, capacity: int) -> list[tuple[str, list[int]]]:
     return out
 
 
-@lru_cache(maxsize=64)
-def _months_in_horizon(start: dt.date, end: dt.date, months: tuple[int, ...]) -> list[tuple[int, int]]:
-    out = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        if m in months:
-            out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 # --------------------------------------------------------------------------- the planner
 class RoadmapPlanner:
     def __init__(self, scenario, step1_plan: Plan, choices: dict | None = None,
@@ -240,6 +114,7 @@ class RoadmapPlanner:
         if choices:
             own.update({(c.unit_type, c.unit_id): c for c in (choices.values() if isinstance(choices, dict) else choices)})
         self.choices = own
+        self._defaults: dict[tuple[str, str], UnitRoadmapChoices] = {}
         try:
             self.briques: dict[str, Brique] = {b.id: b for b in load_briques(self.rs.briques)}
             self.briques_error = ""
@@ -248,7 +123,9 @@ class RoadmapPlanner:
         self.plan = step1_plan
         self.sessions: list[Session] = []
         self.unplaced: list[dict] = []
-        h0 = self.settings.first_day.toordinal() * 1440
+        self.first_day = self.settings.first_day  # a property: read once
+        self.rentree_passed = self.first_day > dt.date(self.settings.school_year_start, 9, 30)
+        h0 = self.first_day.toordinal() * 1440
         self.h0 = h0
         self.h1 = (self.settings.end_date.toordinal() + 1) * 1440
         self._index_step1()
@@ -345,7 +222,12 @@ class RoadmapPlanner:
     # ---------------------------------------------------------------- helpers
     def _choices(self, u: _Unit) -> UnitRoadmapChoices:
         ch = self.choices.get((u.unit_type, u.unit_id))
-        return ch if ch is not None else default_unit_choices(u.unit_type, u.unit_id, u.profile, self.rs)
+        if ch is None:  # the defaults of the unit's profile (read only here: one object per profile)
+            ch = self._defaults.get((u.unit_type, u.profile))
+            if ch is None:
+                ch = self._defaults[(u.unit_type, u.profile)] = default_unit_choices(u.unit_type, u.unit_id,
+                                                                                     u.profile, self.rs)
+        return ch
 
     def _teacher_windows(self, u: _Unit) -> tuple[str, ...]:
         aud = "teachers_1d" if u.unit_type == "circonscription" else "teachers_2d"
@@ -383,7 +265,7 @@ class RoadmapPlanner:
             why = describe_day(d, u.zone, u.departement)
             self._unplaced(u, kind, audience, 1,
                            f"{MEETING_LABELS[key]} du {_fr_date(d)} : date hors de la fenêtre « {win} » "
-                           f"ou déjà occupée ({why}, horizon {_fr_date(self.settings.first_day)} – {self._end_text()})", "meeting_date")
+                           f"ou déjà occupée ({why}, horizon {_fr_date(self.first_day)} – {self._end_text()})", "meeting_date")
         return i
 
     # ---------------------------------------------------------------- the steps
@@ -432,15 +314,15 @@ class RoadmapPlanner:
             if i < 0:
                 if not dates:
                     left = len(meetings) - level + 1
-                    if t_next is None and self.settings.first_day > dt.date(self.settings.school_year_start, 9, 30):
+                    if t_next is None and self.rentree_passed:
                         self._unplaced(u, "step6", "families", left,  # planned from after the rentrée: it has passed
                                        f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
-                                       f"(planification à partir du {_fr_date(self.settings.first_day)}) ; à inscrire "
+                                       f"(planification à partir du {_fr_date(self.first_day)}) ; à inscrire "
                                        f"à la rentrée suivante", rule=PAST_RULE)
                     else:
                         self._unplaced(u, "step6", "families", left,
                                        f"réunions de rentrée : {left} niveau(x) sans soir de septembre libre dans "
-                                       f"l'horizon ({_fr_date(self.settings.first_day)} – {self._end_text()})")
+                                       f"l'horizon ({_fr_date(self.first_day)} – {self._end_text()})")
                     break
                 continue
             if not dates:
@@ -479,7 +361,7 @@ class RoadmapPlanner:
                         busy.add(gb.t0[i], gb.t1[i])
                         step4.append((body, i, title, members))
                 continue
-            for ym in _months_in_horizon(self.settings.first_day, self.settings.end_date, months):
+            for ym in _months_in_horizon(self.first_day, self.settings.end_date, months):
                 i = _seeded_in_month(gb, ym, seed + len(step4), u.first1, busy)
                 if i >= 0:
                     busy.add(gb.t0[i], gb.t1[i])

@@ -442,6 +442,9 @@ def refit_fdf(sc: Scenario, sessions: list[Session]) -> dict:
 
 
 # --------------------------------------------------------------------------- steps 2 to 6
+_ROADMAP_KINDS = frozenset(("step2", "step3", "step4", "step5", "step6"))
+
+
 def assign_roadmap(sc: Scenario, sessions: list[Session], book: VenueBook | None = None) -> dict:
     """Venues and attendees of steps 2–6 (in place): the unit's own place (établissement,
     circonscription seat); a brique of a circonscription meets where its trainer is that day.
@@ -453,21 +456,27 @@ def assign_roadmap(sc: Scenario, sessions: list[Session], book: VenueBook | None
         if x.kind == "step1" and x.trainer_id:
             day_venue[(x.trainer_id, x.date)].append(x)
     cleared = 0
+    places: dict[tuple[str, str], tuple] = {}  # each unit's own place (name, address, lat, lon), found once
     for x in sessions:
-        if x.kind not in ("step2", "step3", "step4", "step5", "step6"):
+        if x.kind not in _ROADMAP_KINDS:
             continue
+        key = (x.unit_type, x.unit_id)
+        place = places.get(key)
+        if place is None:
+            v = (book.etab.get(x.unit_id) or Venue(x.unit_id)) if x.unit_type == "etablissement" else book.seat(x.unit_id)
+            place = places[key] = (v.name, v.address, v.lat, v.lon)
+        x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
+        n = x.participants
         if x.unit_type == "etablissement":
-            _set_venue(x, book.etab.get(x.unit_id) or Venue(x.unit_id))
-            x.attendees = format_attendees([(x.unit_id, x.participants)])
+            x.attendees = f"{x.unit_id}:{n}" if n else ""  # format_attendees of the one unit
             continue
-        _set_venue(x, book.seat(x.unit_id))
         ecoles = book.ecoles_of.get(x.unit_id, [])
         if x.kind == "step4" and ecoles and x.participants:
             x.attendees = format_attendees(zip([e.uai for e in ecoles],
                                                _scale([e.teachers for e in ecoles], x.participants)))
             x.venue, x.venue_address, x.venue_lat, x.venue_lon = "Dans chaque école", "", None, None
         else:
-            x.attendees = format_attendees([(x.unit_id, x.participants)])
+            x.attendees = f"{x.unit_id}:{n}" if n else ""
         if x.kind == "step5" and x.trainer_id:
             same_day = day_venue.get((x.trainer_id, x.date), [])
             if same_day:

@@ -13,6 +13,7 @@ sessions missed (``miss``) and the completion (``comp``).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -161,10 +162,11 @@ def heads_seated_early(tt: Timetable, z, heads: int, steps: list[list[float]], s
         if j + 1 >= len(ws):
             break
         floor = tt.L_floor
+        d = sorted(d)
         for v in sorted(set(d)):
             if v <= floor:
                 continue
-            need = heads - sum(1 for x in d if x >= v) + 1  # this many seated after j: one ends at v or later
+            need = heads - (len(d) - bisect_left(d, v)) + 1  # this many seated after j: one ends at v or later
             late = m.NewBoolVar("")
             m.Add(ws[j] - ws[-1] <= need - 1 + heads * late)
             m.Add(tt.L >= v * late)
