@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import threading
-from bisect import bisect_left
 import time
 from dataclasses import dataclass, field
 
@@ -41,20 +40,10 @@ from .records import GAP_TOLERANCE, Outcome, Unplaced
 from .rules import Caps, unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
                           minimise_lexicographic, minimise_weighted)
-from .units import NEVER, SlotTable, place_unit
+from .unit_costs import LocalUnit, _Costs
+from .units import NEVER, SlotTable
 from .pool import _common_slots, _FdfPool, _penalties  # noqa: F401 (shared with the re-plans, without OR-Tools)
 from .venues import FdfPlaces, tot_travel_margins
-
-
-@dataclass
-class LocalUnit:
-    demand: UnitDemand
-    table: SlotTable
-    trainers: list[Trainer]
-    caps: Caps
-    penalties: list[float] | None
-    pins: list[tuple[int, int, int]]  # (group index 1-based, slot index, trainer index)
-    memo_key: tuple | None  # units with the same key place identically (no pins, no preferences)
 
 
 @dataclass
@@ -73,46 +62,6 @@ class AcademieResult:
     stage_seconds: dict = field(default_factory=dict)
     parts: dict = field(default_factory=dict)
     progress: list[tuple[float, float, float]] = field(default_factory=list)  # (t, objective, bound)
-
-
-class _Costs:
-    """Downstream cost of readiness times for each unit, memoised on identical units.
-
-    Two memos: by the trainers' ready times as given (most calls repeat them exactly, and hashing them
-    is cheaper than finding each one's first slot), then by the first slot each trainer may deliver
-    (what the placement depends on)."""
-
-    def __init__(self, w_c: float, origin: int) -> None:
-        self.w_c = w_c
-        self.origin = origin
-        self.memo: dict[tuple, tuple[float, int | None, int]] = {}
-        self.by_ready: dict[tuple, tuple[float, int | None, int]] = {}
-
-    def unit(self, u: LocalUnit, ready: list[int]) -> tuple[float, int | None, int]:
-        """(cost, completion ordinal, unplaced) of unit ``u`` with trainers ready at ``ready``."""
-        key = raw = None
-        if u.memo_key is not None:
-            raw = (u.memo_key, tuple(ready))
-            hit = self.by_ready.get(raw)
-            if hit is not None:
-                return hit
-            times = u.table.times
-            key = (u.memo_key, tuple(sorted([bisect_left(times, r) for r in ready])))
-            hit = self.memo.get(key)
-            if hit is not None:
-                self.by_ready[raw] = hit
-                return hit
-        fixed = [(i, k) for _, i, k in u.pins]
-        assigned, left, cost = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed,
-                                          penalties=u.penalties, w_completion=self.w_c, origin=self.origin)
-        for _, i, k in u.pins:
-            if ready[k] > u.table.times[i]:
-                left += 1  # a pinned session its trainer could not deliver yet
-        comp = max((u.table.days[i] for i, _ in assigned), default=None)
-        res = (cost + left * UNPLACED_PENALTY_DAYS * max(self.w_c, 1.0), comp, left)
-        if key is not None:
-            self.memo[key] = self.by_ready[raw] = res
-        return res
 
 
 def _ready_of(u: LocalUnit, trained_at: dict[str, int]) -> list[int]:
@@ -162,6 +111,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
         pins.setdefault((p.unit_type, p.unit_id), []).append(p)
 
     locals_: list[LocalUnit] = []
+    caps_index: dict[Caps, int] = {}
     for ud in dem.units:
         if ud.unit_type not in ("circonscription", "etablissement") or ud.sessions == 0:
             continue
@@ -190,7 +140,9 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             upins.append((p.group, i, k))
         memo_key = None
         if not upins and pen is None:
-            memo_key = (id(tb), ud.sessions, caps, tuple(t.qualified for t in trs))
+            # equal caps by one small number: hashing the dataclass is a Python call on every memo look-up
+            memo_key = (id(tb), ud.sessions, caps_index.setdefault(caps, len(caps_index)),
+                        tuple(t.qualified for t in trs))
         locals_.append(LocalUnit(ud, tb, trs, caps, pen, upins, memo_key))
 
     # ------------------------------------------------------------------ ToT groups (units kept whole)
@@ -733,7 +685,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     sc, acad = ctx.sc, ctx.acad
     s = sc.settings
     origin = s.first_day.toordinal()
-    w_c, w_l = s.weight_completion, s.weight_academie_latest
+    w_l = s.weight_academie_latest
     gs = s.group_size
     pool = _FdfPool(ctx.fdfs, s.max_per_fdf_per_day, ctx.places.travel if ctx.places else None)
     # the model counts FdF in aggregate; three ways turn its answer into named FdF, the best is kept
@@ -799,9 +751,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
                                      settings=s, zone=calendar_key(acad, s), departement=u.demand.departement,
                                      ready=ready, caps=u.caps)
             unplaced.append(Unplaced.of(u.demand, left, ",".join(fams), why + f" {left} session(s) non placée(s)."))
-        fixed = [(i, k) for _, i, k in u.pins]
-        assigned, _, _ = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed, penalties=u.penalties,
-                                    w_completion=w_c, origin=origin)
+        assigned = ctx.costs.placement(u, ready)
         sizes = u.demand.group_sizes(gs)
         pinned_groups = {gi: (i, k) for gi, i, k in u.pins}
         pinned_pairs = set(pinned_groups.values())
