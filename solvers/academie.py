@@ -35,7 +35,7 @@ from planner.text import hhmm_minutes
 
 from .explain import explain_cadres, explain_unit
 from .fdf_days import Task, assign_days
-from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads_priced, waiting_costs
+from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads_priced, units_by_cadre, waiting_costs
 from .records import GAP_TOLERANCE, Outcome, Unplaced
 from .rules import Caps, unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
@@ -507,7 +507,8 @@ class _Ctx:
     head_penalty: float = 0.0  # cost of a unit whose head is not trained first
     margin: dict = field(default_factory=dict)  # trainer id -> travel minutes after their ToT
     places: object = None  # solvers.venues.FdfPlaces: where cadre and ToT sessions are held
-    seated: dict = field(default_factory=dict)  # (ready times, seats) -> the heads' seats (_seated_heads)
+    seated: dict = field(default_factory=dict)  # (cadre unit, seats, ready times) -> its heads' seats
+    by_cadre: dict | None = None  # cadre unit -> the local units whose heads sit in it (heads.units_by_cadre)
 
 
 def _place_cadres(ctx: _Ctx, pool: _FdfPool, *, dry: bool, plan: dict | None = None, pack: bool = True,
@@ -668,14 +669,21 @@ def _book_days(ctx: _Ctx, pool: _FdfPool, choice, days: dict) -> tuple[dict, dic
 
 
 def _seated_heads(ctx: _Ctx, trained_at: dict, seats: dict, price) -> dict:
-    """:func:`seat_heads_priced` of the units, once per (ready times, seats): the candidate timetables often
-    train the trainers at the same times and seat the cadres alike, and the chosen one is assembled twice."""
+    """:func:`seat_heads_priced` of the units, cadre unit by cadre unit (each is its own assignment), once
+    per (cadre unit, its seats, its units' ready times): the candidate timetables often train the same
+    trainers at the same times and seat a cadre unit alike, and the chosen one is assembled twice."""
     if not ctx.head_of:
         return {}
-    key = (tuple(trained_at.items()), tuple((cadre, tuple(xs)) for cadre, xs in seats.items()))
-    heads = ctx.seated.get(key)
-    if heads is None:
-        heads = ctx.seated[key] = seat_heads_priced(ctx.locals_, ctx.head_of, seats, price)
+    if ctx.by_cadre is None:
+        ctx.by_cadre = units_by_cadre(ctx.locals_, ctx.head_of)
+    heads: dict = {}
+    for cadre, us in ctx.by_cadre.items():
+        xs = seats.get(cadre, [])
+        key = (cadre, tuple(xs), tuple([tuple(_ready_of(u, trained_at)) for u in us]))
+        got = ctx.seated.get(key)
+        if got is None:
+            got = ctx.seated[key] = seat_heads_priced(us, ctx.head_of, {cadre: xs}, price)
+        heads.update(got)
     return heads
 
 
@@ -710,10 +718,12 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
         if b is None:  # priced once per unit, not once per seat offered
             ready = _ready_of(u, trained_at)
             c0, _, left0 = ctx.costs.unit(u, ready)
-            b = base[id(u)] = (ready, c0, left0)
-        ready, c0, left0 = b
+            b = base[id(u)] = (ready, c0, left0, min(ready, default=None))
+        ready, c0, left0, first = b
         if end is None:
             return c0 + ctx.head_penalty
+        if first is not None and end <= first:  # the seat ends before any trainer is ready: no wait
+            return c0
         c, _, left = ctx.costs.unit(u, [max(r, end) for r in ready])
         return None if left > left0 else c
 

@@ -29,7 +29,7 @@ def head_units(sc) -> dict[tuple[str, str], tuple[str, str]]:
     return out
 
 
-def _units_by_cadre(units, head_of: dict) -> dict[tuple[str, str], list]:
+def units_by_cadre(units, head_of: dict) -> dict[tuple[str, str], list]:
     """The local units (LocalUnit) of each cadre unit, in the order given."""
     by_cadre: dict[tuple[str, str], list] = {}
     for u in units:
@@ -44,7 +44,7 @@ def seat_heads(units, head_of: dict, seats: dict) -> dict[tuple[str, str], tuple
 
     ``units``: the local units (LocalUnit); ``seats``: cadre unit key -> [(end minute, places,
     session id)]. Within a cadre unit, the units with most sessions take the earliest seats."""
-    by_cadre = _units_by_cadre(units, head_of)
+    by_cadre = units_by_cadre(units, head_of)
     out: dict[tuple[str, str], tuple[int, str] | None] = {}
     for cadre, us in by_cadre.items():
         free = [[end, n, sid] for end, n, sid in sorted(seats.get(cadre, []))]
@@ -70,7 +70,7 @@ def seat_heads_priced(units, head_of: dict, seats: dict, price) -> dict[tuple[st
     seating follows it where :func:`seat_heads` (largest units first) drifted from it."""
     from ortools.graph.python import min_cost_flow
 
-    by_cadre = _units_by_cadre(units, head_of)
+    by_cadre = units_by_cadre(units, head_of)
     out: dict[tuple[str, str], tuple[int, str] | None] = {}
     for cadre, us in by_cadre.items():
         us = sorted(us, key=lambda u: (-u.demand.sessions, u.demand.unit_id))
@@ -141,7 +141,7 @@ def waiting_costs(units, head_of: dict, cadre_units, meetings, costs, last_tot_e
     smallest steps, so the model's bound stays a proven bound. Third, per meeting j < J−1, each unit's
     earliest completion (days after the origin, sorted) when its teachers wait for meeting j+1 (trainers
     ready then): once W heads are seated after j, the académie ends no earlier than the W-th smallest."""
-    by_cadre = _units_by_cadre(units, head_of)
+    by_cadre = units_by_cadre(units, head_of)
     out: list[tuple[int, list[list[float]], list[list[int]]] | None] = []
     const = 0.0
     for ud, mts in zip(cadre_units, meetings):
