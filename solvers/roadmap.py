@@ -125,6 +125,10 @@ class RoadmapPlanner:
         self.unplaced: list[dict] = []
         self.first_day = self.settings.first_day  # a property: read once
         self.rentree_passed = self.first_day > dt.date(self.settings.school_year_start, 9, 30)
+        self.rentree_gone = (f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
+                             f"(planification à partir du {_fr_date(self.first_day)}) ; à inscrire "
+                             f"à la rentrée suivante")
+        self._septembers: dict[int, list[tuple[int, int]]] = {}  # rentrée table (by id, cached) -> its Septembers
         h0 = self.first_day.toordinal() * 1440
         self.h0 = h0
         self.h1 = (self.settings.end_date.toordinal() + 1) * 1440
@@ -192,7 +196,10 @@ class RoadmapPlanner:
                 continue
             o = s.date.toordinal()
             a, b = o * 1440 + _minutes(s.start), o * 1440 + _minutes(s.end)
-            self.trainer_busy.setdefault(s.trainer_id, _Busy()).add(a, b)
+            tb = self.trainer_busy.get(s.trainer_id)
+            if tb is None:
+                tb = self.trainer_busy[s.trainer_id] = _Busy()
+            tb.add(a, b)
             k = (s.trainer_id, o)
             self.trainer_day[k] = self.trainer_day.get(k, 0) + 1
             end_of[s.session_id] = b
@@ -288,7 +295,9 @@ class RoadmapPlanner:
         meetings = _rentree_meetings(u, rs.family_room_capacity)
         dates = list(ch.meeting_dates.get("reunion_rentree") or [])
         chosen: dict = {}  # a chosen date: its levels meet that evening, in parallel rooms
-        septembers = sorted({ym for ym in rentree.by_month if ym[1] == 9})
+        septembers = self._septembers.get(id(rentree))
+        if septembers is None:
+            septembers = self._septembers[id(rentree)] = sorted({ym for ym in rentree.by_month if ym[1] == 9})
         t_next = None
         for level, (label, rooms) in enumerate(meetings, 1):
             i = -1
@@ -315,10 +324,8 @@ class RoadmapPlanner:
                 if not dates:
                     left = len(meetings) - level + 1
                     if t_next is None and self.rentree_passed:
-                        self._unplaced(u, "step6", "families", left,  # planned from after the rentrée: it has passed
-                                       f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
-                                       f"(planification à partir du {_fr_date(self.first_day)}) ; à inscrire "
-                                       f"à la rentrée suivante", rule=PAST_RULE)
+                        self._unplaced(u, "step6", "families", left, self.rentree_gone,  # planned from after it
+                                       rule=PAST_RULE)
                     else:
                         self._unplaced(u, "step6", "families", left,
                                        f"réunions de rentrée : {left} niveau(x) sans soir de septembre libre dans "

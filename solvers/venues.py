@@ -106,6 +106,19 @@ class VenueBook:
         self.unit_dep.update({c.id: c.departement for c in sc.circonscriptions})
         self._seat: dict[str, Venue] = {}
         self._host: dict[str, Venue] = {}
+        self._bassin_etabs: dict[str, list] | None = None
+
+    def bassin_etabs(self, bassin_id: str) -> list:
+        """The bassin's in-scope établissements (else all of them), in the scenario's order."""
+        if self._bassin_etabs is None:
+            in_scope: dict[str, list] = defaultdict(list)
+            every: dict[str, list] = defaultdict(list)
+            for e in self.sc.in_scope_etablissements():
+                in_scope[e.bassin].append(e)
+            for e in self.sc.etablissements:
+                every[e.bassin].append(e)
+            self._bassin_etabs = {b: in_scope.get(b) or xs for b, xs in every.items()}
+        return self._bassin_etabs.get(bassin_id, [])
 
     def seat(self, circ_id: str) -> Venue:
         v = self._seat.get(circ_id)
@@ -128,8 +141,7 @@ class VenueBook:
         v = self._host.get(bassin_id)
         if v is None:
             b = next(b for b in self.sc.bassins if b.id == bassin_id)
-            etabs = [e for e in self.sc.in_scope_etablissements() if e.bassin == bassin_id] or \
-                    [e for e in self.sc.etablissements if e.bassin == bassin_id]
+            etabs = self.bassin_etabs(bassin_id)
             located = [e for e in etabs if e.latitude is not None]
             centre = _centre([(e.latitude, e.longitude) for e in located])
             if centre:
@@ -245,12 +257,15 @@ def assign_step1(sc: Scenario, sessions: list[Session], trainer_rows: list[Train
     gs = sc.settings.group_size
     by_unit: dict[tuple[str, str], list[Session]] = defaultdict(list)
     first_teachers: dict[tuple[str, str], dt.datetime] = {}
+    starts: dict[tuple[dt.date, str], dt.datetime] = {}  # Session.start_dt, once per (date, start)
     for x in sessions:
         if x.kind == "step1":
             by_unit[(x.unit_type, x.unit_id)].append(x)
             if x.audience in ("teachers_1d", "teachers_2d"):
                 k = (x.unit_type, x.unit_id)
-                st = x.start_dt
+                st = starts.get((x.date, x.start))
+                if st is None:
+                    st = starts[(x.date, x.start)] = x.start_dt
                 if k not in first_teachers or st < first_teachers[k]:
                     first_teachers[k] = st
     never = dt.datetime.max
@@ -259,14 +274,14 @@ def assign_step1(sc: Scenario, sessions: list[Session], trainer_rows: list[Train
     for (ut, uid), xs in by_unit.items():
         if ut == "etablissement":
             v = book.etab.get(uid) or Venue(uid)
+            place = (v.name, v.address, v.lat, v.lon)
             for x in xs:
-                _set_venue(x, v)
-                x.attendees = format_attendees([(uid, x.participants)])
+                x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
+                x.attendees = f"{uid}:{x.participants}" if x.participants else ""  # format_attendees of the unit
         elif ut == "circonscription":
             _circonscription_groups(book, circs[uid], xs, gs, stats)
         elif ut == "bassin":
-            etabs = [e for e in sc.in_scope_etablissements() if e.bassin == uid] or \
-                    [e for e in sc.etablissements if e.bassin == uid]
+            etabs = book.bassin_etabs(uid)
             total = sum(x.participants for x in xs)
             counts = _apportion_heads(total, sorted(etabs, key=lambda e: (-e.teachers, e.uai)))
             heads = [(first_teachers.get(("etablissement", i), never), i) for i, _ in counts]
@@ -342,9 +357,10 @@ def _circonscription_groups(book: VenueBook, c, xs: list[Session], gs: int, stat
     ecoles = book.ecoles_of.get(c.id, [])
     if not ecoles:
         seat = book.seat(c.id)
+        place = (seat.name, seat.address, seat.lat, seat.lon)
         for x in xs:
-            _set_venue(x, seat)
-            x.attendees = format_attendees([(c.id, x.participants)])
+            x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
+            x.attendees = f"{c.id}:{x.participants}" if x.participants else ""  # format_attendees of the unit
         return
     chain = proximity_chain(sorted(ecoles, key=lambda e: e.uai),
                             lambda e: (e.latitude, e.longitude) if e.latitude is not None else None)
