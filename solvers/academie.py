@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left, bisect_right
 import time
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ from .explain import explain_cadres, explain_unit
 from .fdf_days import Task, assign_days
 from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads_priced, units_by_cadre, waiting_costs
 from .records import GAP_TOLERANCE, Outcome, Unplaced
-from .rules import Caps, unit_caps
+from .rules import unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
                           minimise_lexicographic, minimise_weighted)
 from .unit_costs import LocalUnit, _Costs
@@ -111,7 +112,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
         pins.setdefault((p.unit_type, p.unit_id), []).append(p)
 
     locals_: list[LocalUnit] = []
-    caps_index: dict[Caps, int] = {}
+    memo_ids: dict[tuple, int] = {}
+    caps_of: dict = {}  # audience -> its caps (one object each)
     for ud in dem.units:
         if ud.unit_type not in ("circonscription", "etablissement") or ud.sessions == 0:
             continue
@@ -121,7 +123,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             res.unplaced.append(Unplaced.of(ud, ud.sessions, "no_trainer",
                                             f"{ud.name} : aucun formateur local rattaché à l'unité ({ud.sessions} sessions à placer)."))
             continue
-        caps = unit_caps(s, ud.audience)
+        caps = caps_of.get(ud.audience) or caps_of.setdefault(ud.audience, unit_caps(s, ud.audience))
         pen = _penalties(tb, prefs.get((ud.unit_type, ud.unit_id), []), s, ud.audience)
         upins = []
         unit_pins = pins.get((ud.unit_type, ud.unit_id), [])
@@ -140,9 +142,8 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             upins.append((p.group, i, k))
         memo_key = None
         if not upins and pen is None:
-            # equal caps by one small number: hashing the dataclass is a Python call on every memo look-up
-            memo_key = (id(tb), ud.sessions, caps_index.setdefault(caps, len(caps_index)),
-                        tuple(t.qualified for t in trs))
+            # one small number per kind of unit (the memos hash it on every look-up)
+            memo_key = memo_ids.setdefault((id(tb), ud.sessions, caps, tuple(t.qualified for t in trs)), len(memo_ids))
         locals_.append(LocalUnit(ud, tb, trs, caps, pen, upins, memo_key))
 
     # ------------------------------------------------------------------ ToT groups (units kept whole)
@@ -637,7 +638,7 @@ def _day_tasks(ctx: _Ctx, choice, cadre_plan: dict) -> dict[int, list[Task]]:
         ct = ctx.table(ud.audience, ud.departement, ud.unit_id)
         place = ctx.places.cadre(ud) if ctx.places else None
         for d, q in sorted(quota.items()):
-            idx = [i for i in range(len(ct)) if ct.days[i] == d]
+            idx = list(range(bisect_left(ct.days, d), bisect_right(ct.days, d)))  # the day's slots (chronological)
             if q > 0 and idx:
                 days.setdefault(d, []).append(Task(("cadre", ud.unit_id, tuple(idx)),
                                                    tuple((ct.times[i], ct.ends[i]) for i in idx), q, place))

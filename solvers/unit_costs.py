@@ -26,7 +26,7 @@ class LocalUnit:
     caps: Caps
     penalties: list[float] | None
     pins: list[tuple[int, int, int]]  # (group index 1-based, slot index, trainer index)
-    memo_key: tuple | None  # units with the same key place identically (no pins, no preferences)
+    memo_key: int | None  # units with the same key place identically (no pins, no preferences)
 
 
 

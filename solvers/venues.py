@@ -202,7 +202,12 @@ class FdfPlaces:
         return p
 
     def tot(self, departement: str, trainees) -> Place:
-        return place_of(self.book.tot_site(trainees[0].academie if trainees else "", trainees), departement)
+        academie = trainees[0].academie if trainees else ""
+        key = (departement, academie, tuple([(t.unit_type, t.unit_id) for t in trainees]))  # what the site depends on
+        p = self._cache.get(key)
+        if p is None:
+            p = self._cache[key] = place_of(self.book.tot_site(academie, trainees), departement)
+        return p
 
     def travel(self, p: Place, q: Place) -> int:
         return place_travel_minutes(p, q, self.speed, self.fixed)
