@@ -731,7 +731,8 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     heads = _seated_heads(ctx, trained_at, seats, price)
     first_seat = {cadre: min(xs)[0::2] for cadre, xs in seats.items() if xs}  # (end, session id)
     for u in ctx.locals_:
-        ready = _ready_of(u, trained_at)
+        b = base.get(id(u))
+        ready = b[0] if b is not None else _ready_of(u, trained_at)  # (priced for its head's seat: read again)
         key = (u.demand.unit_type, u.demand.unit_id)
         if key in ctx.head_of:  # heads first: the unit's teachers wait for their head's session
             seat = heads.get(key)
