@@ -113,6 +113,7 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
 
     locals_: list[LocalUnit] = []
     memo_ids: dict[tuple, int] = {}
+    run_ids: dict[tuple, int] = {}
     caps_of: dict = {}  # audience -> its caps (one object each)
     for ud in dem.units:
         if ud.unit_type not in ("circonscription", "etablissement") or ud.sessions == 0:
@@ -140,11 +141,12 @@ def solve_academie(sc: Scenario, code: str, *, solver: str = "cpsat", time_limit
             used_groups.add(p.group)
             k = len(upins) % len(trs)
             upins.append((p.group, i, k))
-        memo_key = None
+        memo_key = run_key = None
         if not upins and pen is None:
             # one small number per kind of unit (the memos hash it on every look-up)
             memo_key = memo_ids.setdefault((id(tb), ud.sessions, caps, tuple(t.qualified for t in trs)), len(memo_ids))
-        locals_.append(LocalUnit(ud, tb, trs, caps, pen, upins, memo_key))
+            run_key = run_ids.setdefault((id(tb), caps), len(run_ids))
+        locals_.append(LocalUnit(ud, tb, trs, caps, pen, upins, memo_key, run_key))
 
     # ------------------------------------------------------------------ ToT groups (units kept whole)
     groups: list[list[LocalUnit]] = []

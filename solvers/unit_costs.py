@@ -15,7 +15,7 @@ from planner.models import Trainer
 
 from .rules import Caps
 from .rules.cpsat import UNPLACED_PENALTY_DAYS
-from .units import SlotTable, place_unit
+from .units import SlotTable, fill, place_unit
 
 
 @dataclass
@@ -27,7 +27,7 @@ class LocalUnit:
     penalties: list[float] | None
     pins: list[tuple[int, int, int]]  # (group index 1-based, slot index, trainer index)
     memo_key: int | None  # units with the same key place identically (no pins, no preferences)
-
+    run_key: int | None = None  # units with the same key (table, caps; no pins, no preferences) fill alike
 
 
 class _Costs:
@@ -35,56 +35,62 @@ class _Costs:
 
     Two memos: by the trainers' ready times as given (most calls repeat them exactly, and hashing them
     is cheaper than finding each one's first slot), then by the first slot each trainer may deliver
-    (what the placement depends on). The placements themselves are kept by each trainer's first slot,
-    in the trainers' order (which trainer gives which session): :meth:`placement`."""
+    (what the placement depends on). Below them, the placements themselves (:func:`solvers.units.fill`)
+    are kept per table, caps and trainers' first slots: the sessions of a smaller unit are the first of
+    a larger one's (the fill goes slot after slot and only stops earlier), and the slots used do not
+    depend on which trainer is which (all the trainers free at a slot take it but at the last one)."""
 
     def __init__(self, w_c: float, origin: int) -> None:
         self.w_c = w_c
         self.origin = origin
         self.memo: dict[tuple, tuple[float, int | None, int]] = {}
         self.by_ready: dict[tuple, tuple[float, int | None, int]] = {}
-        self.placed: dict[tuple, list[tuple[int, int]]] = {}
+        self.runs: dict[tuple, tuple[list[tuple[int, int]], bool]] = {}
+
+    def _run(self, u: LocalUnit, ready: list[int], firsts: tuple[int, ...]) -> list[tuple[int, int]]:
+        """fill's (slot, trainer) placements for u's table and caps from the trainers' first slots ``firsts``
+        (of ``ready``), at least u's sessions long unless the table has no room for more."""
+        key = (u.run_key, firsts)
+        run = self.runs.get(key)
+        n = u.demand.sessions
+        if run is None or (len(run[0]) < n and not run[1]):
+            assigned, left = fill(u.table, n, ready, u.caps)
+            run = self.runs[key] = (assigned, left > 0)
+        return run[0]
 
     def unit(self, u: LocalUnit, ready: list[int]) -> tuple[float, int | None, int]:
         """(cost, completion ordinal, unplaced) of unit ``u`` with trainers ready at ``ready``."""
-        key = raw = firsts = None
-        if u.memo_key is not None:
-            raw = (u.memo_key, tuple(ready))
-            hit = self.by_ready.get(raw)
-            if hit is not None:
-                return hit
-            times = u.table.times
-            firsts = tuple([bisect_left(times, r) for r in ready])
-            key = (u.memo_key, tuple(sorted(firsts)))
-            hit = self.memo.get(key)
-            if hit is not None:
-                self.by_ready[raw] = hit
-                return hit
-        fixed = [(i, k) for _, i, k in u.pins]
-        assigned, left, cost = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed,
-                                          penalties=u.penalties, w_completion=self.w_c, origin=self.origin)
-        for _, i, k in u.pins:
-            if ready[k] > u.table.times[i]:
-                left += 1  # a pinned session its trainer could not deliver yet
-        comp = max((u.table.days[i] for i, _ in assigned), default=None)
-        res = (cost + left * UNPLACED_PENALTY_DAYS * max(self.w_c, 1.0), comp, left)
-        if key is not None:
-            self.memo[key] = self.by_ready[raw] = res
-            self.placed[(u.memo_key, firsts)] = assigned
-        return res
+        if u.memo_key is None:
+            fixed = [(i, k) for _, i, k in u.pins]
+            assigned, left, cost = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=fixed,
+                                              penalties=u.penalties, w_completion=self.w_c, origin=self.origin)
+            for _, i, k in u.pins:
+                if ready[k] > u.table.times[i]:
+                    left += 1  # a pinned session its trainer could not deliver yet
+            comp = max((u.table.days[i] for i, _ in assigned), default=None)
+            return cost + left * UNPLACED_PENALTY_DAYS * max(self.w_c, 1.0), comp, left
+        raw = (u.memo_key, tuple(ready))
+        hit = self.by_ready.get(raw)
+        if hit is not None:
+            return hit
+        times = u.table.times
+        ready = sorted(ready)  # the same slots used (see the class), and one run per set of first slots
+        key = (u.memo_key, tuple([bisect_left(times, r) for r in ready]))
+        hit = self.memo.get(key)
+        if hit is None:
+            n = u.demand.sessions
+            placed = self._run(u, ready, key[1])[:n]
+            left = n - len(placed)
+            comp = u.table.days[placed[-1][0]] if placed else None  # the fill goes forward in time
+            cost = self.w_c * (comp - self.origin) if placed else 0.0  # solvers.units.place_unit's, no penalties
+            hit = self.memo[key] = (cost + left * UNPLACED_PENALTY_DAYS * max(self.w_c, 1.0), comp, left)
+        self.by_ready[raw] = hit
+        return hit
 
     def placement(self, u: LocalUnit, ready: list[int]) -> list[tuple[int, int]]:
-        """(slot index, trainer index) of unit ``u``'s sessions with trainers ready at ``ready``: without
-        pins or preferences, a function of each trainer's first slot (solvers.units.fill)."""
-        key = None
-        if u.memo_key is not None:
-            times = u.table.times
-            key = (u.memo_key, tuple([bisect_left(times, r) for r in ready]))
-            hit = self.placed.get(key)
-            if hit is not None:
-                return hit
-        assigned, _, _ = place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=[(i, k) for _, i, k in u.pins],
-                                    penalties=u.penalties, w_completion=self.w_c, origin=self.origin)
-        if key is not None:
-            self.placed[key] = assigned
-        return assigned
+        """(slot index, trainer index) of unit ``u``'s sessions with trainers ready at ``ready``."""
+        if u.memo_key is None:
+            return place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=[(i, k) for _, i, k in u.pins],
+                              penalties=u.penalties, w_completion=self.w_c, origin=self.origin)[0]
+        times = u.table.times
+        return self._run(u, ready, tuple([bisect_left(times, r) for r in ready]))[:u.demand.sessions]
