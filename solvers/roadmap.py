@@ -128,6 +128,7 @@ class RoadmapPlanner:
         self.rentree_gone = (f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
                              f"(planification à partir du {_fr_date(self.first_day)}) ; à inscrire "
                              f"à la rentrée suivante")
+        self._brique_order: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
         self._septembers: dict[int, list[tuple[int, int]]] = {}  # rentrée table (by id, cached) -> its Septembers
         h0 = self.first_day.toordinal() * 1440
         self.h0 = h0
@@ -390,16 +391,17 @@ class RoadmapPlanner:
             reason2 = "aucun thème de groupe de travail choisi"
         else:
             nxt = [t_min] * len(themes)
+            t0, t1, gap, h1 = wg_tab.t0, wg_tab.t1, rs.wg_gap_days, self.h1
             for r in range(rs.wg_meetings):
                 for k in range(len(themes)):
-                    i = _first_free(wg_tab, nxt[k], busy, self.h1)
+                    i = _first_free(wg_tab, nxt[k], busy, h1)
                     if i < 0:
                         reason2 = (f"groupes de travail : {n_wg - len(placed)} réunion(s) sur {n_wg} ne tiennent pas "
                                    f"dans les fenêtres des enseignants avant la fin de l'horizon ({self._end_text()})")
                         break
-                    busy.add(wg_tab.t0[i], wg_tab.t1[i])
+                    busy.add(t0[i], t1[i])
                     placed.append((i, k, r))
-                    nxt[k] = ((wg_tab.t0[i] // 1440 + rs.wg_gap_days) * 1440) if rs.wg_gap_days else wg_tab.t1[i]
+                    nxt[k] = ((t0[i] // 1440 + gap) * 1440) if gap else t1[i]
                 if reason2:
                     break
         rest_kind = rs.restitution_circonscription if u.unit_type == "circonscription" else rs.restitution_etablissement
@@ -528,7 +530,11 @@ class RoadmapPlanner:
             self._unplaced(u, "step5", "teachers", len(ch.briques), self.briques_error, "brique")
             return
         # prerequisites first (added when not chosen), catalogue order otherwise
-        order, unknown = with_prerequisites(ch.briques, self.briques)
+        chosen = tuple(ch.briques)
+        got = self._brique_order.get(chosen)
+        if got is None:  # the same few choices (the profiles' defaults) in every unit
+            got = self._brique_order[chosen] = with_prerequisites(chosen, self.briques)
+        order, unknown = got
         for bid in unknown:
             self._unplaced(u, "step5", "teachers", 1, f"brique « {bid} » inconnue du catalogue", "brique")
         end_of: dict[str, int] = {}
