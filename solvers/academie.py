@@ -671,7 +671,7 @@ def _book_days(ctx: _Ctx, pool: _FdfPool, choice, days: dict) -> tuple[dict, dic
     return tot_fixed, cadre_fixed
 
 
-def _seated_heads(ctx: _Ctx, trained_at: dict, seats: dict, price) -> dict:
+def _seated_heads(ctx: _Ctx, readies: dict[int, list[int]], seats: dict, price) -> dict:
     """:func:`seat_heads_priced` of the units, cadre unit by cadre unit (each is its own assignment), once
     per (cadre unit, its seats, its units' ready times): the candidate timetables often train the same
     trainers at the same times and seat a cadre unit alike, and the chosen one is assembled twice."""
@@ -682,7 +682,7 @@ def _seated_heads(ctx: _Ctx, trained_at: dict, seats: dict, price) -> dict:
     heads: dict = {}
     for cadre, us in ctx.by_cadre.items():
         xs = seats.get(cadre, [])
-        key = (cadre, tuple(xs), tuple([tuple(_ready_of(u, trained_at)) for u in us]))
+        key = (cadre, tuple(xs), tuple([tuple(readies[id(u)]) for u in us]))
         got = ctx.seated.get(key)
         if got is None:
             got = ctx.seated[key] = seat_heads_priced(us, ctx.head_of, {cadre: xs}, price)
@@ -714,12 +714,13 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     sessions = t_sessions + c_sessions
     unplaced = t_unplaced + c_unplaced
     total, latest = c_cost, c_latest
-    base: dict[int, tuple[list[int], float, int]] = {}  # per unit: its trainers' ready times, cost, sessions lost
+    readies = {id(u): _ready_of(u, trained_at) for u in ctx.locals_}  # each unit's trainers' ready times
+    base: dict[int, tuple[list[int], float, int]] = {}  # per unit: its ready times, cost, sessions lost
 
     def price(u: LocalUnit, end: int | None) -> float | None:
         b = base.get(id(u))
         if b is None:  # priced once per unit, not once per seat offered
-            ready = _ready_of(u, trained_at)
+            ready = readies[id(u)]
             c0, _, left0 = ctx.costs.unit(u, ready)
             b = base[id(u)] = (ready, c0, left0, min(ready, default=None))
         ready, c0, left0, first = b
@@ -730,11 +731,10 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
         c, _, left = ctx.costs.unit(u, [max(r, end) for r in ready])
         return None if left > left0 else c
 
-    heads = _seated_heads(ctx, trained_at, seats, price)
+    heads = _seated_heads(ctx, readies, seats, price)
     first_seat = {cadre: min(xs)[0::2] for cadre, xs in seats.items() if xs}  # (end, session id)
     for u in ctx.locals_:
-        b = base.get(id(u))
-        ready = b[0] if b is not None else _ready_of(u, trained_at)  # (priced for its head's seat: read again)
+        ready = readies[id(u)]
         key = (u.demand.unit_type, u.demand.unit_id)
         if key in ctx.head_of:  # heads first: the unit's teachers wait for their head's session
             seat = heads.get(key)
