@@ -81,7 +81,7 @@ def completion_variable(tt: Timetable, latest, L_floor: int, meetings, later: in
 def completion_after_groups(tt: Timetable, latest, G: int, K: int) -> None:
     """The académie finishes after the last unit of each ToT group (at the group's chosen slot)."""
     for g in range(G):
-        tt.m.Add(tt.L >= sum(latest[g][k] * tt.x[g][k] for k in range(K)))
+        tt.m.Add(tt.L >= cp_model.LinearExpr.weighted_sum(tt.x[g], latest[g][:K]))
 
 
 @rule("cadre_meetings")
@@ -163,12 +163,13 @@ def heads_seated_early(tt: Timetable, z, heads: int, steps: list[list[float]], s
             break
         floor = tt.L_floor
         d = sorted(d)
+        seated_after = ws[j] - ws[-1]
         for v in sorted(set(d)):
             if v <= floor:
                 continue
             need = heads - (len(d) - bisect_left(d, v)) + 1  # this many seated after j: one ends at v or later
             late = m.NewBoolVar("")
-            m.Add(ws[j] - ws[-1] <= need - 1 + heads * late)
+            m.Add(seated_after <= need - 1 + heads * late)
             m.Add(tt.L >= v * late)
 
 
@@ -182,7 +183,7 @@ def fdf_capacity_per_instant(tt: Timetable, n_fdf: int) -> None:
     for p in sorted({a for a, _ in intervals}):
         terms = [v for (a, b) in intervals if a <= p < b for v in by_interval[(a, b)]]
         if len(terms) > 1:
-            tt.m.Add(sum(terms) <= n_fdf)
+            tt.m.Add(cp_model.LinearExpr.sum(terms) <= n_fdf)
 
 
 @rule("fdf_day_cap")
@@ -190,14 +191,16 @@ def fdf_capacity_per_day(tt: Timetable, n_fdf: int, day_cap: int) -> None:
     """Each day, the sessions given by FdF are at most n_fdf × max_per_fdf_per_day."""
     for d, terms in tt.day_uses.items():
         if len(terms) > 1:
-            tt.m.Add(sum(terms) <= n_fdf * day_cap)
+            tt.m.Add(cp_model.LinearExpr.sum(terms) <= n_fdf * day_cap)
 
 
 @rule("objective_units")
 def units_cost(tt: Timetable, cost, G: int, K: int):
     """The exact downstream cost of each ToT group's slot (its units placed at their earliest), plus the
     cadre terms: the sum minimised."""
-    return sum(int(round(cost[g][k] * SCALE)) * tt.x[g][k] for g in range(G) for k in range(K)) + sum(tt.cadre_obj)
+    return cp_model.LinearExpr.weighted_sum([tt.x[g][k] for g in range(G) for k in range(K)],
+                                            [int(round(cost[g][k] * SCALE)) for g in range(G) for k in range(K)]
+                                            ) + sum(tt.cadre_obj)
 
 
 @rule("latest_completion")
