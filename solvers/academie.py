@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import math
 import threading
-from bisect import bisect_left, bisect_right
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model

@@ -484,7 +484,10 @@ def assign_roadmap(sc: Scenario, sessions: list[Session], book: VenueBook | None
         key = (x.unit_type, x.unit_id)
         place = places.get(key)
         if place is None:
-            v = (book.etab.get(x.unit_id) or Venue(x.unit_id)) if x.unit_type == "etablissement" else book.seat(x.unit_id)
+            if x.unit_type == "etablissement":
+                v = book.etab.get(x.unit_id) or Venue(x.unit_id)
+            else:
+                v = book.seat(x.unit_id)
             place = places[key] = (v.name, v.address, v.lat, v.lon)
         x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
         n = x.participants
