@@ -346,7 +346,16 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                 add(RoadmapFinding("roadmap_missing", f"unité {key[1]} : {label} absente du plan et non signalée "
                                    f"comme non placée", "error", "", key[1]))
     _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, unplaced, add)
+    _release(read, road, days_of)
     return out
+
+
+def _release(*tables: dict) -> None:
+    """The check's largest tables freed entry by entry, not all at once when the function returns: in one go,
+    a national plan's took the interpreter lock for 90 ms from the window (its check runs in the background)."""
+    for table in tables:
+        while table:
+            table.popitem()
 
 
 def _same_day(days_of: dict, by_trainer: dict, tid: str, day) -> list:
