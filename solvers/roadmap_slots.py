@@ -92,11 +92,7 @@ class _Busy:
 
     def free(self, a: int, b: int) -> bool:
         day = self.by_day.get(a // 1440)
-        if day:
-            for x, y in day:
-                if x < b and a < y:
-                    return False
-        return True
+        return not day or not _clashes(day, a, b)
 
     def add(self, a: int, b: int) -> None:
         self.by_day.setdefault(a // 1440, []).append((a, b))
@@ -113,17 +109,18 @@ def _first_free(tab: _Table, t_min: int, busy: _Busy, t_max: int | None = None, 
     while i < n:
         a = t0[i]
         day = by_day.get(a // 1440)
-        if day:  # _Busy.free, inline
-            b = t1[i]
-            for x, y in day:
-                if x < b and a < y:
-                    break
-            else:
-                day = None
-        if not day and (extra is None or extra(i)):
+        if (not day or not _clashes(day, a, t1[i])) and (extra is None or extra(i)):
             return i
         i += 1
     return -1
+
+
+def _clashes(day: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Some busy interval of ``day`` overlaps [a, b)."""
+    for x, y in day:
+        if x < b and a < y:
+            return True
+    return False
 
 
 def _seeded_in_month(tab: _Table, ym: tuple[int, int], seed: int, t_min: int, busy: _Busy) -> int:
@@ -142,14 +139,7 @@ def _seeded_in_month(tab: _Table, ym: tuple[int, int], seed: int, t_min: int, bu
         i = lo + (off + k) % n
         a = t0[i]
         day = by_day.get(a // 1440)
-        if day:  # _Busy.free, inline
-            b = t1[i]
-            for x, y in day:
-                if x < b and a < y:
-                    break
-            else:
-                return i
-        else:
+        if not day or not _clashes(day, a, t1[i]):
             return i
     return -1
 
