@@ -63,13 +63,18 @@ def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: in
     """One académie, in a worker process: step 1 and ToT, then steps 2 to 6 of its units (and, with
     ``precheck``, the independent checker on the académie's own plan). Without cyclic garbage collection
     meanwhile: the académie's objects (model, slots, sessions) are walked once it is done, not again and
-    again while they are built (a tenth of the work outside the search)."""
+    again while they are built (a tenth of the work outside the search). In a pool's worker, collection stays
+    off until the result is sent (pickling 25,000 sessions with it on set off collections walking them all):
+    the previous académie's cycles are collected when the next one starts."""
+    pooled = _POOL_STOP is not None
+    if pooled:
+        gc.collect()
     was = gc.isenabled()
     gc.disable()
     try:
         return _academie(sc, code, solver, time_limit, seed, objective, stop, on_solution, precheck)
     finally:
-        if was:
+        if was and not pooled:
             gc.enable()
         _give_back_memory()
 
