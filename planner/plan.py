@@ -209,13 +209,7 @@ class Plan:
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
             raise PlanError(f"{d} : fichiers de plan manquants : {', '.join(missing)}")
-        was = gc.isenabled()
-        gc.disable()  # 350,000 new sessions, no cycle: each collection would walk them all again
-        try:
-            sessions = [] if academies == frozenset() else _read_sessions(d / "sessions.csv", academies, seen)
-        finally:
-            if was:
-                gc.enable()
+        sessions = [] if academies == frozenset() else read_sessions(d, academies, seen)
         trainers = []
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
             trainers.append(TrainerRow(
@@ -259,7 +253,8 @@ class Plan:
 def read_sessions(directory: str | Path, academies: frozenset[str] | None = None,
                   seen: set[str] | None = None) -> list[Session]:
     """The sessions of a plan folder (of ``academies`` only, when given; ``seen`` collects every row's académie):
-    what :meth:`Plan.read` reads of sessions.csv, the same errors."""
+    what :meth:`Plan.read` reads of sessions.csv, the same errors. Without cyclic garbage collection meanwhile:
+    350,000 new sessions, no cycle, and each collection would walk them all again."""
     was = gc.isenabled()
     gc.disable()
     try:
