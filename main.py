@@ -196,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run_gui  # imported late: headless commands never load Qt
 
         return run_gui(args)
+    global _command
+    _command = args.command
     module, func, _ = COMMANDS[args.command]
     try:
         handler = getattr(importlib.import_module(module), func)
@@ -228,6 +230,10 @@ def _internal_error(command: str, exc: BaseException) -> int:
     return 2
 
 
+_command: str | None = None  # the command main() ran
+FAST_EXIT = ("solve", "check")  # commands ended by _leave when main.py is the program
+
+
 def _leave(code: int) -> None:
     """End the process once a headless command is done, without the interpreter freeing its objects one by one
     (after a national ``solve`` or ``check``: hundreds of thousands of sessions, 0.2 to 0.5 s). The exit
@@ -249,6 +255,6 @@ def _leave(code: int) -> None:
 
 if __name__ == "__main__":
     rc = main()
-    if len(sys.argv) > 1 and sys.argv[1] in ("solve", "check"):
+    if _command in FAST_EXIT:
         _leave(rc)
     sys.exit(rc)

@@ -80,10 +80,6 @@ def _run_solve(args) -> int:
 
     from planner.overrides import OverrideError, apply_overrides
 
-    from .pool_start import warm_pool
-
-    if not args.academie:  # already running when started by main.py (solvers.pool_start.run_solve)
-        warm_pool(args.workers)  # its imports run while the scenario is read
     try:
         sc = load_scenario(args.scenario)
         overrides = list(getattr(args, "overrides", None) or [])
