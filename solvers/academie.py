@@ -715,7 +715,7 @@ def _assemble(ctx: _Ctx, choice, res: AcademieResult, *, dry: bool, cadre_plan: 
     unplaced = t_unplaced + c_unplaced
     total, latest = c_cost, c_latest
     readies = {id(u): _ready_of(u, trained_at) for u in ctx.locals_}  # each unit's trainers' ready times
-    base: dict[int, tuple[list[int], float, int]] = {}  # per unit: its ready times, cost, sessions lost
+    base: dict[int, tuple] = {}  # per unit: its ready times, cost, sessions lost, first ready time
 
     def price(u: LocalUnit, end: int | None) -> float | None:
         b = base.get(id(u))

@@ -217,6 +217,20 @@ def _set_venue(s: Session, v: Venue) -> None:
     s.venue, s.venue_address, s.venue_lat, s.venue_lon = v.name, v.address, v.lat, v.lon
 
 
+def _at_unit(xs: list[Session], v: Venue, uid: str) -> None:
+    """Sessions ``xs`` of one unit, all held at ``v``, the unit their attendees (each head count's text made
+    once: a national plan sets 300,000 sessions this way)."""
+    place = (v.name, v.address, v.lat, v.lon)
+    texts: dict[int, str] = {}
+    for x in xs:
+        x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
+        n = x.participants
+        a = texts.get(n)
+        if a is None:
+            a = texts[n] = format_attendees([(uid, n)])
+        x.attendees = a
+
+
 def tot_travel_margins(sc: Scenario, sites: dict[str, list[Venue]] | None = None) -> dict[str, int]:
     """Per local trainer: minutes from the farthest training site of the académie to the farthest
     place the trainer delivers (their établissement, or any école of their circonscription):
@@ -278,11 +292,7 @@ def assign_step1(sc: Scenario, sessions: list[Session], trainer_rows: list[Train
     stats = {"ecole_groups": 0, "host_unified_days": 0}
     for (ut, uid), xs in by_unit.items():
         if ut == "etablissement":
-            v = book.etab.get(uid) or Venue(uid)
-            place = (v.name, v.address, v.lat, v.lon)
-            for x in xs:
-                x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
-                x.attendees = f"{uid}:{x.participants}" if x.participants else ""  # format_attendees of the unit
+            _at_unit(xs, book.etab.get(uid) or Venue(uid), uid)
         elif ut == "circonscription":
             _circonscription_groups(book, circs[uid], xs, gs, stats)
         elif ut == "bassin":
@@ -361,11 +371,7 @@ def _seat(xs: list[Session], heads: list[tuple], extras: list[tuple[str, int]], 
 def _circonscription_groups(book: VenueBook, c, xs: list[Session], gs: int, stats: dict) -> None:
     ecoles = book.ecoles_of.get(c.id, [])
     if not ecoles:
-        seat = book.seat(c.id)
-        place = (seat.name, seat.address, seat.lat, seat.lon)
-        for x in xs:
-            x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
-            x.attendees = f"{c.id}:{x.participants}" if x.participants else ""  # format_attendees of the unit
+        _at_unit(xs, book.seat(c.id), c.id)
         return
     chain = proximity_chain(sorted(ecoles, key=lambda e: e.uai),
                             lambda e: (e.latitude, e.longitude) if e.latitude is not None else None)
@@ -531,10 +537,7 @@ def assign_unit(sc: Scenario, step1: list[Session], later: list[Session], kept: 
         c = next(c for c in own.circonscriptions if c.id == x0.unit_id)
         _circonscription_groups(book, c, list(step1), own.settings.group_size, {"ecole_groups": 0, "host_unified_days": 0})
     elif step1:
-        v = book.etab.get(x0.unit_id) or Venue(x0.unit_id)
-        for x in step1:
-            _set_venue(x, v)
-            x.attendees = format_attendees([(x.unit_id, x.participants)])
+        _at_unit(step1, book.etab.get(x0.unit_id) or Venue(x0.unit_id), x0.unit_id)
     assign_roadmap(own, list(step1) + list(kept) + list(later), book)
 
 
