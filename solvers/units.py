@@ -76,8 +76,6 @@ def fill(table: SlotTable, n: int, ready: list[int], caps: Caps, *, fixed: list[
     if order is None:
         start = table.first_at_or_after(min(ready)) if ready else len(table)
         order = range(start, len(table))
-    if k_tr == 1 and not fixed:
-        return _fill_one(table, remaining, ready[0], caps, order)
     per_day, per_week, wcap = caps.per_day, caps.per_week, caps.wednesdays_per_term
     times, days, weeks, wed_am, terms = table.times, table.days, table.weeks, table.wed_am, table.terms
     trainers = range(k_tr)
@@ -112,40 +110,6 @@ def fill(table: SlotTable, n: int, ready: list[int], caps: Caps, *, fixed: list[
         if remaining == 0:
             break
     return out, remaining
-
-
-def _fill_one(table: SlotTable, n: int, ready: int, caps: Caps, order) -> tuple[list[tuple[int, int]], int]:
-    """:func:`fill` for a unit of one trainer and no pinned session (two thirds of the calls)."""
-    per_day, per_week, wcap = caps.per_day, caps.per_week, caps.wednesdays_per_term
-    times, days, weeks, wed_am, terms = table.times, table.days, table.weeks, table.wed_am, table.terms
-    day_load: dict[int, int] = {}
-    week_load: dict[tuple[int, int], int] = {}
-    wed_used: dict[tuple[int, int], set[int]] = {}
-    out: list[tuple[int, int]] = []
-    for i in order:
-        if ready > times[i]:
-            continue
-        d = days[i]
-        if wcap is not None and wed_am[i]:
-            used = wed_used.setdefault(terms[i], set())
-            if d not in used and len(used) >= wcap:
-                continue
-        n_d = day_load.get(d, 0)
-        if n_d >= per_day:
-            continue
-        w = weeks[i]
-        n_w = week_load.get(w, 0)
-        if per_week is not None and n_w >= per_week:
-            continue
-        out.append((i, 0))
-        day_load[d] = n_d + 1
-        week_load[w] = n_w + 1
-        if wed_am[i]:
-            wed_used.setdefault(terms[i], set()).add(d)
-        n -= 1
-        if n == 0:
-            break
-    return out, n
 
 
 def place_unit(table: SlotTable, n: int, ready: list[int], caps: Caps, *, fixed: list[tuple[int, int]] = (),

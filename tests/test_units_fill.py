@@ -1,4 +1,4 @@
-"""solvers.units.fill: the one-trainer path places exactly as the general one, caps included."""
+"""solvers.units.fill: one trainer places exactly as a unit whose second trainer never delivers, caps included."""
 import datetime as dt
 import random
 
