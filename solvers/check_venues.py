@@ -110,13 +110,6 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
 def _attendees(text: str, known: set[str]) -> tuple | None:
     """``(items, total, unknown ids)`` of an ``id:count;…`` list, ``None`` when unreadable (tuples only: the
     garbage collector stops walking them once it has seen them)."""
-    if text and ";" not in text:  # one unit (most lists)
-        i, _, n = text.rpartition(":")
-        try:
-            n = int(n)
-        except ValueError:
-            return None
-        return ((i, n),), n, (() if i in known else (i,))
     items = []
     unknown = []
     total = 0
