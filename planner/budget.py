@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -201,6 +202,9 @@ def _settings_of(settings: object) -> tuple[BudgetSettings, int, int]:
     return getattr(settings, "budget", None) or BudgetSettings(), settings.step1_minutes, settings.group_size
 
 
+_BUDGET_KEY = attrgetter("kind", "audience", "academie", "departement", "start", "end")
+
+
 def plan_budget(plan, settings: object | None = None, index=None) -> dict:
     """The ``budget`` block of ``report.json`` for a plan (``settings``: Settings, or the report's dict).
     With ``index`` (the plan's :class:`planner.plan_index.PlanIndex`) sessions are counted from its columns."""
@@ -209,7 +213,7 @@ def plan_budget(plan, settings: object | None = None, index=None) -> dict:
     if index is not None and index.plan is plan:
         items = _index_items(index)
     else:
-        counts = Counter((s.kind, s.audience, s.academie, s.departement, s.start, s.end) for s in plan.sessions)
+        counts = Counter(map(_BUDGET_KEY, plan.sessions))
         items = [(kind, aud, acad, dep, n, n * _minutes(a, b)) for (kind, aud, acad, dep, a, b), n in counts.items()]
     etabs = [(u.academie, u.departement, u.teachers) for u in plan.units if u.unit_type == "etablissement"]
     return _budget(items, etabs, settings, source="plan")

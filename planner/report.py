@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from functools import lru_cache
+from operator import attrgetter
 from typing import Iterable
 
 from .calendar import (
@@ -212,38 +213,63 @@ def teachers_by_academie(units: Iterable, settings: dict | Settings | None = Non
 def trained_before(sessions: list, cal: dict, which: str) -> tuple[int, str | None]:
     """Participants of ``sessions`` held before their own académie's ``which`` (« toussaint », « noel »,
     « summer » of the plan's calendar), and the earliest of those dates (ISO)."""
+    return _before(_people_by_day(sessions), cal, which)
+
+
+def _before(by_day: dict[tuple[str, dt.date], int], cal: dict, which: str) -> tuple[int, str | None]:
+    """:func:`trained_before` of the sessions whose participants per (académie, date) are ``by_day``."""
     acads = cal.get("academies", {})
     n = 0
-    for x in sessions:
-        limit = (acads.get(x.academie) or {}).get(which)
-        if limit and x.date.isoformat() < limit:
-            n += x.participants
+    for (acad, day), people in by_day.items():
+        limit = (acads.get(acad) or {}).get(which)
+        if limit and day.isoformat() < limit:
+            n += people
     dates = sorted({a[which] for a in acads.values() if a.get(which)})
     return n, (dates[0] if dates else None)
 
 
+def _people_by_day(sessions: list) -> dict[tuple[str, dt.date], int]:
+    """Participants of ``sessions`` per (académie, date): a national plan's 50,000 teachers' sessions fall on a few
+    thousand of them, each then compared once."""
+    out: dict[tuple[str, dt.date], int] = {}
+    get = out.get
+    for acad, day, n in map(_ACAD_DAY_PEOPLE, sessions):
+        out[acad, day] = get((acad, day), 0) + n
+    return out
+
+
+_ACAD_DAY_PEOPLE = attrgetter("academie", "date", "participants")
+_KIND_TIMES = attrgetter("kind", "start", "end")
+_TIMES = attrgetter("start", "end")
+
+
 def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settings) -> dict:
     """The plan's KPIs. Shares before Toussaint / Noël count each académie against its own holidays
-    of the plan's school year; ``toussaint_date`` / ``christmas_date`` are the earliest of them."""
+    of the plan's school year; ``toussaint_date`` / ``christmas_date`` are the earliest of them. Counted per
+    distinct value (kind and times, académie and day) where a national plan's 350,000 sessions are walked."""
     st = settings if isinstance(settings, dict) else settings.model_dump(mode="json")
     step1 = [x for x in sessions if x.kind == "step1"]
     teach = [x for x in step1 if x.audience in TEACHER_AUDIENCES]
     total = sum(teachers_by_academie(units, st).values())
-    by_kind: Counter = Counter(x.kind for x in sessions)
+    by_kind_times = Counter(map(_KIND_TIMES, sessions))
+    by_kind: dict[str, int] = {}  # in order of first appearance, as a Counter of the kinds
+    for (kind, _, _), n in by_kind_times.items():
+        by_kind[kind] = by_kind.get(kind, 0) + n
+    by_day = _people_by_day(teach)
     weekly: dict[str, int] = {}
-    for x in teach:
-        y, w, _ = x.date.isocalendar()
+    for (_, day), n in by_day.items():
+        y, w, _ = day.isocalendar()
         k = f"{y}-W{w:02d}"
-        weekly[k] = weekly.get(k, 0) + x.participants
-    n_t, toussaint = trained_before(teach, cal, "toussaint")
-    n_n, christmas = trained_before(teach, cal, "noel")
+        weekly[k] = weekly.get(k, 0) + n
+    n_t, toussaint = _before(by_day, cal, "toussaint")
+    n_n, christmas = _before(by_day, cal, "noel")
     last = max((x.date for x in step1), default=None)
     return {
         "school_year": cal.get("school_year") or st.get("school_year"),
         "plan_from": cal.get("plan_from") or st.get("plan_from"),
-        "sessions_by_kind": dict(by_kind),
+        "sessions_by_kind": by_kind,
         "step1_sessions": len(step1),
-        "teachers_trained": sum(x.participants for x in teach),
+        "teachers_trained": sum(by_day.values()),
         "teachers_total": total,
         "completion_date": last.isoformat() if last else None,
         "toussaint_date": toussaint,
@@ -253,14 +279,25 @@ def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settin
         "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
         "teachers_trained_per_week": dict(sorted(weekly.items())),
         # hours delivered (session lengths); who pays what is report["budget"] (planner/budget.py)
-        "hours_step1_2d": round(sum(_minutes(x) for x in teach if x.audience == "teachers_2d") / 60, 1),
-        "hours_delivered": round(sum(_minutes(x) for x in sessions) / 60, 1),
+        "hours_step1_2d": round(_total_minutes(Counter(map(_TIMES, (x for x in teach if x.audience == "teachers_2d"))))
+                                / 60, 1),
+        "hours_delivered": round(sum(n * _length(a, b) for (_, a, b), n in by_kind_times.items()) / 60, 1),
     }
+
+
+def _total_minutes(by_times: Counter) -> int:
+    """The lengths (:func:`_minutes`) of sessions counted per (start, end), summed."""
+    return sum(n * _length(a, b) for (a, b), n in by_times.items())
+
+
+def _length(start: str, end: str) -> int:
+    """Minutes from ``start`` to ``end`` (« HH:MM »; one crossing midnight counts to the next day)."""
+    return (hhmm_minutes(end) - hhmm_minutes(start)) % 1440
 
 
 def _minutes(x) -> int:
     """A session's length in minutes (one crossing midnight counts to the next day)."""
-    return (hhmm_minutes(x.end) - hhmm_minutes(x.start)) % 1440
+    return _length(x.start, x.end)
 
 
 def teacher_kpis_of_index(ix, units: list | None, cal: dict, settings: dict | Settings,
