@@ -264,14 +264,25 @@ def read_sessions(directory: str | Path, academies: frozenset[str] | None = None
             gc.enable()
 
 
+class _Texts(dict):
+    """Raw CSV cell → its text, un-escaped (:func:`planner.safecells.csv_unescape`, every text column: ids too) and
+    kept once (``sys.intern``): computed on a cell's first sight only, then a plain dict lookup. A national plan
+    read back repeats its kinds, académies, units, trainers, venues… thousands of times, and is held in a third of
+    the memory with each kept once."""
+    __slots__ = ()
+
+    def __missing__(self, raw: str) -> str:
+        v = self[raw] = sys.intern(csv_unescape(raw))
+        return v
+
+
 def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: set[str] | None = None) -> list[Session]:
-    """sessions.csv → sessions (a plain csv.reader, cached dates and shared strings: national plans hold
-    350,000 rows, whose repeated texts — kind, académie, unit, trainer, venue… — are kept once)."""
+    """sessions.csv → sessions (a plain csv.reader, cached dates and texts)."""
     out: list[Session] = []
     append = out.append
     dates: dict[str, dt.date] = {}
     times: set[str] = set()  # « HH:MM » texts already found valid
-    share = sys.intern  # repeated texts kept once: a national plan read back takes 3 times less memory
+    t = _Texts()
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         header = next(reader, [])
@@ -291,6 +302,8 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
             try:
                 (sid, kind, audience, acad, dep, zone, utype, uid, tid, day, start, end, participants,
                  window) = get_main(r)
+                if acad[:1] == "'":
+                    acad = csv_unescape(acad)
                 if seen is not None:
                     seen.add(acad)
                 if academies is not None and acad not in academies:
@@ -301,25 +314,20 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
                 if start not in times or end not in times:
                     _check_times(start, end, times)
                 g, pinned, title, status, present, held, venue, vaddr, vlat, vlon, att = get_extra(r)
-                if title[:1] == "'":
-                    title = csv_unescape(title)
-                if venue[:1] == "'":
-                    venue = csv_unescape(venue)
-                if vaddr[:1] == "'":
-                    vaddr = csv_unescape(vaddr)
+                if sid[:1] == "'":
+                    sid = csv_unescape(sid)
                 if vlat[:1] == "'":
                     vlat = csv_unescape(vlat)
                 if vlon[:1] == "'":
                     vlon = csv_unescape(vlon)
                 if status and status not in ("planned", "held", "cancelled"):
                     raise ValueError(f"statut « {status} » inconnu")
-                append(Session(sid, share(kind), share(audience), share(acad), share(dep), share(zone),
-                               share(utype), share(uid), share(tid), date, share(start), share(end),
-                               int(participants), share(window), int(g or 0), pinned in ("1", "True", "true"),
-                               share(title), share(status) if status else "planned",
+                append(Session(sid, t[kind], t[audience], t[acad], t[dep], t[zone], t[utype], t[uid], t[tid], date,
+                               t[start], t[end], int(participants), t[window], int(g or 0),
+                               pinned in ("1", "True", "true"), t[title], t[status] if status else "planned",
                                int(present) if present else None,
-                               dt.date.fromisoformat(held) if held else None, share(venue), share(vaddr),
-                               float(vlat) if vlat else None, float(vlon) if vlon else None, share(att)))
+                               dt.date.fromisoformat(held) if held else None, t[venue], t[vaddr],
+                               float(vlat) if vlat else None, float(vlon) if vlon else None, t[att]))
             except ValueError as exc:
                 raise PlanError(f"{path}, ligne {line} : valeur invalide ({exc})", line) from None
     return out
@@ -457,17 +465,22 @@ def _write_csv(path: Path, columns: list[str], rows: list, cells: list, processe
 
 
 def _read_csv(path: Path, required: list[str]):
+    """(line, {column: text}) of each row of a plan's CSV file, as ``csv.DictReader`` gives them (blank rows
+    skipped), every text un-escaped (:class:`_Texts`); a row with too many or too few cells is refused."""
+    t = _Texts()
     with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        cols = reader.fieldnames or []
+        reader = csv.reader(f)
+        cols = next(reader, [])
         missing = [c for c in required if c not in cols]
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
         line = 2
         for r in reader:
-            if None in r or None in r.values():  # too many or too few fields: a stray quote or a cut line
-                n = len(cols) + len(r.get(None) or []) - sum(v is None for v in r.values())
-                raise PlanError(f"{path}, ligne {line} : {n} colonnes au lieu de {len(cols)} "
+            if not r:
+                line = reader.line_num + 1
+                continue
+            if len(r) != len(cols):  # a stray quote or a cut line
+                raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {len(cols)} "
                                 "(guillemet isolé ou ligne coupée ?)")
-            yield line, {k: csv_unescape(v) if isinstance(v, str) else v for k, v in r.items()}
+            yield line, dict(zip(cols, map(t.__getitem__, r)))
             line = reader.line_num + 1
