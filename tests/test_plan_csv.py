@@ -165,3 +165,63 @@ def test_when_the_second_half_fails_the_plan_is_not_written(tmp_path, monkeypatc
     with pytest.raises(OSError, match="seconde moitié de sessions.csv"):
         Plan(sessions=sessions, trainers=base.trainers, units=base.units, report={}).write(tmp_path / "p", processes=2)
     assert not (tmp_path / "p").exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def _big_plan(copies: int = 130) -> Plan:
+    base = _tricky_plan()
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(copies) for s in base.sessions]
+    return Plan(sessions=sessions, trainers=base.trainers, units=base.units, report=base.report)
+
+
+def test_lines_rendered_ahead_make_the_same_file_and_leave_nothing(tmp_path, monkeypatch):
+    """The command line's solve has sessions.csv's lines rendered by forked processes while it computes the report
+    (planner.plan.sessions_ahead): the plan folder is byte for byte the one written in one process, only the same
+    list of sessions uses them, and closing leaves no file and no process."""
+    from planner import plan_csv
+    from planner.plan import sessions_ahead
+
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
+    plan = _big_plan()
+    assert sessions_ahead(plan.sessions[:plan_csv.BLOCK], 2) is None  # too few rows to gain
+    ahead = sessions_ahead(plan.sessions, 3)
+    assert ahead is not None and len(ahead.files) == 3
+    one = plan.write(tmp_path / "one")
+    try:
+        three = plan.write(tmp_path / "three", ahead=ahead)
+        other = Plan(sessions=list(reversed(plan.sessions)), trainers=plan.trainers, units=plan.units,
+                     report=plan.report)
+        back = other.write(tmp_path / "other", ahead=ahead)  # another list: its own lines, not these
+    finally:
+        ahead.close()
+    for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
+        assert (one / name).read_bytes() == (three / name).read_bytes()
+    assert [s.session_id for s in Plan.read(back).sessions] == [s.session_id for s in other.sessions]
+    assert not ahead.dir.exists() and not any(ahead.pids)
+
+
+def test_a_part_rendered_ahead_that_fails_leaves_no_plan(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    from planner import plan_csv
+    from planner.plan import sessions_ahead
+
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
+    parent, write_rows = os.getpid(), plan_csv.write_rows
+
+    def failing_child(f, items, cells):
+        if os.getpid() != parent:
+            raise OSError("disque plein")
+        write_rows(f, items, cells)
+
+    monkeypatch.setattr(plan_csv, "write_rows", failing_child)
+    plan = _big_plan()
+    ahead = sessions_ahead(plan.sessions, 2)
+    try:
+        with pytest.raises(OSError, match="partie 1 sur 2 de sessions.csv"):
+            plan.write(tmp_path / "p", ahead=ahead)
+    finally:
+        ahead.close()
+    assert not (tmp_path / "p").exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not ahead.dir.exists()
