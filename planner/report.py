@@ -279,25 +279,19 @@ def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settin
         "share_at_pre_rentree": round(sum(1 for x in teach if x.window == "pre_rentree") / len(teach), 4) if teach else 0.0,
         "teachers_trained_per_week": dict(sorted(weekly.items())),
         # hours delivered (session lengths); who pays what is report["budget"] (planner/budget.py)
-        "hours_step1_2d": round(_total_minutes(Counter(map(_TIMES, (x for x in teach if x.audience == "teachers_2d"))))
-                                / 60, 1),
+        "hours_step1_2d": round(_total_minutes(Counter(_TIMES(x) for x in teach if x.audience == "teachers_2d")) / 60, 1),
         "hours_delivered": round(sum(n * _length(a, b) for (_, a, b), n in by_kind_times.items()) / 60, 1),
     }
 
 
 def _total_minutes(by_times: Counter) -> int:
-    """The lengths (:func:`_minutes`) of sessions counted per (start, end), summed."""
+    """The lengths (:func:`_length`) of sessions counted per (start, end), summed."""
     return sum(n * _length(a, b) for (a, b), n in by_times.items())
 
 
 def _length(start: str, end: str) -> int:
     """Minutes from ``start`` to ``end`` (« HH:MM »; one crossing midnight counts to the next day)."""
     return (hhmm_minutes(end) - hhmm_minutes(start)) % 1440
-
-
-def _minutes(x) -> int:
-    """A session's length in minutes (one crossing midnight counts to the next day)."""
-    return _length(x.start, x.end)
 
 
 def teacher_kpis_of_index(ix, units: list | None, cal: dict, settings: dict | Settings,
