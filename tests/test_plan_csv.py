@@ -127,15 +127,27 @@ def test_sessions_cross_processes_and_copies_intact():
         assert copy.copy(s) == s and copy.copy(s) is not s and copy.deepcopy(s) == s
 
 
-def _big_plan(copies: int = 130) -> Plan:
+def test_a_big_sessions_file_written_by_two_processes_is_the_same_file(tmp_path, monkeypatch):
+    """plan.write(processes=2) (the command line's solve): a forked process writes the second half of the lines;
+    the files are byte for byte those of one process, and nothing is left beside them."""
+    from planner import plan_csv
+
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
     base = _tricky_plan()
-    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(copies) for s in base.sessions]
-    return Plan(sessions=sessions, trainers=base.trainers, units=base.units, report=base.report)
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(130) for s in base.sessions]
+    plan = Plan(sessions=sessions, trainers=base.trainers, units=base.units, report=base.report)
+    assert len(sessions) // 2 >= 2 * plan_csv.BLOCK  # the file is split, at a block boundary
+    one, two = plan.write(tmp_path / "one"), plan.write(tmp_path / "two", processes=2)
+    for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()
+    assert len(Plan.read(two).sessions) == len(sessions)
+    assert sorted(p.name for p in two.iterdir()) == ["report.json", "sessions.csv", "trainers.csv", "units.csv"]
 
 
-def _children_fail(monkeypatch) -> None:
-    """Files split from a few blocks on, and every forked writer failing (« disque plein »)."""
+def test_when_the_second_half_fails_the_plan_is_not_written(tmp_path, monkeypatch):
     import os
+
+    import pytest
 
     from planner import plan_csv
 
@@ -148,33 +160,17 @@ def _children_fail(monkeypatch) -> None:
         write_rows(f, items, cells)
 
     monkeypatch.setattr(plan_csv, "write_rows", failing_child)
-
-
-def test_a_big_sessions_file_written_by_two_processes_is_the_same_file(tmp_path, monkeypatch):
-    """plan.write(processes=2) (the command line's solve): a forked process writes the second half of the lines;
-    the files are byte for byte those of one process, and nothing is left beside them."""
-    from planner import plan_csv
-
-    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
-    plan = _big_plan()
-    sessions = plan.sessions
-    assert len(sessions) // 2 >= 2 * plan_csv.BLOCK  # the file is split, at a block boundary
-    one, two = plan.write(tmp_path / "one"), plan.write(tmp_path / "two", processes=2)
-    for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
-        assert (one / name).read_bytes() == (two / name).read_bytes()
-    assert len(Plan.read(two).sessions) == len(sessions)
-    assert sorted(p.name for p in two.iterdir()) == ["report.json", "sessions.csv", "trainers.csv", "units.csv"]
-
-
-def test_when_the_second_half_fails_the_plan_is_not_written(tmp_path, monkeypatch):
-    import pytest
-
-    _children_fail(monkeypatch)
-    plan = _big_plan()
-    plan.report = {}
+    base = _tricky_plan()
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(130) for s in base.sessions]
     with pytest.raises(OSError, match="seconde moitié de sessions.csv"):
-        plan.write(tmp_path / "p", processes=2)
+        Plan(sessions=sessions, trainers=base.trainers, units=base.units, report={}).write(tmp_path / "p", processes=2)
     assert not (tmp_path / "p").exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def _big_plan(copies: int = 130) -> Plan:
+    base = _tricky_plan()
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(copies) for s in base.sessions]
+    return Plan(sessions=sessions, trainers=base.trainers, units=base.units, report=base.report)
 
 
 def test_lines_rendered_ahead_make_the_same_file_and_leave_nothing(tmp_path, monkeypatch):
@@ -204,11 +200,22 @@ def test_lines_rendered_ahead_make_the_same_file_and_leave_nothing(tmp_path, mon
 
 
 def test_a_part_rendered_ahead_that_fails_leaves_no_plan(tmp_path, monkeypatch):
+    import os
+
     import pytest
 
+    from planner import plan_csv
     from planner.plan import sessions_ahead
 
-    _children_fail(monkeypatch)
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
+    parent, write_rows = os.getpid(), plan_csv.write_rows
+
+    def failing_child(f, items, cells):
+        if os.getpid() != parent:
+            raise OSError("disque plein")
+        write_rows(f, items, cells)
+
+    monkeypatch.setattr(plan_csv, "write_rows", failing_child)
     plan = _big_plan()
     ahead = sessions_ahead(plan.sessions, 2)
     try:
