@@ -180,7 +180,7 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
     """Plan step 1 and the train-the-trainer cascade of ``scenario`` (or of one académie). With ``precheck``
     each académie's plan is checked in its worker, while the others are solved (``Plan.academie_errors``);
     ``interactive`` false: no window waits for the interpreter lock (the command line); ``sessions_ready`` is
-    called with the plan's sessions once they are sorted and counted, before the rest of its report is built."""
+    called with the plan's sessions as soon as they are sorted, before its report is computed."""
     t0 = time.perf_counter()
     if solver not in ("cpsat", "greedy"):
         raise SolveError(f"solveur inconnu « {solver} » (attendu : cpsat ou greedy)")
@@ -261,13 +261,12 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
             if c not in results:
                 results[c] = _solve_one(sc.restricted_to(c), c, "greedy", per_acad, seed, objective, precheck=precheck)
                 report_progress()
-    errors = _academie_errors(sc, codes, list(results.values())) if precheck else None  # before build_plan:
     plan = build_plan(sc, [results[c] for c in sorted(results)], solver=solver, seed=seed, stopped=stopped,
                       seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective,
-                      interactive=interactive, sessions_ready=sessions_ready)  # nothing walks the sessions after it
+                      interactive=interactive, sessions_ready=sessions_ready)
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
     if precheck:
-        plan.academie_errors = errors
+        plan.academie_errors = _academie_errors(sc, codes, list(results.values()))
     return plan
 
 
@@ -318,6 +317,8 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         trainers.extend(r.trainer_rows)
         unplaced.extend(r.unplaced)
     sessions = sorted_sessions([r.sessions for r in results], interactive)
+    if sessions_ready is not None:
+        sessions_ready(sessions)
     obj = sum(r.objective for r in results)
     bound = sum(r.bound for r in results)
     greedy = sum(r.greedy_objective for r in results)
@@ -334,9 +335,6 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     settings["pre_rentree_dates"] = {c: a["pre_rentree_in_horizon"] for c, a in cal["academies"].items()}
     units = unit_rows(sc)
     k = teacher_kpis(sessions, units, cal, sc.settings)
-    budget = plan_budget(Plan(sessions=sessions, units=units), sc.settings)  # hours and euros per category…
-    if sessions_ready is not None:  # the last walk of the sessions here: a process forked now to render them
-        sessions_ready(sessions)  # shares their memory pages with this one, which writes to none of them any more
     k["earliest_possible_completion_date"] = (dt.date.fromordinal(max(earliest)).isoformat()
                                              if earliest and len(earliest) == len(results) else None)
     now = dt.datetime.now().replace(microsecond=0)
@@ -371,7 +369,7 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
     ).as_dict()
     plan = Plan(sessions=sessions, trainers=trainers, units=units, report=report)
     report["scenario"]["data_hash"] = scenario_data_hash(sc)  # same territory and people, any settings
-    report["budget"] = budget  # hours and euros per category, académie, envelope
+    report["budget"] = plan_budget(plan, sc.settings)  # hours and euros per category, académie, envelope
     report["venues"] = _sum_dicts(r.parts.get("venues", {}) for r in results)
     # the parent's own stages, outside the académies' workers (bench/solve_national.py prints them)
     report["parent_seconds"] = {"build_plan": round(time.perf_counter() - t0, 3)}

@@ -121,9 +121,6 @@ def _solve_and_write(args, ahead: list) -> int:
 
     def sessions_ready(sessions) -> None:  # in the solve's thread, the plan's sessions sorted
         if store_path(args.scenario) is None:  # else the store may set statuses before the plan is written
-            from .pool_start import stop_pool_server
-
-            stop_pool_server()  # its memory (the workers' modules) not held while the lines are rendered
             a = sessions_ahead(sessions, processes)
             if a is not None:
                 ahead.append(a)

@@ -37,21 +37,6 @@ def warm_pool(workers: int | None) -> None:
         forkserver.ensure_running()
 
 
-def stop_pool_server() -> None:
-    """Stop the workers' forkserver once no pool will be needed (the command line, its académies solved): it holds
-    the workers' modules (OR-Tools, pandas: 80 MB of the command's memory) while the plan is written. Through the
-    method CPython's own tests use (``multiprocessing.forkserver``'s ``_stop``); nothing is done where it is
-    missing. A later pool would start a new server."""
-    from multiprocessing import forkserver
-
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        try:
-            stop()
-        except OSError:
-            pass
-
-
 def run_solve(args) -> int:
     """``main.py solve``: the forkserver started first thing (a solve of the whole scenario), then the command
     itself (:func:`solvers.cli.run_solve`, whose imports and scenario reading then overlap its imports)."""

@@ -81,29 +81,3 @@ def test_solve_renders_the_plan_s_lines_while_it_computes_the_report(tmp_path, m
     assert not made[0].dir.exists() and not any(made[0].pids)
     again = Plan.read(out).write(tmp_path / "again")
     assert (out / "sessions.csv").read_bytes() == (again / "sessions.csv").read_bytes()
-
-
-def test_the_pool_server_stops_when_the_plan_is_written_and_starts_again_when_needed():
-    """The command line's solve stops the workers' forkserver before rendering the plan (its modules are 80 MB of
-    the command's memory); a later pool starts a new one, whose workers still solve."""
-    import os
-    from multiprocessing import forkserver
-
-    import psutil
-
-    from solvers.pool_start import stop_pool_server, warm_pool
-
-    warm_pool(2)
-    pid = forkserver._forkserver._forkserver_pid
-    assert pid and psutil.pid_exists(pid)
-    stop_pool_server()
-    assert forkserver._forkserver._forkserver_pid is None and not psutil.pid_exists(pid)
-    stop_pool_server()  # nothing to stop: nothing happens
-    from concurrent.futures import ProcessPoolExecutor
-
-    from solvers.pool_start import context
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=context()) as pool:  # a new server, whose worker runs
-        worker = pool.submit(os.getpid).result(timeout=120)
-    assert worker != os.getpid()
-    assert forkserver._forkserver._forkserver_pid not in (None, pid)
