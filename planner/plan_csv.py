@@ -226,5 +226,5 @@ def int_or_empty(n: int | None) -> object:
     return "" if n is None else n
 
 
-__all__ = ["RowsAhead", "attr", "attr_as", "cell_text", "close_all", "coordinate", "encode_column", "int_or_empty",
-           "iso_or_empty", "write_columns", "write_file", "write_rows"]
+__all__ = ["RowsAhead", "attr", "close_all", "attr_as", "cell_text", "coordinate", "encode_column", "int_or_empty", "iso_or_empty",
+           "write_columns", "write_file", "write_rows"]
