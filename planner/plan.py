@@ -175,11 +175,9 @@ class Plan:
         return list(self.report.get("unplaced", []))
 
     # ------------------------------------------------------------------ files
-    def write(self, directory: str | Path, processes: int = 1, ahead: pc.RowsAhead | None = None) -> Path:
+    def write(self, directory: str | Path, processes: int = 1) -> Path:
         """Write the plan folder ``directory``, replacing a previous plan there as a whole. ``processes`` 2: a
-        big sessions.csv written by two processes (:func:`planner.plan_csv.write_file`; the command line);
-        ``ahead``: its lines already being rendered (:func:`sessions_ahead`), when the sessions are the same list
-        and none was changed since."""
+        big sessions.csv written by two processes (:func:`planner.plan_csv.write_file`; the command line)."""
         d = Path(directory)
         check_target(d)
         d.parent.mkdir(parents=True, exist_ok=True)
@@ -190,7 +188,7 @@ class Plan:
         part.mkdir()
         try:
             _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, self.sessions, _SESSION_CELLS,
-                       processes, ahead)
+                       processes)
             _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA, self.trainers, _TRAINER_CELLS)
             _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, self.units, _UNIT_CELLS)
             report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
@@ -462,17 +460,8 @@ def _atomic_text(path: Path, text: str) -> None:
         f.write(text)
 
 
-def _write_csv(path: Path, columns: list[str], rows: list, cells: list, processes: int = 1,
-               ahead: pc.RowsAhead | None = None) -> None:
-    pc.write_file(path, columns, rows, cells, processes, ahead)  # formula-like texts neutralised (planner/safecells.py)
-
-
-def sessions_ahead(sessions: list[Session], processes: int) -> pc.RowsAhead | None:
-    """sessions.csv's lines of ``sessions`` rendered from now on by ``processes`` forked processes, for a
-    :meth:`Plan.write` of these very sessions later (``None`` when too few to gain). The caller closes it."""
-    if not pc.RowsAhead.worth(len(sessions), processes):
-        return None
-    return pc.RowsAhead(sessions, _SESSION_CELLS, processes)
+def _write_csv(path: Path, columns: list[str], rows: list, cells: list, processes: int = 1) -> None:
+    pc.write_file(path, columns, rows, cells, processes)  # formula-like texts neutralised (planner/safecells.py)
 
 
 def _read_csv(path: Path, required: list[str]):

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -107,112 +106,50 @@ def write_rows(f, items: Sequence, cells: Sequence[Column]) -> None:
         f.write("\r\n")
 
 
-SPLIT_ROWS = 50_000  # below this many rows per process, one process writes the file
-
-
-class RowsAhead:
-    """The lines of ``items[start:]`` (no header) rendered now by ``parts`` forked processes, each a slice to its
-    own temporary file, while this process goes on; :meth:`copy_into` then appends them in order. For the command
-    line (no window's threads to inherit): its solve forks them as soon as the plan's sessions are sorted, and
-    computes the report meanwhile. The children ignore Ctrl-C and end with ``os._exit``; :meth:`close` kills those
-    still running and removes the files."""
-
-    def __init__(self, items: Sequence, cells: Sequence[Column], parts: int, start: int = 0) -> None:
-        self.items, self.start = items, start
-        self.dir = Path(tempfile.mkdtemp(prefix="plan-rows-"))
-        _OPEN.add(self)
-        self.pids: list[int] = []
-        self.files: list[Path] = []
-        n = len(items) - start
-        cuts = [start + n * i // parts // BLOCK * BLOCK for i in range(parts)] + [len(items)]
-        try:
-            for i in range(parts):
-                path = self.dir / f"{i}.csv"
-                with sigint_blocked():
-                    pid = os.fork()
-                if pid == 0:
-                    _write_tail(path, items, cuts[i], cuts[i + 1], cells)  # never returns
-                self.pids.append(pid)
-                self.files.append(path)
-        except BaseException:
-            self.close()
-            raise
-
-    @classmethod
-    def worth(cls, rows: int, parts: int) -> bool:
-        """Enough rows for ``parts`` processes to gain (and a system that forks)."""
-        return parts > 1 and hasattr(os, "fork") and rows // parts >= SPLIT_ROWS
-
-    def copy_into(self, f, name: str) -> None:
-        """Wait for the processes, then append their lines to the binary file ``f``; ``OSError`` naming the file
-        ``name`` when one of them could not write its part."""
-        for i, pid in enumerate(self.pids):
-            _, status = os.waitpid(pid, 0)
-            self.pids[i] = 0
-            if os.waitstatus_to_exitcode(status) != 0 or not self.files[i].exists():
-                what = "la seconde moitié" if self.start else f"la partie {i + 1} sur {len(self.files)}"
-                raise OSError(f"{what} de {name} n'a pas pu être écrite")
-        for path in self.files:
-            with open(path, "rb") as part:
-                shutil.copyfileobj(part, f, 1 << 20)
-
-    def close(self) -> None:
-        for pid in self.pids:
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass
-        self.pids = [0] * len(self.pids)
-        shutil.rmtree(self.dir, ignore_errors=True)
-        _OPEN.discard(self)
-
-
-_OPEN: set[RowsAhead] = set()
-
-
-def close_all() -> None:
-    """Every :class:`RowsAhead` not closed yet closed (its processes killed, its files removed): for a command
-    abandoned at once (a second Ctrl-C)."""
-    for a in list(_OPEN):
-        a.close()
+SPLIT_ROWS = 50_000  # below this many rows per half, one process writes the file
 
 
 def write_file(path: Path, columns: Iterable[str], items: Sequence, cells: Sequence[Column],
-               processes: int = 1, ahead: RowsAhead | None = None) -> None:
-    """The CSV file ``path`` (:func:`planner.safe_io.atomic_file`). With ``ahead`` (rendering ``items`` already:
-    the same list), its lines are copied in after the header. Else with ``processes`` ≥ 2 and a big file (a
-    national plan's 350,000 sessions), a forked process writes the second half of the lines while this one
-    writes the first, then its part is appended: the same bytes in about half the time."""
-    own = False
-    if ahead is None or ahead.items is not items:
-        ahead = None
-        half = len(items) // 2 // BLOCK * BLOCK
-        if RowsAhead.worth(len(items), processes):
-            ahead, own = RowsAhead(items, cells, 1, start=half), True
-    if ahead is None:
+               processes: int = 1) -> None:
+    """The CSV file ``path`` (:func:`planner.safe_io.atomic_file`). With ``processes`` ≥ 2 and a big file
+    (a national plan's 350,000 sessions), a forked process writes the second half of the lines while this one
+    writes the first, then its part is appended: the same bytes in about half the time. The fork is for the
+    command line (no window's threads to inherit); the child ignores Ctrl-C and ends with ``os._exit``."""
+    half = len(items) // 2 // BLOCK * BLOCK if processes > 1 and hasattr(os, "fork") else 0
+    if half < SPLIT_ROWS:
         with atomic_file(path, "w", encoding="utf-8", newline="") as f:
             write_columns(f, columns, items, cells)
         return
+    tail = path.with_name(path.name + ".tail")
+    with sigint_blocked():
+        pid = os.fork()
+    if pid == 0:
+        _write_tail(tail, items[half:], cells)  # never returns
     try:
         with atomic_file(path, "w", encoding="utf-8", newline="") as f:
-            write_columns(f, columns, items[:ahead.start], cells)
+            write_columns(f, columns, items[:half], cells)
+            _, status = os.waitpid(pid, 0)
+            pid = 0
+            if os.waitstatus_to_exitcode(status) != 0 or not tail.exists():
+                raise OSError(f"la seconde moitié de {path.name} n'a pas pu être écrite")
             f.flush()
-            ahead.copy_into(f.buffer, path.name)
+            with open(tail, "rb") as part:
+                shutil.copyfileobj(part, f.buffer, 1 << 20)
     finally:
-        if own:
-            ahead.close()
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        tail.unlink(missing_ok=True)
 
 
-def _write_tail(path: Path, items: Sequence, a: int, b: int, cells: Sequence[Column]) -> None:
-    """In the forked child: the lines of ``items[a:b]`` to ``path``, then exit (0 when written)."""
+def _write_tail(path: Path, items: Sequence, cells: Sequence[Column]) -> None:
+    """In the forked child: ``items``' lines to ``path``, then exit (0 when written)."""
     code = 1
     try:
         gc.disable()  # a collection would touch every object the parent shares with this child
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         with open(path, "w", encoding="utf-8", newline="") as f:
-            write_rows(f, items[a:b], cells)
+            write_rows(f, items, cells)
         code = 0
     finally:
         os._exit(code)
@@ -226,5 +163,5 @@ def int_or_empty(n: int | None) -> object:
     return "" if n is None else n
 
 
-__all__ = ["RowsAhead", "attr", "close_all", "attr_as", "cell_text", "coordinate", "encode_column", "int_or_empty", "iso_or_empty",
+__all__ = ["attr", "attr_as", "cell_text", "coordinate", "encode_column", "int_or_empty", "iso_or_empty",
            "write_columns", "write_file", "write_rows"]

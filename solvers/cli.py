@@ -13,7 +13,7 @@ from pathlib import Path
 
 from planner.demand import people_word
 from planner.errors import fail as _err
-from planner.plan import Plan, PlanError, sessions_ahead
+from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
 from planner.report import as_planned, sessions_of, split_past
 from planner.scenario_io import ScenarioError, load_scenario
@@ -75,15 +75,6 @@ def run_check(args) -> int:
 
 
 def _run_solve(args) -> int:
-    ahead: list = []  # sessions.csv's lines rendered by forked processes while the report is computed
-    try:
-        return _solve_and_write(args, ahead)
-    finally:
-        for a in ahead:
-            a.close()
-
-
-def _solve_and_write(args, ahead: list) -> int:
     from .records import past_summary
     from .checker import check_plan
 
@@ -117,14 +108,6 @@ def _solve_and_write(args, ahead: list) -> int:
     from .followup_cli import FollowupSolveError, after_solve, followup_replan, store_path
 
     stop = threading.Event()
-    processes = args.workers or os.cpu_count() or 1
-
-    def sessions_ready(sessions) -> None:  # in the solve's thread, the plan's sessions sorted
-        if store_path(args.scenario) is None:  # else the store may set statuses before the plan is written
-            a = sessions_ahead(sessions, processes)
-            if a is not None:
-                ahead.append(a)
-
     try:
         plan = followup_replan(args, sc)  # a scenario file with a current plan: keep what was held
     except FollowupSolveError as exc:
@@ -139,7 +122,7 @@ def _solve_and_write(args, ahead: list) -> int:
                                                 time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                                 objective=args.objective, progress=progress, stop=stop,
                                                 scenario_source=args.scenario or "national", precheck=True,
-                                                interactive=False, sessions_ready=sessions_ready), stop)
+                                                interactive=False), stop)
         except SolveError as exc:
             return _err(str(exc))
         if started is not None:
@@ -155,7 +138,7 @@ def _solve_and_write(args, ahead: list) -> int:
     except FollowupSolveError as exc:
         return _err(str(exc))
     try:
-        plan.write(out, processes=processes, ahead=ahead[0] if ahead else None)
+        plan.write(out, processes=args.workers or os.cpu_count() or 1)  # a national sessions.csv: two halves at once
     except (PlanError, OSError) as exc:
         return _err(f"{out} : écriture du plan impossible ({getattr(exc, 'strerror', None) or exc})")
     r = plan.report
@@ -266,9 +249,6 @@ def _abandon() -> None:
                 pass
     except ImportError:
         pass
-    from planner.plan_csv import close_all
-
-    close_all()  # the plan's lines being rendered, and their files
     sys.stderr.flush()
     os._exit(130)
 

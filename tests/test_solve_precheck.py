@@ -53,31 +53,3 @@ def test_a_violation_found_in_the_academie_is_reported_by_solve(tmp_path, monkey
     err = capsys.readouterr().err
     assert rc == 1 and "Le vérificateur indépendant signale" in err and "aucun lieu" in err
     assert "venue" in {r for r, _ in seen[0]}  # found in the académie's check, then reported by the whole check
-
-
-def test_solve_renders_the_plan_s_lines_while_it_computes_the_report(tmp_path, monkeypatch):
-    """The command line's solve forks the rendering of sessions.csv as soon as the sessions are sorted (issue 16):
-    the file is the plan's, as one process writes it, and nothing is left of the rendering."""
-    from planner import plan_csv
-    from planner.plan import Plan
-
-    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", 1)
-    monkeypatch.setattr(plan_csv, "BLOCK", 16)
-    made = []
-    real = plan_csv.RowsAhead.__init__
-
-    def spy(self, items, *a, **k):
-        real(self, items, *a, **k)
-        made.append(self)
-
-    monkeypatch.setattr(plan_csv.RowsAhead, "__init__", spy)
-    scen = tmp_path / "mini.json"
-    scen.write_text(tiny_scenario().model_dump_json(), encoding="utf-8")
-    out = tmp_path / "plan"
-    rc = main.main(["solve", "--scenario", str(scen), "--workers", "2", "--time-limit", "10", "--out", str(out),
-                    "--quiet", "--school-year", "2026-2027", "--from", "2026-11-30"])
-    assert rc == 0
-    assert len(made) == 1 and len(made[0].files) == 2 and len(made[0].items) > 32
-    assert not made[0].dir.exists() and not any(made[0].pids)
-    again = Plan.read(out).write(tmp_path / "again")
-    assert (out / "sessions.csv").read_bytes() == (again / "sessions.csv").read_bytes()
