@@ -217,18 +217,24 @@ def _set_venue(s: Session, v: Venue) -> None:
     s.venue, s.venue_address, s.venue_lat, s.venue_lon = v.name, v.address, v.lat, v.lon
 
 
+class _OneUnit(dict):
+    """(unit id, head count) → :func:`format_attendees` of that one unit, each text made once (a national plan
+    gives 300,000 sessions such a list)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: tuple[str, int]) -> str:
+        text = self[key] = format_attendees([key])
+        return text
+
+
 def _at_unit(xs: list[Session], v: Venue, uid: str) -> None:
-    """Sessions ``xs`` of one unit, all held at ``v``, the unit their attendees (each head count's text made
-    once: a national plan sets 300,000 sessions this way)."""
+    """Sessions ``xs`` of one unit, all held at ``v``, the unit their attendees."""
     place = (v.name, v.address, v.lat, v.lon)
-    texts: dict[int, str] = {}
+    one = _OneUnit()
     for x in xs:
         x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
-        n = x.participants
-        a = texts.get(n)
-        if a is None:
-            a = texts[n] = format_attendees([(uid, n)])
-        x.attendees = a
+        x.attendees = one[uid, x.participants]
 
 
 def tot_travel_margins(sc: Scenario, sites: dict[str, list[Venue]] | None = None) -> dict[str, int]:
@@ -484,6 +490,7 @@ def assign_roadmap(sc: Scenario, sessions: list[Session], book: VenueBook | None
             day_venue[(x.trainer_id, x.date)].append(x)
     cleared = 0
     places: dict[tuple[str, str], tuple] = {}  # each unit's own place (name, address, lat, lon), found once
+    one = _OneUnit()
     for x in sessions:
         if x.kind not in _ROADMAP_KINDS:
             continue
@@ -496,9 +503,8 @@ def assign_roadmap(sc: Scenario, sessions: list[Session], book: VenueBook | None
                 v = book.seat(x.unit_id)
             place = places[key] = (v.name, v.address, v.lat, v.lon)
         x.venue, x.venue_address, x.venue_lat, x.venue_lon = place
-        n = x.participants
         if x.unit_type == "etablissement":
-            x.attendees = f"{x.unit_id}:{n}" if n else ""  # format_attendees of the one unit
+            x.attendees = one[x.unit_id, x.participants]
             continue
         ecoles = book.ecoles_of.get(x.unit_id, [])
         if x.kind == "step4" and ecoles and x.participants:
@@ -506,7 +512,7 @@ def assign_roadmap(sc: Scenario, sessions: list[Session], book: VenueBook | None
                                                _scale([e.teachers for e in ecoles], x.participants)))
             x.venue, x.venue_address, x.venue_lat, x.venue_lon = "Dans chaque école", "", None, None
         else:
-            x.attendees = f"{x.unit_id}:{n}" if n else ""
+            x.attendees = one[x.unit_id, x.participants]
         if x.kind == "step5" and x.trainer_id:
             same_day = day_venue.get((x.trainer_id, x.date), [])
             if same_day:
