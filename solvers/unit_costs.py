@@ -7,7 +7,6 @@ look-ups per national plan for a few tens of thousands of real placements.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from planner.demand import UnitDemand
@@ -73,9 +72,8 @@ class _Costs:
         hit = self.by_ready.get(raw)
         if hit is not None:
             return hit
-        times = u.table.times
         ready = sorted(ready)  # the same slots used (see the class), and one run per set of first slots
-        key = (u.memo_key, tuple([bisect_left(times, r) for r in ready]))
+        key = (u.memo_key, u.table.firsts(ready))
         hit = self.memo.get(key)
         if hit is None:
             n = u.demand.sessions
@@ -92,5 +90,4 @@ class _Costs:
         if u.memo_key is None:
             return place_unit(u.table, u.demand.sessions, ready, u.caps, fixed=[(i, k) for _, i, k in u.pins],
                               penalties=u.penalties, w_completion=self.w_c, origin=self.origin)[0]
-        times = u.table.times
-        return self._run(u, ready, tuple([bisect_left(times, r) for r in ready]))[:u.demand.sessions]
+        return self._run(u, ready, u.table.firsts(ready))[:u.demand.sessions]

@@ -43,6 +43,11 @@ class SlotTable:
     def first_at_or_after(self, t: int) -> int:
         return bisect.bisect_left(self.times, t)
 
+    def firsts(self, ready: list[int]) -> tuple[int, ...]:
+        """:meth:`first_at_or_after` of each ready time."""
+        times = self.times
+        return tuple([bisect.bisect_left(times, r) for r in ready])
+
     def __len__(self) -> int:
         return len(self.slots)
 
