@@ -27,6 +27,7 @@ import operator
 import os
 import sqlite3
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -41,7 +42,7 @@ from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_
 from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
-    _encode_order, _index_groups, _session_groups, dumps_chunked, read_columns, read_plan_columns,
+    _encode_order, _index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
     scenario_data_json, scenario_fingerprint)
 
 SCHEMA_VERSION = 4
@@ -294,16 +295,19 @@ class ScenarioStore:
             groups, order, coded = _index_groups(index)
         else:
             groups, order = _session_groups(plan.sessions)
-        parts: dict[str, bytes | None] = {}  # None: the part in the file is already this one
-        for acad, ss in groups.items():
-            old = old_groups.get(acad)
-            same = old is not None and len(old) == len(ss) and all(map(operator.is_, old, ss))
-            parts[GROUP_PREFIX + acad] = None if same and GROUP_PREFIX + acad in existing else \
-                _encode_columns(ss, Session, skip=_NO_STATUS, coded=coded.get(acad))  # statuses: session_status
-        parts[ORDER_PART] = _encode_order(list(groups), order)
-        for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
-            same = same_as is not None and getattr(same_as, part) is rows and part in existing
-            parts[part] = None if same else _encode_columns(rows, cls)
+        parts: dict[str, Any] = {}  # None: the part in the file is already this one
+        with ThreadPoolExecutor(1) as zipper:  # each part compressed while the next one is encoded
+            for acad, ss in groups.items():
+                old = old_groups.get(acad)
+                same = old is not None and len(old) == len(ss) and all(map(operator.is_, old, ss))
+                parts[GROUP_PREFIX + acad] = None if same and GROUP_PREFIX + acad in existing else zipper.submit(
+                    compress_part, _encode_columns(ss, Session, skip=_NO_STATUS, coded=coded.get(acad),
+                                                   compress=False))  # statuses: session_status
+            parts[ORDER_PART] = _encode_order(list(groups), order)
+            for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
+                same = same_as is not None and getattr(same_as, part) is rows and part in existing
+                parts[part] = None if same else _encode_columns(rows, cls)
+            parts = {p: d.result() if isinstance(d, Future) else d for p, d in parts.items()}
         kpis = json.dumps(plan_kpis(plan, index), ensure_ascii=False)
         report_json = dumps_chunked(report, ensure_ascii=False, default=str)  # encoded before the file is locked
         with self._tx():

@@ -27,18 +27,47 @@ def _decode(blob: bytes) -> list[dict]:
 
 
 # Plan parts are stored by column: repeated values (dates, académies, windows, times…) as a list of
-# distinct values plus one small integer per row (a numpy array), the others as a JSON list. A
-# national plan's 350,000 sessions encode and decode in a fraction of a second. Parts written before
-# (a JSON list of row objects, without this prefix) still read.
-COLUMNAR = b"PIA-COLUMNS-2\n"
+# distinct values plus one small integer per row (a numpy array), the others as they are. Long lists of
+# texts (session ids, distinct attendee lists…) are written as one UTF-8 block, the texts separated by
+# NUL, after the arrays (``"text": bytes`` in the header instead of the list): a national plan's 400,000
+# ids are joined and split in C instead of going through the JSON encoder. Version 2 (every list in the
+# JSON header) and parts written before (a JSON list of row objects, without this prefix) still read.
+COLUMNAR = b"PIA-COLUMNS-3\n"
+COLUMNAR_2 = b"PIA-COLUMNS-2\n"
+_TEXT_MIN = 64  # shorter lists stay in the JSON header
 
 
-def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None) -> bytes:
+def _text_block(values: list) -> bytes | None:
+    """``values`` as one NUL-separated UTF-8 block, or None when they are not all texts free of NUL."""
+    if len(values) < _TEXT_MIN:
+        return None
+    try:
+        text = "\0".join(values)
+    except TypeError:  # a number, None…
+        return None
+    if text.count("\0") != len(values) - 1:  # a text holding NUL itself
+        return None
+    return text.encode()
+
+
+def _list_entry(key: str, values: list, entry: dict, blocks: list[bytes]) -> None:
+    """``entry[key] = values``, or the values as a text block (``entry[key + "_text"]`` = its size)."""
+    block = _text_block(values)
+    if block is None:
+        entry[key] = values
+    else:
+        entry[key + "_text"] = len(block)
+        blocks.append(block)
+
+
+def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None, compress: bool = True) -> bytes:
     """Rows of dataclass ``cls`` by column; fields in ``skip`` are not stored (read back as their default);
-    ``coded``: columns already as (distinct values, code of each row) — from a plan index."""
+    ``coded``: columns already as (distinct values, code of each row) — from a plan index. Without
+    ``compress``, the part's bytes before :func:`compress_part` (which may run in another thread)."""
     dates = {f.name for f in fields(cls) if f.type in ("dt.date", "datetime.date")}
     header: list[dict] = []
     arrays: list[bytes] = []
+    blocks: list[bytes] = []  # the text blocks, after the arrays, in the order of the header
     for f in fields(cls):
         if f.name in skip:
             continue
@@ -46,26 +75,39 @@ def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None) -> byte
             values, codes = coded[f.name]
             dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
             arrays.append(np.asarray(codes, dtype=dtype).tobytes())
-            header.append({"name": f.name, "values": values, "dtype": dtype})
+            entry = {"name": f.name, "dtype": dtype}
+            _list_entry("values", values, entry, blocks)
+            header.append(entry)
             continue
         col = list(map(attrgetter(f.name), rows))
         if f.name in dates:
             col = [d.toordinal() for d in col]
         if len(dict.fromkeys(col[:1000])) > 500:  # mostly distinct (identifiers): as they are
-            header.append({"name": f.name, "plain": col})
+            entry = {"name": f.name}
+            _list_entry("plain", col, entry, blocks)
+            header.append(entry)
             continue
         values = list(dict.fromkeys(col))
         index = {v: i for i, v in enumerate(values)}
         dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
         arrays.append(np.fromiter(map(index.__getitem__, col), dtype=dtype, count=len(col)).tobytes())
-        header.append({"name": f.name, "values": values, "dtype": dtype})
+        entry = {"name": f.name, "dtype": dtype}
+        _list_entry("values", values, entry, blocks)
+        header.append(entry)
     head = json.dumps({"rows": len(rows), "dates": sorted(dates), "columns": header}, ensure_ascii=False,
                       separators=(",", ":")).encode()
-    return COLUMNAR + zlib.compress(len(head).to_bytes(8, "little") + head + b"".join(arrays), 1)
+    raw = b"".join([len(head).to_bytes(8, "little"), head, *arrays, *blocks])
+    return compress_part(raw) if compress else raw
+
+
+def compress_part(raw: bytes) -> bytes:
+    """The stored form of a part's bytes (:func:`_encode_columns` without ``compress``); zlib hands the
+    interpreter lock back while it works, so parts compress in a thread while the next one is encoded."""
+    return COLUMNAR + zlib.compress(raw, 1)
 
 
 def _decode_columns(blob: bytes, cls, raw: list | None = None) -> list:
-    if not blob.startswith(COLUMNAR):  # rows written before the columnar format
+    if not blob.startswith((COLUMNAR, COLUMNAR_2)):  # rows written before the columnar format
         if cls is Session:
             out = []
             for r in _decode(blob):
@@ -82,7 +124,7 @@ def _decode_columns(blob: bytes, cls, raw: list | None = None) -> list:
 def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
     """Only the columns ``names`` of a stored part (dates as ``datetime.date``), without building rows:
     ``read_columns(blob, ["session_id", "date"])``. Rows stored before the columnar format are read too."""
-    if not blob.startswith(COLUMNAR):
+    if not blob.startswith((COLUMNAR, COLUMNAR_2)):
         rows = _decode(blob)
         return {k: [dt.date.fromisoformat(r[k]) if k == "date" else r.get(k) for r in rows] for k in names}
     n, got = _columns(blob, names)
@@ -92,15 +134,23 @@ def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
 def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[int, dict[str, list]]:
     """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out); ``keep``
     receives the stored form too (distinct values and codes per column: what a plan index is made of)."""
-    raw = zlib.decompress(blob[len(COLUMNAR):])
+    raw = zlib.decompress(blob[len(COLUMNAR):])  # both versions' prefixes have the same length
     size = int.from_bytes(raw[:8], "little")
     data = json.loads(raw[8:8 + size])
     n, dates = data["rows"], set(data["dates"])
     offset = 8 + size
     for c in data["columns"]:  # the binary arrays, in the order of the header
-        if "values" in c:
+        if "dtype" in c:
             c["codes"] = np.frombuffer(raw, dtype=c["dtype"], count=n, offset=offset)
             offset += np.dtype(c["dtype"]).itemsize * n
+    for c in data["columns"]:  # then the text blocks (version 3), back as the lists version 2 holds
+        for key in ("values", "plain"):
+            size = c.pop(key + "_text", None)
+            if size is not None:
+                if not isinstance(size, int) or size < 0 or offset + size > len(raw):
+                    raise ValueError(f"colonne {c.get('name')} : bloc de texte tronqué")
+                c[key] = raw[offset:offset + size].decode().split("\0")
+                offset += size
     columns = {c["name"]: c for c in data["columns"]}
     if keep is not None:
         keep.append(columns)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from planner.followup import (CURRENT_PLAN, SessionStatus, apply_statuses, has_current_plan, load_statuses, set_statuses,
@@ -105,8 +106,15 @@ def replan_recorded(sc: Scenario, rec: Recorded, *, academie: str | None = None,
     return replan_rest(sc, plan, rec.statuses, opts), warnings
 
 
+_RECORDED = frozenset(("held", "cancelled"))
+_status = attrgetter("status")
+
+
 def statuses_of(plan: Plan) -> dict[str, SessionStatus]:
-    """The statuses a plan's sessions carry (``apply_statuses``), planned ones left out."""
+    """The statuses a plan's sessions carry (``apply_statuses``), planned ones left out (a plan with none,
+    the usual case before the year's follow-up starts, is told by one pass over its statuses in C)."""
+    if not _RECORDED.intersection(map(_status, plan.sessions)):
+        return {}
     return {x.session_id: SessionStatus(x.session_id, x.status, x.held_date, x.present)
             for x in plan.sessions if x.status in ("held", "cancelled")}
 

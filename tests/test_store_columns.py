@@ -7,6 +7,8 @@ import sqlite3
 import zlib
 from dataclasses import asdict
 
+import pytest
+
 from planner.plan import Plan, Session, TrainerRow
 from planner.store import COLUMNAR, ScenarioStore
 
@@ -61,6 +63,14 @@ def test_plan_saved_in_rows_still_reopens(tmp_path):
         parts = {p for (p,) in st.db.execute("SELECT part FROM plan_data WHERE name = 'A'")}
         assert "sessions" not in parts and "sessions@16" in parts
         assert st.load_plan("A").sessions == plan.sessions
+
+
+def _header(blob: bytes) -> dict[str, dict]:
+    """The stored columns of a part, by name, as its JSON header describes them."""
+    assert blob.startswith(COLUMNAR)
+    raw = zlib.decompress(blob[len(COLUMNAR):])
+    size = int.from_bytes(raw[:8], "little")
+    return {c["name"]: c for c in json.loads(raw[8:8 + size])["columns"]}
 
 
 def _two_academies(n: int = 600) -> Plan:
@@ -191,7 +201,7 @@ def test_unit_keys_of_the_index_from_the_file_when_unit_ids_are_stored_plain(tmp
         blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
         stored: dict = {}
         again = st.load_plan("A", stored)
-    assert '"name":"unit_id","plain"' in zlib.decompress(blob[len(COLUMNAR):])[8:].decode(errors="ignore")
+    assert "plain_text" in _header(blob)["unit_id"]  # stored as they are, as one block of text
     quick, slow = PlanIndex.from_stored(again, None, stored), PlanIndex(again).prepare()
     assert "unit_values" in quick.__dict__  # made from the file's columns, not from the sessions
     for k in ("unit_values", "unit_code"):
@@ -214,8 +224,8 @@ def test_unit_columns_written_from_the_index_read_back_the_same(tmp_path):
         st.save_plan("A", plan, {}, index=PlanIndex(plan))
         again = st.load_plan("A")
         blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
-    head = zlib.decompress(blob[len(COLUMNAR):])[8:].decode(errors="ignore")
-    assert '"name":"unit_id","values"' in head and '"name":"unit_type","values"' in head
+    head = _header(blob)
+    assert "values_text" in head["unit_id"] and "values" in head["unit_type"]  # 800 ids in a block, 3 types listed
     assert again.sessions == plan.sessions
 
 
@@ -231,3 +241,70 @@ def test_a_plan_saved_with_its_index_reads_back_the_same(tmp_path):
         a, b = st.load_plan("A"), st.load_plan("B")
         assert st.plan_info("A").kpis == st.plan_info("B").kpis
     assert a.sessions == plan.sessions == b.sessions
+
+
+def test_texts_in_blocks_read_back_exactly_and_awkward_ones_stay_in_the_header(tmp_path):
+    """Long lists of texts are stored as one block (NUL-separated); texts that hold NUL themselves, empty
+    texts, accents and numbers mixed in read back exactly all the same."""
+    path = _new_store(tmp_path)
+    plan = _plan(400)
+    for i, s in enumerate(plan.sessions):
+        s.title = ["", "Étape « 1 »\n; ok", "a\0b", f"T{i}"][i % 4] if i < 200 else f"Titre {i % 90} — é"
+        s.venue = f"Salle {i}"  # all distinct: one block
+        s.attendees = "" if i % 2 else f"U{i % 300}:{s.participants}"
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
+        again = st.load_plan("A")
+    head = _header(blob)
+    assert "values_text" in head["venue"] and "values_text" in head["attendees"]
+    assert "values" in head["title"]  # one title holds NUL: the list stays in the JSON header
+    assert again.sessions == plan.sessions
+
+
+def test_parts_of_version_2_still_read(tmp_path):
+    """Files saved before the text blocks (every list in the JSON header, prefix version 2) reopen the same."""
+    from planner.store_codec import COLUMNAR_2
+
+    path = _new_store(tmp_path)
+    plan = _plan(300)
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        for part, blob in list(st.db.execute("SELECT part, data FROM plan_data WHERE name = 'A'")):
+            if not blob.startswith(COLUMNAR):
+                continue
+            raw = zlib.decompress(blob[len(COLUMNAR):])
+            size = int.from_bytes(raw[:8], "little")
+            head = json.loads(raw[8:8 + size])
+            n, offset, arrays = head["rows"], 8 + size, []
+            for c in head["columns"]:
+                if "dtype" in c:
+                    width = int(c["dtype"][-1]) * n
+                    arrays.append(raw[offset:offset + width])
+                    offset += width
+            for c in head["columns"]:  # the blocks back into the header, as version 2 wrote them
+                for key in ("values", "plain"):
+                    if key + "_text" in c:
+                        size_k = c.pop(key + "_text")
+                        c[key] = raw[offset:offset + size_k].decode().split("\0")
+                        offset += size_k
+            head_b = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
+            old = COLUMNAR_2 + zlib.compress(len(head_b).to_bytes(8, "little") + head_b + b"".join(arrays))
+            st.db.execute("UPDATE plan_data SET data = ? WHERE name = 'A' AND part = ?", (old, part))
+        st.db.commit()
+        blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
+        assert blob.startswith(COLUMNAR_2)
+        stored: dict = {}
+        again = st.load_plan("A", stored)
+    assert again.sessions == plan.sessions and again.trainers == plan.trainers
+    assert stored["groups"]  # the stored columns still make the window's index
+
+
+def test_a_truncated_text_block_is_refused_not_misread(tmp_path):
+    from planner.store_codec import _decode_columns, _encode_columns
+
+    rows = _plan(200).sessions
+    raw = _encode_columns(rows, Session, compress=False)
+    cut = COLUMNAR + zlib.compress(raw[:-50], 1)
+    with pytest.raises(ValueError):
+        _decode_columns(cut, Session)
