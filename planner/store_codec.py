@@ -1,8 +1,8 @@
 """How a plan and a scenario are written inside the scenario file (:mod:`planner.store`): plan parts by
-column (distinct values and one small integer per row, as numpy arrays; the others as JSON lists), the
-sessions in one part per académie plus the académie of each row (a save rewrites only the académies that
-changed), and the scenario's JSON made list by list (no single call holds the interpreter lock long).
-Never pickle: JSON, zlib and numpy arrays only.
+column (distinct values and one small integer per row, as numpy arrays; the others as JSON lists or
+NUL-separated blocks of text), the sessions in one part per académie plus the académie of each row (a save
+rewrites only the académies that changed), and the scenario's JSON made list by list (no single call holds
+the interpreter lock long). Never pickle: JSON, UTF-8 text, zlib and numpy arrays only.
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def _decode(blob: bytes) -> list[dict]:
 # Plan parts are stored by column: repeated values (dates, académies, windows, times…) as a list of
 # distinct values plus one small integer per row (a numpy array), the others as they are. Long lists of
 # texts (session ids, distinct attendee lists…) are written as one UTF-8 block, the texts separated by
-# NUL, after the arrays (``"text": bytes`` in the header instead of the list): a national plan's 400,000
+# NUL, after the arrays (``"values_text"`` / ``"plain_text"``: the block's size in bytes, in the header
+# instead of the list ``"values"`` / ``"plain"``): a national plan's 400,000
 # ids are joined and split in C instead of going through the JSON encoder. Version 2 (every list in the
 # JSON header) and parts written before (a JSON list of row objects, without this prefix) still read.
 COLUMNAR = b"PIA-COLUMNS-3\n"
@@ -145,12 +146,12 @@ def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[i
             offset += np.dtype(c["dtype"]).itemsize * n
     for c in data["columns"]:  # then the text blocks (version 3), back as the lists version 2 holds
         for key in ("values", "plain"):
-            size = c.pop(key + "_text", None)
-            if size is not None:
-                if not isinstance(size, int) or size < 0 or offset + size > len(raw):
+            nbytes = c.pop(key + "_text", None)
+            if nbytes is not None:
+                if not isinstance(nbytes, int) or nbytes < 0 or offset + nbytes > len(raw):
                     raise ValueError(f"colonne {c.get('name')} : bloc de texte tronqué")
-                c[key] = raw[offset:offset + size].decode().split("\0")
-                offset += size
+                c[key] = raw[offset:offset + nbytes].decode().split("\0")
+                offset += nbytes
     columns = {c["name"]: c for c in data["columns"]}
     if keep is not None:
         keep.append(columns)
