@@ -11,6 +11,7 @@ import json
 import sqlite3
 import zlib
 from dataclasses import fields
+from itertools import chain
 from operator import attrgetter
 
 import numpy as np
@@ -276,8 +277,10 @@ def _interleave(names: list[str], order: np.ndarray, columns_of) -> list:
     for g, rows, n in zip(names, groups, counts.tolist()):
         if len(rows) != n:
             raise ValueError(f"académie {g} : {len(rows)} sessions pour {n} places")
-    nexts = [iter(rows).__next__ for rows in groups]
-    return [nexts[k]() for k in order.tolist()]
+    # the groups' rows one after the other go to the rows of the plan that group holds, in plan order
+    out = np.empty(len(order), dtype=object)
+    out[np.argsort(order, kind="stable")] = np.fromiter(chain.from_iterable(groups), dtype=object, count=len(order))
+    return out.tolist()
 
 
 def _decode_sessions(parts: dict[str, bytes], stored: dict | None = None) -> list:
