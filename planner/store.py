@@ -45,7 +45,7 @@ from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_colu
     _encode_order, _index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
     scenario_data_json, scenario_fingerprint)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
 
 
@@ -99,7 +99,13 @@ def _v4(db: sqlite3.Connection) -> None:
     the version tells an older program that it cannot read such a plan."""
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+def _v5(db: sqlite3.Connection) -> None:
+    """Version 5: plan parts may hold their long lists of texts as NUL-separated blocks (columns format 3,
+    :mod:`planner.store_codec`). Parts of format 2 still read; the version tells an older program that it
+    cannot read such a plan, instead of it opening the scenario without its plan."""
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 # ------------------------------------------------------------------ plans
