@@ -4,7 +4,9 @@ Usage: python bench/store_bench.py PLAN_DIR   (a national plan folder written by
 
 Prints, for two saves and two reopenings of a scenario file holding the national reference and the
 plan: the scenario part, the plan part, wall and CPU seconds, and the file size. Figures depend on
-the machine's load (CPU seconds are printed beside wall seconds for that reason).
+the machine's load (CPU seconds are printed beside wall seconds for that reason). The cyclic collector
+is off meanwhile, as in the window's operations (:mod:`ui.operations`) and the command line (``bulk_work``):
+otherwise its passes over the plan already in memory are most of what is measured.
 """
 from __future__ import annotations
 
@@ -28,8 +30,12 @@ def main() -> int:
     from planner.sources.reference import national_reference
     from planner.store import ScenarioStore, save_scenario_file
 
+    import gc
+
     plan = Plan.read(sys.argv[1])
     sc = national_reference()
+    gc.freeze()
+    gc.disable()
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "national.sqlite"
         for k in range(2):
