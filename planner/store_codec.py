@@ -154,6 +154,12 @@ def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[i
                 c[key] = raw[offset:offset + nbytes].decode().split("\0")
                 offset += nbytes
     columns = {c["name"]: c for c in data["columns"]}
+    for name, c in columns.items():  # a damaged part is refused here, not misread
+        if "values" in c:
+            if n and int(c["codes"].max()) >= len(c["values"]):
+                raise ValueError(f"colonne {name} : code hors des {len(c['values'])} valeurs")
+        elif len(c["plain"]) != n:
+            raise ValueError(f"colonne {name} : {len(c['plain'])} valeurs pour {n} lignes")
     if keep is not None:
         keep.append(columns)
     out: dict[str, list] = {}
@@ -172,8 +178,6 @@ def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[i
             col = c["plain"]
             if name in dates:
                 col = list(map(dt.date.fromordinal, col))
-        if len(col) != n:
-            raise ValueError(f"colonne {name} : {len(col)} valeurs pour {n} lignes")
         out[name] = col
     return n, out
 

@@ -308,3 +308,30 @@ def test_a_truncated_text_block_is_refused_not_misread(tmp_path):
     cut = COLUMNAR + zlib.compress(raw[:-50], 1)
     with pytest.raises(ValueError):
         _decode_columns(cut, Session)
+
+
+def test_a_code_past_its_values_is_refused_with_the_plan_named(tmp_path):
+    """A damaged part (a code naming no stored value) makes the plan unreadable with a message, not a crash
+    nor a plan misread: the window then opens the scenario alone."""
+    from planner.store import StoreError
+    from planner.store_codec import _encode_columns
+
+    path = _new_store(tmp_path)
+    plan = _plan(300)
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        raw = bytearray(_encode_columns(plan.sessions, Session, compress=False))
+        size = int.from_bytes(raw[:8], "little")
+        head = json.loads(raw[8:8 + size])
+        offset = 8 + size  # the arrays of codes, in the order of the header, up to the kinds'
+        for c in head["columns"]:
+            if c["name"] == "kind":
+                break
+            if "dtype" in c:
+                offset += int(c["dtype"][-1]) * head["rows"]
+        raw[offset] = 200  # the first row's kind: code 200 of 2 values
+        st.db.execute("UPDATE plan_data SET data = ? WHERE name = 'A' AND part = 'sessions@16'",
+                      (COLUMNAR + zlib.compress(bytes(raw)),))
+        st.db.commit()
+        with pytest.raises(StoreError, match="illisible"):
+            st.load_plan("A")
