@@ -88,7 +88,18 @@ def prime_figures(pix: PlanIndex, settings: Settings | None = None) -> PlanIndex
     if settings is not None:
         plan_budget_of(pix, settings)
         nation_teacher_kpis(pix)
+    _edit_modules()
     return pix
+
+
+def _edit_modules() -> None:
+    """Import what the first edit of a plan runs (a pin re-plans its unit: the follow-up's check for recorded
+    sessions, the roadmap, the index update), here in the background once a plan is shown, rather than while
+    the user waits for that edit (a few hundredths of a second)."""
+    import planner.plan_index_update  # noqa: F401
+    import solvers.followup_plan  # noqa: F401
+    import solvers.replan  # noqa: F401
+    import solvers.roadmap  # noqa: F401
 
 
 @dataclass
