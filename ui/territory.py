@@ -3,6 +3,7 @@ with its search box; selecting a node sets the window's scope."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTreeView, QVBoxLayout, \
     QWidget
 
@@ -38,7 +39,11 @@ class TerritoryPanel(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        hh.resizeSection(1, 58)
+        bold = QFont(t.font())
+        bold.setBold(True)
+        wide = QFontMetrics(bold)  # the nation's total, in bold, shown whole (« 403 599 », not « 40…99 »)
+        hh.resizeSection(1, max(58, wide.horizontalAdvance(fmt.num(888_888)) + 16,
+                                QFontMetrics(hh.font()).horizontalAdvance("Sessions") + 16))
         hh.resizeSection(2, 66)
         # « Fin » (last session) is hidden at first: names get the room; the tooltip says it, the header's menu shows it
         t.setColumnHidden(2, not QSettings().value("treeShowLast", False, type=bool))
