@@ -442,3 +442,28 @@ def test_replan_records_name_the_unit_not_its_id(tiny):
         assert u["name"] == names[u["unit_id"]]
         assert u["reason"].startswith(names[u["unit_id"]] + " : ")
     assert recs["heads_first"]["departement"] == "031"
+
+
+def test_a_pin_where_nothing_is_recorded_replans_the_unit_alone(tiny):
+    """Sessions recorded in another académie do not make a pin re-plan this académie's whole rest of the
+    year (``None``: the window then re-plans the unit alone); a record in the académie itself does."""
+    from planner.models import Pin
+    from solvers.followup_plan import replan_with_pin_recorded, statuses_of
+
+    sc, plan = tiny
+    own = [dataclasses.replace(x, status="planned", held_date=None, present=None)  # nothing recorded yet (the
+           for x in plan.sessions]  # module's plan, which other tests record statuses on, is left as it is)
+    s1 = [x for x in own if x.kind == "step1" and x.unit_type == "etablissement"]
+    target = s1[-1]
+    pin = Pin(unit_type="etablissement", unit_id=target.unit_id, group=target.group, date=target.date,
+              start=target.start)
+    elsewhere = dataclasses.replace(s1[0], session_id="AUTRE-1", academie="28", status="held", held_date=s1[0].date)
+    mixed = dataclasses.replace(plan, sessions=own + [elsewhere])
+    assert statuses_of(mixed) == {"AUTRE-1": fu.SessionStatus("AUTRE-1", "held", s1[0].date, None)}
+    assert statuses_of(mixed, "16") == {}
+    assert replan_with_pin_recorded(sc, mixed, pin, "16") is None
+    s1[0].status, s1[0].held_date = "held", s1[0].date  # now one of the académie's own sessions is held
+    again = replan_with_pin_recorded(sc, mixed, pin, "Toulouse")  # the académie by name works the same
+    assert again is not None
+    kept = next(x for x in again.sessions if x.session_id == s1[0].session_id)
+    assert (kept.date, kept.start) == (s1[0].date, s1[0].start)
