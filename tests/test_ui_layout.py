@@ -124,3 +124,25 @@ def test_tree_names_get_the_room_and_the_last_date_is_optional(win):
     t.show_last_column(False)
     assert t.tree.textElideMode() == Qt.TextElideMode.ElideMiddle
     assert t.filter.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Territoire national : France entière"
+
+
+def test_tree_counts_column_fits_a_national_total_and_no_more(win):
+    """A national plan's total (« 403 599 », bold on the nation's row) is shown whole, not « 40…99 »; a
+    smaller plan gives the names their room back."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui import fmt
+
+    t = win.territory
+    before = dict(t.model._totals)
+    bold = QFont(t.tree.font())
+    bold.setBold(True)
+    try:
+        t.set_totals({("nation", ""): (403_599, 0), ("academie", "16"): (18_817, 0)})
+        wide = t.tree.header().sectionSize(1)
+        assert wide >= QFontMetrics(bold).horizontalAdvance(fmt.num(403_599)) + 8
+        assert t.filter.index(0, 1).data(Qt.ItemDataRole.DisplayRole) == fmt.num(403_599)
+        t.set_totals({("nation", ""): (2_605, 0)})
+        assert t.tree.header().sectionSize(1) < wide
+    finally:
+        t.set_totals(before)

@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
             self.settings_panel.refresh()
         if changes.scenario or changes.plan:
             pix = self.doc.pix
-            self.territory.model.set_totals(pix.memo(("totals", id(pix.six)), pix.per_node_totals) if pix else {})
+            self.territory.set_totals(pix.memo(("totals", id(pix.six)), pix.per_node_totals) if pix else {})
         self.notify(changes)
         self.update_plan_label()
         self.update_title()

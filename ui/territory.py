@@ -39,11 +39,7 @@ class TerritoryPanel(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        bold = QFont(t.font())
-        bold.setBold(True)
-        wide = QFontMetrics(bold)  # the nation's total, in bold, shown whole (« 403 599 », not « 40…99 »)
-        hh.resizeSection(1, max(58, wide.horizontalAdvance(fmt.num(888_888)) + 16,
-                                QFontMetrics(hh.font()).horizontalAdvance("Sessions") + 16))
+        hh.resizeSection(1, 58)  # widened by set_totals when a total needs it
         hh.resizeSection(2, 66)
         # « Fin » (last session) is hidden at first: names get the room; the tooltip says it, the header's menu shows it
         t.setColumnHidden(2, not QSettings().value("treeShowLast", False, type=bool))
@@ -57,6 +53,16 @@ class TerritoryPanel(QWidget):
         lay.addWidget(self.info)
         lay.addWidget(t, 1)
         self.context: QMenu | None = None
+
+    def set_totals(self, totals: dict) -> None:
+        """The tree's session counts ((sessions, last date) by scope); the column grows as wide as the largest
+        count needs, in bold as the nation's row shows it (« 403 599 », not « 40…99 »), and no wider: the names
+        keep the room."""
+        self.model.set_totals(totals)
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        most = max((n for n, _ in totals.values()), default=0)
+        self.tree.header().resizeSection(1, max(58, QFontMetrics(bold).horizontalAdvance(fmt.num(most)) + 14))
 
     def _header_menu(self, pos) -> None:
         menu = QMenu(self.tree)
