@@ -73,3 +73,25 @@ def test_future_sessions_cannot_be_marked_held(win):
     with ScenarioStore(path) as st:
         assert fu.load_statuses(st)[future[0].session_id].status == "cancelled"
     w.doc.undo_stack.undo()
+
+
+def test_trainings_of_trainers_read_as_the_academie_and_their_kind_whole(win):
+    """A training of trainers is the académie's: the « Unité » column names it (not its code), and its kind
+    fits its column (« Form. formateurs », not elided)."""
+    from PySide6.QtCore import Qt
+
+    from ui.changes import Changes
+    from ui.tabs.followup import COLUMNS
+
+    w, _path = win
+    tab = w.tab("followup")
+    w.tabs.setCurrentWidget(tab)
+    tab.refresh(Changes.everything())
+    cols = [key for key, _label, _width in COLUMNS]
+    unit_col, kind_col = cols.index("unit"), cols.index("kind")
+    tot = [r for r in range(tab.model.rowCount()) if tab.model.rows[r].kind == "tot"]
+    assert tot
+    name = tab.model.index(tot[0], unit_col).data(Qt.ItemDataRole.DisplayRole)
+    assert name == w.doc.six.name("academie", tab.model.rows[tot[0]].academie) and name.startswith("Académie")
+    kind = tab.model.index(tot[0], kind_col).data(Qt.ItemDataRole.DisplayRole)
+    assert tab.table.fontMetrics().horizontalAdvance(kind) + 8 <= tab.table.columnWidth(kind_col)

@@ -24,7 +24,7 @@ from ..widgets import section_title
 from . import Tab, register_tab
 
 KINDS = ("tot", "step1", "step5")  # the sessions that have a sign-in sheet
-COLUMNS = [("session_id", "Session", 150), ("kind", "Étape", 90), ("unit", "Unité", 220), ("date", "Date prévue", 96),
+COLUMNS = [("session_id", "Session", 150), ("kind", "Étape", 124), ("unit", "Unité", 200), ("date", "Date prévue", 96),
            ("slot", "Horaire", 84), ("trainer", "Formateur", 110), ("participants", "Prévus", 56),
            ("status", "Statut", 70), ("held", "Tenue le", 86), ("present", "Présents", 60)]
 KIND_SHORT = {"tot": "Form. formateurs", "step1": "Étape 1", "step5": "Étape 5"}
@@ -281,6 +281,8 @@ class FollowupTab(Tab):
         sessions = doc.plan.sessions
         rows = [sessions[i] for i in doc.pix.indices(self.window.scope) if sessions[i].kind in KINDS]
         names = {(u.unit_type, u.unit_id): u.name for u in doc.plan.units}
+        if doc.six is not None:  # a training of trainers is the académie's: its name, not its code
+            names.update({("academie", a.code): doc.six.name("academie", a.code) for a in doc.scenario.academies})
         self.model.set_rows(rows, names, self.today)
         self._summary(rows)
 
