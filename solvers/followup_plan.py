@@ -110,24 +110,26 @@ _RECORDED = frozenset(("held", "cancelled"))
 _status = attrgetter("status")
 
 
-def statuses_of(plan: Plan, academie: str | None = None) -> dict[str, SessionStatus]:
+def statuses_of(plan: Plan, academie: str | None = None, own: list | None = None) -> dict[str, SessionStatus]:
     """The statuses a plan's sessions carry (``apply_statuses``), planned ones left out (a plan with none,
     the usual case before the year's follow-up starts, is told by one pass over its statuses in C); with
-    ``academie`` (a code), those of its sessions only."""
-    if not _RECORDED.intersection(map(_status, plan.sessions)):
+    ``academie`` (a code), those of its sessions only, ``own`` when the caller has them already (the
+    académie's rows of a plan index)."""
+    sessions = plan.sessions if own is None else own
+    if not _RECORDED.intersection(map(_status, sessions)):
         return {}
     return {x.session_id: SessionStatus(x.session_id, x.status, x.held_date, x.present)
-            for x in plan.sessions if x.status in _RECORDED and (academie is None or x.academie == academie)}
+            for x in sessions if x.status in _RECORDED and (academie is None or x.academie == academie)}
 
 
-def replan_with_pin_recorded(sc: Scenario, plan: Plan, pin, academie: str) -> Plan | None:
+def replan_with_pin_recorded(sc: Scenario, plan: Plan, pin, academie: str, own: list | None = None) -> Plan | None:
     """A pin chosen once sessions are recorded (the plan carries held or cancelled statuses): the
     académie's rest of the year re-planned around them with the pin (held sessions never move, a pin on
     a held session is said, not applied). ``None`` when nothing is recorded in that académie (another one's
     records change nothing here): re-planning the unit alone (:func:`solvers.replan.replan_with_pin`) is then
-    right."""
+    right. ``own``: the académie's sessions, when the caller has them (:func:`statuses_of`)."""
     a = sc.find_academie(academie)
-    statuses = statuses_of(plan, a.code if a is not None else academie)
+    statuses = statuses_of(plan, a.code if a is not None else academie, own)
     if not statuses:
         return None
     pins = [p for p in sc.pins if not (p.unit_type == pin.unit_type and p.unit_id == pin.unit_id and p.group == pin.group)]

@@ -467,3 +467,18 @@ def test_a_pin_where_nothing_is_recorded_replans_the_unit_alone(tiny):
     assert again is not None
     kept = next(x for x in again.sessions if x.session_id == s1[0].session_id)
     assert (kept.date, kept.start) == (s1[0].date, s1[0].start)
+
+
+def test_statuses_of_the_academie_from_its_own_rows_are_the_same(tiny):
+    """The window passes the académie's rows of its index: the same statuses as looking through the plan."""
+    from solvers.followup_plan import statuses_of
+
+    sc, plan = tiny
+    own = [dataclasses.replace(x, status="planned", held_date=None, present=None) for x in plan.sessions]
+    own[2].status, own[2].held_date, own[2].present = "held", own[2].date, 9
+    own[5].status = "cancelled"
+    p2 = dataclasses.replace(plan, sessions=own)
+    mine = [x for x in own if x.academie == "16"]
+    assert statuses_of(p2, "16", mine) == statuses_of(p2, "16") == statuses_of(p2)
+    assert set(statuses_of(p2)) == {own[2].session_id, own[5].session_id}
+    assert statuses_of(p2, "16", [x for x in mine if x.status == "planned"]) == {}

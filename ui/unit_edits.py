@@ -102,7 +102,10 @@ class UnitEdits:
             from solvers.followup_plan import replan_with_pin_recorded
 
             if old_plan is not None and acad:  # sessions recorded: the held ones never move (solvers.followup_plan)
-                new_plan = replan_with_pin_recorded(sc, old_plan, pin, acad)
+                own = None
+                if old_index is not None and old_index.plan is old_plan:  # the académie's rows, not 400,000
+                    own = [old_plan.sessions[i] for i in old_index.indices(("academie", acad)).tolist()]
+                new_plan = replan_with_pin_recorded(sc, old_plan, pin, acad, own)
                 if new_plan is not None:
                     if len(new_plan.sessions) < len(old_plan.sessions) and all(
                             s.academie == acad for s in new_plan.sessions):  # the académie's part of the plan
