@@ -52,14 +52,22 @@ def _text_block(values: list) -> bytes | None:
     return text.encode()
 
 
-def _list_entry(key: str, values: list, entry: dict, blocks: list[bytes]) -> None:
-    """``entry[key] = values``, or the values as a text block (``entry[key + "_text"]`` = its size)."""
+def _code_dtype(n: int) -> str:
+    """The smallest unsigned integer holding the codes of ``n`` distinct values."""
+    return "<u1" if n <= 1 << 8 else "<u2" if n <= 1 << 16 else "<u4"
+
+
+def _entry(name: str, key: str, values: list, blocks: list[bytes], dtype: str | None = None) -> dict:
+    """A column's header entry: ``key`` (``values`` or ``plain``) holding the list, or ``key + "_text"`` holding
+    the size of the text block appended to ``blocks``; ``dtype``: that of its codes, when it has codes."""
+    entry = {"name": name} if dtype is None else {"name": name, "dtype": dtype}
     block = _text_block(values)
     if block is None:
         entry[key] = values
     else:
         entry[key + "_text"] = len(block)
         blocks.append(block)
+    return entry
 
 
 def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None, compress: bool = True) -> bytes:
@@ -75,27 +83,21 @@ def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None, compres
             continue
         if coded and f.name in coded:
             values, codes = coded[f.name]
-            dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
+            dtype = _code_dtype(len(values))
             arrays.append(np.asarray(codes, dtype=dtype).tobytes())
-            entry = {"name": f.name, "dtype": dtype}
-            _list_entry("values", values, entry, blocks)
-            header.append(entry)
+            header.append(_entry(f.name, "values", values, blocks, dtype))
             continue
         col = list(map(attrgetter(f.name), rows))
         if f.name in dates:
             col = [d.toordinal() for d in col]
         if len(dict.fromkeys(col[:1000])) > 500:  # mostly distinct (identifiers): as they are
-            entry = {"name": f.name}
-            _list_entry("plain", col, entry, blocks)
-            header.append(entry)
+            header.append(_entry(f.name, "plain", col, blocks))
             continue
         values = list(dict.fromkeys(col))
         index = {v: i for i, v in enumerate(values)}
-        dtype = "<u1" if len(values) <= 1 << 8 else "<u2" if len(values) <= 1 << 16 else "<u4"
+        dtype = _code_dtype(len(values))
         arrays.append(np.fromiter(map(index.__getitem__, col), dtype=dtype, count=len(col)).tobytes())
-        entry = {"name": f.name, "dtype": dtype}
-        _list_entry("values", values, entry, blocks)
-        header.append(entry)
+        header.append(_entry(f.name, "values", values, blocks, dtype))
     head = json.dumps({"rows": len(rows), "dates": sorted(dates), "columns": header}, ensure_ascii=False,
                       separators=(",", ":")).encode()
     raw = b"".join([len(head).to_bytes(8, "little"), head, *arrays, *blocks])
