@@ -192,7 +192,7 @@ class Plan:
             _write_csv(part / "trainers.csv", TRAINER_COLUMNS + TRAINER_EXTRA, self.trainers, _TRAINER_CELLS)
             _write_csv(part / "units.csv", UNIT_COLUMNS + UNIT_EXTRA, self.units, _UNIT_CELLS)
             report = {**self.report, "files": {n: _sha256(part / n) for n in PLAN_CSV}}
-            _atomic_text(part / "report.json", json.dumps(report, ensure_ascii=False, indent=1, default=str))
+            _atomic_text(part / "report.json", report_text(report))
             fsync_dir(part)
             _swap_in(part, d)
         finally:
@@ -449,6 +449,26 @@ _SESSION_CELLS = [
 _TRAINER_CELLS = [pc.attr_as(c, int) if c == "qualified" else pc.attr(c) for c in TRAINER_COLUMNS + TRAINER_EXTRA]
 _UNIT_CELLS = [pc.coordinate(c) if c in ("latitude", "longitude") else
                pc.attr_as(c, int) if c == "teachers_estimated" else pc.attr(c) for c in UNIT_COLUMNS + UNIT_EXTRA]
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # no indent: the C encoder
+
+
+def report_text(report: dict) -> str:
+    """report.json's text: a line per key, and inside a key's object or list of objects a line per item (the
+    unplaced records, the académies, the budget's parts), each line written by json's C encoder. Readable and
+    greppable in an editor, as ``indent=1`` was, without its pure-Python encoder (a national report: 11,000
+    unplaced records, 0.09 s → 0.045 s)."""
+    enc = _JSON.encode
+
+    def value(v) -> str:
+        if isinstance(v, dict) and v:
+            return "{\n" + ",\n".join("  " + enc({k: x})[1:-1] for k, x in v.items()) + "\n }"
+        if isinstance(v, list) and v and all(isinstance(x, (dict, list)) for x in v):
+            return "[\n  " + ",\n  ".join(map(enc, v)) + "\n ]"
+        return enc(v)
+
+    return "{\n" + ",\n".join(f" {enc({k: 0})[1:-4]}: {value(v)}" for k, v in report.items()) + "\n}"
 
 
 def _float(v: str | None) -> float | None:

@@ -180,3 +180,23 @@ def test_a_bad_time_of_day_is_named_with_its_file_line_and_column(tmp_path, caps
         assert main.main(["check", str(d)]) == 2
         err = capsys.readouterr().err
         assert "ligne 4" in err and f"« {bad} »" in err and "Traceback" not in err
+
+
+def test_report_json_reads_back_the_report_with_a_line_per_record(tmp_path):
+    """report.json is written by json's C encoder (issue 16), a line per key and per record of a list or object,
+    and reads back to what ``json.dumps`` would say of the report (dates as texts, keys as JSON makes them)."""
+    import json
+
+    from planner.plan import report_text
+
+    unplaced = [{"unit_id": f"U{i}", "reason": "« passée », à reporter", "sessions": i} for i in range(3)]
+    report = {"status": "OPTIMAL", "unplaced": unplaced, "kpis": {"completion_date": dt.date(2027, 5, 19), "n": 3},
+              "empty": {}, "none": [], "flat": [1, 2], 7: None, "nested": {"a": {"b": [1, {"c": "é"}]}}}
+    text = report_text(report)
+    assert json.loads(text) == json.loads(json.dumps(report, default=str))
+    lines = text.splitlines()
+    assert [ln for ln in lines if '"unit_id"' in ln] == [f"  {json.dumps(u, ensure_ascii=False)}," for u in unplaced[:2]] + \
+        [f"  {json.dumps(unplaced[2], ensure_ascii=False)}"]
+    assert '  "completion_date": "2027-05-19",' in lines and "é" in text
+    back = Plan.read(Plan(sessions=[], trainers=[], units=[], report=report).write(tmp_path / "plan"))
+    assert back.report["unplaced"] == unplaced and not back.folder_issues
