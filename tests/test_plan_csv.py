@@ -165,3 +165,48 @@ def test_when_the_second_half_fails_the_plan_is_not_written(tmp_path, monkeypatc
     with pytest.raises(OSError, match="seconde moitié de sessions.csv"):
         Plan(sessions=sessions, trainers=base.trainers, units=base.units, report={}).write(tmp_path / "p", processes=2)
     assert not (tmp_path / "p").exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_rows_read_as_the_csv_module_reads_them():
+    """sessions.csv's reader splits the lines without a quote itself (issue 16): every row, and every record
+    number, stays what ``csv.reader`` says, whatever the quotes and line ends."""
+    from planner.plan import _csv_rows
+
+    lines = ["a,b,c", "", 'x,"y, z",w', '"multi\r\nline",2,"a ""q"""', "tail,,", 'stray"quote,1', ",", "\u00e9,\u00e8",
+             '"open\rcell",9', "last"]
+    for end in ("\r\n", "\n", "\r"):
+        text = "h1,h2\r\n" + end.join(lines) + end
+        want = list(csv.reader(io.StringIO(text, newline="")))[1:]
+        f = io.StringIO(text, newline="")
+        next(csv.reader(f))
+        got = list(_csv_rows(f))
+        assert [r for _, r in got] == want, end
+        assert [n for n, _ in got] == list(range(2, 2 + len(want)))
+
+
+def test_the_sessions_of_some_academies_are_those_of_the_whole_file(tmp_path):
+    """Reading one académie's sessions skips the others' rows unread: the same sessions as the whole file's of that
+    académie, every row's académie noted, and a bad row of the académie still named with its line."""
+    from planner.plan import read_sessions
+
+    plan = _tricky_plan()
+    other = [dataclasses.replace(s, session_id=f"B{i}", academie="'02" if i % 2 else "02", title="x" * i)
+             for i, s in enumerate(plan.sessions)]
+    plan.sessions = [s for pair in zip(plan.sessions, other) for s in pair]
+    d = plan.write(tmp_path / "plan")
+    whole = read_sessions(d)
+    for acads in ({"16"}, {"'02"}, {"02"}, {"16", "'02"}):
+        seen: set[str] = set()
+        assert read_sessions(d, frozenset(acads), seen) == [s for s in whole if s.academie in acads]
+        assert seen == {"16", "02", "'02"}
+    path = d / "sessions.csv"
+    raw = path.read_bytes()
+    assert raw.split(b"\r\n")[1].startswith(b"S1,step1,teachers_2d,16,031,C,etablissement,0310001A,T-1,2026-12-02,")
+    path.write_bytes(raw.replace(b",2026-12-02,", b",2026-13-02,", 1))  # the first row: académie 16's S1
+    import pytest
+
+    from planner.plan import PlanError
+
+    with pytest.raises(PlanError, match="ligne 2 : valeur invalide"):
+        read_sessions(d, frozenset({"16"}))
+    assert len(read_sessions(d, frozenset({"02"}))) == len([s for s in whole if s.academie == "02"])
