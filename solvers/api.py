@@ -175,10 +175,13 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
 def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,
           workers: int | None = None, seed: int = 0, objective: str | None = None,
           progress: ProgressFn | None = None, stop: threading.Event | None = None,
-          scenario_source: str = "national", precheck: bool = False, interactive: bool = True) -> Plan:
+          scenario_source: str = "national", precheck: bool = False, interactive: bool = True,
+          on_sessions: Callable[[list[Session]], None] | None = None) -> Plan:
     """Plan step 1 and the train-the-trainer cascade of ``scenario`` (or of one académie). With ``precheck``
     each académie's plan is checked in its worker, while the others are solved (``Plan.academie_errors``);
-    ``interactive`` false: no window waits for the interpreter lock (the command line)."""
+    ``interactive`` false: no window waits for the interpreter lock (the command line). ``on_sessions``: called
+    with the plan's sessions, in their final order, before its report is computed (the command line starts
+    writing sessions.csv then)."""
     t0 = time.perf_counter()
     if solver not in ("cpsat", "greedy"):
         raise SolveError(f"solveur inconnu « {solver} » (attendu : cpsat ou greedy)")
@@ -261,7 +264,7 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                 report_progress()
     plan = build_plan(sc, [results[c] for c in sorted(results)], solver=solver, seed=seed, stopped=stopped,
                       seconds=time.perf_counter() - t0, scenario_source=scenario_source, objective=objective,
-                      interactive=interactive)
+                      interactive=interactive, on_sessions=on_sessions)
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
     if precheck:
         plan.academie_errors = _academie_errors(sc, codes, list(results.values()))
@@ -306,7 +309,8 @@ def sorted_sessions(runs: list[list[Session]], interactive: bool = True) -> list
 
 
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,
-               scenario_source: str, objective: str | None, interactive: bool = True) -> Plan:
+               scenario_source: str, objective: str | None, interactive: bool = True,
+               on_sessions: Callable[[list[Session]], None] | None = None) -> Plan:
     t0 = time.perf_counter()
     trainers = []
     unplaced: list[Unplaced] = []
@@ -314,6 +318,8 @@ def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed
         trainers.extend(r.trainer_rows)
         unplaced.extend(r.unplaced)
     sessions = sorted_sessions([r.sessions for r in results], interactive)
+    if on_sessions is not None:
+        on_sessions(sessions)
     obj = sum(r.objective for r in results)
     bound = sum(r.bound for r in results)
     greedy = sum(r.greedy_objective for r in results)

@@ -75,9 +75,6 @@ def run_check(args) -> int:
 
 
 def _run_solve(args) -> int:
-    from .records import past_summary
-    from .checker import check_plan
-
     from planner.overrides import OverrideError, apply_overrides
 
     try:
@@ -105,9 +102,37 @@ def _run_solve(args) -> int:
         print(f"\r{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions placées "
               f"({p['elapsed']:.1f} s)", end="", file=sys.stderr, flush=True)
 
-    from .followup_cli import FollowupSolveError, after_solve, followup_replan, store_path
-
     stop = threading.Event()
+    early: list = []  # sessions.csv, begun while the report is computed
+    try:
+        return _solve_and_write(args, sc, out, progress, stop, overrides, early)
+    finally:
+        for e in early:
+            if e.pid:
+                e.abort()
+
+
+def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overrides: list, early: list) -> int:
+    from .checker import check_plan
+    from .followup_cli import FollowupSolveError, after_solve, followup_replan, store_path
+    from .records import past_summary
+
+    from planner.plan import start_sessions_csv
+
+    processes = args.workers or os.cpu_count() or 1
+
+    def start_writing(sessions) -> None:
+        """sessions.csv written by forked processes while the report is computed, when nothing will change
+        the sessions before the folder is written: no scenario file to store them in (its statuses would
+        apply), two cores or more."""
+        if processes > 1 and store_path(args.scenario) is None:
+            try:
+                e = start_sessions_csv(out, sessions, processes)
+            except (PlanError, OSError):
+                return  # the folder's write says why
+            if e is not None:
+                early.append(e)
+
     try:
         plan = followup_replan(args, sc)  # a scenario file with a current plan: keep what was held
     except FollowupSolveError as exc:
@@ -122,7 +147,7 @@ def _run_solve(args) -> int:
                                                 time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                                 objective=args.objective, progress=progress, stop=stop,
                                                 scenario_source=args.scenario or "national", precheck=True,
-                                                interactive=False), stop)
+                                                interactive=False, on_sessions=start_writing), stop)
         except SolveError as exc:
             return _err(str(exc))
         if started is not None:
@@ -138,7 +163,7 @@ def _run_solve(args) -> int:
     except FollowupSolveError as exc:
         return _err(str(exc))
     try:
-        plan.write(out, processes=args.workers or os.cpu_count() or 1)  # a national sessions.csv: two halves at once
+        plan.write(out, processes=processes, early=early[0] if early else None)  # sessions.csv: two halves at once
     except (PlanError, OSError) as exc:
         return _err(f"{out} : écriture du plan impossible ({getattr(exc, 'strerror', None) or exc})")
     r = plan.report

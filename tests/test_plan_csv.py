@@ -210,3 +210,61 @@ def test_the_sessions_of_some_academies_are_those_of_the_whole_file(tmp_path):
     with pytest.raises(PlanError, match="ligne 2 : valeur invalide"):
         read_sessions(d, frozenset({"16"}))
     assert len(read_sessions(d, frozenset({"02"}))) == len([s for s in whole if s.academie == "02"])
+
+
+def _big_plan() -> Plan:
+    base = _tricky_plan()
+    sessions = [dataclasses.replace(s, session_id=f"{s.session_id}-{k}") for k in range(130) for s in base.sessions]
+    return Plan(sessions=sessions, trainers=base.trainers, units=base.units, report={"seed": 0})
+
+
+def test_sessions_file_begun_early_is_the_same_folder(tmp_path, monkeypatch):
+    """The command line's solve begins sessions.csv in forked processes before the report is computed
+    (issue 16): the folder is byte for byte the one written in one go, and nothing is left beside it."""
+    from planner import plan_csv
+    from planner.plan import start_sessions_csv
+
+    monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
+    plan = _big_plan()
+    one = plan.write(tmp_path / "one")
+    early = start_sessions_csv(tmp_path / "two", plan.sessions, 2)
+    assert early is not None and early.part.is_dir() and early.part.parent == tmp_path
+    two = plan.write(tmp_path / "two", processes=2, early=early)
+    assert early.pid == 0 and not early.part.exists()
+    for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]
+    assert Plan.read(two).sessions == Plan.read(one).sessions and not Plan.read(two).folder_issues
+    # begun for another folder: abandoned, and the folder written in one go
+    other = start_sessions_csv(tmp_path / "three", plan.sessions, 2)
+    three = plan.write(tmp_path / "four", early=other)
+    assert (three / "sessions.csv").read_bytes() == (one / "sessions.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["four", "one", "two"]
+
+
+def test_sessions_file_begun_early_that_fails_or_is_abandoned_leaves_nothing(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    from planner import plan_csv
+    from planner.plan import start_sessions_csv
+
+    parent, write_file = os.getpid(), plan_csv.write_file
+
+    def failing_child(path, *a, **k):
+        if os.getpid() != parent:
+            raise OSError("disque plein")
+        write_file(path, *a, **k)
+
+    monkeypatch.setattr(plan_csv, "write_file", failing_child)
+    plan = _big_plan()
+    early = start_sessions_csv(tmp_path / "p", plan.sessions)
+    with pytest.raises(OSError, match="sessions.csv n'a pas pu être écrit"):
+        plan.write(tmp_path / "p", early=early)
+    assert list(tmp_path.iterdir()) == []
+    early = start_sessions_csv(tmp_path / "q", plan.sessions)
+    early.abort()
+    assert list(tmp_path.iterdir()) == [] and early.pid == 0
+    with pytest.raises(OSError):
+        early.finish()
