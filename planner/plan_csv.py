@@ -97,11 +97,29 @@ def write_columns(f, columns: Iterable[str], items: Sequence, cells: Sequence[Co
     write_rows(f, items, cells)
 
 
+KNOWN_MAX = 4096  # texts a column remembers as written as they are, before it stops remembering
+
+
 def write_rows(f, items: Sequence, cells: Sequence[Column]) -> None:
-    """One line per item of ``items`` (no header)."""
+    """One line per item of ``items`` (no header). Each column remembers the texts it found written as they are
+    (:func:`_plain_texts`): a block whose texts it all knows (kinds, académies, dates, times, venues…) is not
+    scanned again; a column of ever new texts (ids) stops remembering after :data:`KNOWN_MAX`."""
+    known: list[set | None] = [set() for _ in cells]
     for i in range(0, len(items), BLOCK):
         block = items[i:i + BLOCK]
-        cols = [encode_column(cell(block)) for cell in cells]
+        cols = []
+        for j, cell in enumerate(cells):
+            col = cell(block)
+            seen = known[j]
+            if seen is not None and seen.issuperset(col):
+                cols.append(col)
+                continue
+            enc = encode_column(col)
+            if enc is col and seen is not None:  # every text of the block is written as it is
+                seen.update(col)
+                if len(seen) > KNOWN_MAX:
+                    known[j] = None
+            cols.append(enc)
         f.write("\r\n".join(map(",".join, zip(*cols))))
         f.write("\r\n")
 

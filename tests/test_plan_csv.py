@@ -268,3 +268,23 @@ def test_sessions_file_begun_early_that_fails_or_is_abandoned_leaves_nothing(tmp
     assert list(tmp_path.iterdir()) == [] and early.pid == 0
     with pytest.raises(OSError):
         early.finish()
+
+
+def test_columns_remember_plain_texts_and_still_escape_new_ones(tmp_path, monkeypatch):
+    """Each column remembers the texts it wrote as they are (issue 16): blocks of known texts are not scanned
+    again, and a text that needs quotes or an apostrophe in a later block still gets them — the bytes stay the
+    csv module's, also once a column of ever new texts stops remembering."""
+    from planner import plan_csv
+
+    monkeypatch.setattr(plan_csv, "KNOWN_MAX", 40)
+    base = _tricky_plan().sessions[0]
+    venues = ["Collège A", "Lycée B"] * 600 + ["=Collège C", "Lycée, D", "Collège A", 'Lycée "E"']
+    sessions = [dataclasses.replace(base, session_id=f"S{i}" if i < 1200 else f"-S{i}", venue=v,
+                                    title=f"Titre {i % 7}" if i < 1100 else f"+Titre {i}")
+                for i, v in enumerate(venues)]
+    plan = Plan(sessions=sessions, trainers=[], units=[], report={})
+    d = plan.write(tmp_path / "plan")
+    want = _reference_csv(SESSION_COLUMNS + SESSION_EXTRA, [_session_cells(s) for s in sessions])
+    assert (d / "sessions.csv").read_bytes() == want
+    assert b"\r\n'-S1200," in want and b",'=Coll\xc3\xa8ge C," in want and b'"Lyc\xc3\xa9e, D"' in want
+    assert Plan.read(d).sessions == sessions
