@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import UnitDemand, compute_demand
 from planner.models import Scenario, Trainer
-from planner.plan import Session, TrainerRow
+from planner.plan import Session, TrainerRow, sessions_columns, sessions_from_columns
 from planner.text import hhmm_minutes
 
 from .explain import explain_cadres, explain_unit
@@ -63,6 +63,12 @@ class AcademieResult:
     stage_seconds: dict = field(default_factory=dict)
     parts: dict = field(default_factory=dict)
     progress: list[tuple[float, float, float]] = field(default_factory=list)  # (t, objective, bound)
+
+    def __getstate__(self) -> dict:  # sent back by a pool's worker: the sessions as columns
+        return {**self.__dict__, "sessions": sessions_columns(self.sessions)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, sessions=sessions_from_columns(state["sessions"]))
 
 
 def _ready_of(u: LocalUnit, trained_at: dict[str, int]) -> list[int]:

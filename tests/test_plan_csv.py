@@ -288,3 +288,19 @@ def test_columns_remember_plain_texts_and_still_escape_new_ones(tmp_path, monkey
     assert (d / "sessions.csv").read_bytes() == want
     assert b"\r\n'-S1200," in want and b",'=Coll\xc3\xa8ge C," in want and b'"Lyc\xc3\xa9e, D"' in want
     assert Plan.read(d).sessions == sessions
+
+
+def test_an_academie_s_result_crosses_processes_as_columns():
+    """A pool's worker sends its académie's sessions as the columns of their fields (issue 16); they come back
+    equal, in order, with nothing else of the result lost — and an académie without sessions too."""
+    import pickle
+
+    from planner.plan import sessions_columns, sessions_from_columns
+    from solvers.academie import AcademieResult
+
+    sessions = _tricky_plan().sessions
+    assert len(sessions_columns(sessions)) == 25 and sessions_from_columns(sessions_columns(sessions)) == sessions
+    res = AcademieResult(code="16", sessions=sessions, objective=3.5, parts={"venues": {"a": 1}})
+    back = pickle.loads(pickle.dumps(res))
+    assert back == res and back.sessions is not res.sessions and res.sessions is sessions
+    assert pickle.loads(pickle.dumps(AcademieResult(code="02"))) == AcademieResult(code="02")
