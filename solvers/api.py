@@ -128,7 +128,8 @@ def _academie(sc: Scenario, code: str, solver: str, time_limit: float, seed: int
         t = time.perf_counter()
         res.parts["check_errors"] = _check_errors(own, res)
         res.stage_seconds["check"] = time.perf_counter() - t
-    _share_texts(res.sessions)
+    if _POOL_STOP is None:  # in a pool's worker, the result's pickling shares them (AcademieResult.__getstate__)
+        _share_texts(res.sessions)
     res.sessions.sort(key=SESSION_ORDER)  # in the worker: the parent's sort of the nation then merges sorted runs
     return res
 

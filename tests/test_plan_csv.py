@@ -304,3 +304,9 @@ def test_an_academie_s_result_crosses_processes_as_columns():
     back = pickle.loads(pickle.dumps(res))
     assert back == res and back.sessions is not res.sessions and res.sessions is sessions
     assert pickle.loads(pickle.dumps(AcademieResult(code="02"))) == AcademieResult(code="02")
+    # the texts sessions repeat come back once (equal lists of attendees made apart: one object)
+    twins = [dataclasses.replace(sessions[0], session_id=f"T{i}", attendees="".join(["0310001A:", "15"]))
+             for i in range(2)]
+    assert twins[0].attendees is not twins[1].attendees
+    a, b = pickle.loads(pickle.dumps(AcademieResult(code="16", sessions=twins))).sessions
+    assert a.attendees == "0310001A:15" and a.attendees is b.attendees
