@@ -272,8 +272,8 @@ class Plan:
 def read_sessions(directory: str | Path, academies: frozenset[str] | None = None,
                   seen: set[str] | None = None) -> list[Session]:
     """The sessions of a plan folder (of ``academies`` only, when given; ``seen`` collects every row's académie):
-    what :meth:`Plan.read` reads of sessions.csv, the same errors in the rows read. Without cyclic garbage collection meanwhile:
-    350,000 new sessions, no cycle, and each collection would walk them all again."""
+    what :meth:`Plan.read` reads of sessions.csv, the same errors in the rows read. Without cyclic garbage
+    collection meanwhile: 350,000 new sessions, no cycle, and each collection would walk them all again."""
     was = gc.isenabled()
     gc.disable()
     try:
