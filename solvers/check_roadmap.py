@@ -236,12 +236,30 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
         dep = unit.departement
         end1 = last1[key]
         twins = teacher_wins[ut]
-        u = read[key] = _Unit(ss, mins, caps[ut])
-        wg_end, drafts_end = u.wg_end, u.drafts_end
+        cap = caps[ut]
+        cap_wg, cap_rest, cap_drafts, cap_body, cap_step5, cap_step6 = (
+            cap["wg"], cap["rest"], cap["drafts"], cap["body"], cap["step5"], cap["step6"])
         cached_why = why_in.get((z, dep))
         if cached_why is None:
             cached_why = why_in[(z, dep)] = {}
-        for s, a, b, sid in u.sp:
+        # the unit read (as _Unit does) and its sessions checked in one pass; a charter session's checks against
+        # the unit's last working group and drafting meeting wait for the end of the pass (``later``), their
+        # findings then put where they would have come
+        u = read[key] = _Unit.__new__(_Unit)
+        u.sp = sp = []
+        u.wg, u.rest, u.drafts, u.briques, u.rentree, u.cafes = wg, rest, drafts, briques, rentree, cafes = (
+            [], [], [], [], [], [])
+        u.over = over = []
+        has2 = has3 = has4 = adopted = False
+        wg_end = drafts_end = None
+        later = []  # (index in out, session, start, id) of the unit's step-3 sessions
+        for s in ss:
+            day = s.date.toordinal() * 1440
+            a = day + mins[s.start]
+            b = day + mins[s.end]
+            sid = s.session_id
+            r = (s, a, b, sid)
+            sp.append(r)
             kind = s.kind
             # audience and trainer
             if s.audience not in AUDIENCE_OF[kind]:
@@ -263,8 +281,18 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                     why = cached_why[when] = wins.contains(s.window, z, dep, s)
                 if why:
                     add(RoadmapFinding("roadmap_window", f"{sid} ({kind}) : {why}", "error", sid, uid))
-            # per-step rules
+            # per-step parts and rules
             if kind == "step2":
+                has2 = True
+                if s.group >= 1:
+                    wg.append(r)
+                    if wg_end is None or b > wg_end:
+                        wg_end = b
+                    c = cap_wg
+                else:
+                    if s.group == 0:
+                        rest.append(r)
+                    c = cap_rest
                 if a < end1:
                     add(RoadmapFinding("step2_after_step1", f"{sid} : groupe de travail le {_when(s)}, avant la fin de "
                                        f"l'étape 1 de l'unité {uid}", "error", sid, uid))
@@ -272,24 +300,25 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                     add(RoadmapFinding("step2_teacher_window", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
                                        f"enseignants de l'unité", "error", sid, uid))
             elif kind == "step3":
-                if wg_end is None:
-                    add(RoadmapFinding("step3_after_working_groups", f"{sid} : charte sans groupe de travail préalable "
-                                       f"(unité {uid})", "error", sid, uid))
-                elif a < wg_end:
-                    add(RoadmapFinding("step3_after_working_groups", f"{sid} : charte le {_when(s)}, avant la dernière "
-                                       f"réunion de groupe de travail de l'unité {uid}", "error", sid, uid))
-                if s.audience != "pupils":
-                    if s.window != "governing_body":
-                        add(RoadmapFinding("step3_adoption", f"{sid} : adoption de la charte hors d'une séance d'instance "
-                                           f"(fenêtre « {s.window} »)", "error", sid, uid))
-                    if drafts_end is not None and drafts_end > a:
-                        add(RoadmapFinding("step3_adoption", f"{sid} : adoption le {_when(s)} avant la fin de la rédaction "
-                                           f"avec les élèves", "error", sid, uid))
+                has3 = True
+                if s.audience == "pupils":
+                    drafts.append(r)
+                    if drafts_end is None or b > drafts_end:
+                        drafts_end = b
+                    c = cap_drafts
+                else:
+                    adopted = True
+                    c = cap_body
+                later.append((len(out), s, a, sid))
             elif kind == "step4":
+                has4 = True
+                c = cap_body
                 if s.window != "governing_body":
                     add(RoadmapFinding("step4_governing_body", f"{sid} : séance d'instance hors de la fenêtre « Instance » "
                                        f"(fenêtre « {s.window} »)", "error", sid, uid))
             elif kind == "step5":
+                briques.append(r)
+                c = cap_step5
                 if a < end1:
                     add(RoadmapFinding("step5_after_step1", f"{sid} : brique le {_when(s)}, avant la fin de l'étape 1 "
                                        f"de l'unité {uid}", "error", sid, uid))
@@ -308,14 +337,27 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
                             if oa < b and a < ob:
                                 add(RoadmapFinding("step5_trainer", f"{sid} : formateur {s.trainer_id} déjà pris par "
                                                    f"{o.session_id} le {_when(o)}", "error", sid, uid))
-            elif kind == "step6":
+            else:  # step6
                 if s.window == "rentree_meeting":
+                    rentree.append(r)
                     if s.date.month != 9:
                         add(RoadmapFinding("step6_rentree", f"{sid} : réunion de rentrée le {s.date.isoformat()}, hors "
                                            f"septembre", "error", sid, uid))
-                elif s.window != "evening":
-                    add(RoadmapFinding("step6_evening", f"{sid} : rencontre des familles hors soirée et hors réunion "
-                                       f"de rentrée (fenêtre « {s.window} »)", "error", sid, uid))
+                else:
+                    if s.window == "evening":
+                        cafes.append(r)
+                    else:
+                        add(RoadmapFinding("step6_evening", f"{sid} : rencontre des familles hors soirée et hors réunion "
+                                           f"de rentrée (fenêtre « {s.window} »)", "error", sid, uid))
+                c = cap_step6
+            if c is not None and s.participants > c[0]:
+                over.append((s, *c))
+        u.has2, u.has3, u.has4, u.adopted = has2, has3, has4, adopted
+        u.wg_end, u.drafts_end = wg_end, drafts_end
+        for at, s, a, sid in reversed(later):  # from the last: each insertion leaves the earlier indexes right
+            if (wg_end is None or a < wg_end or s.audience != "pupils" and (
+                    s.window != "governing_body" or drafts_end is not None and drafts_end > a)):
+                out[at:at] = _charter_findings(s, a, sid, uid, wg_end, drafts_end)
         if drafts_end is not None and not u.adopted:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte rédigée mais jamais adoptée en instance", "error", "", uid))
         if u.adopted and drafts_end is None:
@@ -358,6 +400,26 @@ def _release(*tables: dict) -> None:
             table.popitem()
 
 
+def _charter_findings(s, a: int, sid: str, uid: str, wg_end: int | None, drafts_end: int | None) -> list:
+    """The findings of charter session ``s`` (starting at ``a``) against the unit's last working group and
+    drafting meeting (``None``: none)."""
+    out = []
+    if wg_end is None:
+        out.append(RoadmapFinding("step3_after_working_groups", f"{sid} : charte sans groupe de travail préalable "
+                                  f"(unité {uid})", "error", sid, uid))
+    elif a < wg_end:
+        out.append(RoadmapFinding("step3_after_working_groups", f"{sid} : charte le {_when(s)}, avant la dernière "
+                                  f"réunion de groupe de travail de l'unité {uid}", "error", sid, uid))
+    if s.audience != "pupils":
+        if s.window != "governing_body":
+            out.append(RoadmapFinding("step3_adoption", f"{sid} : adoption de la charte hors d'une séance d'instance "
+                                      f"(fenêtre « {s.window} »)", "error", sid, uid))
+        if drafts_end is not None and drafts_end > a:
+            out.append(RoadmapFinding("step3_adoption", f"{sid} : adoption le {_when(s)} avant la fin de la rédaction "
+                                      f"avec les élèves", "error", sid, uid))
+    return out
+
+
 def _same_day(days_of: dict, by_trainer: dict, tid: str, day) -> list:
     """The sessions of trainer ``tid`` on ``day``, in plan order (each trainer's days grouped once)."""
     days = days_of.get(tid)
@@ -370,15 +432,16 @@ def _same_day(days_of: dict, by_trainer: dict, tid: str, day) -> list:
 
 def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, unplaced, add) -> None:
     from planner.briques import BriqueError, load_briques, with_prerequisites
-    from planner.roadmap_models import RENTREE_LEVELS, default_choices
+    from planner.roadmap_models import RENTREE_LEVELS
 
-    choices = default_choices(scenario)
+    choices = _unit_choices(scenario, rs)
     try:
         catalogue = {b.id: b for b in load_briques(rs.briques)}
     except BriqueError:
         catalogue = {}
     etab_type = {e.uai: e.type for e in scenario.etablissements}
     n_order: dict[tuple, int] = {}  # a unit's briques → how many with their prerequisites
+    bid_of: dict[str, str] = {}  # a brique session's title → the brique's id
     for key in last1:
         ut, uid = key
         if ut not in ("circonscription", "etablissement") or key not in choices:
@@ -394,16 +457,12 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
         for kind, got, want, what in _counts(ch, rs, u, n_order[wanted] if catalogue else None, levels):
             if got != want and (ut, uid, kind) not in unplaced:
                 add(RoadmapFinding("roadmap_count", f"unité {uid} : {got} {what} au lieu de {want}", "error", "", uid))
-        # order
-        spaced = []  # (sessions, minimal gap in days, what)
-        by_group: dict[int, list] = {}
-        for r in u.wg:
-            by_group.setdefault(r[0].group, []).append(r)
-        for k in {r[0].group for r in u.wg}:  # in the set's order, as ever
-            spaced.append((by_group[k], rs.wg_gap_days, "réunion du groupe de travail"))
-        spaced.append((u.drafts, rs.charter_gap_days, "réunion de rédaction de la charte"))
-        if not ch.meeting_dates.get("cafe_ia"):
-            spaced.append((u.cafes, rs.cafe_gap_days, "café IA"))
+        # order (each unit's gaps looked over at once, and told part by part when one is short)
+        if (_gaps_kept(u.wg, rs.wg_gap_days, True) and _gaps_kept(u.drafts, rs.charter_gap_days, False)
+                and (ch.meeting_dates.get("cafe_ia") or _gaps_kept(u.cafes, rs.cafe_gap_days, False))):
+            spaced = ()
+        else:
+            spaced = _spaced(u, ch, rs)
         for xs, gap_days, what in spaced:
             xs = sorted(xs, key=_SPAN)
             for (x, _, _, _), (y, _, _, _) in zip(xs, xs[1:]):
@@ -417,7 +476,9 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
                                    f"groupes de travail", "error", x.session_id, uid))
         end_of = {}
         for x, a, b, _ in u.briques:
-            bid = x.title.split(" ", 2)[1] if x.title.startswith("Brique ") else ""
+            bid = bid_of.get(x.title)
+            if bid is None:
+                bid = bid_of[x.title] = x.title.split(" ", 2)[1] if x.title.startswith("Brique ") else ""
             end_of[bid] = (a, b)
         for bid, (a, _) in end_of.items():
             pre = catalogue[bid].prerequisite if bid in catalogue else ""
@@ -428,6 +489,62 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
         for x, cap, what in u.over:
             add(RoadmapFinding("roadmap_capacity", f"{x.session_id} : {x.participants} participants pour "
                                f"{cap} ({what})", "error", x.session_id, uid))
+
+
+def _unit_choices(scenario, rs) -> dict:
+    """:func:`planner.roadmap_models.default_choices` of the scenario, its default choices made once per unit
+    type and profile instead of once per unit (the check only reads them)."""
+    from planner.roadmap_models import default_unit_choices
+
+    made: dict[tuple[str, str], object] = {}
+
+    def default(unit_type: str, profile: str):
+        ch = made.get((unit_type, profile))
+        if ch is None:
+            ch = made[(unit_type, profile)] = default_unit_choices(unit_type, "", profile, rs)
+        return ch
+
+    out: dict[tuple[str, str], object] = {}
+    for c in scenario.circonscriptions:
+        out[("circonscription", c.id)] = default("circonscription", "ecole")
+    for e in scenario.in_scope_etablissements():
+        out[("etablissement", e.uai)] = default("etablissement", e.type)
+    for ch in getattr(scenario, "roadmap_choices", None) or ():
+        key = (ch.unit_type, ch.unit_id)
+        if key in out:
+            out[key] = ch
+    return out
+
+
+def _gaps_kept(xs: list, gap_days: int, by_group: bool) -> bool:
+    """Whether sessions ``xs`` (of :class:`_Unit`) are spaced by ``gap_days`` at least, group by group when
+    ``by_group`` (in time order: as :func:`_spaced` sorts them)."""
+    if len(xs) < 2:
+        return True
+    last: dict[int, object] = {}
+    for x, _, _, _ in sorted(xs, key=_SPAN):
+        g = x.group if by_group else 0
+        d = x.date
+        p = last.get(g)
+        if p is not None and (d - p).days < gap_days:
+            return False
+        last[g] = d
+    return True
+
+
+def _spaced(u: _Unit, ch, rs) -> list:
+    """(sessions, minimal gap in days, what) of each part of a unit that must be spaced, in the order of its
+    findings."""
+    spaced = []
+    by_group: dict[int, list] = {}
+    for r in u.wg:
+        by_group.setdefault(r[0].group, []).append(r)
+    for k in {r[0].group for r in u.wg}:  # in the set's order, as ever
+        spaced.append((by_group[k], rs.wg_gap_days, "réunion du groupe de travail"))
+    spaced.append((u.drafts, rs.charter_gap_days, "réunion de rédaction de la charte"))
+    if not ch.meeting_dates.get("cafe_ia"):
+        spaced.append((u.cafes, rs.cafe_gap_days, "café IA"))
+    return spaced
 
 
 def _counts(ch, rs, u: _Unit, n_briques: int | None, levels: int) -> list[tuple[str, int, int, str]]:
