@@ -175,8 +175,9 @@ def _capacities(st, rs, unit_type: str) -> dict:
             "step6": (rs.family_room_capacity, "salle des familles") if etab else None}
 
 
-def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
-    """Every violation of the roadmap's rules in ``plan`` (empty list: the roadmap is valid)."""
+def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFinding]:
+    """Every violation of the roadmap's rules in ``plan`` (empty list: the roadmap is valid); ``unique_ids``: the
+    caller has found the ids of all the plan's sessions distinct (``roadmap_id`` then has nothing to say)."""
     from planner.roadmap_models import RoadmapSettings
 
     st = scenario.settings
@@ -206,9 +207,10 @@ def check_roadmap(plan, scenario) -> list[RoadmapFinding]:
             mins[s.start]  # read, as every step-1 session's times (a bad one raises)
             last1[key] = max(last1.get(key, -1), s.date.toordinal() * 1440 + mins[s.end])
         elif kind in KINDS:
-            if s.session_id in seen_ids:
-                add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
-            seen_ids.add(s.session_id)
+            if not unique_ids:
+                if s.session_id in seen_ids:
+                    add(RoadmapFinding("roadmap_id", f"identifiant de session en double : {s.session_id}", "error", s.session_id, s.unit_id))
+                seen_ids.add(s.session_id)
             key = (s.unit_type, s.unit_id)
             ss = road.get(key)
             if ss is None:

@@ -58,6 +58,7 @@ class _Checker:
         self.clock = ClockMinutes()  # the same, for times compared as Session.start_dt / end_dt would
         self._slot_why: dict[tuple, str] = {}  # (window, kind, audience, start, end) → window_ok's reason or ''
         self._day_why: dict[tuple, str] = {}  # (window, date, zone, département, unit or académie) → the same
+        self.unique_ids = True  # no two sessions of the plan share an id (as check_sessions finds)
 
     def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
         assert rule in RULE_IDS, rule
@@ -151,6 +152,7 @@ class _Checker:
         for x in self.plan.sessions:
             if x.session_id in seen:
                 self.add("duplicate", f"session {x.session_id} en double", x)
+                self.unique_ids = False
             seen.add(x.session_id)
             zone = zone_of(x.academie, _UNKNOWN)
             if zone is _UNKNOWN:
@@ -367,7 +369,7 @@ class _Checker:
         except ImportError:
             return self.out
         if len(self.step1_tot) < len(self.plan.sessions):
-            for f in check_roadmap(self.plan, self.sc):
+            for f in check_roadmap(self.plan, self.sc, unique_ids=self.unique_ids):
                 get = f.get if isinstance(f, dict) else (lambda k, d, f=f: getattr(f, k, d))
                 self.out.append(Finding(get("rule", "roadmap"), get("message", str(f)), get("severity", "error"),
                                         get("session_id", "")))
