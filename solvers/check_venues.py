@@ -42,14 +42,19 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
     by_day: dict[tuple, list] = defaultdict(list)  # (trainer, date) → the sessions they lead that day
     tot_ids = set(tot_of.values())
     sessions = {}  # the ToT sessions trainers attend (the last of an id, as a dict of all sessions would say)
+    clean: dict[str, int] = {}  # a readable list of known units (not of trainers) → its total
     for x in plan.sessions:
-        if x.trainer_id:
-            by_day[(x.trainer_id, x.date)].append(x)
+        tid = x.trainer_id
+        if tid:
+            by_day[(tid, x.date)].append(x)
         if x.session_id in tot_ids:
             sessions[x.session_id] = x
         kind = x.kind
-        if not x.venue and (x.trainer_id or kind == "step1" or kind == "tot"):
+        if not x.venue and (tid or kind == "step1" or kind == "tot"):
             add("venue", f"session {x.session_id} ({x.unit_id}) : aucun lieu", x)
+        if (clean.get(x.attendees) == x.participants and kind != "tot"
+                and (kind != "step1" or x.audience != "teachers_1d")):
+            continue  # a list already read, of known units, as many as its participants: nothing more to check
         if not x.attendees:
             if x.participants:
                 add("attendees", f"session {x.session_id} : participants sans liste des unités présentes", x)
@@ -62,6 +67,8 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
             add("attendees", f"session {x.session_id} : liste des présents illisible « {x.attendees[:60]} »", x)
             continue
         items, total, unknown = parsed
+        if not unknown and kind != "tot":
+            clean[x.attendees] = total
         if total != x.participants:
             add("attendees", f"session {x.session_id} : {total} présents listés pour {x.participants} participants", x)
         if unknown:
@@ -110,6 +117,13 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
 def _attendees(text: str, known: set[str]) -> tuple | None:
     """``(items, total, unknown ids)`` of an ``id:count;…`` list, ``None`` when unreadable (tuples only: the
     garbage collector stops walking them once it has seen them)."""
+    if text and ";" not in text:  # one id (most lists): no list to split
+        i, _, n = text.rpartition(":")
+        try:
+            n = int(n)
+        except ValueError:
+            return None
+        return ((i, n),), n, (() if i in known else (i,))
     items = []
     unknown = []
     total = 0
