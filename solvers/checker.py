@@ -58,6 +58,7 @@ class _Checker:
         self.clock = ClockMinutes()  # the same, for times compared as Session.start_dt / end_dt would
         self._slot_why: dict[tuple, str] = {}  # (window, kind, audience, start, end) → window_ok's reason or ''
         self._day_why: dict[tuple, str] = {}  # (window, date, zone, département, unit or académie) → the same
+        self._trained: dict[str, tuple] = {}  # trainer → _trained_at(…)
         self.unique_ids = True  # no two sessions of the plan share an id (as check_sessions finds)
 
     def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
@@ -150,31 +151,35 @@ class _Checker:
         zone_of = self.zone.get  # académie → zone (unknown académie: _UNKNOWN)
         mins = self.mins
         for x in self.plan.sessions:
-            if x.session_id in seen:
+            sid = x.session_id
+            if sid in seen:
                 self.add("duplicate", f"session {x.session_id} en double", x)
                 self.unique_ids = False
-            seen.add(x.session_id)
+            seen.add(sid)
             zone = zone_of(x.academie, _UNKNOWN)
             if zone is _UNKNOWN:
                 self.add("territory", f"session {x.session_id} : académie inconnue « {x.academie} »", x)
                 continue
             if getattr(x, "status", "planned") == "held":
                 continue  # held: the past as it happened (recorded), not a placement to check against today's rules
-            if x.date < plan_from:
+            d = x.date
+            if d < plan_from:
                 self.add("plan_from", f"session {x.session_id} le {x.date.isoformat()} avant le début de la "
                                       f"planification ({s.plan_from.isoformat()})", x)
-            elif not (start_date <= x.date <= end_date):
+            elif not (start_date <= d <= end_date):
                 self.add("horizon", f"session {x.session_id} le {x.date.isoformat()} hors de l'horizon "
                                     f"({s.start_date.isoformat()} – {s.end_date.isoformat()})", x)
-            first1 = first_day.get(zone)
-            if first1 is None:
-                first1 = first_day[zone] = cal.step1_first_day(s, zone)
             kind = x.kind
-            if kind == "step1" and x.date < first1 and x.window != "rentree_seminar":
-                self.add("step1_start", f"session {x.session_id} le {x.date.isoformat()} avant le début des sessions "
-                                    f"d'étape 1 ({first1.isoformat()} : "
-                                    + ("date choisie" if s.step1_start_date else f"pré-rentrée {s.school_year}") + ")", x)
-            if kind != "step1" and kind != "tot":
+            if kind == "step1":
+                first1 = first_day.get(zone)
+                if first1 is None:
+                    first1 = first_day[zone] = cal.step1_first_day(s, zone)
+                if d < first1 and x.window != "rentree_seminar":
+                    self.add("step1_start", f"session {x.session_id} le {x.date.isoformat()} avant le début des "
+                                            f"sessions d'étape 1 ({first1.isoformat()} : "
+                                            + ("date choisie" if s.step1_start_date else f"pré-rentrée {s.school_year}")
+                                            + ")", x)
+            elif kind != "tot":
                 continue  # later steps are checked by check_roadmap
             dur = mins[x.end] - mins[x.start]
             expected = s.tot_minutes if kind == "tot" else s.step1_minutes
@@ -201,18 +206,29 @@ class _Checker:
             self.add("trainer_unit", f"session {x.session_id} : doit être animée par un formateur de formateurs "
                                      f"(et non {t.id})", x)
         if not fdf_only:
-            if (t.unit_type, t.unit_id) != (x.unit_type, x.unit_id):
+            if t.unit_id != x.unit_id or t.unit_type != x.unit_type:
                 self.add("trainer_unit", f"session {x.session_id} : le formateur local {t.id} intervient hors de "
                                          f"son unité ({t.unit_id})", x)
             if not t.qualified:
-                row = self.rows.get(t.id)
-                tot = self.sessions.get(row.tot_session_id) if row and row.tot_session_id else None
-                if tot is None or tot.kind != "tot":
+                trained = self._trained.get(t.id)
+                if trained is None:
+                    trained = self._trained[t.id] = self._trained_at(t.id)
+                tot, end = trained
+                if tot is None:
                     self.add("trainer_trained", f"session {x.session_id} : le formateur {t.id} n'a pas suivi de "
                                                 f"formation de formateurs", x)
-                elif (tot.date, self.clock[tot.end]) > (x.date, self.clock[x.start]):  # as their datetimes
+                elif end > x.date.toordinal() * 1440 + self.clock[x.start]:  # as their datetimes
                     self.add("trainer_trained", f"session {x.session_id} le {x.date.isoformat()} {x.start} : le "
                                                 f"formateur {t.id} n'est formé que le {tot.date.isoformat()} {tot.end}", x)
+
+    def _trained_at(self, tid: str) -> tuple:
+        """(the train-the-trainer session trainer ``tid`` attends, its end in minutes since day 1), ``(None, None)``
+        when they attend none."""
+        row = self.rows.get(tid)
+        tot = self.sessions.get(row.tot_session_id) if row and row.tot_session_id else None
+        if tot is None or tot.kind != "tot":
+            return None, None
+        return tot, tot.date.toordinal() * 1440 + self.clock[tot.end]
 
     # ------------------------------------------------------------------ per trainer
     def check_trainer_loads(self) -> None:
