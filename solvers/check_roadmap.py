@@ -224,7 +224,9 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
     unplaced = {(x.get("unit_type"), x.get("unit_id"), x.get("kind")) for x in (plan.report or {}).get("unplaced", [])}
     read: dict[tuple[str, str], _Unit] = {}  # unit → its roadmap sessions read once
     days_of: dict[str, dict] = {}  # trainer → date → their sessions that day (in plan order)
-    why_in: dict[tuple, dict] = {}  # (zone, département) → (window, date, start, end) → wins.contains(…)
+    # (zone, département) → (window, date, start, end) → (start and end in minutes since day 1, wins.contains(…)
+    # or None until asked)
+    why_in: dict[tuple, dict] = {}
 
     for key, ss in road.items():
         ut, uid = key
@@ -256,9 +258,12 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
         wg_end = drafts_end = None
         later = []  # (index in out, session, start, id) of the unit's step-3 sessions
         for s in ss:
-            day = s.date.toordinal() * 1440
-            a = day + mins[s.start]
-            b = day + mins[s.end]
+            when = (s.window, s.date, s.start, s.end)
+            timed = cached_why.get(when)
+            if timed is None:
+                day = s.date.toordinal() * 1440
+                timed = cached_why[when] = (day + mins[s.start], day + mins[s.end], None)
+            a, b, why = timed
             sid = s.session_id
             r = (s, a, b, sid)
             sp.append(r)
@@ -277,10 +282,9 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
                 add(RoadmapFinding("roadmap_window", f"{sid} : le {s.date.isoformat()} est hors de l'horizon "
                                    f"({h0.isoformat()} – {h1.isoformat()})", "error", sid, uid))
             else:
-                when = (s.window, s.date, s.start, s.end)
-                why = cached_why.get(when)
                 if why is None:
-                    why = cached_why[when] = wins.contains(s.window, z, dep, s)
+                    why = wins.contains(s.window, z, dep, s)
+                    cached_why[when] = (a, b, why)
                 if why:
                     add(RoadmapFinding("roadmap_window", f"{sid} ({kind}) : {why}", "error", sid, uid))
             # per-step parts and rules
