@@ -257,6 +257,8 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
         has2 = has3 = has4 = adopted = False
         wg_end = drafts_end = None
         later = []  # (index in out, session, start, id) of the unit's step-3 sessions
+        # whether each session, in plan order, starts once the earlier ones have ended (then none overlaps)
+        apart, last_end = True, -1
         for s in ss:
             when = (s.window, s.date, s.start, s.end)
             timed = cached_why.get(when)
@@ -264,6 +266,11 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
                 day = s.date.toordinal() * 1440
                 timed = cached_why[when] = (day + mins[s.start], day + mins[s.end], None)
             a, b, why = timed
+            if apart:
+                if last_end <= a <= b:
+                    last_end = b
+                else:
+                    apart = False
             sid = s.session_id
             r = (s, a, b, sid)
             sp.append(r)
@@ -368,16 +375,17 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte rédigée mais jamais adoptée en instance", "error", "", uid))
         if u.adopted and drafts_end is None:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
-        # overlaps between the unit's own roadmap sessions
-        far_end, far = -1, None
-        for s, a, b, _ in sorted(u.sp, key=_SPAN_ID):
-            if a < far_end and _parallel_rooms(s, far):
-                continue
-            if a < far_end:
-                add(RoadmapFinding("roadmap_overlap", f"{s.session_id} chevauche {far.session_id} le {_when(s)}",
-                                   "error", s.session_id, uid))
-            if b > far_end:
-                far_end, far = b, s
+        # overlaps between the unit's own roadmap sessions (none when they come one after the other in plan order)
+        if not apart:
+            far_end, far = -1, None
+            for s, a, b, _ in sorted(u.sp, key=_SPAN_ID):
+                if a < far_end and _parallel_rooms(s, far):
+                    continue
+                if a < far_end:
+                    add(RoadmapFinding("roadmap_overlap", f"{s.session_id} chevauche {far.session_id} le {_when(s)}",
+                                       "error", s.session_id, uid))
+                if b > far_end:
+                    far_end, far = b, s
 
     # completeness: every unit with step 1 has each step, or the report says why not
     labels = ["groupes de travail (étape 2)", "charte (étape 3)", "instances (étape 4)",
