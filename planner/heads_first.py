@@ -16,6 +16,7 @@ CADRE_AUDIENCES = ("perdir", "inspectors")
 TEACHER_AUDIENCES = ("teachers_1d", "teachers_2d")
 
 Key = tuple[str, str]
+_NONE = object()  # no start yet
 
 
 def cadre_seats(sessions: Iterable, end: Callable[[Any], Any] = lambda x: x.end_dt) -> dict[Key, list]:
@@ -30,14 +31,17 @@ def cadre_seats(sessions: Iterable, end: Callable[[Any], Any] = lambda x: x.end_
 def first_teacher_sessions(sessions: Iterable, start: Callable[[Any], Any] = lambda x: x.start_dt) -> dict[Key, Any]:
     """Per établissement or circonscription, the start of its first teacher session (step 1 or step 2)."""
     first: dict[Key, Any] = {}
+    get = first.get
     for x in sessions:
         kind = x.kind
-        if (kind == "step2" or (kind == "step1" and x.audience in TEACHER_AUDIENCES)) and (
-                x.unit_type in ("etablissement", "circonscription")):
-            k = (x.unit_type, x.unit_id)
-            t = start(x)
-            if k not in first or t < first[k]:
-                first[k] = t
+        if kind == "step2" or (kind == "step1" and x.audience in TEACHER_AUDIENCES):
+            ut = x.unit_type
+            if ut == "etablissement" or ut == "circonscription":
+                k = (ut, x.unit_id)
+                t = start(x)
+                f = get(k, _NONE)
+                if f is _NONE or t < f:
+                    first[k] = t
     return first
 
 
