@@ -122,12 +122,15 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
     processes = args.workers or os.cpu_count() or 1
 
     def start_writing(sessions) -> None:
-        """sessions.csv written by forked processes while the report is computed, when nothing will change
-        the sessions before the folder is written: no scenario file to store them in (its statuses would
-        apply), two cores or more."""
+        """The académies solved: their pool's server ended (:func:`stop_pool_server`), and sessions.csv begun
+        by a forked process while the report is computed, when nothing will change the sessions before the
+        folder is written: no scenario file to store them in (its statuses would apply), two cores or more."""
+        from .pool_start import stop_pool_server
+
+        stop_pool_server()
         if processes > 1 and store_path(args.scenario) is None:
             try:
-                e = start_sessions_csv(out, sessions, processes)
+                e = start_sessions_csv(out, sessions)
             except (PlanError, OSError):
                 return  # the folder's write says why
             if e is not None:

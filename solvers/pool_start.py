@@ -37,6 +37,21 @@ def warm_pool(workers: int | None) -> None:
         forkserver.ensure_running()
 
 
+def stop_pool_server() -> None:
+    """End the workers' forkserver (started by :func:`warm_pool`) once no pool will be needed again: the command
+    line's solve, after its académies (the idle server holds its imports, 80 MB of the national solve's peak
+    memory). A window keeps it for its next solve. Nothing where there is none."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is not None and getattr(server, "_forkserver_pid", None):
+        try:
+            stop()
+        except (OSError, ChildProcessError):
+            pass
+
+
 def run_solve(args) -> int:
     """``main.py solve``: the forkserver started first thing (a solve of the whole scenario), then the command
     itself (:func:`solvers.cli.run_solve`, whose imports and scenario reading then overlap its imports)."""

@@ -219,24 +219,28 @@ def _big_plan() -> Plan:
 
 
 def test_sessions_file_begun_early_is_the_same_folder(tmp_path, monkeypatch):
-    """The command line's solve begins sessions.csv in forked processes before the report is computed
-    (issue 16): the folder is byte for byte the one written in one go, and nothing is left beside it."""
+    """The command line's solve begins sessions.csv in a forked process before the report is computed, and
+    writes the rest of its rows after (issue 16): the folder is byte for byte the one written in one go, whatever
+    the share of each, and nothing is left beside it."""
     from planner import plan_csv
     from planner.plan import start_sessions_csv
 
     monkeypatch.setattr(plan_csv, "SPLIT_ROWS", plan_csv.BLOCK)
     plan = _big_plan()
     one = plan.write(tmp_path / "one")
-    early = start_sessions_csv(tmp_path / "two", plan.sessions, 2)
+    early = start_sessions_csv(tmp_path / "two", plan.sessions)
     assert early is not None and early.part.is_dir() and early.part.parent == tmp_path
     two = plan.write(tmp_path / "two", processes=2, early=early)
     assert early.pid == 0 and not early.part.exists()
     for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
         assert (one / name).read_bytes() == (two / name).read_bytes()
+    for share in (0.0, 0.5, 1.0):
+        again = plan.write(tmp_path / "two", early=start_sessions_csv(tmp_path / "two", plan.sessions, share))
+        assert (again / "sessions.csv").read_bytes() == (one / "sessions.csv").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]
     assert Plan.read(two).sessions == Plan.read(one).sessions and not Plan.read(two).folder_issues
     # begun for another folder: abandoned, and the folder written in one go
-    other = start_sessions_csv(tmp_path / "three", plan.sessions, 2)
+    other = start_sessions_csv(tmp_path / "three", plan.sessions, share=0.3)
     three = plan.write(tmp_path / "four", early=other)
     assert (three / "sessions.csv").read_bytes() == (one / "sessions.csv").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["four", "one", "two"]
@@ -257,7 +261,7 @@ def test_sessions_file_begun_early_that_fails_or_is_abandoned_leaves_nothing(tmp
             raise OSError("disque plein")
         write_file(path, *a, **k)
 
-    monkeypatch.setattr(plan_csv, "write_file", failing_child)
+    monkeypatch.setattr(plan_csv, "write_file", failing_child)  # the forked process fails
     plan = _big_plan()
     early = start_sessions_csv(tmp_path / "p", plan.sessions)
     with pytest.raises(OSError, match="sessions.csv n'a pas pu être écrit"):
