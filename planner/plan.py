@@ -643,21 +643,32 @@ def _write_csv(path: Path, columns: list[str], rows: list, cells: list, processe
 
 def _read_csv(path: Path, required: list[str]):
     """(line, {column: text}) of each row of a plan's CSV file, as ``csv.DictReader`` gives them (blank rows
-    skipped), every text un-escaped (:class:`_Texts`); a row with too many or too few cells is refused."""
+    skipped), every text un-escaped (:class:`_Texts`); a row with too many or too few cells is refused. A line
+    without a quote is split by ``str.split``, any other read by ``csv.reader`` (over the next lines when a
+    quoted cell holds a line end); ``line`` is the file's line where the row starts."""
     t = _Texts()
     with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
+        feed = _Feed(f)
+        reader = csv.reader(feed)
         cols = next(reader, [])
         missing = [c for c in required if c not in cols]
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
-        line = 2
-        for r in reader:
-            if not r:
-                line = reader.line_num + 1
-                continue
-            if len(r) != len(cols):  # a stray quote or a cut line
-                raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {len(cols)} "
-                                "(guillemet isolé ou ligne coupée ?)")
-            yield line, dict(zip(cols, map(t.__getitem__, r)))
-            line = reader.line_num + 1
+        width = len(cols)
+        line = reader.line_num + 1
+        for text in f:
+            if '"' in text:
+                feed.first = text
+                before = reader.line_num
+                r = next(reader)
+                used = reader.line_num - before
+            else:
+                text = text.rstrip("\r\n")
+                r = text.split(",") if text else []
+                used = 1
+            if r:
+                if len(r) != width:  # a stray quote or a cut line
+                    raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width} "
+                                    "(guillemet isolé ou ligne coupée ?)")
+                yield line, dict(zip(cols, map(t.__getitem__, r)))
+            line += used

@@ -314,3 +314,48 @@ def test_an_academie_s_result_crosses_processes_as_columns():
     assert twins[0].attendees is not twins[1].attendees
     a, b = pickle.loads(pickle.dumps(AcademieResult(code="16", sessions=twins))).sessions
     assert a.attendees == "0310001A:15" and a.attendees is b.attendees
+
+
+def _dict_rows_the_slow_way(path, required):
+    """What trainers.csv and units.csv read as before issue 16: ``csv.reader``, its line numbers."""
+    from planner.plan import PlanError
+    from planner.safecells import csv_unescape
+
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        cols = next(reader, [])
+        line = 2
+        for r in reader:
+            if not r:
+                line = reader.line_num + 1
+                continue
+            if len(r) != len(cols):
+                raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {len(cols)} "
+                                "(guillemet isolé ou ligne coupée ?)")
+            yield line, {c: csv_unescape(v) for c, v in zip(cols, r)}
+            line = reader.line_num + 1
+
+
+def test_trainers_and_units_rows_with_their_lines_as_the_csv_module_says(tmp_path):
+    """trainers.csv and units.csv are split by ``str.split`` where a line has no quote (issue 16): the same rows,
+    and the same line named for a bad one, whatever the quotes, blank lines and line ends."""
+    import pytest
+
+    from planner.plan import PlanError, _read_csv
+
+    good = ["a,b,c", "", '"x, y","multi\r\nline",z', "'=1,2,3", "", "", '"q""uote",,', "é,è,à", '"cell\rwith CR",1,2']
+    for end in ("\r\n", "\n", "\r"):
+        for bad in (None, 'stray"quote,1', "two,cells", '"open,1,2'):
+            lines = good + ([bad, "tail,1,2"] if bad else [])
+            path = tmp_path / "t.csv"
+            path.write_bytes(("h1,h2,h3" + end + end.join(lines) + end).encode("utf-8"))
+            want = got = None
+            try:
+                want = list(_dict_rows_the_slow_way(path, ["h1"]))
+            except PlanError as exc:
+                with pytest.raises(PlanError) as caught:
+                    list(_read_csv(path, ["h1"]))
+                assert str(caught.value) == str(exc), (end, bad)
+                continue
+            got = list(_read_csv(path, ["h1"]))
+            assert got == want, (end, bad)
