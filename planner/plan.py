@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import plan_csv as pc
 from .safecells import csv_unescape
-from .safe_io import atomic_file, fsync_dir, pid_alive
+from .safe_io import atomic_file, fsync_dir, fsync_file, pid_alive
 from .signals import sigint_blocked
 from .text import hhmm_minutes
 
@@ -484,8 +484,7 @@ class EarlySessions:
             raise OSError("sessions.csv n'a pas pu être écrit")
         with open(path, "ab") as f, open(tail, "rb") as rest:
             shutil.copyfileobj(rest, f, 1 << 20)
-            f.flush()
-            os.fsync(f.fileno())
+        fsync_file(path)
         tail.unlink()
 
     def abort(self) -> None:
