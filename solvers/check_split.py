@@ -116,7 +116,7 @@ def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None)
         raise PlanError(message, line or None)
     codes = {c for g in groups for c in g}
     ids = [o[2] for o in out]
-    crossing = (any(o[6] for o in out) or any(not o[5] <= codes for o in out) or _in_two(set(i) for i in ids)
+    crossing = (any(o[6] for o in out) or any(not o[5] <= codes for o in out) or _in_two(ids)
                 or _in_two(o[3] for o in out) or _in_two(o[4] for o in out))
     if crossing:
         return _whole(plan_dir, sc)
@@ -127,11 +127,12 @@ def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None)
     return findings, sum(len(i) for i in ids)
 
 
-def _in_two(sets) -> bool:
-    """Some element is in two of ``sets``."""
+def _in_two(collections) -> bool:
+    """Some element is in two of ``collections`` (sets or lists of distinct elements: a group's session ids,
+    160,000 of them, looked up in the others' set without a set of their own)."""
     seen: set = set()
-    for s in sets:
-        if seen & s:
+    for c in collections:
+        if not seen.isdisjoint(c):
             return True
-        seen |= s
+        seen.update(c)
     return False

@@ -91,3 +91,16 @@ def test_a_bad_row_says_what_plan_read_says(three, tmp_path):
     with pytest.raises(PlanError) as parts:
         split.check_folder(d, head, sc, workers=2)
     assert str(parts.value) == str(whole.value) and f"ligne {k + 1} " in str(parts.value)
+
+
+def test_a_session_id_in_two_groups_is_checked_whole(three, tmp_path, monkeypatch):
+    """Two académies' sessions under one id: each group alone sees no duplicate, so the whole plan is checked and
+    the duplicate found — the groups' ids compared as lists, without a set of each (issue 16)."""
+    sc, plan = three
+    groups = split._groups(plan, sc, 2)
+    x0 = next(x for x in plan.sessions if x.academie in groups[0])
+    x1 = next(x for x in plan.sessions if x.academie in groups[1])
+    bad = _replace(plan, lambda x: x is x1, session_id=x0.session_id)
+    found, _, wholes = _folder_findings(bad, sc, tmp_path, monkeypatch)
+    assert wholes == [1] and any(f.rule == "duplicate" for f in found)
+    assert split._in_two([["a", "b"], ("c",), {"b"}]) and not split._in_two([["a"], ["b"], []])
