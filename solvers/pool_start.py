@@ -41,8 +41,10 @@ def stop_pool_server() -> None:
     """End the workers' forkserver (started by :func:`warm_pool`) once no pool will be needed again: the command
     line's solve, after its académies (the idle server holds its imports, 80 MB of the national solve's peak
     memory). A window keeps it for its next solve. Nothing where there is none."""
-    from multiprocessing import forkserver
-
+    try:
+        from multiprocessing import forkserver
+    except ImportError:  # no forkserver on this system: nothing to end
+        return
     server = getattr(forkserver, "_forkserver", None)
     stop = getattr(server, "_stop", None)
     if stop is not None and getattr(server, "_forkserver_pid", None):

@@ -53,3 +53,21 @@ def test_a_violation_found_in_the_academie_is_reported_by_solve(tmp_path, monkey
     err = capsys.readouterr().err
     assert rc == 1 and "Le vérificateur indépendant signale" in err and "aucun lieu" in err
     assert "venue" in {r for r, _ in seen[0]}  # found in the académie's check, then reported by the whole check
+
+
+def test_the_command_line_ends_the_pool_server_after_the_academies(tmp_path):
+    """``solve`` of several académies in a pool ends the pool's forkserver once they are solved (issue 16: 80 MB
+    of the national solve's peak memory), and a second solve in the same process starts it again."""
+    from multiprocessing import forkserver
+
+    from planner.plan import Plan
+    from planner.scenario_io import save_scenario_json
+    from planner.sources.reference import national_reference
+
+    scen = tmp_path / "two.json"
+    save_scenario_json(national_reference("2026-2027", dt.date(2026, 11, 30)).restricted_to(["27", "31"]), scen)
+    for k in range(2):
+        rc = main.main(["solve", "--scenario", str(scen), "--workers", "2", "--solver", "greedy", "--quiet",
+                        "--out", str(tmp_path / f"plan{k}")])
+        assert rc == 0 and forkserver._forkserver._forkserver_pid is None
+        assert {x.academie for x in Plan.read(tmp_path / f"plan{k}").sessions} == {"27", "31"}
