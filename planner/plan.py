@@ -22,8 +22,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -31,7 +31,6 @@ from pathlib import Path
 from . import plan_csv as pc
 from .safecells import csv_unescape
 from .safe_io import atomic_file, fsync_dir, fsync_file, pid_alive
-from .signals import sigint_blocked
 from .text import hhmm_minutes
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
@@ -314,37 +313,50 @@ class _Feed:
         return line
 
 
-def _csv_rows(f, academies: frozenset[str] | None = None, seen: set[str] | None = None):
-    """The rows of a CSV file opened with ``newline=""``, as ``csv.reader`` gives them (comma, ``"`` quotes, any
-    line end), with their record numbers from 2 (the header read first, by the caller). A line without a quote —
-    most of a plan's — is split by ``str.split``, 1.5 times as fast; any other is read by ``csv.reader`` from
-    where it starts, over the following lines when a quoted cell holds a line end. With ``academies`` (a sessions
-    file: the académie is the fourth cell), a row of another académie without a quote is only noted in ``seen``
-    (its cells are neither split nor returned: another reader checks them), and quoted rows are returned whole."""
+def _csv_table(f, academies: frozenset[str] | None = None, seen: set[str] | None = None,
+               key: str = "academie") -> tuple[list[str], Iterator]:
+    """(header, rows) of a CSV file opened with ``newline=""``, as ``csv.reader`` reads it (comma, ``"`` quotes, any
+    line end); each row as ``(record number from 2, the file's line where it starts, its cells)``. A line without a
+    quote — most of a plan's — is split by ``str.split``, 1.5 times as fast; any other is read by ``csv.reader``
+    from where it starts, over the following lines when a quoted cell holds a line end. With ``academies``, a row
+    without a quote whose ``key`` cell is another académie is only noted in ``seen`` (its other cells are neither
+    split nor returned: another reader checks them); quoted rows are returned whole."""
     feed = _Feed(f)
     reader = csv.reader(feed)
-    line = 1
+    header = next(reader, [])
+    column = header.index(key) if academies is not None and key in header else -1
+    return header, _csv_rows(f, feed, reader, academies if column >= 0 else None, seen, column)
+
+
+def _csv_rows(f, feed: _Feed, reader, academies, seen, column: int) -> Iterator[tuple[int, int, list[str]]]:
+    """The rows of :func:`_csv_table` (``column``: where the académie is, when ``academies`` is given)."""
+    record, line = 1, reader.line_num + 1
     for text in f:
-        line += 1
+        record += 1
+        start = line
         if '"' in text:
             feed.first = text
-            yield line, next(reader)
+            before = reader.line_num
+            row = next(reader)
+            line += reader.line_num - before
+            yield record, start, row
             continue
+        line += 1
         text = text.rstrip("\r\n")
         if academies is not None:
-            head = text.split(",", 4)
-            if len(head) == 5:
-                acad = head[3]
+            head = text.split(",", column + 1)
+            if len(head) > column + 1:
+                acad = head[column]
                 if acad not in academies:
                     if seen is not None:
                         seen.add(csv_unescape(acad) if acad[:1] == "'" else acad)
                     if acad[:1] != "'" or csv_unescape(acad) not in academies:
                         continue
-        yield line, text.split(",") if text else []
+        yield record, start, text.split(",") if text else []
 
 
 def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: set[str] | None = None) -> list[Session]:
-    """sessions.csv → sessions (:func:`_csv_rows`, cached dates and texts). With ``academies``, the rows of other
+    """sessions.csv → sessions (:func:`_csv_table`, cached dates and texts). With ``academies``, the rows of other
     académies are not read beyond their académie (a row of theirs too short is their reader's error)."""
     out: list[Session] = []
     append = out.append
@@ -352,7 +364,8 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
     times: set[str] = set()  # « HH:MM » texts already found valid
     t = _Texts()
     with open(path, encoding="utf-8", newline="") as f:
-        header = next(csv.reader(f), [])
+        # other académies' rows skipped as soon as their académie is read
+        header, rows = _csv_table(f, academies, seen)
         missing = [c for c in SESSION_COLUMNS if c not in header]
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
@@ -361,9 +374,7 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
         pad = any(c not in header for c in SESSION_EXTRA)
         get_main = itemgetter(*(header.index(c) for c in SESSION_COLUMNS))
         get_extra = itemgetter(*(header.index(c) if c in header else width for c in SESSION_EXTRA))
-        # the académie fourth, as this program writes it: other académies' rows skipped as soon as it is read
-        rows = _csv_rows(f, academies if header.index("academie") == 3 else None, seen)
-        for line, r in rows:
+        for line, _, r in rows:
             if len(r) < width:
                 raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width}", line)
             if pad:
@@ -475,12 +486,10 @@ class EarlySessions:
         if not self.pid:
             raise OSError("sessions.csv : écriture déjà terminée ou abandonnée")
         tail = self.part / "sessions.csv.rest"  # a file, not a text in memory (up to 4 bytes a character)
-        with open(tail, "w", encoding="utf-8", newline="") as f:
-            pc.write_rows(f, self.rest, _SESSION_CELLS)
+        pc.write_rows_file(tail, self.rest, _SESSION_CELLS)
         pid, self.pid, self.rest = self.pid, 0, []
-        _, status = os.waitpid(pid, 0)
         path = self.part / "sessions.csv"
-        if os.waitstatus_to_exitcode(status) != 0 or not path.exists():
+        if not pc.exited_ok(pid) or not path.exists():
             raise OSError("sessions.csv n'a pas pu être écrit")
         with open(path, "ab") as f, open(tail, "rb") as rest:
             shutil.copyfileobj(rest, f, 1 << 20)
@@ -491,11 +500,7 @@ class EarlySessions:
         """Stop the writing process (if still running) and remove what it wrote."""
         pid, self.pid, self.rest = self.pid, 0, []
         if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+            pc.kill_child(pid)
         shutil.rmtree(self.part, ignore_errors=True)
 
 
@@ -517,20 +522,11 @@ def start_sessions_csv(directory: str | Path, sessions: list[Session],
     part = _new_part(d)
     k = round(len(sessions) * share)
     try:
-        with sigint_blocked():
-            pid = os.fork()
+        pid = pc.forked(lambda: _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, sessions[:k],
+                                           _SESSION_CELLS))
     except OSError:
         shutil.rmtree(part, ignore_errors=True)
         return None
-    if pid == 0:  # the child: the file's beginning, then exit (0 when written) without the parent's exit handlers
-        code = 1
-        try:
-            gc.disable()  # a collection would touch every object shared with the parent
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            _write_csv(part / "sessions.csv", SESSION_COLUMNS + SESSION_EXTRA, sessions[:k], _SESSION_CELLS)
-            code = 0
-        finally:
-            os._exit(code)
     return EarlySessions(d, part, pid, sessions[k:])
 
 
@@ -642,32 +638,18 @@ def _write_csv(path: Path, columns: list[str], rows: list, cells: list, processe
 
 def _read_csv(path: Path, required: list[str]):
     """(line, {column: text}) of each row of a plan's CSV file, as ``csv.DictReader`` gives them (blank rows
-    skipped), every text un-escaped (:class:`_Texts`); a row with too many or too few cells is refused. A line
-    without a quote is split by ``str.split``, any other read by ``csv.reader`` (over the next lines when a
-    quoted cell holds a line end); ``line`` is the file's line where the row starts."""
+    skipped), every text un-escaped (:class:`_Texts`); a row with too many or too few cells is refused. Rows read
+    by :func:`_csv_table`; ``line`` is the file's line where the row starts."""
     t = _Texts()
     with open(path, encoding="utf-8", newline="") as f:
-        feed = _Feed(f)
-        reader = csv.reader(feed)
-        cols = next(reader, [])
+        cols, rows = _csv_table(f)
         missing = [c for c in required if c not in cols]
         if missing:
             raise PlanError(f"{path} : colonnes manquantes : {', '.join(missing)}")
         width = len(cols)
-        line = reader.line_num + 1
-        for text in f:
-            if '"' in text:
-                feed.first = text
-                before = reader.line_num
-                r = next(reader)
-                used = reader.line_num - before
-            else:
-                text = text.rstrip("\r\n")
-                r = text.split(",") if text else []
-                used = 1
+        for _, line, r in rows:
             if r:
                 if len(r) != width:  # a stray quote or a cut line
                     raise PlanError(f"{path}, ligne {line} : {len(r)} colonnes au lieu de {width} "
                                     "(guillemet isolé ou ligne coupée ?)")
                 yield line, dict(zip(cols, map(t.__getitem__, r)))
-            line += used

@@ -139,38 +139,60 @@ def write_file(path: Path, columns: Iterable[str], items: Sequence, cells: Seque
             write_columns(f, columns, items, cells)
         return
     tail = path.with_name(path.name + ".tail")
-    with sigint_blocked():
-        pid = os.fork()
-    if pid == 0:
-        _write_tail(tail, items[half:], cells)  # never returns
+    pid = forked(lambda: write_rows_file(tail, items[half:], cells))
     try:
         with atomic_file(path, "w", encoding="utf-8", newline="") as f:
             write_columns(f, columns, items[:half], cells)
-            _, status = os.waitpid(pid, 0)
-            pid = 0
-            if os.waitstatus_to_exitcode(status) != 0 or not tail.exists():
+            ok, pid = exited_ok(pid), 0
+            if not ok or not tail.exists():
                 raise OSError(f"la seconde moitié de {path.name} n'a pas pu être écrite")
             f.flush()
             with open(tail, "rb") as part:
                 shutil.copyfileobj(part, f.buffer, 1 << 20)
     finally:
         if pid:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            kill_child(pid)
         tail.unlink(missing_ok=True)
 
 
-def _write_tail(path: Path, items: Sequence, cells: Sequence[Column]) -> None:
-    """In the forked child: ``items``' lines to ``path``, then exit (0 when written)."""
-    code = 1
+def write_rows_file(path: Path, items: Sequence, cells: Sequence[Column]) -> None:
+    """``items``' lines (no header) to the file ``path``: a part of a CSV file another process appends."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        write_rows(f, items, cells)
+
+
+def forked(work: Callable[[], object]) -> int:
+    """The pid of a forked process running ``work()``, then exiting 0 when it returned (1 when it raised)
+    without this process's exit handlers; it ignores Ctrl-C (this process decides) and collects no garbage (a
+    collection would touch every object it shares with this process). For the command line: no window's
+    threads to inherit."""
+    with sigint_blocked():
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            gc.disable()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def exited_ok(pid: int) -> bool:
+    """Wait for the forked process ``pid``: whether it exited 0."""
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def kill_child(pid: int) -> None:
+    """Stop the forked process ``pid`` and wait for it (already gone: only waited for)."""
     try:
-        gc.disable()  # a collection would touch every object the parent shares with this child
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            write_rows(f, items, cells)
-        code = 0
-    finally:
-        os._exit(code)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def iso_or_empty(d: dt.date | None) -> str:
@@ -181,5 +203,5 @@ def int_or_empty(n: int | None) -> object:
     return "" if n is None else n
 
 
-__all__ = ["attr", "attr_as", "cell_text", "coordinate", "encode_column", "int_or_empty", "iso_or_empty",
-           "write_columns", "write_file", "write_rows"]
+__all__ = ["attr", "attr_as", "cell_text", "coordinate", "encode_column", "exited_ok", "forked", "int_or_empty",
+           "iso_or_empty", "kill_child", "write_columns", "write_file", "write_rows", "write_rows_file"]

@@ -121,7 +121,7 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
 
     processes = args.workers or os.cpu_count() or 1
 
-    def start_writing(sessions) -> None:
+    def after_academies(sessions) -> None:
         """The académies solved: their pool's server ended (:func:`stop_pool_server`), and sessions.csv begun
         by a forked process while the report is computed, when nothing will change the sessions before the
         folder is written: no scenario file to store them in (its statuses would apply), two cores or more."""
@@ -150,7 +150,7 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
                                                 time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                                 objective=args.objective, progress=progress, stop=stop,
                                                 scenario_source=args.scenario or "national", precheck=True,
-                                                interactive=False, on_sessions=start_writing), stop)
+                                                interactive=False, on_sessions=after_academies), stop)
         except SolveError as exc:
             return _err(str(exc))
         if started is not None:
