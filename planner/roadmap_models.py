@@ -214,15 +214,28 @@ def default_unit_choices(unit_type: str, unit_id: str, profile: str, settings: R
 
 
 def default_choices(scenario: _Units, overrides: dict | Iterable[UnitRoadmapChoices] | None = None,
-                    settings: RoadmapSettings | None = None) -> dict[tuple[str, str], UnitRoadmapChoices]:
+                    settings: RoadmapSettings | None = None, *,
+                    shared: bool = False) -> dict[tuple[str, str], UnitRoadmapChoices]:
     """Every circonscription's and in-scope établissement's choices: the scenario's own
-    (``scenario.roadmap_choices``) over the defaults by profile, then ``overrides`` over both."""
+    (``scenario.roadmap_choices``) over the defaults by profile, then ``overrides`` over both. ``shared``: one
+    default object per unit type and profile, without its unit's id, for a reader that only reads them (the
+    checker: 11,000 objects fewer on a national plan)."""
     rs = settings or getattr(scenario, "roadmap", None) or RoadmapSettings()
+    made: dict[tuple[str, str], UnitRoadmapChoices] = {}
+
+    def default(unit_type: str, unit_id: str, profile: str) -> UnitRoadmapChoices:
+        if not shared:
+            return default_unit_choices(unit_type, unit_id, profile, rs)
+        ch = made.get((unit_type, profile))
+        if ch is None:
+            ch = made[(unit_type, profile)] = default_unit_choices(unit_type, "", profile, rs)
+        return ch
+
     out: dict[tuple[str, str], UnitRoadmapChoices] = {}
     for c in scenario.circonscriptions:
-        out[("circonscription", c.id)] = default_unit_choices("circonscription", c.id, "ecole", rs)
+        out[("circonscription", c.id)] = default("circonscription", c.id, "ecole")
     for e in scenario.in_scope_etablissements():
-        out[("etablissement", e.uai)] = default_unit_choices("etablissement", e.uai, e.type, rs)
+        out[("etablissement", e.uai)] = default("etablissement", e.uai, e.type)
     for src in (getattr(scenario, "roadmap_choices", None) or (), _iter_overrides(overrides)):
         for ch in src:
             key = (ch.unit_type, ch.unit_id)

@@ -111,17 +111,17 @@ class _Unit:
     __slots__ = ("sp", "wg", "rest", "drafts", "briques", "rentree", "cafes", "has2", "has3", "has4",
                  "wg_end", "drafts_end", "adopted", "over")
 
-    def __init__(self, ss, mins, caps: dict) -> None:
-        self.sp = sp = []
+    def __init__(self, rows, caps: dict) -> None:
+        """``rows``: the unit's roadmap sessions as ``(session, start, end, session id)``, in plan order
+        (:func:`_timed`)."""
+        self.sp = rows
         self.wg, self.rest, self.drafts, self.briques, self.rentree, self.cafes = parts = [], [], [], [], [], []
         wg, rest, drafts, briques, rentree, cafes = parts
         has2 = has3 = has4 = adopted = False
         wg_end = drafts_end = None
         over = []  # (session, capacity, what), in plan order
-        for s in ss:
-            day = s.date.toordinal() * 1440
-            r = (s, day + mins[s.start], day + mins[s.end], s.session_id)
-            sp.append(r)
+        for r in rows:
+            s = r[0]
             kind = s.kind
             cap = None
             if kind == "step2":
@@ -161,6 +161,15 @@ class _Unit:
                 over.append((s, *cap))
         self.has2, self.has3, self.has4, self.adopted = has2, has3, has4, adopted
         self.wg_end, self.drafts_end, self.over = wg_end, drafts_end, over
+
+
+def _timed(ss, mins) -> list[tuple]:
+    """``(session, start, end, session id)`` of sessions ``ss``, times in minutes since day 1."""
+    out = []
+    for s in ss:
+        day = s.date.toordinal() * 1440
+        out.append((s, day + mins[s.start], day + mins[s.end], s.session_id))
+    return out
 
 
 def _capacities(st, rs, unit_type: str) -> dict:
@@ -224,8 +233,8 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
     unplaced = {(x.get("unit_type"), x.get("unit_id"), x.get("kind")) for x in (plan.report or {}).get("unplaced", [])}
     read: dict[tuple[str, str], _Unit] = {}  # unit → its roadmap sessions read once
     days_of: dict[str, dict] = {}  # trainer → date → their sessions that day (in plan order)
-    # (zone, département) → (window, date, start, end) → (start and end in minutes since day 1, wins.contains(…)
-    # or None until asked)
+    # (zone, département) → (window, date, start, end) → [start and end in minutes since day 1, wins.contains(…)
+    # or None until asked]
     why_in: dict[tuple, dict] = {}
 
     for key, ss in road.items():
@@ -240,40 +249,28 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
         dep = unit.departement
         end1 = last1[key]
         twins = teacher_wins[ut]
-        cap = caps[ut]
-        cap_wg, cap_rest, cap_drafts, cap_body, cap_step5, cap_step6 = (
-            cap["wg"], cap["rest"], cap["drafts"], cap["body"], cap["step5"], cap["step6"])
         cached_why = why_in.get((z, dep))
         if cached_why is None:
             cached_why = why_in[(z, dep)] = {}
-        # the unit read (as _Unit does) and its sessions checked in one pass; a charter session's checks against
-        # the unit's last working group and drafting meeting wait for the end of the pass (``later``), their
-        # findings then put where they would have come
-        u = read[key] = _Unit.__new__(_Unit)
-        u.sp = sp = []
-        u.wg, u.rest, u.drafts, u.briques, u.rentree, u.cafes = wg, rest, drafts, briques, rentree, cafes = (
-            [], [], [], [], [], [])
-        u.over = over = []
-        has2 = has3 = has4 = adopted = False
-        wg_end = drafts_end = None
-        later = []  # (index in out, session, start, id) of the unit's step-3 sessions
+        rows = []
         # whether each session, in plan order, starts once the earlier ones have ended (then none overlaps)
         apart, last_end = True, -1
         for s in ss:
-            when = (s.window, s.date, s.start, s.end)
-            timed = cached_why.get(when)
+            timed = cached_why.get((s.window, s.date, s.start, s.end))
             if timed is None:
                 day = s.date.toordinal() * 1440
-                timed = cached_why[when] = (day + mins[s.start], day + mins[s.end], None)
-            a, b, why = timed
+                timed = cached_why[(s.window, s.date, s.start, s.end)] = [day + mins[s.start], day + mins[s.end],
+                                                                          None]
+            a, b = timed[0], timed[1]
             if apart:
                 if last_end <= a <= b:
                     last_end = b
                 else:
                     apart = False
-            sid = s.session_id
-            r = (s, a, b, sid)
-            sp.append(r)
+            rows.append((s, a, b, s.session_id))
+        u = read[key] = _Unit(rows, caps[ut])
+        wg_end, drafts_end = u.wg_end, u.drafts_end
+        for s, a, b, sid in rows:
             kind = s.kind
             # audience and trainer
             if s.audience not in AUDIENCE_OF[kind]:
@@ -289,23 +286,14 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
                 add(RoadmapFinding("roadmap_window", f"{sid} : le {s.date.isoformat()} est hors de l'horizon "
                                    f"({h0.isoformat()} – {h1.isoformat()})", "error", sid, uid))
             else:
+                timed = cached_why[(s.window, s.date, s.start, s.end)]
+                why = timed[2]
                 if why is None:
-                    why = wins.contains(s.window, z, dep, s)
-                    cached_why[when] = (a, b, why)
+                    why = timed[2] = wins.contains(s.window, z, dep, s)
                 if why:
                     add(RoadmapFinding("roadmap_window", f"{sid} ({kind}) : {why}", "error", sid, uid))
-            # per-step parts and rules
+            # per-step rules
             if kind == "step2":
-                has2 = True
-                if s.group >= 1:
-                    wg.append(r)
-                    if wg_end is None or b > wg_end:
-                        wg_end = b
-                    c = cap_wg
-                else:
-                    if s.group == 0:
-                        rest.append(r)
-                    c = cap_rest
                 if a < end1:
                     add(RoadmapFinding("step2_after_step1", f"{sid} : groupe de travail le {_when(s)}, avant la fin de "
                                        f"l'étape 1 de l'unité {uid}", "error", sid, uid))
@@ -313,25 +301,12 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
                     add(RoadmapFinding("step2_teacher_window", f"{sid} : fenêtre « {s.window} » hors des fenêtres des "
                                        f"enseignants de l'unité", "error", sid, uid))
             elif kind == "step3":
-                has3 = True
-                if s.audience == "pupils":
-                    drafts.append(r)
-                    if drafts_end is None or b > drafts_end:
-                        drafts_end = b
-                    c = cap_drafts
-                else:
-                    adopted = True
-                    c = cap_body
-                later.append((len(out), s, a, sid))
+                out.extend(_charter_findings(s, a, sid, uid, wg_end, drafts_end))
             elif kind == "step4":
-                has4 = True
-                c = cap_body
                 if s.window != "governing_body":
                     add(RoadmapFinding("step4_governing_body", f"{sid} : séance d'instance hors de la fenêtre « Instance » "
                                        f"(fenêtre « {s.window} »)", "error", sid, uid))
             elif kind == "step5":
-                briques.append(r)
-                c = cap_step5
                 if a < end1:
                     add(RoadmapFinding("step5_after_step1", f"{sid} : brique le {_when(s)}, avant la fin de l'étape 1 "
                                        f"de l'unité {uid}", "error", sid, uid))
@@ -350,27 +325,14 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
                             if oa < b and a < ob:
                                 add(RoadmapFinding("step5_trainer", f"{sid} : formateur {s.trainer_id} déjà pris par "
                                                    f"{o.session_id} le {_when(o)}", "error", sid, uid))
-            else:  # step6
+            elif kind == "step6":
                 if s.window == "rentree_meeting":
-                    rentree.append(r)
                     if s.date.month != 9:
                         add(RoadmapFinding("step6_rentree", f"{sid} : réunion de rentrée le {s.date.isoformat()}, hors "
                                            f"septembre", "error", sid, uid))
-                else:
-                    if s.window == "evening":
-                        cafes.append(r)
-                    else:
-                        add(RoadmapFinding("step6_evening", f"{sid} : rencontre des familles hors soirée et hors réunion "
-                                           f"de rentrée (fenêtre « {s.window} »)", "error", sid, uid))
-                c = cap_step6
-            if c is not None and s.participants > c[0]:
-                over.append((s, *c))
-        u.has2, u.has3, u.has4, u.adopted = has2, has3, has4, adopted
-        u.wg_end, u.drafts_end = wg_end, drafts_end
-        for at, s, a, sid in reversed(later):  # from the last: each insertion leaves the earlier indexes right
-            if (wg_end is None or a < wg_end or s.audience != "pupils" and (
-                    s.window != "governing_body" or drafts_end is not None and drafts_end > a)):
-                out[at:at] = _charter_findings(s, a, sid, uid, wg_end, drafts_end)
+                elif s.window != "evening":
+                    add(RoadmapFinding("step6_evening", f"{sid} : rencontre des familles hors soirée et hors réunion "
+                                       f"de rentrée (fenêtre « {s.window} »)", "error", sid, uid))
         if drafts_end is not None and not u.adopted:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte rédigée mais jamais adoptée en instance", "error", "", uid))
         if u.adopted and drafts_end is None:
@@ -390,7 +352,7 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
     # completeness: every unit with step 1 has each step, or the report says why not
     labels = ["groupes de travail (étape 2)", "charte (étape 3)", "instances (étape 4)",
               "réunion de rentrée (étape 6)", "café IA des parents (étape 6)"]
-    empty = _Unit((), mins, caps["circonscription"])
+    empty = _Unit((), caps["circonscription"])
     for key in last1:
         if key[0] not in ("circonscription", "etablissement") or key not in units:
             continue
@@ -446,9 +408,9 @@ def _same_day(days_of: dict, by_trainer: dict, tid: str, day) -> list:
 
 def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, unplaced, add) -> None:
     from planner.briques import BriqueError, load_briques, with_prerequisites
-    from planner.roadmap_models import RENTREE_LEVELS
+    from planner.roadmap_models import RENTREE_LEVELS, default_choices
 
-    choices = _unit_choices(scenario, rs)
+    choices = default_choices(scenario, shared=True)
     try:
         catalogue = {b.id: b for b in load_briques(rs.briques)}
     except BriqueError:
@@ -463,7 +425,7 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
         ch = choices[key]
         u = read.get(key)
         if u is None:
-            u = _Unit(road.get(key, []), mins, caps[ut])
+            u = _Unit(_timed(road.get(key, []), mins), caps[ut])
         wanted = tuple(ch.briques)
         if wanted not in n_order:
             n_order[wanted] = len(with_prerequisites(ch.briques, catalogue)[0])
@@ -503,31 +465,6 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
         for x, cap, what in u.over:
             add(RoadmapFinding("roadmap_capacity", f"{x.session_id} : {x.participants} participants pour "
                                f"{cap} ({what})", "error", x.session_id, uid))
-
-
-def _unit_choices(scenario, rs) -> dict:
-    """:func:`planner.roadmap_models.default_choices` of the scenario, its default choices made once per unit
-    type and profile instead of once per unit (the check only reads them)."""
-    from planner.roadmap_models import default_unit_choices
-
-    made: dict[tuple[str, str], object] = {}
-
-    def default(unit_type: str, profile: str):
-        ch = made.get((unit_type, profile))
-        if ch is None:
-            ch = made[(unit_type, profile)] = default_unit_choices(unit_type, "", profile, rs)
-        return ch
-
-    out: dict[tuple[str, str], object] = {}
-    for c in scenario.circonscriptions:
-        out[("circonscription", c.id)] = default("circonscription", "ecole")
-    for e in scenario.in_scope_etablissements():
-        out[("etablissement", e.uai)] = default("etablissement", e.type)
-    for ch in getattr(scenario, "roadmap_choices", None) or ():
-        key = (ch.unit_type, ch.unit_id)
-        if key in out:
-            out[key] = ch
-    return out
 
 
 def _gaps_kept(xs: list, gap_days: int, by_group: bool) -> bool:
