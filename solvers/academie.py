@@ -21,24 +21,23 @@ Every plan is re-verified by :mod:`solvers.checker`, which shares no code with t
 from __future__ import annotations
 
 import math
-import sys
 import threading
 import time
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import UnitDemand, compute_demand
 from planner.models import Scenario, Trainer
-from planner.plan import Session, TrainerRow, sessions_columns, sessions_from_columns
+from planner.plan import Session, TrainerRow
 from planner.text import hhmm_minutes
 
 from .explain import explain_cadres, explain_unit
 from .fdf_days import Task, assign_days
 from .heads import HEADS_PENALTY_DAYS, head_units, not_first, seat_heads_priced, units_by_cadre, waiting_costs
-from .records import GAP_TOLERANCE, Outcome, Unplaced
+from .records import GAP_TOLERANCE, AcademieResult, Outcome, Unplaced  # noqa: F401 (AcademieResult: public here)
 from .rules import unit_caps
 from .rules.cpsat import (SCALE, UNPLACED_PENALTY_DAYS, build_timetable, minimise_earliest_completion,
                           minimise_lexicographic, minimise_weighted)
@@ -46,39 +45,6 @@ from .unit_costs import LocalUnit, _Costs
 from .units import NEVER, SlotTable
 from .pool import _common_slots, _FdfPool, _penalties  # noqa: F401 (shared with the re-plans, without OR-Tools)
 from .venues import FdfPlaces, tot_travel_margins
-
-
-_SHARED_COLUMNS = [i for i, f in enumerate(fields(Session)) if f.name in ("start", "end", "title", "attendees")]
-
-
-@dataclass
-class AcademieResult:
-    code: str
-    sessions: list[Session] = field(default_factory=list)
-    trainer_rows: list[TrainerRow] = field(default_factory=list)
-    unplaced: list[Unplaced] = field(default_factory=list)
-    objective: float = 0.0
-    bound: float = 0.0
-    greedy_objective: float = 0.0
-    status: str = ""
-    proven: bool = False  # the CP-SAT search proved its timetable optimal
-    earliest_latest_day: int | None = None  # the académie's earliest possible completion (ordinal)
-    latest_day: int | None = None
-    stage_seconds: dict = field(default_factory=dict)
-    parts: dict = field(default_factory=dict)
-    progress: list[tuple[float, float, float]] = field(default_factory=list)  # (t, objective, bound)
-
-    def __getstate__(self) -> dict:
-        """Sent back by a pool's worker: the sessions as columns, each text they repeat (times, titles, attendee
-        lists) kept once (``sys.intern``): pickled once per text, and held once by the parent (a national plan:
-        50 MB less)."""
-        columns = list(sessions_columns(self.sessions))
-        for i in _SHARED_COLUMNS if columns else ():
-            columns[i] = tuple(map(sys.intern, columns[i]))
-        return {**self.__dict__, "sessions": tuple(columns)}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, sessions=sessions_from_columns(state["sessions"]))
 
 
 def _ready_of(u: LocalUnit, trained_at: dict[str, int]) -> list[int]:

@@ -34,7 +34,7 @@ from .summary import kpis, unit_rows  # noqa: F401 (kpis: public API)
 from .records import Outcome, Report, Unplaced
 
 if TYPE_CHECKING:
-    from .academie import AcademieResult
+    from .records import AcademieResult
 from .venues import VenueBook, assign_roadmap, assign_step1
 
 SOLVER_VERSION = "1.0"

@@ -6,7 +6,10 @@ records only, so every unplaced entry has the same fields and a rule id of :mod:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field, fields
+
+from planner.plan import Session, TrainerRow, sessions_columns, sessions_from_columns
 
 from .rules import RULE_IDS
 
@@ -142,3 +145,36 @@ class Report:
 
 
 __all__ = ["GAP_TOLERANCE", "Outcome", "Report", "Unplaced", "past_summary"]
+
+
+_SHARED_COLUMNS = [i for i, f in enumerate(fields(Session)) if f.name in ("start", "end", "title", "attendees")]
+
+
+@dataclass
+class AcademieResult:
+    code: str
+    sessions: list[Session] = field(default_factory=list)
+    trainer_rows: list[TrainerRow] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    objective: float = 0.0
+    bound: float = 0.0
+    greedy_objective: float = 0.0
+    status: str = ""
+    proven: bool = False  # the CP-SAT search proved its timetable optimal
+    earliest_latest_day: int | None = None  # the académie's earliest possible completion (ordinal)
+    latest_day: int | None = None
+    stage_seconds: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+    progress: list[tuple[float, float, float]] = field(default_factory=list)  # (t, objective, bound)
+
+    def __getstate__(self) -> dict:
+        """Sent back by a pool's worker: the sessions as columns, each text they repeat (times, titles, attendee
+        lists) kept once (``sys.intern``): pickled once per text, and held once by the parent (a national plan:
+        50 MB less)."""
+        columns = list(sessions_columns(self.sessions))
+        for i in _SHARED_COLUMNS if columns else ():
+            columns[i] = tuple(map(sys.intern, columns[i]))
+        return {**self.__dict__, "sessions": tuple(columns)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, sessions=sessions_from_columns(state["sessions"]))

@@ -39,3 +39,36 @@ def test_warm_pool(tmp_path):
     first, second = r.stdout.splitlines()[:2]
     assert first == "SIGINT ignored"
     assert second == "['solvers.academie', 'ortools.sat.python.cp_model']"
+
+
+READER = '''
+import pickle
+import sys
+
+sys.path.insert(0, {root!r})
+import solvers.api  # noqa: F401 (what the command line's parent imports)
+
+res = pickle.loads(sys.stdin.buffer.read())
+print(len(res.sessions), res.sessions[0].session_id)
+print([m for m in ("solvers.academie", "ortools.sat.python.cp_model", "pandas") if m in sys.modules])
+'''
+
+
+def test_the_parent_reads_the_academies_results_without_or_tools(tmp_path):
+    """The parent of a pool unpickles each académie's result: that must not import OR-Tools and pandas into it
+    (0.3 s of its start and 50 MB of its memory in a national solve)."""
+    import pickle
+
+    from solvers import api
+
+    from .tiny import tiny_scenario
+
+    res = api._solve_one(tiny_scenario(), "16", "greedy", 10, 0, None)
+    reader = tmp_path / "reader.py"
+    reader.write_text(READER.format(root=str(ROOT)), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(reader)], input=pickle.dumps(res), capture_output=True, cwd=ROOT,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    count, modules = r.stdout.decode().splitlines()[:2]
+    assert count == f"{len(res.sessions)} {res.sessions[0].session_id}"
+    assert modules == "[]"
