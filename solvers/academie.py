@@ -26,7 +26,7 @@ import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
+from .cp import cp_model
 
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import UnitDemand, compute_demand

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ortools.sat.python import cp_model
+from .cp import cp_model
 
 from planner.calendar import Slot, audience_slots, iso_week, is_open_for_teachers, term_of
 from planner.settings import Settings

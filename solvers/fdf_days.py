@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from .cp import cp_model
 
 
 @dataclass(frozen=True)

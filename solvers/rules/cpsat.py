@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ortools.sat.python import cp_model
+from ..cp import cp_model
 
 from . import RULE_IDS
 
