@@ -219,15 +219,15 @@ class Plan:
 
     @classmethod
     def read(cls, directory: str | Path, academies: frozenset[str] | None = None,
-             seen: set[str] | None = None) -> "Plan":
+             seen: set[str] | None = None, table=None) -> "Plan":
         """The plan folder ``directory``. With ``academies``, only the sessions of those académies (another
         académie's row is read no further than its académie; an empty set reads no session at all); ``seen``
-        collects the académie of every row."""
+        collects the académie of every row. ``table``: its sessions.csv already parsed (:func:`read_sessions`)."""
         d = Path(directory)
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
             raise PlanError(f"{d} : fichiers de plan manquants : {', '.join(missing)}")
-        sessions = [] if academies == frozenset() else read_sessions(d, academies, seen)
+        sessions = [] if academies == frozenset() else read_sessions(d, academies, seen, table)
         trainers = []
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
             trainers.append(TrainerRow(
@@ -269,14 +269,22 @@ class Plan:
 
 
 def read_sessions(directory: str | Path, academies: frozenset[str] | None = None,
-                  seen: set[str] | None = None) -> list[Session]:
+                  seen: set[str] | None = None, table=None) -> list[Session]:
     """The sessions of a plan folder (of ``academies`` only, when given; ``seen`` collects every row's académie):
-    what :meth:`Plan.read` reads of sessions.csv, the same errors in the rows read. Without cyclic garbage
-    collection meanwhile: 350,000 new sessions, no cycle, and each collection would walk them all again."""
+    what :meth:`Plan.read` reads of sessions.csv, the same errors in the rows read. Parsed by Arrow when pyarrow is
+    installed (:mod:`planner.plan_arrow`; ``table``: the file already parsed so, or ``None`` to parse it here),
+    else — or for a file Arrow leaves to it — by :func:`_read_sessions`. Without cyclic garbage collection
+    meanwhile: 350,000 new sessions, no cycle, and each collection would walk them all again."""
+    from . import plan_arrow
+
+    path = Path(directory) / "sessions.csv"
     was = gc.isenabled()
     gc.disable()
     try:
-        return _read_sessions(Path(directory) / "sessions.csv", academies, seen)
+        if table is None and plan_arrow.AVAILABLE:
+            table = plan_arrow.read_table(path)
+        sessions = table.sessions(academies, seen) if table is not None else None
+        return sessions if sessions is not None else _read_sessions(path, academies, seen)
     finally:
         if was:
             gc.enable()
