@@ -10,7 +10,7 @@ COMMANDS = {
     # name: (module, function, help)
     "demand": ("planner.cli", "run_demand", "Calcule la demande de formation (sessions à placer)"),
     "solve": ("solvers.pool_start", "run_solve", "Planifie l'étape 1 et la formation de formateurs"),
-    "check": ("solvers.cli", "run_check", "Vérifie un plan de façon indépendante"),
+    "check": ("solvers.pool_start", "run_check", "Vérifie un plan de façon indépendante"),
     "export": ("planner.exports.cli", "run_export", "Exporte un plan (PDF, Excel, ICS)"),
     "compare": ("planner.cli", "run_compare", "Compare des plans côte à côte (dates, couverture, heures, coût)"),
     "import-annuaire": ("planner.sources.annuaire.cli", "run_import", "Importe l'annuaire de l'Éducation nationale (CSV)"),

@@ -23,7 +23,8 @@ from planner.signals import sigint_blocked, sigint_deferred
 from .checker import Finding, check_plan
 from .records import past_summary
 
-_FOLDER: tuple = ()  # (plan folder, its plan without sessions, scenario, groups): set before the fork
+_KEPT: list = []  # in a forked child: its plan, left for the process's end to free
+_FOLDER: tuple = ()  # (plan folder, its plan without sessions, scenario, groups, Arrow table or None): set before the fork
 
 
 def covered_by(sc: Scenario, codes) -> bool:
@@ -60,13 +61,16 @@ def _groups(head: Plan, sc: Scenario, workers: int) -> list[list[str]] | None:
 
 def _check_group(i: int):
     """In a forked child: the group's sessions read and checked; what the parent needs to prove nothing crossed."""
-    plan_dir, head, sc, groups = _FOLDER
+    plan_dir, head, sc, groups, table = _FOLDER
     group = frozenset(groups[i])
     seen: set[str] = set()
     try:
-        sessions = read_sessions(plan_dir, group, seen)
+        sessions = read_sessions(plan_dir, group, seen, table)
     except PlanError as exc:
         return "error", exc.line, str(exc)
+    finally:
+        if table is not None:
+            table.release()
     part = Plan(sessions=sessions, trainers=[t for t in head.trainers if t.academie in group],
                 units=[u for u in head.units if u.academie in group],
                 report={**head.report, "unplaced": [u for u in head.unplaced if u.get("academie") in group]})
@@ -76,31 +80,40 @@ def _check_group(i: int):
     past = split_past(part.unplaced)[1]  # summed up once for the whole plan (check_folder)
     drop = Finding("unplaced", past_summary(past), "warning") if past else None
     findings = [f for f in check_plan(part, sc.restricted_to(sorted(group))) if f != drop]
-    return ("ok", findings, [x.session_id for x in sessions], {x.trainer_id for x in sessions if x.trainer_id},
+    _KEPT.append(part)  # not freed one by one before the answer is sent (the process ends right after: 0.05 s)
+    # the ids, for the parent to see none is in two groups; only their number when the file's ids are all distinct
+    ids = len(sessions) if table is not None and table.ids_distinct else [x.session_id for x in sessions]
+    return ("ok", findings, ids, {x.trainer_id for x in sessions if x.trainer_id},
             {x.venue for x in sessions if x.venue}, seen, crosses)
 
 
-def _whole(plan_dir, sc: Scenario) -> tuple[list[Finding], int]:
-    plan = Plan.read(plan_dir)
+def _whole(plan_dir, sc: Scenario, table=None) -> tuple[list[Finding], int]:
+    plan = Plan.read(plan_dir, table=table)
     return check_plan(plan, sc), len(plan.sessions)
 
 
-def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None) -> tuple[list[Finding], int]:
+def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None,
+                 table=None) -> tuple[list[Finding], int]:
     """(the findings of :func:`solvers.checker.check_plan`, sessions checked) for the plan folder ``plan_dir``,
     whose plan without its sessions is ``head`` (``Plan.read(plan_dir, academies=frozenset())``): its académies
     in ``workers`` forked processes, or the whole plan here when something crosses them, with one worker, or
-    without fork. Raises :class:`PlanError` for a bad row of sessions.csv, as :meth:`Plan.read` does."""
+    without fork. ``table``: what :func:`planner.plan_arrow.read_table_soon` gives for its sessions.csv (parsed
+    once here, before the fork; each process then makes its own rows sessions). Raises :class:`PlanError` for a bad
+    row of sessions.csv, as :meth:`Plan.read` does."""
     workers = workers or os.cpu_count() or 1
+    table = table() if table is not None else None
     groups = _groups(head, sc, workers) if workers > 1 and "fork" in mp.get_all_start_methods() else None
     if groups is None:
-        return _whole(plan_dir, sc)
+        return _whole(plan_dir, sc, table)
     global _FOLDER
-    _FOLDER = (plan_dir, head, sc, groups)
+    _FOLDER = (plan_dir, head, sc, groups, table)
     pool = ProcessPoolExecutor(max_workers=len(groups), mp_context=mp.get_context("fork"))
     try:
         try:
             with sigint_deferred(), sigint_blocked():  # the children never see Ctrl-C: the parent stops them
                 futs = [pool.submit(_check_group, i) for i in range(len(groups))]
+            if table is not None and len(pool._processes) == len(groups):  # forked: the table is theirs now
+                table.release()
             out = [f.result() for f in futs]
         except BaseException:
             for p in list(getattr(pool, "_processes", {}).values()):
@@ -116,7 +129,8 @@ def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None)
         raise PlanError(message, line or None)
     codes = {c for g in groups for c in g}
     ids = [o[2] for o in out]
-    crossing = (any(o[6] for o in out) or any(not o[5] <= codes for o in out) or _in_two(ids)
+    crossing = (any(o[6] for o in out) or any(not o[5] <= codes for o in out)
+                or (not all(isinstance(i, int) for i in ids) and _in_two(ids))
                 or _in_two(o[3] for o in out) or _in_two(o[4] for o in out))
     if crossing:
         return _whole(plan_dir, sc)
@@ -124,7 +138,7 @@ def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None)
     past = split_past(head.unplaced)[1]
     if past:  # as the whole plan's check says it: one line
         findings.append(Finding("unplaced", past_summary(past), "warning"))
-    return findings, sum(len(i) for i in ids)
+    return findings, sum(i if isinstance(i, int) else len(i) for i in ids)
 
 
 def _in_two(collections) -> bool:

@@ -69,9 +69,10 @@ def run_solve(args) -> int:
         return _run_solve(args)
 
 
-def run_check(args) -> int:
+def run_check(args, table=None) -> int:
+    """``table``: sessions.csv being parsed already (:func:`solvers.pool_start.run_check`)."""
     with bulk_work():
-        return _run_check(args)
+        return _run_check(args, table)
 
 
 def _run_solve(args) -> int:
@@ -281,7 +282,18 @@ def _abandon() -> None:
     os._exit(130)
 
 
-def _run_check(args) -> int:
+def _run_check(args, table=None) -> int:
+    from planner.plan_arrow import read_table_soon
+
+    if table is None:  # parsed meanwhile, when pyarrow is there
+        table = read_table_soon(Path(args.plan_dir) / "sessions.csv")
+    try:
+        return _check(args, table)
+    finally:
+        table()  # never left running behind an error
+
+
+def _check(args, table) -> int:
     from .check_split import check_folder
 
     try:
@@ -301,7 +313,7 @@ def _run_check(args) -> int:
     if len(codes) == 1 and len(sc.academies) > 1:  # a plan of one académie (solve --academie)
         sc = sc.restricted_to(codes[0])
     try:  # the académies in two processes (each reads its own sessions) when nothing crosses them
-        findings, n_sessions = check_folder(args.plan_dir, plan, sc)
+        findings, n_sessions = check_folder(args.plan_dir, plan, sc, table=table)
     except PlanError as exc:
         return _err(str(exc))
     errors = [f for f in findings if f.severity == "error"]

@@ -1,8 +1,10 @@
-"""The solver's process pool started before anything else is imported: its forkserver imports the workers'
-modules (OR-Tools, pandas, the models: about 0.8 s) while the command line imports its own and reads the
-scenario. Light on purpose (the standard library and :mod:`planner.signals` only): ``solve`` calls
-:func:`warm_pool` first thing, 0.05 s after it starts instead of 0.4 s, and the académies' workers no longer
-wait for the forkserver's imports."""
+"""What ``main.py solve`` and ``check`` start before anything else is imported.
+
+The solver's process pool: its forkserver imports the workers' modules (OR-Tools, the models: about 0.5 s) while
+the command line imports its own and reads the scenario. Light on purpose (the standard library and
+:mod:`planner.signals` only): ``solve`` calls :func:`warm_pool` first thing, 0.05 s after it starts instead of
+0.4 s, and the académies' workers no longer wait for the forkserver's imports. ``check`` starts parsing the plan's
+sessions.csv the same way (:func:`run_check`)."""
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -62,3 +64,16 @@ def run_solve(args) -> int:
     from .cli import run_solve as run
 
     return run(args)
+
+
+def run_check(args) -> int:
+    """``main.py check``: sessions.csv parsed in a thread first thing (:func:`planner.plan_arrow.read_table_soon`),
+    while the command imports its modules and reads the plan's other files and its scenario."""
+    from pathlib import Path
+
+    from planner.plan_arrow import read_table_soon
+
+    table = read_table_soon(Path(args.plan_dir) / "sessions.csv")
+    from .cli import run_check as run
+
+    return run(args, table)

@@ -28,9 +28,16 @@ def _folder_findings(plan: Plan, sc, tmp_path, monkeypatch) -> tuple[Counter, in
     wholes = []
     whole = split._whole
     monkeypatch.setattr(split, "_whole", lambda *a: wholes.append(1) or whole(*a))
-    found, n = split.check_folder(d, Plan.read(d, academies=frozenset()), sc, workers=2)
+    head = Plan.read(d, academies=frozenset())
+    found, n = split.check_folder(d, head, sc, workers=2)
     assert Counter(found) == Counter(check_plan(Plan.read(d), sc))
-    return Counter(found), n, wholes
+    # the same with sessions.csv parsed by Arrow before the fork (the command line's way)
+    from planner.plan_arrow import read_table_soon
+
+    first = list(wholes)
+    found2, n2 = split.check_folder(d, head, sc, workers=2, table=read_table_soon(d / "sessions.csv"))
+    assert Counter(found2) == Counter(found) and n2 == n and wholes == first * 2
+    return Counter(found), n, first
 
 
 def _replace(plan: Plan, pick, **changes) -> Plan:
@@ -104,3 +111,27 @@ def test_a_session_id_in_two_groups_is_checked_whole(three, tmp_path, monkeypatc
     found, _, wholes = _folder_findings(bad, sc, tmp_path, monkeypatch)
     assert wholes == [1] and any(f.rule == "duplicate" for f in found)
     assert split._in_two([["a", "b"], ("c",), {"b"}]) and not split._in_two([["a"], ["b"], []])
+
+
+def test_sessions_parsed_once_by_arrow_before_the_fork(three, tmp_path, monkeypatch):
+    """``check`` parses sessions.csv with Arrow while it reads the rest, then forks: the same findings and count as
+    the Python reader's, a bad row still named with its line, and the same without pyarrow."""
+    from planner import plan_arrow
+
+    sc, plan = three
+    d = tmp_path / "plan"
+    plan.write(d)
+    head = Plan.read(d, academies=frozenset())
+    soon = plan_arrow.read_table_soon(d / "sessions.csv")
+    with_arrow = split.check_folder(d, head, sc, workers=2, table=soon)
+    monkeypatch.setattr(plan_arrow, "AVAILABLE", False)
+    without = split.check_folder(d, head, sc, workers=2, table=plan_arrow.read_table_soon(d / "sessions.csv"))
+    assert Counter(with_arrow[0]) == Counter(without[0]) and with_arrow[1] == without[1] == len(plan.sessions)
+    monkeypatch.setattr(plan_arrow, "AVAILABLE", True)
+    path = d / "sessions.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    k = next(i for i, x in enumerate(lines) if b",31," in x and b",2026-" in x)
+    lines[k] = lines[k].replace(b",2026-", b",2026-13-", 1)
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(PlanError, match=f"ligne {k + 1} : valeur invalide"):
+        split.check_folder(d, head, sc, workers=2, table=plan_arrow.read_table_soon(path))
