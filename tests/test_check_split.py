@@ -31,11 +31,12 @@ def _folder_findings(plan: Plan, sc, tmp_path, monkeypatch) -> tuple[Counter, in
     head = Plan.read(d, academies=frozenset())
     found, n = split.check_folder(d, head, sc, workers=2)
     assert Counter(found) == Counter(check_plan(Plan.read(d), sc))
-    # the same with sessions.csv parsed by Arrow before the fork (the command line's way)
-    from planner.plan_arrow import read_table_soon
+    # the same with sessions.csv parsed by Arrow before the fork (the command line's way; any size here)
+    from planner import plan_arrow
 
+    monkeypatch.setattr(plan_arrow, "MIN_BYTES", 0)
     first = list(wholes)
-    found2, n2 = split.check_folder(d, head, sc, workers=2, table=read_table_soon(d / "sessions.csv"))
+    found2, n2 = split.check_folder(d, head, sc, workers=2, table=plan_arrow.read_table_soon(d / "sessions.csv"))
     assert Counter(found2) == Counter(found) and n2 == n and wholes == first * 2
     return Counter(found), n, first
 
@@ -119,10 +120,12 @@ def test_sessions_parsed_once_by_arrow_before_the_fork(three, tmp_path, monkeypa
     from planner import plan_arrow
 
     sc, plan = three
+    monkeypatch.setattr(plan_arrow, "MIN_BYTES", 0)
     d = tmp_path / "plan"
     plan.write(d)
     head = Plan.read(d, academies=frozenset())
     soon = plan_arrow.read_table_soon(d / "sessions.csv")
+    assert soon() is not None
     with_arrow = split.check_folder(d, head, sc, workers=2, table=soon)
     monkeypatch.setattr(plan_arrow, "AVAILABLE", False)
     without = split.check_folder(d, head, sc, workers=2, table=plan_arrow.read_table_soon(d / "sessions.csv"))

@@ -15,6 +15,12 @@ from planner.plan import SESSION_COLUMNS, SESSION_EXTRA, PlanError, _read_sessio
 
 from .test_plan_csv import _tricky_plan
 
+
+@pytest.fixture(autouse=True)
+def any_size(monkeypatch):
+    """Arrow for files of any size here (the program leaves small ones to the Python reader)."""
+    monkeypatch.setattr(plan_arrow, "MIN_BYTES", 0)
+
 def _both(path, academies=None):
     """(Arrow's sessions or None, Arrow's académies seen), (the Python reader's sessions or its error, académies seen)."""
     seen_a: set[str] = set()
@@ -181,3 +187,12 @@ def test_whether_every_id_differs_is_known_from_the_table(tmp_path):
     escaped = dataclasses.replace(unique, sessions=unique.sessions[:1] + [
         dataclasses.replace(s, session_id="+" + s.session_id) for s in unique.sessions[1:]])
     assert not plan_arrow.read_table(escaped.write(tmp_path / "c") / "sessions.csv").ids_distinct
+
+
+def test_small_files_are_left_to_the_python_reader(tmp_path, monkeypatch):
+    _, d = _tricky_folder(tmp_path)
+    path = d / "sessions.csv"
+    monkeypatch.setattr(plan_arrow, "MIN_BYTES", path.stat().st_size + 1)
+    assert plan_arrow.read_table(path) is None and plan_arrow.read_table_soon(path)() is None
+    monkeypatch.setattr(plan_arrow, "MIN_BYTES", path.stat().st_size)
+    assert plan_arrow.read_table(path) is not None
