@@ -72,3 +72,41 @@ def test_the_parent_reads_the_academies_results_without_or_tools(tmp_path):
     count, modules = r.stdout.decode().splitlines()[:2]
     assert count == f"{len(res.sessions)} {res.sessions[0].session_id}"
     assert modules == "[]"
+
+
+ENDING = '''
+import os
+import sys
+
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {here!r})
+
+if __name__ == "__main__":
+    from solvers import pool_start
+
+    pool_start.WORKER_MODULES.append("probe_exit")  # imported by the forkserver after solvers._forkserver_quiet
+    pool_start.warm_pool(2)
+    from multiprocessing import forkserver
+
+    pid = forkserver._forkserver._forkserver_pid
+    pool_start.stop_pool_server()
+    try:
+        os.kill(pid, 0)
+        print("still there")
+    except ProcessLookupError:
+        print("ended")
+'''
+
+
+def test_the_forkserver_ends_after_its_exit_handlers(tmp_path):
+    """Closed by the command line once the académies are solved, the forkserver runs its exit handlers, then ends
+    without freeing its imports one by one (solvers._forkserver_quiet)."""
+    mark = tmp_path / "handlers.txt"
+    (tmp_path / "probe_exit.py").write_text(
+        f"import atexit\natexit.register(lambda: open({str(mark)!r}, 'w').write('ran'))\n", encoding="utf-8")
+    probe = tmp_path / "ending.py"
+    probe.write_text(ENDING.format(root=str(ROOT), here=str(tmp_path)), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["ended"]
+    assert mark.read_text() == "ran"
