@@ -39,12 +39,15 @@ class _LazyPandas:
 
 
 def _import():
+    # plain import statements (not importlib): the bundle's analysis (PyInstaller) finds the module through them
     if _NAME in sys.modules or "pandas" in sys.modules:
-        return importlib.import_module(_NAME)
+        from ortools.sat.python import cp_model
+
+        return cp_model
     stand_in = _StandIn("pandas")
     sys.modules["pandas"] = stand_in
     try:
-        module = importlib.import_module(_NAME)
+        from ortools.sat.python import cp_model as module
     except Exception:
         sys.modules.pop(_NAME, None)
         module = None
@@ -52,7 +55,9 @@ def _import():
         if sys.modules.get("pandas") is stand_in:
             del sys.modules["pandas"]
     if module is None or not isinstance(module.__dict__.get("pd"), _StandIn):
-        return importlib.import_module(_NAME)  # as usual, pandas and all
+        from ortools.sat.python import cp_model  # as usual, pandas and all
+
+        return cp_model
     module.pd = _LazyPandas()
     return module
 
