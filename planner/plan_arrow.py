@@ -1,9 +1,10 @@
 """sessions.csv read by Apache Arrow's CSV reader, when pyarrow is installed: the same sessions as the Python
-reader (:func:`planner.plan._read_sessions`), three times as fast.
+reader (:func:`planner.plan._read_sessions`), two to three times as fast.
 
-The file is parsed into columns of text by Arrow (C++, every core, the interpreter lock released): a national
-plan in 0.35 s. Each column is then turned into Python values by its distinct texts only (dates, times, numbers,
-texts un-escaped and kept once: a few thousand per column), then spread to the rows. What the Python reader would
+The file is parsed by Arrow (C++, every core, the interpreter lock released) into columns of codes into each
+block's distinct texts: a national plan in 0.3 s. Each column is then turned into Python values by its distinct
+texts only (dates, times, numbers, texts un-escaped and kept once: a few thousand per column), then spread to the
+rows. What the Python reader would
 refuse, or might read otherwise, is left to it: :func:`read_table` and :meth:`SessionsTable.sessions` answer
 ``None`` for a file that Arrow cannot parse (a row of another width, bad UTF-8, a quote left open…), whose header
 is not the one the Python reader reads, with a blank line or a row without académie, or with any cell the Python

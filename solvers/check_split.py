@@ -4,8 +4,8 @@ Académies share no trainer, unit, venue, pin or cadre: a plan whose every sessi
 unplaced record and venue belongs to one académie is checked exactly by checking groups of académies apart,
 each against its own scenario (:meth:`Scenario.restricted_to`), as the solve does in its workers.
 :func:`check_folder` splits the académies of a plan folder in two groups of about the same size; a forked
-process per group reads the group's sessions from sessions.csv (every row parsed, only the group's kept) and
-checks them. The parent then proves that nothing crossed the groups (session ids unique, every trainer and
+process per group reads the group's sessions from sessions.csv (parsed once by Arrow before the fork, when it is
+there: :mod:`planner.plan_arrow`; else every row parsed by each, only the group's kept) and checks them. The parent then proves that nothing crossed the groups (session ids unique, every trainer and
 venue of a session in its own group, every row's académie in a group, every list of the scenario covered by
 the plan's académies) and, if something did, reads and checks the whole plan in one piece.
 """
