@@ -192,8 +192,12 @@ def compute_demand(sc: Scenario) -> Demand:
                                     n, math.ceil(n / gs)))
     in_scope = {("circonscription", c.id) for c in sc.circonscriptions} | {("etablissement", e.uai) for e in etabs}
     local = [t for t in sc.trainers if t.is_local and (t.unit_type, t.unit_id) in in_scope]
+    to_train: dict[str, int] = {}  # per académie, counted in one pass (30 passes over 13,800 trainers before)
+    for t in local:
+        if not t.qualified:
+            to_train[t.academie] = to_train.get(t.academie, 0) + 1
     for a in sc.academies:
-        n = sum(1 for t in local if t.academie == a.code and not t.qualified)
+        n = to_train.get(a.code, 0)
         dem.trainers_to_train[a.code] = n
         dem.tot_by_academie[a.code] = math.ceil(n / gs)
     dem.people = {
