@@ -112,7 +112,8 @@ def check_folder(plan_dir, head: Plan, sc: Scenario, workers: int | None = None,
         try:
             with sigint_deferred(), sigint_blocked():  # the children never see Ctrl-C: the parent stops them
                 futs = [pool.submit(_check_group, i) for i in range(len(groups))]
-            if table is not None and len(pool._processes) == len(groups):  # forked: the table is theirs now
+            if table is not None and len(getattr(pool, "_processes", None) or ()) == len(groups):
+                # both forked: the table is theirs now
                 table.release()
             out = [f.result() for f in futs]
         except BaseException:
