@@ -43,6 +43,8 @@ UNIT_COLUMNS = ["unit_type", "unit_id", "name", "academie", "departement", "zone
 UNIT_EXTRA = ["etab_type", "commune", "address", "bassin", "postcode", "latitude", "longitude", "parent",
               "teachers_estimated", "phone"]
 
+TRUE_TEXTS = ("1", "True", "true")  # a yes/no cell (pinned, qualified…) read as yes
+
 KIND_LABELS = {
     "tot": "Formation de formateurs",
     "step1": "Étape 1 — Prise en main de l'IA générative",
@@ -232,7 +234,7 @@ class Plan:
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
             trainers.append(TrainerRow(
                 trainer_id=r["trainer_id"], role=r["role"], academie=r["academie"], unit_type=r["unit_type"],
-                unit_id=r["unit_id"], qualified=r["qualified"] in ("1", "True", "true"),
+                unit_id=r["unit_id"], qualified=r["qualified"] in TRUE_TEXTS,
                 tot_session_id=r["tot_session_id"], name=r.get("name") or "",
             ))
         units = []
@@ -246,7 +248,7 @@ class Plan:
                     address=r.get("address") or "", bassin=r.get("bassin") or "",
                     postcode=r.get("postcode") or "", latitude=_float(r.get("latitude")),
                     longitude=_float(r.get("longitude")), parent=r.get("parent") or "",
-                    teachers_estimated=(r.get("teachers_estimated") or "") in ("1", "True", "true"),
+                    teachers_estimated=(r.get("teachers_estimated") or "") in TRUE_TEXTS,
                     phone=r.get("phone") or "",
                 ))
             except ValueError as exc:
@@ -412,7 +414,7 @@ def _read_sessions(path: Path, academies: frozenset[str] | None = None, seen: se
                     raise ValueError(f"statut « {status} » inconnu")
                 append(Session(sid, t[kind], t[audience], t[acad], t[dep], t[zone], t[utype], t[uid], t[tid], date,
                                t[start], t[end], int(participants), t[window], int(g or 0),
-                               pinned in ("1", "True", "true"), t[title], t[status] if status else "planned",
+                               pinned in TRUE_TEXTS, t[title], t[status] if status else "planned",
                                int(present) if present else None,
                                dt.date.fromisoformat(held) if held else None, t[venue], t[vaddr],
                                float(vlat) if vlat else None, float(vlon) if vlon else None, t[att]))

@@ -51,23 +51,17 @@ def _load() -> bool:
     return True
 
 
-_STATUSES = ("planned", "held", "cancelled")
-
-
 class SessionsTable:
     """sessions.csv as Arrow parsed it: each column in blocks of rows, a block's texts as its distinct texts and one
     code per row (a dictionary array; the ids as plain texts): a national plan in 46 MB instead of 90.
     :meth:`sessions` makes sessions of some or all rows."""
 
-    def __init__(self, path: Path, table, header: list[str]) -> None:
-        self.path, self.table, self.header = path, table, header
+    def __init__(self, table) -> None:
+        self.table = table
         ids = table.column("session_id")
         # every row's id differs from the others' (none escaped: un-escaping could make two the same), counted in C++
         self.ids_distinct = (pa.compute.count_distinct(ids, mode="all").as_py() == table.num_rows
                              and not pa.compute.any(pa.compute.starts_with(ids, pattern="'")).as_py())
-
-    def __len__(self) -> int:
-        return self.table.num_rows if self.table is not None else 0
 
     def release(self) -> None:
         """Free the table (and what the allocator kept of it): ``check``'s parent once its processes are forked, and
@@ -87,18 +81,19 @@ class SessionsTable:
         table, n = self.table, self.table.num_rows
         texts = _Texts()
         rows = None  # the rows kept (numpy indices), None: all
+        # the académies un-escaped once to be compared and noted, and once more as the sessions' texts (the Python
+        # reader's way)
+        academie, acad_codes = _dictionary(table.column("academie"))
+        academie = [csv_unescape(v) if v[:1] == "'" else v for v in academie]
         if n:
-            distinct, codes = _dictionary(table.column("academie"))
-            # un-escaped once to be compared and noted, and once more as the session's text (the Python reader's way)
-            values = [csv_unescape(v) if v[:1] == "'" else v for v in distinct]
-            if "" in values:  # a blank line (Arrow: a row of empty cells) or a row without académie: the Python
+            if "" in academie:  # a blank line (Arrow: a row of empty cells) or a row without académie: the Python
                 return None  # reader's to say which
             if seen is not None:
-                seen.update(values)
+                seen.update(academie)
             if academies is not None:
-                keep = [i for i, v in enumerate(values) if v in academies]
-                if len(keep) < len(values):
-                    rows = np.flatnonzero(np.isin(codes, keep))
+                keep = [i for i, v in enumerate(academie) if v in academies]
+                if len(keep) < len(academie):
+                    rows = np.flatnonzero(np.isin(acad_codes, keep))
                     n = len(rows)
         columns = []  # per column: (its values, a code per row) or the row's values (the ids)
         for name in SESSION_COLUMNS + SESSION_EXTRA:
@@ -113,15 +108,13 @@ class SessionsTable:
                     ids = ids.take(pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(rows.astype(np.int64))]))
                 columns.append([csv_unescape(s) if s[:1] == "'" else s for s in ids.to_pylist()])
                 continue
-            distinct, codes = _dictionary(table.column(name))
+            distinct, codes = (academie, acad_codes) if name == "academie" else _dictionary(table.column(name))
             if rows is not None:
                 codes = codes[rows]
             # only the texts of the rows read (another académie's bad cell is its own reader's), codes renumbered
             used = np.bincount(codes, minlength=len(distinct)) > 0
             renumber = np.cumsum(used, dtype=np.int32) - 1
             distinct = [distinct[i] for i in np.flatnonzero(used).tolist()]
-            if name == "academie":
-                distinct = [csv_unescape(v) if v[:1] == "'" else v for v in distinct]
             try:
                 values = _values(name, distinct, texts, _HHMM)
             except ValueError:
@@ -160,6 +153,8 @@ def _codes(indices):
 def _values(name: str, distinct: list[str], texts, hhmm) -> list:
     """The Python values of one column's distinct texts, as the Python reader makes them (ValueError: one it
     refuses)."""
+    from .plan import TRUE_TEXTS
+
     if name in ("date", "held_date"):
         if name == "held_date":
             return [dt.date.fromisoformat(v) if v else None for v in distinct]
@@ -176,9 +171,11 @@ def _values(name: str, distinct: list[str], texts, hhmm) -> list:
     if name == "present":
         return [int(v) if v else None for v in distinct]
     if name == "pinned":
-        return [v in ("1", "True", "true") for v in distinct]
+        return [v in TRUE_TEXTS for v in distinct]
     if name == "status":
-        if any(v and v not in _STATUSES for v in distinct):
+        from .followup import STATUSES
+
+        if any(v and v not in STATUSES for v in distinct):
             raise ValueError("status")
         return [texts[v] if v else "planned" for v in distinct]
     if name in ("venue_lat", "venue_lon"):
@@ -224,7 +221,7 @@ def read_table(path: str | Path) -> SessionsTable | None:
         pa.default_memory_pool().release_unused()
     if table.column_names != header or any(c.null_count for c in table.columns):
         return None
-    return SessionsTable(path, table, header)
+    return SessionsTable(table)
 
 
 def read_table_soon(path: str | Path) -> Callable[[], SessionsTable | None]:

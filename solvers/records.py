@@ -1,5 +1,7 @@
-"""Typed records of a solve: an unplaced session (:class:`Unplaced`) and the report's headline
-(:class:`Outcome`: status, objective, bound and gap computed in one place).
+"""Typed records of a solve: an unplaced session (:class:`Unplaced`), the report's headline
+(:class:`Outcome`: status, objective, bound and gap computed in one place) and one académie's result as a pool's
+worker sends it (:class:`AcademieResult`, here rather than in :mod:`solvers.academie` so that the parent reads it
+without importing OR-Tools).
 
 The plan folder keeps plain dicts in ``report.json`` (the contract); solvers build them from these
 records only, so every unplaced entry has the same fields and a rule id of :mod:`solvers.rules`.
@@ -144,7 +146,7 @@ class Report:
         }
 
 
-__all__ = ["GAP_TOLERANCE", "Outcome", "Report", "Unplaced", "past_summary"]
+__all__ = ["GAP_TOLERANCE", "AcademieResult", "Outcome", "Report", "Unplaced", "past_summary"]
 
 
 _SHARED_COLUMNS = [i for i, f in enumerate(fields(Session)) if f.name in ("start", "end", "title", "attendees")]
