@@ -116,6 +116,27 @@ def test_size_and_docks_are_restored(win, qtbot):
     w2.close()
 
 
+def test_a_message_given_before_the_window_shows_is_not_drawn_over_the_status_text(win, qtbot):
+    """The file reopened at start-up says so before the window is shown: the status bar's own text is hidden
+    under that message once the window shows (it was drawn over it), and comes back when the message goes."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.status_label.setText("Vue d'ensemble — France entière : 12 sessions planifiées")
+    w.set_status("Plan enregistré rouvert (12 sessions)")
+    w.show()
+    QApplication.processEvents()
+    assert w.statusBar().currentMessage() == "Plan enregistré rouvert (12 sessions)"
+    assert not w.status_label.isVisible()
+    w.statusBar().clearMessage()
+    QApplication.processEvents()
+    assert w.status_label.isVisible()
+    w.set_status("Enregistré")  # once shown, as ever: the message hides the label
+    assert not w.status_label.isVisible()
+    w.close()
+
+
 def test_tree_names_get_the_room_and_the_last_date_is_optional(win):
     t = win.territory
     assert t.tree.isColumnHidden(2)  # « Fin »: in the tooltip, or shown from the header's menu

@@ -307,6 +307,16 @@ class MainWindow(QMainWindow):
         self.last_message = message
         self.update_plan_label()
 
+    def showEvent(self, e) -> None:  # noqa: N802 - Qt API
+        """A message given before the window was shown (the file reopened at start-up) shown again now: QStatusBar
+        hides the label under a message only when the label is visible, so both were drawn over each other."""
+        super().showEvent(e)
+        bar = self.statusBar()
+        message = bar.currentMessage()
+        if message and self.status_label.isVisible():
+            bar.clearMessage()
+            bar.showMessage(message, 15000)
+
     def show_busy(self, what: str, fraction) -> None:
         """The status bar's progress while background work runs (save, open, re-plan, check…)."""
         bar = self.busy_bar
