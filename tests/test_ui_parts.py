@@ -218,3 +218,40 @@ def test_overview_counts_past_meetings_apart_from_unplaced(win, qtbot):
         plan.report["unplaced"] = saved
         w.doc.pix = PlanIndex(plan, w.doc.six)
         w.refresh_all()
+
+
+def test_close_markers_share_one_label_and_distant_ones_keep_theirs(qapp):
+    """The pré-rentrées of the académies, a few days apart, are one « pré-rentrée » on the coverage chart, not
+    labels drawn over each other; a marker far enough keeps its own label; every marker keeps its line."""
+    import datetime as dt
+
+    from PySide6.QtGui import QImage, QPainter
+
+    from ui.charts import LineChart, marker_labels_shown
+
+    assert marker_labels_shown([100, 120, 150, 400], [70, 70, 70, 70]) == [True, False, False, True]
+    # the first label ends at 100 + 3 + 70, plus 6 pixels of room: the next one may start at 179 (its line at 176)
+    assert marker_labels_shown([100, 176], [70, 70]) == [True, True]
+    assert marker_labels_shown([100, 175], [70, 70]) == [True, False]
+    assert marker_labels_shown([], []) == []
+
+    chart = LineChart("Couverture")
+    chart.resize(700, 240)
+    d0 = dt.date(2027, 8, 1).toordinal()
+    chart.set_series([("Ensemble", [(d0, 0.0), (d0 + 120, 1.0)], None)],
+                     markers=[(d0 + 17, "pré-rentrée"), (d0 + 30, "pré-rentrée"), (d0 + 31, "pré-rentrée"),
+                              (d0 + 33, "pré-rentrée")])
+    drawn: list[str] = []
+    real = QPainter.drawText
+
+    def spy(self, *args):
+        drawn.append(args[-1])
+        return real(self, *args)
+
+    img = QImage(700, 240, QImage.Format.Format_ARGB32)
+    QPainter.drawText = spy
+    try:
+        chart.render(img)
+    finally:
+        QPainter.drawText = real
+    assert drawn.count("pré-rentrée") == 2  # 17 days apart: two labels; 1 to 3 days apart: one

@@ -25,6 +25,19 @@ def nice_max(v: float) -> float:
     return 10 * e
 
 
+def marker_labels_shown(xs: list[float], widths: list[float], gap: float = 6.0) -> list[bool]:
+    """Which of the markers at pixels ``xs`` (in increasing order; label ``widths`` in pixels, each drawn 3 pixels
+    right of its line) get their label: one that would run into the previous label shown is left out (the
+    pré-rentrées of the académies, a few days apart: one « pré-rentrée » for the cluster, not a smudge)."""
+    shown, right = [], float("-inf")
+    for x, w in zip(xs, widths):
+        ok = x + 3 >= right
+        shown.append(ok)
+        if ok:
+            right = x + 3 + w + gap
+    return shown
+
+
 class _Chart(QWidget):
     def __init__(self, title: str = "", parent=None) -> None:
         super().__init__(parent)
@@ -158,11 +171,13 @@ class LineChart(_Chart):
                 lab = f"{v:.0f} s" if x1 - x0 >= 4 else f"{v:.1f} s".replace(".", ",")
                 p.drawText(QRectF(x - 30, r.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignCenter, lab)
         p.setFont(self.font())
-        for xm, lab in self.markers:
-            if x0 <= xm <= x1:
-                x = X(xm)
-                p.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
-                p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
+        marks = sorted((X(xm), lab) for xm, lab in self.markers if x0 <= xm <= x1)
+        fm = p.fontMetrics()
+        shown = marker_labels_shown([x for x, _ in marks], [fm.horizontalAdvance(lab) for _, lab in marks])
+        p.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
+        for (x, lab), label in zip(marks, shown):
+            p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
+            if label:
                 p.drawText(QRectF(x + 3, r.bottom() - 16, 160, 14), Qt.AlignmentFlag.AlignLeft, lab)
         # series
         for name, pts, color in self.series:
