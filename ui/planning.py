@@ -169,7 +169,7 @@ class Planning:
         msg = (f"{what} {done} en {seconds:.1f} s".replace(".", ",")
                + (" (arrêtée : meilleur plan valide gardé)" if stopped else "")
                + f" : {fmt.num(n)} sessions placées, {fmt.num(up)} non planifiées"
-               + (", vérification : aucune anomalie" if not errors else f", vérification : {len(errors)} anomalie(s)"))
+               + (", vérification : aucune anomalie" if not errors else f", vérification : {fmt.num(len(errors))} anomalie(s)"))
         if followup is None:
             doc.undo_stack.push(PlanCommand(doc, doc.plan, merged, f"Planification — {what}"))
         else:
@@ -239,7 +239,8 @@ class Planning:
         if not st.findings:
             w.set_status(f"Vérification indépendante{where} : aucune anomalie.")
         else:
-            w.set_status(f"Vérification{where} : {len(errors)} anomalie(s), {len(st.findings) - len(errors)} remarque(s).")
+            w.set_status(f"Vérification{where} : {fmt.num(len(errors))} anomalie(s), "
+                         f"{fmt.num(len(st.findings) - len(errors))} remarque(s).")
             if show:
                 w.show_text("Vérification du plan", "\n".join(f"[{f.severity}] [{f.rule}] {f.message}"
                                                               for f in st.findings[:300]))
