@@ -112,6 +112,11 @@ def test_solve_one_academie_through_the_button(win, qtbot):
     w.tabs.setCurrentIndex(0)
     assert w.tab("overview").cards["placed"].value.text() != "—"
     assert w.tab("overview").coverage_chart.series and w.tab("overview").heatmap_model.rowCount() > 0 and w.tab("overview").heatmap_model.columnCount() > 0
+    # every curve runs to the last day of the plan's step 1 (a group trained early stays flat at its share)
+    series = w.tab("overview").coverage_chart.series
+    last = max(s.date for s in w.plan.sessions if s.kind == "step1").toordinal()
+    assert len(series) >= 2 and all(pts[-1][0] == last for _, pts, _ in series)
+    assert all(0 <= y <= 1 and pts == sorted(pts) for _, pts, _ in series for _, y in pts)
 
 
 def test_sessions_table_shows_the_academie_sessions(win, qtbot):

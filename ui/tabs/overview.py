@@ -325,6 +325,10 @@ def coverage_series(pix, idx, is1, people, total_people, admin: bool = False):
         half = dt.date.fromordinal(int(days[h[0]])) if len(h) else None
         done = dt.date.fromordinal(int(days[-1]))
         reached = float(frac[-1])
+    end = max((pts[-1][0] for _, pts, _ in series), default=None)
+    # each curve carried on flat to the last day of all: a group trained early stays at its share, rather than its
+    # line stopping where it reached it (at 100 %, as if it went off the chart)
+    series = [(lab, pts + [(end, pts[-1][1])] if pts[-1][0] < end else pts, color) for lab, pts, color in series]
     return series, half, done, reached
 
 
