@@ -198,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(args)
     global _command
     _command = args.command
+    # run as the program, solve and check end through _leave: what they hold is then left for the process's end
+    args.exit_soon = __name__ == "__main__" and args.command in FAST_EXIT
     module, func, _ = COMMANDS[args.command]
     try:
         handler = getattr(importlib.import_module(module), func)
@@ -236,9 +238,10 @@ FAST_EXIT = ("solve", "check")  # commands ended by _leave when main.py is the p
 
 def _leave(code: int) -> None:
     """End the process once a headless command is done, without the interpreter freeing its objects one by one
-    (after a national ``solve`` or ``check``: hundreds of thousands of sessions, 0.2 to 0.5 s). The exit
-    handlers still run (multiprocessing's included) and the output is flushed; anything else running (a thread
-    left over) gets the ordinary exit."""
+    (after a national ``solve`` or ``check``: hundreds of thousands of sessions, 0.2 to 0.5 s; the command keeps its
+    plan and scenario until then when ``args.exit_soon``, :func:`solvers.cli.kept_until_exit`). The exit handlers
+    still run (multiprocessing's included) and the output is flushed; anything else running (a thread left over)
+    gets the ordinary exit."""
     import atexit
     import threading
 
