@@ -255,3 +255,42 @@ def test_close_markers_share_one_label_and_distant_ones_keep_theirs(qapp):
     finally:
         QPainter.drawText = real
     assert drawn.count("pré-rentrée") == 2  # 17 days apart: two labels; 1 to 3 days apart: one
+
+
+def test_coverage_is_drawn_as_steps_over_two_weeks_at_least(qapp):
+    """A cumulative share holds until the next day with sessions, then rises: drawn level then up, held to the
+    axis's end; one day's training is not stretched into a ramp over the whole width (two weeks shown at least)."""
+    import datetime as dt
+
+    from PySide6.QtGui import QImage, QPainter
+
+    from ui.charts import LineChart
+
+    d = dt.date(2027, 9, 22).toordinal()
+    chart = LineChart("Couverture", steps=True)
+    chart.resize(600, 240)
+    chart.set_series([("Ensemble", [(d - 1, 0.0), (d, 1.0)], None)])
+    x0, x1, _, _ = chart._bounds()
+    assert x1 - x0 == LineChart.MIN_DAYS and x0 < d - 1 and d < x1
+    paths = []
+    real = QPainter.drawPath
+
+    def spy(self, path):
+        paths.append([(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())])
+        return real(self, path)
+
+    QPainter.drawPath = spy
+    try:
+        chart.render(QImage(600, 240, QImage.Format.Format_ARGB32))
+    finally:
+        QPainter.drawPath = real
+    (pts,) = paths
+    r = chart.plot_rect()
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    assert xs[0] == r.left() and abs(xs[-1] - r.right()) < 1e-6  # held from the axis's start to its end
+    assert ys[0] == ys[1] == ys[2] == r.bottom() and ys[3] == ys[4] == r.top()  # level at 0 %, then 100 %
+    assert xs[2] == xs[3]  # the rise is vertical, on the day of the sessions
+    assert all(a <= b for a, b in zip(xs, xs[1:]))
+    ramp = LineChart("Objectif", x_dates=False, y_percent=False)  # the solve's progress: points joined as ever
+    ramp.set_series([("Objectif", [(0.0, 10.0), (2.0, 4.0)], None)])
+    assert ramp._bounds()[:2] == (0.0, 2.0)

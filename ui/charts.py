@@ -89,11 +89,16 @@ class _Chart(QWidget):
 class LineChart(_Chart):
     """Series of (x, y) points; x are dates (ordinals) or seconds; y in [0, ymax]."""
 
-    def __init__(self, title: str = "", parent=None, x_dates: bool = True, y_percent: bool = True) -> None:
+    MIN_DAYS = 14  # a date axis spans two weeks at least: one day's points are not stretched over the whole width
+
+    def __init__(self, title: str = "", parent=None, x_dates: bool = True, y_percent: bool = True,
+                 steps: bool = False) -> None:
         super().__init__(title, parent)
         self.series: list[tuple[str, list[tuple[float, float]], str]] = []
         self.x_dates = x_dates
         self.y_percent = y_percent
+        # a cumulative count: each value holds until the next point (drawn level, then up), and to the axis's end
+        self.steps = steps
         self.markers: list[tuple[float, str]] = []
         self.margins = (58, 44, 16, 26)
 
@@ -109,6 +114,9 @@ class LineChart(_Chart):
         if not xs:
             return None
         x0, x1 = min(xs), max(xs)
+        if self.x_dates and x1 - x0 < self.MIN_DAYS:
+            x0 -= (self.MIN_DAYS - (x1 - x0)) // 2
+            x1 = x0 + self.MIN_DAYS
         if x1 == x0:
             x1 = x0 + 1
         ymax = 1.0 if self.y_percent else nice_max(max(ys) * 1.05) if max(ys) > 0 else 1.0
@@ -183,9 +191,18 @@ class LineChart(_Chart):
         for name, pts, color in self.series:
             if not pts:
                 continue
-            path = QPainterPath(QPointF(X(pts[0][0]), Y(pts[0][1])))
+            first = x0 if self.steps else pts[0][0]  # steps: the first value held from the axis's start
+            path = QPainterPath(QPointF(X(first), Y(pts[0][1])))
+            if first < pts[0][0]:
+                path.lineTo(QPointF(X(pts[0][0]), Y(pts[0][1])))
+            last = pts[0][1]
             for x, y in pts[1:]:
+                if self.steps:
+                    path.lineTo(QPointF(X(x), Y(last)))
                 path.lineTo(QPointF(X(x), Y(y)))
+                last = y
+            if self.steps and pts[-1][0] < x1:
+                path.lineTo(QPointF(X(x1), Y(last)))
             p.setPen(QPen(QColor(color), 2))
             p.drawPath(path)
         # legend (between the title and the plot)

@@ -100,7 +100,7 @@ class OverviewTab(Tab):
             self.cards[key] = c
         lay.addLayout(grid)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.coverage_chart = LineChart("Couverture : part des personnes formées (étape 1) au fil du temps")
+        self.coverage_chart = LineChart("Couverture : part des personnes formées (étape 1) au fil du temps", steps=True)
         self.coverage_chart.empty_text = "Aucun plan : planifiez l'académie sélectionnée (F5) ou la France (Maj+F5)"
         split.addWidget(self.coverage_chart)
         self.heatmap_title = section_title("Sessions par semaine", wrap=False)
