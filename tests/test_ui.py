@@ -292,7 +292,9 @@ def test_batch_export_with_progress(win, qtbot, tmp_path):
     assert dlg.only.isChecked()
     out = tmp_path / "lot"
     dlg.out.setText(str(out))
+    assert not dlg.bar.isVisible()  # no empty progress bar before the export starts
     qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    assert dlg.bar.isVisible()
     qtbot.waitUntil(lambda: not dlg.running, timeout=120_000)
     n_circ = len({s.unit_id for s in w.plan.sessions if s.unit_type == "circonscription"})
     pdfs = sorted(out.glob("*.pdf"))

@@ -96,12 +96,15 @@ def test_export_dialog_writes_the_inscription_of_the_selection(win, qtbot, tmp_p
     keys = [dlg.kind.itemData(i) for i in range(dlg.kind.count())]
     assert {"pdf", "xlsx", "csv", "ics", "inscription_csv", "observatoire_csv"} <= set(keys)
     assert "observatoire_pdf" not in keys  # one unit only
+    assert not dlg.bar.isVisible()  # no empty progress bar before an export starts
     dlg.kind.setCurrentIndex(keys.index("inscription_csv"))
     out = tmp_path / "inscription.csv"
     dlg.out.setText(str(out))
     dlg.start()
+    assert dlg.bar.isVisible()
     qtbot.waitUntil(lambda: dlg.op is not None and not dlg.op.isRunning(), timeout=60_000)
     assert "Export écrit" in dlg.msg.text(), dlg.msg.text()
+    assert dlg.bar.isVisible() and dlg.bar.value() == 100
     df = pd.read_csv(out, sep=";", encoding="utf-8-sig", dtype=str)
     assert len(df) == sum(1 for s in w.plan.sessions if s.academie == "16")
     dlg.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from . import fmt
 from .charts import LineChart
 from .models import CandidateTableModel
+from .widgets import waiting_progress_bar
 
 STAGE_LABELS = {
     "start": "Démarrage", "demand": "Calcul de la demande", "tot": "Formation de formateurs",
@@ -243,8 +244,7 @@ class BatchExportDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Dossier :", row)
         lay.addLayout(form)
-        self.bar = QProgressBar()
-        self.bar.setValue(0)
+        self.bar = waiting_progress_bar()  # shown once the export starts
         self.status = QLabel("")
         self.status.setWordWrap(True)
         lay.addWidget(self.bar)
@@ -269,6 +269,8 @@ class BatchExportDialog(QDialog):
         self.running = True
         self.start_button.setEnabled(False)
         self.close_button.setText("Annuler")
+        self.bar.setValue(0)
+        self.bar.show()
         self.status.setText("Export en cours…")
         self.startRequested.emit(self.kind.currentData(), self.out.text().strip(), self.only.isChecked(),
                                  self.merged.isChecked())

@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QProgressBar, QPushButton, QVBoxLayout)
+                               QLineEdit, QPushButton, QVBoxLayout)
 
 from planner.plan import Plan
 
 from .actions import register_action
+from .widgets import waiting_progress_bar
 
 # key: (French label, file suffix, scopes it applies to)
 KINDS = {
@@ -153,7 +154,7 @@ class ExportDialog(QDialog):
         row.addWidget(b)
         form.addRow("Fichier :", row)
         lay.addLayout(form)
-        self.bar = QProgressBar()
+        self.bar = waiting_progress_bar()  # shown once an export starts
         self.bar.setRange(0, 100)
         lay.addWidget(self.bar)
         self.msg = QLabel("")
@@ -195,6 +196,8 @@ class ExportDialog(QDialog):
             return None
         plan, subject, scenario = doc.plan, self.subject, doc.scenario
         self.go.setEnabled(False)
+        self.bar.setValue(0)
+        self.bar.show()
         self.msg.setText("Export en cours…")
 
         def run(progress, stop):

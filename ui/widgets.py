@@ -1,12 +1,23 @@
 """Small widgets the tabs build the same way: a section title, a margin-free column, a debounced search field,
-a read-only table of rows."""
+a read-only table of rows, a dialog's progress bar shown when its work starts."""
 from __future__ import annotations
 
 from typing import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QTableView, QTableWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QProgressBar, QTableView, QTableWidget,
+                               QVBoxLayout, QWidget)
+
+
+def waiting_progress_bar() -> QProgressBar:
+    """A dialog's progress bar, hidden until its work starts (``show()`` then): an empty bar before anything runs
+    reads as a box to fill in. Its room is kept meanwhile, so the dialog does not move when it appears."""
+    bar = QProgressBar()
+    room = bar.sizePolicy()
+    room.setRetainSizeWhenHidden(True)
+    bar.setSizePolicy(room)
+    bar.hide()
+    return bar
 
 
 def section_title(text: str = "", wrap: bool = True) -> QLabel:
