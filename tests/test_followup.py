@@ -328,6 +328,22 @@ def test_replan_starts_at_the_options_plan_from_whatever_the_settings_say(tiny):
     first = min(x.date for x in new.sessions if x.kind == "step1" and x.session_id not in statuses)
     assert pf <= first < dt.date(2027, 1, 15)
     assert new.report["followup"]["late_replaced"] >= len(s1) - 4
+    assert new.report["settings"]["plan_from"] == pf.isoformat()
+
+
+def test_the_re_plan_s_report_keeps_the_settings_it_was_made_with(tiny):
+    """A setting changed before the re-plan is the one its report names (the window compares them with the
+    scenario's to say a plan stale), beside what the first solve added (each académie's pré-rentrée)."""
+    sc, plan = tiny
+    caps = sc.model_copy(update={"settings": sc.settings.model_copy(update={"max_per_local_trainer_per_day": 3})})
+    s1 = _step1(plan)
+    statuses = {x.session_id: fu.SessionStatus(x.session_id, "held", x.date, x.participants) for x in s1[:2]}
+    new = replan_rest(caps, plan, statuses, FollowupOptions(caps.settings.plan_from))
+    assert plan.report["settings"]["max_per_local_trainer_per_day"] != 3
+    assert new.report["settings"]["max_per_local_trainer_per_day"] == 3
+    assert new.report["settings"]["pre_rentree_dates"] == plan.report["settings"]["pre_rentree_dates"]
+    assert {k: v for k, v in new.report["settings"].items() if k != "pre_rentree_dates"} == \
+        caps.settings.model_dump(mode="json")
 
 
 def test_replanning_the_rest_does_not_load_or_tools():
