@@ -250,7 +250,21 @@ def test_save_and_reopen_the_scenario_with_its_plan(win, qtbot, tmp_path, monkey
     qtbot.addWidget(w2)
     assert w2.doc.path == str(path.resolve())
     assert w2.plan is not None and len(w2.plan.sessions) == len(w.plan.sessions)
+    assert not w2.doc.plan_stale and "⚠" not in w2.status_label.text()
     w2.close()
+
+    # a setting changed and saved without re-planning: the reopened plan is still said computed otherwise
+    w.request_setting("max_per_local_trainer_per_day", 3)
+    assert w.doc.plan_stale
+    op = w.files.save()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=60_000)
+    w3 = MainWindow(restore_last=True)
+    qtbot.addWidget(w3)
+    assert w3.doc.scenario.settings.max_per_local_trainer_per_day == 3 and w3.plan is not None
+    assert w3.doc.plan_stale and "plan calculé avec d'autres paramètres" in w3.status_label.text()
+    w3.close()
+    w.act_undo.trigger()  # the module's window as it was
+    assert not w.doc.plan_stale
 
 
 def test_about_cites_the_data_sources(win):

@@ -294,3 +294,25 @@ def test_coverage_is_drawn_as_steps_over_two_weeks_at_least(qapp):
     ramp = LineChart("Objectif", x_dates=False, y_percent=False)  # the solve's progress: points joined as ever
     ramp.set_series([("Objectif", [(0.0, 10.0), (2.0, 4.0)], None)])
     assert ramp._bounds()[:2] == (0.0, 2.0)
+
+
+def test_a_plan_is_stale_when_computed_with_other_settings_than_the_scenario_s_budget_apart():
+    import datetime as dt
+
+    from planner.plan import Plan
+    from ui.document import made_with_other_settings
+
+    sc = tiny_scenario()
+    s = sc.settings
+    made = s.model_dump(mode="json")
+    plan = Plan(sessions=[], trainers=[], units=[], report={"settings": {**made, "pre_rentree_dates": {"16": None}}})
+    assert not made_with_other_settings(plan, s)  # its own settings (and what the solve adds to them)
+    assert made_with_other_settings(plan, s.model_copy(update={"group_size": s.group_size + 1}))
+    assert made_with_other_settings(plan, s.model_copy(update={"plan_from": s.plan_from + dt.timedelta(days=1)}))
+    budget = s.budget.model_copy(update={"hours_basis": "report" if s.budget.hours_basis == "plan" else "plan"})
+    assert not made_with_other_settings(plan, s.model_copy(update={"budget": budget}))  # no re-plan for the budget
+    older = Plan(sessions=[], trainers=[], units=[], report={"settings": {k: v for k, v in made.items()
+                                                                          if k != "group_size"}})
+    assert not made_with_other_settings(older, s.model_copy(update={"group_size": s.group_size + 1}))  # not named
+    bare = Plan(sessions=[], trainers=[], units=[], report={})
+    assert not made_with_other_settings(bare, s) and made_with_other_settings(bare, s, unknown=True)

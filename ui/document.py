@@ -153,7 +153,8 @@ class Document(QObject):
         return found
 
     def set_scenario(self, sc: Scenario, path: str | None, plan: Plan | None = None,
-                     six: ScenarioIndex | None = None, pix: PlanIndex | None = None) -> None:
+                     six: ScenarioIndex | None = None, pix: PlanIndex | None = None, stale: bool = False) -> None:
+        """``stale``: ``plan`` was computed with other settings than ``sc``'s (said with the plan)."""
         self.scenario = sc
         self.path = path
         self.six = six if six is not None and six.scenario is sc else ScenarioIndex(sc)
@@ -164,7 +165,7 @@ class Document(QObject):
         self.plan, self.pix, self.plan_stale = None, None, False
         self.plan_in_file = plan is not None and path is not None
         if plan is not None:
-            self.plan, self.pix = plan, self.index_for(plan, pix)
+            self.plan, self.pix, self.plan_stale = plan, self.index_for(plan, pix), stale
         if path:
             self.remember_file(path)
         self.changed.emit(Changes.everything())
@@ -191,7 +192,8 @@ class Document(QObject):
         for pix in self._indexes:
             pix.six = self.six
         if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
-            self.plan_stale = True
+            # back to the settings the plan was computed with (an undo): no longer stale
+            self.plan_stale = made_with_other_settings(self.plan, self.scenario.settings, unknown=True)
         self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
         label = "valeurs par défaut" if field_name == "__all__" else Settings.label(field_name)
         self.message.emit(f"Paramètre « {label} » : {value_text(value)}"
@@ -265,7 +267,9 @@ class Document(QObject):
 
     def install(self, read: "ReadDocument") -> None:
         """Show what :func:`read_document` read (in a background operation): the window only swaps it in."""
-        self.set_scenario(read.scenario, read.path, read.plan, read.six, read.pix)
+        # a setting changed and saved without re-planning is still said after a reopen
+        stale = read.plan is not None and made_with_other_settings(read.plan, read.scenario.settings)
+        self.set_scenario(read.scenario, read.path, read.plan, read.six, read.pix, stale)
         self.plan_in_file = read.plan is not None and read.plan_name == "courant"
         self._stored = (read.path, read.plan, False) if self.plan_in_file else (None, None, False)
         if read.plan is not None:
@@ -421,6 +425,17 @@ def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True
         pix = prime_figures(pix.prepare() if lists else pix, sc.settings)
     progress((1.0, "Ouvert."))
     return ReadDocument(sc, path, plan, six, pix, name)
+
+
+def made_with_other_settings(plan: Plan, settings: Settings, unknown: bool = False) -> bool:
+    """Whether ``plan`` was computed with other settings than ``settings`` (its report keeps those it was computed
+    with), budget apart: rates and envelopes need no re-plan (:meth:`Document.apply_setting`). A setting the report
+    does not name (an older file) is not suspected; a report without settings answers ``unknown``."""
+    made = (plan.report or {}).get("settings")
+    if not isinstance(made, dict):
+        return unknown
+    now = settings.model_dump(mode="json")
+    return any(k in made and made[k] != v for k, v in now.items() if k != "budget")
 
 
 def load_store_plan(path: str, stored: dict | None = None) -> tuple[Plan | None, str | None]:

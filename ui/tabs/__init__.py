@@ -31,6 +31,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from .. import fmt
 from ..changes import Changes
 
 # the modules that register tabs, imported once by the window (add yours here)
@@ -58,7 +59,7 @@ class Tab(QWidget):
     def status_text(self) -> str:
         """What the status bar says about this tab (after « Tab — territory : »)."""
         n = len(self.doc.pix.indices(self.window.scope)) if self.doc.pix is not None else 0
-        return f"{n} sessions planifiées"
+        return f"{fmt.num(n)} sessions planifiées"
 
 
 @dataclass(frozen=True)
