@@ -149,7 +149,7 @@ def test_tree_names_get_the_room_and_the_last_date_is_optional(win):
 
 def test_tree_counts_column_fits_a_national_total_and_no_more(win):
     """A national plan's total (« 403 599 », bold on the nation's row) is shown whole, not « 40…99 »; a
-    smaller plan gives the names their room back."""
+    smaller plan gives the names their room back, down to what the header « Sessions » needs."""
     from PySide6.QtGui import QFont, QFontMetrics
 
     from ui import fmt
@@ -163,7 +163,11 @@ def test_tree_counts_column_fits_a_national_total_and_no_more(win):
         wide = t.tree.header().sectionSize(1)
         assert wide >= QFontMetrics(bold).horizontalAdvance(fmt.num(403_599)) + 8
         assert t.filter.index(0, 1).data(Qt.ItemDataRole.DisplayRole) == fmt.num(403_599)
-        t.set_totals({("nation", ""): (2_605, 0)})
-        assert t.tree.header().sectionSize(1) < wide
+        header = QFontMetrics(t.tree.header().font()).horizontalAdvance("Sessions")
+        t.set_totals({("nation", ""): (2_605, 0)})  # no wider than its header or its count needs
+        small = t.tree.header().sectionSize(1)
+        assert small <= wide and small <= max(header, QFontMetrics(bold).horizontalAdvance(fmt.num(2_605))) + 16
+        t.set_totals({})  # no plan: the header « Sessions » is shown whole all the same
+        assert t.tree.header().sectionSize(1) >= header + 8
     finally:
         t.set_totals(before)

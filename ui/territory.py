@@ -39,7 +39,7 @@ class TerritoryPanel(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        hh.resizeSection(1, 58)  # widened by set_totals when a total needs it
+        hh.resizeSection(1, self._counts_width(0))  # widened by set_totals when a total needs it
         hh.resizeSection(2, 66)
         # « Fin » (last session) is hidden at first: names get the room; the tooltip says it, the header's menu shows it
         t.setColumnHidden(2, not QSettings().value("treeShowLast", False, type=bool))
@@ -59,10 +59,16 @@ class TerritoryPanel(QWidget):
         count needs, in bold as the nation's row shows it (« 403 599 », not « 40…99 »), and no wider: the names
         keep the room."""
         self.model.set_totals(totals)
+        self.tree.header().resizeSection(1, self._counts_width(max((n for n, _ in totals.values()), default=0)))
+
+    def _counts_width(self, most: int) -> int:
+        """The counts column's width: the largest count in bold, and at least its header (« Sessions » was cut
+        to « Session… » before any plan)."""
         bold = QFont(self.tree.font())
         bold.setBold(True)
-        most = max((n for n, _ in totals.values()), default=0)
-        self.tree.header().resizeSection(1, max(58, QFontMetrics(bold).horizontalAdvance(fmt.num(most)) + 14))
+        title = str(self.model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        header = QFontMetrics(self.tree.header().font()).horizontalAdvance(title)
+        return max(header, QFontMetrics(bold).horizontalAdvance(fmt.num(most))) + 14
 
     def _header_menu(self, pos) -> None:
         menu = QMenu(self.tree)
