@@ -162,7 +162,10 @@ def test_other_tabs_show_the_plan(win, qtbot):
     own = w.plan.sessions_of_unit("etablissement", etab)
     assert len(w.tab("calendar").panel.canvas.sessions) == len(own)
     w.tab("calendar").panel.set_mode("week")
-    assert "Semaine du" in w.tab("calendar").panel.period.text()
+    panel = w.tab("calendar").panel
+    assert panel.week_b.isChecked() and " – " in panel.period.text() and "session" in panel.period.text()
+    # the week's title fits beside its buttons: « 30 août – 5 sept. 2027 — 2 sessions »
+    assert panel.period.fontMetrics().horizontalAdvance(panel.period.text()) <= panel.period.width()
     w.tab("calendar").panel.set_mode("month")
     w.select_scope(("academie", ACAD))
     w.tabs.setCurrentIndex(3)

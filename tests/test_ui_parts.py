@@ -316,3 +316,13 @@ def test_a_plan_is_stale_when_computed_with_other_settings_than_the_scenario_s_b
     assert not made_with_other_settings(older, s.model_copy(update={"group_size": s.group_size + 1}))  # not named
     bare = Plan(sessions=[], trainers=[], units=[], report={})
     assert not made_with_other_settings(bare, s) and made_with_other_settings(bare, s, unknown=True)
+
+
+def test_a_week_is_said_in_few_words():
+    import datetime as dt
+
+    from ui.fmt import day_span
+
+    assert day_span(dt.date(2027, 8, 30), dt.date(2027, 9, 5)) == "30 août – 5 sept. 2027"
+    assert day_span(dt.date(2027, 3, 1), dt.date(2027, 3, 7)) == "1er – 7 mars 2027"
+    assert day_span(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == "28 déc. 2026 – 3 janv. 2027"

@@ -49,6 +49,17 @@ def date_long(d: dt.date | None) -> str:
     return f"{DAYS[d.weekday()]} {d.day}{'er' if d.day == 1 else ''} {MONTHS[d.month - 1]} {d.year}"
 
 
+def day_span(a: dt.date, b: dt.date) -> str:
+    """« 30 août – 5 sept. 2027 », « 1er – 7 mars 2027 », « 28 déc. 2026 – 3 janv. 2027 »: the year and the month
+    said once when both days share them (a week's title, short enough beside its buttons)."""
+    def day(d: dt.date) -> str:
+        return f"{d.day}{'er' if d.day == 1 else ''}"
+
+    first = day(a) + ("" if (a.year, a.month) == (b.year, b.month) else f" {MONTHS_SHORT[a.month - 1]}") + (
+        "" if a.year == b.year else f" {a.year}")
+    return f"{first} – {day(b)} {MONTHS_SHORT[b.month - 1]} {b.year}"
+
+
 def date_medium(d: dt.date) -> str:
     return f"{DAYS_SHORT[d.weekday()]} {d.day} {MONTHS_SHORT[d.month - 1]} {d.year}"
 
