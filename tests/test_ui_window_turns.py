@@ -75,3 +75,35 @@ def test_opening_a_plan_without_recorded_statuses_does_not_walk_its_sessions(qap
     read = read_document(str(path))
     assert read.plan is not None and {s.status for s in read.plan.sessions} == {"planned"}
     assert [s.session_id for s in read.plan.sessions] == [s.session_id for s in plan.sessions]
+
+
+def test_the_unplaced_tab_counts_past_sessions_apart_and_lists_them_on_demand(qapp, tmp_path_factory, solved):
+    """Sessions whose date was gone when planning started (the réunions de rentrée of a year planned from
+    November) are no failure to fix: the tab's heading and its list give the sessions still to place, and says
+    the past ones apart; a box lists them too."""
+    from tests.conftest import window_on_plan
+
+    sc, plan = solved
+    plan = type(plan)(sessions=plan.sessions, trainers=plan.trainers, units=plan.units, report=dict(plan.report))
+    units = [u for u in plan.units if u.unit_type in ("etablissement", "circonscription")][:3]
+    assert len(units) == 3
+    past = [{"unit_type": u.unit_type, "unit_id": u.unit_id, "academie": "16", "kind": "step6",
+             "sessions": 2, "rule": "past", "reason": f"{u.name} : réunion de rentrée : la rentrée est passée"}
+            for u in units[:2]]
+    still = [{"unit_type": units[2].unit_type, "unit_id": units[2].unit_id, "academie": "16", "kind": "step2",
+              "sessions": 3, "rule": "horizon", "reason": f"{units[2].name} : groupes de travail hors horizon"}]
+    plan.report["unplaced"] = past + still
+    with window_on_plan(qapp, tmp_path_factory, "Planificateur IA tests passées", sc, plan, scope=("nation", ""),
+                        tab="unplaced") as w:
+        tab = w.tab("unplaced")
+        assert tab.model.rowCount() == 1 and tab.show_past.isVisibleTo(tab) and not tab.show_past.isChecked()
+        text = tab.heading.text()
+        assert "3 session(s) non planifiée(s) dans 1 unité(s)" in text
+        assert "4 session(s) de 2 unité(s) dont la date était passée" in text
+        assert tab.status_text().startswith("1 unités")
+        tab.show_past.setChecked(True)
+        assert tab.model.rowCount() == 3 and "listées ici aussi" in tab.heading.text()
+        tab.show_past.setChecked(False)
+        w.doc.set_plan(type(plan)(sessions=plan.sessions, trainers=plan.trainers, units=plan.units,
+                                  report={**plan.report, "unplaced": still}))
+        assert not tab.show_past.isVisibleTo(tab) and "À part" not in tab.heading.text()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
+
+from planner.report import sessions_of, split_past
 
 from .. import fmt
 from ..changes import Changes
@@ -45,29 +47,44 @@ class UnplacedTab(Tab):
         row.addWidget(b1)
         row.addWidget(b2)
         row.addStretch(1)
+        # the sessions whose date was gone when planning started (the réunions de rentrée of a year planned from
+        # November) are no failure to fix: counted apart, listed on demand
+        self.show_past = QCheckBox("Lister aussi les sessions déjà passées, à reporter")
+        self.show_past.setObjectName("unplacedShowPast")
+        self.show_past.toggled.connect(lambda _on: self.refresh(Changes(plan=True)))
+        row.addWidget(self.show_past)
         lay.addLayout(row)
 
     def refresh(self, changes: Changes) -> None:
         if not (changes.data or changes.scope):
             return
         doc, scope = self.doc, self.window.scope
-        rows = doc.pix.unplaced_in(scope) if doc.pix else []
+        still, past = split_past(doc.pix.unplaced_in(scope) if doc.pix else [])
+        self.still = len(still)
+        self.show_past.setVisible(bool(past))
+        rows = still + past if self.show_past.isChecked() else still
         self.model.set_rows(rows)
         if len(rows) < 500:
             self.table.resizeRowsToContents()
         name = doc.six.name(*scope)
         if doc.pix is None:
             self.heading.setText("Aucun plan : planifiez (F5).")
-        elif not rows:
-            self.heading.setText(f"{name} : toutes les sessions sont placées.")
+            return
+        if still:
+            text = (f"{name} : {fmt.num(sessions_of(still))} session(s) non planifiée(s) dans {fmt.num(len(still))} "
+                    "unité(s). La colonne « Raison » dit pourquoi ; élargissez les fenêtres ou l'horizon dans "
+                    "Paramètres, puis replanifiez.")
         else:
-            n = sum(int(u.get("sessions", 0) or 0) for u in rows)
-            self.heading.setText(f"{name} : {fmt.num(n)} session(s) non planifiée(s) dans {len(rows)} unité(s). "
-                                 "La colonne « Raison » dit pourquoi ; élargissez les fenêtres ou l'horizon dans "
-                                 "Paramètres, puis replanifiez.")
+            text = f"{name} : toutes les sessions sont placées."
+        if past:
+            units = len({(u.get("unit_type"), u.get("unit_id")) for u in past})
+            text += (f" À part : {fmt.num(sessions_of(past))} session(s) de {fmt.num(units)} unité(s) dont la date "
+                     "était passée au début de la planification (réunions de rentrée…), à reporter à l'année "
+                     "suivante" + (" : listées ici aussi." if self.show_past.isChecked() else "."))
+        self.heading.setText(text)
 
     def status_text(self) -> str:
-        return f"{fmt.num(self.model.rowCount())} unités avec des sessions non planifiées"
+        return f"{fmt.num(getattr(self, 'still', 0))} unités avec des sessions non planifiées"
 
     def go_to_unit(self, idx: QModelIndex) -> None:
         if not idx.isValid():
