@@ -326,3 +326,42 @@ def test_a_week_is_said_in_few_words():
     assert day_span(dt.date(2027, 8, 30), dt.date(2027, 9, 5)) == "30 août – 5 sept. 2027"
     assert day_span(dt.date(2027, 3, 1), dt.date(2027, 3, 7)) == "1er – 7 mars 2027"
     assert day_span(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == "28 déc. 2026 – 3 janv. 2027"
+
+
+def test_follow_up_chart_keeps_today_s_label_clear_of_the_axis_dates(qapp):
+    """Planning from yesterday, « aujourd'hui » beside its line ran into the axis's first date under the chart:
+    it goes to the top of its line then; well inside the year it stays under the axis. The last date is shown."""
+    import datetime as dt
+
+    from PySide6.QtGui import QImage, QPainter
+
+    from ui.tabs.followup import CoverageChart
+
+    first = dt.date(2026, 11, 30)
+    planned = [(first + dt.timedelta(days=7 * k), 100 * (k + 1)) for k in range(20)]
+
+    def drawn(today):
+        chart = CoverageChart()
+        chart.resize(700, 140)
+        chart.set_data(planned, [], 2000, today)
+        texts = []
+        real = QPainter.drawText
+
+        def spy(self, *args):
+            if len(args) == 3 and isinstance(args[2], str):
+                texts.append((args[0], args[1], args[2]))
+            return real(self, *args)
+
+        QPainter.drawText = spy
+        try:
+            chart.render(QImage(700, 140, QImage.Format.Format_ARGB32))
+        finally:
+            QPainter.drawText = real
+        return {t: (x, y) for x, y, t in texts}
+
+    near = drawn(first + dt.timedelta(days=1))
+    bottom = near["30/11/2026"][1]
+    assert near["aujourd'hui 01/12"][1] < bottom - 20  # at the top of its line, not on the first date
+    assert any(t.endswith("/2027") and y == bottom for t, (x, y) in near.items())  # the axis's last date
+    inside = drawn(first + dt.timedelta(days=60))
+    assert inside["aujourd'hui 29/01"][1] == inside["30/11/2026"][1]  # clear of both dates: under the axis

@@ -165,16 +165,26 @@ class CoverageChart(QWidget):
                 y = xy(d, n)[1]
                 p.drawLine(int(x), int(prev[1]), int(x), int(y))
                 prev, level = (x, y), n
+        fm = p.fontMetrics()
+        # the axis's first and last days under it, today's beside its line: under the axis too unless it would run
+        # into one of them (planning from yesterday: « 30/11/2026 » and « aujourd'hui 01/12 » were one smudge), then
+        # at the top of its line
+        start, end = first.strftime("%d/%m/%Y"), (first + dt.timedelta(days=span)).strftime("%d/%m/%Y")
+        taken = [(r.left(), r.left() + fm.horizontalAdvance(start)),
+                 (r.right() - fm.horizontalAdvance(end), r.right())]
         if self.today:
             x = xy(self.today, 0)[0]
             p.setPen(QPen(QColor("#c0392b"), 1))
             p.drawLine(int(x), r.top(), int(x), r.bottom())
             label = f"aujourd'hui {self.today.strftime('%d/%m')}"
-            w = p.fontMetrics().horizontalAdvance(label)
+            w = fm.horizontalAdvance(label)
             lx = int(x) + 3 if int(x) + 3 + w <= self.width() - 2 else int(x) - 3 - w  # left of the line at the edge
-            p.drawText(lx, r.bottom() + 14, label)
+            under = not any(lx < b + 6 and a < lx + w + 6 for a, b in taken)
+            p.drawText(lx, r.bottom() + 14 if under else r.top() + fm.ascent() + 2, label)
         p.setPen(QColor("#5f6b76"))
-        p.drawText(r.left(), r.bottom() + 14, first.strftime("%d/%m/%Y"))
+        p.drawText(r.left(), r.bottom() + 14, start)
+        if taken[1][0] > taken[0][1] + 12:
+            p.drawText(int(taken[1][0]), r.bottom() + 14, end)
 
 
 class StatusCommand(QUndoCommand):
