@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _solve(academie: str, out: Path) -> Path:
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", academie, "--solver", "greedy",
-                        "--quiet", "--out", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+                        "--quiet", "--school-year", "2026-2027", "--from", "2026-06-15", "--out", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)  # explicit dates, never the clock
     assert r.returncode == 0, r.stderr
     return out
 

@@ -229,7 +229,8 @@ def test_weighted_earliest_completion_with_a_first_pass(tiny, monkeypatch):
 def test_cli_solve_and_check_contract(tmp_path):
     out = tmp_path / "plan"
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "solve", "--academie", "Toulouse", "--out", str(out),
-                        "--time-limit", "20", "--quiet"], capture_output=True, text=True)
+                        "--time-limit", "20", "--quiet", "--school-year", "2026-2027", "--from", "2026-06-15"],
+                       capture_output=True, text=True)  # explicit dates, never the machine's clock
     assert r.returncode == 0, r.stderr
     with open(out / "sessions.csv", encoding="utf-8") as f:
         header = next(csv.reader(f))
