@@ -404,6 +404,12 @@ def coverage_curve(sessions: Iterable, total: int) -> list[tuple[dt.date, int, f
 PAST_RULE = "past"  # solvers.rules: dates gone when planning starts (réunions de rentrée), to carry over
 
 
+def gone_at_start(day, plan_from) -> bool:
+    """``day`` (a date or an ISO text) comes before ``plan_from``: none of the plan's sessions can be before it, so
+    a share « trained by » that day (the Toussaint of a year planned from November) says nothing of the plan."""
+    return bool(day) and bool(plan_from) and str(day) < str(plan_from)  # ISO dates sort as texts
+
+
 def split_past(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
     """(records still to place, records of rule ``past``): the second are counted apart everywhere —
     the solve's and the checker's summary, the window's cards, the PDFs — not as unplaced sessions."""

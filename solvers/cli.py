@@ -15,7 +15,7 @@ from planner.demand import people_word
 from planner.errors import fail as _err
 from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
-from planner.report import as_planned, sessions_of, split_past
+from planner.report import as_planned, gone_at_start, sessions_of, split_past
 from planner.scenario_io import ScenarioError, load_scenario
 
 
@@ -192,10 +192,15 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
     print(f"Dernière session d'étape 1 : {_fmt_date(k['completion_date'])} "
           f"(au plus tôt possible : {_fmt_date(k.get('earliest_possible_completion_date'))}).")
     if k.get("share_trained_by_toussaint") is not None:
+        def share(value, day) -> str:  # a date gone when planning starts: its share says nothing of the plan
+            return "date passée" if gone_at_start(day, k.get("plan_from")) else f"{100 * (value or 0):.1f} %"
+
+        pre = [d for days in ((r.get("settings") or {}).get("pre_rentree_dates") or {}).values()
+               for d in (days if isinstance(days, list) else [days]) if d]  # each académie's in the horizon
         print(f"{people_word(r.get('settings')).capitalize()} formés avant la Toussaint : "
-              f"{100 * k['share_trained_by_toussaint']:.1f} % ; "
-              f"avant Noël : {100 * (k['share_trained_by_christmas'] or 0):.1f} % ; "
-              f"sessions à la pré-rentrée : {100 * k['share_at_pre_rentree']:.1f} %.")
+              f"{share(k['share_trained_by_toussaint'], k.get('toussaint_date'))} ; "
+              f"avant Noël : {share(k['share_trained_by_christmas'], k.get('christmas_date'))} ; "
+              f"sessions à la pré-rentrée : {share(k['share_at_pre_rentree'], max(pre, default=None))}.")
     unplaced, past = split_past(r["unplaced"])
     if past:
         print(f"Note : {past_summary(past)}.", file=sys.stderr)

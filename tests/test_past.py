@@ -80,3 +80,37 @@ def test_a_bug_in_a_command_gives_a_french_line_and_a_log_not_a_traceback(capsys
     log = err.split("détails techniques dans ")[1].split(")")[0]
     with open(log, encoding="utf-8") as f:
         assert "Traceback" in f.read()
+
+
+def test_shares_by_a_date_gone_when_planning_starts_say_so_instead_of_zero(tmp_path, capsys):
+    """Planned from late November, no session can be before the Toussaint nor at the pré-rentrée: the solve's
+    summary and the académie's PDF say « date passée », not 0 % (read as a failure); Noël still has its share.
+    Planned from June, the shares are given as ever."""
+    import json
+
+    from pypdf import PdfReader
+
+    import main
+    from planner.exports.pdf import export_academie_pdf
+    from planner.plan import Plan
+    from planner.report import gone_at_start
+    from planner.scenario_io import save_scenario_json
+
+    assert gone_at_start("2026-10-17", "2026-11-30") and gone_at_start(dt.date(2026, 10, 17), dt.date(2026, 11, 30))
+    assert not gone_at_start("2026-12-18", "2026-11-30") and not gone_at_start(None, "2026-11-30")
+    path = tmp_path / "tiny.json"
+    save_scenario_json(tiny_scenario(), path)
+    for start, gone in (("2026-11-30", True), ("2026-06-15", False)):
+        out = tmp_path / f"plan-{start}"
+        assert main.main(["solve", "--scenario", str(path), "--solver", "greedy", "--workers", "1",
+                          "--school-year", "2026-2027", "--from", start, "--out", str(out)]) == 0
+        line = next(x for x in capsys.readouterr().out.splitlines() if "avant la Toussaint" in x)
+        k = json.loads((out / "report.json").read_text(encoding="utf-8"))["kpis"]
+        if gone:
+            assert "avant la Toussaint : date passée" in line and "pré-rentrée : date passée" in line
+            assert f"avant Noël : {100 * k['share_trained_by_christmas']:.1f} %" in line
+        else:
+            assert "date passée" not in line and f"{100 * k['share_trained_by_toussaint']:.1f} %" in line
+        text = " ".join(p.extract_text() for p in
+                        PdfReader(export_academie_pdf(Plan.read(out), "16", tmp_path / f"a-{start}.pdf")).pages)
+        assert ("date passée au début du plan" in " ".join(text.split())) == gone

@@ -16,8 +16,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..demand import admin_staff_included, people_word, step1_people
 from ..demand import estimate_method, estimate_replace
-from ..report import (academie_kpis, convocation_date, coverage_curve, plan_calendar, school_year_title, sessions_of,
-                      split_past)
+from ..report import (academie_kpis, convocation_date, coverage_curve, gone_at_start, plan_calendar, school_year_title,
+                      sessions_of, split_past)
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
@@ -531,6 +531,12 @@ def export_trainer_pdf(plan: Plan | PlanIndex, trainer_id: str, out_path: str | 
 
 
 # ============================================================================ académie summary
+def _share_by(share: float | None, day, plan_from) -> str:
+    """A share trained by ``day``, or « date passée » when the plan starts after it (none of its sessions can be
+    before it: 0 % would read as a failure)."""
+    return "date passée au début du plan" if gone_at_start(day, plan_from) else fr_percent(share)
+
+
 def academie_figures(ix: PlanIndex, code: str) -> dict:
     """Key figures of one académie, computed from the plan's sessions."""
     sessions = [s for s in ix.plan.sessions if s.academie == code]
@@ -600,8 +606,9 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
         (f"{who.capitalize()} formés", f"{fr_int(f['teachers_trained'])} sur {fr_int(f['teachers_total'])}"
                                        + (" (estimé)" if f["estimated_types"] else "")),
         ("Part formée avant la Toussaint" + (f" ({fr_date_short(f['toussaint'])})" if f["toussaint"] else ""),
-         fr_percent(f["share_toussaint"])),
-        ("Part formée avant Noël" + (f" ({fr_date_short(f['noel'])})" if f["noel"] else ""), fr_percent(f["share_noel"])),
+         _share_by(f["share_toussaint"], f["toussaint"], f["settings"].get("plan_from"))),
+        ("Part formée avant Noël" + (f" ({fr_date_short(f['noel'])})" if f["noel"] else ""),
+         _share_by(f["share_noel"], f["noel"], f["settings"].get("plan_from"))),
         ("Achèvement de l'étape 1", fr_date(f["completion"]) if f["completion"] else "—"),
         ("Pré-rentrée des enseignants", fr_date(f["pre_rentree"]) if f["pre_rentree"] else "—"),
     ]
