@@ -177,6 +177,8 @@ def test_an_edit_marks_the_plan_unverified_then_checks_it_in_the_background(win,
 
 def test_overview_reads_the_report_figures(win, qtbot):
     """« formés avant la Toussaint » in the overview is the report's figure (planner.report), not a second count."""
+    import datetime as dt
+
     from planner.report import academie_kpis
 
     w = win
@@ -189,6 +191,20 @@ def test_overview_reads_the_report_figures(win, qtbot):
     from ui import fmt
 
     assert share is not None and f"avant la Toussaint : {fmt.pct(share)}" in w.tab("overview").cards["half"].toolTip()
+    # a plan starting after the Toussaint: its 0 % would read as a failure, the tooltip says the date had passed
+    from planner.plan_index import PlanIndex
+
+    settings = w.plan.report["settings"]
+    day = academie_kpis(w.plan, "16")["toussaint"]
+    try:
+        w.plan.report["settings"] = {**settings, "plan_from": (day + dt.timedelta(days=30)).isoformat()}
+        w.doc.pix = PlanIndex(w.plan, w.doc.six)
+        w.refresh_all()
+        assert "la Toussaint était passée au début du plan" in w.tab("overview").cards["half"].toolTip()
+    finally:
+        w.plan.report["settings"] = settings
+        w.doc.pix = PlanIndex(w.plan, w.doc.six)
+        w.refresh_all()
 
 
 def test_overview_counts_past_meetings_apart_from_unplaced(win, qtbot):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderVie
     QVBoxLayout
 
 from planner.demand import admin_staff_included, people_word
-from planner.report import sessions_of, split_past
+from planner.report import gone_at_start, sessions_of, split_past
 
 from .. import fmt
 from ..changes import Changes
@@ -211,10 +211,12 @@ class OverviewTab(Tab):
             tip += " (détail : onglet Budget)"
         self.cards["hours"].set(fmt.num(minutes / 60), note, tip)  # two lines at most; the rest in the tooltip
         series, half, done, reached = f["coverage"]
-        toussaint = self.toussaint_share(scope)
-        self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint",
-                               (f"{people_word((self.doc.plan.report or {}).get('settings'))} formés avant "
-                                f"la Toussaint : {fmt.pct(toussaint)}" if toussaint is not None else ""))
+        toussaint, day = self.toussaint_share(scope)
+        who = people_word((self.doc.plan.report or {}).get("settings"))
+        plan_from = ((self.doc.plan.report or {}).get("settings") or {}).get("plan_from")
+        tip = ("" if toussaint is None else f"la Toussaint était passée au début du plan ({who} formés ensuite)"
+               if gone_at_start(day, plan_from) else f"{who} formés avant la Toussaint : {fmt.pct(toussaint)}")
+        self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint", tip)
         if done:
             self.cards["done"].set(fmt.date_short(done), f"{fmt.pct(reached)} des personnes formées"
                                    + ("" if reached >= 0.999 else " (le reste : non planifié)"))
@@ -223,17 +225,20 @@ class OverviewTab(Tab):
         acad = None if scope[0] == "nation" else six.academie_of(scope)
         self.coverage_chart.set_series(series, pre_rentree_markers(self.doc.plan.report if self.doc.plan else {}, acad))
 
-    def toussaint_share(self, scope) -> float | None:
-        """Share of the teachers trained before their académie's Toussaint: the report's figure (planner.report),
-        the same as the solver's summary and the académie PDF; None below an académie or without a school year."""
+    def toussaint_share(self, scope) -> tuple[float | None, object]:
+        """(share of the teachers trained before their académie's Toussaint, that Toussaint): the report's figure
+        (planner.report), the same as the solver's summary and the académie PDF; (None, None) below an académie or
+        without a school year."""
         from planner.report import academie_kpis
 
         plan, pix = self.doc.plan, self.doc.pix
         if plan is None or pix is None or scope[0] not in ("nation", "academie"):
-            return None
+            return None, None
         if scope[0] == "academie":
-            return pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(plan, scope[1])).get("share_toussaint")
-        return nation_teacher_kpis(pix).get("share_trained_by_toussaint")
+            k = pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(plan, scope[1]))
+            return k.get("share_toussaint"), k.get("toussaint")
+        k = nation_teacher_kpis(pix)
+        return k.get("share_trained_by_toussaint"), k.get("toussaint_date")
 
     def _calendar_note(self, six, scope) -> None:
         from planner.report import calendar_notes
