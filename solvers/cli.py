@@ -108,13 +108,17 @@ def _run_solve(args) -> int:
     except PlanError as exc:
         return _err(str(exc))
     last = [0.0]
+    # on a terminal the line is rewritten in place; in a log (a pipe, a file) one line per second at most, each whole
+    terminal = _is_terminal(sys.stderr)
+    every = 0.5 if terminal else 1.0
 
     def progress(p: dict) -> None:
-        if args.quiet or time.perf_counter() - last[0] < 0.5 and p["academies_done"] < p["academies_total"]:
+        if args.quiet or time.perf_counter() - last[0] < every and p["academies_done"] < p["academies_total"]:
             return
         last[0] = time.perf_counter()
-        print(f"\r{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions placées "
-              f"({p['elapsed']:.1f} s)", end="", file=sys.stderr, flush=True)
+        line = (f"{p['academies_done']}/{p['academies_total']} académies, {p['sessions_placed']} sessions "
+                f"placées ({p['elapsed']:.1f} s)")
+        print("\r" + line if terminal else line, end="" if terminal else "\n", file=sys.stderr, flush=True)
 
     stop = threading.Event()
     early: list = []  # sessions.csv, begun while the report is computed
@@ -169,7 +173,7 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
             return _err(str(exc))
         if started is not None:
             plan.report.setdefault("parent_seconds", {})["startup"] = round(started, 3)
-    if not args.quiet:
+    if not args.quiet and _is_terminal(sys.stderr):  # the progress line ends here
         print(file=sys.stderr)
     if args.scenario and args.scenario != "national":
         plan.report.setdefault("scenario", {})["file"] = str(Path(args.scenario).resolve())
@@ -230,6 +234,13 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
 
 
 EXIT_STOPPED = 3
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed, or not a file
+        return False
 
 
 def _process_seconds() -> float | None:

@@ -95,3 +95,40 @@ def test_solve_and_check_leave_their_plan_and_scenario_for_the_process_end(scena
     before, collecting = len(cli._EXIT_KEPT), gc.isenabled()
     assert entry.main(["check", str(out), "--scenario", scenario_file]) == 0  # in this process: nothing kept,
     assert len(cli._EXIT_KEPT) == before and gc.isenabled() == collecting  # and garbage collected as before
+
+
+def test_solve_progress_is_one_line_per_update_in_a_log_and_rewritten_on_a_terminal(scenario_file, tmp_path):
+    """Piped into a log, each progress update is a whole line (they were glued into one by « \\r »); on a terminal
+    the line is rewritten in place, then ended."""
+    import pty
+    import re
+
+    args = ("solve", "--scenario", scenario_file, "--workers", "1", "--solver", "greedy", "--school-year",
+            "2026-2027", "--from", "2026-11-30")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), *args, "--out", str(tmp_path / "logged")], cwd=ROOT,
+                       capture_output=True, timeout=300, env=env)  # bytes: text mode would turn « \r » into lines
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 0, err
+    lines = [x for x in err.split("\n") if "académies," in x]
+    assert "\r" not in err and len(lines) >= 2
+    assert all(re.fullmatch(r"\d+/3 académies, \d+ sessions placées \(\d+\.\d s\)", x) for x in lines)
+    assert lines[0].startswith("0/3") and lines[-1].startswith("3/3")
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args, "--out", str(tmp_path / "tty")], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=300) == 0
+    os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert "\r3/3 académies" in text and re.search(r"\(\d+\.\d s\)\r?\n", text)  # rewritten, then ended
