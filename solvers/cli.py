@@ -13,6 +13,7 @@ from pathlib import Path
 
 from planner.demand import people_word
 from planner.errors import fail as _err
+from planner.errors import is_terminal
 from planner.plan import Plan, PlanError
 from planner.plan import check_target as _check_plan_target
 from planner.report import as_planned, gone_at_start, sessions_of, split_past
@@ -109,7 +110,7 @@ def _run_solve(args) -> int:
         return _err(str(exc))
     last = [0.0]
     # on a terminal the line is rewritten in place; in a log (a pipe, a file) one line per second at most, each whole
-    terminal = _is_terminal(sys.stderr)
+    terminal = is_terminal(sys.stderr)
     every = 0.5 if terminal else 1.0
 
     def progress(p: dict) -> None:
@@ -173,7 +174,7 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
             return _err(str(exc))
         if started is not None:
             plan.report.setdefault("parent_seconds", {})["startup"] = round(started, 3)
-    if not args.quiet and _is_terminal(sys.stderr):  # the progress line ends here
+    if not args.quiet and is_terminal(sys.stderr):  # the progress line ends here
         print(file=sys.stderr)
     if args.scenario and args.scenario != "national":
         plan.report.setdefault("scenario", {})["file"] = str(Path(args.scenario).resolve())
@@ -234,13 +235,6 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
 
 
 EXIT_STOPPED = 3
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # closed, or not a file
-        return False
 
 
 def _process_seconds() -> float | None:

@@ -337,3 +337,28 @@ def test_cli_unreadable_plan_no_traceback(tmp_path):
                        cwd=ROOT)
     assert r.returncode == 2
     assert "colonnes manquantes" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_batch_progress_is_whole_lines_in_a_log_and_redrawn_on_a_terminal(monkeypatch):
+    """In a log (a pipe, a file) the batch's progress is a whole line at a time, not bars glued by « \\r »; on a
+    terminal the bar is redrawn in place and ended."""
+    import io
+    import sys
+
+    from planner.exports.batch import stderr_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, terminal in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        report = stderr_progress("Plans PDF")
+        report(0, 40)
+        report(40, 40)
+        out = stream.getvalue()
+        assert out.count("Plans PDF [") == 2 and out.endswith("40/40 (" + out.rsplit("(", 1)[1])
+        assert out.endswith("/s)\n")
+        assert ("\r" in out) == terminal
+        if not terminal:
+            assert out.splitlines()[0].startswith("Plans PDF [....") and len(out.splitlines()) == 2

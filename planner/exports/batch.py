@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable
 
+from ..errors import is_terminal
 from ..plan import Plan
 from ..signals import sigint_blocked as _sigint_blocked
 from ..signals import sigint_deferred as _sigint_deferred
@@ -141,21 +142,22 @@ def _context():
 
 
 def stderr_progress(label: str = "Export") -> Progress:
-    """A progress bar on stderr, redrawn at most ten times a second."""
+    """A progress bar on stderr, redrawn at most ten times a second on a terminal; in a log (a pipe, a file), a
+    whole line every five seconds and at the end."""
     state = {"t": 0.0, "start": time.perf_counter()}
+    terminal = is_terminal(sys.stderr)
+    every = 0.1 if terminal else 5.0
 
     def report(done: int, total: int) -> None:
         now = time.perf_counter()
-        if done < total and now - state["t"] < 0.1:
+        if done < total and now - state["t"] < every:
             return
         state["t"] = now
         width = 30
         filled = int(width * done / total) if total else width
         rate = done / (now - state["start"]) if now > state["start"] else 0
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-                         f" ({rate:.0f}/s)")
-        if done >= total:
-            sys.stderr.write("\n")
+        line = f"{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:.0f}/s)"
+        sys.stderr.write(("\r" + line + ("\n" if done >= total else "")) if terminal else line + "\n")
         sys.stderr.flush()
 
     return report
