@@ -74,12 +74,18 @@ def _guard_pipes() -> None:
 
 
 def _iso_date(text: str):
+    """A date as AAAA-MM-JJ, or as a French user writes it, JJ/MM/AAAA."""
     import datetime as dt
 
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"date « {text} » invalide : attendu AAAA-MM-JJ (ex. 2026-12-01)") from None
+        pass
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date « {text} » invalide : attendu AAAA-MM-JJ ou JJ/MM/AAAA "
+                                         f"(ex. 2026-12-01 ou 01/12/2026)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,8 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remplace le mode d'objectif du scénario")
     s.add_argument("--school-year", default=None, metavar="AAAA-AAAA",
                    help="année scolaire à planifier (ex. 2027-2028 ; défaut : celle du scénario, sinon l'année en cours)")
-    s.add_argument("--from", "--plan-from", dest="plan_from", type=_iso_date, default=None, metavar="AAAA-MM-JJ",
-                   help="rien n'est placé avant cette date (défaut : aujourd'hui, ou le début de l'horizon) ; "
+    s.add_argument("--from", "--plan-from", dest="plan_from", type=_iso_date, default=None, metavar="DATE",
+                   help="AAAA-MM-JJ ou JJ/MM/AAAA : rien n'est placé avant cette date (défaut : aujourd'hui, ou le début "
+                        "de l'horizon) ; "
                         "avec un fichier de scénario qui a un plan courant, les sessions tenues restent telles quelles")
     s.add_argument("--calendar", default=None, metavar="FICHIER",
                    help="calendrier scolaire officiel (CSV fr-en-calendrier-scolaire) : Corse et outre-mer")

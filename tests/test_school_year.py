@@ -166,7 +166,13 @@ def test_cli_next_school_year_plans_its_pre_rentree(tmp_path):
     step1 = [s for s in Plan.read(tmp_path / "p").sessions if s.kind == "step1" and s.audience.startswith("teachers")]
     assert min(s.date for s in step1) == dt.date(2027, 8, 31)
     r = main("solve", "--scenario", str(tmp_path / "s.json"), "--from", "2026-13-01", "--out", str(tmp_path / "q"))
-    assert r.returncode == 2 and "AAAA-MM-JJ" in r.stderr
+    assert r.returncode == 2 and "AAAA-MM-JJ ou JJ/MM/AAAA" in r.stderr
+    # as a French user writes a date: the same plan start
+    r = main("solve", "--scenario", str(tmp_path / "s.json"), "--solver", "greedy", "--school-year", "2027-2028",
+             "--from", "15/06/2027", "--out", str(tmp_path / "fr"), "--quiet")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads((tmp_path / "fr" / "report.json").read_text(encoding="utf-8"))
+    assert rep["settings"]["plan_from"] == "2027-06-15"
 
 
 # ============================================================================ official calendars
