@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--merged", action="store_true", help="lot : un PDF unique avec un signet par unité")
     e.add_argument("--workers", type=int, default=None)
     e.add_argument("--out", required=True)
-    e.add_argument("--as-of", default=None, metavar="AAAA-MM-JJ", help="bilan : date du bilan (défaut : aujourd'hui)")
+    e.add_argument("--as-of", default=None, type=_iso_date, metavar="DATE",
+                   help="bilan : date du bilan, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : aujourd'hui)")
 
     m = sub.add_parser("compare", help=COMMANDS["compare"][2],
                        description="Compare deux plans ou plus : dossiers écrits par « solve --out », ou FICHIER#NOM "

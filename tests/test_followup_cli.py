@@ -97,6 +97,10 @@ def test_bilan_figures_equal_the_recorded_counts(toulouse, capsys):
     trained = sum(int(r["presents"]) for r in held)
     args = ["export", str(t["path"]), "--kind", "bilan", "--as-of", t["pf"].isoformat()]
     assert cli.main(args + ["--format", "xlsx", "--out", str(d / "bilan.xlsx")]) == 0
+    french = ["export", str(t["path"]), "--kind", "bilan", "--as-of", t["pf"].strftime("%d/%m/%Y")]
+    assert cli.main(french + ["--format", "xlsx", "--out", str(d / "bilan-fr.xlsx")]) == 0  # as a French user writes it
+    same = [list(r) for r in load_workbook(d / "bilan-fr.xlsx")["Synthèse"].iter_rows(values_only=True)]
+    assert same == [list(r) for r in load_workbook(d / "bilan.xlsx")["Synthèse"].iter_rows(values_only=True)]
     assert cli.main(args + ["--out", str(d / "bilan.pdf")]) == 0
     ws = load_workbook(d / "bilan.xlsx")["Synthèse"]
     fig = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True)}

@@ -41,11 +41,11 @@ def progress_of(plan: Plan, as_of: dt.date, cancelled: set[str] | None) -> Progr
 def run_followup_export(args, kind: str, fmt: str) -> int:
     src = Path(args.plan_dir)
     plan, cancelled = load_source(src)
-    raw = getattr(args, "as_of", None)
+    raw = getattr(args, "as_of", None)  # a date already when main.py read it (AAAA-MM-JJ or JJ/MM/AAAA)
     try:
-        as_of = dt.date.fromisoformat(raw) if raw else dt.date.today()
+        as_of = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw) if raw else dt.date.today()
     except ValueError:
-        return _fail(f"--as-of « {raw} » : date attendue (AAAA-MM-JJ)")
+        return _fail(f"--as-of « {raw} » : date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)")
     out = Path(args.out)
     if kind == "suivi":
         from .suivi import export_record_template
