@@ -226,6 +226,9 @@ class Plan:
         académie's row is read no further than its académie; an empty set reads no session at all); ``seen``
         collects the académie of every row. ``table``: its sessions.csv already parsed (:func:`read_sessions`)."""
         d = Path(directory)
+        if not d.is_dir():  # a mistyped path: said as such, not as four missing files
+            raise PlanError(f"{d} : dossier de plan introuvable" if not d.exists() else
+                            f"{d} : n'est pas un dossier de plan (attendu : le dossier écrit par « solve --out »)")
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
             raise PlanError(f"{d} : fichiers de plan manquants : {', '.join(missing)}")

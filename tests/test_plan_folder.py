@@ -200,3 +200,16 @@ def test_report_json_reads_back_the_report_with_a_line_per_record(tmp_path):
     assert '  "completion_date": "2027-05-19",' in lines and "é" in text
     back = Plan.read(Plan(sessions=[], trainers=[], units=[], report=report).write(tmp_path / "plan"))
     assert back.report["unplaced"] == unplaced and not back.folder_issues
+
+
+def test_a_mistyped_plan_folder_is_said_as_such(tmp_path, capsys):
+    """A path that does not exist, or a file given for the folder, is named as such, not as four missing files."""
+    with pytest.raises(PlanError, match="dossier de plan introuvable"):
+        Plan.read(tmp_path / "nulle-part")
+    (tmp_path / "sessions.csv").write_text("session_id\n", encoding="utf-8")
+    with pytest.raises(PlanError, match="n'est pas un dossier de plan"):
+        Plan.read(tmp_path / "sessions.csv")
+    with pytest.raises(PlanError, match="fichiers de plan manquants : trainers.csv"):
+        Plan.read(tmp_path)  # a folder with some files only: those missing are named
+    assert main.main(["check", str(tmp_path / "nulle-part")]) == 2
+    assert "dossier de plan introuvable" in capsys.readouterr().err
