@@ -261,8 +261,8 @@ class Settings(BaseModel):
         if (self.end_date - self.start_date).days > 800:
             raise ValueError("end_date : horizon limité à deux années scolaires")
         if self.plan_from is not None and self.end_date is not None and self.plan_from > self.end_date:
-            raise ValueError(f"plan_from : la planification commence le {self.plan_from.isoformat()}, "
-                             f"après la fin de l'horizon ({self.end_date.isoformat()})")
+            raise ValueError(f"plan_from : la planification commence le {self.plan_from:%d/%m/%Y}, "
+                             f"après la fin de l'horizon ({self.end_date:%d/%m/%Y})")
         return self
 
     @property

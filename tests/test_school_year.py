@@ -173,6 +173,9 @@ def test_cli_next_school_year_plans_its_pre_rentree(tmp_path):
     assert r.returncode == 0, r.stderr
     rep = json.loads((tmp_path / "fr" / "report.json").read_text(encoding="utf-8"))
     assert rep["settings"]["plan_from"] == "2027-06-15"
+    r = main("solve", "--scenario", str(tmp_path / "s.json"), "--school-year", "2027-2028", "--from", "2030-01-01",
+             "--out", str(tmp_path / "late"))  # after the horizon: said with French dates
+    assert r.returncode == 2 and "commence le 01/01/2030, après la fin de l'horizon (" in r.stderr
 
 
 # ============================================================================ official calendars
