@@ -652,9 +652,9 @@ def replan_rest(sc: Scenario, plan: Plan, statuses: dict[str, SessionStatus], op
     report["unplaced"] = [u.as_dict() for u in unplaced] + kept_unplaced
     report["kpis"] = {**plan.report.get("kpis", {}), **kpis(sc, sessions)}
     pf = opts.plan_from.isoformat()  # the checker reads the plan's dates from its report
-    # the settings this re-plan used (the window says a plan stale when they differ from the scenario's), and what
-    # the first solve added beside them (each académie's pré-rentrée)
-    report["settings"] = {**(report.get("settings") or {}), **sc.settings.model_dump(mode="json"), "plan_from": pf}
+    # the settings this re-plan used, plan_from included (the window says a plan stale when they differ from the
+    # scenario's), and what the first solve added beside them (each académie's pré-rentrée)
+    report["settings"] = {**(report.get("settings") or {}), **sc.settings.model_dump(mode="json")}
     if isinstance(report.get("calendar"), dict):
         report["calendar"] = {**report["calendar"], "plan_from": pf}
     report["followup"] = {"plan_from": opts.plan_from.isoformat(), "inferred_held": inferred,

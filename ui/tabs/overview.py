@@ -212,10 +212,14 @@ class OverviewTab(Tab):
         self.cards["hours"].set(fmt.num(minutes / 60), note, tip)  # two lines at most; the rest in the tooltip
         series, half, done, reached = f["coverage"]
         toussaint, day = self.toussaint_share(scope)
-        who = people_word((self.doc.plan.report or {}).get("settings"))
-        plan_from = ((self.doc.plan.report or {}).get("settings") or {}).get("plan_from")
-        tip = ("" if toussaint is None else f"la Toussaint était passée au début du plan ({who} formés ensuite)"
-               if gone_at_start(day, plan_from) else f"{who} formés avant la Toussaint : {fmt.pct(toussaint)}")
+        made = (self.doc.plan.report or {}).get("settings") or {}
+        who = people_word(made)
+        if toussaint is None:
+            tip = ""
+        elif gone_at_start(day, made.get("plan_from")):
+            tip = f"la Toussaint était passée au début du plan ({who} formés ensuite)"
+        else:
+            tip = f"{who} formés avant la Toussaint : {fmt.pct(toussaint)}"
         self.cards["half"].set(fmt.date_short(half), fmt.date_long(half) if half else "pas encore atteint", tip)
         if done:
             self.cards["done"].set(fmt.date_short(done), f"{fmt.pct(reached)} des personnes formées"

@@ -19,6 +19,7 @@ class UnplacedTab(Tab):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.model = UnplacedTableModel(self)
+        self.still = 0  # units with sessions still to place (the status bar's count; past ones apart)
         self.sort = QSortFilterProxyModel(self)
         self.sort.setSourceModel(self.model)
         self.sort.setSortRole(SORT_ROLE)
@@ -84,7 +85,7 @@ class UnplacedTab(Tab):
         self.heading.setText(text)
 
     def status_text(self) -> str:
-        return f"{fmt.num(getattr(self, 'still', 0))} unités avec des sessions non planifiées"
+        return f"{fmt.num(self.still)} unités avec des sessions non planifiées"
 
     def go_to_unit(self, idx: QModelIndex) -> None:
         if not idx.isValid():
