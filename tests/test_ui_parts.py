@@ -236,12 +236,29 @@ def test_overview_counts_past_meetings_apart_from_unplaced(win, qtbot):
         w.refresh_all()
 
 
+def _painted(widget, method: str, size: tuple[int, int]) -> list[tuple]:
+    """The arguments of every ``QPainter.<method>`` call while ``widget`` renders itself into an image of ``size``."""
+    from PySide6.QtGui import QImage, QPainter
+
+    calls: list[tuple] = []
+    real = getattr(QPainter, method)
+
+    def spy(self, *args):
+        calls.append(args)
+        return real(self, *args)
+
+    setattr(QPainter, method, spy)
+    try:
+        widget.render(QImage(*size, QImage.Format.Format_ARGB32))
+    finally:
+        setattr(QPainter, method, real)
+    return calls
+
+
 def test_close_markers_share_one_label_and_distant_ones_keep_theirs(qapp):
     """The pré-rentrées of the académies, a few days apart, are one « pré-rentrée » on the coverage chart, not
     labels drawn over each other; a marker far enough keeps its own label; every marker keeps its line."""
     import datetime as dt
-
-    from PySide6.QtGui import QImage, QPainter
 
     from ui.charts import LineChart, marker_labels_shown
 
@@ -257,19 +274,7 @@ def test_close_markers_share_one_label_and_distant_ones_keep_theirs(qapp):
     chart.set_series([("Ensemble", [(d0, 0.0), (d0 + 120, 1.0)], None)],
                      markers=[(d0 + 17, "pré-rentrée"), (d0 + 30, "pré-rentrée"), (d0 + 31, "pré-rentrée"),
                               (d0 + 33, "pré-rentrée")])
-    drawn: list[str] = []
-    real = QPainter.drawText
-
-    def spy(self, *args):
-        drawn.append(args[-1])
-        return real(self, *args)
-
-    img = QImage(700, 240, QImage.Format.Format_ARGB32)
-    QPainter.drawText = spy
-    try:
-        chart.render(img)
-    finally:
-        QPainter.drawText = real
+    drawn = [args[-1] for args in _painted(chart, "drawText", (700, 240))]
     assert drawn.count("pré-rentrée") == 2  # 17 days apart: two labels; 1 to 3 days apart: one
 
 
@@ -277,8 +282,6 @@ def test_coverage_is_drawn_as_steps_over_two_weeks_at_least(qapp):
     """A cumulative share holds until the next day with sessions, then rises: drawn level then up, held to the
     axis's end; one day's training is not stretched into a ramp over the whole width (two weeks shown at least)."""
     import datetime as dt
-
-    from PySide6.QtGui import QImage, QPainter
 
     from ui.charts import LineChart
 
@@ -288,18 +291,8 @@ def test_coverage_is_drawn_as_steps_over_two_weeks_at_least(qapp):
     chart.set_series([("Ensemble", [(d - 1, 0.0), (d, 1.0)], None)])
     x0, x1, _, _ = chart._bounds()
     assert x1 - x0 == LineChart.MIN_DAYS and x0 < d - 1 and d < x1
-    paths = []
-    real = QPainter.drawPath
-
-    def spy(self, path):
-        paths.append([(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())])
-        return real(self, path)
-
-    QPainter.drawPath = spy
-    try:
-        chart.render(QImage(600, 240, QImage.Format.Format_ARGB32))
-    finally:
-        QPainter.drawPath = real
+    paths = [[(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())]
+             for (path,) in _painted(chart, "drawPath", (600, 240))]
     (pts,) = paths
     r = chart.plot_rect()
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
@@ -349,8 +342,6 @@ def test_follow_up_chart_keeps_today_s_label_clear_of_the_axis_dates(qapp):
     it goes to the top of its line then; well inside the year it stays under the axis. The last date is shown."""
     import datetime as dt
 
-    from PySide6.QtGui import QImage, QPainter
-
     from ui.tabs.followup import CoverageChart
 
     first = dt.date(2026, 11, 30)
@@ -360,20 +351,8 @@ def test_follow_up_chart_keeps_today_s_label_clear_of_the_axis_dates(qapp):
         chart = CoverageChart()
         chart.resize(700, 140)
         chart.set_data(planned, [], 2000, today)
-        texts = []
-        real = QPainter.drawText
-
-        def spy(self, *args):
-            if len(args) == 3 and isinstance(args[2], str):
-                texts.append((args[0], args[1], args[2]))
-            return real(self, *args)
-
-        QPainter.drawText = spy
-        try:
-            chart.render(QImage(700, 140, QImage.Format.Format_ARGB32))
-        finally:
-            QPainter.drawText = real
-        return {t: (x, y) for x, y, t in texts}
+        return {args[2]: (args[0], args[1]) for args in _painted(chart, "drawText", (700, 140))
+                if len(args) == 3 and isinstance(args[2], str)}
 
     near = drawn(first + dt.timedelta(days=1))
     bottom = near["30/11/2026"][1]
