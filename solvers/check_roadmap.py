@@ -104,32 +104,51 @@ class _Windows:
 
 class _Unit:
     """A unit's roadmap sessions, read once: each as ``(session, start, end, session id)``, times in minutes
-    since day 1 (``date.toordinal() × 1440``), in plan order (``sp``) and by part (working groups, restitutions, drafting
+    since day 1 (``date.toordinal() × 1440``), in plan order (``sp``), with what :func:`check_roadmap` asks of
+    its date and hours (``checks``, one per row), and by part (working groups, restitutions, drafting
     meetings of the charter, briques, réunions de rentrée, cafés IA), the steps it has, the end of its last
-    working group and drafting meeting, whether its charter is adopted, and its sessions over capacity."""
+    working group and drafting meeting, whether its charter is adopted, whether its sessions come one after the
+    other in plan order (``apart``: then none overlaps), and its sessions over capacity."""
 
-    __slots__ = ("sp", "wg", "rest", "drafts", "briques", "rentree", "cafes", "has2", "has3", "has4",
-                 "wg_end", "drafts_end", "adopted", "over")
+    __slots__ = ("sp", "checks", "apart", "wg", "rest", "drafts", "briques", "rentree", "cafes", "has2", "has3",
+                 "has4", "wg_end", "drafts_end", "adopted", "over")
 
-    def __init__(self, rows, caps: dict) -> None:
-        """``rows``: the unit's roadmap sessions as ``(session, start, end, session id)``, in plan order
-        (:func:`_timed`)."""
-        self.sp = rows
+    def __init__(self, ss, caps: dict, timed: dict, mins, horizon: tuple) -> None:
+        """``ss``: the unit's roadmap sessions, in plan order. ``timed``: (window, date, start, end) → ``[start,
+        end, the window's reason or None until asked, in the horizon]``, shared by the units of a zone and
+        département (each time slot read once), filled here; ``horizon``: its first and last day."""
+        h0, h1 = horizon
+        self.sp = rows = []
+        self.checks = checks = []
         self.wg, self.rest, self.drafts, self.briques, self.rentree, self.cafes = parts = [], [], [], [], [], []
         wg, rest, drafts, briques, rentree, cafes = parts
         has2 = has3 = has4 = adopted = False
         wg_end = drafts_end = None
         over = []  # (session, capacity, what), in plan order
-        for r in rows:
-            s = r[0]
+        apart, last_end = True, -1
+        for s in ss:
+            t = timed.get((s.window, s.date, s.start, s.end))
+            if t is None:
+                day = s.date.toordinal() * 1440
+                t = timed[(s.window, s.date, s.start, s.end)] = [day + mins[s.start], day + mins[s.end], None,
+                                                                 h0 <= s.date <= h1]
+            a, b = t[0], t[1]
+            if apart:
+                if last_end <= a <= b:
+                    last_end = b
+                else:
+                    apart = False
+            r = (s, a, b, s.session_id)
+            rows.append(r)
+            checks.append(t)
             kind = s.kind
             cap = None
             if kind == "step2":
                 has2 = True
                 if s.group >= 1:
                     wg.append(r)
-                    if wg_end is None or r[2] > wg_end:
-                        wg_end = r[2]
+                    if wg_end is None or b > wg_end:
+                        wg_end = b
                     cap = caps["wg"]
                 else:
                     if s.group == 0:
@@ -139,8 +158,8 @@ class _Unit:
                 has3 = True
                 if s.audience == "pupils":
                     drafts.append(r)
-                    if drafts_end is None or r[2] > drafts_end:
-                        drafts_end = r[2]
+                    if drafts_end is None or b > drafts_end:
+                        drafts_end = b
                     cap = caps["drafts"]
                 else:
                     adopted = True
@@ -160,16 +179,7 @@ class _Unit:
             if cap is not None and s.participants > cap[0]:
                 over.append((s, *cap))
         self.has2, self.has3, self.has4, self.adopted = has2, has3, has4, adopted
-        self.wg_end, self.drafts_end, self.over = wg_end, drafts_end, over
-
-
-def _timed(ss, mins) -> list[tuple]:
-    """``(session, start, end, session id)`` of sessions ``ss``, times in minutes since day 1."""
-    out = []
-    for s in ss:
-        day = s.date.toordinal() * 1440
-        out.append((s, day + mins[s.start], day + mins[s.end], s.session_id))
-    return out
+        self.wg_end, self.drafts_end, self.over, self.apart = wg_end, drafts_end, over, apart
 
 
 def _capacities(st, rs, unit_type: str) -> dict:
@@ -229,12 +239,12 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
         if s.trainer_id:
             by_trainer.setdefault(s.trainer_id, []).append(s)
 
-    h0, h1 = st.first_day, st.end_date
+    h0, h1 = horizon = st.first_day, st.end_date
     unplaced = {(x.get("unit_type"), x.get("unit_id"), x.get("kind")) for x in (plan.report or {}).get("unplaced", [])}
     read: dict[tuple[str, str], _Unit] = {}  # unit → its roadmap sessions read once
     days_of: dict[str, dict] = {}  # trainer → date → their sessions that day (in plan order)
     # (zone, département) → (window, date, start, end) → [start and end in minutes since day 1, wins.contains(…)
-    # or None until asked]
+    # or None until asked, in the horizon] (:class:`_Unit`)
     why_in: dict[tuple, dict] = {}
 
     for key, ss in road.items():
@@ -252,25 +262,9 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
         cached_why = why_in.get((z, dep))
         if cached_why is None:
             cached_why = why_in[(z, dep)] = {}
-        rows = []
-        # whether each session, in plan order, starts once the earlier ones have ended (then none overlaps)
-        apart, last_end = True, -1
-        for s in ss:
-            timed = cached_why.get((s.window, s.date, s.start, s.end))
-            if timed is None:
-                day = s.date.toordinal() * 1440
-                timed = cached_why[(s.window, s.date, s.start, s.end)] = [day + mins[s.start], day + mins[s.end],
-                                                                          None]
-            a, b = timed[0], timed[1]
-            if apart:
-                if last_end <= a <= b:
-                    last_end = b
-                else:
-                    apart = False
-            rows.append((s, a, b, s.session_id))
-        u = read[key] = _Unit(rows, caps[ut])
+        u = read[key] = _Unit(ss, caps[ut], cached_why, mins, horizon)
         wg_end, drafts_end = u.wg_end, u.drafts_end
-        for s, a, b, sid in rows:
+        for (s, a, b, sid), timed in zip(u.sp, u.checks):
             kind = s.kind
             # audience and trainer
             if s.audience not in AUDIENCE_OF[kind]:
@@ -282,11 +276,10 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
             # window and horizon (not for a held session: the past as it happened, as in solvers.checker)
             if getattr(s, "status", "planned") == "held":
                 pass
-            elif not h0 <= s.date <= h1:
+            elif not timed[3]:
                 add(RoadmapFinding("roadmap_window", f"{sid} : le {s.date.isoformat()} est hors de l'horizon "
                                    f"({h0.isoformat()} – {h1.isoformat()})", "error", sid, uid))
             else:
-                timed = cached_why[(s.window, s.date, s.start, s.end)]
                 why = timed[2]
                 if why is None:
                     why = timed[2] = wins.contains(s.window, z, dep, s)
@@ -338,7 +331,7 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
         if u.adopted and drafts_end is None:
             add(RoadmapFinding("step3_adoption", f"unité {uid} : charte adoptée sans rédaction avec les élèves", "error", "", uid))
         # overlaps between the unit's own roadmap sessions (none when they come one after the other in plan order)
-        if not apart:
+        if not u.apart:
             far_end, far = -1, None
             for s, a, b, _ in sorted(u.sp, key=_SPAN_ID):
                 if a < far_end and _parallel_rooms(s, far):
@@ -352,7 +345,7 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
     # completeness: every unit with step 1 has each step, or the report says why not
     labels = ["groupes de travail (étape 2)", "charte (étape 3)", "instances (étape 4)",
               "réunion de rentrée (étape 6)", "café IA des parents (étape 6)"]
-    empty = _Unit((), caps["circonscription"])
+    empty = _Unit((), caps["circonscription"], {}, mins, horizon)
     for key in last1:
         if key[0] not in ("circonscription", "etablissement") or key not in units:
             continue
@@ -425,7 +418,7 @@ def _check_counts_order_capacity(scenario, rs, read, road, mins, caps, last1, un
         ch = choices[key]
         u = read.get(key)
         if u is None:
-            u = _Unit(_timed(road.get(key, []), mins), caps[ut])
+            u = _Unit(road.get(key, []), caps[ut], {}, mins, (scenario.settings.first_day, scenario.settings.end_date))
         wanted = tuple(ch.briques)
         if wanted not in n_order:
             n_order[wanted] = len(with_prerequisites(ch.briques, catalogue)[0])
