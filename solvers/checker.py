@@ -30,6 +30,8 @@ from .rules import RULE_IDS, trainer_day_cap, unit_caps
 
 _UNKNOWN = object()
 _DAY_START = attrgetter("date", "start")
+_ID = attrgetter("session_id")
+_ACADEMIE = attrgetter("academie")
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,32 @@ class _Checker:
         return self._meetings[key]
 
     def check_sessions(self) -> None:
+        # most plans: ids all distinct, every académie known, every date to check between the start of the planning
+        # and the horizon's end; then the sessions of steps 2 to 6 have nothing to say here (check_roadmap reads
+        # them), and the step-1 and ToT sessions alone are read one by one
+        self._check_rows(self.step1_tot if self._plain() else self.plan.sessions)
+
+    def _plain(self) -> bool:
+        """No session id used twice, no académie unknown, no session (but those held) dated before the planning's
+        start or outside the horizon: what :meth:`_check_rows` finds of every session, told at once."""
+        xs = self.plan.sessions
+        ids = set(map(_ID, xs))
+        if len(ids) != len(xs) or not set(map(_ACADEMIE, xs)) <= self.zone.keys():
+            return False
+        s = self.s
+        dates = [x.date for x in xs if x.status != "held"]
+        return not dates or (max(s.plan_from, s.start_date) <= min(dates) and max(dates) <= s.end_date)
+
+    def _check_rows(self, rows) -> None:
+        """The findings of :meth:`check_sessions` on ``rows`` (all the plan's sessions, or its step-1 and ToT ones
+        when the others have nothing to say), in their order."""
         s = self.s
         seen: set[str] = set()
         first_day: dict[str, object] = {}  # zone -> first day of step 1
         plan_from, start_date, end_date = s.plan_from, s.start_date, s.end_date  # read once: 350,000 sessions
         zone_of = self.zone.get  # académie → zone (unknown académie: _UNKNOWN)
         mins = self.mins
-        for x in self.plan.sessions:
+        for x in rows:
             sid = x.session_id
             if sid in seen:
                 self.add("duplicate", f"session {x.session_id} en double", x)

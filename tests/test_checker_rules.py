@@ -131,3 +131,25 @@ def test_checker_reports_the_broken_rule(tiny, plan, rule):
 def test_every_step1_checker_rule_has_a_case():
     step1_checked = {r.id for r in RULES if "check" in r.where and not r.id.startswith(("roadmap_", "step"))}
     assert step1_checked <= set(CASES), step1_checked - set(CASES)
+
+
+@pytest.fixture(scope="module")
+def whole(tiny):
+    """The tiny plan with its steps 2 to 6."""
+    return solve(tiny, workers=1, time_limit=10)
+
+
+LATER_STEP_CASES = {  # a step-2 session broken: the rules every session obeys still see it
+    "duplicate": lambda p, x: _with(p, p.sessions + [x]),
+    "territory": lambda p, x: _edit(p, lambda s: s is x, academie="99"),
+    "horizon": lambda p, x: _edit(p, lambda s: s is x, date=dt.date(2027, 9, 1)),
+    "plan_from": lambda p, x: _edit(p, lambda s: s is x, date=dt.date(2026, 6, 1)),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(LATER_STEP_CASES))
+def test_a_later_step_session_is_checked_as_every_session(tiny, whole, rule):
+    x = next(s for s in whole.sessions if s.kind == "step2")
+    assert [f for f in check_plan(whole, tiny) if f.severity == "error"] == []
+    found = check_plan(LATER_STEP_CASES[rule](whole, x), tiny)
+    assert any(f.rule == rule and f.session_id == x.session_id for f in found), [f.rule for f in found]
