@@ -28,7 +28,7 @@ from typing import Any
 from .budget import budget_of
 from .heads_first import cadre_seats, first_teacher_sessions, match_heads
 from .plan import Plan, PlanError, Session
-from .report import plan_calendar, teachers_by_academie, trained_before
+from .report import gone_at_start, plan_calendar, sessions_of, split_past, teachers_by_academie, trained_before
 
 TEACHERS = ("teachers_1d", "teachers_2d")
 DATA_FIELDS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "inspectors")
@@ -106,16 +106,20 @@ def plan_figures(plan: Plan) -> dict:
     before = {key: trained_before(teach, cal, which)
               for key, which in (("toussaint", "toussaint"), ("christmas", "noel"), ("end_of_year", "summer"))}
     marks = {key: dt.date.fromisoformat(d) if d else None for key, (_n, d) in before.items()}
+    # a holiday gone when planning started (the Toussaint of a year planned from November): no session of the
+    # plan can be before it, and its share says nothing of the plan (told « date passée », as the solve's summary)
+    plan_from = k.get("plan_from") or (report.get("settings") or {}).get("plan_from")
+    gone = [f"share_by_{key}" for key, (_n, d) in before.items() if gone_at_start(d, plan_from)]
 
     def share(key: str) -> float | None:
         n, limit = before[key]
-        if limit is None or not total:
+        if limit is None or not total or f"share_by_{key}" in gone:
             return None
         return round(n / total, 4)
 
     per_trainer = Counter(s.trainer_id for s in plan.sessions if s.trainer_id)
     per_week = Counter((s.trainer_id, s.date.isocalendar()[:2]) for s in plan.sessions if s.trainer_id)
-    unplaced = report.get("unplaced") or []
+    still, past = split_past(u for u in report.get("unplaced") or [] if isinstance(u, dict))
     b = budget_of(plan)
     breaches = k.get("heads_first_breaches")
     if breaches is None:
@@ -127,10 +131,13 @@ def plan_figures(plan: Plan) -> dict:
         "share_by_toussaint": share("toussaint"),
         "share_by_christmas": share("christmas"),
         "share_by_end_of_year": share("end_of_year"),
+        "gone_at_start": gone,
         "sessions": len(plan.sessions),
         "step1_sessions": len(step1),
         "tot_sessions": sum(1 for s in plan.sessions if s.kind == "tot"),
-        "unplaced_sessions": sum(int(u.get("sessions", 0) or 0) for u in unplaced if isinstance(u, dict)),
+        # the sessions to place still, and apart those whose date was gone when planning started (rule « past »)
+        "unplaced_sessions": sum(int(u.get("sessions", 0) or 0) for u in still),
+        "past_sessions": sum(int(u.get("sessions", 0) or 0) for u in past),
         "hours": b["total"]["total_hours"],
         "paid_hours": b["total"]["total_paid_hours"],
         "hours_step1_2d": b["report_reference"]["plan_hours_2d"],
@@ -168,6 +175,7 @@ FIGURE_LABELS = {
     "step1_sessions": "Sessions d'étape 1",
     "tot_sessions": "Formations de formateurs",
     "unplaced_sessions": "Sessions non placées",
+    "past_sessions": "Sessions déjà passées au début du plan",
     "hours": "Heures de formation",
     "paid_hours": "Heures payées (préparation comprise)",
     "hours_step1_2d": "Heures d'étape 1 du 2nd degré",
@@ -179,6 +187,14 @@ FIGURE_LABELS = {
     "group_size": "Taille des groupes",
     "status": "Statut du calcul",
 }
+
+
+def figure_text(key: str, figures: dict) -> str:
+    """Figure ``key`` of one plan's :func:`plan_figures`, in French: « date passée » for a share at a holiday
+    gone when planning started."""
+    if key in figures.get("gone_at_start", ()):
+        return "date passée"
+    return fr_value(key, figures.get(key))
 
 
 def fr_value(key: str, v: object) -> str:
@@ -294,7 +310,7 @@ class Comparison:
     def table_fr(self) -> list[list[str]]:
         rows = [["Indicateur"] + [p.label for p in self.plans]]
         for key, label in FIGURE_LABELS.items():
-            rows.append([label] + [fr_value(key, f.get(key)) for f in self.figures])
+            rows.append([label] + [figure_text(key, f) for f in self.figures])
         return rows
 
     def text_fr(self) -> str:
@@ -397,7 +413,7 @@ def plan_kpis(plan: Plan, index=None) -> dict:
             "max_sessions_per_trainer": max(per_trainer.values(), default=0),
             "pinned": sum(1 for s in ss if s.pinned),
         }
-    k = {**k, "unplaced": len(plan.unplaced)}
+    k = {**k, "unplaced": sessions_of(split_past(plan.unplaced)[0])}  # sessions to place still, as the window counts
     k = {key: k[key] for key in KPI_LABELS}
     k = {key: (v.isoformat() if isinstance(v, dt.date) else v) for key, v in k.items()}
     extra = plan.report.get("kpis") if isinstance(plan.report, dict) else None
@@ -445,5 +461,5 @@ def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanCompa
 
 
 __all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "KPI_LABELS", "NamedPlan", "PlanComparison", "SessionDiff",
-           "compare", "compare_plans", "diff_sessions", "load_plan_spec", "match_sessions", "plan_figures", "plan_kpis",
+           "compare", "figure_text", "compare_plans", "diff_sessions", "load_plan_spec", "match_sessions", "plan_figures", "plan_kpis",
            "same_scenario", "scenario_data_hash"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 
 from planner.text import fold, strip_accents
 
@@ -176,3 +177,31 @@ def test_compare_counts_before_each_academies_own_holidays_as_the_report():
                                                                           k["toussaint_date"])
     assert f["christmas_date"].isoformat() == k["christmas_date"]
     assert f["end_of_year_date"].isoformat() == plan.report["calendar"]["academies"]["16"]["summer"]
+
+
+def test_compare_says_date_passee_for_a_holiday_gone_when_planning_started():
+    """A year planned from 30 November: the comparison's « formés avant la Toussaint » says « date passée », as the
+    solve's summary, not 0 %; Noël keeps its share; the réunions de rentrée already gone are not counted as sessions
+    left to place."""
+    from planner.compare import NamedPlan, compare_plans, figure_text, plan_figures
+    from solvers.api import solve
+
+    from .tiny import tiny_scenario
+
+    sc = tiny_scenario()
+    sc.settings = sc.settings.for_school_year("2026-2027", dt.date(2026, 11, 30))
+    plan = solve(sc, solver="greedy")
+    f = plan_figures(plan)
+    assert f["gone_at_start"] == ["share_by_toussaint"] and f["share_by_toussaint"] is None
+    assert figure_text("share_by_toussaint", f) == "date passée"
+    assert figure_text("share_by_christmas", f).endswith(" %") and f["share_by_christmas"] is not None
+    rows = compare_plans([NamedPlan("A", plan, "a"), NamedPlan("B", plan, "b")], sessions=False).table_fr()
+    assert ["Enseignants formés avant la Toussaint", "date passée", "date passée"] in rows
+    # the réunions de rentrée gone at the start are counted apart, not as sessions left to place
+    from planner.compare import plan_kpis
+    from planner.report import sessions_of, split_past
+
+    still, past = split_past(plan.unplaced)
+    assert past and f["past_sessions"] == sessions_of(past) > 0
+    assert f["unplaced_sessions"] == sessions_of(still) < sessions_of(plan.unplaced)
+    assert plan_kpis(plan)["unplaced"] == sessions_of(still)

@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from ..compare import FIGURE_LABELS, Comparison, fr_value
+from ..compare import FIGURE_LABELS, Comparison, figure_text
 from ..safecells import xlsx_safe_row
 from .common import ExportError, kind_short
 from .typography import fr_date_short, safe
@@ -38,7 +38,7 @@ def comparison_pdf(cmp: Comparison, out: Path) -> Path:
     story.append(Spacer(1, 6))
     first = 0.34
     widths = [first] + [(1 - first) / n] * n
-    rows = [[Paragraph(safe(label), st["cell"])] + [Paragraph(safe(fr_value(key, f.get(key))), st["cellr"])
+    rows = [[Paragraph(safe(label), st["cell"])] + [Paragraph(safe(figure_text(key, f)), st["cellr"])
                                                     for f in cmp.figures]
             for key, label in FIGURE_LABELS.items()]
     story.append(data_table(["Indicateur"] + [p.label for p in cmp.plans], rows, widths))
@@ -89,7 +89,8 @@ def comparison_xlsx(cmp: Comparison, out: Path) -> Path:
     ws.title = "Indicateurs"
     ws.append(xlsx_safe_row(ws, ["Indicateur", "Clé"] + [p.label for p in cmp.plans]))
     for key, label in FIGURE_LABELS.items():
-        ws.append(xlsx_safe_row(ws, [label, key] + [f.get(key) for f in cmp.figures]))
+        ws.append(xlsx_safe_row(ws, [label, key] + [figure_text(key, f) if key in f.get("gone_at_start", ()) else f.get(key)
+                                                     for f in cmp.figures]))
     ws.append([])
     ws.append(xlsx_safe_row(ws, ["Source", ""] + [p.source for p in cmp.plans]))
     ws.column_dimensions["A"].width = 44

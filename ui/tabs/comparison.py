@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem)
 
-from planner.compare import FIGURE_LABELS, CompareError, NamedPlan, compare_plans, fr_value, load_plan_spec
+from planner.compare import FIGURE_LABELS, CompareError, NamedPlan, compare_plans, figure_text, load_plan_spec
 
 from ..changes import Changes
 from ..widgets import bare_column, row_table, section_title
@@ -190,7 +190,7 @@ class ComparisonTab(Tab):
         for r, (key, label) in enumerate(FIGURE_LABELS.items()):
             self.figures.setItem(r, 0, QTableWidgetItem(label))
             for c, f in enumerate(cmp.figures, 1):
-                it = QTableWidgetItem(fr_value(key, f.get(key)))
+                it = QTableWidgetItem(figure_text(key, f))
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.figures.setItem(r, c, it)
         self.heading.setText(" · ".join(labels))
