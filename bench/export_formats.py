@@ -55,4 +55,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from planner.plan import PlanError
+
+    try:
+        sys.exit(main())
+    except PlanError as exc:  # a folder that is not there, or not a plan's: said, not a traceback
+        sys.exit(f"Erreur : {exc}")

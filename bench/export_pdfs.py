@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from planner.exports.batch import batch_unit_ids, export_batch, last_batch_stats  # noqa: E402
 from planner.exports.common import PlanIndex  # noqa: E402
 from planner.exports.pdf import export_unit_pdf  # noqa: E402
-from planner.plan import Plan  # noqa: E402
+from planner.plan import Plan, PlanError  # noqa: E402
 
 
 def get_plan_dir(args, tmp: Path) -> tuple[Path, str]:
@@ -153,4 +153,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except PlanError as exc:  # a folder that is not there, or not a plan's: said, not a traceback
+        sys.exit(f"Erreur : {exc}")

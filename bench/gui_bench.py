@@ -333,11 +333,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  fenêtre construite                 {t_build:7d} ms")
     print(f"  fenêtre affichée et interactive    {t_shown:7d} ms  (depuis le lancement : {t_all.elapsed()} ms)")
 
-    from planner.plan import Plan
+    from planner.plan import Plan, PlanError
 
     w.planning.auto_check = False
     if args.plan:
-        plan = Plan.read(args.plan)
+        try:
+            plan = Plan.read(args.plan)
+        except PlanError as exc:  # a folder that is not there, or not a plan's: said, not a traceback
+            print(f"Erreur : {exc}", file=sys.stderr)
+            return 2
         s = plan.report.get("settings", {})
         if s.get("school_year") and s.get("plan_from"):  # the scenario the plan was solved with
             import datetime as dt
