@@ -270,6 +270,30 @@ def test_save_and_reopen_the_scenario_with_its_plan(win, qtbot, tmp_path, monkey
     assert not w.doc.plan_stale
 
 
+def test_a_plan_of_another_school_year_says_which(win, qtbot):
+    """The scenario moved to another school year after planning: the message and the undo step name the school
+    year (not « valeurs par défaut »), and the stale plan names its year in the status bar, the plan's label and
+    the overview, not just « other settings »; undone, nothing is said."""
+    w = win
+    _solve_toulouse(w, qtbot)
+    year = w.doc.scenario.settings.school_year
+    other = f"{int(year[:4]) + 1}-{int(year[:4]) + 2}"
+    w.request_setting("school_year", other)
+    assert w.doc.plan_stale and w.doc.plan_year() == year
+    assert w.last_message.startswith(f"Paramètre « Année scolaire » : {other} — replanifiez")  # not « défaut »
+    assert w.undo_stack.undoText() == "Paramètre « Année scolaire »"
+    w.update_status()
+    assert f"plan de l'année {year} (scénario : {other})" in w.status_label.text()
+    assert f"plan de l'année {year}" in w.plan_label.text()
+    w.select_scope(("academie", ACAD))
+    overview = w.show_tab("overview")
+    assert f"plan de l'année scolaire {year}, scénario réglé sur {other}" in overview.ov_subtitle.text()
+    w.act_undo.trigger()
+    w.update_status()
+    assert not w.doc.plan_stale and w.doc.plan_year() is None and "⚠" not in w.status_label.text()
+    assert w.last_message == f"Paramètre « Année scolaire » : {year}."
+
+
 def test_about_cites_the_data_sources(win):
     dlg = win.show_about()
     text = " ".join(lab.text() for lab in dlg.findChildren(QLabel))

@@ -16,13 +16,15 @@ SETTING_ID = 1001
 
 
 class SettingCommand(QUndoCommand):
-    """Change one Settings field (or all of them with field ``__all__``); consecutive edits of the
-    same field merge into one step."""
+    """Change one Settings field (or all of them with field ``__all__``: the defaults restored, or the fields that
+    follow field ``focus``, as the horizon follows the school year); consecutive edits of the same field merge into
+    one step."""
 
-    def __init__(self, doc, field: str, old, new) -> None:
-        label = "valeurs par défaut" if field == "__all__" else (Settings.model_fields[field].title or field)
+    def __init__(self, doc, field: str, old, new, focus: str | None = None) -> None:
+        name = focus or field
+        label = "valeurs par défaut" if name == "__all__" else (Settings.model_fields[name].title or name)
         super().__init__(f"Paramètre « {label} »")
-        self.doc, self.field, self.old, self.new = doc, field, old, new
+        self.doc, self.field, self.old, self.new, self.focus = doc, field, old, new, focus
 
     def id(self) -> int:  # noqa: A003 - Qt API
         return SETTING_ID if self.field != "__all__" else -1
@@ -34,10 +36,10 @@ class SettingCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self.doc.apply_setting(self.field, self.new)
+        self.doc.apply_setting(self.field, self.new, self.focus)
 
     def undo(self) -> None:
-        self.doc.apply_setting(self.field, self.old)
+        self.doc.apply_setting(self.field, self.old, self.focus)
 
 
 class PlanCommand(QUndoCommand):

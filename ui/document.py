@@ -183,7 +183,9 @@ class Document(QObject):
         if message:
             self.message.emit(message)
 
-    def apply_setting(self, field_name: str, value) -> None:
+    def apply_setting(self, field_name: str, value, focus: str | None = None) -> None:
+        """Setting ``field_name`` set to ``value`` (``__all__``: the whole settings; ``focus``: the field the user
+        changed then, which the message names)."""
         if field_name == "__all__":
             self.scenario.settings = value.model_copy(deep=True)
         else:
@@ -195,8 +197,12 @@ class Document(QObject):
             # back to the settings the plan was computed with (an undo): no longer stale
             self.plan_stale = made_with_other_settings(self.plan, self.scenario.settings, unknown=True)
         self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
-        label = "valeurs par défaut" if field_name == "__all__" else Settings.label(field_name)
-        self.message.emit(f"Paramètre « {label} » : {value_text(value)}"
+        if focus:  # the school year, or the day planning starts from: the horizon followed
+            label, shown = Settings.label(focus), value_text(getattr(value, focus))
+        else:
+            label = "valeurs par défaut" if field_name == "__all__" else Settings.label(field_name)
+            shown = value_text(value)
+        self.message.emit(f"Paramètre « {label} » : {shown}"
                           + (" — replanifiez (F5) pour en tenir compte." if self.plan_stale else "."))
 
     def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str, pix: PlanIndex | None = None) -> None:
@@ -243,6 +249,21 @@ class Document(QObject):
         if pix is None:
             pix = PlanIndex(plan, self.six)
         return unplaced_sessions(pix)
+
+    def plan_year(self) -> str | None:
+        """The school year the plan was computed for when it is not the scenario's (``None`` otherwise): a stale plan
+        then says so, rather than « other settings »."""
+        if self.plan is None or self.scenario is None:
+            return None
+        made = ((self.plan.report or {}).get("settings") or {}).get("school_year")
+        return made if made and made != self.scenario.settings.school_year else None
+
+    def stale_note(self) -> str:
+        """Why the plan is stale, in a few French words (the status bar's)."""
+        year = self.plan_year()
+        if year:
+            return f"plan de l'année {year} (scénario : {self.scenario.settings.school_year})"
+        return "plan calculé avec d'autres paramètres"
 
     def check_state(self) -> CheckState | None:
         """The check of the current plan as the scenario stands now, or None (« non vérifié »)."""

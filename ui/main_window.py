@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
                 self.error("Valeur refusée :\n" + ("\n".join(french_errors(exc)) if isinstance(exc, ValidationError)
                                                     else str(exc)))
                 return
-            doc.undo_stack.push(SettingCommand(doc, "__all__", s.model_copy(deep=True), new))
+            doc.undo_stack.push(SettingCommand(doc, "__all__", s.model_copy(deep=True), new, focus=field))
             return
         try:
             Settings.model_validate({**s.model_dump(), field: value})
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         t = self.tab_list[self.tabs.currentIndex()]
         where = self.doc.six.name(*self.scope)
         extra = "aucun plan (F5 pour planifier)" if self.doc.pix is None else t.status_text()
-        stale = " — ⚠ plan calculé avec d'autres paramètres" if self.doc.plan_stale else ""
+        stale = f" — ⚠ {self.doc.stale_note()}" if self.doc.plan_stale else ""
         self.status_label.setText(f"{t.title} — {where} : {extra}{stale}")
 
     def update_plan_label(self) -> None:

@@ -259,5 +259,7 @@ class Planning:
             chk = " · non vérifié (vérification en cours…)"
         else:
             chk = " · non vérifié"
-        stale = " · ⚠ paramètres modifiés depuis le calcul" if doc.plan_stale else ""
+        year = doc.plan_year() if doc.plan_stale else None
+        stale = (f" · ⚠ plan de l'année {year}" if year else
+                 " · ⚠ paramètres modifiés depuis le calcul" if doc.plan_stale else "")
         return f"Plan : {fmt.num(n)} sessions, {fmt.num(up)} non planifiées{chk}{stale}"
