@@ -20,6 +20,11 @@ from planner.report import as_planned, gone_at_start, sessions_of, split_past
 from planner.scenario_io import ScenarioError, load_scenario
 
 
+def _fr(x: float, digits: int) -> str:
+    """A number with a decimal comma, as French writes it."""
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
 def _fmt_date(iso: str | None) -> str:
     if not iso:
         return "—"
@@ -192,13 +197,13 @@ def _solve_and_write(args, sc, out: Path, progress, stop: threading.Event, overr
     r = plan.report
     k = r["kpis"]
     print(f"Plan écrit dans {out} — statut {r['status']}, {len(plan.sessions)} sessions.")
-    print(f"Objectif {r['objective']:.0f} ; borne prouvée {r['best_bound']:.0f} (écart {100 * r['gap']:.2f} %) ; "
+    print(f"Objectif {r['objective']:.0f} ; borne prouvée {r['best_bound']:.0f} (écart {_fr(100 * r['gap'], 2)} %) ; "
           f"glouton {r['greedy_objective']:.0f}.")
     print(f"Dernière session d'étape 1 : {_fmt_date(k['completion_date'])} "
           f"(au plus tôt possible : {_fmt_date(k.get('earliest_possible_completion_date'))}).")
     if k.get("share_trained_by_toussaint") is not None:
         def share(value, day) -> str:  # a date gone when planning starts: its share says nothing of the plan
-            return "date passée" if gone_at_start(day, k.get("plan_from")) else f"{100 * (value or 0):.1f} %"
+            return "date passée" if gone_at_start(day, k.get("plan_from")) else f"{_fr(100 * (value or 0), 1)} %"
 
         pre = [d for days in ((r.get("settings") or {}).get("pre_rentree_dates") or {}).values()
                for d in (days if isinstance(days, list) else [days]) if d]  # each académie's in the horizon

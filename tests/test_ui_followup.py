@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -49,6 +50,7 @@ def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
     assert n > 0 and held >= chosen and all(
         s.date <= dt.date(2026, 9, 30) for s in w.doc.plan.sessions if s.session_id in held)
     assert "tenues" in tab.heading.text()
+    assert re.search(r"\(\d+,\d\u202f%\)", tab.heading.text()), tab.heading.text()  # the share as French writes it
     w.doc.undo_stack.undo()
     w.doc.undo_stack.undo()
     assert sqlite_dump(path) == before  # the file's data back byte for byte

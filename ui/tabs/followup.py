@@ -307,8 +307,8 @@ class FollowupTab(Tab):
             f"{name} : {fmt.num(n.held)} sessions d'étape 1 tenues sur {fmt.num(n.planned_sessions)} prévues "
             f"({fmt.num(n.planned_to_date)} prévues à ce jour), {fmt.num(n.cancelled)} annulée(s), "
             f"{fmt.num(n.late)} en retard ; {fmt.num(n.trained)} personnes formées sur {fmt.num(n.people)} "
-            f"({100 * n.share_trained:.1f} %).{where}")
-        planned, actual, total = fu.coverage_curves(__import__("planner.plan", fromlist=["Plan"]).Plan(sessions=rows))
+            f"({fmt.pct(n.share_trained)}).{where}")
+        planned, actual, total = fu.coverage_curves(Plan(sessions=rows))
         self.chart.set_data(planned, actual, total, self.today)
 
     def status_text(self) -> str:
