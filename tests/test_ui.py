@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from PySide6.QtCore import Qt
@@ -168,6 +169,11 @@ def test_other_tabs_show_the_plan(win, qtbot):
     assert panel.period.fontMetrics().horizontalAdvance(panel.period.text()) <= panel.period.width()
     w.tab("calendar").panel.set_mode("month")
     w.select_scope(("academie", ACAD))
+    # the académie's busiest month: its count grouped by thousands (« Décembre 2026 — 3 052 sessions »)
+    busiest = Counter((s.date.year, s.date.month) for s in w.plan.sessions if s.academie == ACAD).most_common(1)[0]
+    panel.canvas.current = dt.date(*busiest[0], 1)
+    panel.step(0)
+    assert busiest[1] >= 1000 and f"— {busiest[1]:,} sessions".replace(",", "\u202f") in panel.period.text()
     w.tabs.setCurrentIndex(3)
     assert w.tab("trainers").model.rowCount() > 100
     first = w.tab("trainers").model.index(0, 0)

@@ -112,7 +112,7 @@ class CalendarCanvas(QWidget):
                 rr = QRectF(r.left() + 3, r.top() + 18 + (cap - 1) * line, r.width() - 6, line - 1)
                 p.setPen(QColor("#444444"))
                 p.drawText(rr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                           f"+ {len(items) - cap + 1} autres")
+                           f"+ {fmt.num(len(items) - cap + 1)} autres")
                 self._hits.append((rr, items[cap - 1:]))
         p.setFont(self.font())
 
@@ -264,7 +264,8 @@ class CalendarPanel(QWidget):
             mon = c - dt.timedelta(days=c.weekday())
             sun = mon + dt.timedelta(days=6)
             n = sum(len(self.canvas.by_day.get(mon + dt.timedelta(days=i), [])) for i in range(7))
-            self.period.setText(f"{fmt.day_span(mon, sun)} — {n} session{'s' if n > 1 else ''}")  # « Semaine »: checked
+            self.period.setText(f"{fmt.day_span(mon, sun)} — {fmt.num(n)} session{'s' if n > 1 else ''}")  # « Semaine »: checked
         else:
             n = sum(len(v) for d, v in self.canvas.by_day.items() if d.year == c.year and d.month == c.month)
-            self.period.setText(f"{fmt.MONTHS[c.month - 1].capitalize()} {c.year} — {n} session{'s' if n > 1 else ''}")
+            self.period.setText(f"{fmt.MONTHS[c.month - 1].capitalize()} {c.year} — {fmt.num(n)} "
+                                f"session{'s' if n > 1 else ''}")
