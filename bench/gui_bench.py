@@ -327,7 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     w.show()
     QApplication.processEvents()
     t_shown = t.elapsed()
-    print(f"Charge de la machine : {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cœurs)")
+    from machine import machine_line
+
+    print(machine_line())
     print("Démarrage (référence nationale)")
     print(f"  QApplication prête                 {t_import:7d} ms")
     print(f"  fenêtre construite                 {t_build:7d} ms")

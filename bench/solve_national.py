@@ -189,6 +189,9 @@ def main() -> None:
                     help="solve + check national de l'année en cours N fois de plus (médiane et écart)")
     a = ap.parse_args()
     _bytecode()
+    from machine import machine_line
+
+    print(machine_line(), flush=True)
     from planner.sources.reference import national_reference
     from planner.scenario_io import save_scenario_json
 
@@ -233,6 +236,7 @@ def main() -> None:
                   + (f" ; calendriers supposés : {', '.join(r['calendar_warnings'])}" if r["calendar_warnings"] else ""))
         print()
         print(issue16_lines(rows, walls))
+        print(f"En fin de mesure — {machine_line()}")
 
 
 if __name__ == "__main__":
