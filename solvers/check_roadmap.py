@@ -33,6 +33,7 @@ Rules (``rule`` of each finding):
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -363,7 +364,10 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
 
 def _release(*tables: dict) -> None:
     """The check's largest tables freed entry by entry, not all at once when the function returns: in one go,
-    a national plan's took the interpreter lock for 90 ms from the window (its check runs in the background)."""
+    a national plan's took the interpreter lock for 90 ms from the window (its check runs in the background).
+    In the main thread (the command line, the solve's workers) no window waits: they go at once, as they are."""
+    if threading.current_thread() is threading.main_thread():
+        return
     for table in tables:
         while table:
             table.popitem()
