@@ -243,15 +243,23 @@ _KIND_TIMES = attrgetter("kind", "start", "end")
 _TIMES = attrgetter("start", "end")
 
 
-def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settings) -> dict:
+def teacher_kpis(sessions: list, units: list, cal: dict, settings: dict | Settings, counts: dict | None = None) -> dict:
     """The plan's KPIs. Shares before Toussaint / Noël count each académie against its own holidays
     of the plan's school year; ``toussaint_date`` / ``christmas_date`` are the earliest of them. Counted per
-    distinct value (kind and times, académie and day) where a national plan's 350,000 sessions are walked."""
+    distinct value (kind and times, académie and day) where a national plan's 350,000 sessions are walked;
+    ``counts``: the sessions counted by (kind, audience, académie, département, start, end) in order of first
+    appearance (:func:`planner.budget.session_counts`), when the caller has them."""
     st = settings if isinstance(settings, dict) else settings.model_dump(mode="json")
     step1 = [x for x in sessions if x.kind == "step1"]
     teach = [x for x in step1 if x.audience in TEACHER_AUDIENCES]
     total = sum(teachers_by_academie(units, st).values())
-    by_kind_times = Counter(map(_KIND_TIMES, sessions))
+    if counts is None:
+        by_kind_times = Counter(map(_KIND_TIMES, sessions))
+    else:  # the same counts, in the same order (each (kind, start, end) where its first session is)
+        by_kind_times = {}
+        for (kind, _, _, _, start, end), n in counts.items():
+            key = (kind, start, end)
+            by_kind_times[key] = by_kind_times.get(key, 0) + n
     by_kind: dict[str, int] = {}  # in order of first appearance, as a Counter of the kinds
     for (kind, _, _), n in by_kind_times.items():
         by_kind[kind] = by_kind.get(kind, 0) + n
