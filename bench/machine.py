@@ -22,6 +22,31 @@ def _work() -> int:
     return s + len(d)
 
 
+def _allocate() -> int:
+    """Many small objects made and freed: the memory side of building a plan's sessions (page faults, caches),
+    which a shared machine may slow down when its loops run at full speed."""
+    x = [(i, str(i), [i]) for i in range(300_000)]
+    return len(x)
+
+
+def allocation_ms(runs: int = 5) -> float:
+    """The median time of :func:`_allocate` (without cyclic garbage collection), in milliseconds."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            _allocate()
+            times.append(time.perf_counter() - t)
+    finally:
+        if was:
+            gc.enable()
+    return round(1000 * statistics.median(times), 1)
+
+
 def reference_ms(runs: int = 7) -> float:
     """The median time of :func:`_work` over ``runs`` runs, in milliseconds (lower: a faster machine)."""
     times = []
@@ -32,10 +57,35 @@ def reference_ms(runs: int = 7) -> float:
     return round(1000 * statistics.median(times), 1)
 
 
+def _timed_in_child(runs: int, out) -> None:
+    out.put(reference_ms(runs))
+
+
+def both_cores_ms(runs: int = 7) -> float | None:
+    """:func:`reference_ms` in as many processes as cores at once, the slowest of them (a machine whose cores are
+    shared may run one loop at full speed and two at half): ``None`` where processes cannot be forked."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    procs = [ctx.Process(target=_timed_in_child, args=(runs, q)) for _ in range(os.cpu_count() or 1)]
+    for p in procs:
+        p.start()
+    times = [q.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return max(times)
+
+
 def machine_line() -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"Machine : {os.cpu_count()} cœurs, charge {load}, boucle de référence {reference_ms()} ms "
-            f"(bench/machine.py ; plus bas = plus rapide)")
+    both = both_cores_ms()
+    return (f"Machine : {os.cpu_count()} cœurs, charge {load}, boucle de référence {reference_ms()} ms sur un cœur"
+            + (f", {both} ms sur chacun des {os.cpu_count()} à la fois" if both is not None else "")
+            + f" ; 300 000 petits objets faits et défaits en {allocation_ms()} ms (bench/machine.py ; plus bas = plus "
+              "rapide)")
 
 
 if __name__ == "__main__":
