@@ -1,8 +1,9 @@
 """How fast this machine runs Python right now: a fixed workload timed, printed beside the benches' figures.
 
 The benches time wall clocks on a shared machine whose speed varies from one hour to the next (the same national
-solve took 6.7 s one day and 14 s the next). A figure read without this one cannot tell a slower program from a
-slower machine; read with it, two runs compare.
+solve took 6.7 s one day and 14 to 18 s the next). These figures say how the machine runs a small loop and makes
+small objects at the time of the measure: an indication only (on 1 December 2026 the national solve ran 2.8 times
+slower than the day before while the loop kept its speed); a change is measured by alternating old and new runs.
 """
 from __future__ import annotations
 
