@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import hashlib
 import io
+import json
+import shutil
 
 from planner.plan import (SESSION_COLUMNS, SESSION_EXTRA, TRAINER_COLUMNS, TRAINER_EXTRA, UNIT_COLUMNS, UNIT_EXTRA,
                           Plan, Session, TrainerRow, UnitRow)
@@ -237,6 +240,26 @@ def test_sessions_file_begun_early_is_the_same_folder(tmp_path, monkeypatch):
         assert (again / "sessions.csv").read_bytes() == (one / "sessions.csv").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]
     assert Plan.read(two).sessions == Plan.read(one).sessions and not Plan.read(two).folder_issues
+    # a plan read back (its report has its files' fingerprints, new ones take their place) and a fuller report:
+    # report.json told while the forked process ends is the one told after, byte for byte
+    back = Plan.read(one)
+    back.report = {**back.report, "files": {"sessions.csv": "ancienne"}, "kpis": {"n": 3},
+                   "unplaced": [{"unit_id": "x", "sessions": 1}]}
+    for k, early in enumerate((None, start_sessions_csv(tmp_path / "back-early", back.sessions))):
+        back.write(tmp_path / ("back-early" if early else "back"), early=early)
+    for name in ("sessions.csv", "trainers.csv", "units.csv", "report.json"):
+        assert (tmp_path / "back" / name).read_bytes() == (tmp_path / "back-early" / name).read_bytes()
+    text = (tmp_path / "back" / "report.json").read_text(encoding="utf-8")
+    assert text.count('"files"') == 1 and list(json.loads(text)) == ["seed", "files", "kpis", "unplaced"]
+    assert json.loads(text)["files"]["sessions.csv"] == hashlib.sha256(
+        (tmp_path / "back" / "sessions.csv").read_bytes()).hexdigest()
+    fresh = Plan(sessions=back.sessions, trainers=back.trainers, units=back.units,
+                 report={k: v for k, v in back.report.items() if k != "files"})
+    fresh.write(tmp_path / "fresh-early", early=start_sessions_csv(tmp_path / "fresh-early", fresh.sessions))
+    fresh.write(tmp_path / "fresh")
+    assert (tmp_path / "fresh" / "report.json").read_bytes() == (tmp_path / "fresh-early" / "report.json").read_bytes()
+    for d in ("back", "back-early", "fresh", "fresh-early"):
+        shutil.rmtree(tmp_path / d)
     # begun for another folder: abandoned, and the folder written in one go
     other = start_sessions_csv(tmp_path / "three", plan.sessions, share=0.3)
     three = plan.write(tmp_path / "four", early=other)
@@ -265,6 +288,21 @@ def test_sessions_file_begun_early_that_fails_or_is_abandoned_leaves_nothing(tmp
     with pytest.raises(OSError, match="sessions.csv n'a pas pu être écrit"):
         plan.write(tmp_path / "p", early=early)
     assert list(tmp_path.iterdir()) == []
+    # the other files cannot be written while the forked process ends its rows: it is stopped, nothing is left
+    monkeypatch.setattr(plan_csv, "write_file", write_file)
+    from planner import plan as plan_module
+
+    def full_disk(path, *a, **k):
+        if path.name == "units.csv":
+            raise OSError("disque plein")
+        return write_file(path, *a, **k)
+
+    monkeypatch.setattr(plan_module, "_write_csv", lambda path, *a, **k: full_disk(path, *a, **k))
+    early = start_sessions_csv(tmp_path / "u", plan.sessions)
+    with pytest.raises(OSError, match="disque plein"):
+        plan.write(tmp_path / "u", early=early)
+    assert list(tmp_path.iterdir()) == [] and early.pid == 0
+    monkeypatch.undo()
     early = start_sessions_csv(tmp_path / "q", plan.sessions)
     early.abort()
     assert list(tmp_path.iterdir()) == [] and early.pid == 0
