@@ -461,5 +461,5 @@ def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanCompa
 
 
 __all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "KPI_LABELS", "NamedPlan", "PlanComparison", "SessionDiff",
-           "compare", "figure_text", "compare_plans", "diff_sessions", "load_plan_spec", "match_sessions", "plan_figures", "plan_kpis",
-           "same_scenario", "scenario_data_hash"]
+           "compare", "compare_plans", "diff_sessions", "figure_text", "load_plan_spec", "match_sessions",
+           "plan_figures", "plan_kpis", "same_scenario", "scenario_data_hash"]

@@ -180,9 +180,9 @@ def test_compare_counts_before_each_academies_own_holidays_as_the_report():
 
 
 def test_compare_says_date_passee_for_a_holiday_gone_when_planning_started():
-    """A year planned from 30 November: the comparison's « formés avant la Toussaint » says « date passée », as the
-    solve's summary, not 0 %; Noël keeps its share; the réunions de rentrée already gone are not counted as sessions
-    left to place."""
+    """A year planned from 30 November: the comparison's « formés avant la Toussaint » says « date passée », as
+    the solve's summary, not 0 %; Noël keeps its share; the réunions de rentrée already gone are not counted as
+    sessions left to place."""
     from planner.compare import NamedPlan, compare_plans, figure_text, plan_figures
     from solvers.api import solve
 

@@ -264,7 +264,8 @@ class CalendarPanel(QWidget):
             mon = c - dt.timedelta(days=c.weekday())
             sun = mon + dt.timedelta(days=6)
             n = sum(len(self.canvas.by_day.get(mon + dt.timedelta(days=i), [])) for i in range(7))
-            self.period.setText(f"{fmt.day_span(mon, sun)} — {fmt.num(n)} session{'s' if n > 1 else ''}")  # « Semaine »: checked
+            # « Semaine »: checked
+            self.period.setText(f"{fmt.day_span(mon, sun)} — {fmt.num(n)} session{'s' if n > 1 else ''}")
         else:
             n = sum(len(v) for d, v in self.canvas.by_day.items() if d.year == c.year and d.month == c.month)
             self.period.setText(f"{fmt.MONTHS[c.month - 1].capitalize()} {c.year} — {fmt.num(n)} "

@@ -89,8 +89,8 @@ def comparison_xlsx(cmp: Comparison, out: Path) -> Path:
     ws.title = "Indicateurs"
     ws.append(xlsx_safe_row(ws, ["Indicateur", "Clé"] + [p.label for p in cmp.plans]))
     for key, label in FIGURE_LABELS.items():
-        ws.append(xlsx_safe_row(ws, [label, key] + [figure_text(key, f) if key in f.get("gone_at_start", ()) else f.get(key)
-                                                     for f in cmp.figures]))
+        values = [figure_text(key, f) if key in f.get("gone_at_start", ()) else f.get(key) for f in cmp.figures]
+        ws.append(xlsx_safe_row(ws, [label, key] + values))  # « date passée » where a share says nothing
     ws.append([])
     ws.append(xlsx_safe_row(ws, ["Source", ""] + [p.source for p in cmp.plans]))
     ws.column_dimensions["A"].width = 44
