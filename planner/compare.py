@@ -136,8 +136,8 @@ def plan_figures(plan: Plan) -> dict:
         "step1_sessions": len(step1),
         "tot_sessions": sum(1 for s in plan.sessions if s.kind == "tot"),
         # the sessions to place still, and apart those whose date was gone when planning started (rule « past »)
-        "unplaced_sessions": sum(int(u.get("sessions", 0) or 0) for u in still),
-        "past_sessions": sum(int(u.get("sessions", 0) or 0) for u in past),
+        "unplaced_sessions": sessions_of(still),
+        "past_sessions": sessions_of(past),
         "hours": b["total"]["total_hours"],
         "paid_hours": b["total"]["total_paid_hours"],
         "hours_step1_2d": b["report_reference"]["plan_hours_2d"],
@@ -189,12 +189,19 @@ FIGURE_LABELS = {
 }
 
 
+GONE = "date passée"  # a share at a holiday gone when planning started
+
+
+def figure_value(key: str, figures: dict) -> object:
+    """Figure ``key`` of one plan's :func:`plan_figures` (a spreadsheet's cell): :data:`GONE` for a share at a
+    holiday gone when planning started."""
+    return GONE if key in figures.get("gone_at_start", ()) else figures.get(key)
+
+
 def figure_text(key: str, figures: dict) -> str:
-    """Figure ``key`` of one plan's :func:`plan_figures`, in French: « date passée » for a share at a holiday
-    gone when planning started."""
-    if key in figures.get("gone_at_start", ()):
-        return "date passée"
-    return fr_value(key, figures.get(key))
+    """:func:`figure_value` in French."""
+    v = figure_value(key, figures)
+    return v if v is GONE else fr_value(key, v)
 
 
 def fr_value(key: str, v: object) -> str:
@@ -461,5 +468,5 @@ def compare(a: Plan, b: Plan, name_a: str = "A", name_b: str = "B") -> PlanCompa
 
 
 __all__ = ["CompareError", "Comparison", "FIGURE_LABELS", "KPI_LABELS", "NamedPlan", "PlanComparison", "SessionDiff",
-           "compare", "compare_plans", "diff_sessions", "figure_text", "load_plan_spec", "match_sessions",
-           "plan_figures", "plan_kpis", "same_scenario", "scenario_data_hash"]
+           "compare", "compare_plans", "diff_sessions", "figure_text", "figure_value", "load_plan_spec",
+           "match_sessions", "plan_figures", "plan_kpis", "same_scenario", "scenario_data_hash"]

@@ -15,7 +15,7 @@ import numpy as np
 
 from planner.demand import compute_demand
 from planner.models import Scenario
-from planner.plan import Plan, Session, TrainerRow, UnitRow
+from planner.plan import Plan, Session, TrainerRow, UnitRow, in_slices
 from planner.text import hhmm_minutes
 
 # A "scope" is what the territory tree selects: ("nation", "") | ("academie", code) |
@@ -238,9 +238,9 @@ class PlanIndex:
     def _ids(self) -> list[str]:
         memo = self.__dict__.setdefault("_memo", {})
         if "ids" not in memo:
-            ss, get, ids = self.plan.sessions, operator.attrgetter("session_id"), []
-            for i in range(0, len(ss), _CHUNK):
-                ids += map(get, ss[i:i + _CHUNK])
+            get, ids = operator.attrgetter("session_id"), []
+            for part in in_slices(self.plan.sessions):
+                ids += map(get, part)
             memo["ids"] = ids
         return memo["ids"]
 
@@ -491,14 +491,11 @@ class PlanIndex:
         return out
 
 
-_CHUNK = 10_000  # rows per C-level pass (a few ms): the interpreter lock is handed back between passes
-
-
 def _chunked_dict(keys: list, values: list) -> dict:
     """``dict(zip(keys, values))`` in passes of a few milliseconds (a window thread waits for none of them)."""
     out: dict = {}
-    for i in range(0, len(keys), _CHUNK):
-        out.update(zip(keys[i:i + _CHUNK], values[i:i + _CHUNK]))
+    for k, v in zip(in_slices(keys), in_slices(values)):
+        out.update(zip(k, v))
     return out
 
 

@@ -430,3 +430,8 @@ def split_past(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
 def sessions_of(records: Iterable[dict]) -> int:
     """Sessions an unplaced list stands for."""
     return sum(int(u.get("sessions", 0) or 0) for u in records)
+
+
+def units_of(records: Iterable[dict]) -> int:
+    """Units an unplaced list names (a unit may have a record per step)."""
+    return len({(u.get("unit_type"), u.get("unit_id")) for u in records})

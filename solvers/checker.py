@@ -19,7 +19,7 @@ from planner.followup import MAKEUP_TITLE
 from planner.demand import step1_people
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Scenario
-from planner.plan import Plan, Session
+from planner.plan import Plan, Session, in_slices
 from planner.report import split_past
 from planner.text import hhmm_minutes as _minutes
 
@@ -34,15 +34,12 @@ _ID = attrgetter("session_id")
 _ACADEMIE = attrgetter("academie")
 
 
-_SLICE = 4096  # sessions read by one call in C: the interpreter lock is let go between two (the window's check
-# runs in a thread; one set of a national plan's 400,000 ids held the lock 0.12 s)
-
-
 def _distinct(getter, xs: list) -> set:
-    """The distinct ``getter(x)`` of ``xs``, read a slice at a time."""
+    """The distinct ``getter(x)`` of ``xs``, a slice at a time (the window's check runs in a thread; one set of a
+    national plan's 400,000 ids held the interpreter lock 0.12 s)."""
     out: set = set()
-    for i in range(0, len(xs), _SLICE):
-        out.update(map(getter, xs[i:i + _SLICE]))
+    for part in in_slices(xs):
+        out.update(map(getter, part))
     return out
 
 

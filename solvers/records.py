@@ -57,10 +57,10 @@ class Unplaced:
 def past_summary(records: list[dict]) -> str:
     """One French line for the unplaced records of rule ``past`` (dates gone when planning starts:
     the réunions de rentrée of a year planned from November), instead of one line per unit."""
-    from planner.report import sessions_of
+    from planner.report import sessions_of, units_of
 
     n = sessions_of(records)
-    units = len({(r.get("unit_type"), r.get("unit_id")) for r in records})
+    units = units_of(records)
     example = (records[0].get("reason") or "").partition(" : ")[2] if records else ""
     return (f"{n} session(s) de {units} unité(s) déjà passée(s) au début de la planification, à reporter à "
             f"l'année suivante (liste dans report.json, règle « past ») — par ex. {example}")

@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from ..compare import FIGURE_LABELS, Comparison, figure_text
+from ..compare import FIGURE_LABELS, Comparison, figure_text, figure_value
 from ..safecells import xlsx_safe_row
 from .common import ExportError, kind_short
 from .typography import fr_date_short, safe
@@ -89,8 +89,7 @@ def comparison_xlsx(cmp: Comparison, out: Path) -> Path:
     ws.title = "Indicateurs"
     ws.append(xlsx_safe_row(ws, ["Indicateur", "Clé"] + [p.label for p in cmp.plans]))
     for key, label in FIGURE_LABELS.items():
-        values = [figure_text(key, f) if key in f.get("gone_at_start", ()) else f.get(key) for f in cmp.figures]
-        ws.append(xlsx_safe_row(ws, [label, key] + values))  # « date passée » where a share says nothing
+        ws.append(xlsx_safe_row(ws, [label, key] + [figure_value(key, f) for f in cmp.figures]))
     ws.append([])
     ws.append(xlsx_safe_row(ws, ["Source", ""] + [p.source for p in cmp.plans]))
     ws.column_dimensions["A"].width = 44

@@ -17,7 +17,7 @@ from ..plan import Plan, Session, TrainerRow, UnitRow
 from ..demand import admin_staff_included, people_word, step1_people
 from ..demand import estimate_method, estimate_replace
 from ..report import (academie_kpis, convocation_date, coverage_curve, gone_at_start, plan_calendar, school_year_title,
-                      sessions_of, split_past)
+                      sessions_of, split_past, units_of)
 from .attendance import ecole_groups_section, estimate_note, head_section, session_place, sheet_layout
 from .charts import FactsBox, LoadBars, MonthGrid, SignInGrid, StepTimeline, WeeklyCoverage, month_span
 from .common import (
@@ -692,7 +692,7 @@ def academie_story(ix: PlanIndex, code: str) -> tuple[list, str]:
     story += h2("Sessions non placées")
     if past:  # the réunions de rentrée of a year planned from November: one line, not one row per unit
         n = sessions_of(past)
-        units = len({(x.get("unit_type"), x.get("unit_id")) for x in past})
+        units = units_of(past)
         story.append(Paragraph(
             f"À reporter à l'année suivante : {fr_int(n)} session(s) de {fr_int(units)} unité(s) dont la date était "
             f"passée au début de la planification (réunions de rentrée des familles) ; elles figurent sur le plan "

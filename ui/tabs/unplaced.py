@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
 
-from planner.report import sessions_of, split_past
+from planner.report import sessions_of, split_past, units_of
 
 from .. import fmt
 from ..changes import Changes
@@ -78,10 +78,9 @@ class UnplacedTab(Tab):
         else:
             text = f"{name} : toutes les sessions sont placées."
         if past:
-            units = len({(u.get("unit_type"), u.get("unit_id")) for u in past})
-            text += (f" À part : {fmt.num(sessions_of(past))} session(s) de {fmt.num(units)} unité(s) dont la date "
-                     "était passée au début de la planification (réunions de rentrée…), à reporter à l'année "
-                     "suivante" + (" : listées ici aussi." if self.show_past.isChecked() else "."))
+            text += (f" À part : {fmt.num(sessions_of(past))} session(s) de {fmt.num(units_of(past))} unité(s) dont "
+                     "la date était passée au début de la planification (réunions de rentrée…), à reporter à "
+                     "l'année suivante" + (" : listées ici aussi." if self.show_past.isChecked() else "."))
         self.heading.setText(text)
 
     def status_text(self) -> str:
