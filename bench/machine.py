@@ -30,8 +30,8 @@ def _allocate() -> int:
     return len(x)
 
 
-def allocation_ms(runs: int = 5) -> float:
-    """The median time of :func:`_allocate` (without cyclic garbage collection), in milliseconds."""
+def _median_ms(work, runs: int) -> float:
+    """The median time of ``work()`` over ``runs`` runs, in milliseconds (without cyclic garbage collection)."""
     import gc
 
     was = gc.isenabled()
@@ -40,7 +40,7 @@ def allocation_ms(runs: int = 5) -> float:
         times = []
         for _ in range(runs):
             t = time.perf_counter()
-            _allocate()
+            work()
             times.append(time.perf_counter() - t)
     finally:
         if was:
@@ -48,14 +48,14 @@ def allocation_ms(runs: int = 5) -> float:
     return round(1000 * statistics.median(times), 1)
 
 
+def allocation_ms(runs: int = 5) -> float:
+    """:func:`_allocate`'s median time in milliseconds."""
+    return _median_ms(_allocate, runs)
+
+
 def reference_ms(runs: int = 7) -> float:
-    """The median time of :func:`_work` over ``runs`` runs, in milliseconds (lower: a faster machine)."""
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        _work()
-        times.append(time.perf_counter() - t)
-    return round(1000 * statistics.median(times), 1)
+    """:func:`_work`'s median time in milliseconds (lower: a faster machine)."""
+    return _median_ms(_work, runs)
 
 
 def _timed_in_child(runs: int, out) -> None:

@@ -259,7 +259,8 @@ class Planning:
             chk = " · non vérifié (vérification en cours…)"
         else:
             chk = " · non vérifié"
-        year = doc.plan_year() if doc.plan_stale else None
-        stale = (f" · ⚠ plan de l'année {year}" if year else
-                 " · ⚠ paramètres modifiés depuis le calcul" if doc.plan_stale else "")
+        stale = ""
+        if doc.plan_stale:
+            year = doc.plan_year()
+            stale = f" · ⚠ plan de l'année {year}" if year else " · ⚠ paramètres modifiés depuis le calcul"
         return f"Plan : {fmt.num(n)} sessions, {fmt.num(up)} non planifiées{chk}{stale}"

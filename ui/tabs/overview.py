@@ -140,11 +140,11 @@ class OverviewTab(Tab):
             sub += (f" — {fmt.num(six.demand.counts['circonscriptions'])} circonscriptions, "
                     f"{fmt.num(six.demand.counts['etablissements'])} établissements, "
                     f"{fmt.num(six.demand.counts['bassins'])} bassins")
-        year = doc.plan_year() if doc.plan_stale else None
-        self.ov_subtitle.setText(sub + (f" — ⚠ plan de l'année scolaire {year}, scénario réglé sur "
-                                        f"{doc.scenario.settings.school_year} : replanifiez (F5)" if year else
-                                        " — ⚠ les paramètres ont changé depuis le calcul : replanifiez (F5)"
-                                        if doc.plan_stale else ""))
+        if doc.plan_stale:
+            year = doc.plan_year()
+            sub += (f" — ⚠ plan de l'année scolaire {year}, scénario réglé sur {doc.scenario.settings.school_year}"
+                    if year else " — ⚠ les paramètres ont changé depuis le calcul") + " : replanifiez (F5)"
+        self.ov_subtitle.setText(sub)
         self._calendar_note(six, scope)
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
         n_est, est_tip = six.memo(("overview_estimated", tuple(scope)), lambda: _estimated(six, scope))
