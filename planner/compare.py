@@ -266,6 +266,15 @@ class SessionDiff:
     only_b: list[Session] = field(default_factory=list)
     unchanged: int = 0
 
+    def counts_fr(self) -> str:
+        """« 15 110 sessions inchangées, 3 déplacées, 0 seulement dans « A », 2 seulement dans « B » » (the PDF's
+        and the window's words, numbers grouped by thousands)."""
+        def n(count: int) -> str:
+            return fr_value("", count)
+
+        return (f"{n(self.unchanged)} sessions inchangées, {n(len(self.moved))} déplacées, {n(len(self.only_a))} "
+                f"seulement dans « {self.a} », {n(len(self.only_b))} seulement dans « {self.b} »")
+
     def to_json(self, limit: int | None = None) -> dict:
         def s(x: Session) -> dict:
             return _session_json(x, "session_id", "kind", "unit_type", "unit_id", "date", "start", "end", "trainer_id")

@@ -205,3 +205,12 @@ def test_compare_says_date_passee_for_a_holiday_gone_when_planning_started():
     assert past and f["past_sessions"] == sessions_of(past) > 0
     assert f["unplaced_sessions"] == sessions_of(still) < sessions_of(plan.unplaced)
     assert plan_kpis(plan)["unplaced"] == sessions_of(still)
+
+
+def test_session_diff_counts_are_grouped_by_thousands():
+    """The comparison's sentence (PDF and window) groups its counts: « 15 110 sessions inchangées », not 15110."""
+    from planner.compare import SessionDiff
+
+    d = SessionDiff("A", "B", unchanged=15110)
+    assert d.counts_fr() == ("15\u202f110 sessions inchangées, 0 déplacées, 0 seulement dans « A », "
+                             "0 seulement dans « B »")

@@ -52,8 +52,7 @@ def comparison_pdf(cmp: Comparison, out: Path) -> Path:
     for d in cmp.diffs:
         story.append(Spacer(1, 10))
         story.append(Paragraph(safe(f"Sessions déplacées de « {d.a} » à « {d.b} »"), st["h2"]))
-        story.append(Paragraph(safe(f"{d.unchanged} sessions inchangées, {len(d.moved)} déplacées, {len(d.only_a)} "
-                                    f"seulement dans « {d.a} », {len(d.only_b)} seulement dans « {d.b} »."), st["body"]))
+        story.append(Paragraph(safe(f"{d.counts_fr()}."), st["body"]))
         if d.moved:
             rows = [[Paragraph(safe(x.session_id), st["cell"]), Paragraph(safe(kind_short(x.kind)), st["cell"]),
                      Paragraph(safe(x.unit_id), st["cell"]),

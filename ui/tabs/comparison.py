@@ -198,8 +198,7 @@ class ComparisonTab(Tab):
         rows = []
         texts = []
         for d in cmp.diffs:
-            texts.append(f"De « {d.a} » à « {d.b} » : {d.unchanged} sessions inchangées, {len(d.moved)} déplacées, "
-                         f"{len(d.only_a)} seulement dans « {d.a} », {len(d.only_b)} seulement dans « {d.b} ».")
+            texts.append(f"De « {d.a} » à « {d.b} » : {d.counts_fr()}.")
             rows += d.moved
         self.diff_label.setText(refused or " ".join(texts))
         shown = rows[:MOVED_SHOWN]
