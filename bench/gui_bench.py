@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     hb = Heartbeat()
     hb.start()
     t = time.perf_counter()
-    pump_until(lambda: not w.ops.find("index"))
+    pump_until(lambda: "by_unit" in w.doc.pix.__dict__ and not w.ops.find("index"))  # begun on the next turn
     worst, _over = hb.stop()  # the window paints the reopened plan meanwhile
     print(f"      puis listes par unité et par formateur, en arrière-plan : {time.perf_counter() - t:.2f} s de plus "
           f"(blocage max {worst} ms)")

@@ -43,7 +43,7 @@ from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
     _encode_order, _index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
-    scenario_data_json, scenario_fingerprint)
+    scenario_data_json, scenario_data_loads, scenario_fingerprint)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -256,7 +256,7 @@ class ScenarioStore:
         if row is None:
             raise StoreError(f"{self.path} : le fichier ne contient pas encore de scénario")
         try:
-            data = json.loads(row[0])
+            data = scenario_data_loads(row[0])  # list by list: the window answers meanwhile
             data["settings"] = json.loads(row[1])
             return Scenario.model_validate(data)
         except (json.JSONDecodeError, TypeError, RecursionError) as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 import zlib
 from dataclasses import fields
@@ -390,3 +391,80 @@ def scenario_data_json(sc: Scenario) -> str:
             text = dumps(adapter.dump_python(value, mode="json"))
         out.append(f"{dumps(name)}:{text}")
     return "{" + ",".join(out) + "}"
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+_BLANK = frozenset(" \t\n\r")
+
+
+def scenario_data_loads(text: str):
+    """``json.loads(text)`` of a scenario's JSON (:func:`scenario_data_json`), its lists decoded item by item: no
+    single call holds the interpreter lock long enough to freeze a window that opens a national scenario in the
+    background (one call: 0.1 s). Text of another shape, or invalid, is left to ``json.loads`` (its error)."""
+    try:
+        return _object_by_items(text)
+    except (ValueError, IndexError, StopIteration):
+        return json.loads(text)
+
+
+def _object_by_items(s: str) -> dict:
+    """A JSON object, each value a list decoded item by item (any other value in one call) by json's own scanner;
+    ``ValueError``, ``IndexError`` or ``StopIteration`` for text that is not one."""
+    scan = _DECODER.scan_once  # what JSONDecoder.raw_decode calls, without its frame: 25,000 items
+
+    def skip(i: int) -> int:  # past the blanks at i (compact JSON: none)
+        return _SPACE.match(s, i).end() if s[i] in _BLANK else i
+
+    i = skip(0)
+    if s[i] != "{":
+        raise ValueError("not an object")
+    out: dict = {}
+    i = skip(i + 1)
+    if s[i] == "}":
+        i += 1
+    else:
+        while True:
+            if s[i] != '"':
+                raise ValueError("key expected")
+            key, i = scan(s, i)
+            i = skip(i)
+            if s[i] != ":":
+                raise ValueError("colon expected")
+            i = skip(i + 1)
+            if s[i] == "[":
+                value = []
+                append = value.append
+                i = skip(i + 1)
+                if s[i] == "]":
+                    i += 1
+                else:
+                    blank, space = _BLANK, _SPACE.match
+                    while True:  # skip() written out: one call less per item
+                        item, i = scan(s, i)
+                        append(item)
+                        c = s[i]
+                        if c in blank:
+                            i = space(s, i).end()
+                            c = s[i]
+                        i += 1
+                        if c == ",":
+                            if s[i] in blank:
+                                i = space(s, i).end()
+                            continue
+                        if c == "]":
+                            break
+                        raise ValueError("comma expected")
+            else:
+                value, i = scan(s, i)
+            out[key] = value  # a key given twice: the last one, as json.loads
+            i = skip(i)
+            c, i = s[i], i + 1
+            if c == "}":
+                break
+            if c != ",":
+                raise ValueError("comma expected")
+            i = skip(i)
+    if i < len(s) and _SPACE.match(s, i).end() != len(s):
+        raise ValueError("extra data")
+    return out

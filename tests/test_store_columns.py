@@ -139,6 +139,26 @@ def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
     assert store.scenario_fingerprint(sc.model_copy(update={"name": "Autre"})) != sc.fingerprint()
 
 
+def test_scenario_data_is_read_back_item_by_item_as_json_loads_reads_it(monkeypatch):
+    from planner import store_codec as store
+
+    sc = tiny_scenario()
+    text = store.scenario_data_json(sc)
+    calls = []
+    scan = store._DECODER.scan_once
+    monkeypatch.setattr(store, "_DECODER", type("D", (), {"scan_once": staticmethod(
+        lambda s, i: calls.append(i) or scan(s, i))}))
+    assert store.scenario_data_loads(text) == json.loads(text)
+    # one call per key and per list item (the trainers one by one), never the whole text in one call
+    assert len(calls) >= len(sc.trainers) + len(sc.etablissements) and 0 not in calls
+    for other in ('{}', ' { "a" : [ ] , "b" : [ 1 , {"c": [2, 3]} , "x" ] , "d" : {"e": 1}, "a": 5 } ',
+                  '{"n": null, "t": true, "f": [1.5e3, -0, "\\u00e9\\""]}', '[1, 2]', '"texte"', '{"a":[1,2]}  '):
+        assert store.scenario_data_loads(other) == json.loads(other)
+    for bad in ('', '{', '{"a": [1, 2}', '{"a": [1 2]}', '{"a" 1}', '{a: 1}', '{"a": 1} x', '{"a": [1,]}', '{"a":}'):
+        with pytest.raises(json.JSONDecodeError):  # the error json.loads gives
+            store.scenario_data_loads(bad)
+
+
 def test_a_plan_report_is_written_in_chunks_as_one_json(tmp_path, monkeypatch):
     from planner import store_codec
 

@@ -53,6 +53,40 @@ def test_a_new_scenario_refreshes_the_visible_tab_once(qapp, tmp_path_factory, s
         assert tab.cards["placed"].value.text().replace("\u202f", "") == str(len(plan.sessions))
 
 
+def test_an_opened_scenario_s_first_tab_is_computed_where_it_is_read(qapp, tmp_path_factory, solved, tmp_path,
+                                                                    monkeypatch):
+    """Opening a file reads it in the background: the nation's overview (people, estimated headcounts, the
+    report's sessions) comes computed with it, and the window's turn that shows it computes none of them."""
+    from planner.demand import Demand
+    from planner.store import ScenarioStore
+    from ui.document import read_document
+    from ui.tabs import overview
+
+    from .conftest import window_on_plan
+
+    sc, plan = solved
+    path = tmp_path / "s.sqlite"
+    ScenarioStore.create(path, sc)
+    with ScenarioStore(path) as st:
+        st.save_plan("courant", plan, {})
+    read = read_document(str(path))
+    expected = overview._estimated(read.six, NATION), read.six.demand.to_json()
+    with window_on_plan(qapp, tmp_path_factory, "Planificateur IA tests ouverture", sc, plan, scope=NATION) as w:
+        def computed(*_a):
+            raise AssertionError("computed by the window's thread")
+
+        monkeypatch.setattr(overview, "_estimated", computed)
+        monkeypatch.setattr(overview, "scope_people", computed)
+        monkeypatch.setattr(Demand, "to_json", computed)
+        w.doc.install(read)
+        w.select_scope(NATION)
+        w.show_tab("overview")
+        tab = w.tab("overview")
+        assert tab.cards["people"].value.text() != "—"
+        assert (read.six.memo(("overview_estimated", NATION), computed), read.six.memo(("demand_json",), computed)) \
+            == expected
+
+
 def test_opening_a_plan_without_recorded_statuses_does_not_walk_its_sessions(qapp, solved, tmp_path, monkeypatch):
     import dataclasses
 

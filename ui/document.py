@@ -436,9 +436,9 @@ def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True
     from .models.territory import territory_tree
 
     six.memo(("territory_tree",), lambda: territory_tree(six))  # the tree the window shows, built here
-    from .tabs.overview import overview_demand
+    from .tabs.overview import prime_overview
 
-    overview_demand(six, NATION)  # and the figures of the first tab
+    prime_overview(six)  # and the figures of the first tab
     pix = None
     if plan is not None:
         progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))

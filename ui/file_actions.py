@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from planner.plan_index import NATION
@@ -64,8 +65,13 @@ class FileActions:
             self.doc.install(read)
             w.select_scope(NATION)
             w.set_status(f"Scénario ouvert : {path}")
-            if read.pix is not None:
-                w.ops.run(lambda progress, stop: index_lists(read.pix), name="index")
+            if read.pix is not None:  # on the next turn: this one filled the window, the next lays it out
+                QTimer.singleShot(0, lambda: lists(read.pix))
+
+        def lists(pix) -> None:
+            """The plan's lists by unit and by trainer, in the background (unless another plan came meanwhile)."""
+            if self.doc.pix is pix:
+                w.ops.run(lambda progress, stop: index_lists(pix), name="index")
 
         w.set_status(f"Ouverture de {path}…")
         return w.ops.run(lambda progress, stop: read_document(path, progress, lists=False), name="open",

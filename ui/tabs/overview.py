@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderVie
     QVBoxLayout
 
 from planner.demand import admin_staff_included, people_word
+from planner.plan_index import NATION
 from planner.report import gone_at_start, sessions_of, split_past
 
 from .. import fmt
@@ -66,6 +67,14 @@ def overview_demand(six, scope) -> tuple[dict[str, int], int]:
     """(people per audience, sessions needed) of a territory, computed once per scenario index."""
     return six.memo(("overview", tuple(scope)), lambda: (
         scope_people(six, scope), sum(six.sessions_needed.get(k, 0) for k in six.unit_keys_in(scope))))
+
+
+def prime_overview(six) -> None:
+    """The figures the first tab shows of the nation, computed where the scenario is read (a background thread):
+    opening the national scenario then leaves the window's first turn only its widgets to fill."""
+    overview_demand(six, NATION)
+    six.memo(("overview_estimated", tuple(NATION)), lambda: _estimated(six, NATION))
+    six.memo(("demand_json",), six.demand.to_json)
 
 
 class OverviewTab(Tab):
