@@ -152,23 +152,41 @@ def _check_errors(own: Scenario, res: AcademieResult) -> list[tuple[str, str]]:
     return [(f.rule, f.message) for f in check_plan(sub, own) if f.severity == "error"]
 
 
-def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResult]) -> list | None:
+class _Screen:
+    """What :func:`_academie_errors` asks of the académies' results, gathered as they come in (while the others are
+    solved, not after the last one): their session ids, and whether the scenario is covered by the académies."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.n = 0
+        self.seen: set[str] = set()  # the académies whose sessions are counted
+        self.covered: bool | None = None
+
+    def add(self, res: AcademieResult) -> None:
+        if res.code not in self.seen:
+            self.seen.add(res.code)
+            self.ids.update(x.session_id for x in res.sessions)
+            self.n += len(res.sessions)
+
+
+def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResult],
+                     screen: _Screen | None = None) -> list | None:
     """The académies' checker errors put together, when they say all the national checker would: every
     académie was checked, no session id is used twice, and every unit, cadre, trainer, pin, preference
     and roadmap choice of ``sc`` belongs to one of ``codes`` (nothing the académie checks could miss).
-    ``None`` otherwise: the whole plan must be checked."""
+    ``None`` otherwise: the whole plan must be checked. ``screen``: what is already known of ``results``."""
     if any("check_errors" not in r.parts for r in results) or sorted(r.code for r in results) != sorted(codes):
         return None
-    ids: set[str] = set()
-    n = 0
+    screen = screen or _Screen()
     for r in results:
-        ids.update(x.session_id for x in r.sessions)
-        n += len(r.sessions)
-    if len(ids) != n:
+        screen.add(r)
+    if len(screen.ids) != screen.n:
         return None
-    from .check_split import covered_by
+    if screen.covered is None:
+        from .check_split import covered_by
 
-    if not covered_by(sc, codes):
+        screen.covered = covered_by(sc, codes)
+    if not screen.covered:
         return None
     return [e for r in results for e in r.parts["check_errors"]]
 
@@ -205,6 +223,7 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
     results: dict[str, AcademieResult] = {}
     stopped = False
     basis = None  # report_basis(sc), while a pool works
+    screen = _Screen() if precheck else None  # what _academie_errors asks, while a pool works
 
     def report_progress() -> None:
         if progress:
@@ -249,11 +268,17 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                         for c in codes}
             pending = set(futs)
             basis = report_basis(sc)  # meanwhile: what the report says of the scenario alone
+            if screen is not None:
+                from .check_split import covered_by
+
+                screen.covered = covered_by(sc, codes)
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for f in done:
                     if not f.cancelled():
-                        results[futs[f]] = f.result()
+                        res = results[futs[f]] = f.result()
+                        if screen is not None:
+                            screen.add(res)
                         report_progress()
                 if stop is not None and stop.is_set() and pending and not stopped:
                     # académies not started are dropped; running ones end their search and keep their best plan
@@ -270,7 +295,7 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
                       interactive=interactive, on_sessions=on_sessions, basis=basis)
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
     if precheck:
-        plan.academie_errors = _academie_errors(sc, codes, list(results.values()))
+        plan.academie_errors = _academie_errors(sc, codes, list(results.values()), screen)
     return plan
 
 

@@ -71,3 +71,26 @@ def test_the_command_line_ends_the_pool_server_after_the_academies(tmp_path):
                         "--out", str(tmp_path / f"plan{k}")])
         assert rc == 0 and forkserver._forkserver._forkserver_pid is None
         assert {x.academie for x in Plan.read(tmp_path / f"plan{k}").sessions} == {"27", "31"}
+
+
+def test_a_pool_screens_the_academies_results_as_they_come_in(monkeypatch):
+    """In a pool, what the académies' own checks need to be trusted (their session ids distinct, the scenario
+    covered) is gathered while the others are solved; the verdict is the one the results give afterwards."""
+    from planner.sources.reference import national_reference
+
+    sc = national_reference("2026-2027", dt.date(2026, 11, 30)).restricted_to(["27", "31"])
+    screens = []
+    real = api._academie_errors
+    monkeypatch.setattr(api, "_academie_errors", lambda *a: screens.append(a[3]) or real(*a))
+    plan = api.solve(sc, workers=2, solver="greedy", precheck=True)
+    assert plan.academie_errors == [] and screens[0].covered is True
+    assert screens[0].seen == {"27", "31"} and screens[0].n == len(plan.sessions) == len(screens[0].ids)
+    results = [api._solve_one(sc.restricted_to(c), c, "greedy", 10, 0, None, precheck=True) for c in ("27", "31")]
+    assert real(sc, ["27", "31"], results) == []
+    screen = api._Screen()
+    screen.add(results[0])
+    screen.add(results[0])  # counted once
+    assert screen.n == len(results[0].sessions)
+    results[1].sessions.append(results[0].sessions[0])  # an id in two académies
+    assert real(sc, ["27", "31"], results) is None
+    assert real(sc, ["27", "31"], results, screen) is None
