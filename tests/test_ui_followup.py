@@ -7,6 +7,7 @@ import re
 import pytest
 
 from planner import followup as fu
+from ui import fmt
 from planner.store import ScenarioStore
 
 from .conftest import open_window, sqlite_dump
@@ -51,6 +52,12 @@ def test_mark_selected_then_until_a_date_then_undo(win, qtbot):
         s.date <= dt.date(2026, 9, 30) for s in w.doc.plan.sessions if s.session_id in held)
     assert "tenues" in tab.heading.text()
     assert re.search(r"\(\d+,\d\u202f%\)", tab.heading.text()), tab.heading.text()  # the share as French writes it
+    # the curves count teachers only, the heading every person: the legend says which, and how many
+    teachers = sum(s.participants for s in w.doc.plan.sessions if s.kind == "step1" and s.audience.startswith("teachers"))
+    people = sum(s.participants for s in w.doc.plan.sessions if s.kind == "step1")
+    assert tab.chart.total == teachers < people
+    assert f"enseignants formés en cumul, sur {fmt.num(teachers)} à former" in tab.legend.text()
+    assert f"sur {fmt.num(people)} (" in tab.heading.text()
     w.doc.undo_stack.undo()
     w.doc.undo_stack.undo()
     assert sqlite_dump(path) == before  # the file's data back byte for byte

@@ -118,12 +118,22 @@ class _Proxy(QSortFilterProxyModel):
         return s.status == self.mode
 
 
+def legend(teachers: int) -> str:
+    """What the chart's curves count — teachers only, the heading above counts every person — and its lines."""
+    return (f'Courbes : enseignants formés en cumul, sur {fmt.num(teachers)} à former — '
+            '<span style="color:#9ec5e8">╌╌</span> prévus, <span style="color:#1f4e79">━━</span> présents aux '
+            'sessions tenues')
+
+
 class CoverageChart(QWidget):
     """Cumulative teachers trained: planned (dashed) and actual (solid), with today's line."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setMinimumHeight(120)
+        self.setToolTip("Enseignants formés à l'étape 1, cumulés semaine par semaine : prévus (tirets) et présents "
+                        "aux sessions tenues (trait plein). Les personnels de direction et les inspecteurs sont "
+                        "comptés dans le titre au-dessus, pas dans ces courbes.")
         self.planned: list = []
         self.actual: list = []
         self.total = 0
@@ -218,6 +228,10 @@ class FollowupTab(Tab):
         self.heading = section_title()
         lay.addWidget(self.heading)
         self.chart = CoverageChart()
+        self.legend = QLabel()
+        self.legend.setObjectName("followupLegend")
+        self.legend.setStyleSheet("color: #5f6b76")
+        lay.addWidget(self.legend)
         lay.addWidget(self.chart)
         bar = QHBoxLayout()
         self.filter = QComboBox()
@@ -287,6 +301,7 @@ class FollowupTab(Tab):
             self.model.set_rows([], {}, self.today)
             self.heading.setText("Aucun plan : planifiez (F5), puis enregistrez le scénario pour suivre les sessions.")
             self.chart.set_data([], [], 0, self.today)
+            self.legend.setText("")
             return
         sessions = doc.plan.sessions
         rows = [sessions[i] for i in doc.pix.indices(self.window.scope) if sessions[i].kind in KINDS]
@@ -309,6 +324,7 @@ class FollowupTab(Tab):
             f"{fmt.num(n.late)} en retard ; {fmt.num(n.trained)} personnes formées sur {fmt.num(n.people)} "
             f"({fmt.pct(n.share_trained)}).{where}")
         planned, actual, total = fu.coverage_curves(Plan(sessions=rows))
+        self.legend.setText(legend(total))
         self.chart.set_data(planned, actual, total, self.today)
 
     def status_text(self) -> str:
