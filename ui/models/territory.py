@@ -178,9 +178,17 @@ def territory_tree(six: ScenarioIndex) -> tuple:
         else:
             etab_of_dep.setdefault(e.departement, []).append(e)
 
+    folded: dict[str, str] = {}  # établissement → its name folded, once for its place and its search
+
+    def by_name(e) -> str:
+        v = folded.get(e.uai)
+        if v is None:
+            v = folded[e.uai] = fold(e.name)
+        return v
+
     def etab_node(parent, e):
         n = parent.add(_Node("etablissement", e.uai, e.name, parent))
-        n.search = fold(f"{e.name} {e.uai} {e.commune}")
+        n.search = f"{by_name(e)} {fold(f'{e.uai} {e.commune}')}"
         nodes[("etablissement", e.uai)] = n
 
     for a in sorted(sc.academies, key=lambda a: fold(a.name)):
@@ -199,9 +207,9 @@ def territory_tree(six: ScenarioIndex) -> tuple:
                 bn = dn.add(_Node("bassin", b.id, b.name, dn))
                 bn.search = fold(f"{b.name} {b.id}")
                 nodes[("bassin", b.id)] = bn
-                for e in sorted(etab_of_bassin.get(b.id, []), key=lambda e: fold(e.name)):
+                for e in sorted(etab_of_bassin.get(b.id, []), key=by_name):
                     etab_node(bn, e)
-            for e in sorted(etab_of_dep.get(d.code, []), key=lambda e: fold(e.name)):
+            for e in sorted(etab_of_dep.get(d.code, []), key=by_name):
                 etab_node(dn, e)
     return root, nodes, {e.uai: e.type for e in sc.etablissements}
 
