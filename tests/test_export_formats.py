@@ -15,9 +15,9 @@ from planner.exports.xlsx_fast import column_letter, write_xlsx
 
 def test_ics_lines_fold_at_75_octets_between_characters():
     rng = random.Random(7)
-    alphabet = "abcé€𝄞 ;,«»"
-    for _ in range(2000):
-        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 260)))
+    lines = ["".join(rng.choice("abcé€𝄞 ;,«»") for _ in range(rng.randint(0, 260))) for _ in range(2000)]
+    lines += ["".join(rng.choice("ab ;,") for _ in range(n)) for n in (*range(70, 80), 149, 150, 151, 260)]  # ASCII
+    for line in lines:
         folded = _fold(line)
         assert folded.endswith("\r\n")
         pieces = folded[:-2].split("\r\n")

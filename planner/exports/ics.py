@@ -35,6 +35,8 @@ def _text(v: str) -> str:
 def _fold(line: str) -> str:
     """One content line, folded at 75 octets (never inside a UTF-8 character), with its CRLF: the first
     piece holds 75 octets at most, each following one a space and 74 octets at most."""
+    if len(line) <= 75 and line.isascii():  # most lines: a byte a character, short enough
+        return line + "\r\n"
     b = line.encode()
     if len(b) <= 75:
         return line + "\r\n"
@@ -69,17 +71,17 @@ def _event(ix: PlanIndex, s: Session, stamp: str) -> str:
         f"Session : {s.session_id}",
     ]
     day = _ymd(s.date)
-    return "".join(_fold(x) for x in (
-        "BEGIN:VEVENT",
-        f"SUMMARY:{_text(f'{title} · {unit_name}')}",
-        f"DTSTART;TZID={tz}:{day}T{s.start[:2]}{s.start[3:5]}00",
-        f"DTEND;TZID={tz}:{day}T{s.end[:2]}{s.end[3:5]}00",
-        f"DTSTAMP:{stamp}",
-        f"UID:{_text(f'{s.session_id}@planificateur-ia')}",
-        f"CATEGORIES:{_text(kind_label(s.kind))}",
-        f"DESCRIPTION:{_text(chr(10).join(x for x in lines if x))}",
-        f"LOCATION:{_text(session_place(ix, s))}",
-        "END:VEVENT",
+    return "".join((
+        "BEGIN:VEVENT\r\n",
+        _fold(f"SUMMARY:{_text(f'{title} · {unit_name}')}"),
+        _fold(f"DTSTART;TZID={tz}:{day}T{s.start[:2]}{s.start[3:5]}00"),
+        _fold(f"DTEND;TZID={tz}:{day}T{s.end[:2]}{s.end[3:5]}00"),
+        _fold(f"DTSTAMP:{stamp}"),
+        _fold(f"UID:{_text(f'{s.session_id}@planificateur-ia')}"),
+        _fold(f"CATEGORIES:{_text(kind_label(s.kind))}"),
+        _fold(f"DESCRIPTION:{_text(chr(10).join(x for x in lines if x))}"),
+        _fold(f"LOCATION:{_text(session_place(ix, s))}"),
+        "END:VEVENT\r\n",
     ))
 
 
