@@ -127,3 +127,18 @@ def test_sessions_of_a_unit_alike_but_for_their_id_come_in_id_order():
         assert ix.sessions_of_trainer(s.trainer_id) == sorted(
             [x for x in plan.sessions if x.trainer_id == s.trainer_id],
             key=lambda x: (x.date, x.start, x.kind, x.group, x.session_id))
+
+
+def test_the_window_s_lists_by_unit_and_trainer_are_those_of_an_export_s_index():
+    """The window's index cuts its lists out of numpy's order of the columns (a unit's or trainer's sessions taken
+    on their own, the sessions without trainer never listed); an export's sorts each list in Python: the same."""
+    plan = _plan()
+    plan.sessions += [replace(s, session_id=f"{s.session_id}-sans", trainer_id="") for s in plan.sessions[::7]]
+    plan.sessions.sort(key=session_order)
+    window, export = PlanIndex(plan).prepare(), PlanIndex(plan)
+    assert "date_ord" in window.__dict__ and export.by_unit is not None and "date_ord" not in export.__dict__
+    assert any(not s.trainer_id for s in plan.sessions) and "" not in window.by_trainer
+    for name in ("by_unit", "by_trainer"):
+        a, b = getattr(window, name), getattr(export, name)
+        assert a.keys() == b.keys(), name
+        assert all([id(x) for x in a[k]] == [id(x) for x in b[k]] for k in a), name
