@@ -168,10 +168,12 @@ class OverviewTab(Tab):
         group = six.scenario.settings.group_size
         if scope[0] == "nation":
             d = six.memo(("demand_json",), six.demand.to_json)["sessions"]
-            self.cards["needed"].set(fmt.num(needed), f"rapport (mutualisé) : {fmt.num(d['pooled_step1'])} — "
-                                     f"+{fmt.num(needed - d['pooled_step1'])} car un groupe ne mélange pas deux unités",
-                                     "Chaque unité arrondit au groupe supérieur (groupes de "
-                                     f"{group}) ; le rapport divise chaque public d'un coup.")
+            self.cards["needed"].set(fmt.num(needed), f"mutualisé : {fmt.num(d['pooled_step1'])} · "
+                                     f"+{fmt.num(needed - d['pooled_step1'])} par unité",
+                                     "Mutualisé : le nombre du rapport, qui divise chaque public d'un coup. Ici chaque unité "
+                                     f"forme ses propres groupes (de {group} au plus) et arrondit au groupe supérieur : "
+                                     f"{fmt.num(needed - d['pooled_step1'])} sessions de plus, un groupe ne mélangeant "
+                                     "pas deux unités.")
         else:
             self.cards["needed"].set(fmt.num(needed), f"groupes de {group} au plus")
         if pix is None:
