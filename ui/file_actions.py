@@ -66,7 +66,7 @@ class FileActions:
             w.select_scope(NATION)
             w.set_status(f"Scénario ouvert : {path}")
             if read.pix is not None:  # on the next turn: this one filled the window, the next lays it out
-                QTimer.singleShot(0, lambda: lists(read.pix))
+                QTimer.singleShot(0, w, lambda: lists(read.pix))  # not called once the window is gone
 
         def lists(pix) -> None:
             """The plan's lists by unit and by trainer, in the background (unless another plan came meanwhile)."""
