@@ -360,3 +360,44 @@ def test_follow_up_chart_keeps_today_s_label_clear_of_the_axis_dates(qapp):
     assert any(t.endswith("/2027") and y == bottom for t, (x, y) in near.items())  # the axis's last date
     inside = drawn(first + dt.timedelta(days=60))
     assert inside["aujourd'hui 29/01"][1] == inside["30/11/2026"][1]  # clear of both dates: under the axis
+
+
+def test_an_overview_card_fits_its_value_and_wrapped_note_in_a_narrow_grid(qapp):
+    """On a laptop's screen a card is about 130 pixels wide: « 27/01/2027 » at the value's size was cut off, and a
+    note wrapped to three lines lost its last one to the row's height. The value's font shrinks until it fits, and
+    the card asks for the height of its text (the chart below gives it up) without making a low window higher."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication, QGridLayout, QVBoxLayout, QWidget
+
+    from planner.paths import resource_path
+    from ui.tabs.overview import VALUE_PT, Card
+
+    page = QWidget()
+    page.setStyleSheet((resource_path("styles") / "app.qss").read_text(encoding="utf-8"))  # the window's style
+    lay = QVBoxLayout(page)
+    grid = QGridLayout()
+    lay.addLayout(grid)
+    lay.addWidget(QWidget(), 1)  # the chart and the heat map below the cards, which take what is left
+    narrow, wide = Card("Tout le monde formé le"), Card("Personnes à former (étape 1)")
+    grid.addWidget(narrow, 0, 0)
+    grid.addWidget(wide, 0, 1)
+    grid.setColumnMinimumWidth(1, 300)
+    page.setFixedWidth(450)  # as a window on a laptop's screen: no wider
+    page.resize(450, 400)
+    page.show()
+    short = page.minimumSizeHint().height()
+    narrow.set("27/01/2027", "4,8 % des personnes formées (le reste : non planifié) et une note plus longue")
+    wide.set("728 700", "court")
+    for _ in range(5):
+        QApplication.processEvents()
+    assert narrow.width() < 160
+    assert QFontMetrics(narrow.value.font()).horizontalAdvance("27/01/2027") <= narrow.value.width()
+    assert narrow.value.font().pointSizeF() < VALUE_PT  # smaller than the style's size, but still a figure
+    assert wide.value.font().pointSizeF() == VALUE_PT  # a value that fits keeps its size
+    need = narrow.layout().totalHeightForWidth(narrow.width())
+    assert narrow.height() >= need and narrow.note.height() >= narrow.note.heightForWidth(narrow.note.width())
+    assert narrow.note.heightForWidth(narrow.note.width()) > 3 * QFontMetrics(narrow.note.font()).height() - 2
+    # a preference, not a minimum: a low window stays as low as it could be (the height test_ui_layout restores)
+    assert narrow.minimumHeight() == 0 and narrow.minimumSizeHint().height() < need <= narrow.sizeHint().height()
+    assert page.minimumSizeHint().height() <= short
+    page.close()

@@ -5,6 +5,7 @@ import datetime as dt
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel, QSplitter, QTableView, \
     QVBoxLayout
 
@@ -47,11 +48,56 @@ class Card(QFrame):
         for w in (self.caption, self.value, self.note):
             lay.addWidget(w)
         lay.addStretch(1)
+        self._fitted: tuple = ()
+        self._need = 0  # the height the card's text needs at its width
 
     def set(self, value: str, note: str = "", tip: str = "") -> None:
         self.value.setText(value)
         self.note.setText(note)
         self.setToolTip(tip)
+        self.fit()
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(e)
+        self.fit()
+
+    def fit(self) -> None:
+        """The card as wide as the grid makes it (a laptop's screen: about 130 pixels): its value's font smaller
+        until the value fits (« 27/01/2027 » was cut off), and the card as high as its wrapped caption and note
+        (the row kept the height of its other cards and cut the third line off) when the window has the room."""
+        if not self.isVisible():
+            return
+        m = self.layout().contentsMargins()
+        room = self.width() - m.left() - m.right()
+        key = (room, self.value.text(), self.caption.text(), self.note.text())
+        if key == self._fitted or room <= 0:
+            return
+        self._fitted = key
+        font = QFont(self.value.font())
+        size = VALUE_PT
+        font.setPointSizeF(size)
+        while size > MIN_VALUE_PT and QFontMetrics(font).horizontalAdvance(self.value.text()) > room:
+            size -= 1
+            font.setPointSizeF(size)
+        style = "" if size == VALUE_PT else f"font-size: {size:g}pt"
+        if self.value.styleSheet() != style:  # a new style sheet polishes the label again
+            self.value.setStyleSheet(style)
+        self.value.setFont(font)
+        need = self.layout().totalHeightForWidth(self.width())
+        if need > 0 and need != self._need:
+            self._need = need
+            self.updateGeometry()
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        """As high as the card's text at its width (:meth:`fit`): what the grid's row gets when the window has the
+        room; its minimum stays that of its layout, so a low window is not made any higher."""
+        hint = super().sizeHint()
+        if self._need > hint.height():
+            hint.setHeight(self._need)
+        return hint
+
+
+VALUE_PT, MIN_VALUE_PT = 16, 10  # a card's value: resources/styles/app.qss (#cardValue), and its smallest size
 
 
 def scope_people(six, scope) -> dict[str, int]:
