@@ -401,3 +401,25 @@ def test_an_overview_card_fits_its_value_and_wrapped_note_in_a_narrow_grid(qapp)
     assert narrow.minimumHeight() == 0 and narrow.minimumSizeHint().height() < need <= narrow.sizeHint().height()
     assert page.minimumSizeHint().height() <= short
     page.close()
+
+
+def test_a_calendar_s_period_drops_its_count_before_it_is_cut_off(qapp):
+    """« Décembre 2026 — 3 052 sessions » in a narrow window was cut to « Décembre 2026 — 3 05 »: the label shows
+    the month alone when the whole text does not fit, then « … », with the whole text in its tooltip."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.widgets import ElidedLabel
+
+    text = "Décembre 2026 — 3 052 sessions"
+    label = ElidedLabel(text)
+    label.show()
+    fm = label.fontMetrics()
+    label.resize(fm.horizontalAdvance(text) + 10, 20)
+    assert QLabel.text(label) == text and label.toolTip() == "" and label.text() == text
+    label.resize(fm.horizontalAdvance("Décembre 2026") + 4, 20)
+    assert QLabel.text(label) == "Décembre 2026" and label.toolTip() == text and label.text() == text
+    label.resize(fm.horizontalAdvance("Déc") + 2, 20)
+    assert QLabel.text(label).endswith("…") and QLabel.text(label).startswith("D") and label.toolTip() == text
+    label.setText("Semaine du 7 au 13 décembre 2026")  # no « — »: elided as it is
+    assert QLabel.text(label).endswith("…") and label.text() == "Semaine du 7 au 13 décembre 2026"
+    label.close()

@@ -13,6 +13,7 @@ from planner.calendar import is_public_holiday, is_school_holiday
 from planner.text import hhmm_minutes
 
 from . import fmt
+from .widgets import ElidedLabel
 
 KIND_COLORS = {"tot": "#9467bd", "step1": "#1f77b4", "step2": "#17becf", "step3": "#bcbd22", "step4": "#7f7f7f",
                "step5": "#e377c2", "step6": "#ff7f0e"}
@@ -186,9 +187,9 @@ class CalendarPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.canvas = CalendarCanvas(self)
-        self.title = QLabel("Sélectionnez une unité dans l'arbre ou un formateur")
+        self.title = ElidedLabel("Sélectionnez une unité dans l'arbre ou un formateur")
         self.title.setObjectName("calendarTitle")
-        self.period = QLabel("")
+        self.period = ElidedLabel("")
         self.period.setObjectName("calendarPeriod")
         self.period.setMinimumWidth(60)
         self.period.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QProgressBar, QTableView, QTableWidget,
                                QVBoxLayout, QWidget)
 
@@ -27,6 +27,37 @@ def section_title(text: str = "", wrap: bool = True) -> QLabel:
     if wrap:
         label.setWordWrap(True)
     return label
+
+
+class ElidedLabel(QLabel):
+    """A one-line label for a narrow window (a laptop's screen): its text when it fits, else what comes before its
+    last « — » (« Décembre 2026 — 3 052 sessions » → « Décembre 2026 »), else that ending with « … »; the whole
+    text is then its tooltip. ``text()`` gives the whole text."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(e)
+        self._elide()
+
+    def _elide(self) -> None:
+        fm, room, shown = self.fontMetrics(), max(0, self.width()), self._full
+        if fm.horizontalAdvance(shown) > room:
+            shown = shown.rpartition(" — ")[0] or shown
+            shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+        if QLabel.text(self) != shown:
+            QLabel.setText(self, shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 def bare_column(*widgets: QWidget) -> tuple[QWidget, QVBoxLayout]:
