@@ -115,12 +115,22 @@ def overview_demand(six, scope) -> tuple[dict[str, int], int]:
         scope_people(six, scope), sum(six.sessions_needed.get(k, 0) for k in six.unit_keys_in(scope))))
 
 
+def overview_estimated(six, scope) -> tuple[int, str]:
+    """:func:`_estimated` of a territory, computed once per scenario index."""
+    return six.memo(("overview_estimated", tuple(scope)), lambda: _estimated(six, scope))
+
+
+def demand_json(six) -> dict:
+    """The scenario's demand as the report writes it, computed once per scenario index."""
+    return six.memo(("demand_json",), six.demand.to_json)
+
+
 def prime_overview(six) -> None:
     """The figures the first tab shows of the nation, computed where the scenario is read (a background thread):
     opening the national scenario then leaves the window's first turn only its widgets to fill."""
     overview_demand(six, NATION)
-    six.memo(("overview_estimated", tuple(NATION)), lambda: _estimated(six, NATION))
-    six.memo(("demand_json",), six.demand.to_json)
+    overview_estimated(six, NATION)
+    demand_json(six)
 
 
 class OverviewTab(Tab):
@@ -202,7 +212,7 @@ class OverviewTab(Tab):
         self.ov_subtitle.setText(sub)
         self._calendar_note(six, scope)
         short = {"Enseignants 1er degré": "1er degré", "Enseignants 2nd degré": "2nd degré", "Cadres": "cadres"}
-        n_est, est_tip = six.memo(("overview_estimated", tuple(scope)), lambda: _estimated(six, scope))
+        n_est, est_tip = overview_estimated(six, scope)
         est = "" if not n_est else (f" — {fmt.ESTIMATED}" if n_est == total_people
                                     else f" — dont {fmt.num(n_est)} {fmt.ESTIMATED}s")
         admin = " et personnels administratifs des établissements" if admin_staff_included(six.scenario.settings) else ""
@@ -213,7 +223,7 @@ class OverviewTab(Tab):
                                  "inspecteurs" + (f"\n{est_tip}" if n_est else ""))
         group = six.scenario.settings.group_size
         if scope[0] == "nation":
-            d = six.memo(("demand_json",), six.demand.to_json)["sessions"]
+            d = demand_json(six)["sessions"]
             self.cards["needed"].set(fmt.num(needed), f"mutualisé : {fmt.num(d['pooled_step1'])} · "
                                      f"+{fmt.num(needed - d['pooled_step1'])} par unité",
                                      "Mutualisé : le nombre du rapport, qui divise chaque public d'un coup. Ici chaque unité "
