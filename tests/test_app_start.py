@@ -24,3 +24,32 @@ def test_missing_x11_libraries_are_named_as_packages(monkeypatch):
     monkeypatch.setattr(app.subprocess if hasattr(app, "subprocess") else __import__("subprocess"), "run",
                         lambda *a, **k: fake)
     assert app._missing_xcb_libraries() == ["libxcb-icccm4", "libxkbcommon-x11-0"]
+
+
+def test_start_up_card_shows_at_once_and_says_what_opens(qapp, tmp_path, monkeypatch):
+    """The card painted before the window's modules load: its picture, and a line naming what the window opens."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QColor
+
+    from ui import app
+
+    splash = app.show_splash(qapp, "Chargement de l'interface…")
+    try:
+        assert splash.isVisible() and splash.message() == "Chargement de l'interface…"
+        img = splash.pixmap().toImage()
+        assert (img.width(), img.height()) == tuple(int(v * splash.pixmap().devicePixelRatio())
+                                                    for v in app.SPLASH_SIZE)
+        assert img.pixelColor(img.width() // 2, 2) == QColor("#000091")  # the accent band, then the white card
+        assert img.pixelColor(img.width() // 2, img.height() - 10) == QColor("#ffffff")
+        app.splash_message(splash, qapp, app.opening_message(None, False))
+        assert splash.message() == "Préparation du scénario national de référence…"
+    finally:
+        splash.close()
+    f = tmp_path / "Toulouse 2026.sqlite"
+    f.write_bytes(b"")
+    assert app.opening_message(str(f), False) == "Ouverture de Toulouse 2026.sqlite…"
+    monkeypatch.setattr(QSettings, "value", lambda self, key, default=None, type=None:
+                        str(f) if key == "lastScenario" else default)
+    assert app.opening_message(None, True) == "Ouverture de Toulouse 2026.sqlite…"
+    f.unlink()  # a last scenario gone since: the reference opens instead
+    assert app.opening_message(None, True) == "Préparation du scénario national de référence…"

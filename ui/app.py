@@ -96,12 +96,88 @@ def run_gui(args) -> int:
         if not os.environ["QT_QPA_PLATFORM"]:
             del os.environ["QT_QPA_PLATFORM"]
     app = make_app()
+    spec = getattr(args, "scenario", None)
+    restore_last = not args.screenshot and spec is None
+    splash = None if args.screenshot else show_splash(app, "Chargement de l'interface…")
 
     from .main_window import MainWindow
 
-    spec = getattr(args, "scenario", None)
-    win = MainWindow(scenario_spec=spec, restore_last=not args.screenshot and spec is None)
+    if splash is not None:
+        splash_message(splash, app, opening_message(spec, restore_last))
+    win = MainWindow(scenario_spec=spec, restore_last=restore_last)
     if args.screenshot:
         return win.screenshot_and_quit(args.screenshot, academie=args.academie, solve=args.solve)
     win.show()
+    if splash is not None:
+        splash.finish(win)
     return app.exec()
+
+
+SPLASH_SIZE = (460, 200)
+
+
+def show_splash(app, message: str):
+    """A start-up card shown at once, while the window's modules load and its scenario opens (a second or two: the
+    national reference is built, or the last scenario read); it goes when the window shows."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+    from PySide6.QtWidgets import QSplashScreen
+
+    w, h = SPLASH_SIZE
+    ratio = app.devicePixelRatio() if hasattr(app, "devicePixelRatio") else 1.0
+    pix = QPixmap(int(w * ratio), int(h * ratio))
+    pix.setDevicePixelRatio(ratio)
+    pix.fill(QColor("#ffffff"))
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.fillRect(QRect(0, 0, w, 8), QColor("#000091"))  # the window's accent
+    p.setPen(QColor("#d5d9de"))
+    p.drawRect(QRect(0, 0, w - 1, h - 1))
+    title = QFont(app.font())
+    title.setPointSizeF(20)
+    title.setBold(True)
+    p.setFont(title)
+    p.setPen(QColor("#1f3a5f"))
+    p.drawText(QRect(28, 34, w - 56, 40), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+               "Planificateur IA")
+    sub = QFont(app.font())
+    sub.setPointSizeF(10)
+    p.setFont(sub)
+    p.setPen(QColor("#555e69"))
+    p.drawText(QRect(28, 78, w - 56, 44), Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+               "Formation des personnels à l'IA générative : plan de l'année, sessions, formateurs et suivi")
+    p.end()
+
+    class Card(QSplashScreen):
+        def drawContents(self, painter: QPainter) -> None:  # the line under the subtitle's margin, not the corner
+            painter.setPen(QColor("#1f3a5f"))
+            painter.drawText(QRect(28, h - 48, w - 56, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             self.message())
+
+    splash = Card(pix)
+    splash.setObjectName("startSplash")
+    splash.show()
+    splash_message(splash, app, message)
+    return splash
+
+
+def splash_message(splash, app, message: str) -> None:
+    """The start-up card's line of what is being done, painted now (the work that follows holds the event loop)."""
+    splash.showMessage(message)
+    app.processEvents()
+
+
+def opening_message(spec: str | None, restore_last: bool) -> str:
+    """What the start-up card says while the window opens its scenario: the file given, the last one reopened, or
+    the national reference."""
+    from pathlib import Path
+
+    path = spec
+    if path is None and restore_last:
+        from PySide6.QtCore import QSettings
+
+        last = QSettings().value("lastScenario", "", type=str)
+        path = last if last and Path(last).exists() else None
+    if path is None or path == "national":
+        return "Préparation du scénario national de référence…"
+    return f"Ouverture de {Path(path).name}…"
