@@ -338,13 +338,12 @@ class Comparison:
                 out.append(f"« {p.label} » : coût hors catégories sans taux ({', '.join(f['cost_missing_rates'])}, "
                            "à renseigner).")
         for d in self.diffs:
-            out.append(f"Sessions de « {d.a} » à « {d.b} » : {d.unchanged} inchangées, {len(d.moved)} déplacées, "
-                       f"{len(d.only_a)} seulement dans « {d.a} », {len(d.only_b)} seulement dans « {d.b} ».")
+            out.append(f"De « {d.a} » à « {d.b} » : {d.counts_fr()}.")
             for x, y in d.moved[:10]:
                 out.append(f"  {x.session_id} : {x.date.isoformat()} {x.start} ({x.trainer_id or '—'}) → "
                            f"{y.date.isoformat()} {y.start} ({y.trainer_id or '—'})")
             if len(d.moved) > 10:
-                out.append(f"  … et {len(d.moved) - 10} autres (--json ou --out pour la liste).")
+                out.append(f"  … et {fr_value('', len(d.moved) - 10)} autres (--json ou --out pour la liste).")
         return "\n".join(out)
 
 

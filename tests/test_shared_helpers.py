@@ -214,3 +214,28 @@ def test_session_diff_counts_are_grouped_by_thousands():
     d = SessionDiff("A", "B", unchanged=15110)
     assert d.counts_fr() == ("15\u202f110 sessions inchangées, 0 déplacées, 0 seulement dans « A », "
                              "0 seulement dans « B »")
+
+
+def test_compare_command_text_groups_its_counts_as_the_pdf():
+    """``main.py compare``'s text says the sessions moved with the PDF's words, every count grouped by thousands
+    (« … et 2 865 autres », not 2865)."""
+    import datetime as dt
+
+    from planner.compare import Comparison, NamedPlan, SessionDiff
+    from planner.plan import Plan, Session
+
+    def s(i: int, day: int) -> Session:
+        return Session(session_id=f"S{i}", kind="step1", unit_type="etablissement", unit_id="0310001A",
+                       academie="16", departement="31", zone="C", window="pre_rentree", audience="teachers_2d",
+                       date=dt.date(2027, 1, day), start="14:00", end="15:00", trainer_id="T1", participants=15)
+
+    moved = [(s(i, 4), s(i, 5)) for i in range(2875)]
+    d = SessionDiff("A", "B", moved=moved, unchanged=12152)
+    empty = {"cost_missing_rates": []}
+    c = Comparison([NamedPlan("A", Plan(), "a"), NamedPlan("B", Plan(), "b")], [empty, empty], [d])
+    lines = c.text_fr().splitlines()
+    said = next(line for line in lines if line.startswith("De « A » à « B »"))
+    assert said == f"De « A » à « B » : {d.counts_fr()}."
+    assert "12\u202f152 sessions inchangées, 2\u202f875 déplacées" in said
+    assert lines[-1] == "  … et 2\u202f865 autres (--json ou --out pour la liste)."
+    assert sum(line.startswith("  S") for line in lines) == 10
