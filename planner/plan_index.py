@@ -464,29 +464,31 @@ class PlanIndex:
         if not self.n:
             return out
 
-        def agg(values, codes, kind):
-            cnt = np.bincount(codes, minlength=len(values))
-            last = np.full(len(values), 0, dtype=np.int64)
+        def agg(codes, n_values: int) -> zip:
+            """(sessions, last day) of each value, as Python ints (numpy's are read once each, not per node)."""
+            cnt = np.bincount(codes, minlength=n_values)
+            last = np.zeros(n_values, dtype=np.int64)
             np.maximum.at(last, codes, self.date_ord)
-            for i, v in enumerate(values):
-                out[(kind, str(v))] = (int(cnt[i]), int(last[i]))
+            return zip(cnt.tolist(), last.tolist())
 
-        agg(self.acad_values, self.acad_code, "academie")
-        agg(self.dep_values, self.dep_code, "departement")
-        cnt = np.bincount(self.unit_code, minlength=len(self.unit_values))
-        last = np.zeros(len(self.unit_values), dtype=np.int64)
-        np.maximum.at(last, self.unit_code, self.date_ord)
-        for i, v in enumerate(self.unit_values):
-            t, uid = str(v).split("|", 1)
-            if t in ("circonscription", "etablissement", "bassin"):
-                out[(t, uid)] = (int(cnt[i]), int(last[i]))
+        out.update(zip([("academie", str(v)) for v in self.acad_values.tolist()],
+                       agg(self.acad_code, len(self.acad_values))))
+        out.update(zip([("departement", str(v)) for v in self.dep_values.tolist()],
+                       agg(self.dep_code, len(self.dep_values))))
+        tree_kinds = ("circonscription", "etablissement", "bassin")
+        for key, totals in zip([tuple(str(v).split("|", 1)) for v in self.unit_values.tolist()],
+                               agg(self.unit_code, len(self.unit_values))):
+            if key[0] in tree_kinds:
+                out[key] = totals
         # a bassin node aggregates its établissements too
+        get, none = out.get, (0, 0)
         for b, uais in (self.six.etabs_of_bassin.items() if self.six is not None else ()):
-            c, lst = out.get(("bassin", b), (0, 0))
+            c, lst = get(("bassin", b), none)
             for u in uais:
-                c2, l2 = out.get(("etablissement", u), (0, 0))
+                c2, l2 = get(("etablissement", u), none)
                 c += c2
-                lst = max(lst, l2)
+                if l2 > lst:
+                    lst = l2
             if c:
                 out[("bassin", b)] = (c, lst)
         out[NATION] = (self.n, int(self.date_ord.max()))

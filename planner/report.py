@@ -48,7 +48,15 @@ def _label(start: dt.date, days: int) -> str:
 
 def holiday_periods(year: int, key: str) -> list[dict]:
     """The school holidays of the school year starting in ``year`` in calendar ``key``: from the
-    pupils' return to the summer, each run of holiday days with its first and last day."""
+    pupils' return to the summer, each run of holiday days with its first and last day (a new list of new
+    dicts: the caller's to keep or change)."""
+    return [dict(p) for p in _holiday_periods(year, key)]
+
+
+@lru_cache(maxsize=256)
+def _holiday_periods(year: int, key: str) -> tuple[dict, ...]:
+    """:func:`holiday_periods`, walked day by day once per calendar and year in this process (a calendar's key names
+    its content: :func:`planner.calendar._register`); 30 académies took 0.03 s at each re-plan of a unit."""
     start, end = pupils_return(year, key), summer_start(year, key)
     out: list[dict] = []
     run: list[dt.date] = []
@@ -60,7 +68,7 @@ def holiday_periods(year: int, key: str) -> list[dict]:
             out.append({"label": _label(run[0], len(run)), "start": run[0].isoformat(), "end": run[-1].isoformat()})
         run = []
     out.append({"label": "Été", "start": end.isoformat(), "end": None})
-    return out
+    return tuple(out)
 
 
 def _milestone(periods: list[dict], months: tuple[int, ...]) -> str | None:

@@ -142,3 +142,46 @@ def test_the_window_s_lists_by_unit_and_trainer_are_those_of_an_export_s_index()
         a, b = getattr(window, name), getattr(export, name)
         assert a.keys() == b.keys(), name
         assert all([id(x) for x in a[k]] == [id(x) for x in b[k]] for k in a), name
+
+
+def test_the_tree_s_totals_are_the_sessions_counted_node_by_node():
+    """Each node of the territory tree: its sessions and its last day, as counted from the plan's sessions one by
+    one (a bassin counts its établissements' too); plain Python numbers, and nothing for other kinds of unit."""
+    from planner.plan_index import NATION, ScenarioIndex
+    from solvers.api import solve
+
+    from .tiny import tiny_scenario
+
+    sc = tiny_scenario()
+    plan = solve(sc, solver="greedy", workers=1)
+    six = ScenarioIndex(sc)
+    want: dict = {}
+
+    def count(key, x) -> None:
+        n, last = want.get(key, (0, 0))
+        want[key] = (n + 1, max(last, x.date.toordinal()))
+
+    bassin_of = {e.uai: e.bassin for e in sc.etablissements}
+    for x in plan.sessions:
+        count(NATION, x)
+        count(("academie", x.academie), x)
+        count(("departement", x.departement), x)
+        if x.unit_type in ("circonscription", "etablissement", "bassin"):
+            count((x.unit_type, x.unit_id), x)
+        if x.unit_type == "etablissement" and bassin_of.get(x.unit_id):
+            count(("bassin", bassin_of[x.unit_id]), x)
+    got = PlanIndex(plan, six).per_node_totals()
+    assert got == want
+    assert any(k[0] == "bassin" for k in got) and any(k[0] == "circonscription" for k in got)
+    assert all(type(n) is int and type(d) is int for n, d in got.values())
+
+
+def test_holiday_periods_are_the_caller_s_own():
+    from planner.report import holiday_periods
+
+    first = holiday_periods(2026, "C")
+    assert first and first[-1]["label"] == "Été"
+    first[0]["label"] = "changé"
+    first.append({})
+    again = holiday_periods(2026, "C")
+    assert again[0]["label"] != "changé" and again[-1]["label"] == "Été"
