@@ -26,9 +26,8 @@ def test_missing_x11_libraries_are_named_as_packages(monkeypatch):
     assert app._missing_xcb_libraries() == ["libxcb-icccm4", "libxkbcommon-x11-0"]
 
 
-def test_start_up_card_shows_at_once_and_says_what_opens(qapp, tmp_path, monkeypatch):
-    """The card painted before the window's modules load: its picture, and a line naming what the window opens."""
-    from PySide6.QtCore import QSettings
+def test_start_up_card_shows_at_once(qapp):
+    """The card painted before the window's modules load: its picture, and its line of what is being done."""
     from PySide6.QtGui import QColor
 
     from ui import app
@@ -41,15 +40,7 @@ def test_start_up_card_shows_at_once_and_says_what_opens(qapp, tmp_path, monkeyp
                                                     for v in app.SPLASH_SIZE)
         assert img.pixelColor(img.width() // 2, 2) == QColor("#000091")  # the accent band, then the white card
         assert img.pixelColor(img.width() // 2, img.height() - 10) == QColor("#ffffff")
-        app.splash_message(splash, qapp, app.opening_message(None, False))
-        assert splash.message() == "Préparation du scénario national de référence…"
+        app.splash_message(splash, qapp, "Autre étape…")
+        assert splash.message() == "Autre étape…"
     finally:
         splash.close()
-    f = tmp_path / "Toulouse 2026.sqlite"
-    f.write_bytes(b"")
-    assert app.opening_message(str(f), False) == "Ouverture de Toulouse 2026.sqlite…"
-    monkeypatch.setattr(QSettings, "value", lambda self, key, default=None, type=None:
-                        str(f) if key == "lastScenario" else default)
-    assert app.opening_message(None, True) == "Ouverture de Toulouse 2026.sqlite…"
-    f.unlink()  # a last scenario gone since: the reference opens instead
-    assert app.opening_message(None, True) == "Préparation du scénario national de référence…"

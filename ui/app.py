@@ -102,9 +102,9 @@ def run_gui(args) -> int:
 
     from .main_window import MainWindow
 
-    if splash is not None:
-        splash_message(splash, app, opening_message(spec, restore_last))
-    win = MainWindow(scenario_spec=spec, restore_last=restore_last)
+    # launched by a user: the window shows first, then reads its scenario in the background behind a progress box
+    # (a capture reads it first, then shows the window filled)
+    win = MainWindow(scenario_spec=spec, restore_last=restore_last, open_in_background=not args.screenshot)
     if args.screenshot:
         return win.screenshot_and_quit(args.screenshot, academie=args.academie, solve=args.solve)
     win.show()
@@ -165,19 +165,3 @@ def splash_message(splash, app, message: str) -> None:
     """The start-up card's line of what is being done, painted now (the work that follows holds the event loop)."""
     splash.showMessage(message)
     app.processEvents()
-
-
-def opening_message(spec: str | None, restore_last: bool) -> str:
-    """What the start-up card says while the window opens its scenario: the file given, the last one reopened, or
-    the national reference."""
-    from pathlib import Path
-
-    path = spec
-    if path is None and restore_last:
-        from PySide6.QtCore import QSettings
-
-        last = QSettings().value("lastScenario", "", type=str)
-        path = last if last and Path(last).exists() else None
-    if path is None or path == "national":
-        return "Préparation du scénario national de référence…"
-    return f"Ouverture de {Path(path).name}…"

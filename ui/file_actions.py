@@ -24,6 +24,7 @@ class FileActions:
         self.doc = window.doc
         self.recovery_box: QMessageBox | None = None
         self.last_import = None
+        self.start_box = None  # the busy box while the window's first scenario is read (open_at_start)
 
     def confirm_discard(self) -> bool:
         if self.doc.undo_stack.isClean() or QApplication.platformName() in ("offscreen", "minimal"):
@@ -54,7 +55,7 @@ class FileActions:
     def open_file(self, path: str) -> Operation | None:
         """Read the file in the background (the window answers meanwhile), then show it; the plan's lists by
         unit and by trainer (what a unit's page and the exports read) follow in a second operation."""
-        from .document import index_lists, read_document
+        from .document import read_document
 
         w = self.window
         if w.ops.find("open") is not None:
@@ -62,20 +63,90 @@ class FileActions:
             return None
 
         def done(read) -> None:
-            self.doc.install(read)
-            w.select_scope(NATION)
+            self._show_read(read)
             w.set_status(f"Scénario ouvert : {path}")
-            if read.pix is not None:  # on the next turn: this one filled the window, the next lays it out
-                QTimer.singleShot(0, w, lambda: lists(read.pix))  # not called once the window is gone
+
+        w.set_status(f"Ouverture de {path}…")
+        return w.ops.run(lambda progress, stop: read_document(path, progress, lists=False), name="open",
+                         success=done, failure=lambda msg: w.error(f"Impossible d'ouvrir {path} :\n{msg}"))
+
+    def _show_read(self, read) -> None:
+        """Install what :func:`read_document` read; the plan's lists by unit and by trainer follow in the background."""
+        from .document import index_lists
+
+        w = self.window
+        self.doc.install(read)
+        w.select_scope(NATION)
+        if read.pix is None:
+            return
 
         def lists(pix) -> None:
             """The plan's lists by unit and by trainer, in the background (unless another plan came meanwhile)."""
             if self.doc.pix is pix:
                 w.ops.run(lambda progress, stop: index_lists(pix), name="index")
 
-        w.set_status(f"Ouverture de {path}…")
-        return w.ops.run(lambda progress, stop: read_document(path, progress, lists=False), name="open",
-                         success=done, failure=lambda msg: w.error(f"Impossible d'ouvrir {path} :\n{msg}"))
+        # on the next turn: this one filled the window, the next lays it out; not called once the window is gone
+        QTimer.singleShot(0, w, lambda: lists(read.pix))
+
+    def open_at_start(self, spec: str | None, after=None, note: str | None = None) -> Operation:
+        """The window's first scenario (``None``: the national reference) read in the background while the window
+        is already shown, empty, behind a busy progress box that keeps the user's hands off it until the scenario
+        is there; a file that cannot be read gives way to the national reference, said in the status bar.
+        ``after()`` then runs (the offer to recover an autosave); ``note``: the status bar's words once it is there."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
+        from .document import read_document
+
+        w = self.window
+        what = ("Ouverture du scénario national de référence…" if spec in (None, "national")
+                else f"Ouverture de {Path(spec).name}…")
+        class StartBox(QProgressDialog):
+            """Stays until the scenario is there: Échap and the close button would leave the user an empty window."""
+
+            def reject(self) -> None:
+                pass
+
+            def closeEvent(self, e) -> None:  # noqa: N802 - Qt API
+                e.ignore()
+
+        box = StartBox(what, "", 0, 0, w)
+        box.setObjectName("startProgress")
+        box.setWindowTitle(w.APP_TITLE)
+        box.setCancelButton(None)  # nothing to go back to: the window has no scenario yet
+        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+        box.setMinimumDuration(0)
+        box.setAutoClose(False)
+        box.setMinimumWidth(380)
+        self.start_box = box
+        w.set_status(what)
+
+        def done(read) -> None:
+            box.hide()
+            self._show_read(read)
+            w.set_status(note or ("Référence nationale chargée." if spec in (None, "national")
+                                  else f"Scénario ouvert : {spec}"))
+            if after is not None:
+                after()
+
+        def failed(msg: str) -> None:
+            box.hide()
+            if spec in (None, "national"):
+                w.error(f"Impossible de préparer le scénario national de référence :\n{msg}")
+                return
+            self.open_at_start(None, after, f"Impossible de rouvrir le dernier scénario ({msg}) : référence "
+                                            "nationale chargée.")
+
+        def step(p) -> None:  # read_document's (fraction, what it does now)
+            if isinstance(p, tuple) and len(p) == 2:
+                box.setRange(0, 1000)
+                box.setValue(int(max(0.0, min(1.0, float(p[0]))) * 1000))
+                box.setLabelText(f"{what}\n{p[1]}")
+
+        box.show()
+        box.repaint()  # painted now, before the reading thread takes turns with this one for the interpreter lock
+        return w.ops.run(lambda progress, stop: read_document(spec, progress, lists=False), name="open",
+                         progress=step, success=done, failure=failed)
 
     def save(self) -> Operation | bool:
         if not self.doc.path or not self.doc.path.endswith(STORE_SUFFIXES):

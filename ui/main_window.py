@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from pydantic import ValidationError
-from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSpinBox,
                                QSplitter, QTabWidget, QUndoView, QVBoxLayout, QWidget)
@@ -38,6 +38,31 @@ from .tabs import Tab, tab_specs
 from .territory import TerritoryPanel
 from .unit_edits import UnitEdits
 
+class AfterFirstPaint(QObject):
+    """Calls ``then()`` once, on the turn of the event loop after the widget's first paint (at the latest after
+    ``latest_ms``: a window never shown still gets it). Work started sooner would take turns with that paint for the
+    interpreter lock: a window shown at once, then read its scenario, painted 0.3-0.7 s later."""
+
+    def __init__(self, widget, then, latest_ms: int = 1500) -> None:
+        super().__init__(widget)
+        self.then = then
+        self.done = False
+        widget.installEventFilter(self)
+        QTimer.singleShot(latest_ms, self, self._go)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self, self._go)
+        return False
+
+    def _go(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.parent().removeEventFilter(self)
+        self.then()
+
+
 APP_TITLE = "Planificateur IA"
 DEFAULT_SIZE = (1400, 900)
 
@@ -45,7 +70,10 @@ DEFAULT_SIZE = (1400, 900)
 class MainWindow(QMainWindow):
     APP_TITLE = APP_TITLE
 
-    def __init__(self, scenario_spec: str | None = None, restore_last: bool = False) -> None:
+    def __init__(self, scenario_spec: str | None = None, restore_last: bool = False,
+                 open_in_background: bool = False) -> None:
+        """``open_in_background``: the scenario is read after the window is built, while it shows (the application
+        launched by a user: :meth:`FileActions.open_at_start`); otherwise here, before it returns (tests, captures)."""
         super().__init__()
         t0 = time.perf_counter()
         install_french(QApplication.instance())
@@ -109,17 +137,21 @@ class MainWindow(QMainWindow):
         self.doc.message.connect(self.set_status)
         self.doc.fileChanged.connect(self.update_title)
         spec = scenario_spec if scenario_spec is not None else (self.doc.last_scenario() if restore_last else None)
-        try:
-            self.files.open_spec(spec)
-        except Exception as exc:  # noqa: BLE001 - fall back on the national reference, say why
-            self.files.open_spec(None)
-            self.set_status(f"Impossible de rouvrir le dernier scénario ({exc}) : référence nationale chargée.")
+        if not open_in_background:
+            try:
+                self.files.open_spec(spec)
+            except Exception as exc:  # noqa: BLE001 - fall back on the national reference, say why
+                self.files.open_spec(None)
+                self.set_status(f"Impossible de rouvrir le dernier scénario ({exc}) : référence nationale chargée.")
         self.restore_layout()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(120_000)
         self.autosave_timer.timeout.connect(self.files.autosave_in_background)
         self.autosave_timer.start()
-        if restore_last:
+        if open_in_background:  # once the window is painted: it shows first
+            after = self.files.offer_recovery if restore_last else None
+            AfterFirstPaint(self, lambda: self.files.open_at_start(spec, after))
+        elif restore_last:
             QTimer.singleShot(0, self.files.offer_recovery)
         self.startup_seconds = time.perf_counter() - t0
 
