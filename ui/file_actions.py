@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
 from planner.plan_index import NATION
 
@@ -16,6 +16,17 @@ from .operations import Operation
 
 SCENARIO_FILTER = "Scénarios (*.sqlite *.planif *.db *.json);;Tous les fichiers (*)"
 STORE_SUFFIXES = (".sqlite", ".planif", ".db")
+
+
+class _StartBox(QProgressDialog):
+    """The busy box over the window while its first scenario is read (:meth:`FileActions.open_at_start`): it stays
+    until the scenario is there, Échap and the close button would leave the user an empty window."""
+
+    def reject(self) -> None:
+        pass
+
+    def closeEvent(self, e) -> None:  # noqa: N802 - Qt API
+        e.ignore()
 
 
 class FileActions:
@@ -94,23 +105,13 @@ class FileActions:
         is there; a file that cannot be read gives way to the national reference, said in the status bar.
         ``after()`` then runs (the offer to recover an autosave); ``note``: the status bar's words once it is there."""
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QProgressDialog
 
         from .document import read_document
 
         w = self.window
         what = ("Ouverture du scénario national de référence…" if spec in (None, "national")
                 else f"Ouverture de {Path(spec).name}…")
-        class StartBox(QProgressDialog):
-            """Stays until the scenario is there: Échap and the close button would leave the user an empty window."""
-
-            def reject(self) -> None:
-                pass
-
-            def closeEvent(self, e) -> None:  # noqa: N802 - Qt API
-                e.ignore()
-
-        box = StartBox(what, "", 0, 0, w)
+        box = _StartBox(what, "", 0, 0, w)
         box.setObjectName("startProgress")
         box.setWindowTitle(w.APP_TITLE)
         box.setCancelButton(None)  # nothing to go back to: the window has no scenario yet

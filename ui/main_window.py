@@ -38,6 +38,7 @@ from .tabs import Tab, tab_specs
 from .territory import TerritoryPanel
 from .unit_edits import UnitEdits
 
+
 class AfterFirstPaint(QObject):
     """Calls ``then()`` once, on the turn of the event loop after the widget's first paint (at the latest after
     ``latest_ms``: a window never shown still gets it). Work started sooner would take turns with that paint for the
