@@ -109,7 +109,9 @@ def run_gui(args) -> int:
         return win.screenshot_and_quit(args.screenshot, academie=args.academie, solve=args.solve)
     win.show()
     if splash is not None:
-        splash.finish(win)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, splash.close)  # on the first turn, with the window's first paint
     return app.exec()
 
 
@@ -117,11 +119,12 @@ SPLASH_SIZE = (460, 200)
 
 
 def show_splash(app, message: str):
-    """A start-up card shown at once, while the window's modules load and its scenario opens (a second or two: the
-    national reference is built, or the last scenario read); it goes when the window shows."""
+    """A start-up card shown at once, while the window's modules load and it is built; it goes once the window
+    shows. A plain frameless window, not a QSplashScreen: on X11 (Xvfb at least) QSplashScreen.show() waited a whole
+    second for the window manager's exposure before it returned, and its ``finish`` as long again for the window."""
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
-    from PySide6.QtWidgets import QSplashScreen
+    from PySide6.QtWidgets import QWidget
 
     w, h = SPLASH_SIZE
     ratio = app.devicePixelRatio() if hasattr(app, "devicePixelRatio") else 1.0
@@ -148,17 +151,39 @@ def show_splash(app, message: str):
                "Formation des personnels à l'IA générative : plan de l'année, sessions, formateurs et suivi")
     p.end()
 
-    class Card(QSplashScreen):
-        def drawContents(self, painter: QPainter) -> None:  # the line under the subtitle's margin, not the corner
-            painter.setPen(QColor("#1f3a5f"))
-            painter.drawText(QRect(28, h - 48, w - 56, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             self.message())
+    class Card(QWidget):
+        def __init__(self) -> None:
+            super().__init__(None, Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint
+                             | Qt.WindowType.WindowStaysOnTopHint)
+            self.setObjectName("startSplash")
+            self.setFixedSize(w, h)
+            self._message = ""
 
-    splash = Card(pix)
-    splash.setObjectName("startSplash")
-    splash.show()
-    splash_message(splash, app, message)
-    return splash
+        def pixmap(self) -> QPixmap:
+            return pix
+
+        def message(self) -> str:
+            return self._message
+
+        def showMessage(self, text: str) -> None:  # noqa: N802 - as QSplashScreen's
+            self._message = text
+            self.repaint()
+
+        def paintEvent(self, _e) -> None:  # noqa: N802 - Qt API
+            painter = QPainter(self)
+            painter.drawPixmap(0, 0, pix)
+            painter.setPen(QColor("#1f3a5f"))  # the line under the subtitle's margin
+            painter.drawText(QRect(28, h - 48, w - 56, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             self._message)
+            painter.end()
+
+    card = Card()
+    screen = app.primaryScreen()
+    if screen is not None:
+        card.move(screen.availableGeometry().center() - card.rect().center())
+    card.show()
+    splash_message(card, app, message)
+    return card
 
 
 def splash_message(splash, app, message: str) -> None:
