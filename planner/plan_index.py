@@ -206,7 +206,7 @@ class PlanIndex:
     def _build_dicts(self) -> None:
         plan = self.plan
         if "date_ord" in self.__dict__:  # the window's index: numpy orders the lists from the columns
-            by_unit = self._groups(self.unit_values, self.unit_code, lambda v: tuple(str(v).split("|", 1)))
+            by_unit = self._groups(self.unit_values, self.unit_code, unit_key)
             by_trainer = self._groups(self.trainer_values, self.trainer_code, str, skip="")
             self.__dict__["_memo"].pop("by_position", None)  # shared by the two passes only
         else:  # an export's index, without columns (they would cost more than these lists)
@@ -476,7 +476,7 @@ class PlanIndex:
         out.update(zip([("departement", str(v)) for v in self.dep_values.tolist()],
                        agg(self.dep_code, len(self.dep_values))))
         tree_kinds = ("circonscription", "etablissement", "bassin")
-        for key, totals in zip([tuple(str(v).split("|", 1)) for v in self.unit_values.tolist()],
+        for key, totals in zip([unit_key(v) for v in self.unit_values.tolist()],
                                agg(self.unit_code, len(self.unit_values))):
             if key[0] in tree_kinds:
                 out[key] = totals
@@ -493,6 +493,11 @@ class PlanIndex:
                 out[("bassin", b)] = (c, lst)
         out[NATION] = (self.n, int(self.date_ord.max()))
         return out
+
+
+def unit_key(value) -> tuple[str, str]:
+    """(unit type, unit id) of a factorized unit value « type|id » (``unit_values``)."""
+    return tuple(str(value).split("|", 1))
 
 
 def _chunked_dict(keys: list, values: list) -> dict:

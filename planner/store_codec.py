@@ -225,6 +225,8 @@ def _small_unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
     """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
+    from .plan_index import unit_key
+
     acad = ix.acad_code
     uniq, first = np.unique(acad, return_index=True)
     ranked = uniq[np.argsort(first)]  # académies in order of first appearance, as _session_groups
@@ -249,7 +251,7 @@ def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
             cols[field] = ((u.astype(bool) if values.dtype == bool else u).tolist(), inv)
         # unit type and id from the index's unit keys « type|id » (as PlanIndex.by_unit splits them)
         u, inv = _small_unique(ix.unit_code[rows])
-        pairs = [str(v).split("|", 1) for v in ix.unit_values[u].tolist()]
+        pairs = [unit_key(v) for v in ix.unit_values[u].tolist()]
         if all(len(p) == 2 for p in pairs):
             for k, field in enumerate(("unit_type", "unit_id")):
                 distinct: dict = {}

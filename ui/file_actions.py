@@ -18,6 +18,11 @@ SCENARIO_FILTER = "Scénarios (*.sqlite *.planif *.db *.json);;Tous les fichiers
 STORE_SUFFIXES = (".sqlite", ".planif", ".db")
 
 
+def reopen_fallback(why: object) -> str:
+    """The status bar's words when the last scenario could not be read at start-up and the reference opened instead."""
+    return f"Impossible de rouvrir le dernier scénario ({why}) : référence nationale chargée."
+
+
 class _StartBox(QProgressDialog):
     """The busy box over the window while its first scenario is read (:meth:`FileActions.open_at_start`): it stays
     until the scenario is there, Échap and the close button would leave the user an empty window."""
@@ -109,8 +114,8 @@ class FileActions:
         from .document import read_document
 
         w = self.window
-        what = ("Ouverture du scénario national de référence…" if spec in (None, "national")
-                else f"Ouverture de {Path(spec).name}…")
+        national = spec in (None, "national")
+        what = "Ouverture du scénario national de référence…" if national else f"Ouverture de {Path(spec).name}…"
         box = _StartBox(what, "", 0, 0, w)
         box.setObjectName("startProgress")
         box.setWindowTitle(w.APP_TITLE)
@@ -125,18 +130,16 @@ class FileActions:
         def done(read) -> None:
             box.hide()
             self._show_read(read)
-            w.set_status(note or ("Référence nationale chargée." if spec in (None, "national")
-                                  else f"Scénario ouvert : {spec}"))
+            w.set_status(note or ("Référence nationale chargée." if national else f"Scénario ouvert : {spec}"))
             if after is not None:
                 after()
 
         def failed(msg: str) -> None:
             box.hide()
-            if spec in (None, "national"):
+            if national:
                 w.error(f"Impossible de préparer le scénario national de référence :\n{msg}")
                 return
-            self.open_at_start(None, after, f"Impossible de rouvrir le dernier scénario ({msg}) : référence "
-                                            "nationale chargée.")
+            self.open_at_start(None, after, reopen_fallback(msg))
 
         def step(p) -> None:  # read_document's (fraction, what it does now)
             if isinstance(p, tuple) and len(p) == 2:

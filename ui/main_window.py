@@ -28,7 +28,7 @@ from .changes import Changes
 from .commands import SettingCommand
 from .help import AboutDialog
 from .document import Document
-from .file_actions import FileActions
+from .file_actions import FileActions, reopen_fallback
 from .i18n import install_french
 from .operations import OperationRunner
 from .planning import Planning
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
                 self.files.open_spec(spec)
             except Exception as exc:  # noqa: BLE001 - fall back on the national reference, say why
                 self.files.open_spec(None)
-                self.set_status(f"Impossible de rouvrir le dernier scénario ({exc}) : référence nationale chargée.")
+                self.set_status(reopen_fallback(exc))
         self.restore_layout()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(120_000)
