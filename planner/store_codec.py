@@ -214,7 +214,7 @@ INDEXED = (("academie", "acad"), ("departement", "dep"), ("trainer_id", "trainer
 INDEXED_NUMBERS = (("date", "date_ord"), ("participants", "participants"), ("group", "group"), ("pinned", "pinned"))
 
 
-def _small_unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def small_unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(a, return_inverse=True)`` for integers of a small range (codes, dates): counted, not sorted."""
     if not len(a):
         return a, a
@@ -243,14 +243,14 @@ def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
         groups[name] = sessions[rows].tolist()
         cols = {}
         for field, col in INDEXED:
-            u, inv = _small_unique(ix.__dict__[f"{col}_code"][rows])
+            u, inv = small_unique(ix.__dict__[f"{col}_code"][rows])
             cols[field] = (ix.__dict__[f"{col}_values"][u].tolist(), inv)
         for field, col in INDEXED_NUMBERS:
             values = ix.__dict__[col][rows]
-            u, inv = _small_unique(values.astype(np.int64))
+            u, inv = small_unique(values.astype(np.int64))
             cols[field] = ((u.astype(bool) if values.dtype == bool else u).tolist(), inv)
         # unit type and id from the index's unit keys « type|id » (as PlanIndex.by_unit splits them)
-        u, inv = _small_unique(ix.unit_code[rows])
+        u, inv = small_unique(ix.unit_code[rows])
         pairs = [unit_key(v) for v in ix.unit_values[u].tolist()]
         if all(len(p) == 2 for p in pairs):
             for k, field in enumerate(("unit_type", "unit_id")):

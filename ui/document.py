@@ -63,8 +63,14 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
 
 
 def index_lists(pix: PlanIndex) -> PlanIndex:
-    """The lists by unit and by trainer of an index (after :func:`read_document` without them), any thread."""
-    return pix.prepare()
+    """The lists by unit and by trainer of an index (after :func:`read_document` without them), and what the
+    sessions' text filter matches (:func:`ui.models.sessions.prime_search_labels`), any thread."""
+    from .models.sessions import prime_search_labels
+
+    pix.prepare()
+    if pix.six is not None:
+        prime_search_labels(pix.six)
+    return pix
 
 
 def unplaced_sessions(pix: PlanIndex) -> int:

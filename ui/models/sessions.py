@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex
 from PySide6.QtGui import QBrush, QColor
 
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, factorize, rank_of
+from planner.store_codec import small_unique
 
 from .. import fmt
 from .base import DISPLAY, RIGHT, TOOLTIP, fold
@@ -125,7 +126,6 @@ class SessionTableModel(QAbstractTableModel):
             return self._sort_keys[col]
         ss = self._sessions
         key = SESSION_COLUMNS[col][0]
-        n = len(ss)
         pix, six = self.pix, self.six
         settings = six.scenario.settings
 
@@ -141,7 +141,7 @@ class SessionTableModel(QAbstractTableModel):
         elif key == "participants":
             k = pix.participants
         elif key == "group":
-            k = np.fromiter((s.group for s in ss), dtype=np.int64, count=n)
+            k = pix.group
         elif key == "pinned":
             k = pix.pinned.astype(np.int64)
         elif key == "kind":
@@ -173,10 +173,9 @@ class SessionTableModel(QAbstractTableModel):
         if not words:
             return mask
         if self._haystack is None:
-            units = [fold(f"{u.split('|', 1)[1]} {six.short_name(*u.split('|', 1))}") for u in pix.unit_values]
-            trainers = [fold(f"{t} {self._trainer_name(t)}") if t else "" for t in pix.trainer_values]
-            date_values, date_code = factorize(int(d) for d in pix.date_ord)
-            dates = [dt.date.fromordinal(int(d)).strftime("%d/%m/%Y") for d in date_values]
+            units, trainers = search_labels(six, pix.unit_values.tolist(), pix.trainer_values.tolist())
+            date_values, date_code = small_unique(pix.date_ord)  # counted over the year's days, not sorted
+            dates = [dt.date.fromordinal(d).strftime("%d/%m/%Y") for d in date_values.tolist()]
             self._haystack = (units, trainers, dates, date_code)
         units, trainers, dates, date_code = self._haystack
         for w in words:
@@ -185,6 +184,35 @@ class SessionTableModel(QAbstractTableModel):
             dm = np.fromiter((w in d for d in dates), dtype=bool, count=len(dates))
             mask &= um[pix.unit_code] | tm[pix.trainer_code] | dm[date_code]
         return mask
+
+
+def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> tuple[list[str], list[str]]:
+    """What the sessions' text filter matches, folded: « id name » of each unit (« type|id ») and of each trainer
+    (« » for none). Kept with the scenario's index: a re-planned plan's first search folds nothing again, and
+    :func:`prime_search_labels` folds the whole territory when a scenario is read in the background."""
+    memo_u, memo_t = six.memo(("search_units",), dict), six.memo(("search_trainers",), dict)
+    out_u, out_t = [], []
+    for u in units:
+        label = memo_u.get(u)
+        if label is None:
+            kind, uid = u.split("|", 1)
+            label = memo_u[u] = fold(f"{uid} {six.short_name(kind, uid)}")
+        out_u.append(label)
+    for t in trainers:
+        label = memo_t.get(t)
+        if label is None:
+            tr = six.trainers.get(t)
+            label = memo_t[t] = fold(f"{t} {(tr.name or t) if tr else t}") if t else ""
+        out_t.append(label)
+    return out_u, out_t
+
+
+def prime_search_labels(six: ScenarioIndex) -> None:
+    """:func:`search_labels` of every unit and trainer of the scenario, computed now (in a background thread)."""
+    units = [f"{kind}|{uid}" for kind, table in (
+        ("academie", six.academies), ("departement", six.departements), ("circonscription", six.circonscriptions),
+        ("bassin", six.bassins), ("etablissement", six.etablissements)) for uid in table]
+    search_labels(six, units, list(six.trainers))
 
 
 class SessionProxyModel(QAbstractProxyModel):

@@ -1,0 +1,87 @@
+"""The sessions table's text filter and sort keys (issue 16: a first search of a national plan froze the window a
+quarter of a second): the rows found are those a plain loop over the sessions finds, the folded names are kept
+with the scenario's index (a re-planned plan folds nothing again) and are made in the background with the plan's
+lists."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.plan_index import PlanIndex, ScenarioIndex
+from planner.text import fold
+from solvers.api import solve
+from tests.tiny import tiny_scenario
+
+
+@pytest.fixture(scope="module")
+def solved():
+    sc = tiny_scenario()
+    return sc, solve(sc, solver="greedy")
+
+
+def _loop_mask(plan, six, text: str) -> list[bool]:
+    """The rows whose unit (id, name), trainer (id, name) or date contain every word, one session at a time."""
+    words = fold(text).split()
+    out = []
+    for s in plan.sessions:
+        trainer = six.trainers.get(s.trainer_id)
+        hay = (fold(f"{s.unit_id} {six.short_name(s.unit_type, s.unit_id)}"),
+               fold(f"{s.trainer_id} {(trainer.name or s.trainer_id) if trainer else s.trainer_id}")
+               if s.trainer_id else "", s.date.strftime("%d/%m/%Y"))
+        out.append(all(any(w in h for h in hay) for w in words))
+    return out
+
+
+def test_text_filter_finds_what_a_loop_over_the_sessions_finds(qapp, solved):
+    from ui.models import SessionTableModel
+
+    sc, plan = solved
+    six = ScenarioIndex(sc)
+    m = SessionTableModel()
+    m.set_plan(PlanIndex(plan, six), six)
+    s = next(x for x in plan.sessions if x.unit_type == "etablissement" and x.trainer_id)
+    name = six.short_name("etablissement", s.unit_id)
+    day = s.date.strftime("%d/%m/%Y")
+    for text in (s.unit_id.lower(), fold(name.split()[0]), day, f"{day} {s.unit_id}", s.trainer_id,
+                 f"{s.date:%m/%Y}", "aucun-mot-ainsi"):
+        got = m.text_mask(text).tolist()
+        assert got == _loop_mask(plan, six, text), text
+    assert any(m.text_mask(day).tolist()) and not any(m.text_mask("aucun-mot-ainsi").tolist())
+    assert sum(m.text_mask(f"{day} {s.unit_id}").tolist()) < sum(m.text_mask(day).tolist())
+
+
+def test_folded_names_are_kept_with_the_scenario_index_and_made_with_the_lists(qapp, solved):
+    from ui.document import index_lists
+    from ui.models import SessionTableModel
+
+    sc, plan = solved
+    six = ScenarioIndex(sc)
+    pix = index_lists(PlanIndex(plan, six))
+    units, trainers = six.memo(("search_units",), dict), six.memo(("search_trainers",), dict)
+    # every unit and trainer of the scenario folded in the background, as the filter would fold it
+    assert {f"etablissement|{e.uai}" for e in sc.etablissements} <= set(units)
+    assert {t.id for t in sc.trainers} <= set(trainers)
+    e = sc.etablissements[0]
+    assert units[f"etablissement|{e.uai}"] == fold(f"{e.uai} {six.short_name('etablissement', e.uai)}")
+    # a model of another plan of the same scenario reads them; a label it would fold is there already
+    before = dict(units)
+    m = SessionTableModel()
+    m.set_plan(pix, six)
+    day = plan.sessions[0].date.strftime("%d/%m/%Y")
+    assert m.text_mask(day).tolist() == _loop_mask(plan, six, day)
+    assert units == before
+
+
+def test_group_sort_key_is_the_sessions_group(qapp, solved):
+    from ui.models import SessionTableModel
+    from ui.models.sessions import SESSION_COLUMNS
+
+    sc, plan = solved
+    six = ScenarioIndex(sc)
+    m = SessionTableModel()
+    m.set_plan(PlanIndex(plan, six), six)
+    col = [k for k, _ in SESSION_COLUMNS].index("group")
+    assert m.sort_key(col).tolist() == [s.group for s in plan.sessions]
+    date_col = [k for k, _ in SESSION_COLUMNS].index("date")
+    assert isinstance(plan.sessions[0].date, dt.date) and len(m.sort_key(date_col)) == len(plan.sessions)
