@@ -49,15 +49,17 @@ class TrainerTableModel(RowTableModel):
                 uk, uc = np.unique(day_key, return_counts=True)
                 maxday = np.zeros(len(pix.trainer_values), dtype=np.int64)
                 np.maximum.at(maxday, (uk // 10**7).astype(np.int64), uc)
-                for i in np.nonzero(cnt)[0]:
-                    tid = str(pix.trainer_values[i])
-                    t = six.trainers.get(tid)
-                    tr = pix.trainer_rows.get(tid)
+                nz = np.nonzero(cnt)[0]  # the columns as lists, read once (not a numpy scalar per cell)
+                trainers, trainer_rows = six.trainers, pix.trainer_rows
+                for tid, n, m, d0, d1, most in zip(pix.trainer_values[nz].tolist(), cnt[nz].tolist(),
+                                                   (mins[nz] / 60).tolist(), first[nz].tolist(), last[nz].tolist(),
+                                                   maxday[nz].tolist()):
+                    t = trainers.get(tid)
+                    tr = None if t else trainer_rows.get(tid)
                     role = (t.role if t else (tr.role if tr else ""))
                     ut, uid = (t.unit_type, t.unit_id) if t else ((tr.unit_type, tr.unit_id) if tr else ("", ""))
                     rows.append((t.name if t and t.name else tid, tid, ROLE_LABELS.get(role, role),
-                                 six.short_name(ut, uid) if ut else "", int(cnt[i]), float(mins[i]) / 60,
-                                 int(first[i]), int(last[i]), int(maxday[i])))
+                                 six.short_name(ut, uid) if ut else "", n, m, d0, d1, most))
         col, order = getattr(self, "_sort", (4, Qt.SortOrder.DescendingOrder))
         key = (lambda r: fold(str(r[col]))) if col in (0, 1, 2, 3) else (lambda r: r[col])
         rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
