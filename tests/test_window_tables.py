@@ -1,7 +1,8 @@
-"""The sessions table's text filter and sort keys (issue 16: a first search of a national plan froze the window a
-quarter of a second): the rows found are those a plain loop over the sessions finds, the folded names are kept
-with the scenario's index (a re-planned plan folds nothing again) and are made in the background with the plan's
-lists."""
+"""The window's tables on a plan (issue 16: what runs on the window's thread stays short). The sessions' text
+filter finds the rows a plain loop over the sessions finds; a first search of a national plan froze the window
+a quarter of a second, so the folded names are kept with the scenario's index (a re-planned plan folds nothing
+again) and made in the background with the plan's lists. The trainers table's rows are those counted session by
+session."""
 from __future__ import annotations
 
 import datetime as dt
@@ -85,3 +86,30 @@ def test_group_sort_key_is_the_sessions_group(qapp, solved):
     assert m.sort_key(col).tolist() == [s.group for s in plan.sessions]
     date_col = [k for k, _ in SESSION_COLUMNS].index("date")
     assert isinstance(plan.sessions[0].date, dt.date) and len(m.sort_key(date_col)) == len(plan.sessions)
+
+
+def test_trainers_table_rows_are_those_counted_session_by_session(qapp, solved):
+    from collections import Counter, defaultdict
+
+    from planner.plan_index import NATION
+    from ui.models.tables import TrainerTableModel
+
+    sc, plan = solved
+    six = ScenarioIndex(sc)
+    m = TrainerTableModel()
+    m.set_data(PlanIndex(plan, six), six, NATION)
+    by_trainer = defaultdict(list)
+    for s in plan.sessions:
+        if s.trainer_id:
+            by_trainer[s.trainer_id].append(s)
+    assert m.rowCount() == len(by_trainer) > 1
+    for name, tid, _role, _unit, n, hours, first, last, most in m._rows:
+        ss = by_trainer[tid]
+        t = six.trainers.get(tid)
+        assert name == (t.name if t and t.name else tid)
+        assert n == len(ss) and isinstance(n, int)
+        assert hours == pytest.approx(sum((s.end_dt - s.start_dt).total_seconds() / 3600 for s in ss))
+        assert (first, last) == (min(s.date for s in ss).toordinal(), max(s.date for s in ss).toordinal())
+        assert most == max(Counter(s.date for s in ss).values())
+    counts = [r[4] for r in m._rows]
+    assert counts == sorted(counts, reverse=True)  # by sessions, most first
