@@ -59,12 +59,14 @@ def test_folded_names_are_kept_with_the_scenario_index_and_made_with_the_lists(q
     sc, plan = solved
     six = ScenarioIndex(sc)
     pix = index_lists(PlanIndex(plan, six))
-    units, trainers = six.memo(("search_units",), dict), six.memo(("search_trainers",), dict)
+    units, trainers = six.memo(("labels", "search_unit"), dict), six.memo(("labels", "search_trainer"), dict)
     # every unit and trainer of the scenario folded in the background, as the filter would fold it
     assert {f"etablissement|{e.uai}" for e in sc.etablissements} <= set(units)
     assert {t.id for t in sc.trainers} <= set(trainers)
     e = sc.etablissements[0]
     assert units[f"etablissement|{e.uai}"] == fold(f"{e.uai} {six.short_name('etablissement', e.uai)}")
+    assert six.memo(("labels", "sort_unit"), dict)[f"etablissement|{e.uai}"] == fold(six.short_name("etablissement", e.uai))
+    assert set(six.memo(("labels", "sort_trainer"), dict)) == set(trainers)
     # a model of another plan of the same scenario reads them; a label it would fold is there already
     before = dict(units)
     m = SessionTableModel()
@@ -84,6 +86,15 @@ def test_group_sort_key_is_the_sessions_group(qapp, solved):
     m.set_plan(PlanIndex(plan, six), six)
     col = [k for k, _ in SESSION_COLUMNS].index("group")
     assert m.sort_key(col).tolist() == [s.group for s in plan.sessions]
+    names = [k for k, _ in SESSION_COLUMNS]
+    for key, label in (("unit", lambda s: fold(six.short_name(s.unit_type, s.unit_id))),
+                       ("trainer", lambda s: fold(m._trainer_name(s.trainer_id)) if s.trainer_id else "~")):
+        k = m.sort_key(names.index(key)).tolist()
+        labels = [label(s) for s in plan.sessions]
+        assert len(set(labels)) > 1
+        for i in range(len(labels) - 1):  # rows of different labels ranked in the labels' order
+            if labels[i] != labels[i + 1]:
+                assert (k[i] < k[i + 1]) == (labels[i] < labels[i + 1]), key
     date_col = [k for k, _ in SESSION_COLUMNS].index("date")
     assert isinstance(plan.sessions[0].date, dt.date) and len(m.sort_key(date_col)) == len(plan.sessions)
 

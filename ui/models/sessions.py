@@ -153,9 +153,10 @@ class SessionTableModel(QAbstractTableModel):
         elif key == "academie":
             k = by_label(pix.acad_values, pix.acad_code, lambda a: fold(six.short_name("academie", a)))
         elif key == "trainer":
-            k = by_label(pix.trainer_values, pix.trainer_code, lambda t: fold(self._trainer_name(t)) if t else "~")
+            labels = memo_labels(six, "sort_trainer", pix.trainer_values.tolist(), _trainer_sort_label)
+            k = rank_of(labels)[pix.trainer_code]
         elif key == "unit":
-            k = by_label(pix.unit_values, pix.unit_code, lambda u: fold(six.short_name(*u.split("|", 1))))
+            k = rank_of(memo_labels(six, "sort_unit", pix.unit_values.tolist(), _unit_sort_label))[pix.unit_code]
         elif key == "unit_id":
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
         else:  # title
@@ -186,33 +187,59 @@ class SessionTableModel(QAbstractTableModel):
         return mask
 
 
+def memo_labels(six: ScenarioIndex, key: str, values: list[str], label) -> list[str]:
+    """``[label(six, v) for v in values]``, each label made once per scenario index (``key``: which labels): a
+    re-planned plan of the same scenario makes none again, and :func:`prime_search_labels` makes those of the
+    whole territory in a background thread."""
+    memo = six.memo(("labels", key), dict)
+    out = []
+    for v in values:
+        x = memo.get(v)
+        if x is None:
+            x = memo[v] = label(six, v)
+        out.append(x)
+    return out
+
+
+def _trainer_name_of(six: ScenarioIndex, tid: str) -> str:
+    t = six.trainers.get(tid)
+    return (t.name or tid) if t else tid
+
+
+def _unit_search_label(six: ScenarioIndex, u: str) -> str:  # « type|id » → « id name », folded
+    kind, uid = u.split("|", 1)
+    return fold(f"{uid} {six.short_name(kind, uid)}")
+
+
+def _trainer_search_label(six: ScenarioIndex, tid: str) -> str:
+    return fold(f"{tid} {_trainer_name_of(six, tid)}") if tid else ""
+
+
+def _unit_sort_label(six: ScenarioIndex, u: str) -> str:
+    return fold(six.short_name(*u.split("|", 1)))
+
+
+def _trainer_sort_label(six: ScenarioIndex, tid: str) -> str:
+    return fold(_trainer_name_of(six, tid)) if tid else "~"
+
+
 def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> tuple[list[str], list[str]]:
     """What the sessions' text filter matches, folded: « id name » of each unit (« type|id ») and of each trainer
-    (« » for none). Kept with the scenario's index: a re-planned plan's first search folds nothing again, and
-    :func:`prime_search_labels` folds the whole territory when a scenario is read in the background."""
-    memo_u, memo_t = six.memo(("search_units",), dict), six.memo(("search_trainers",), dict)
-    out_u, out_t = [], []
-    for u in units:
-        label = memo_u.get(u)
-        if label is None:
-            kind, uid = u.split("|", 1)
-            label = memo_u[u] = fold(f"{uid} {six.short_name(kind, uid)}")
-        out_u.append(label)
-    for t in trainers:
-        label = memo_t.get(t)
-        if label is None:
-            tr = six.trainers.get(t)
-            label = memo_t[t] = fold(f"{t} {(tr.name or t) if tr else t}") if t else ""
-        out_t.append(label)
-    return out_u, out_t
+    (« » for none)."""
+    return (memo_labels(six, "search_unit", units, _unit_search_label),
+            memo_labels(six, "search_trainer", trainers, _trainer_search_label))
 
 
 def prime_search_labels(six: ScenarioIndex) -> None:
-    """:func:`search_labels` of every unit and trainer of the scenario, computed now (in a background thread)."""
+    """The labels the sessions table searches and sorts units and trainers by, for every unit and trainer of the
+    scenario, made now (in a background thread): a first search or sort of a national plan folds nothing."""
     units = [f"{kind}|{uid}" for kind, table in (
         ("academie", six.academies), ("departement", six.departements), ("circonscription", six.circonscriptions),
         ("bassin", six.bassins), ("etablissement", six.etablissements)) for uid in table]
-    search_labels(six, units, list(six.trainers))
+    trainers = list(six.trainers)
+    search_labels(six, units, trainers)
+    memo_labels(six, "sort_unit", units, _unit_sort_label)
+    memo_labels(six, "sort_trainer", trainers, _trainer_sort_label)
 
 
 class SessionProxyModel(QAbstractProxyModel):
