@@ -43,7 +43,7 @@ from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
     _encode_order, _index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
-    scenario_data_json, scenario_data_loads, scenario_fingerprint)
+    scenario_data_json, scenario_data_loads, scenario_dump, scenario_fingerprint)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -236,7 +236,7 @@ class ScenarioStore:
     def save_scenario(self, sc: Scenario) -> bool:
         """Write the scenario; nothing is written when the file already holds this very scenario
         (same fingerprint and settings). Returns whether it wrote."""
-        fingerprint = scenario_fingerprint(sc)
+        data, fingerprint = scenario_dump(sc)  # one serialization for both
         settings = sc.settings.model_dump_json()
         row = self.db.execute("SELECT fingerprint, settings FROM scenario WHERE id = 1").fetchone()
         if row is not None and tuple(row) == (fingerprint, settings):
@@ -244,7 +244,7 @@ class ScenarioStore:
         with self._tx():
             self.db.execute(
                 "INSERT OR REPLACE INTO scenario (id, name, data, settings, fingerprint, saved_at) VALUES (1, ?, ?, ?, ?, ?)",
-                (sc.name, scenario_data_json(sc), settings, fingerprint, _now()),
+                (sc.name, data, settings, fingerprint, _now()),
             )
         return True
 

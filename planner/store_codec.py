@@ -12,6 +12,7 @@ import re
 import sqlite3
 import zlib
 from dataclasses import fields
+from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
 
@@ -348,51 +349,47 @@ def dumps_chunked(obj, **kw) -> str:
     return json.dumps(obj, **kw)
 
 
-def scenario_fingerprint(sc: Scenario) -> str:
-    """``sc.fingerprint()`` (the SHA-256 of ``sc.model_dump_json()``), the JSON made list by list in chunks."""
-    import hashlib
-
+@lru_cache(maxsize=64)
+def _adapter(annotation):
     from pydantic import TypeAdapter
 
+    return TypeAdapter(annotation)
+
+
+def scenario_dump(sc: Scenario) -> tuple[str, str]:
+    """(the scenario's data as JSON, its settings apart; its fingerprint) from one serialization: the fingerprint is
+    ``sc.fingerprint()`` (the SHA-256 of ``sc.model_dump_json()``) and the data that JSON without its settings
+    (the same values as ``json.dumps(sc.model_dump(mode="json", exclude={"settings"}))``). Long lists are
+    serialized ``_CHUNK`` items at a time: no single call holds the interpreter lock long enough to freeze a
+    window that saves a national scenario in the background."""
+    import hashlib
+
     h = hashlib.sha256(b"{")
+    data: list[bytes] = []
     for k, (name, field) in enumerate(type(sc).model_fields.items()):
         value = getattr(sc, name)
-        adapter = TypeAdapter(field.annotation)
-        h.update((b"," if k else b"") + json.dumps(name).encode() + b":")
+        adapter = _adapter(field.annotation)
         if isinstance(value, list) and len(value) > _CHUNK:
-            h.update(b"[")
-            for i in range(0, len(value), _CHUNK):
-                h.update((b"," if i else b"") + adapter.dump_json(value[i:i + _CHUNK])[1:-1])
-            h.update(b"]")
+            text = b"[" + b",".join(adapter.dump_json(value[i:i + _CHUNK])[1:-1]
+                                    for i in range(0, len(value), _CHUNK)) + b"]"
         else:
-            h.update(adapter.dump_json(value))
+            text = adapter.dump_json(value)
+        item = json.dumps(name).encode() + b":" + text
+        h.update(b"," + item if k else item)
+        if name != "settings":
+            data.append(item)
     h.update(b"}")
-    return h.hexdigest()[:16]
+    return (b"{" + b",".join(data) + b"}").decode(), h.hexdigest()[:16]
+
+
+def scenario_fingerprint(sc: Scenario) -> str:
+    """``sc.fingerprint()``, serialized in chunks (:func:`scenario_dump`)."""
+    return scenario_dump(sc)[1]
 
 
 def scenario_data_json(sc: Scenario) -> str:
-    """``json.dumps(sc.model_dump(mode="json", exclude={"settings"}))``, compact, built list by list in chunks
-    of a few thousand units: no single call holds the interpreter lock long enough to freeze a window that
-    saves a national scenario in the background."""
-    from pydantic import TypeAdapter
-
-    def dumps(v) -> str:
-        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
-
-    out = []
-    for name, field in type(sc).model_fields.items():
-        if name == "settings":
-            continue
-        value = getattr(sc, name)
-        adapter = TypeAdapter(field.annotation)
-        if isinstance(value, list) and len(value) > _CHUNK:
-            pieces = (dumps(adapter.dump_python(value[i:i + _CHUNK], mode="json"))[1:-1]
-                      for i in range(0, len(value), _CHUNK))
-            text = "[" + ",".join(p for p in pieces if p) + "]"
-        else:
-            text = dumps(adapter.dump_python(value, mode="json"))
-        out.append(f"{dumps(name)}:{text}")
-    return "{" + ",".join(out) + "}"
+    """The scenario's data without its settings, as JSON serialized in chunks (:func:`scenario_dump`)."""
+    return scenario_dump(sc)[0]
 
 
 _DECODER = json.JSONDecoder()

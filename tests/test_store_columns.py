@@ -128,7 +128,7 @@ def test_saving_an_unchanged_scenario_writes_nothing(tmp_path):
         assert st.load_scenario().settings.group_size == sc.settings.group_size
 
 
-def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
+def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch, tmp_path):
     from planner import store_codec as store
 
     sc = tiny_scenario()
@@ -137,6 +137,18 @@ def test_scenario_data_is_written_in_chunks_as_one_json(monkeypatch):
     assert len(sc.trainers) > 2 and store.scenario_data_json(sc) == whole
     assert store.scenario_fingerprint(sc) == sc.fingerprint()
     assert store.scenario_fingerprint(sc.model_copy(update={"name": "Autre"})) != sc.fingerprint()
+    # both from one serialization; accents, quotes and coordinates as json.dumps writes them
+    e = sc.etablissements[0]
+    odd = sc.model_copy(update={"name": "Scénario « test » \"guillemets\" \\ fin", "etablissements": [
+        e.model_copy(update={"name": "Lycée Émile-Zola\tannexe", "latitude": 43.604652, "longitude": -1.5e-05}),
+        *sc.etablissements[1:]]})
+    text, fingerprint = store.scenario_dump(odd)
+    assert fingerprint == odd.fingerprint() != sc.fingerprint()
+    assert json.loads(text) == odd.model_dump(mode="json", exclude={"settings"})  # -1.5e-5 written so: same value
+    ScenarioStore.create(tmp_path / "odd.sqlite", odd)
+    with ScenarioStore(tmp_path / "odd.sqlite") as st:
+        back = st.load_scenario()
+    assert back.fingerprint() == odd.fingerprint() and back.etablissements[0].longitude == -1.5e-05
 
 
 def test_scenario_data_is_read_back_item_by_item_as_json_loads_reads_it(monkeypatch):
