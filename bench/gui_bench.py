@@ -508,16 +508,20 @@ def table_figures(w) -> None:
         frames.append(t.elapsed())
     print(f"  défilement (100 sauts repeints)    {statistics.mean(frames):7.1f} ms par image en moyenne, "
           f"au pire {max(frames)} ms")
-    for index, name in ((0, "Vue d'ensemble"), (3, "Formateurs"), (2, "Calendrier")):
+    for index in [0, 3, 2] + [i for i in range(len(w.tab_list)) if i not in (0, 1, 2, 3)]:  # every tab
         w._pending[w.tab_list[index].key] = Changes(plan=True)
         t.restart()
         w.tabs.setCurrentIndex(index)
         QApplication.processEvents()
-        print(f"  onglet {name:<28}{t.elapsed():7d} ms (France entière)")
-    t.restart()
-    w.select_scope(("academie", acad))
+        print(f"  onglet {w.tabs.tabText(index):<28}{t.elapsed():7d} ms (France entière)")
+    w.tabs.setCurrentIndex(0)
     QApplication.processEvents()
-    print(f"  sélection d'une académie           {t.elapsed():7d} ms")
+    for scope, label in ((("academie", acad), "une académie"), (("etablissement", plan.sessions[len(plan.sessions) // 3]
+                                                                 .unit_id), "une unité")):
+        t.restart()
+        w.select_scope(scope)
+        QApplication.processEvents()
+        print(f"  sélection d'{label:<23}{t.elapsed():7d} ms")
 
 
 if __name__ == "__main__":

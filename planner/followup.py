@@ -508,9 +508,10 @@ class ProgressReport:
 
 
 def progress(plan: Plan, as_of: dt.date, statuses: dict[str, SessionStatus] | None = None,
-             cancelled_ids: set[str] | None = None) -> ProgressReport:
+             cancelled_ids: set[str] | None = None, levels: bool = True) -> ProgressReport:
     """Planned against held for every unit of ``plan``'s step 1 (statuses taken from the sessions when
-    ``statuses`` is None, e.g. a plan folder with a ``status`` column)."""
+    ``statuses`` is None, e.g. a plan folder with a ``status`` column). Without ``levels``, the units and the
+    nation only (no département, bassin or académie: what the window's « Suivi » shows of a territory)."""
     units: dict[tuple[str, str], Progress] = {}
     names = {(u.unit_type, u.unit_id): u for u in plan.units}
     for s in plan.sessions:
@@ -538,7 +539,8 @@ def progress(plan: Plan, as_of: dt.date, statuses: dict[str, SessionStatus] | No
         elif status != "held" and s.date < as_of:
             p.late += 1
     bassin_of = {(u.unit_type, u.unit_id): (u.bassin if u.unit_type == "etablissement" else
-                                            u.unit_id if u.unit_type == "bassin" else "") for u in plan.units}
+                                            u.unit_id if u.unit_type == "bassin" else "") for u in plan.units
+                 } if levels else {}
     deps: dict[str, Progress] = {}
     bassins: dict[str, Progress] = {}
     acads: dict[str, Progress] = {}
@@ -548,7 +550,8 @@ def progress(plan: Plan, as_of: dt.date, statuses: dict[str, SessionStatus] | No
             p.units_started = 1
         else:
             p.untrained_units = [(key[0], key[1], p.name)]
-        for table, k in ((deps, p.departement), (acads, p.academie), (bassins, bassin_of.get(key, ""))):
+        for table, k in ((deps, p.departement), (acads, p.academie), (bassins, bassin_of.get(key, ""))
+                         ) if levels else ():
             if not k:
                 continue
             agg = table.get(k)

@@ -267,6 +267,10 @@ def test_progress_counts_held_cancelled_late(tiny):
     assert sum(p.held for p in rep.departement.values()) == 4
     started = {k for k, p in rep.units.items() if p.held}
     assert {(t, u) for t, u, _ in rep.nation.untrained_units} == set(rep.units) - started
+    # the window's « Suivi » asks for the nation alone: the same figures, no other level made
+    alone = fu.progress(plan, as_of, held, levels=False)
+    assert alone.nation == rep.nation and alone.units == rep.units
+    assert not (alone.departement or alone.bassin or alone.academie) and rep.departement and rep.academie
 
 
 def test_teachers_wait_for_their_heads_cancelled_session(tiny):
