@@ -516,8 +516,8 @@ def table_figures(w) -> None:
         print(f"  onglet {w.tabs.tabText(index):<28}{t.elapsed():7d} ms (France entière)")
     w.tabs.setCurrentIndex(0)
     QApplication.processEvents()
-    for scope, label in ((("academie", acad), "une académie"), (("etablissement", plan.sessions[len(plan.sessions) // 3]
-                                                                 .unit_id), "une unité")):
+    uai = next(s.unit_id for s in plan.sessions[len(plan.sessions) // 3:] if s.unit_type == "etablissement")
+    for scope, label in ((("academie", acad), "une académie"), (("etablissement", uai), "un établissement")):
         t.restart()
         w.select_scope(scope)
         QApplication.processEvents()

@@ -95,6 +95,35 @@ def test_search_by_uai_and_name(win, qtbot):
     w.territory.search.setText("toulouse")
     w.territory.run_search()
     assert w.territory.filter._matches  # académie (and units named after it)
+    # the rows shown are the nodes that match every word and those with a match below them, nothing else
+    from planner.text import fold
+
+    f = w.territory.filter
+
+    def shown(parent=None):
+        from PySide6.QtCore import QModelIndex
+
+        parent = parent or QModelIndex()
+        out = []
+        for r in range(f.rowCount(parent)):
+            i = f.index(r, 0, parent)
+            out.append(f.mapToSource(i).internalPointer())
+            out.extend(shown(i))
+        return out
+
+    for text in ("toulouse", "lycee 31", etab.uai.lower(), "rien-de-tel"):
+        w.territory.search.setText(text)
+        w.territory.run_search()
+        words = fold(text).split()
+
+        def hit(n) -> bool:
+            return all(x in n.search for x in words) or any(hit(c) for c in n.children)
+
+        expected = [n for n in w.territory.model.nodes() if hit(n)]
+        got = shown()
+        assert len(got) == len(set(map(id, got))) and {id(n) for n in got} == {id(n) for n in expected}, text
+        assert len(f._matches) == sum(all(x in n.search for x in words) for n in w.territory.model.nodes())
+    assert not shown() and w.territory.info.text() == "Aucun résultat"
     w.territory.search.clear()
     w.territory.run_search()
     assert w.territory.filter.rowCount(w.territory.filter.index(0, 0)) == 30
