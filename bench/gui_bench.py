@@ -516,6 +516,12 @@ def table_figures(w) -> None:
         print(f"  onglet {w.tabs.tabText(index):<28}{t.elapsed():7d} ms (France entière)")
     w.tabs.setCurrentIndex(0)
     QApplication.processEvents()
+    for text in ("lycee", "toulouse", "0310", ""):  # the territory tree's search box
+        t.restart()
+        w.territory.search.setText(text)
+        w.territory.run_search()
+        QApplication.processEvents()
+        print(f"  recherche dans le territoire {text!r:<10}{t.elapsed():5d} ms → {w.territory.info.text() or 'tout'}")
     uai = next(s.unit_id for s in plan.sessions[len(plan.sessions) // 3:] if s.unit_type == "etablissement")
     for scope, label in ((("academie", acad), "une académie"), (("etablissement", uai), "un établissement")):
         t.restart()

@@ -136,6 +136,37 @@ def test_undo_commands_edit_the_document_without_a_window(qapp):
     assert doc.scenario.settings.group_size == 15 and sum(doc.six.sessions_needed.values()) > needed
 
 
+def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_in_or_go(qapp):
+    """The scenario's index is made again after a setting; the territory tree and the table labels it kept come
+    with it when they cannot have changed (the window's thread built the national tree again: 0.15 s)."""
+    from ui.commands import SettingCommand
+    from ui.document import Document
+    from ui.models.sessions import prime_search_labels
+    from ui.models.territory import territory_tree
+
+    sc = tiny_scenario()
+    private = sc.etablissements[0].model_copy(update={"uai": "0319999Z", "name": "Lycée privé Test",
+                                                       "sector": "private"})
+    sc.etablissements.append(private)
+    doc = Document()
+    doc.set_scenario(sc, None)
+    tree = doc.six.memo(("territory_tree",), lambda: territory_tree(doc.six))
+    prime_search_labels(doc.six)
+    labels = doc.six.memo(("labels", "sort_unit"), dict)
+    assert ("etablissement", private.uai) not in tree[1]
+    doc.undo_stack.push(SettingCommand(doc, "group_size", 15, 12))
+    assert doc.six.memo(("territory_tree",), lambda: None) is tree
+    assert doc.six.memo(("labels", "sort_unit"), dict) is labels
+    assert doc.six.sessions_needed != {}  # the rest made again with the new settings
+    doc.undo_stack.push(SettingCommand(doc, "include_private", False, True))
+    fresh = doc.six.memo(("territory_tree",), lambda: territory_tree(doc.six))
+    assert fresh is not tree and ("etablissement", private.uai) in fresh[1]
+    assert fresh[1].keys() == territory_tree(doc.six)[1].keys()
+    doc.undo_stack.undo()  # private ones out again: made again, as they were
+    again = doc.six.memo(("territory_tree",), lambda: territory_tree(doc.six))
+    assert again is not fresh and again[1].keys() == tree[1].keys()
+
+
 # ---------------------------------------------------------------------------- « Vérifier »
 def _solve(w, qtbot, code="16"):
     w.select_scope(("academie", code))

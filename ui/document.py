@@ -57,6 +57,21 @@ def nation_teacher_kpis(pix: PlanIndex) -> dict:
     return pix.memo(("teacher_kpis",), compute)
 
 
+# what a scenario index keeps (ScenarioIndex.memo) that no setting changes: the units' and trainers' labels of the
+# sessions table (names only); the territory tree too, while the private établissements stay in or out
+_SETTINGS_FREE = (("labels", "search_unit"), ("labels", "search_trainer"), ("labels", "sort_unit"),
+                  ("labels", "sort_trainer"))
+
+
+def carry_memos(old: ScenarioIndex | None, new: ScenarioIndex, tree: bool) -> None:
+    """After a setting changed: ``new`` (the scenario's index made again) keeps what ``old`` computed that the
+    settings do not change, rather than the window's thread making it again (the territory tree: 0.15 s)."""
+    memo = old.__dict__.get("_memo", {}) if old is not None and old.scenario is new.scenario else {}
+    for key in _SETTINGS_FREE + ((("territory_tree",),) if tree else ()):
+        if key in memo:
+            new.memo(key, lambda v=memo[key]: v)
+
+
 def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = None) -> PlanIndex:
     """Index a plan and compute what the window shows of it, in the calling (background) thread."""
     return prime_figures(PlanIndex(plan, six).prepare(), settings)
@@ -192,11 +207,13 @@ class Document(QObject):
     def apply_setting(self, field_name: str, value, focus: str | None = None) -> None:
         """Setting ``field_name`` set to ``value`` (``__all__``: the whole settings; ``focus``: the field the user
         changed then, which the message names)."""
+        private = self.scenario.settings.include_private  # what the territory tree depends on among the settings
         if field_name == "__all__":
             self.scenario.settings = value.model_copy(deep=True)
         else:
             setattr(self.scenario.settings, field_name, value)
-        self.six = ScenarioIndex(self.scenario)
+        old, self.six = self.six, ScenarioIndex(self.scenario)
+        carry_memos(old, self.six, tree=self.scenario.settings.include_private == private)
         for pix in self._indexes:
             pix.six = self.six
         if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
