@@ -268,9 +268,27 @@ def test_print_the_unit_plan_through_the_menu(win, qtbot, tmp_path, monkeypatch)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "PDF (*.pdf)")))
     file_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Fichier")
     assert w.act_print in file_menu.actions()
-    w.act_print.trigger()
+    w.act_print.trigger()  # written in the background: the window answers meanwhile
+    qtbot.waitUntil(lambda: not w.ops.find("print"), timeout=60_000)
     assert out.exists() and out.read_bytes()[:5] == b"%PDF-"
     assert str(out) in w.last_message
+    # the académie's plan, then a trainer's, the same way
+    from pypdf import PdfReader
+
+    w.select_scope(("academie", ACAD))
+    acad_out = tmp_path / "plan-academie.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(acad_out), "")))
+    op = w.printing.print_plan()
+    assert op is not None
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=60_000)
+    assert len(PdfReader(str(acad_out)).pages) > 1 and str(acad_out) in w.last_message
+    tid = next(s.trainer_id for s in w.plan.sessions if s.academie == ACAD and s.trainer_id)
+    w.tab("trainers").selected = tid
+    trainer_out = tmp_path / "planning.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(trainer_out), "")))
+    op = w.printing.print_trainer()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=60_000)
+    assert len(PdfReader(str(trainer_out)).pages) >= 1 and tid in w.last_message
 
 
 def test_save_and_reopen_the_scenario_with_its_plan(win, qtbot, tmp_path, monkeypatch):

@@ -62,8 +62,9 @@ def part_of(plan: Plan, subject: tuple[str, str]) -> Plan:
 
 
 def run_export(plan: Plan, subject: tuple[str, str], kind: str, out: str, progress=lambda p: None, stop=None,
-               scenario=None) -> str:
-    """The export itself (no Qt: runs in the operation's thread). Returns what was written."""
+               scenario=None, index=None) -> str:
+    """The export itself (no Qt: runs in the operation's thread). Returns what was written. ``index``: the
+    plan's index, when there is one (the PDFs read it; made again, a national plan's took a second)."""
     skind, uid = subject
     acad = None if skind in ("nation", "trainer") else (uid if skind == "academie" else
                                                         next((s.academie for s in plan.sessions
@@ -83,6 +84,8 @@ def run_export(plan: Plan, subject: tuple[str, str], kind: str, out: str, progre
     if kind == "pdf":
         from planner.exports import export_academie_pdf, export_trainer_pdf, export_unit_pdf
 
+        if index is not None and index.plan is plan:
+            plan = index
         if skind == "academie":
             path = export_academie_pdf(plan, uid, out)
         elif skind == "trainer":
@@ -194,14 +197,15 @@ class ExportDialog(QDialog):
         if not out:
             self.msg.setText("Indiquez le fichier à écrire.")
             return None
-        plan, subject, scenario = doc.plan, self.subject, doc.scenario
+        plan, subject, scenario = doc.plan, self.subject, doc.snapshot()
+        index = doc.pix if doc.pix is not None and doc.pix.plan is plan else None  # the PDFs read it as it is
         self.go.setEnabled(False)
         self.bar.setValue(0)
         self.bar.show()
         self.msg.setText("Export en cours…")
 
         def run(progress, stop):
-            return run_export(plan, subject, kind, out, progress, stop, scenario)
+            return run_export(plan, subject, kind, out, progress, stop, scenario, index)
 
         def progressed(p: dict) -> None:
             self.bar.setValue(int(100 * p.get("fraction", 0)))

@@ -6,8 +6,7 @@ import os
 import shutil
 import tempfile
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from .dialogs import BatchExportDialog
 from .operations import Operation
@@ -26,7 +25,31 @@ class Printing:
             return None
         return path if path.lower().endswith(".pdf") else path + ".pdf"
 
-    def print_plan(self) -> str | None:
+    def _indexed_plan(self):
+        """The plan as the exports read it: its index when the window has it (a national plan's index made again
+        took a second), else the plan."""
+        doc = self.doc
+        return doc.pix if doc.pix is not None and doc.pix.plan is doc.plan else doc.plan
+
+    def _print(self, label: str, write, path: str, done_text: str) -> Operation:
+        """``write()`` (a PDF to ``path``) in the background, the window answering meanwhile; the status bar says
+        when it is written, or why not."""
+        w, doc = self.window, self.doc
+
+        def run(progress, _stop):
+            progress({"fraction": 0.1, "message": f"{label}…"})
+            write()
+            return path
+
+        def done(_res) -> None:
+            doc.set_last_dir(path)
+            w.set_status(done_text)
+
+        w.set_status(f"{label}…")
+        return w.ops.run(run, name="print", success=done,
+                         failure=lambda msg: w.error(f"Impossible d'écrire le PDF :\n{msg}"))
+
+    def print_plan(self) -> Operation | None:
         w, doc = self.window, self.doc
         if doc.plan is None:
             w.set_status("Imprimer le plan : planifiez d'abord (F5).")
@@ -39,25 +62,20 @@ class Printing:
             return None
         from planner.exports import export_academie_pdf, export_unit_pdf
 
-        path = self._ask_pdf(f"Imprimer le plan — {doc.six.name(kind, uid)}", f"plan-{kind}-{uid}.pdf")
+        name = doc.six.name(kind, uid)
+        path = self._ask_pdf(f"Imprimer le plan — {name}", f"plan-{kind}-{uid}.pdf")
         if not path:
             return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            if kind == "academie":
-                export_academie_pdf(doc.plan, uid, path)
-            else:
-                export_unit_pdf(doc.plan, kind, uid, path, scenario=doc.scenario)
-        except Exception as exc:  # noqa: BLE001 - French message from the export
-            w.error(f"Impossible d'écrire le PDF :\n{exc}")
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        doc.set_last_dir(path)
-        w.set_status(f"Plan imprimé en PDF : {path}")
-        return path
+        plan, scenario = self._indexed_plan(), doc.snapshot()
+        if kind == "academie":
+            def write():
+                export_academie_pdf(plan, uid, path)
+        else:
+            def write():
+                export_unit_pdf(plan, kind, uid, path, scenario=scenario)
+        return self._print(f"Impression du plan — {name}", write, path, f"Plan imprimé en PDF : {path}")
 
-    def print_trainer(self) -> str | None:
+    def print_trainer(self) -> Operation | None:
         w, doc = self.window, self.doc
         tid = w.tab("trainers").selected
         if doc.plan is None or not tid:
@@ -68,13 +86,9 @@ class Printing:
         path = self._ask_pdf("Imprimer le planning du formateur", f"planning-{tid}.pdf")
         if not path:
             return None
-        try:
-            export_trainer_pdf(doc.plan, tid, path)
-        except Exception as exc:  # noqa: BLE001
-            w.error(f"Impossible d'écrire le PDF :\n{exc}")
-            return None
-        w.set_status(f"Planning du formateur {tid} imprimé : {path}")
-        return path
+        plan = self._indexed_plan()
+        return self._print(f"Impression du planning du formateur {tid}", lambda: export_trainer_pdf(plan, tid, path),
+                           path, f"Planning du formateur {tid} imprimé : {path}")
 
     def batch_export_dialog(self) -> BatchExportDialog | None:
         w, doc = self.window, self.doc
