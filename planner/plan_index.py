@@ -442,11 +442,18 @@ class PlanIndex:
         kind, uid = scope
         if kind == "nation":
             return self.unplaced
-        if kind == "academie":
-            return [u for u in self.unplaced if isinstance(u, dict) and self.unplaced_academie(u) == uid]
+        if kind == "academie":  # grouped by académie once per plan
+            return list(self.memo(("unplaced_by_academie", id(self.six)), self._unplaced_by_academie).get(uid, ()))
         keys = set(self.six.unit_keys_in(scope)) if self.six is not None else set()
         return [u for u in self.unplaced if isinstance(u, dict)
                 and ((k := (u.get("unit_type", ""), str(u.get("unit_id", "")))) in keys or k == scope)]
+
+    def _unplaced_by_academie(self) -> dict[str | None, list[dict]]:
+        out: dict[str | None, list[dict]] = {}
+        for u in self.unplaced:
+            if isinstance(u, dict):
+                out.setdefault(self.unplaced_academie(u), []).append(u)
+        return out
 
     def unplaced_academie(self, u: dict) -> str | None:
         """The académie of an unplaced record: its own field, else its unit's (scenario, then plan)."""

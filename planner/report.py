@@ -372,12 +372,14 @@ def teacher_kpis_of_index(ix, units: list | None, cal: dict, settings: dict | Se
     }
 
 
-def academie_kpis(plan, code: str) -> dict:
+def academie_kpis(plan, code: str, sessions: list | None = None) -> dict:
     """Key date figures of one académie from its plan: teachers to train and trained, shares before its
-    own Toussaint and Noël (``None`` when the plan does not say which school year it is)."""
+    own Toussaint and Noël (``None`` when the plan does not say which school year it is). ``sessions``: the
+    académie's sessions, when the caller has them (a plan index), rather than a pass over the whole plan."""
     cal = plan_calendar(plan.report)
     a = cal.get("academies", {}).get(code, {})
-    teach = [x for x in plan.sessions if x.academie == code and x.kind == "step1" and x.audience in TEACHER_AUDIENCES]
+    teach = [x for x in (plan.sessions if sessions is None else sessions)
+             if x.academie == code and x.kind == "step1" and x.audience in TEACHER_AUDIENCES]
     total = teachers_by_academie((u for u in plan.units if u.academie == code),
                                  (plan.report or {}).get("settings")).get(code, 0)
     trained = sum(x.participants for x in teach)

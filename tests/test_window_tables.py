@@ -124,3 +124,27 @@ def test_trainers_table_rows_are_those_counted_session_by_session(qapp, solved):
         assert most == max(Counter(s.date for s in ss).values())
     counts = [r[4] for r in m._rows]
     assert counts == sorted(counts, reverse=True)  # by sessions, most first
+
+
+def test_an_academie_s_figures_from_its_rows_equal_those_of_the_whole_plan(solved):
+    from planner.plan_index import unplaced_academie
+    from planner.report import academie_kpis
+
+    from planner.plan import Plan
+
+    sc, solved_plan = solved
+    e = sc.etablissements[0]
+    unplaced = [{"unit_type": "etablissement", "unit_id": e.uai, "academie": e.academie, "reason": "capacity"},
+                {"unit_type": "etablissement", "unit_id": e.uai, "reason": "past"},  # its académie: its unit's
+                {"unit_type": "etablissement", "unit_id": "9999999Z", "reason": "past"}, "pas un dict"]
+    plan = Plan(sessions=solved_plan.sessions, trainers=solved_plan.trainers, units=solved_plan.units,
+                report={**solved_plan.report, "unplaced": unplaced})
+    six = ScenarioIndex(sc)
+    ix = PlanIndex(plan, six)
+    assert len(ix.unplaced_in(("academie", e.academie))) == 2
+    for a in sc.academies:
+        rows = [plan.sessions[i] for i in ix.indices(("academie", a.code)).tolist()]
+        assert academie_kpis(plan, a.code, rows) == academie_kpis(plan, a.code)
+        expected = [u for u in plan.unplaced if isinstance(u, dict) and unplaced_academie(u, six, ix.units) == a.code]
+        assert ix.unplaced_in(("academie", a.code)) == expected
+        assert ix.unplaced_in(("academie", a.code)) is not ix.unplaced_in(("academie", a.code))  # the caller's own

@@ -309,7 +309,8 @@ class OverviewTab(Tab):
         if plan is None or pix is None or scope[0] not in ("nation", "academie"):
             return None, None
         if scope[0] == "academie":
-            k = pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(plan, scope[1]))
+            k = pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(
+                plan, scope[1], [plan.sessions[i] for i in pix.indices(scope).tolist()]))  # its rows, not the plan's
             return k.get("share_toussaint"), k.get("toussaint")
         k = nation_teacher_kpis(pix)
         return k.get("share_trained_by_toussaint"), k.get("toussaint_date")
