@@ -142,3 +142,31 @@ def test_the_table_sorts_and_filters_as_a_stable_sort_of_the_rows_would(win):
     assert proxy.rowCount() < n
     tab.filter.setCurrentIndex(tab.filter.findData("all"))
     assert proxy.rowCount() == n
+
+
+def test_a_large_territory_s_summary_is_counted_behind_the_window(win, qtbot, monkeypatch):
+    """Beyond SUMMARY_IN_BACKGROUND rows (the nation's 77,000), the heading's figures and the curves are counted in
+    the background: the same text as counted at once, and never that of a territory left meanwhile."""
+    from ui.changes import Changes
+    from ui.tabs import followup as tab_module
+
+    w, _path = win
+    tab = w.tab("followup")
+    tab.today = TODAY
+    w.tabs.setCurrentWidget(tab)
+    tab.refresh(Changes.everything())
+    at_once = (tab.heading.text(), tab.legend.text(), tab.chart.total)
+    monkeypatch.setattr(tab_module, "SUMMARY_IN_BACKGROUND", 0)
+    tab.refresh(Changes.everything())
+    assert "décompte du suivi" in tab.heading.text()  # the rows are there, the figures follow
+    assert tab.model.rowCount() > 5
+    qtbot.waitUntil(lambda: not w.ops.find("followup"), timeout=30_000)
+    assert (tab.heading.text(), tab.legend.text(), tab.chart.total) == at_once
+    # statuses read again meanwhile: the older count is not shown, the newer one is
+    tab.refresh(Changes.everything())
+    tab._version += 1
+    qtbot.waitUntil(lambda: not w.ops.find("followup"), timeout=30_000)
+    assert "décompte du suivi" in tab.heading.text()
+    tab.refresh(Changes.everything())
+    qtbot.waitUntil(lambda: not w.ops.find("followup"), timeout=30_000)
+    assert tab.heading.text() == at_once[0]

@@ -25,6 +25,7 @@ from ..widgets import section_title
 from . import Tab, register_tab
 
 KINDS = ("tot", "step1", "step5")  # the sessions that have a sign-in sheet
+SUMMARY_IN_BACKGROUND = 20_000  # rows beyond which the heading's figures and the curves are counted in the background
 COLUMNS = [("session_id", "Session", 150), ("kind", "Étape", 124), ("unit", "Unité", 200), ("date", "Date prévue", 96),
            ("slot", "Horaire", 84), ("trainer", "Formateur", 110), ("participants", "Prévus", 56),
            ("status", "Statut", 70), ("held", "Tenue le", 86), ("present", "Présents", 60)]
@@ -310,6 +311,7 @@ class FollowupTab(Tab):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.today = today()
+        self._version = 0  # statuses read again from the file: counted, so that an older summary is not shown
         lay = QVBoxLayout(self)
         self.heading = section_title()
         lay.addWidget(self.heading)
@@ -400,18 +402,39 @@ class FollowupTab(Tab):
         self._summary(rows)
 
     def _summary(self, rows: list) -> None:
+        """The heading's figures and the curves of the territory's rows: computed here for a few thousand rows, in
+        the background beyond :data:`SUMMARY_IN_BACKGROUND` (the nation's 77,000: a quarter of a second and more),
+        shown if the territory, the plan and its statuses are still those."""
         from planner.plan import Plan
 
-        rep = fu.progress(Plan(sessions=rows), self.today, levels=False)  # the nation's figures only
-        n = rep.nation
-        name = self.doc.six.name(*self.window.scope) if self.doc.six else ""
+        today, doc = self.today, self.doc
+        scope = self.window.scope
+        name = doc.six.name(*scope) if doc.six else ""
+
+        def compute() -> tuple:
+            part = Plan(sessions=rows)
+            return fu.progress(part, today, levels=False).nation, fu.coverage_curves(part)  # the nation's figures
+
+        if len(rows) <= SUMMARY_IN_BACKGROUND:
+            self._show_summary(name, *compute())
+            return
+        key = (scope, doc.pix, self._version)
+        self.heading.setText(f"{name} : décompte du suivi de {fmt.num(len(rows))} sessions…")
+
+        def done(res: tuple) -> None:
+            if (self.window.scope, self.doc.pix, self._version) == key:  # nothing changed meanwhile
+                self._show_summary(name, *res)
+
+        self.window.ops.run(lambda _progress, _stop: compute(), name="followup", success=done)
+
+    def _show_summary(self, name: str, n, curves: tuple) -> None:
         where = "" if self.doc.path else " — enregistrez le scénario (Ctrl+S) pour saisir le suivi"
         self.heading.setText(
             f"{name} : {fmt.num(n.held)} sessions d'étape 1 tenues sur {fmt.num(n.planned_sessions)} prévues "
             f"({fmt.num(n.planned_to_date)} prévues à ce jour), {fmt.num(n.cancelled)} annulée(s), "
             f"{fmt.num(n.late)} en retard ; {fmt.num(n.trained)} personnes formées sur {fmt.num(n.people)} "
             f"({fmt.pct(n.share_trained)}).{where}")
-        planned, actual, total = fu.coverage_curves(Plan(sessions=rows))
+        planned, actual, total = curves
         self.legend.setText(legend(total))
         self.chart.set_data(planned, actual, total, self.today)
 
@@ -435,6 +458,7 @@ class FollowupTab(Tab):
 
         with ScenarioStore(self.doc.path, create=False) as st:
             fu.apply_statuses(self.doc.plan, fu.load_statuses(st))
+        self._version += 1  # a summary computed meanwhile is not shown
         self.refresh(Changes(plan=True))
         self.window.set_status(message)
 
