@@ -67,6 +67,7 @@ def test_folded_names_are_kept_with_the_scenario_index_and_made_with_the_lists(q
     assert units[f"etablissement|{e.uai}"] == fold(f"{e.uai} {six.short_name('etablissement', e.uai)}")
     assert six.memo(("labels", "sort_unit"), dict)[f"etablissement|{e.uai}"] == fold(six.short_name("etablissement", e.uai))
     assert set(six.memo(("labels", "sort_trainer"), dict)) == set(trainers)
+    assert set(six.memo(("trainer_row_labels",), dict)) == set(trainers)  # the trainers table's too
     # a model of another plan of the same scenario reads them; a label it would fold is there already
     before = dict(units)
     m = SessionTableModel()
@@ -109,6 +110,9 @@ def test_trainers_table_rows_are_those_counted_session_by_session(qapp, solved):
     six = ScenarioIndex(sc)
     m = TrainerTableModel()
     m.set_data(PlanIndex(plan, six), six, NATION)
+    first = list(m._rows)
+    m.set_data(PlanIndex(plan, six), six, NATION)  # the labels kept from the first time: the same rows
+    assert m._rows == first
     by_trainer = defaultdict(list)
     for s in plan.sessions:
         if s.trainer_id:

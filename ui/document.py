@@ -60,7 +60,7 @@ def nation_teacher_kpis(pix: PlanIndex) -> dict:
 # what a scenario index keeps (ScenarioIndex.memo) that no setting changes: the units' and trainers' labels of the
 # sessions table (names only); the territory tree too, while the private établissements stay in or out
 _SETTINGS_FREE = (("labels", "search_unit"), ("labels", "search_trainer"), ("labels", "sort_unit"),
-                  ("labels", "sort_trainer"))
+                  ("labels", "sort_trainer"), ("trainer_row_labels",))
 
 
 def carry_memos(old: ScenarioIndex | None, new: ScenarioIndex, tree: bool) -> None:

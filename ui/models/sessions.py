@@ -231,8 +231,9 @@ def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> 
 
 
 def prime_search_labels(six: ScenarioIndex) -> None:
-    """The labels the sessions table searches and sorts units and trainers by, for every unit and trainer of the
-    scenario, made now (in a background thread): a first search or sort of a national plan folds nothing."""
+    """The labels the sessions table searches and sorts units and trainers by, and those of the trainers table, for
+    every unit and trainer of the scenario, made now (in a background thread): a first search or sort of a national
+    plan folds nothing."""
     units = [f"{kind}|{uid}" for kind, table in (
         ("academie", six.academies), ("departement", six.departements), ("circonscription", six.circonscriptions),
         ("bassin", six.bassins), ("etablissement", six.etablissements)) for uid in table]
@@ -240,6 +241,9 @@ def prime_search_labels(six: ScenarioIndex) -> None:
     search_labels(six, units, trainers)
     memo_labels(six, "sort_unit", units, _unit_sort_label)
     memo_labels(six, "sort_trainer", trainers, _trainer_sort_label)
+    from .tables import prime_trainer_labels
+
+    prime_trainer_labels(six)  # and the trainers table's
 
 
 class SessionProxyModel(QAbstractProxyModel):

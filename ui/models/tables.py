@@ -19,6 +19,22 @@ TRAINER_COLUMNS = ["Formateur", "Identifiant", "Rôle", "Unité", "Sessions", "H
                    "Max./jour"]
 
 
+def _trainer_labels(six: ScenarioIndex, tid: str, t, tr) -> tuple[str, str, str, str]:
+    """A trainer's name, id, role and unit as the trainers table shows them (``t``: the scenario's trainer, ``tr``:
+    the plan's row of one the scenario does not have)."""
+    role = (t.role if t else (tr.role if tr else ""))
+    ut, uid = (t.unit_type, t.unit_id) if t else ((tr.unit_type, tr.unit_id) if tr else ("", ""))
+    return t.name if t and t.name else tid, tid, ROLE_LABELS.get(role, role), six.short_name(ut, uid) if ut else ""
+
+
+def prime_trainer_labels(six: ScenarioIndex) -> None:
+    """The trainers table's labels of every trainer of the scenario, made now (in a background thread)."""
+    known = six.memo(("trainer_row_labels",), dict)
+    for tid, t in six.trainers.items():
+        if tid not in known:
+            known[tid] = _trainer_labels(six, tid, t, None)
+
+
 class TrainerTableModel(RowTableModel):
     """The trainers active in a scope with their load (aggregated from the plan's arrays)."""
 
@@ -51,15 +67,17 @@ class TrainerTableModel(RowTableModel):
                 np.maximum.at(maxday, (uk // 10**7).astype(np.int64), uc)
                 nz = np.nonzero(cnt)[0]  # the columns as lists, read once (not a numpy scalar per cell)
                 trainers, trainer_rows = six.trainers, pix.trainer_rows
+                known = six.memo(("trainer_row_labels",), dict)  # name, role, unit of the scenario's trainers
                 for tid, n, m, d0, d1, most in zip(pix.trainer_values[nz].tolist(), cnt[nz].tolist(),
                                                    (mins[nz] / 60).tolist(), first[nz].tolist(), last[nz].tolist(),
                                                    maxday[nz].tolist()):
-                    t = trainers.get(tid)
-                    tr = None if t else trainer_rows.get(tid)
-                    role = (t.role if t else (tr.role if tr else ""))
-                    ut, uid = (t.unit_type, t.unit_id) if t else ((tr.unit_type, tr.unit_id) if tr else ("", ""))
-                    rows.append((t.name if t and t.name else tid, tid, ROLE_LABELS.get(role, role),
-                                 six.short_name(ut, uid) if ut else "", n, m, d0, d1, most))
+                    labels = known.get(tid)
+                    if labels is None:
+                        t = trainers.get(tid)
+                        labels = _trainer_labels(six, tid, t, None if t else trainer_rows.get(tid))
+                        if t is not None:  # a trainer of the plan only is not kept
+                            known[tid] = labels
+                    rows.append((*labels, n, m, d0, d1, most))
         col, order = getattr(self, "_sort", (4, Qt.SortOrder.DescendingOrder))
         key = (lambda r: fold(str(r[col]))) if col in (0, 1, 2, 3) else (lambda r: r[col])
         rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
