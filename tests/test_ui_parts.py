@@ -142,6 +142,7 @@ def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_i
     from ui.commands import SettingCommand
     from ui.document import Document
     from ui.models.sessions import prime_search_labels
+    from planner.plan_index import ScenarioIndex
     from ui.models.territory import territory_tree
 
     sc = tiny_scenario()
@@ -165,6 +166,12 @@ def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_i
     doc.undo_stack.undo()  # private ones out again: made again, as they were
     again = doc.six.memo(("territory_tree",), lambda: territory_tree(doc.six))
     assert again is not fresh and again[1].keys() == tree[1].keys()
+    # rates and envelopes: the scenario's index stays as it is (nothing of it depends on them)
+    six = doc.six
+    bs = doc.scenario.settings.budget
+    doc.undo_stack.push(SettingCommand(doc, "budget", bs, bs.model_copy(update={"hours_basis": "report"})))
+    assert doc.six is six and doc.scenario.settings.budget.hours_basis == "report"
+    assert doc.six.sessions_needed == ScenarioIndex(doc.scenario).sessions_needed
 
 
 # ---------------------------------------------------------------------------- « Vérifier »

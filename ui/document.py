@@ -212,10 +212,11 @@ class Document(QObject):
             self.scenario.settings = value.model_copy(deep=True)
         else:
             setattr(self.scenario.settings, field_name, value)
-        old, self.six = self.six, ScenarioIndex(self.scenario)
-        carry_memos(old, self.six, tree=self.scenario.settings.include_private == private)
-        for pix in self._indexes:
-            pix.six = self.six
+        if field_name != "budget":  # rates and envelopes: nothing of the scenario's index depends on them
+            old, self.six = self.six, ScenarioIndex(self.scenario)
+            carry_memos(old, self.six, tree=self.scenario.settings.include_private == private)
+            for pix in self._indexes:
+                pix.six = self.six
         if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
             # back to the settings the plan was computed with (an undo): no longer stale
             self.plan_stale = made_with_other_settings(self.plan, self.scenario.settings, unknown=True)
