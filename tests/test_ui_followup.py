@@ -160,6 +160,7 @@ def test_a_large_territory_s_summary_is_counted_behind_the_window(win, qtbot, mo
     tab.refresh(Changes.everything())
     assert "décompte du suivi" in tab.heading.text()  # the rows are there, the figures follow
     assert tab.model.rowCount() > 5
+    assert tab.chart.total == 0 and tab.chart.empty_text.startswith("Décompte") and not tab.legend.text()
     qtbot.waitUntil(lambda: not w.ops.find("followup"), timeout=30_000)
     assert (tab.heading.text(), tab.legend.text(), tab.chart.total) == at_once
     # statuses read again meanwhile: the older count is not shown, the newer one is

@@ -225,9 +225,12 @@ class CoverageChart(QWidget):
         self.actual: list = []
         self.total = 0
         self.today: dt.date | None = None
+        self.empty_text = "Aucune session d'enseignants"
 
-    def set_data(self, planned, actual, total, today) -> None:
+    def set_data(self, planned, actual, total, today, empty_text: str = "Aucune session d'enseignants") -> None:
+        """``empty_text``: what an empty chart says (« Décompte… » while the curves are counted)."""
         self.planned, self.actual, self.total, self.today = planned, actual, total, today
+        self.empty_text = empty_text
         self.update()
 
     def paintEvent(self, _e) -> None:  # noqa: N802 - Qt API
@@ -238,7 +241,7 @@ class CoverageChart(QWidget):
         p.drawRect(r)
         pts = self.planned + self.actual
         if not pts or not self.total:
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Aucune session d'enseignants")
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         first = min(d for d, _ in pts)
         last = max([d for d, _ in pts] + ([self.today] if self.today else []))
@@ -420,6 +423,8 @@ class FollowupTab(Tab):
             return
         key = (scope, doc.pix, self._version)
         self.heading.setText(f"{name} : décompte du suivi de {fmt.num(len(rows))} sessions…")
+        self.legend.setText("")
+        self.chart.set_data([], [], 0, today, "Décompte des enseignants formés…")  # not another territory's curves
 
         def done(res: tuple) -> None:
             if (self.window.scope, self.doc.pix, self._version) == key:  # nothing changed meanwhile
