@@ -542,7 +542,7 @@ def academie_figures(ix: PlanIndex, code: str) -> dict:
     sessions = [s for s in ix.plan.sessions if s.academie == code]
     step1 = [s for s in sessions if s.kind == "step1"]
     units = [u for u in ix.plan.units if u.academie == code]
-    k = academie_kpis(ix.plan, code, [ix.plan.sessions[i] for i in ix.indices(("academie", code)).tolist()])  # the plan's school year, the académie's own holidays, its people to train
+    k = academie_kpis(ix.plan, code, sessions)  # the plan's school year, the académie's own holidays, its people
     toussaint, noel = k["toussaint"], k["noel"]
     people = Counter()
     for s in step1:
