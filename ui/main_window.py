@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from pydantic import ValidationError
-from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QSpinBox,
                                QSplitter, QTabWidget, QUndoView, QVBoxLayout, QWidget)
@@ -37,31 +37,7 @@ from .settings_panel import SettingsPanel
 from .tabs import Tab, tab_specs
 from .territory import TerritoryPanel
 from .unit_edits import UnitEdits
-
-
-class AfterFirstPaint(QObject):
-    """Calls ``then()`` once, on the turn of the event loop after the widget's first paint (at the latest after
-    ``latest_ms``: a window never shown still gets it). Work started sooner would take turns with that paint for the
-    interpreter lock: a window shown at once, then read its scenario, painted 0.3-0.7 s later."""
-
-    def __init__(self, widget, then, latest_ms: int = 1500) -> None:
-        super().__init__(widget)
-        self.then = then
-        self.done = False
-        widget.installEventFilter(self)
-        QTimer.singleShot(latest_ms, self, self._go)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Paint and not self.done:
-            QTimer.singleShot(0, self, self._go)
-        return False
-
-    def _go(self) -> None:
-        if self.done:
-            return
-        self.done = True
-        self.parent().removeEventFilter(self)
-        self.then()
+from .widgets import AfterFirstPaint
 
 
 APP_TITLE = "Planificateur IA"

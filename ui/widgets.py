@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QProgressBar, QTableView, QTableWidget,
                                QVBoxLayout, QWidget)
 
@@ -97,4 +97,30 @@ def row_table(table: QTableView | QTableWidget, name: str, *, read_only: bool = 
     return table
 
 
-__all__ = ["bare_column", "debounced_search", "row_table", "section_title"]
+class AfterFirstPaint(QObject):
+    """Calls ``then()`` once, on the turn of the event loop after the widget's first paint (at the latest after
+    ``latest_ms``: a window never shown still gets it). Work started sooner would take turns with that paint for the
+    interpreter lock: a window shown at once, then read its scenario, painted 0.3-0.7 s later."""
+
+    def __init__(self, widget, then, latest_ms: int = 1500) -> None:
+        super().__init__(widget)
+        self.then = then
+        self.done = False
+        widget.installEventFilter(self)
+        QTimer.singleShot(latest_ms, self, self._go)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self, self._go)
+        return False
+
+    def _go(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.parent().removeEventFilter(self)
+        self.deleteLater()
+        self.then()
+
+
+__all__ = ["AfterFirstPaint", "bare_column", "debounced_search", "row_table", "section_title"]

@@ -9,6 +9,7 @@ in memory (``status``, ``present``, ``held_date``) so that the other tabs and ex
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QDate, QModelIndex, Qt
@@ -21,7 +22,7 @@ from planner.school_year import today
 
 from .. import fmt
 from ..changes import Changes
-from ..widgets import section_title
+from ..widgets import AfterFirstPaint, section_title
 from . import Tab, register_tab
 
 KINDS = ("tot", "step1", "step5")  # the sessions that have a sign-in sheet
@@ -105,6 +106,18 @@ def _sort_value(v):
     return v.toordinal() if isinstance(v, dt.date) else (-1 if v is None else v)
 
 
+_PLAIN = {"session_id": "session_id", "trainer": "trainer_id", "participants": "participants"}  # never None
+
+
+def _column_keys(m: FollowupModel, key: str) -> list:
+    """``[_sort_value(m.value(s, key)) for s in m.rows]``, the plain fields and the date read in C."""
+    if key in _PLAIN:
+        return list(map(attrgetter(_PLAIN[key]), m.rows))
+    if key == "date":
+        return list(map(dt.date.toordinal, map(attrgetter("date"), m.rows)))
+    return [_sort_value(m.value(s, key)) for s in m.rows]
+
+
 class _Proxy(QAbstractProxyModel):
     """The follow-up's rows filtered and sorted in Python, each key read once per row (a QSortFilterProxyModel
     asked the model for two values per comparison: 1.7 million calls, ten seconds on the window's thread, for the
@@ -156,8 +169,7 @@ class _Proxy(QAbstractProxyModel):
             column, order = self._sort
             keys = self._keys.get(column)
             if keys is None:
-                key = COLUMNS[column][0]
-                keys = self._keys[column] = [_sort_value(m.value(s, key)) for s in rows]
+                keys = self._keys[column] = _column_keys(m, COLUMNS[column][0])
             keep.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
         self._map = keep
         self._inv = None
@@ -430,7 +442,11 @@ class FollowupTab(Tab):
             if (self.window.scope, self.doc.pix, self._version) == key:  # nothing changed meanwhile
                 self._show_summary(name, *res)
 
-        self.window.ops.run(lambda _progress, _stop: compute(), name="followup", success=done)
+        def start() -> None:  # once the table is painted: counted sooner, it took turns with that paint for the lock
+            if (self.window.scope, self.doc.pix, self._version) == key:
+                self.window.ops.run(lambda _progress, _stop: compute(), name="followup", success=done)
+
+        AfterFirstPaint(self.table.viewport(), start, latest_ms=200)
 
     def _show_summary(self, name: str, n, curves: tuple) -> None:
         where = "" if self.doc.path else " — enregistrez le scénario (Ctrl+S) pour saisir le suivi"
