@@ -137,6 +137,26 @@ def test_the_unplaced_tab_counts_past_sessions_apart_and_lists_them_on_demand(qa
         assert tab.status_text().startswith("1 unités")
         tab.show_past.setChecked(True)
         assert tab.model.rowCount() == 3 and "listées ici aussi" in tab.heading.text()
+        # sorted in Python by each column: the stable sort of the records by that column's value
+        from PySide6.QtCore import Qt
+
+        from ui.models import SORT_ROLE
+
+        records = past + still
+        for col in range(tab.model.columnCount()):
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                tab.table.sortByColumn(col, order)
+                got = [tab.model.row_dict(r) for r in range(tab.model.rowCount())]
+                values = [tab.model.index(r, col).data(SORT_ROLE) for r in range(tab.model.rowCount())]
+                assert values == sorted(values, reverse=order == Qt.SortOrder.DescendingOrder)
+                assert sorted(map(id, got)) == sorted(map(id, records))
+        tab.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # sessions, most first: kept when the rows change
+        tab.show_past.setChecked(False)
+        tab.show_past.setChecked(True)
+        assert [tab.model.row_dict(r)["sessions"] for r in range(3)] == [3, 2, 2]
+        tab.go_to_unit(tab.model.index(0, 0))
+        assert w.scope == (units[2].unit_type, units[2].unit_id)
+        w.select_scope(("nation", ""))
         tab.show_past.setChecked(False)
         w.doc.set_plan(type(plan)(sessions=plan.sessions, trainers=plan.trainers, units=plan.units,
                                   report={**plan.report, "unplaced": still}))

@@ -1,7 +1,7 @@
 """« Non planifiées » : the units whose sessions could not be placed, and why."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
 
 from planner.report import sessions_of, split_past, units_of
@@ -9,7 +9,7 @@ from planner.report import sessions_of, split_past, units_of
 from .. import fmt
 from ..changes import Changes
 from ..widgets import section_title
-from ..models import SORT_ROLE, UnplacedTableModel
+from ..models import UnplacedTableModel
 from . import Tab, register_tab
 
 
@@ -18,17 +18,14 @@ class UnplacedTab(Tab):
 
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.model = UnplacedTableModel(self)
+        self.model = UnplacedTableModel(self)  # sorts itself, in Python
         self.still = 0  # units with sessions still to place (the status bar's count; past ones apart)
-        self.sort = QSortFilterProxyModel(self)
-        self.sort.setSourceModel(self.model)
-        self.sort.setSortRole(SORT_ROLE)
         lay = QVBoxLayout(self)
         self.heading = section_title()
         lay.addWidget(self.heading)
         t = self.table = QTableView()
         t.setObjectName("unplacedTable")
-        t.setModel(self.sort)
+        t.setModel(self.model)
         t.setSortingEnabled(True)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -89,7 +86,7 @@ class UnplacedTab(Tab):
     def go_to_unit(self, idx: QModelIndex) -> None:
         if not idx.isValid():
             return
-        u = self.model.row_dict(self.sort.mapToSource(idx).row())
+        u = self.model.row_dict(idx.row())
         self.window.select_scope((u.get("unit_type", ""), str(u.get("unit_id", ""))))
 
     def _choose(self) -> None:
