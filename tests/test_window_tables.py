@@ -96,6 +96,11 @@ def test_group_sort_key_is_the_sessions_group(qapp, solved):
         for i in range(len(labels) - 1):  # rows of different labels ranked in the labels' order
             if labels[i] != labels[i + 1]:
                 assert (k[i] < k[i + 1]) == (labels[i] < labels[i + 1]), key
+    from planner.plan_index import factorize
+
+    title = m.sort_key(names.index("title"))
+    assert title.tolist() == factorize(s.title for s in plan.sessions)[1].tolist()
+    assert m.sort_key(names.index("title")) is title
     date_col = [k for k, _ in SESSION_COLUMNS].index("date")
     assert isinstance(plan.sessions[0].date, dt.date) and len(m.sort_key(date_col)) == len(plan.sessions)
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from planner.plan_index import NATION, PlanIndex, ScenarioIndex, factorize, rank_of
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, rank_of
 from planner.store_codec import small_unique
 
 from .. import fmt
@@ -159,8 +160,8 @@ class SessionTableModel(QAbstractTableModel):
             k = rank_of(memo_labels(six, "sort_unit", pix.unit_values.tolist(), _unit_sort_label))[pix.unit_code]
         elif key == "unit_id":
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
-        else:  # title
-            _, k = factorize(s.title for s in ss)
+        else:  # title: the rank of each session's title among the plan's distinct titles, read in C, once per plan
+            k = pix.memo(("title_rank",), lambda: title_ranks(ss))
         self._sort_keys[col] = k
         return k
 
@@ -185,6 +186,14 @@ class SessionTableModel(QAbstractTableModel):
             dm = np.fromiter((w in d for d in dates), dtype=bool, count=len(dates))
             mask &= um[pix.unit_code] | tm[pix.trainer_code] | dm[date_code]
         return mask
+
+
+def title_ranks(sessions: list) -> np.ndarray:
+    """The rank of each session's title in the sorted distinct titles (:func:`planner.plan_index.factorize`'s
+    codes), the titles read and looked up by C loops."""
+    titles = list(map(attrgetter("title"), sessions))
+    rank = {t: i for i, t in enumerate(sorted(set(titles)))}
+    return np.fromiter(map(rank.__getitem__, titles), dtype=np.int64, count=len(titles))
 
 
 def memo_labels(six: ScenarioIndex, key: str, values: list[str], label) -> list[str]:
