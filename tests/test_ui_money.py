@@ -85,6 +85,16 @@ def test_comparison_tab_side_by_side_with_moved_sessions(win, qtbot, plans):
     assert "déplacées" in tab.diff_label.text()
     out = tab.export_dialog(str(plans[2] / "cmp.xlsx"))
     assert out and (plans[2] / "cmp.xlsx").exists()
+    # a plan folder that cannot be read: said in French, read in the background like every plan compared
+    broken = plans[2] / "pas-un-plan"
+    broken.mkdir()
+    tab.add_folder(str(broken))
+    result = tab.result
+    op = tab.compare_checked()
+    assert op is not None and tab.heading.text() == "Comparaison en cours…"
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=60_000)
+    assert tab.heading.text().startswith("Comparaison impossible : ") and "pas-un-plan" in tab.heading.text()
+    assert tab.result is result and "pas-un-plan" in w.last_message
     w.doc.set_plan(plans[0], "retour")
 
 

@@ -137,44 +137,47 @@ class ComparisonTab(Tab):
             self.list.item(i).setCheckState(Qt.CheckState.Checked)
 
     # ------------------------------------------------------------------ comparing
-    def _named(self) -> list[NamedPlan]:
-        out = []
-        for i in range(self.list.count()):
-            it = self.list.item(i)
-            if it.checkState() != Qt.CheckState.Checked:
-                continue
-            kind, val = it.data(Qt.ItemDataRole.UserRole)
-            if kind == "current":
-                out.append(NamedPlan(CURRENT, self.doc.plan, "fenêtre"))
-            elif kind == "kept":
-                out.append(NamedPlan(val, self.kept[val], "gardé dans la fenêtre"))
-            elif kind == "store":
-                out.append(load_plan_spec(f"{self.doc.path}#{val}"))
-            else:
-                out.append(load_plan_spec(val))
-        return out
+    def _checked(self) -> list[tuple[str, str]]:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
     def compare_checked(self):
-        try:
-            named = self._named()
-        except CompareError as exc:
-            self.window.error(str(exc))
-            return None
-        if len(named) < 2:
+        """Compare the checked plans in the background: a plan of the scenario file or of a folder is read there
+        too (a national one: a second and more, the window answering meanwhile)."""
+        checked = self._checked()
+        if len(checked) < 2:
             self.heading.setText("Cochez au moins deux plans à comparer.")
             return None
         self.heading.setText("Comparaison en cours…")
+        current, kept, path = self.doc.plan, dict(self.kept), self.doc.path
+
+        def named() -> list[NamedPlan]:
+            out = []
+            for kind, val in checked:
+                if kind == "current":
+                    out.append(NamedPlan(CURRENT, current, "fenêtre"))
+                elif kind == "kept":
+                    out.append(NamedPlan(val, kept[val], "gardé dans la fenêtre"))
+                elif kind == "store":
+                    out.append(load_plan_spec(f"{path}#{val}"))
+                else:
+                    out.append(load_plan_spec(val))
+            return out
 
         def run(progress, stop):
+            plans = named()  # a plan that cannot be read: CompareError, said by failed()
             try:
-                return compare_plans(named)
+                return compare_plans(plans)
             except CompareError as exc:  # different scenarios: the figures only, and why
-                cmp = compare_plans(named, sessions=False)
+                cmp = compare_plans(plans, sessions=False)
                 cmp.refused = str(exc)
                 return cmp
 
-        return self.window.ops.run(run, name="compare", success=self.show_result,
-                                   failure=lambda m: self.heading.setText(f"Comparaison impossible : {m}"))
+        def failed(message: str) -> None:
+            self.heading.setText(f"Comparaison impossible : {message}")
+            self.window.error(message)
+
+        return self.window.ops.run(run, name="compare", success=self.show_result, failure=failed)
 
     def show_result(self, cmp) -> None:
         self.result = cmp
