@@ -499,8 +499,9 @@ class FollowupTab(Tab):
             return
         from planner.store import ScenarioStore
 
+        index = doc.pix if doc.pix is not None and doc.pix.plan is doc.plan else None  # its columns, coded already
         with ScenarioStore(doc.path, create=False) as st:
-            st.save_plan(fu.CURRENT_PLAN, doc.plan, {"stale": doc.plan_stale})
+            st.save_plan(fu.CURRENT_PLAN, doc.plan, {"stale": doc.plan_stale}, index=index)
         doc.plan_in_file = True
 
     def push(self, changes: list, text: str) -> None:
