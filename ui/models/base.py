@@ -1,7 +1,7 @@
 """Roles, colours and helpers shared by the item models."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from planner.text import fold  # noqa: F401 (the one accent folding, re-exported for the models)
@@ -75,3 +75,36 @@ class RowTableModel(QAbstractTableModel):
 
 
 # ============================================================== territory
+
+
+class RowMapProxy(QAbstractProxyModel):
+    """A flat proxy whose row ``i`` is the source's row ``_map[i]`` (a list or a numpy array, which subclasses
+    compute: filtered and sorted without asking the source a cell per comparison); ``COLUMNS``: its column count.
+    Selectable rows, no vertical header text unless a subclass gives one."""
+
+    COLUMNS = 0
+
+    def mapToSource(self, proxy_index):  # noqa: N802 - Qt API
+        if not proxy_index.isValid() or proxy_index.row() >= len(self._map):
+            return QModelIndex()
+        return self.sourceModel().index(int(self._map[proxy_index.row()]), proxy_index.column())
+
+    def index(self, row, column, parent=QModelIndex()):
+        if parent.isValid() or row < 0 or row >= len(self._map) or column < 0 or column >= self.COLUMNS:
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index=QModelIndex()):
+        return QModelIndex()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._map)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def hasChildren(self, parent=QModelIndex()) -> bool:  # noqa: N802 - Qt API
+        return not parent.isValid()
+
+    def flags(self, index):
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags

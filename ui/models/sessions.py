@@ -5,14 +5,14 @@ import datetime as dt
 from operator import attrgetter
 
 import numpy as np
-from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, rank_of
 from planner.store_codec import small_unique
 
 from .. import fmt
-from .base import DISPLAY, RIGHT, TOOLTIP, fold
+from .base import DISPLAY, RIGHT, TOOLTIP, RowMapProxy, fold
 
 
 SESSION_COLUMNS = [
@@ -255,8 +255,10 @@ def prime_search_labels(six: ScenarioIndex) -> None:
     prime_trainer_labels(six)  # and the trainers table's
 
 
-class SessionProxyModel(QAbstractProxyModel):
+class SessionProxyModel(RowMapProxy):
     """Filter and sort the sessions on numpy arrays: a row mapping, never a copy of the data."""
+
+    COLUMNS = len(SESSION_COLUMNS)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -332,13 +334,8 @@ class SessionProxyModel(QAbstractProxyModel):
     def source_rows(self) -> np.ndarray:
         return self._map
 
-    # QAbstractProxyModel API
-    def mapToSource(self, proxy_index):
-        if not proxy_index.isValid() or proxy_index.row() >= len(self._map):
-            return QModelIndex()
-        return self.src().index(int(self._map[proxy_index.row()]), proxy_index.column())
-
-    def mapFromSource(self, source_index):
+    # QAbstractProxyModel API (the rest: RowMapProxy)
+    def mapFromSource(self, source_index):  # noqa: N802 - Qt API
         if not source_index.isValid():
             return QModelIndex()
         if self._inv is None:
@@ -347,23 +344,6 @@ class SessionProxyModel(QAbstractProxyModel):
             self._inv = inv
         r = int(self._inv[source_index.row()])
         return self.index(r, source_index.column()) if r >= 0 else QModelIndex()
-
-    def index(self, row, column, parent=QModelIndex()):
-        if parent.isValid() or row < 0 or row >= len(self._map) or column < 0 or column >= len(SESSION_COLUMNS):
-            return QModelIndex()
-        return self.createIndex(row, column)
-
-    def parent(self, index=QModelIndex()):
-        return QModelIndex()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._map)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(SESSION_COLUMNS)
-
-    def hasChildren(self, parent=QModelIndex()):
-        return not parent.isValid()
 
     def data(self, index, role=DISPLAY):
         if not index.isValid():
@@ -374,9 +354,6 @@ class SessionProxyModel(QAbstractProxyModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1) if role == DISPLAY else None
         return self.src().headerData(section, orientation, role)
-
-    def flags(self, index):
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def session_at(self, row: int):
         return self.src().session(int(self._map[row]))

@@ -12,7 +12,7 @@ import datetime as dt
 from operator import attrgetter
 
 import numpy as np
-from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QUndoCommand
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -22,6 +22,7 @@ from planner.school_year import today
 
 from .. import fmt
 from ..changes import Changes
+from ..models.base import RowMapProxy
 from ..widgets import AfterFirstPaint, section_title
 from . import Tab, register_tab
 
@@ -118,10 +119,12 @@ def _column_keys(m: FollowupModel, key: str) -> list:
     return [_sort_value(m.value(s, key)) for s in m.rows]
 
 
-class _Proxy(QAbstractProxyModel):
+class _Proxy(RowMapProxy):
     """The follow-up's rows filtered and sorted in Python, each key read once per row (a QSortFilterProxyModel
     asked the model for two values per comparison: 1.7 million calls, ten seconds on the window's thread, for the
     77,000 rows of a national plan). Sorts are stable, as Qt's."""
+
+    COLUMNS = len(COLUMNS)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -174,12 +177,7 @@ class _Proxy(QAbstractProxyModel):
         self._map = keep
         self._inv = None
 
-    # QAbstractProxyModel API
-    def mapToSource(self, proxy_index):  # noqa: N802 - Qt API
-        if not proxy_index.isValid() or proxy_index.row() >= len(self._map):
-            return QModelIndex()
-        return self.sourceModel().index(self._map[proxy_index.row()], proxy_index.column())
-
+    # QAbstractProxyModel API (the rest: RowMapProxy)
     def mapFromSource(self, source_index):  # noqa: N802 - Qt API
         if not source_index.isValid():
             return QModelIndex()
@@ -188,23 +186,6 @@ class _Proxy(QAbstractProxyModel):
         r = self._inv.get(source_index.row())
         return self.index(r, source_index.column()) if r is not None else QModelIndex()
 
-    def index(self, row, column, parent=QModelIndex()):
-        if parent.isValid() or row < 0 or row >= len(self._map) or column < 0 or column >= len(COLUMNS):
-            return QModelIndex()
-        return self.createIndex(row, column)
-
-    def parent(self, index=QModelIndex()):
-        return QModelIndex()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._map)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def hasChildren(self, parent=QModelIndex()) -> bool:  # noqa: N802 - Qt API
-        return not parent.isValid()
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         return self.mapToSource(index).data(role) if index.isValid() else None
 
@@ -212,9 +193,6 @@ class _Proxy(QAbstractProxyModel):
         if orientation == Qt.Orientation.Vertical:
             return None
         return self.sourceModel().headerData(section, orientation, role)
-
-    def flags(self, index):
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
 def legend(teachers: int) -> str:
