@@ -166,12 +166,23 @@ def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_i
     doc.undo_stack.undo()  # private ones out again: made again, as they were
     again = doc.six.memo(("territory_tree",), lambda: territory_tree(doc.six))
     assert again is not fresh and again[1].keys() == tree[1].keys()
-    # rates and envelopes: the scenario's index stays as it is (nothing of it depends on them)
+    # rates and envelopes, caps, the horizon: the scenario's index stays as it is (its demand does not depend on them)
     six = doc.six
     bs = doc.scenario.settings.budget
     doc.undo_stack.push(SettingCommand(doc, "budget", bs, bs.model_copy(update={"hours_basis": "report"})))
     assert doc.six is six and doc.scenario.settings.budget.hours_basis == "report"
+    cap = doc.scenario.settings.max_per_local_trainer_per_day
+    doc.undo_stack.push(SettingCommand(doc, "max_per_local_trainer_per_day", cap, cap + 1))
+    doc.undo_stack.push(SettingCommand(doc, "__all__", doc.scenario.settings.model_copy(deep=True),
+                                       doc.scenario.settings.model_copy(update={"weight_completion": 2.0})))
+    assert doc.six is six and doc.scenario.settings.weight_completion == 2.0
     assert doc.six.sessions_needed == ScenarioIndex(doc.scenario).sessions_needed
+    assert doc.six.people == ScenarioIndex(doc.scenario).people
+    # administrative staff trained with the teachers: more people, a new index
+    doc.undo_stack.push(SettingCommand(doc, "include_admin_staff", False, True))
+    assert doc.six is not six and doc.six.people == ScenarioIndex(doc.scenario).people != six.people
+    doc.undo_stack.undo()
+    assert doc.six.people == six.people
 
 
 # ---------------------------------------------------------------------------- « Vérifier »

@@ -63,6 +63,15 @@ _SETTINGS_FREE = (("labels", "search_unit"), ("labels", "search_trainer"), ("lab
                   ("labels", "sort_trainer"), ("trainer_row_labels",))
 
 
+# the settings a scenario's index depends on (planner.demand.compute_demand: the groups, who is in step 1); the
+# others (windows, caps, horizon, weights, rates…) leave it as it is
+DEMAND_SETTINGS = ("group_size", "include_private", "include_admin_staff", "admin_staff_per_teacher")
+
+
+def demand_settings(settings: Settings) -> dict:
+    return {k: getattr(settings, k) for k in DEMAND_SETTINGS}
+
+
 def carry_memos(old: ScenarioIndex | None, new: ScenarioIndex, tree: bool) -> None:
     """After a setting changed: ``new`` (the scenario's index made again) keeps what ``old`` computed that the
     settings do not change, rather than the window's thread making it again (the territory tree: 0.15 s)."""
@@ -207,14 +216,15 @@ class Document(QObject):
     def apply_setting(self, field_name: str, value, focus: str | None = None) -> None:
         """Setting ``field_name`` set to ``value`` (``__all__``: the whole settings; ``focus``: the field the user
         changed then, which the message names)."""
-        private = self.scenario.settings.include_private  # what the territory tree depends on among the settings
+        before = demand_settings(self.scenario.settings)
         if field_name == "__all__":
             self.scenario.settings = value.model_copy(deep=True)
         else:
             setattr(self.scenario.settings, field_name, value)
-        if field_name != "budget":  # rates and envelopes: nothing of the scenario's index depends on them
+        after = demand_settings(self.scenario.settings)
+        if after != before:  # the scenario's index (its demand) follows; other settings change nothing of it
             old, self.six = self.six, ScenarioIndex(self.scenario)
-            carry_memos(old, self.six, tree=self.scenario.settings.include_private == private)
+            carry_memos(old, self.six, tree=after["include_private"] == before["include_private"])
             for pix in self._indexes:
                 pix.six = self.six
         if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
