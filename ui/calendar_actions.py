@@ -26,7 +26,7 @@ class CalendarCommand(QUndoCommand):
         for a in doc.scenario.academies:
             if a.code in periods:
                 a.calendar_periods = list(periods[a.code])
-        doc.apply_setting("__all__", doc.scenario.settings)  # same settings: re-index, plan marked stale
+        doc.apply_setting("__all__", doc.scenario.settings)  # same settings: the window shows the new periods
 
     def redo(self) -> None:
         self._apply(self.new)
