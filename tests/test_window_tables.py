@@ -65,7 +65,8 @@ def test_folded_names_are_kept_with_the_scenario_index_and_made_with_the_lists(q
     assert {t.id for t in sc.trainers} <= set(trainers)
     e = sc.etablissements[0]
     assert units[f"etablissement|{e.uai}"] == fold(f"{e.uai} {six.short_name('etablissement', e.uai)}")
-    assert six.memo(("labels", "sort_unit"), dict)[f"etablissement|{e.uai}"] == fold(six.short_name("etablissement", e.uai))
+    sort_unit = six.memo(("labels", "sort_unit"), dict)
+    assert sort_unit[f"etablissement|{e.uai}"] == fold(six.short_name("etablissement", e.uai))
     assert set(six.memo(("labels", "sort_trainer"), dict)) == set(trainers)
     assert set(six.memo(("trainer_row_labels",), dict)) == set(trainers)  # the trainers table's too
     # a model of another plan of the same scenario reads them; a label it would fold is there already

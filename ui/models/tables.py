@@ -127,7 +127,8 @@ UNPLACED_COLUMNS = ["Unité", "Étape", "Sessions", "Raison", "Identifiant", "Ty
 def _unplaced_values(u: dict) -> list:
     """An unplaced record's cells, as the table sorts them."""
     return [u.get("name", ""), fmt.kind_label(u.get("kind", "")), u.get("sessions", 0), u.get("reason", ""),
-            u.get("unit_id", ""), fmt.unit_type_label(u.get("unit_type", "")), fmt.audience_label(u.get("audience", ""))]
+            u.get("unit_id", ""), fmt.unit_type_label(u.get("unit_type", "")),
+            fmt.audience_label(u.get("audience", ""))]
 
 
 class UnplacedTableModel(RowTableModel):
