@@ -107,8 +107,8 @@ def test_trainings_of_trainers_read_as_the_academie_and_their_kind_whole(win):
 
 
 def test_the_table_sorts_and_filters_as_a_stable_sort_of_the_rows_would(win):
-    """The follow-up's rows are sorted and filtered in Python (a Qt proxy asked for two cells per comparison: ten
-    seconds for a national plan): each column's order is the stable sort of the rows by that cell's value."""
+    """The follow-up's rows are sorted and filtered in Python, not by a Qt proxy asking two cells per comparison:
+    each column's order is the stable sort of the rows by that cell's value."""
     from PySide6.QtCore import Qt
 
     from ui.changes import Changes

@@ -138,7 +138,7 @@ def test_undo_commands_edit_the_document_without_a_window(qapp):
 
 def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_in_or_go(qapp):
     """The scenario's index is made again after a setting; the territory tree and the table labels it kept come
-    with it when they cannot have changed (the window's thread built the national tree again: 0.15 s)."""
+    with it when they cannot have changed, rather than the window's thread building them again."""
     from ui.commands import SettingCommand
     from ui.document import Document
     from ui.models.sessions import prime_search_labels
