@@ -177,6 +177,15 @@ def local_unit_demand(sc: Scenario, unit_type: str, unit_id: str) -> UnitDemand 
     return _local_demand(unit, sc.settings.group_size, sc.settings) if unit is not None else None
 
 
+# the settings compute_demand reads (the groups, who is in step 1): the others leave a scenario's demand as it is
+DEMAND_SETTINGS = ("group_size", "include_private", "include_admin_staff", "admin_staff_per_teacher")
+
+
+def demand_settings(settings) -> dict:
+    """The values of :data:`DEMAND_SETTINGS` in ``settings``: two equal ones give the same demand."""
+    return {k: getattr(settings, k) for k in DEMAND_SETTINGS}
+
+
 def compute_demand(sc: Scenario) -> Demand:
     gs = sc.settings.group_size
     dem = Demand(group_size=gs)

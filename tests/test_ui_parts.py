@@ -141,7 +141,7 @@ def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_i
     with it when they cannot have changed, rather than the window's thread building them again."""
     from ui.commands import SettingCommand
     from ui.document import Document
-    from ui.models.sessions import prime_search_labels
+    from ui.models.sessions import prime_labels
     from planner.plan_index import ScenarioIndex
     from ui.models.territory import territory_tree
 
@@ -152,7 +152,7 @@ def test_a_setting_keeps_the_territory_tree_unless_private_etablissements_come_i
     doc = Document()
     doc.set_scenario(sc, None)
     tree = doc.six.memo(("territory_tree",), lambda: territory_tree(doc.six))
-    prime_search_labels(doc.six)
+    prime_labels(doc.six)
     labels = doc.six.memo(("labels", "sort_unit"), dict)
     assert ("etablissement", private.uai) not in tree[1]
     doc.undo_stack.push(SettingCommand(doc, "group_size", 15, 12))

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
+from planner.demand import demand_settings
 from planner.models import Scenario
 from planner.plan import Plan
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
@@ -57,26 +58,15 @@ def nation_teacher_kpis(pix: PlanIndex) -> dict:
     return pix.memo(("teacher_kpis",), compute)
 
 
-# what a scenario index keeps (ScenarioIndex.memo) that no setting changes: the units' and trainers' labels of the
-# sessions table (names only); the territory tree too, while the private établissements stay in or out
-_SETTINGS_FREE = (("labels", "search_unit"), ("labels", "search_trainer"), ("labels", "sort_unit"),
-                  ("labels", "sort_trainer"), ("trainer_row_labels",))
-
-
-# the settings a scenario's index depends on (planner.demand.compute_demand: the groups, who is in step 1); the
-# others (windows, caps, horizon, weights, rates…) leave it as it is
-DEMAND_SETTINGS = ("group_size", "include_private", "include_admin_staff", "admin_staff_per_teacher")
-
-
-def demand_settings(settings: Settings) -> dict:
-    return {k: getattr(settings, k) for k in DEMAND_SETTINGS}
-
-
 def carry_memos(old: ScenarioIndex | None, new: ScenarioIndex, tree: bool) -> None:
     """After a setting changed: ``new`` (the scenario's index made again) keeps what ``old`` computed that the
     settings do not change, rather than the window's thread making it again (the territory tree: 0.15 s)."""
+    from .models.sessions import LABEL_MEMOS
+    from .models.tables import TRAINER_LABELS_MEMO
+
+    # the tables' labels are names only; the territory tree also holds while the private établissements stay in or out
     memo = old.__dict__.get("_memo", {}) if old is not None and old.scenario is new.scenario else {}
-    for key in _SETTINGS_FREE + ((("territory_tree",),) if tree else ()):
+    for key in LABEL_MEMOS + (TRAINER_LABELS_MEMO,) + ((("territory_tree",),) if tree else ()):
         if key in memo:
             new.memo(key, lambda v=memo[key]: v)
 
@@ -88,12 +78,12 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
 
 def index_lists(pix: PlanIndex) -> PlanIndex:
     """The lists by unit and by trainer of an index (after :func:`read_document` without them), and what the
-    sessions' text filter matches (:func:`ui.models.sessions.prime_search_labels`), any thread."""
-    from .models.sessions import prime_search_labels
+    the labels the window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
+    from .models.sessions import prime_labels
 
     pix.prepare()
     if pix.six is not None:
-        prime_search_labels(pix.six)
+        prime_labels(pix.six)
     return pix
 
 
@@ -222,7 +212,7 @@ class Document(QObject):
         else:
             setattr(self.scenario.settings, field_name, value)
         after = demand_settings(self.scenario.settings)
-        if after != before:  # the scenario's index (its demand) follows; other settings change nothing of it
+        if after != before:  # the scenario's index (its demand) follows (planner.demand.DEMAND_SETTINGS)
             old, self.six = self.six, ScenarioIndex(self.scenario)
             carry_memos(old, self.six, tree=after["include_private"] == before["include_private"])
             for pix in self._indexes:

@@ -62,9 +62,9 @@ def solve_tail(plan, scenario, academie: str | None, six, base=None, followup=No
     else:
         findings = run_check(plan, scenario, acads)
         shown = merge_plan(base, plan, academie, six)
-    from .models.sessions import prime_search_labels
+    from .models.sessions import prime_labels
 
-    prime_search_labels(six)  # the sessions' text filter, first used on this plan (once per scenario)
+    prime_labels(six)  # what the tables search and sort by, first used on this plan (once per scenario)
     return plan, findings, followup, shown, prepare_plan(shown, six, scenario.settings)
 
 

@@ -74,9 +74,6 @@ class RowTableModel(QAbstractTableModel):
         return None
 
 
-# ============================================================== territory
-
-
 class RowMapProxy(QAbstractProxyModel):
     """A flat proxy whose row ``i`` is the source's row ``_map[i]`` (a list or a numpy array, which subclasses
     compute: filtered and sorted without asking the source a cell per comparison); ``COLUMNS``: its column count.
@@ -108,3 +105,6 @@ class RowMapProxy(QAbstractProxyModel):
 
     def flags(self, index):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+
+# ============================================================== territory

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from planner.plan_index import NATION, PlanIndex, ScenarioIndex, rank_of
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, factorize, rank_of
 from planner.store_codec import small_unique
 
 from .. import fmt
@@ -67,8 +66,7 @@ class SessionTableModel(QAbstractTableModel):
                 and (s.unit_type, s.unit_id) in self.six.estimated)
 
     def _trainer_name(self, tid: str) -> str:
-        t = self.six.trainers.get(tid) if self.six else None
-        return (t.name or tid) if t else tid
+        return _trainer_name_of(self.six, tid) if self.six else tid
 
     def cell(self, row: int, col: int, role=DISPLAY):
         s = self._sessions[row]
@@ -161,7 +159,7 @@ class SessionTableModel(QAbstractTableModel):
         elif key == "unit_id":
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
         else:  # title: the rank of each session's title among the plan's distinct titles, read in C, once per plan
-            k = pix.memo(("title_rank",), lambda: title_ranks(ss))
+            k = pix.memo(("title_rank",), lambda: factorize(s.title for s in ss)[1])
         self._sort_keys[col] = k
         return k
 
@@ -188,17 +186,13 @@ class SessionTableModel(QAbstractTableModel):
         return mask
 
 
-def title_ranks(sessions: list) -> np.ndarray:
-    """The rank of each session's title in the sorted distinct titles (:func:`planner.plan_index.factorize`'s
-    codes), the titles read and looked up by C loops."""
-    titles = list(map(attrgetter("title"), sessions))
-    rank = {t: i for i, t in enumerate(sorted(set(titles)))}
-    return np.fromiter(map(rank.__getitem__, titles), dtype=np.int64, count=len(titles))
+LABELS = ("search_unit", "search_trainer", "sort_unit", "sort_trainer")  # the kinds of labels memo_labels keeps
+LABEL_MEMOS = tuple(("labels", k) for k in LABELS)  # their keys in a scenario index's memo
 
 
 def memo_labels(six: ScenarioIndex, key: str, values: list[str], label) -> list[str]:
     """``[label(six, v) for v in values]``, each label made once per scenario index (``key``: which labels): a
-    re-planned plan of the same scenario makes none again, and :func:`prime_search_labels` makes those of the
+    re-planned plan of the same scenario makes none again, and :func:`prime_labels` makes those of the
     whole territory in a background thread."""
     memo = six.memo(("labels", key), dict)
     out = []
@@ -239,7 +233,7 @@ def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> 
             memo_labels(six, "search_trainer", trainers, _trainer_search_label))
 
 
-def prime_search_labels(six: ScenarioIndex) -> None:
+def prime_labels(six: ScenarioIndex) -> None:
     """The labels the sessions table searches and sorts units and trainers by, and those of the trainers table, for
     every unit and trainer of the scenario, made now (in a background thread): a first search or sort of a national
     plan folds nothing."""

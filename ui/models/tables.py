@@ -27,9 +27,12 @@ def _trainer_labels(six: ScenarioIndex, tid: str, t, tr) -> tuple[str, str, str,
     return t.name if t and t.name else tid, tid, ROLE_LABELS.get(role, role), six.short_name(ut, uid) if ut else ""
 
 
+TRAINER_LABELS_MEMO = ("trainer_row_labels",)  # their key in a scenario index's memo: {trainer id: labels}
+
+
 def prime_trainer_labels(six: ScenarioIndex) -> None:
     """The trainers table's labels of every trainer of the scenario, made now (in a background thread)."""
-    known = six.memo(("trainer_row_labels",), dict)
+    known = six.memo(TRAINER_LABELS_MEMO, dict)
     for tid, t in six.trainers.items():
         if tid not in known:
             known[tid] = _trainer_labels(six, tid, t, None)
@@ -67,7 +70,7 @@ class TrainerTableModel(RowTableModel):
                 np.maximum.at(maxday, (uk // 10**7).astype(np.int64), uc)
                 nz = np.nonzero(cnt)[0]  # the columns as lists, read once (not a numpy scalar per cell)
                 trainers, trainer_rows = six.trainers, pix.trainer_rows
-                known = six.memo(("trainer_row_labels",), dict)  # name, role, unit of the scenario's trainers
+                known = six.memo(TRAINER_LABELS_MEMO, dict)  # name, role, unit of the scenario's trainers
                 for tid, n, m, d0, d1, most in zip(pix.trainer_values[nz].tolist(), cnt[nz].tolist(),
                                                    (mins[nz] / 60).tolist(), first[nz].tolist(), last[nz].tolist(),
                                                    maxday[nz].tolist()):
@@ -124,11 +127,10 @@ class TrainerTableModel(RowTableModel):
 UNPLACED_COLUMNS = ["Unité", "Étape", "Sessions", "Raison", "Identifiant", "Type", "Public"]
 
 
-def _unplaced_values(u: dict) -> list:
-    """An unplaced record's cells, as the table sorts them."""
-    return [u.get("name", ""), fmt.kind_label(u.get("kind", "")), u.get("sessions", 0), u.get("reason", ""),
-            u.get("unit_id", ""), fmt.unit_type_label(u.get("unit_type", "")),
-            fmt.audience_label(u.get("audience", ""))]
+_UNPLACED_CELLS = (  # an unplaced record's cell in each column, as the table sorts it
+    lambda u: u.get("name", ""), lambda u: fmt.kind_label(u.get("kind", "")), lambda u: u.get("sessions", 0),
+    lambda u: u.get("reason", ""), lambda u: u.get("unit_id", ""),
+    lambda u: fmt.unit_type_label(u.get("unit_type", "")), lambda u: fmt.audience_label(u.get("audience", "")))
 
 
 class UnplacedTableModel(RowTableModel):
@@ -151,9 +153,9 @@ class UnplacedTableModel(RowTableModel):
         if self._sort is None:
             return rows
         column, order = self._sort
-        keys = [_unplaced_values(u)[column] if isinstance(u, dict) else "" for u in rows]
-        at = sorted(range(len(rows)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        return [rows[i] for i in at]
+        cell = _UNPLACED_CELLS[column]  # read once per row (a stable sort, as Qt's)
+        return sorted(rows, key=lambda u: cell(u) if isinstance(u, dict) else "",
+                      reverse=order == Qt.SortOrder.DescendingOrder)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column < 0 or column >= len(self.HEADERS):
@@ -172,7 +174,7 @@ class UnplacedTableModel(RowTableModel):
         u = self._rows[index.row()]
         c = index.column()
         if role in (DISPLAY, SORT_ROLE):
-            v = _unplaced_values(u)[c]
+            v = _UNPLACED_CELLS[c](u)
             return (fmt.num(v) if c == 2 else v) if role == DISPLAY else v
         if role == TOOLTIP:
             return f"{u.get('name', '')} ({u.get('unit_id', '')})\n{u.get('reason', '')}"
