@@ -101,61 +101,79 @@ def replaced(self: PlanIndex, remove, add: list[Session], report: dict | None = 
     inserted in date order (``plan.sessions`` stays sorted by date, start, id). The columns and dicts
     already built are updated, not rebuilt: re-planning one unit of a national plan takes milliseconds."""
     old = self.plan.sessions
-    remove = np.unique(np.asarray(remove, dtype=np.int64))
-    keep = np.ones(self.n, dtype=bool)
-    keep[remove] = False
-    kept: list[Session] = []
-    prev = 0
-    for r in remove.tolist():
-        kept.extend(old[prev:r])
-        prev = r + 1
-    kept.extend(old[prev:])
+    remove = np.unique(np.asarray(remove, dtype=np.int64)).tolist()
     add = sorted(add, key=session_order)
-    at = sorted((bisect.bisect_right(kept, session_order(s), key=session_order), i) for i, s in enumerate(add))
-    ins = [p for p, _ in at]
-    add = [add[i] for _, i in at]
+    segments = _segments(old, remove, add)
     sessions: list[Session] = []
-    prev = 0
-    for p, s in zip(ins, add):
-        sessions.extend(kept[prev:p])
-        sessions.append(s)
-        prev = p
-    sessions.extend(kept[prev:])
+    for src, a, b in segments:
+        sessions += (old if src else add)[a:b]
     plan = Plan(sessions=sessions, trainers=self.plan.trainers, units=self.plan.units,
                 report=dict(self.plan.report) if report is None else report)
     new = PlanIndex(plan, self.six)
     if "date_ord" in self.__dict__:
-        _replace_columns(new, self, np.nonzero(keep)[0], ins, add)
+        _replace_columns(new, self, segments, remove, add)
     if "by_unit" in self.__dict__:
-        _replace_dicts(new, self, [old[i] for i in remove.tolist()], add)
+        _replace_dicts(new, self, [old[i] for i in remove], add)
     return new
 
 
-def _replace_columns(self: PlanIndex, old: PlanIndex, kept, ins: list[int], add: list[Session]) -> None:
+def _segments(old: list[Session], remove: list[int], add: list[Session]) -> list[tuple[bool, int, int]]:
+    """The new plan as consecutive pieces: ``(True, a, b)`` the old rows ``a:b``, ``(False, a, b)`` the added
+    sessions ``a:b`` (``add`` sorted). Each added session goes after the kept ones it does not precede, as
+    ``bisect_right`` on the kept rows would put it; the rows ``remove`` (sorted, distinct) are left out."""
+    at = [bisect.bisect_right(old, session_order(s), key=session_order) for s in add]  # before old[at[j]]
+    gone = set(remove)
+    out: list[tuple[bool, int, int]] = []
+    cur = j = 0
+    for pos in sorted(gone.union(at)):
+        if pos > cur:
+            out.append((True, cur, pos))
+            cur = pos
+        j0 = j
+        while j < len(at) and at[j] == pos:
+            j += 1
+        if j > j0:
+            out.append((False, j0, j))
+        if pos in gone:
+            cur = pos + 1
+    if cur < len(old):
+        out.append((True, cur, len(old)))
+    return out
+
+
+def _splice(segments, old_col: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """A column of the new plan from the old plan's column and the added sessions' values, piece by piece (each
+    piece a block copy: no gather of every row)."""
+    parts = [(old_col if src else added)[a:b] for src, a, b in segments]
+    return np.concatenate(parts) if parts else old_col[:0]
+
+
+def _replace_columns(self: PlanIndex, old: PlanIndex, segments, remove: list[int], add: list[Session]) -> None:
     d, o = self.__dict__, old.__dict__
-    # where each row of the new plan comes from: a kept row of the old plan, or one of ``add`` (after them)
-    at = np.asarray(ins, dtype=np.int64) + np.arange(len(add), dtype=np.int64)
-    src = np.empty(self.n, dtype=np.int64)
-    from_old = np.ones(self.n, dtype=bool)
-    from_old[at] = False
-    src[from_old] = kept
-    src[at] = old.n + np.arange(len(add), dtype=np.int64)
     for name, dtype, get in (("date_ord", np.int64, lambda s: s.date.toordinal()),
                              ("participants", np.int64, lambda s: s.participants),
                              ("pinned", bool, lambda s: bool(s.pinned)), ("group", np.int64, lambda s: s.group)):
-        d[name] = np.concatenate([o[name], np.array([get(s) for s in add], dtype=dtype)])[src]
+        d[name] = _splice(segments, o[name], np.array([get(s) for s in add], dtype=dtype))
     same = set()
+    gone = np.asarray(remove, dtype=np.int64)
     for name, get in _FACTORIZED:
         values, codes = o[f"{name}_values"], o[f"{name}_code"]
         new = [get(s) for s in add]
         missing = {v for v in new if not _has(values, v)}
+        held = set(codes[gone].tolist())  # codes the removed rows held
         if missing:  # a value the plan did not hold: one more distinct value, the codes follow
             merged = np.array(sorted(set(values.tolist()) | missing), dtype=str)
-            codes = np.searchsorted(merged, values)[codes] if len(values) else codes
+            remap = np.searchsorted(merged, values) if len(values) else np.zeros(0, dtype=np.int64)
+            codes = remap[codes] if len(values) else codes
+            held = set(remap[list(held)].tolist()) if held else held
             values = merged
-        codes = np.concatenate([codes, np.searchsorted(values, new).astype(np.int64)])[src]
-        used = np.bincount(codes, minlength=len(values)) > 0
-        if not used.all():  # a value no session holds any more
+        new_codes = np.searchsorted(values, new).astype(np.int64)
+        codes = _splice(segments, codes, new_codes)
+        # a value no session holds any more can only be one the removed rows held and no added one does
+        unused = [c for c in held.difference(new_codes.tolist()) if not np.any(codes == c)]
+        if unused:
+            used = np.ones(len(values), dtype=bool)
+            used[unused] = False
             codes = (np.cumsum(used) - 1)[codes]
             values = values[used]
         elif not missing:

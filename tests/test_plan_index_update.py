@@ -185,3 +185,32 @@ def test_holiday_periods_are_the_caller_s_own():
     first.append({})
     again = holiday_periods(2026, "C")
     assert again[0]["label"] != "changé" and again[-1]["label"] == "Été"
+
+
+def test_an_index_updated_piece_by_piece_equals_one_built_afresh_for_any_rows():
+    """The new plan is put together from pieces of the old one and of the added sessions: rows removed at
+    the start, the end and side by side, sessions added before the first, after the last, on a removed row's
+    place and tied with a kept one, values the plan did not hold and values no row holds any more."""
+    import bisect
+    import random
+
+    plan = _plan()
+    ix = PlanIndex(plan).prepare()
+    n = len(plan.sessions)
+    first, last = plan.sessions[0].date, plan.sessions[-1].date
+    rng = random.Random(16)
+    for case in range(12):
+        remove = sorted(rng.sample(range(n), rng.randint(0, 25)) + [0, n - 1][:case % 3])
+        picks = [plan.sessions[rng.randrange(n)] for _ in range(rng.randint(0, 20))]
+        add = [replace(s, session_id=f"N{case}-{i}", date=rng.choice([first - dt.timedelta(days=3), s.date,
+                                                                       last + dt.timedelta(days=2)]),
+                       trainer_id=rng.choice([s.trainer_id, f"T-{case}"]))
+               for i, s in enumerate(picks)]
+        add += [replace(plan.sessions[r], session_id=f"R{case}-{r}") for r in remove[:3]]  # on a removed row's place
+        new = ix.replaced(remove, add)
+        gone = set(remove)
+        expected = [s for i, s in enumerate(plan.sessions) if i not in gone]
+        for s in sorted(add, key=session_order):
+            expected.insert(bisect.bisect_right(expected, session_order(s), key=session_order), s)
+        assert [id(s) for s in new.plan.sessions] == [id(s) for s in expected], case
+        _same_index(new, PlanIndex(new.plan).prepare())
