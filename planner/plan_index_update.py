@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -196,11 +197,59 @@ def _replace_dicts(self: PlanIndex, old: PlanIndex, removed: list[Session], add:
                 table[k] = sorted(lst, key=_DICT_ORDER)
             else:
                 table.pop(k, None)
-    by_id = dict(o["sessions_by_id"])
-    for s in removed:
-        if by_id.get(s.session_id) is s:
-            del by_id[s.session_id]
-    by_id.update((s.session_id, s) for s in add)
+    by_id = SessionsById.changed(o["sessions_by_id"], removed, add)
     self.__dict__.update(by_unit=by_unit, by_trainer=by_trainer, sessions_by_id=by_id,
                          **{k: o[k] for k in ("units", "trainers", "trainers_of_unit", "trainees_of_tot",
                                               "trainer_rows")})
+
+
+class SessionsById(Mapping):
+    """``sessions_by_id`` of a plan a few sessions apart from another: the other plan's map (left untouched: undo
+    brings it back) and the changes, rather than a copy of 400,000 entries at each pin. Made flat again once the
+    changes pile up (:data:`FLATTEN_AFTER`)."""
+
+    FLATTEN_AFTER = 5_000
+
+    def __init__(self, base: Mapping, gone: frozenset, added: dict) -> None:
+        self.base, self.gone, self.added = base, gone, added
+
+    @classmethod
+    def changed(cls, base: Mapping, removed: list[Session], add: list[Session]) -> Mapping:
+        gone, added = set(), {}
+        if isinstance(base, SessionsById):  # one level of changes over a plain dict, whatever the edits before
+            gone, added, base = set(base.gone), dict(base.added), base.base
+        for s in removed:
+            if added.get(s.session_id) is s:
+                del added[s.session_id]
+            elif base.get(s.session_id) is s:
+                gone.add(s.session_id)
+        for s in add:
+            added[s.session_id] = s
+        if len(gone) + len(added) > cls.FLATTEN_AFTER:
+            flat = {k: v for k, v in base.items() if k not in gone}
+            flat.update(added)
+            return flat
+        return cls(base, frozenset(gone), added)
+
+    def __getitem__(self, key: str) -> Session:
+        if key in self.added:
+            return self.added[key]
+        if key in self.gone:
+            raise KeyError(key)
+        return self.base[key]
+
+    def get(self, key: str, default=None):
+        s = self.added.get(key)
+        if s is not None:
+            return s
+        return default if key in self.gone else self.base.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return key in self.added or (key not in self.gone and key in self.base)
+
+    def __iter__(self):
+        yield from (k for k in self.base if k not in self.gone and k not in self.added)
+        yield from self.added
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -214,3 +214,29 @@ def test_an_index_updated_piece_by_piece_equals_one_built_afresh_for_any_rows():
             expected.insert(bisect.bisect_right(expected, session_order(s), key=session_order), s)
         assert [id(s) for s in new.plan.sessions] == [id(s) for s in expected], case
         _same_index(new, PlanIndex(new.plan).prepare())
+
+
+def test_sessions_by_id_after_edit_upon_edit_equals_the_plan_s_own(monkeypatch):
+    """Each pin's index maps ids to sessions as changes over the previous map (no copy of a national plan's
+    400,000 entries); after edit upon edit, and once flattened, it equals the map of the plan's own sessions, and
+    every earlier index keeps its own."""
+    import planner.plan_index_update as piu
+
+    plan = _plan()
+    indexes = [PlanIndex(plan).prepare()]
+    monkeypatch.setattr(piu.SessionsById, "FLATTEN_AFTER", 12)
+    for step in range(6):
+        ix = indexes[-1]
+        uai = sorted({s.unit_id for s in ix.plan.sessions if s.unit_type == "etablissement"})[step % 3]
+        remove = ix.indices(("etablissement", uai))
+        add = [replace(ix.plan.sessions[i], date=ix.plan.sessions[i].date + dt.timedelta(days=1 + step))
+               for i in remove.tolist()]
+        indexes.append(ix.replaced(remove, add[1:]))  # one session of the unit gone each time
+    assert any(isinstance(ix.sessions_by_id, piu.SessionsById) for ix in indexes)
+    assert any(type(ix.sessions_by_id) is dict for ix in indexes[1:])  # flattened once the changes piled up
+    for ix in indexes:
+        own = {s.session_id: s for s in ix.plan.sessions}
+        by_id = ix.sessions_by_id
+        assert len(by_id) == len(own) and set(by_id) == set(own)
+        assert all(by_id.get(k) is s and by_id[k] is s and k in by_id for k, s in own.items())
+        assert by_id.get("S-INCONNUE") is None and "S-INCONNUE" not in by_id

@@ -133,6 +133,39 @@ def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
     assert w.plan is after and w.doc.pix is after_ix and len(w.scenario.pins) == 1
 
 
+def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background(win, qtbot):
+    """The re-plan computes what any territory shows (the tree's totals); the nation's cards, budget and KPIs
+    are computed by a second operation once the unit is shown, and equal those of the same plan indexed afresh."""
+    from planner.plan_index import NATION, PlanIndex
+    from ui.document import budget_key, nation_teacher_kpis, plan_budget_of
+    from ui.tabs.overview import plan_card_figures
+
+    w = win
+    scope = ("etablissement", uai(2))
+    w.select_scope(scope)
+    cand = next(c for c in w.unit_edits._candidates(scope, None) if c.feasible)
+    before = w.plan
+    started = []
+    run = w.ops.run
+    w.ops.run = lambda fn, **kw: started.append(kw.get("name")) or run(fn, **kw)
+    try:
+        w.unit_edits.pin_slot(scope, cand, cand.group)
+        qtbot.waitUntil(lambda: w.plan is not before, timeout=30_000)
+        pix = w.doc.pix
+        assert ("totals", id(pix.six)) in pix._memo  # made by the re-plan, before the plan was shown
+        qtbot.waitUntil(lambda: "figures" in started and w.ops.find("figures") is None, timeout=30_000)
+    finally:
+        w.ops.run = run
+    settings = w.scenario.settings
+    assert budget_key(settings) in pix._memo and ("teacher_kpis",) in pix._memo
+    fresh = PlanIndex(w.plan, pix.six)
+    assert pix._memo[budget_key(settings)] == plan_budget_of(fresh, settings)
+    assert pix._memo[("teacher_kpis",)] == nation_teacher_kpis(fresh)
+    cards = [v for k, v in pix._memo.items() if k[0] == "overview_cards" and k[1] == tuple(NATION)]
+    assert cards and str(cards[0]) == str(plan_card_figures(fresh, fresh.six, NATION))
+    w.act_undo.trigger()
+
+
 def test_the_timer_s_autosave_is_written_in_the_background(win, qtbot):
     import threading as th
 

@@ -94,22 +94,39 @@ def unplaced_sessions(pix: PlanIndex) -> int:
     return pix.memo(("unplaced_sessions",), lambda: sessions_of(split_past(pix.unplaced)[0]))
 
 
-def prime_figures(pix: PlanIndex, settings: Settings | None = None) -> PlanIndex:
+def prime_figures(pix: PlanIndex, settings: Settings | None = None, nation: bool = True) -> PlanIndex:
     """Compute the figures the window shows of an indexed plan (tree totals, budget, KPIs, the overview's cards
     of the nation, the académies « Vérifier » looks at), in the calling (background) thread, so that installing
-    the plan costs the window nothing."""
+    the plan costs the window nothing. Without ``nation``, only what the window shows of any territory (the
+    tree's totals, the unplaced count, the planned académies): a pin shows its unit first, and the nation's
+    cards, budget and KPIs follow in the background (:func:`prime_nation_later`)."""
     pix.memo(("totals", id(pix.six)), pix.per_node_totals)
     unplaced_sessions(pix)
     if pix.six is not None:
+        planned_academies(pix.plan, pix.six, pix)
+    if not nation:
+        return pix
+    if pix.six is not None:
         from .tabs.overview import plan_card_figures
 
-        planned_academies(pix.plan, pix.six, pix)
         plan_card_figures(pix, pix.six, NATION)
     if settings is not None:
         plan_budget_of(pix, settings)
         nation_teacher_kpis(pix)
     _edit_modules()
     return pix
+
+
+def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settings | None) -> None:
+    """On the window's next turn, the nation's figures of a plan just shown (:func:`prime_figures`) computed in
+    the background, unless another plan came meanwhile; a tab that needs one sooner computes it itself (memo)."""
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        if doc.pix is pix:
+            window.ops.run(lambda progress, stop: prime_figures(pix, settings), name="figures")
+
+    QTimer.singleShot(0, window, start)
 
 
 def _edit_modules() -> None:

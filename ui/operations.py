@@ -172,7 +172,8 @@ class Operation(QObject):
 
 LABELS = {"save": "Enregistrement", "open": "Ouverture", "replan": "Replanification", "check": "Vérification",
           "solve": "Planification", "roadmap": "Feuille de route", "import": "Import de l'annuaire",
-          "autosave": "Sauvegarde automatique", "index": "Index du plan"}
+          "autosave": "Sauvegarde automatique", "index": "Index du plan",
+          "figures": "Chiffres du plan"}
 
 
 class OperationRunner(QObject):

@@ -17,7 +17,7 @@ from . import fmt
 from .changes import Changes
 from .commands import PinCommand, RoadmapCommand
 from .dialogs import SlotChooserDialog
-from .document import prepare_plan, prime_figures
+from .document import prepare_plan, prime_figures, prime_nation_later
 from .operations import Operation
 from .roadmap_dialog import RoadmapChoicesDialog
 
@@ -113,7 +113,7 @@ class UnitEdits:
                     return new_plan, prepare_plan(new_plan, six, settings)
             # only the unit's sessions and what depends on them: the plan's index is updated, not rebuilt
             new_plan, new_index = replan_with_pin_indexed(sc, old_index, pin)
-            prime_figures(new_index, settings)
+            prime_figures(new_index, settings, nation=False)  # the unit first; the nation's figures follow
             return new_plan, new_index
 
         scenario = doc.scenario
@@ -133,6 +133,8 @@ class UnitEdits:
                 self.slot_dialog.close()
                 self.slot_dialog = None
             w.select_scope(scope)
+            if new_index is not None:
+                prime_nation_later(w, doc, new_index, settings)
             took = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
             w.set_status(f"Créneau du {fmt.date_long(pin.date)} à {pin.start} épinglé (session {group}) pour "
                          f"{doc.six.name(kind, uid)} ; unité replanifiée en {took} s.")
