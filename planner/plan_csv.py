@@ -14,10 +14,10 @@ import os
 import re
 import shutil
 import signal
-from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .rows import column_reader
 from .safe_io import atomic_file
 from .safecells import TRIGGERS
 from .signals import sigint_blocked
@@ -69,16 +69,15 @@ def encode_column(values: list) -> list[str]:
 
 
 def attr(name: str) -> Column:
-    get = attrgetter(name)
-    return lambda block: list(map(get, block))
+    return column_reader(name)
 
 
 def attr_as(name: str, fmt: Callable[[object], object]) -> Column:
     """The attribute through ``fmt``, computed once per distinct value (dates, booleans, optional ints)."""
-    get = attrgetter(name)
+    get = column_reader(name)
 
     def column(block: Sequence) -> list:
-        raw = list(map(get, block))
+        raw = get(block)
         conv = {v: fmt(v) for v in set(raw)}
         return list(map(conv.__getitem__, raw))
 
@@ -87,8 +86,8 @@ def attr_as(name: str, fmt: Callable[[object], object]) -> Column:
 
 def coordinate(name: str) -> Column:
     """A latitude or longitude: six decimals, empty when unknown (written cell by cell: 0.0 == -0.0)."""
-    get = attrgetter(name)
-    return lambda block: ["" if v is None else f"{v:.6f}" for v in map(get, block)]
+    get = column_reader(name)
+    return lambda block: ["" if v is None else f"{v:.6f}" for v in get(block)]
 
 
 def write_columns(f, columns: Iterable[str], items: Sequence, cells: Sequence[Column]) -> None:

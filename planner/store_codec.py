@@ -14,12 +14,12 @@ import zlib
 from dataclasses import fields
 from functools import lru_cache
 from itertools import chain
-from operator import attrgetter
 
 import numpy as np
 
 from .models import Scenario
 from .plan import Session
+from .rows import column
 
 def _encode(rows: list[dict]) -> bytes:
     return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str).encode(), 6)
@@ -89,9 +89,16 @@ def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None, compres
             arrays.append(np.asarray(codes, dtype=dtype).tobytes())
             header.append(_entry(f.name, "values", values, blocks, dtype))
             continue
-        col = list(map(attrgetter(f.name), rows))
+        col = column(rows, f.name)
         if f.name in dates:
             col = [d.toordinal() for d in col]
+        first = col[0] if col else None
+        if col and (first is None or type(first) is str) and col.count(first) == len(col):
+            # one text (or none) on every row: a plan's statuses, dates held, zone… (== on a text or None is
+            # equality of the values, unlike 0.0 == -0.0 or 1 == True): the same bytes as below, in one C pass
+            arrays.append(bytes(len(col)))
+            header.append(_entry(f.name, "values", [first], blocks, _code_dtype(1)))
+            continue
         if len(dict.fromkeys(col[:1000])) > 500:  # mostly distinct (identifiers): as they are
             header.append(_entry(f.name, "plain", col, blocks))
             continue

@@ -294,6 +294,27 @@ def test_texts_in_blocks_read_back_exactly_and_awkward_ones_stay_in_the_header(t
     assert again.sessions == plan.sessions
 
 
+def test_a_column_of_one_value_reads_back(tmp_path):
+    """A column holding one text (or nothing) on every row is stored as that one value and a zero code per row,
+    found in one C pass; a column that changes on its last row keeps the general path, and all read back."""
+    plan = _plan(300)
+    for i, s in enumerate(plan.sessions):
+        s.title, s.venue_lat, s.zone = "Étape 1", None, "B"
+        s.venue = "Salle" if i < 299 else "Autre salle"  # differs on the last row only
+    path = _new_store(tmp_path)
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        blob = st.db.execute("SELECT data FROM plan_data WHERE part = 'sessions@16'").fetchone()[0]
+        again = st.load_plan("A")
+    head = _header(blob)
+    assert head["title"]["values"] == ["Étape 1"] and head["venue_lat"]["values"] == [None]
+    assert head["zone"]["values"] == ["B"] and head["zone"]["dtype"] == "<u1"
+    assert head["venue"]["values"] == ["Salle", "Autre salle"]
+    assert again.sessions == plan.sessions
+    assert {s.venue for s in again.sessions} == {"Salle", "Autre salle"}
+    assert {s.title for s in again.sessions} == {"Étape 1"} and {s.venue_lat for s in again.sessions} == {None}
+
+
 def test_parts_of_version_2_still_read(tmp_path):
     """Files saved before the text blocks (every list in the JSON header, prefix version 2) reopen the same."""
     from planner.store_codec import COLUMNAR_2
