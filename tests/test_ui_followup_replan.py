@@ -120,6 +120,8 @@ def test_planifier_from_scratch_then_record_then_replan(qapp, qtbot, tmp_path):
         w.tabs.setCurrentWidget(tab)
         tab.refresh(Changes.everything())
         assert tab.mark_held_until(dt.date(2026, 9, 5)) > 0
+        # the plan shown is written to the file first, in the background, then the statuses on it
+        qtbot.waitUntil(lambda: w.doc.plan_in_file and w.ops.find("save") is None, timeout=30_000)
         held = {s.session_id: _key(s) for s in w.doc.plan.sessions if s.status == "held"}
         with ScenarioStore(path) as st:  # the plan shown became the file's current plan
             assert {x.session_id: _key(x) for x in st.load_plan(fu.CURRENT_PLAN).sessions} == \
@@ -259,6 +261,54 @@ def test_undo_of_a_replan_whose_file_went_away_says_so(qapp, qtbot, tmp_path):
         w.doc.undo_stack.undo()  # no traceback: the plan comes back, the message says the file was not restored
         assert w.doc.plan is old and not w.doc.plan_in_file
         assert any("non remis en l'état" in m for m in said)
+    finally:
+        w.wait_threads()
+        w.close()
+
+
+def test_a_status_on_a_plan_edited_since_the_save_writes_that_plan_first_in_the_background(qapp, qtbot, tmp_path):
+    """A pin since the file was saved: the first status written makes the plan shown the file's current plan,
+    in a background operation (only the académie that changed rewritten), then records the status on it."""
+    from planner.store import ScenarioStore
+    from ui.main_window import MainWindow
+
+    from .tiny import uai
+
+    path = scenario_file_with_plan(tmp_path / "epingle.sqlite")
+    w = MainWindow(str(path))
+    try:
+        scope = ("etablissement", uai(1))
+        w.select_scope(scope)
+        cand = next(c for c in w.unit_edits._candidates(scope, None) if c.feasible)
+        before = w.plan
+        w.unit_edits.pin_slot(scope, cand, cand.group)
+        qtbot.waitUntil(lambda: w.plan is not before, timeout=30_000)
+        assert not w.doc.plan_in_file
+        tab = w.tab("followup")
+        tab.today = TODAY
+        first = min((s for s in w.plan.sessions if s.kind == "step1" and s.date <= TODAY),
+                    key=lambda s: (s.date, s.start))
+        names, compared = [], []
+        run, save_plan = w.ops.run, ScenarioStore.save_plan
+        w.ops.run = lambda fn, **kw: names.append(kw.get("name")) or run(fn, **kw)
+        ScenarioStore.save_plan = lambda st, *a, **kw: compared.append(kw.get("same_as")) or save_plan(st, *a, **kw)
+        try:
+            assert not tab.mark_held([first])
+            assert names == ["save"]  # the plan first, in the background
+            qtbot.waitUntil(lambda: w.doc.plan_in_file and w.ops.find("save") is None, timeout=30_000)
+        finally:
+            w.ops.run, ScenarioStore.save_plan = run, save_plan
+        assert compared == [before]  # compared with the plan the file held: the unchanged académies kept
+        with ScenarioStore(path) as st:
+            stored = st.load_plan(fu.CURRENT_PLAN)
+            statuses = fu.load_statuses(st)
+        assert [(s.session_id, s.date, s.start, s.pinned) for s in stored.sessions] == [
+            (s.session_id, s.date, s.start, s.pinned) for s in w.plan.sessions]
+        assert statuses[first.session_id].status == "held" and first.status == "held"
+        assert w.doc.stored_plan(str(path)) is w.plan  # a Ctrl+S now leaves the plan in the file as it is
+        w.doc.undo_stack.undo()
+        with ScenarioStore(path) as st:
+            assert first.session_id not in fu.load_statuses(st)
     finally:
         w.wait_threads()
         w.close()

@@ -368,6 +368,17 @@ class Document(QObject):
 
         return job
 
+    def stored_plan(self, path: str) -> Plan | None:
+        """The plan this program last wrote to or read from the scenario file ``path`` as its current plan (what
+        ``save_plan(same_as=…)`` compares with: the académies whose sessions did not change stay as they are)."""
+        st = self._stored
+        return st[1] if st[0] == str(Path(path).resolve()) else None
+
+    def plan_written(self, path: str, plan: Plan, stale: bool) -> None:
+        """``plan`` is now the current plan of the scenario file ``path`` (the follow-up wrote it there)."""
+        self._stored = (str(Path(path).resolve()), plan, stale)
+        self.plan_in_file = plan is self.plan
+
     def saved(self, result: tuple, undo_index: int) -> None:
         """After a save: the file is the document's; « modifié » goes away unless an edit came in meanwhile."""
         from planner.autosave import discard_autosave

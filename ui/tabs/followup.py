@@ -9,6 +9,7 @@ in memory (``status``, ``present``, ``held_date``) so that the other tabs and ex
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from operator import attrgetter
 
 import numpy as np
@@ -462,29 +463,50 @@ class FollowupTab(Tab):
         self.window.set_status(message)
 
     def _can_write(self) -> bool:
+        """A scenario file to write to (else said), whose current plan is the one shown (:meth:`_plan_into_file`)."""
         if not self.doc.path:
             QMessageBox.information(self, "Suivi", "Enregistrez d'abord le scénario (Ctrl+S) : le suivi est "
                                                    "conservé dans le fichier de scénario, avec son historique.")
             return False
-        self._plan_into_file()
         return True
 
-    def _plan_into_file(self) -> None:
-        """Statuses refer to the file's current plan: a plan solved since the file was saved becomes it
-        first (as ``solve --scenario FILE`` does), so that « Planifier » re-plans around what is shown."""
-        doc = self.doc
+    def _plan_into_file(self, then: Callable[[], None]) -> None:
+        """Statuses refer to the file's current plan: a plan solved or edited since the file was saved becomes it
+        first (as ``solve --scenario FILE`` does), so that « Planifier » re-plans around what is shown. Written in
+        the background (a national plan: a second of work; only the académies that changed when the file holds
+        the plan it came from), then ``then`` runs; at once when the file holds it already."""
+        doc, w = self.doc, self.window
         if doc.plan is None or doc.plan_in_file:
+            then()
+            return
+        if w.ops.find("save") is not None:
+            w.set_status("Un enregistrement est en cours : refaites la saisie du suivi dans un instant.")
             return
         from planner.store import ScenarioStore
 
-        index = doc.pix if doc.pix is not None and doc.pix.plan is doc.plan else None  # its columns, coded already
-        with ScenarioStore(doc.path, create=False) as st:
-            st.save_plan(fu.CURRENT_PLAN, doc.plan, {"stale": doc.plan_stale}, index=index)
-        doc.plan_in_file = True
+        plan, stale, path = doc.plan, doc.plan_stale, doc.path
+        index = doc.pix if doc.pix is not None and doc.pix.plan is plan else None  # its columns, coded already
+        same_as = doc.stored_plan(path)
+
+        def run(progress, _stop):
+            progress((0.1, f"Enregistrement du plan affiché ({fmt.num(len(plan.sessions))} sessions) avant le suivi…"))
+            with ScenarioStore(path, create=False) as st:
+                st.save_plan(fu.CURRENT_PLAN, plan, {"stale": stale}, same_as=same_as, index=index)
+            return plan
+
+        def done(_plan) -> None:
+            if doc.plan is not plan or doc.path != path:  # another plan or file meanwhile: nothing recorded
+                w.set_status("Le plan a changé pendant son enregistrement : le suivi n'est pas saisi, refaites-le.")
+                return
+            doc.plan_written(path, plan, stale)
+            then()
+
+        w.set_status("Enregistrement du plan affiché dans le fichier avant le suivi…")
+        w.ops.run(run, name="save", success=done, failure=lambda msg: w.error(f"Suivi impossible :\n{msg}"))
 
     def push(self, changes: list, text: str) -> None:
         if changes and self._can_write():
-            self.doc.undo_stack.push(StatusCommand(self, changes, text))
+            self._plan_into_file(lambda: self.doc.undo_stack.push(StatusCommand(self, changes, text)))
 
     def mark_held(self, sessions: list | None = None) -> list[str]:
         """Held on their planned date with the planned participants present; refuses the future ones
@@ -531,6 +553,8 @@ class FollowupTab(Tab):
                   f"Suivi : {value} présents à {s.session_id}")
 
     def import_sheet(self, path: str | None = None) -> fu.RecordResult | None:
+        """« Lire une fiche de suivi »: its statuses recorded in the file. When the plan shown is not the file's yet,
+        it is written there first, in the background, and the sheet read once it is (nothing is returned then)."""
         if not self._can_write():
             return None
         if path is None:
@@ -538,6 +562,12 @@ class FollowupTab(Tab):
                                                   "Fiches de suivi (*.csv *.xlsx)")
             if not path:
                 return None
+        if self.doc.plan is not None and not self.doc.plan_in_file:
+            self._plan_into_file(lambda: self._record_sheet(path))
+            return None
+        return self._record_sheet(path)
+
+    def _record_sheet(self, path: str) -> fu.RecordResult | None:
         try:
             res = self.write(lambda st: fu.record_file(st, path, today=self.today))
         except fu.RecordError as exc:
