@@ -177,6 +177,14 @@ def local_unit_demand(sc: Scenario, unit_type: str, unit_id: str) -> UnitDemand 
     return _local_demand(unit, sc.settings.group_size, sc.settings) if unit is not None else None
 
 
+def _people_of_etabs(etabs: list, settings) -> list[int]:
+    """:func:`step1_people` of each établissement of a scenario, the settings read once for all."""
+    if not admin_staff_included(settings):
+        return [e.teachers for e in etabs]
+    ratio = _setting(settings, "admin_staff_per_teacher", 0.1)
+    return [e.teachers + round(e.teachers * ratio) for e in etabs]
+
+
 # the settings compute_demand reads (the groups, who is in step 1): the others leave a scenario's demand as it is
 DEMAND_SETTINGS = ("group_size", "include_private", "include_admin_staff", "admin_staff_per_teacher")
 
@@ -191,7 +199,12 @@ def compute_demand(sc: Scenario) -> Demand:
     dem = Demand(group_size=gs)
     dep_acad = {d.code: d.academie for d in sc.departements}
     etabs = sc.in_scope_etablissements()
-    dem.units.extend(_local_demand(u, gs, sc.settings) for u in [*sc.circonscriptions, *etabs])
+    ceil = math.ceil
+    dem.units.extend([UnitDemand("circonscription", c.id, c.name, c.academie, c.departement, "teachers_1d", c.teachers,
+                                 ceil(c.teachers / gs)) for c in sc.circonscriptions])
+    people_2d = _people_of_etabs(etabs, sc.settings)  # step1_people of each, the settings read once
+    dem.units.extend([UnitDemand("etablissement", e.uai, e.name, e.academie, e.departement, "teachers_2d", n,
+                                 ceil(n / gs)) for e, n in zip(etabs, people_2d)])
     for b in sc.bassins:
         dem.units.append(UnitDemand("bassin", b.id, b.name, b.academie, b.departement, "perdir",
                                     b.perdir, math.ceil(b.perdir / gs)))
@@ -211,7 +224,7 @@ def compute_demand(sc: Scenario) -> Demand:
         dem.tot_by_academie[a.code] = math.ceil(n / gs)
     dem.people = {
         "teachers_1d": sum(c.teachers for c in sc.circonscriptions),
-        "teachers_2d": sum(step1_people(e, sc.settings) for e in etabs),
+        "teachers_2d": sum(people_2d),
         "perdir": sum(b.perdir for b in sc.bassins),
         "inspectors": sum(sc.inspectors.values()),
         "local_trainers": len(local),

@@ -27,14 +27,18 @@ NATION: Scope = ("nation", "")
 class ScenarioIndex:
     """Names and parents of every territorial unit of a scenario, plus its demand."""
 
-    def __init__(self, sc: Scenario) -> None:
+    # what holds whatever the settings: carried by :meth:`__init__` from an index of the same scenario (``like``)
+    _UNITS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "trainers", "estimated",
+              "etabs_of_bassin")
+
+    def __init__(self, sc: Scenario, like: "ScenarioIndex | None" = None) -> None:
+        """``like``: an index of this very scenario before a setting changed (its units and trainers by id, taken
+        as they are; only the demand is computed again)."""
         self.scenario = sc
-        self.academies = {a.code: a for a in sc.academies}
-        self.departements = {d.code: d for d in sc.departements}
-        self.circonscriptions = {c.id: c for c in sc.circonscriptions}
-        self.bassins = {b.id: b for b in sc.bassins}
-        self.etablissements = {e.uai: e for e in sc.etablissements}
-        self.trainers = {t.id: t for t in sc.trainers}
+        if like is not None and like.scenario is sc:
+            self.__dict__.update({k: like.__dict__[k] for k in self._UNITS})
+        else:
+            self._index_units(sc)
         self.demand = compute_demand(sc)
         # people to train (step 1) per unit key
         self.people: dict[tuple[str, str], int] = {}
@@ -49,6 +53,14 @@ class ScenarioIndex:
             self.unit_departement[k] = u.departement
         for a in sc.academies:
             self.unit_academie[("academie", a.code)] = a.code
+
+    def _index_units(self, sc: Scenario) -> None:
+        self.academies = {a.code: a for a in sc.academies}
+        self.departements = {d.code: d for d in sc.departements}
+        self.circonscriptions = {c.id: c for c in sc.circonscriptions}
+        self.bassins = {b.id: b for b in sc.bassins}
+        self.etablissements = {e.uai: e for e in sc.etablissements}
+        self.trainers = {t.id: t for t in sc.trainers}
         # units whose people are estimated, not counted (planner.demand.estimate_note says how): teachers,
         # a bassin's personnels de direction, a département's inspectors
         self.estimated: set[tuple[str, str]] = (

@@ -107,3 +107,29 @@ def test_a_circonscription_with_no_one_to_train_gets_no_trainers(tmp_path):
     assert c.teachers == 0
     assert not [t for t in sc.trainers if t.unit_id == "0090033M"]
     assert [t for t in sc.trainers if t.unit_type == "circonscription"]  # the others keep theirs
+
+
+def test_the_demand_after_a_setting_equals_one_computed_unit_by_unit():
+    """The scenario's demand, counted with the settings read once, gives each unit what ``_local_demand`` and
+    ``step1_people`` give it; an index made again after a setting (its units carried from the previous one)
+    equals one made afresh, and an index of another scenario is not taken as a model."""
+    from planner.demand import _local_demand, compute_demand, step1_people
+    from planner.plan_index import ScenarioIndex
+
+    sc = tiny_scenario()
+    before = ScenarioIndex(sc)
+    for settings in ({"include_admin_staff": True, "admin_staff_per_teacher": 0.13}, {"group_size": 7},
+                     {"include_private": True, "include_admin_staff": True}):
+        for k, v in settings.items():
+            setattr(sc.settings, k, v)
+        dem = compute_demand(sc)
+        units = [*sc.circonscriptions, *sc.in_scope_etablissements()]
+        assert dem.units[:len(units)] == [_local_demand(u, sc.settings.group_size, sc.settings) for u in units]
+        assert dem.people["teachers_2d"] == sum(step1_people(e, sc.settings) for e in sc.in_scope_etablissements())
+        again, fresh = ScenarioIndex(sc, like=before), ScenarioIndex(sc)
+        assert {k: v for k, v in vars(again).items() if k != "scenario"} == {
+            k: v for k, v in vars(fresh).items() if k != "scenario"}
+        assert again.academies is before.academies  # carried, not made again
+        before = again
+    other = ScenarioIndex(tiny_scenario(), like=before)
+    assert other.academies is not before.academies

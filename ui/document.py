@@ -230,7 +230,7 @@ class Document(QObject):
             setattr(self.scenario.settings, field_name, value)
         after = demand_settings(self.scenario.settings)
         if after != before:  # the scenario's index (its demand) follows (planner.demand.DEMAND_SETTINGS)
-            old, self.six = self.six, ScenarioIndex(self.scenario)
+            old, self.six = self.six, ScenarioIndex(self.scenario, like=self.six)  # its units as they are
             carry_memos(old, self.six, tree=after["include_private"] == before["include_private"])
             for pix in self._indexes:
                 pix.six = self.six
