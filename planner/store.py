@@ -42,7 +42,7 @@ from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_
 from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
-    _encode_order, _index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
+    _encode_order, index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
     scenario_data_json, scenario_data_loads, scenario_dump, scenario_fingerprint)
 
 SCHEMA_VERSION = 5
@@ -274,12 +274,15 @@ class ScenarioStore:
     # -- plans
     def save_plan(self, name: str, plan: Plan, params: dict | None = None, *, seed: int | None = None,
                   solver: str | None = None, solver_version: str | None = None, notes: str = "",
-                  scenario_fingerprint: str | None = None, same_as: Plan | None = None, index=None) -> None:
+                  scenario_fingerprint: str | None = None, same_as: Plan | None = None, index=None,
+                  same_as_index=None) -> None:
         """Save (or replace) the plan ``name`` with the parameters that produced it.
 
         ``same_as``: the plan this file holds under ``name`` (as this program wrote or read it); the parts
         of the académies whose sessions are the very same objects are kept as they are, the others are
-        rewritten. ``index``: the plan's :class:`planner.plan_index.PlanIndex`, for its KPIs."""
+        rewritten. ``index``: the plan's :class:`planner.plan_index.PlanIndex`, for its KPIs and its columns;
+        ``same_as_index``: that of ``same_as``, whose académies' sessions it splits by its columns (and keeps
+        split: a save after a pin compares with them at once) rather than by a loop over them."""
         name = (name or "").strip()
         if not name or len(name) > 200:
             raise StoreError("nom de plan vide ou trop long (200 caractères au plus)")
@@ -294,11 +297,13 @@ class ScenarioStore:
             if not scenario_fingerprint and self.has_scenario():
                 scenario_fingerprint = self.db.execute("SELECT fingerprint FROM scenario WHERE id = 1").fetchone()[0]
         existing = {p for (p,) in self.db.execute("SELECT part FROM plan_data WHERE name = ?", (name,))}
-        old_groups = _session_groups(same_as.sessions)[0] if same_as is not None and existing else {}
+        old_groups = {}
+        if same_as is not None and existing:
+            old_groups = (index_groups(same_as_index)[0] if same_as_index is not None and same_as_index.plan is same_as
+                          and same_as.sessions else _session_groups(same_as.sessions)[0])
         coded: dict[str, dict] = {}
         if index is not None and index.plan is plan and plan.sessions:  # the index's columns, already coded
-            index.date_ord  # noqa: B018 - its columns, built if they were not
-            groups, order, coded = _index_groups(index)
+            groups, order, coded = index_groups(index)
         else:
             groups, order = _session_groups(plan.sessions)
         parts: dict[str, Any] = {}  # None: the part in the file is already this one

@@ -231,6 +231,13 @@ def small_unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(present) + low, (np.cumsum(present) - 1)[a - low]
 
 
+def index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
+    """:func:`_index_groups` of a plan index, made once per index (a save, then the save after an edit that compares
+    with this plan): read only, never changed by the caller."""
+    ix.date_ord  # noqa: B018 - its columns, built if they were not
+    return ix.memo(("store_groups",), lambda: _index_groups(ix))
+
+
 def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
     """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
     from .plan_index import unit_key

@@ -355,6 +355,7 @@ class Document(QObject):
         write_plan = plan is not None and not (st[0] == target and st[1] is plan and st[2] == stale)
         same_as = st[1] if st[0] == target else None  # the académies whose sessions did not change stay as they are
         index = self.pix if self.pix is not None and self.pix.plan is plan else None
+        same_as_index = self.kept_index(same_as)  # its académies split already when it was saved
 
         def job(progress) -> tuple:
             progress((0.05, "Enregistrement du scénario…"))
@@ -362,7 +363,8 @@ class Document(QObject):
             if write_plan:
                 progress((0.3, f"Enregistrement du plan ({fmt.num(len(plan.sessions))} sessions)…"))
                 with ScenarioStore(path) as store:
-                    store.save_plan("courant", plan, params, same_as=same_as, index=index)
+                    store.save_plan("courant", plan, params, same_as=same_as, index=index,
+                                    same_as_index=same_as_index)
             progress((1.0, "Enregistré."))
             return target, (target, plan, stale)
 

@@ -487,11 +487,13 @@ class FollowupTab(Tab):
         plan, stale, path = doc.plan, doc.plan_stale, doc.path
         index = doc.pix if doc.pix is not None and doc.pix.plan is plan else None  # its columns, coded already
         same_as = doc.stored_plan(path)
+        same_as_index = doc.kept_index(same_as)
 
         def run(progress, _stop):
             progress((0.1, f"Enregistrement du plan affiché ({fmt.num(len(plan.sessions))} sessions) avant le suivi…"))
             with ScenarioStore(path, create=False) as st:
-                st.save_plan(fu.CURRENT_PLAN, plan, {"stale": stale}, same_as=same_as, index=index)
+                st.save_plan(fu.CURRENT_PLAN, plan, {"stale": stale}, same_as=same_as, index=index,
+                             same_as_index=same_as_index)
             return plan
 
         def done(_plan) -> None:
