@@ -204,3 +204,25 @@ def test_a_save_that_ends_after_another_file_was_opened_leaves_the_new_document_
     gate.set()
     qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
     assert target.exists() and w.doc.path == str(other.resolve())  # the file written, the new document untouched
+
+
+def test_a_french_error_in_the_background_is_one_line_on_the_console_and_a_fault_its_traceback(win, qtbot, capsys):
+    """What the window says in French (a file that cannot be read) is one line on the console, not a traceback;
+    a fault of the program keeps its traceback for whoever reports it. Both reach the failure callback."""
+    from planner.store import StoreError
+
+    w = win
+    got = []
+
+    def fails(exc):
+        def run(progress, stop):
+            raise exc
+        return run
+
+    for exc in (StoreError("/tmp/x.sqlite : plan « courant » illisible"), KeyError("bogue")):
+        op = w.ops.run(fails(exc), name="test", failure=got.append)
+        qtbot.waitUntil(lambda: not op.isRunning(), timeout=10_000)
+    err = capsys.readouterr().err
+    assert got == ["/tmp/x.sqlite : plan « courant » illisible", "'bogue'"]
+    assert "Opération interrompue : /tmp/x.sqlite : plan « courant » illisible" in err
+    assert err.count("Traceback") == 1 and "KeyError: 'bogue'" in err

@@ -13,6 +13,7 @@ When the success callback returns a :class:`~ui.changes.Changes` (or ``changes=`
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import traceback
 from typing import Callable
@@ -46,6 +47,12 @@ def _gc_resume() -> None:
             gc.enable()
 
 
+def said_in_french(exc: BaseException) -> bool:
+    """An error of the program's own kinds (``ScenarioError``, ``StoreError``, ``PlanError``, ``ExportError``…):
+    a French message for the user about their data or files, not a fault of the program."""
+    return type(exc).__module__.split(".")[0] in ("planner", "solvers", "ui") and bool(str(exc))
+
+
 class _Worker(QThread):
     """Runs ``fn(progress, stop)``; signals are queued to the GUI thread."""
 
@@ -63,7 +70,10 @@ class _Worker(QThread):
         try:
             result = self.fn(self.progressed.emit, self.stop_event)
         except Exception as exc:  # noqa: BLE001 - reported to the user in French
-            traceback.print_exc()
+            if said_in_french(exc):  # the window says it: the console gets one line, not a traceback
+                print(f"Opération interrompue : {exc}", file=sys.stderr)
+            else:  # a fault of the program: its traceback, for whoever reports it
+                traceback.print_exc()
             self.failed.emit(str(exc) or exc.__class__.__name__)
             return
         finally:

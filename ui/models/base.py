@@ -105,6 +105,3 @@ class RowMapProxy(QAbstractProxyModel):
 
     def flags(self, index):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
-
-
-# ============================================================== territory
