@@ -42,8 +42,8 @@ from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_
 from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
-    _encode_order, index_groups, compress_part, _session_groups, dumps_chunked, read_columns, read_plan_columns,
-    scenario_data_json, scenario_data_loads, scenario_dump, scenario_fingerprint)
+    _encode_order, index_groups, index_sessions_by_academie, compress_part, _session_groups, dumps_chunked,
+    read_columns, read_plan_columns, scenario_data_json, scenario_data_loads, scenario_dump, scenario_fingerprint)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -299,8 +299,8 @@ class ScenarioStore:
         existing = {p for (p,) in self.db.execute("SELECT part FROM plan_data WHERE name = ?", (name,))}
         old_groups = {}
         if same_as is not None and existing:
-            old_groups = (index_groups(same_as_index)[0] if same_as_index is not None and same_as_index.plan is same_as
-                          and same_as.sessions else _session_groups(same_as.sessions)[0])
+            old_groups = (index_sessions_by_academie(same_as_index) if same_as_index is not None
+                          and same_as_index.plan is same_as and same_as.sessions else _session_groups(same_as.sessions)[0])
         coded: dict[str, dict] = {}
         if index is not None and index.plan is plan and plan.sessions:  # the index's columns, already coded
             groups, order, coded = index_groups(index)

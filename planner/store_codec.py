@@ -238,10 +238,19 @@ def index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
     return ix.memo(("store_groups",), lambda: _index_groups(ix))
 
 
-def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
-    """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
-    from .plan_index import unit_key
+def index_sessions_by_academie(ix) -> dict[str, list]:
+    """The sessions of a plan index by académie (:func:`_session_groups`): those its save kept, else split by its
+    columns without coding them (a plan read from the file, compared with at the next save)."""
+    memo = ix.__dict__.get("_memo", {})
+    if ("store_groups",) in memo:
+        return memo[("store_groups",)][0]
+    ix.date_ord  # noqa: B018 - its columns, built if they were not
+    return {name: sessions for name, _rows, sessions in _split(ix)[1]}
 
+
+def _split(ix) -> tuple[np.ndarray, list[tuple[str, np.ndarray, list]]]:
+    """(each row's académie number, in order of first appearance as :func:`_session_groups`; per académie its
+    name, its rows in the plan and its sessions, in plan order)."""
     acad = ix.acad_code
     uniq, first = np.unique(acad, return_index=True)
     ranked = uniq[np.argsort(first)]  # académies in order of first appearance, as _session_groups
@@ -251,11 +260,20 @@ def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
     by_group = np.argsort(order, kind="stable")
     ends = np.cumsum(np.bincount(order, minlength=len(ranked)))
     sessions = np.fromiter(ix.plan.sessions, dtype=object, count=ix.n)  # not a[:] = list: 5 times faster
+    parts = [(str(ix.acad_values[code]), rows, sessions[rows].tolist())
+             for code, rows in zip(ranked.tolist(), np.split(by_group, ends[:-1]))]
+    return order, parts
+
+
+def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
+    """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
+    from .plan_index import unit_key
+
+    order, parts = _split(ix)
     groups: dict[str, list] = {}
     coded: dict[str, dict] = {}
-    for code, rows in zip(ranked.tolist(), np.split(by_group, ends[:-1])):
-        name = str(ix.acad_values[code])
-        groups[name] = sessions[rows].tolist()
+    for name, rows, rows_sessions in parts:
+        groups[name] = rows_sessions
         cols = {}
         for field, col in INDEXED:
             u, inv = small_unique(ix.__dict__[f"{col}_code"][rows])
