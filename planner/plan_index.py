@@ -16,6 +16,7 @@ import numpy as np
 from planner.demand import compute_demand
 from planner.models import Scenario
 from planner.plan import Plan, Session, TrainerRow, UnitRow, in_slices
+from planner.rows import column
 from planner.text import hhmm_minutes
 
 # A "scope" is what the territory tree selects: ("nation", "") | ("academie", code) |
@@ -288,12 +289,15 @@ class PlanIndex:
         ss = self.plan.sessions
         n = self.n
         d = self.__dict__
-        d["date_ord"] = np.fromiter((s.date.toordinal() for s in ss), dtype=np.int64, count=n)
-        d["participants"] = np.fromiter((s.participants for s in ss), dtype=np.int64, count=n)
-        for name, get in _FACTORIZED:
-            d[f"{name}_values"], d[f"{name}_code"] = factorize(get(s) for s in ss)
-        d["pinned"] = np.fromiter((bool(s.pinned) for s in ss), dtype=bool, count=n)
-        d["group"] = np.fromiter((s.group for s in ss), dtype=np.int64, count=n)
+        # each attribute read by one compiled comprehension (planner.rows), then counted or coded in C
+        d["date_ord"] = np.fromiter(map(dt.date.toordinal, column(ss, "date")), dtype=np.int64, count=n)
+        d["participants"] = np.fromiter(column(ss, "participants"), dtype=np.int64, count=n)
+        for name, attr in _FACTORIZED_ATTRS.items():
+            values = (column(ss, attr) if attr else
+                      list(map("|".join, zip(column(ss, "unit_type"), column(ss, "unit_id")))))  # « type|id »
+            d[f"{name}_values"], d[f"{name}_code"] = factorize(values)
+        d["pinned"] = np.fromiter(map(bool, column(ss, "pinned")), dtype=bool, count=n)
+        d["group"] = np.fromiter(column(ss, "group"), dtype=np.int64, count=n)
         self._derive_columns()
 
     def _derive_columns(self, kept: dict | None = None) -> None:
@@ -541,6 +545,9 @@ def _has(values: np.ndarray, v) -> bool:
     return i < len(values) and values[i] == v
 
 
+# the same columns by attribute (None: the unit « type|id »), for a whole plan read by planner.rows.column
+_FACTORIZED_ATTRS = {"acad": "academie", "dep": "departement", "unit": None, "trainer": "trainer_id", "kind": "kind",
+                     "aud": "audience", "win": "window", "start": "start", "end": "end"}
 _FACTORIZED = (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
                ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
                ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
@@ -556,10 +563,11 @@ _COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_min
 
 def factorize(values) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct values, code of each value in that order): a dict pass, no string sorting of n items."""
-    seen: dict = {}
-    raw = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64)
+    values = values if isinstance(values, list) else list(values)
+    seen = {v: i for i, v in enumerate(dict.fromkeys(values))}  # in order of first appearance
     if not seen:
         return np.array([], dtype=str), np.zeros(0, dtype=np.int64)
+    raw = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
     uniq = list(seen)
     order = sorted(range(len(uniq)), key=uniq.__getitem__)
     rank = np.empty(len(uniq), dtype=np.int64)

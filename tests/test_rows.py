@@ -27,3 +27,19 @@ def test_a_column_reads_what_attrgetter_reads_for_every_field():
 def test_only_an_attribute_name_is_compiled(name):
     with pytest.raises(ValueError, match="nom d'attribut invalide"):
         column_reader(name)
+
+
+def test_factorize_gives_the_sorted_distinct_values_and_each_row_s_rank():
+    """``factorize`` of a list or of any iterable: numpy's sorted distinct values and inverse, with accents."""
+    import numpy as np
+
+    from planner.plan_index import factorize
+
+    values = ["Étape 1", "charte", "Étape 1", "", "café IA", "charte", "Zone B", "é"]
+    for given in (values, iter(values), (v for v in values)):
+        uniq, codes = factorize(given)
+        want_uniq, want_codes = np.unique(np.array(values, dtype=str), return_inverse=True)
+        assert uniq.tolist() == want_uniq.tolist() and codes.tolist() == want_codes.tolist()
+        assert codes.dtype == np.int64
+    uniq, codes = factorize([])
+    assert uniq.tolist() == [] and codes.tolist() == []
