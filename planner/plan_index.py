@@ -289,15 +289,20 @@ class PlanIndex:
         ss = self.plan.sessions
         n = self.n
         d = self.__dict__
-        # each attribute read by one compiled comprehension (planner.rows), then counted or coded in C
-        d["date_ord"] = np.fromiter(map(dt.date.toordinal, column(ss, "date")), dtype=np.int64, count=n)
-        d["participants"] = np.fromiter(column(ss, "participants"), dtype=np.int64, count=n)
+        # each attribute read by one compiled comprehension (planner.rows), then counted or coded in C, a slice at a
+        # time (the window, waiting for the interpreter lock, gets it between two)
+        d["date_ord"] = _array(column(ss, "date"), np.int64, dt.date.toordinal)
+        d["participants"] = _array(column(ss, "participants"), np.int64)
         for name, attr in _FACTORIZED_ATTRS.items():
-            values = (column(ss, attr) if attr else
-                      list(map("|".join, zip(column(ss, "unit_type"), column(ss, "unit_id")))))  # « type|id »
+            if attr:
+                values = column(ss, attr)
+            else:  # « type|id »
+                values = []
+                for types, ids in zip(in_slices(column(ss, "unit_type")), in_slices(column(ss, "unit_id"))):
+                    values += map("|".join, zip(types, ids))
             d[f"{name}_values"], d[f"{name}_code"] = factorize(values)
-        d["pinned"] = np.fromiter(map(bool, column(ss, "pinned")), dtype=bool, count=n)
-        d["group"] = np.fromiter(column(ss, "group"), dtype=np.int64, count=n)
+        d["pinned"] = _array(column(ss, "pinned"), bool, bool)
+        d["group"] = _array(column(ss, "group"), np.int64)
         self._derive_columns()
 
     def _derive_columns(self, kept: dict | None = None) -> None:
@@ -561,13 +566,27 @@ _COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_min
                                                       for p in ("values", "code")})
 
 
+def _array(values: list, dtype, fn=None) -> np.ndarray:
+    """``np.array([fn(v) for v in values])``, filled in C a slice at a time (:func:`planner.plan.in_slices`)."""
+    out = np.empty(len(values), dtype=dtype)
+    at = 0
+    for part in in_slices(values):
+        out[at:at + len(part)] = np.fromiter(part if fn is None else map(fn, part), dtype=dtype, count=len(part))
+        at += len(part)
+    return out
+
+
 def factorize(values) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct values, code of each value in that order): a dict pass, no string sorting of n items."""
+    """(sorted distinct values, code of each value in that order): a dict pass, no string sorting of n items; in C,
+    a slice at a time."""
     values = values if isinstance(values, list) else list(values)
-    seen = {v: i for i, v in enumerate(dict.fromkeys(values))}  # in order of first appearance
+    first: dict = {}
+    for part in in_slices(values):
+        first.update(dict.fromkeys(part))  # in order of first appearance
+    seen = {v: i for i, v in enumerate(first)}
     if not seen:
         return np.array([], dtype=str), np.zeros(0, dtype=np.int64)
-    raw = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
+    raw = _array(values, np.int64, seen.__getitem__)
     uniq = list(seen)
     order = sorted(range(len(uniq)), key=uniq.__getitem__)
     rank = np.empty(len(uniq), dtype=np.int64)
