@@ -550,13 +550,12 @@ def _has(values: np.ndarray, v) -> bool:
     return i < len(values) and values[i] == v
 
 
-# the same columns by attribute (None: the unit « type|id »), for a whole plan read by planner.rows.column
+# the factorized columns by the session attribute they hold (None: the unit « type|id »)
 _FACTORIZED_ATTRS = {"acad": "academie", "dep": "departement", "unit": None, "trainer": "trainer_id", "kind": "kind",
                      "aud": "audience", "win": "window", "start": "start", "end": "end"}
-_FACTORIZED = (("acad", lambda s: s.academie), ("dep", lambda s: s.departement),
-               ("unit", lambda s: f"{s.unit_type}|{s.unit_id}"), ("trainer", lambda s: s.trainer_id),
-               ("kind", lambda s: s.kind), ("aud", lambda s: s.audience), ("win", lambda s: s.window),
-               ("start", lambda s: s.start), ("end", lambda s: s.end))
+# the same, as a function of one session (a few sessions re-planned: planner.plan_index_update)
+_FACTORIZED = tuple((name, operator.attrgetter(attr) if attr else (lambda s: f"{s.unit_type}|{s.unit_id}"))
+                    for name, attr in _FACTORIZED_ATTRS.items())
 
 _DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id", "units", "trainers", "trainers_of_unit",
                          "trainees_of_tot", "trainer_rows"})
