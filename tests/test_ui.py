@@ -85,6 +85,25 @@ def test_settings_edit_is_undoable(win, qtbot):
     assert "horizon" in w.last_message
 
 
+def test_a_date_typed_in_the_settings_is_one_edit_on_enter(win, qtbot):
+    """Typing a day into a date setting changes nothing digit by digit: one edit, with its undo, once Entrée is
+    pressed (as the number fields do)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDateEdit
+
+    w = win
+    ed: QDateEdit = w.settings_panel.editors["end_date"]
+    before, n = w.scenario.settings.end_date, w.undo_stack.index()
+    ed.setFocus()
+    ed.setSelectedSection(QDateEdit.Section.DaySection)
+    qtbot.keyClicks(ed, "15")
+    assert w.scenario.settings.end_date == before and w.undo_stack.index() == n  # nothing while typing
+    qtbot.keyClick(ed, Qt.Key.Key_Return)
+    assert w.scenario.settings.end_date == before.replace(day=15) and w.undo_stack.index() == n + 1
+    w.act_undo.trigger()
+    assert w.scenario.settings.end_date == before
+
+
 def test_search_by_uai_and_name(win, qtbot):
     w = win
     etab = next(e for e in w.scenario.etablissements if e.academie == ACAD)

@@ -223,6 +223,7 @@ class SettingsPanel(QWidget):
             w = QDateEdit()
             w.setCalendarPopup(True)
             w.setDisplayFormat("dd/MM/yyyy")
+            w.setKeyboardTracking(False)  # a date typed in is one edit, on Entrée or leaving the field, not one per digit
             w.dateChanged.connect(lambda q, n=name: self._emit(n, dt.date(q.year(), q.month(), q.day())))
         elif typing.get_origin(ann) is typing.Literal:
             w = QComboBox()
