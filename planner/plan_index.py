@@ -250,9 +250,9 @@ class PlanIndex:
     def _ids(self) -> list[str]:
         memo = self.__dict__.setdefault("_memo", {})
         if "ids" not in memo:
-            get, ids = operator.attrgetter("session_id"), []
+            ids: list[str] = []
             for part in in_slices(self.plan.sessions):
-                ids += map(get, part)
+                ids += column(part, "session_id")
             memo["ids"] = ids
         return memo["ids"]
 
