@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, factorize, rank_of
+from planner.rows import column
 from planner.store_codec import small_unique
 
 from .. import fmt
@@ -159,7 +160,7 @@ class SessionTableModel(QAbstractTableModel):
         elif key == "unit_id":
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
         else:  # title: the rank of each session's title among the plan's distinct titles, read in C, once per plan
-            k = pix.memo(("title_rank",), lambda: factorize(s.title for s in ss)[1])
+            k = pix.memo(("title_rank",), lambda: factorize(column(ss, "title"))[1])
         self._sort_keys[col] = k
         return k
 
