@@ -43,7 +43,7 @@ from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
     _encode_order, index_groups, index_sessions_by_academie, compress_part, _session_groups, dumps_chunked,
-    read_columns, read_plan_columns, scenario_data_json, scenario_data_loads, scenario_dump, scenario_fingerprint)
+    read_columns, read_plan_columns, scenario_data_loads, scenario_dump)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id

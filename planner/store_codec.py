@@ -94,7 +94,7 @@ def _encode_columns(rows: list, cls, skip=(), coded: dict | None = None, compres
             col = [d.toordinal() for d in col]
         first = col[0] if col else None
         if col and (first is None or type(first) is str) and col.count(first) == len(col):
-            # one text (or none) on every row: a plan's statuses, dates held, zone… (== on a text or None is
+            # one text (or none) on every row: an académie's zone, alike titles or coordinates… (== on a text or None is
             # equality of the values, unlike 0.0 == -0.0 or 1 == True): the same bytes as below, in one C pass
             arrays.append(bytes(len(col)))
             header.append(_entry(f.name, "values", [first], blocks, _code_dtype(1)))

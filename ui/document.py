@@ -77,8 +77,8 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
 
 
 def index_lists(pix: PlanIndex) -> PlanIndex:
-    """The lists by unit and by trainer of an index (after :func:`read_document` without them), and what the
-    the labels the window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
+    """The lists by unit and by trainer of an index (after :func:`read_document` without them), and the labels the
+    window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
     from .models.sessions import prime_labels
 
     pix.prepare()
@@ -353,26 +353,36 @@ class Document(QObject):
         params = {**(params or {}), "stale": stale}
         st = self._stored  # (file, plan, stale) last written or read: compared by identity, never by value
         write_plan = plan is not None and not (st[0] == target and st[1] is plan and st[2] == stale)
-        same_as = st[1] if st[0] == target else None  # the académies whose sessions did not change stay as they are
-        index = self.pix if self.pix is not None and self.pix.plan is plan else None
-        same_as_index = self.kept_index(same_as)  # its académies split already when it was saved
+        write = self.plan_writer(target, plan, params) if write_plan else None
 
         def job(progress) -> tuple:
             progress((0.05, "Enregistrement du scénario…"))
             save_scenario_file(path, sc)
-            if write_plan:
+            if write is not None:
                 progress((0.3, f"Enregistrement du plan ({fmt.num(len(plan.sessions))} sessions)…"))
                 with ScenarioStore(path) as store:
-                    store.save_plan("courant", plan, params, same_as=same_as, index=index,
-                                    same_as_index=same_as_index)
+                    write(store)
             progress((1.0, "Enregistré."))
             return target, (target, plan, stale)
 
         return job
 
+    def plan_writer(self, path: str, plan: Plan, params: dict):
+        """``write(store)``, which saves ``plan`` as the current plan of the scenario file ``path`` (opened as
+        ``store``, in any thread): compared with the plan this program last wrote there or read from there (the
+        académies whose sessions did not change stay as they are), the indexes' columns read as they are."""
+        from planner.followup import CURRENT_PLAN
+
+        same_as = self.stored_plan(path)
+        index, same_as_index = self.kept_index(plan), self.kept_index(same_as)
+
+        def write(store) -> None:
+            store.save_plan(CURRENT_PLAN, plan, params, same_as=same_as, index=index, same_as_index=same_as_index)
+
+        return write
+
     def stored_plan(self, path: str) -> Plan | None:
-        """The plan this program last wrote to or read from the scenario file ``path`` as its current plan (what
-        ``save_plan(same_as=…)`` compares with: the académies whose sessions did not change stay as they are)."""
+        """The plan this program last wrote to or read from the scenario file ``path`` as its current plan."""
         st = self._stored
         return st[1] if st[0] == str(Path(path).resolve()) else None
 

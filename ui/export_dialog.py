@@ -198,7 +198,7 @@ class ExportDialog(QDialog):
             self.msg.setText("Indiquez le fichier à écrire.")
             return None
         plan, subject, scenario = doc.plan, self.subject, doc.snapshot()
-        index = doc.pix if doc.pix is not None and doc.pix.plan is plan else None  # the PDFs read it as it is
+        index = doc.kept_index(plan)  # the PDFs read it as it is
         self.go.setEnabled(False)
         self.bar.setValue(0)
         self.bar.show()

@@ -28,8 +28,7 @@ class Printing:
     def _indexed_plan(self):
         """The plan as the exports read it: its index when the window has it (a national plan's index made again
         took a second), else the plan."""
-        doc = self.doc
-        return doc.pix if doc.pix is not None and doc.pix.plan is doc.plan else doc.plan
+        return self.doc.kept_index(self.doc.plan) or self.doc.plan
 
     def _print(self, label: str, write, path: str, done_text: str) -> Operation:
         """``write()`` (a PDF to ``path``) in the background, the window answering meanwhile; the status bar says

@@ -1,6 +1,7 @@
 """Roles, colours and helpers shared by the item models."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QAbstractProxyModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
@@ -85,6 +86,18 @@ class RowMapProxy(QAbstractProxyModel):
         if not proxy_index.isValid() or proxy_index.row() >= len(self._map):
             return QModelIndex()
         return self.sourceModel().index(int(self._map[proxy_index.row()]), proxy_index.column())
+
+    def mapFromSource(self, source_index):  # noqa: N802 - Qt API
+        """Through ``_inv`` (source row → proxy row, -1 when filtered out), made on first use; a subclass sets it
+        back to None whenever ``_map`` changes."""
+        if not source_index.isValid():
+            return QModelIndex()
+        if self._inv is None:
+            inv = np.full(self.sourceModel().rowCount(), -1, dtype=np.int64)
+            inv[np.asarray(self._map, dtype=np.int64)] = np.arange(len(self._map))
+            self._inv = inv
+        r = int(self._inv[source_index.row()])
+        return self.index(r, source_index.column()) if r >= 0 else QModelIndex()
 
     def index(self, row, column, parent=QModelIndex()):
         if parent.isValid() or row < 0 or row >= len(self._map) or column < 0 or column >= self.COLUMNS:

@@ -330,16 +330,6 @@ class SessionProxyModel(RowMapProxy):
         return self._map
 
     # QAbstractProxyModel API (the rest: RowMapProxy)
-    def mapFromSource(self, source_index):  # noqa: N802 - Qt API
-        if not source_index.isValid():
-            return QModelIndex()
-        if self._inv is None:
-            inv = np.full(self.src().rowCount(), -1, dtype=np.int64)
-            inv[self._map] = np.arange(len(self._map))
-            self._inv = inv
-        r = int(self._inv[source_index.row()])
-        return self.index(r, source_index.column()) if r >= 0 else QModelIndex()
-
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDia
                                QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from planner import followup as fu
+from planner.rows import column
 from planner.school_year import today
 
 from .. import fmt
@@ -114,9 +114,9 @@ _PLAIN = {"session_id": "session_id", "trainer": "trainer_id", "participants": "
 def _column_keys(m: FollowupModel, key: str) -> list:
     """``[_sort_value(m.value(s, key)) for s in m.rows]``, the plain fields and the date read in C."""
     if key in _PLAIN:
-        return list(map(attrgetter(_PLAIN[key]), m.rows))
+        return column(m.rows, _PLAIN[key])
     if key == "date":
-        return list(map(dt.date.toordinal, map(attrgetter("date"), m.rows)))
+        return list(map(dt.date.toordinal, column(m.rows, "date")))
     return [_sort_value(m.value(s, key)) for s in m.rows]
 
 
@@ -133,7 +133,7 @@ class _Proxy(RowMapProxy):
         self._sort: tuple[int, Qt.SortOrder] | None = None  # (column, order); None: the model's order
         self._keys: dict[int, list] = {}  # column → sort value of each source row, made on first sort
         self._map: list[int] = []  # proxy row → source row
-        self._inv: dict[int, int] | None = None
+        self._inv = None  # source row → proxy row (RowMapProxy.mapFromSource)
 
     def setSourceModel(self, model) -> None:  # noqa: N802 - Qt API
         super().setSourceModel(model)
@@ -179,14 +179,6 @@ class _Proxy(RowMapProxy):
         self._inv = None
 
     # QAbstractProxyModel API (the rest: RowMapProxy)
-    def mapFromSource(self, source_index):  # noqa: N802 - Qt API
-        if not source_index.isValid():
-            return QModelIndex()
-        if self._inv is None:
-            self._inv = {r: i for i, r in enumerate(self._map)}
-        r = self._inv.get(source_index.row())
-        return self.index(r, source_index.column()) if r is not None else QModelIndex()
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         return self.mapToSource(index).data(role) if index.isValid() else None
 
@@ -485,15 +477,12 @@ class FollowupTab(Tab):
         from planner.store import ScenarioStore
 
         plan, stale, path = doc.plan, doc.plan_stale, doc.path
-        index = doc.pix if doc.pix is not None and doc.pix.plan is plan else None  # its columns, coded already
-        same_as = doc.stored_plan(path)
-        same_as_index = doc.kept_index(same_as)
+        write = doc.plan_writer(path, plan, {"stale": stale})
 
         def run(progress, _stop):
             progress((0.1, f"Enregistrement du plan affiché ({fmt.num(len(plan.sessions))} sessions) avant le suivi…"))
             with ScenarioStore(path, create=False) as st:
-                st.save_plan(fu.CURRENT_PLAN, plan, {"stale": stale}, same_as=same_as, index=index,
-                             same_as_index=same_as_index)
+                write(st)
             return plan
 
         def done(_plan) -> None:
