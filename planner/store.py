@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 import os
 import sqlite3
 import zlib
@@ -43,7 +42,7 @@ from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
     _encode_order, index_groups, index_sessions_by_academie, compress_part, _session_groups, dumps_chunked,
-    read_columns, read_plan_columns, scenario_data_loads, scenario_dump)
+    prepared_parts, read_columns, read_plan_columns, same_rows, scenario_data_loads, scenario_dump, session_part)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -122,13 +121,12 @@ class PlanInfo:
     notes: str = ""
 
 
-_NO_STATUS = {"status": "planned", "present": None, "held_date": None}  # statuses live in session_status
-
-
 def _decode_plan(db: sqlite3.Connection, name: str, stored: dict | None = None) -> Plan:
     parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ?", (name,))}
     (report,) = db.execute("SELECT report FROM plans WHERE name = ?", (name,)).fetchone()
     empty = _encode([])
+    if stored is not None:
+        stored["parts"] = parts  # the file's own bytes (planner.store_codec.adopt_file_parts)
     return Plan(sessions=_decode_sessions(parts, stored),
                 trainers=_decode_columns(parts.get("trainers", empty), TrainerRow),
                 units=_decode_columns(parts.get("units", empty), UnitRow), report=json.loads(report))
@@ -302,23 +300,30 @@ class ScenarioStore:
             old_groups = (index_sessions_by_academie(same_as_index) if same_as_index is not None
                           and same_as_index.plan is same_as and same_as.sessions else _session_groups(same_as.sessions)[0])
         coded: dict[str, dict] = {}
+        # the parts made already (in the background, or read from the file the plan came from), written as they are
+        ready: dict[str, bytes] = {}
         if index is not None and index.plan is plan and plan.sessions:  # the index's columns, already coded
             groups, order, coded = index_groups(index)
+            prepared = prepared_parts(index)
+            ready = prepared.parts
         else:
             groups, order = _session_groups(plan.sessions)
+            prepared = None
         parts: dict[str, Any] = {}  # None: the part in the file is already this one
         with ThreadPoolExecutor(1) as zipper:  # each part compressed while the next one is encoded
             for acad, ss in groups.items():
-                old = old_groups.get(acad)
-                same = old is not None and len(old) == len(ss) and all(map(operator.is_, old, ss))
-                parts[GROUP_PREFIX + acad] = None if same and GROUP_PREFIX + acad in existing else zipper.submit(
-                    compress_part, _encode_columns(ss, Session, skip=_NO_STATUS, coded=coded.get(acad),
-                                                   compress=False))  # statuses: session_status
-            parts[ORDER_PART] = _encode_order(list(groups), order)
+                key = GROUP_PREFIX + acad
+                parts[key] = (None if key in existing and same_rows(old_groups.get(acad), ss) else ready.get(key)
+                              or zipper.submit(compress_part, session_part(ss, coded.get(acad), compress=False)))
+            parts[ORDER_PART] = ready.get(ORDER_PART) or _encode_order(list(groups), order)
             for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
                 same = same_as is not None and getattr(same_as, part) is rows and part in existing
-                parts[part] = None if same else _encode_columns(rows, cls)
+                parts[part] = None if same else ready.get(part) or _encode_columns(rows, cls)
             parts = {p: d.result() if isinstance(d, Future) else d for p, d in parts.items()}
+        if prepared is not None:  # kept: saving this plan again (elsewhere) writes them as they are
+            for p, d in parts.items():
+                if d is not None:
+                    prepared.parts.setdefault(p, d)
         kpis = json.dumps(plan_kpis(plan, index), ensure_ascii=False)
         report_json = dumps_chunked(report, ensure_ascii=False, default=str)  # encoded before the file is locked
         with self._tx():

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
 import sqlite3
+import threading
 import zlib
 from dataclasses import fields
 from functools import lru_cache
@@ -293,6 +295,81 @@ def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
                 cols[field] = (list(distinct), remap[inv])
         coded[name] = cols
     return groups, order, coded
+
+
+# Session fields a plan part does not store: the statuses live in their own table (planner.followup)
+NO_STATUS = {"status": "planned", "present": None, "held_date": None}
+
+
+def session_part(sessions: list, coded: dict | None = None, compress: bool = True) -> bytes:
+    """An académie's part of a plan: its sessions by column, statuses apart (``coded``: as :func:`_encode_columns`)."""
+    return _encode_columns(sessions, Session, skip=NO_STATUS, coded=coded, compress=compress)
+
+
+class PreparedParts:
+    """The parts of one plan as :meth:`planner.store.ScenarioStore.save_plan` writes them (each académie's
+    sessions, their order, trainers, units), kept on the plan's index (:func:`prepared_parts`) once made: by the
+    window in the background while the user looks at a plan just solved (:func:`prepare_plan_parts`), or read
+    from the file a plan came from (:func:`adopt_file_parts`). A save then writes them as they are. ``parts`` only
+    grows, and only with the bytes a save would make for that plan: any thread may read it."""
+
+    def __init__(self, parts: dict[str, bytes] | None = None) -> None:
+        self.parts: dict[str, bytes] = dict(parts or {})
+
+    def add(self, key: str, make) -> bytes:
+        """The part ``key``, made by ``make()`` unless another thread made it already."""
+        data = self.parts.get(key)
+        return data if data is not None else self.parts.setdefault(key, make())
+
+
+_PREPARED_LOCK = threading.Lock()
+
+
+def prepared_parts(ix) -> PreparedParts:
+    """The parts of the plan of index ``ix`` made so far (one :class:`PreparedParts` per index)."""
+    with _PREPARED_LOCK:
+        return ix.__dict__.setdefault("_memo", {}).setdefault(("store_parts",), PreparedParts())
+
+
+def same_rows(old: list | None, new: list) -> bool:
+    """Whether two lists hold the very same objects (a plan's académie unchanged since it was saved)."""
+    return old is not None and len(old) == len(new) and all(map(operator.is_, old, new))
+
+
+def prepare_plan_parts(ix, stop=None, pause=None, same_as_index=None) -> PreparedParts:
+    """Make every part a save of the plan of index ``ix`` writes (any thread); ``stop``: an event ending the work
+    between two parts (a save has begun: it makes the rest itself); ``pause()``: called between two académies (the
+    window's background work leaves the interpreter to the window a moment); ``same_as_index``: that of the plan
+    the file holds, whose académies a save keeps where their sessions are the same (not made here)."""
+    from .plan import TrainerRow, UnitRow
+
+    prepared = prepared_parts(ix)
+    plan = ix.plan
+    if not plan.sessions:
+        return prepared
+    groups, order, coded = index_groups(ix)
+    old = index_sessions_by_academie(same_as_index) if same_as_index is not None else {}
+    for acad, sessions in groups.items():
+        if stop is not None and stop.is_set():
+            return prepared
+        if same_rows(old.get(acad), sessions):
+            continue
+        prepared.add(GROUP_PREFIX + acad, lambda: session_part(sessions, coded.get(acad)))
+        if pause is not None:
+            pause()
+    prepared.add(ORDER_PART, lambda: _encode_order(list(groups), order))
+    prepared.add("trainers", lambda: _encode_columns(plan.trainers, TrainerRow))
+    prepared.add("units", lambda: _encode_columns(plan.units, UnitRow))
+    return prepared
+
+
+def adopt_file_parts(ix, parts: dict[str, bytes]) -> None:
+    """The parts a plan was just read from (:func:`_decode_plan`'s ``stored["parts"]``) kept as its prepared parts:
+    writing it to another file copies them. Only parts of the current formats: an older one is written anew."""
+    current = {k: v for k, v in parts.items()
+               if (k.startswith(GROUP_PREFIX) or k in ("trainers", "units")) and v.startswith(COLUMNAR)
+               or k == ORDER_PART and v.startswith(ORDER_MAGIC)}
+    prepared_parts(ix).parts.update(current)
 
 
 def _encode_order(names: list[str], order: np.ndarray) -> bytes:

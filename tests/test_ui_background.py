@@ -226,3 +226,101 @@ def test_a_french_error_in_the_background_is_one_line_on_the_console_and_a_fault
     assert got == ["/tmp/x.sqlite : plan « courant » illisible", "'bogue'"]
     assert "Opération interrompue : /tmp/x.sqlite : plan « courant » illisible" in err
     assert err.count("Traceback") == 1 and "KeyError: 'bogue'" in err
+
+
+def _encodings(monkeypatch) -> list:
+    """The sessions a save encodes itself from now on (not found prepared), one entry per académie part."""
+    from planner import store_codec
+
+    made: list = []
+    real = store_codec.session_part
+    monkeypatch.setattr(store_codec, "session_part", lambda ss, *a, **k: made.append(len(ss)) or real(ss, *a, **k))
+    from planner import store
+
+    monkeypatch.setattr(store, "session_part", store_codec.session_part)
+    return made
+
+
+def test_a_solved_plan_is_made_ready_for_the_save_in_the_background(win, qtbot, tmp_path, monkeypatch):
+    """After a solve, once the plan is shown, its parts of the scenario file are made in a background
+    « saveprep »; « Enregistrer sous » then writes them as they are, and the file holds the plan shown."""
+    from planner.store import ScenarioStore
+    from planner.store_codec import GROUP_PREFIX, ORDER_PART, prepared_parts
+    from ui import document
+
+    w = win
+    monkeypatch.setattr(document, "SAVE_PREP_DELAY_MS", 0)
+    seen: list = []
+    run = w.ops.run
+    monkeypatch.setattr(w.ops, "run", lambda fn, **k: seen.append(k.get("name")) or run(fn, **k))
+    w.planning.start_solve(None, show_dialog=False)
+    qtbot.waitUntil(lambda: w.planning.solve_op is None, timeout=120_000)
+    qtbot.waitUntil(lambda: "saveprep" in seen and w.ops.find("saveprep") is None, timeout=30_000)
+    parts = prepared_parts(w.doc.pix).parts
+    academies = {s.academie for s in w.plan.sessions}
+    assert set(parts) == {GROUP_PREFIX + a for a in academies} | {ORDER_PART, "trainers", "units"}
+    made = _encodings(monkeypatch)
+    path = tmp_path / "prepared.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    op = w.files.save_as()
+    qtbot.waitUntil(lambda: not op.isRunning(), timeout=30_000)
+    assert made == []  # every académie written as prepared
+    with ScenarioStore(path) as st:
+        assert st.load_plan("courant").sessions == w.plan.sessions
+
+
+def test_a_save_stops_the_preparation_and_makes_the_rest_itself(win, qtbot, tmp_path, monkeypatch):
+    from planner import store_codec
+    from planner.store import ScenarioStore
+    from solvers.api import solve
+    from ui import document
+
+    w = win
+    monkeypatch.setattr(document, "SAVE_PREP_DELAY_MS", 0)
+    started, stopped = threading.Event(), []
+    real = store_codec.prepare_plan_parts
+
+    def gated(ix, stop, pause, same_as_index=None):  # waits for the save's stop, then runs as it does
+        started.set()
+        stopped.append(stop.wait(30))
+        return real(ix, stop, pause, same_as_index)
+
+    monkeypatch.setattr(store_codec, "prepare_plan_parts", gated)
+    w.doc.set_plan(solve(w.doc.snapshot(), solver="greedy", workers=1), "plan")  # a new plan, not in a file
+    document.prepare_save_later(w, w.doc, w.doc.plan)
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    prep = w.ops.find("saveprep")
+    assert prep is not None
+    made = _encodings(monkeypatch)
+    op = w.files._save_to(str(tmp_path / "stopped.sqlite"))
+    qtbot.waitUntil(lambda: not op.isRunning() and not prep.isRunning(), timeout=30_000)
+    assert stopped == [True] and prep.cancelled
+    assert len(made) == len({s.academie for s in w.plan.sessions})  # the save made every part itself
+    with ScenarioStore(tmp_path / "stopped.sqlite") as st:
+        assert st.load_plan("courant").sessions == w.plan.sessions
+    started.clear()
+    document.prepare_save_later(w, w.doc, w.doc.plan)  # the plan is in its file now: nothing to prepare
+    qtbot.wait(100)
+    assert not started.is_set() and w.ops.find("saveprep") is None
+
+
+def test_a_reopened_plan_is_saved_elsewhere_with_the_bytes_of_its_file(win, qtbot, tmp_path, monkeypatch,
+                                                                       tmp_path_factory):
+    """« Enregistrer sous » a plan just opened: its parts are those of the file it came from, copied, not made."""
+    from planner.store import ScenarioStore
+
+    w = win
+    _in_a_file(w, qtbot, tmp_path_factory)
+    first = w.doc.path
+    op = w.files.open_file(first)
+    qtbot.waitUntil(lambda: not op.isRunning() and w.ops.find("index") is None, timeout=30_000)
+    made = _encodings(monkeypatch)
+    copy = tmp_path / "copy.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(copy), "")))
+    save = w.files.save_as()
+    qtbot.waitUntil(lambda: not save.isRunning() and w.doc.path == str(copy.resolve()), timeout=30_000)
+    assert made == []
+    with ScenarioStore(first) as a, ScenarioStore(copy) as b:
+        blobs = "SELECT part, data FROM plan_data WHERE name = 'courant' ORDER BY part"
+        assert a.db.execute(blobs).fetchall() == b.db.execute(blobs).fetchall()
+        assert b.load_plan("courant").sessions == a.load_plan("courant").sessions

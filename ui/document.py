@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,6 +128,33 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
             window.ops.run(lambda progress, stop: prime_figures(pix, settings), name="figures")
 
     QTimer.singleShot(0, window, start)
+
+
+SAVE_PREP_DELAY_MS = 1500  # after a plan is shown: its first paints and the user's first look come first
+SAVE_PREP_PAUSE_S = 0.004  # between two académies: the window gets the interpreter at once when it needs it
+
+
+def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
+    """A moment after a plan just solved is shown, the parts of the scenario file that « Enregistrer » writes for it
+    made in the background (:func:`planner.store_codec.prepare_plan_parts`), so that the save then only writes
+    them: a national plan's 400,000 sessions are encoded while the user looks at them, not while they wait for
+    the save. Skipped when that plan is no longer shown, is in its file already, or a save runs; a save that
+    begins meanwhile stops it and makes the rest itself."""
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        pix = doc.kept_index(plan)
+        if (doc.plan is not plan or pix is None or doc.plan_in_file or window.ops.find("save") is not None
+                or window.ops.find("saveprep") is not None):
+            return
+        from planner.store_codec import prepare_plan_parts
+
+        # the académies the file holds as they are now are kept by the save (an académie solved alone: one part)
+        in_file = doc.kept_index(doc.stored_plan(doc.path)) if doc.path else None
+        window.ops.run(lambda progress, stop: prepare_plan_parts(pix, stop, lambda: time.sleep(SAVE_PREP_PAUSE_S),
+                                                                 in_file), name="saveprep")
+
+    QTimer.singleShot(SAVE_PREP_DELAY_MS, window, start)
 
 
 def _edit_modules() -> None:
@@ -506,7 +534,13 @@ def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True
     pix = None
     if plan is not None:
         progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))
-        pix = PlanIndex.from_stored(plan, six, stored) if stored else PlanIndex(plan, six)  # the file's columns
+        if stored.get("groups"):
+            from planner.store_codec import adopt_file_parts
+
+            pix = PlanIndex.from_stored(plan, six, stored)  # the file's columns
+            adopt_file_parts(pix, stored["parts"])  # and its bytes: « Enregistrer sous » copies them
+        else:
+            pix = PlanIndex(plan, six)
         pix = prime_figures(pix.prepare() if lists else pix, sc.settings)
     progress((1.0, "Ouvert."))
     return ReadDocument(sc, path, plan, six, pix, name)

@@ -183,6 +183,9 @@ class FileActions:
         if w.ops.find("save") is not None:
             w.set_status("Un enregistrement est déjà en cours.")
             return False
+        prep = w.ops.find("saveprep")
+        if prep is not None:  # the parts it made so far are the save's; the save makes the rest
+            prep.cancel()
         job = doc.save_job(path, {"time_limit": w.time_limit.value()})
         undo_index = doc.undo_stack.index()
         with_plan = doc.plan is not None

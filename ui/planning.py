@@ -19,7 +19,7 @@ from planner.plan_index import NATION, merge_plan
 from . import fmt
 from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
-from .document import CheckState, prepare_plan
+from .document import CheckState, prepare_plan, prepare_save_later
 from .operations import Operation
 
 AUTO_CHECK_DELAY_MS = 600
@@ -182,6 +182,7 @@ class Planning:
             msg += "".join(f" — {x}" for x in warnings)
         if academie and w.scope == NATION:
             w.select_scope(("academie", academie))
+        prepare_save_later(w, doc, doc.plan)
         w.set_status(msg)
         if errors:
             w.show_text("Vérification du plan", "\n".join(f"[{f.rule}] {f.message}" for f in errors[:200]))
