@@ -114,25 +114,32 @@ class ScenarioIndex:
         return None
 
     def unit_keys_in(self, scope: Scope) -> list[tuple[str, str]]:
-        """Demand units (step 1) inside a scope."""
+        """Demand units (step 1) inside a scope (a new list, in the demand's order)."""
         kind, uid = scope
-        out = []
+        if kind in ("circonscription", "etablissement"):
+            return [scope] if scope in self.unit_academie else []
+        return list(self.memo(("unit_keys",), self._unit_keys_by_scope).get(NATION if kind == "nation" else scope, ()))
+
+    def _unit_keys_by_scope(self) -> dict[Scope, list[tuple[str, str]]]:
+        """The demand units of the nation, of each académie, département and bassin (a bassin's own unit and its
+        établissements), made in one pass: the window asks at each selection."""
+        out: dict[Scope, list[tuple[str, str]]] = defaultdict(list)
+        nation = out[NATION]
         for k, acad in self.unit_academie.items():
             if k[0] == "academie":
                 continue
-            if kind == "nation":
-                out.append(k)
-            elif kind == "academie" and acad == uid:
-                out.append(k)
-            elif kind == "departement" and self.unit_departement.get(k) == uid:
-                out.append(k)
-            elif kind in ("circonscription", "etablissement") and k == scope:
-                out.append(k)
-            elif kind == "bassin" and (k == scope or (k[0] == "etablissement" and uid and
-                                                     self.etablissements.get(k[1]) is not None and
-                                                     self.etablissements[k[1]].bassin == uid)):
-                out.append(k)
-        return out
+            nation.append(k)
+            out[("academie", acad)].append(k)
+            dep = self.unit_departement.get(k)
+            if dep is not None:
+                out[("departement", dep)].append(k)
+            if k[0] == "bassin":
+                out[k].append(k)
+            elif k[0] == "etablissement":
+                e = self.etablissements.get(k[1])
+                if e is not None and e.bassin:
+                    out[("bassin", e.bassin)].append(k)
+        return dict(out)
 
     def children(self, scope: Scope) -> list[Scope]:
         """The rows of a heat map for a scope: one level down the territory."""

@@ -376,20 +376,52 @@ def academie_kpis(plan, code: str, sessions: list | None = None) -> dict:
     """Key date figures of one académie from its plan: teachers to train and trained, shares before its
     own Toussaint and Noël (``None`` when the plan does not say which school year it is). ``sessions``: the
     académie's sessions, when the caller has them (a plan index), rather than a pass over the whole plan."""
-    cal = plan_calendar(plan.report)
-    a = cal.get("academies", {}).get(code, {})
     teach = [x for x in (plan.sessions if sessions is None else sessions)
              if x.academie == code and x.kind == "step1" and x.audience in TEACHER_AUDIENCES]
+
+    def trained_before(limit: str | None) -> int:  # all of them without a limit
+        return sum(x.participants for x in teach if limit is None or x.date.isoformat() < limit)
+
+    return _academie_kpis(plan, code, trained_before)
+
+
+def academie_kpis_of_index(ix, code: str) -> dict:
+    """:func:`academie_kpis` of the plan of ``ix`` (a :class:`planner.plan_index.PlanIndex`) from its numpy columns:
+    the same figures without a pass over the académie's sessions (the window's overview, at each selection)."""
+    import numpy as np
+
+    def code_of(values, v) -> int:
+        i = int(np.searchsorted(values, v))
+        return i if i < len(values) and values[i] == v else -1
+
+    if ix.n:
+        teach = ((ix.acad_code == code_of(ix.acad_values, code)) & (ix.kind_code == code_of(ix.kind_values, "step1"))
+                 & np.isin(ix.aud_code, [code_of(ix.aud_values, a) for a in TEACHER_AUDIENCES]))
+    else:
+        teach = np.zeros(0, dtype=bool)
+
+    def trained_before(limit: str | None) -> int:
+        m = teach if limit is None else teach & (ix.date_ord < dt.date.fromisoformat(limit).toordinal())
+        return int(ix.participants[m].sum())
+
+    return _academie_kpis(ix.plan, code, trained_before)
+
+
+def _academie_kpis(plan, code: str, trained_before) -> dict:
+    """:func:`academie_kpis` given ``trained_before(limit)``: the teachers of the académie trained at a session
+    dated before the ISO date ``limit`` (all of them when ``None``)."""
+    cal = plan_calendar(plan.report)
+    a = cal.get("academies", {}).get(code, {})
     total = teachers_by_academie((u for u in plan.units if u.academie == code),
                                  (plan.report or {}).get("settings")).get(code, 0)
-    trained = sum(x.participants for x in teach)
+    trained = trained_before(None)
     denom = total or trained
 
     def share(which: str) -> float | None:
         limit = a.get(which)
         if not limit or not denom:
             return None
-        return sum(x.participants for x in teach if x.date.isoformat() < limit) / denom
+        return trained_before(limit) / denom
 
     return {
         "school_year": cal.get("school_year"),

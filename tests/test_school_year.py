@@ -327,6 +327,13 @@ def test_kpis_use_each_academie_s_own_holidays():
     plan = Plan(sessions, [], units, {"calendar": cal})
     assert academie_kpis(plan, "16")["share_toussaint"] == 0.5
     assert academie_kpis(plan, "28")["share_toussaint"] == 0.5
+    from planner.plan_index import PlanIndex
+    from planner.report import academie_kpis_of_index
+
+    ix = PlanIndex(plan)  # the window's figures, from the index's columns: the same
+    for code in ("16", "28", "99"):
+        assert academie_kpis_of_index(ix, code) == academie_kpis(plan, code)
+    assert academie_kpis_of_index(ix, "28")["share_noel"] == 1.0
 
 
 def test_solver_summary_and_academie_pdf_agree(tmp_path):

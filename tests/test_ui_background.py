@@ -113,6 +113,7 @@ def test_open_reads_and_indexes_in_the_background(win, qtbot, monkeypatch, tmp_p
     assert "date_ord" in w.doc.pix.__dict__  # the columns the window shows: indexed by the operation
     # then the lists, by a second operation started on the next turn of the event loop
     qtbot.waitUntil(lambda: "by_unit" in w.doc.pix.__dict__ and w.ops.find("index") is None, timeout=30_000)
+    _title_rank_made(w.doc.pix)
 
 
 def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
@@ -163,7 +164,18 @@ def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background
     assert pix._memo[("teacher_kpis",)] == nation_teacher_kpis(fresh)
     cards = [v for k, v in pix._memo.items() if k[0] == "overview_cards" and k[1] == tuple(NATION)]
     assert cards and str(cards[0]) == str(plan_card_figures(fresh, fresh.six, NATION))
+    _title_rank_made(pix)  # and the sort key of the titles
     w.act_undo.trigger()
+
+
+def _title_rank_made(pix) -> None:
+    """The sort key of « Intitulé » was made in the background, and ranks the plan's titles."""
+    import numpy as np
+
+    rank = pix.__dict__.get("_memo", {}).get(("title_rank",))
+    assert rank is not None and len(rank) == len(pix.plan.sessions)
+    titles = [s.title for s in pix.plan.sessions]
+    assert [titles[i] for i in np.argsort(rank, kind="stable")] == sorted(titles)
 
 
 def test_the_timer_s_autosave_is_written_in_the_background(win, qtbot):
@@ -257,6 +269,7 @@ def test_a_solved_plan_is_made_ready_for_the_save_in_the_background(win, qtbot, 
     qtbot.waitUntil(lambda: w.planning.solve_op is None, timeout=120_000)
     qtbot.waitUntil(lambda: "saveprep" in seen and w.ops.find("saveprep") is None, timeout=30_000)
     parts = prepared_parts(w.doc.pix).parts
+    _title_rank_made(w.doc.pix)  # made by the solve's last step, before the plan was shown
     academies = {s.academie for s in w.plan.sessions}
     assert set(parts) == {GROUP_PREFIX + a for a in academies} | {ORDER_PART, "trainers", "units"}
     made = _encodings(monkeypatch)

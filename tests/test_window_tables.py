@@ -138,7 +138,7 @@ def test_trainers_table_rows_are_those_counted_session_by_session(qapp, solved):
 
 def test_an_academie_s_figures_from_its_rows_equal_those_of_the_whole_plan(solved):
     from planner.plan_index import unplaced_academie
-    from planner.report import academie_kpis
+    from planner.report import academie_kpis, academie_kpis_of_index
 
     from planner.plan import Plan
 
@@ -154,7 +154,7 @@ def test_an_academie_s_figures_from_its_rows_equal_those_of_the_whole_plan(solve
     assert len(ix.unplaced_in(("academie", e.academie))) == 2
     for a in sc.academies:
         rows = [plan.sessions[i] for i in ix.indices(("academie", a.code)).tolist()]
-        assert academie_kpis(plan, a.code, rows) == academie_kpis(plan, a.code)
+        assert academie_kpis(plan, a.code, rows) == academie_kpis(plan, a.code) == academie_kpis_of_index(ix, a.code)
         expected = [u for u in plan.unplaced if isinstance(u, dict) and unplaced_academie(u, six, ix.units) == a.code]
         assert ix.unplaced_in(("academie", a.code)) == expected
         assert ix.unplaced_in(("academie", a.code)) is not ix.unplaced_in(("academie", a.code))  # the caller's own

@@ -80,11 +80,12 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
 def index_lists(pix: PlanIndex) -> PlanIndex:
     """The lists by unit and by trainer of an index (after :func:`read_document` without them), and the labels the
     window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
-    from .models.sessions import prime_labels
+    from .models.sessions import prime_labels, title_rank
 
     pix.prepare()
     if pix.six is not None:
         prime_labels(pix.six)
+    title_rank(pix)
     return pix
 
 
@@ -125,7 +126,7 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
 
     def start() -> None:
         if doc.pix is pix:
-            window.ops.run(lambda progress, stop: prime_figures(pix, settings), name="figures")
+            window.ops.run(lambda progress, stop: prime_later(pix, settings), name="figures")
 
     QTimer.singleShot(0, window, start)
 
@@ -155,6 +156,16 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
                                                                  in_file), name="saveprep")
 
     QTimer.singleShot(SAVE_PREP_DELAY_MS, window, start)
+
+
+def prime_later(pix: PlanIndex, settings: Settings | None) -> PlanIndex:
+    """What the window may need of a plan shown (:func:`prime_figures`, the sort key of its titles), computed in the
+    background once it is shown."""
+    from .models.sessions import title_rank
+
+    prime_figures(pix, settings)
+    title_rank(pix)
+    return pix
 
 
 def _edit_modules() -> None:

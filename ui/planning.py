@@ -62,10 +62,12 @@ def solve_tail(plan, scenario, academie: str | None, six, base=None, followup=No
     else:
         findings = run_check(plan, scenario, acads)
         shown = merge_plan(base, plan, academie, six)
-    from .models.sessions import prime_labels
+    from .models.sessions import prime_labels, title_rank
 
     prime_labels(six)  # what the tables search and sort by, first used on this plan (once per scenario)
-    return plan, findings, followup, shown, prepare_plan(shown, six, scenario.settings)
+    pix = prepare_plan(shown, six, scenario.settings)
+    title_rank(pix)  # and the sort key of its titles
+    return plan, findings, followup, shown, pix
 
 
 class Planning:

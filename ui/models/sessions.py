@@ -159,8 +159,8 @@ class SessionTableModel(QAbstractTableModel):
             k = rank_of(memo_labels(six, "sort_unit", pix.unit_values.tolist(), _unit_sort_label))[pix.unit_code]
         elif key == "unit_id":
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
-        else:  # title: the rank of each session's title among the plan's distinct titles, read in C, once per plan
-            k = pix.memo(("title_rank",), lambda: factorize(column(ss, "title"))[1])
+        else:
+            k = title_rank(pix)
         self._sort_keys[col] = k
         return k
 
@@ -232,6 +232,14 @@ def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> 
     (« » for none)."""
     return (memo_labels(six, "search_unit", units, _unit_search_label),
             memo_labels(six, "search_trainer", trainers, _trainer_search_label))
+
+
+def title_rank(pix) -> np.ndarray:
+    """The rank of each session's title among the plan's distinct titles (the sort key of « Intitulé »), read in C,
+    made once per plan, in the background: by a solve's last step (:func:`ui.planning.solve_tail`), once a reopened
+    plan is shown (:func:`ui.document.index_lists`) or a pin's (:func:`ui.document.prime_later`). A national plan's
+    first sort by title no longer waits a tenth of a second for it."""
+    return pix.memo(("title_rank",), lambda: factorize(column(pix.plan.sessions, "title"))[1])
 
 
 def prime_labels(six: ScenarioIndex) -> None:

@@ -234,7 +234,9 @@ class TerritoryFilter(QSortFilterProxyModel):
         else:
             words = q.split()
             src: TerritoryModel = self.sourceModel()
-            matches = [n for n in src.nodes() if all(w in n.search for w in words)]
+            matches = list(src.nodes())
+            for w in words:  # one plain pass per word over what the words before kept
+                matches = [n for n in matches if w in n.search]
             kept: set[int] = set()
             for n in matches:
                 while n is not None and id(n) not in kept:

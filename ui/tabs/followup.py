@@ -381,10 +381,15 @@ class FollowupTab(Tab):
         idx = pix.indices(self.window.scope)
         idx = idx[np.isin(pix.kind_code[idx], [i for i, k in enumerate(pix.kind_values.tolist()) if k in KINDS])]
         rows = [sessions[i] for i in idx.tolist()]
-        names = {(u.unit_type, u.unit_id): u.name for u in doc.plan.units}
-        if doc.six is not None:  # a training of trainers is the académie's: its name, not its code
-            names.update({("academie", a.code): doc.six.name("academie", a.code) for a in doc.scenario.academies})
-        self.model.set_rows(rows, names, self.today)
+        six = doc.six
+
+        def unit_names() -> dict:
+            names = {(u.unit_type, u.unit_id): u.name for u in doc.plan.units}
+            if six is not None:  # a training of trainers is the académie's: its name, not its code
+                names.update({("academie", a.code): six.name("academie", a.code) for a in six.scenario.academies})
+            return names
+
+        self.model.set_rows(rows, pix.memo(("followup_unit_names", id(six)), unit_names), self.today)
         self._summary(rows)
 
     def _summary(self, rows: list) -> None:

@@ -303,14 +303,13 @@ class OverviewTab(Tab):
         """(share of the teachers trained before their académie's Toussaint, that Toussaint): the report's figure
         (planner.report), the same as the solver's summary and the académie PDF; (None, None) below an académie or
         without a school year."""
-        from planner.report import academie_kpis
+        from planner.report import academie_kpis_of_index
 
         plan, pix = self.doc.plan, self.doc.pix
         if plan is None or pix is None or scope[0] not in ("nation", "academie"):
             return None, None
         if scope[0] == "academie":
-            k = pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis(
-                plan, scope[1], [plan.sessions[i] for i in pix.indices(scope).tolist()]))  # its rows, not the plan's
+            k = pix.memo(("academie_kpis", scope[1]), lambda: academie_kpis_of_index(pix, scope[1]))
             return k.get("share_toussaint"), k.get("toussaint")
         k = nation_teacher_kpis(pix)
         return k.get("share_trained_by_toussaint"), k.get("toussaint_date")
