@@ -18,7 +18,8 @@ and counts the gaps over 200 ms. Measured:
   whole real solve;
 - save the national scenario with its plan (new file, once the window has made its parts in the background after
   the solve, then the same save made from scratch, then again after a pin: only what changed), reopen it;
-- pin a slot of one établissement and re-plan it; undo and redo that pin; check the plan (« Vérifier »).
+- pin a slot of one établissement and re-plan it; undo and redo that pin; check the plan (« Vérifier »);
+- a setting that moves the demand (the group size) and its undo, until the new demand is shown.
 - ``--table``: the sessions table on that plan (sort by each column, filters, scrolling).
 
 The automatic check after each edit is switched off during the pin/undo/redo figures (it is measured
@@ -454,6 +455,13 @@ def main(argv: list[str] | None = None) -> int:
     assert w.plan is after
     measure("enregistrer après l'épinglage", 1.0, w.files.save, saved())
     measure("vérifier le plan national (en arrière-plan)", 10.0, lambda: w.planning.check(show=False), op_done)
+    # a setting that moves the demand (its index made again in the background): until the new demand is shown
+    size = w.scenario.settings.group_size
+    measure("changer la taille des groupes (demande)", 1.0,
+            lambda: w.settings_panel.editors["group_size"].setValue(size + 1),
+            lambda res: not w.ops.find("demand") and w.doc.six.demand_key["group_size"] == size + 1)
+    measure("annuler ce changement (Ctrl+Z)", 1.0, w.doc.undo_stack.undo,
+            lambda res: not w.ops.find("demand") and w.doc.six.demand_key["group_size"] == size)
 
     print("\nTableau récapitulatif (issue 16, fenêtre)")
     print(f"  {'mesure':<46}{'mesuré':>9}  {'objectif':>9}  {'blocage max':>12}  {'> 200 ms':>8}")

@@ -218,8 +218,8 @@ def plan_budget(plan, settings: object | None = None, index=None, counts: Counte
     ``counts``: :func:`session_counts` of its sessions, when the caller has it."""
     if settings is None:
         settings = (plan.report or {}).get("settings") if isinstance(plan.report, dict) else None
-    if index is not None and index.plan is plan:
-        items = _index_items(index)
+    if index is not None and index.plan is plan:  # counted once per plan, whatever the rates and the group size
+        items = index.memo(("budget_items",), lambda: _index_items(index))
     else:
         if counts is None:
             counts = session_counts(plan.sessions)
@@ -229,7 +229,8 @@ def plan_budget(plan, settings: object | None = None, index=None, counts: Counte
 
 
 def _index_items(ix) -> list[tuple]:
-    """(kind, audience, académie, département, sessions, minutes) per distinct combination, from a plan index."""
+    """(kind, audience, académie, département, sessions, minutes) per distinct combination, from a plan index (read
+    only: :func:`plan_budget` keeps it on the index)."""
     import numpy as np
 
     if not ix.n:

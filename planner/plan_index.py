@@ -7,13 +7,14 @@ académies a plan covers (:func:`planned_academies`, what « Vérifier » checks
 """
 from __future__ import annotations
 
-import operator
 import datetime as dt
+import itertools
+import operator
 from collections import defaultdict
 
 import numpy as np
 
-from planner.demand import compute_demand
+from planner.demand import compute_demand, demand_settings
 from planner.models import Scenario
 from planner.plan import Plan, Session, TrainerRow, UnitRow, in_slices
 from planner.rows import column
@@ -23,6 +24,7 @@ from planner.text import hhmm_minutes
 # ("departement", code) | ("circonscription", id) | ("bassin", id) | ("etablissement", uai).
 Scope = tuple[str, str]
 NATION: Scope = ("nation", "")
+_SERIALS = itertools.count(1)
 
 
 class ScenarioIndex:
@@ -32,14 +34,24 @@ class ScenarioIndex:
     _UNITS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "trainers", "estimated",
               "etabs_of_bassin")
 
+    # the scenario lists those units are made of: another scenario object holding these very lists (a copy of the
+    # scenario with its settings apart, for a background computation) has the same units
+    _UNIT_LISTS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "trainers",
+                   "inspectors_estimated")
+
     def __init__(self, sc: Scenario, like: "ScenarioIndex | None" = None) -> None:
-        """``like``: an index of this very scenario before a setting changed (its units and trainers by id, taken
-        as they are; only the demand is computed again)."""
+        """``like``: an index of this very scenario before a setting changed, or of a scenario holding the very same
+        lists of units (its units and trainers by id, taken as they are; only the demand is computed again)."""
         self.scenario = sc
-        if like is not None and like.scenario is sc:
+        # a number of its own: the figures a plan index keeps per scenario index are keyed by it (an id() may come
+        # back for a later index once this one is gone)
+        self.serial = next(_SERIALS)
+        if like is not None and (like.scenario is sc or all(getattr(like.scenario, f) is getattr(sc, f)
+                                                             for f in self._UNIT_LISTS)):
             self.__dict__.update({k: like.__dict__[k] for k in self._UNITS})
         else:
             self._index_units(sc)
+        self.demand_key = demand_settings(sc.settings)  # what its demand was computed with
         self.demand = compute_demand(sc)
         # people to train (step 1) per unit key
         self.people: dict[tuple[str, str], int] = {}
@@ -471,7 +483,9 @@ class PlanIndex:
         if kind == "nation":
             return self.unplaced
         if kind == "academie":  # grouped by académie once per plan
-            return list(self.memo(("unplaced_by_academie", id(self.six)), self._unplaced_by_academie).get(uid, ()))
+            by_academie = self.memo(("unplaced_by_academie", self.six.serial if self.six else 0),
+                                    self._unplaced_by_academie)
+            return list(by_academie.get(uid, ()))
         keys = set(self.six.unit_keys_in(scope)) if self.six is not None else set()
         return [u for u in self.unplaced if isinstance(u, dict)
                 and ((k := (u.get("unit_type", ""), str(u.get("unit_id", "")))) in keys or k == scope)]
@@ -637,7 +651,7 @@ def planned_academies(plan: Plan | None, six: ScenarioIndex, index: PlanIndex | 
     if plan is None:
         return []
     if index is not None and index.plan is plan:  # computed once per plan and scenario (the window asks often)
-        return list(index.memo(("planned_academies", id(six)), lambda: _planned_academies(plan, six, index)))
+        return list(index.memo(("planned_academies", six.serial), lambda: _planned_academies(plan, six, index)))
     return _planned_academies(plan, six, None)
 
 

@@ -63,6 +63,12 @@ def test_settings_dock_uses_french_titles_and_descriptions(win):
         assert Settings.model_fields[name].title in labels
 
 
+def _demand_shown(w, qtbot) -> None:
+    """A setting that moves the demand: its new index made in the background (« demand »), then shown."""
+    qtbot.waitUntil(lambda: w.ops.find("demand") is None, timeout=30_000)
+    assert w.doc.six.demand_key["group_size"] == w.scenario.settings.group_size
+
+
 def test_settings_edit_is_undoable(win, qtbot):
     w = win
     ed: QSpinBox = w.settings_panel.editors["group_size"]
@@ -70,19 +76,57 @@ def test_settings_edit_is_undoable(win, qtbot):
     ed.setValue(20)
     assert w.scenario.settings.group_size == 20
     assert w.undo_stack.count() == 1 and "Taille des groupes" in w.undo_stack.undoText()
+    _demand_shown(w, qtbot)
     assert w.tab("overview").cards["needed"].value.text() != needed_before  # demand recomputed
     w.act_undo.trigger()
     assert w.scenario.settings.group_size == 15
     assert ed.value() == 15
+    _demand_shown(w, qtbot)
     assert w.tab("overview").cards["needed"].value.text() == needed_before
     w.act_redo.trigger()
     assert w.scenario.settings.group_size == 20
     w.act_undo.trigger()
+    _demand_shown(w, qtbot)
     # an invalid value is refused with a French message, nothing is pushed
     n = w.undo_stack.count()
     w.request_setting("end_date", dt.date(2026, 1, 1))
     assert w.undo_stack.count() == n
     assert "horizon" in w.last_message
+
+
+def test_the_demand_follows_a_setting_in_the_background_and_the_last_one_wins(win, qtbot):
+    """Group sizes clicked through: the window keeps answering with the demand it has, each new one is made in the
+    background, and the one shown at the end is that of the last value (an earlier one, if it ends later, is
+    dropped), as computed afresh."""
+    import threading
+
+    from planner.plan_index import NATION, ScenarioIndex
+    from ui import fmt
+    from ui.tabs.overview import overview_demand
+
+    w = win
+    w.select_scope(NATION)
+    w.show_tab("overview")
+    shown = w.doc.six
+    threads: list = []
+    real = w.doc.background
+    w.doc.background = lambda job, done: real(lambda: threads.append(threading.get_ident()) or job(), done)
+    try:
+        for size in (16, 17, 18):
+            w.settings_panel.editors["group_size"].setValue(size)
+        assert w.doc.six is shown  # nothing made on the window's thread
+        _demand_shown(w, qtbot)
+    finally:
+        w.doc.background = real
+    assert len(threads) == 3 and threading.get_ident() not in threads
+    fresh = ScenarioIndex(w.scenario)
+    assert w.doc.six.sessions_needed == fresh.sessions_needed and w.doc.six.scenario is w.scenario
+    assert overview_demand(w.doc.six, NATION) == overview_demand(fresh, NATION)
+    assert w.tab("overview").cards["needed"].value.text() == fmt.num(overview_demand(fresh, NATION)[1])
+    for _ in range(3):
+        w.act_undo.trigger()
+    _demand_shown(w, qtbot)
+    assert w.scenario.settings.group_size == 15
 
 
 def test_a_date_typed_in_the_settings_is_one_edit_on_enter(win, qtbot):

@@ -96,13 +96,18 @@ def unplaced_sessions(pix: PlanIndex) -> int:
     return pix.memo(("unplaced_sessions",), lambda: sessions_of(split_past(pix.unplaced)[0]))
 
 
+def totals_key(pix: PlanIndex) -> tuple:
+    """The memo key of the territory tree's totals of a plan (:meth:`PlanIndex.per_node_totals`), per scenario index."""
+    return ("totals", pix.six.serial if pix.six is not None else 0)
+
+
 def prime_figures(pix: PlanIndex, settings: Settings | None = None, nation: bool = True) -> PlanIndex:
     """Compute the figures the window shows of an indexed plan (tree totals, budget, KPIs, the overview's cards
     of the nation, the académies « Vérifier » looks at), in the calling (background) thread, so that installing
     the plan costs the window nothing. Without ``nation``, only what the window shows of any territory (the
     tree's totals, the unplaced count, the planned académies): a pin shows its unit first, and the nation's
     cards, budget and KPIs follow in the background (:func:`prime_nation_later`)."""
-    pix.memo(("totals", id(pix.six)), pix.per_node_totals)
+    pix.memo(totals_key(pix), pix.per_node_totals)
     unplaced_sessions(pix)
     if pix.six is not None:
         planned_academies(pix.plan, pix.six, pix)
@@ -199,6 +204,7 @@ class CheckState:
 class Document(QObject):
     changed = Signal(object)  # Changes
     message = Signal(str)     # a French status line
+    settingsShown = Signal()  # a setting changed whose figures follow (the settings panel shows it at once)
     fileChanged = Signal()    # another file name, or saved: the window title follows
 
     def __init__(self, parent=None) -> None:
@@ -215,6 +221,9 @@ class Document(QObject):
         self._checks: list[CheckState] = []
         self._indexes: list[PlanIndex] = []
         self._stored: tuple = (None, None, False)
+        # ``background(job, done)``: runs ``job()`` off the window's thread, then ``done(result)`` on it (the window's
+        # operations); None: at once, here (a document without a window)
+        self.background = None
         self.undo_stack.cleanChanged.connect(self.fileChanged)
 
     # ================================================================ state (called by commands and operations)
@@ -268,15 +277,14 @@ class Document(QObject):
         else:
             setattr(self.scenario.settings, field_name, value)
         after = demand_settings(self.scenario.settings)
-        if after != before:  # the scenario's index (its demand) follows (planner.demand.DEMAND_SETTINGS)
-            old, self.six = self.six, ScenarioIndex(self.scenario, like=self.six)  # its units as they are
-            carry_memos(old, self.six, tree=after["include_private"] == before["include_private"])
-            for pix in self._indexes:
-                pix.six = self.six
         if self.plan is not None and field_name != "budget":  # rates and envelopes: no re-plan needed
             # back to the settings the plan was computed with (an undo): no longer stale
             self.plan_stale = made_with_other_settings(self.plan, self.scenario.settings, unknown=True)
-        self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
+        if after != before and self._index_demand():  # the scenario's index (its demand) follows in the background:
+            self.settingsShown.emit()  # the settings panel now; the tabs' figures with the new demand (one refresh)
+            self.changed.emit(Changes(check=True))
+        else:
+            self.changed.emit(Changes(settings=True, check=True, scenario=field_name in SCOPE_SETTINGS))
         if focus:  # the school year, or the day planning starts from: the horizon followed
             label, shown = Settings.label(focus), value_text(getattr(value, focus))
         else:
@@ -284,6 +292,50 @@ class Document(QObject):
             shown = value_text(value)
         self.message.emit(f"Paramètre « {label} » : {shown}"
                           + (" — replanifiez (F5) pour en tenir compte." if self.plan_stale else "."))
+
+    def _index_demand(self) -> bool:
+        """The scenario's index made again after a setting that moves the demand (:data:`planner.demand.DEMAND_SETTINGS`):
+        in the background when the window runs the document (True: it is not there yet), the window showing the
+        previous demand meanwhile (a national scenario: a third of a second), then installed unless another such
+        setting came since (its own index follows); else here, at once (False)."""
+        sc, old = self.scenario, self.six
+        if self.background is None:
+            self._install_demand(ScenarioIndex(sc, like=old))
+            return False
+        # the settings apart, the lists shared: the index reads the settings as they are now, whatever comes next
+        frozen = sc.model_copy(update={"settings": sc.settings.model_copy(deep=True)})
+        pix = self.pix
+
+        def job() -> ScenarioIndex:
+            six = ScenarioIndex(frozen, like=old)  # its units as they are
+            from .tabs.overview import plan_card_figures, prime_overview
+
+            prime_overview(six)  # the overview's figures of the nation, as the opening makes them
+            if pix is not None:
+                plan_card_figures(pix, six, NATION)
+                plan_budget_of(pix, frozen.settings)
+            return six
+
+        def done(six: ScenarioIndex) -> None:
+            if self.scenario is not sc or demand_settings(sc.settings) != six.demand_key:
+                return  # another scenario, or another setting since: not this demand
+            six.scenario = sc
+            self._install_demand(six)
+            self.changed.emit(Changes(settings=True, scenario=True))
+
+        self.background(job, done)
+        return True
+
+    def _install_demand(self, six: ScenarioIndex) -> None:
+        old = self.six
+        same_tree = old is not None and old.demand_key["include_private"] == six.demand_key["include_private"]
+        carry_memos(old, six, tree=same_tree)
+        self.six = six
+        for pix in self._indexes:
+            tree_totals = pix.__dict__.get("_memo", {}).get(totals_key(pix))
+            pix.six = six
+            if tree_totals is not None:  # sessions and last dates per node: the plan's, whatever the demand
+                pix.memo(totals_key(pix), lambda v=tree_totals: v)
 
     def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str, pix: PlanIndex | None = None) -> None:
         self.scenario.pins = list(pins)

@@ -27,10 +27,10 @@ from .actions import build_actions, build_menus, build_toolbar
 from .changes import Changes
 from .commands import SettingCommand
 from .help import AboutDialog
-from .document import Document
+from .document import Document, totals_key
 from .file_actions import FileActions, reopen_fallback
 from .i18n import install_french
-from .operations import OperationRunner
+from .operations import Operation, OperationRunner
 from .planning import Planning
 from .printing import Printing
 from .settings_panel import SettingsPanel
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.doc = Document(self)
         self.qsettings = self.doc.qsettings
         self.ops = OperationRunner(self)
+        self.doc.background = self._demand_in_background
         self.scope: Scope = NATION
         self.calendar_subject: tuple[str, object] = ("unit", NATION)
         self.last_message = ""
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         if qss.exists():
             self.setStyleSheet(qss.read_text(encoding="utf-8"))
         self.doc.changed.connect(self.on_changes)
+        self.doc.settingsShown.connect(lambda: self.settings_panel.refresh())
         self.ops.changed.connect(self.on_changes)
         self.doc.message.connect(self.set_status)
         self.doc.fileChanged.connect(self.update_title)
@@ -193,6 +195,21 @@ class MainWindow(QMainWindow):
     def current_tab_key(self) -> str:
         return self.tab_list[self.tabs.currentIndex()].key
 
+    def _demand_in_background(self, job, done) -> Operation:
+        """The document's demand made again after a setting (:meth:`Document._index_demand`), with the overview's
+        figures of the territory shown."""
+        from .tabs.overview import prime_overview
+
+        scope = self.scope
+
+        def run(progress, stop):
+            six = job()
+            prime_overview(six, scope)
+            return six
+
+        return self.ops.run(run, name="demand", success=done,
+                            failure=lambda msg: self.error(f"Calcul de la demande impossible :\n{msg}"))
+
     def show_tab(self, key: str) -> Tab:
         t = self.tab(key)
         self.tabs.setCurrentWidget(t)
@@ -215,7 +232,7 @@ class MainWindow(QMainWindow):
             self.settings_panel.refresh()
         if changes.scenario or changes.plan:
             pix = self.doc.pix
-            self.territory.set_totals(pix.memo(("totals", id(pix.six)), pix.per_node_totals) if pix else {})
+            self.territory.set_totals(pix.memo(totals_key(pix), pix.per_node_totals) if pix else {})
         self.notify(changes)
         self.update_plan_label()
         self.update_title()

@@ -183,7 +183,8 @@ class Operation(QObject):
 LABELS = {"save": "Enregistrement", "open": "Ouverture", "replan": "Replanification", "check": "Vérification",
           "solve": "Planification", "roadmap": "Feuille de route", "import": "Import de l'annuaire",
           "autosave": "Sauvegarde automatique", "index": "Index du plan",
-          "figures": "Chiffres du plan", "saveprep": "Préparation de l'enregistrement"}
+          "figures": "Chiffres du plan", "saveprep": "Préparation de l'enregistrement",
+          "demand": "Demande de formation"}
 
 
 class OperationRunner(QObject):

@@ -184,6 +184,31 @@ class UnplacedTableModel(RowTableModel):
 
 
 # ============================================================== heat map
+def _heatmap(pix: PlanIndex, scope: Scope, rows: list[Scope]) -> tuple[list[dt.date], np.ndarray | None]:
+    """(the weeks that hold at least one session of the scope, from first to last, gaps kept; sessions per row and
+    week), or ([], None) when the scope has no session."""
+    idx = pix.indices(scope)
+    if not len(idx):
+        return [], None
+    d0 = monday(dt.date.fromordinal(int(pix.date_ord[idx].min())))
+    d1 = dt.date.fromordinal(int(pix.date_ord[idx].max()))
+    nweeks = (d1 - d0).days // 7 + 1
+    vals = np.zeros((len(rows), nweeks), dtype=np.int64)
+    wk_all = (pix.date_ord - d0.toordinal()) // 7
+    for r, sc in enumerate(rows):
+        if sc == scope and sc[0] == "bassin":  # the bassin's own (perdir) sessions
+            sub = np.nonzero(pix._eq(pix.unit_values, pix.unit_code, f"bassin|{sc[1]}"))[0]
+        elif sc == scope:
+            sub = idx
+        else:
+            sub = pix.indices(sc)
+        w = wk_all[sub]
+        w = w[(w >= 0) & (w < nweeks)]
+        vals[r] = np.bincount(w, minlength=nweeks)[:nweeks]
+    vals.flags.writeable = False  # kept on the plan's index, shared by every model that shows it
+    return [d0 + dt.timedelta(weeks=i) for i in range(nweeks)], vals
+
+
 class HeatmapModel(QAbstractTableModel):
     """Rows: the units one level below the selection; columns: weeks; value: sessions that week."""
 
@@ -204,27 +229,10 @@ class HeatmapModel(QAbstractTableModel):
         self._weeks = []
         self._values = np.zeros((len(rows), 0), dtype=np.int64)
         rng = pix.date_range() if pix is not None else None
-        if rng and rows:
-            # the weeks that hold at least one session in the scope, from first to last (gaps kept)
-            idx = pix.indices(scope)
-            if len(idx):
-                d0 = monday(dt.date.fromordinal(int(pix.date_ord[idx].min())))
-                d1 = dt.date.fromordinal(int(pix.date_ord[idx].max()))
-                nweeks = (d1 - d0).days // 7 + 1
-                self._weeks = [d0 + dt.timedelta(weeks=i) for i in range(nweeks)]
-                vals = np.zeros((len(rows), nweeks), dtype=np.int64)
-                wk_all = (pix.date_ord - d0.toordinal()) // 7
-                for r, sc in enumerate(rows):
-                    if sc == scope and sc[0] == "bassin":  # the bassin's own (perdir) sessions
-                        sub = np.nonzero(pix._eq(pix.unit_values, pix.unit_code, f"bassin|{sc[1]}"))[0]
-                    elif sc == scope:
-                        sub = idx
-                    else:
-                        sub = pix.indices(sc)
-                    w = wk_all[sub]
-                    w = w[(w >= 0) & (w < nweeks)]
-                    vals[r] = np.bincount(w, minlength=nweeks)[:nweeks]
-                self._values = vals
+        if rng and rows:  # once per plan, territory and rows: a setting or a return to it finds them
+            weeks, vals = pix.memo(("heatmap", tuple(scope), tuple(rows)), lambda: _heatmap(pix, scope, rows))
+            if weeks:
+                self._weeks, self._values = weeks, vals
         self._max = max(1, int(self._values.max()) if self._values.size else 1)
         self._brushes = {}
         self.endResetModel()

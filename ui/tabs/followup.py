@@ -389,7 +389,7 @@ class FollowupTab(Tab):
                 names.update({("academie", a.code): six.name("academie", a.code) for a in six.scenario.academies})
             return names
 
-        self.model.set_rows(rows, pix.memo(("followup_unit_names", id(six)), unit_names), self.today)
+        self.model.set_rows(rows, pix.memo(("followup_unit_names", six.serial if six else 0), unit_names), self.today)
         self._summary(rows)
 
     def _summary(self, rows: list) -> None:

@@ -125,11 +125,12 @@ def demand_json(six) -> dict:
     return six.memo(("demand_json",), six.demand.to_json)
 
 
-def prime_overview(six) -> None:
-    """The figures the first tab shows of the nation, computed where the scenario is read (a background thread):
-    opening the national scenario then leaves the window's first turn only its widgets to fill."""
-    overview_demand(six, NATION)
-    overview_estimated(six, NATION)
+def prime_overview(six, scope=NATION) -> None:
+    """The figures the first tab shows of the nation (and of ``scope``), computed where the scenario is read or its
+    demand made again (a background thread): the window's turn then only fills its widgets."""
+    for where in dict.fromkeys([NATION, tuple(scope)]):
+        overview_demand(six, where)
+        overview_estimated(six, where)
     demand_json(six)
 
 
@@ -369,7 +370,7 @@ def plan_card_figures(pix, six, scope) -> dict:
                 "minutes": int(pix.minutes[idx].sum()) if len(idx) else 0,
                 "coverage": coverage_series(pix, idx, is1, people, sum(people.values()), admin=admin)}
 
-    return pix.memo(("overview_cards", tuple(scope), id(six), admin), compute)
+    return pix.memo(("overview_cards", tuple(scope), six.serial, admin), compute)
 
 
 def coverage_series(pix, idx, is1, people, total_people, admin: bool = False):
