@@ -158,3 +158,18 @@ def test_an_academie_s_figures_from_its_rows_equal_those_of_the_whole_plan(solve
         expected = [u for u in plan.unplaced if isinstance(u, dict) and unplaced_academie(u, six, ix.units) == a.code]
         assert ix.unplaced_in(("academie", a.code)) == expected
         assert ix.unplaced_in(("academie", a.code)) is not ix.unplaced_in(("academie", a.code))  # the caller's own
+
+
+@pytest.mark.parametrize("low, high", [(0, 2), (-5, 200), (0, 60_000), (-10**9, 10**9), (7, 8)])
+def test_a_compact_sort_key_sorts_as_the_key_does(low, high):
+    """The sessions table's sort keys in small unsigned integers (sorted by radix): the same stable order."""
+    import numpy as np
+
+    from ui.models.sessions import compact_key
+
+    key = np.random.default_rng(high).integers(low, high, 50_000)
+    small = compact_key(key)
+    assert small.dtype.itemsize <= 4 and small.dtype.kind == "u"
+    assert np.array_equal(np.argsort(small, kind="stable"), np.argsort(key, kind="stable"))
+    assert np.array_equal(np.argsort(small[::-1], kind="stable"), np.argsort(key[::-1], kind="stable"))
+    assert len(compact_key(key[:0])) == 0

@@ -161,7 +161,7 @@ class SessionTableModel(QAbstractTableModel):
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
         else:
             k = title_rank(pix)
-        self._sort_keys[col] = k
+        k = self._sort_keys[col] = compact_key(k)
         return k
 
     def text_mask(self, text: str) -> np.ndarray:
@@ -232,6 +232,18 @@ def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> 
     (« » for none)."""
     return (memo_labels(six, "search_unit", units, _unit_search_label),
             memo_labels(six, "search_trainer", trainers, _trainer_search_label))
+
+
+def compact_key(k: np.ndarray) -> np.ndarray:
+    """A sort key in the smallest unsigned integers that hold its order (its dense ranks when its values do not fit):
+    numpy sorts 8- and 16-bit keys by radix, four to five times faster than 64-bit ones (a national plan's sort)."""
+    if not len(k):
+        return k
+    lo, hi = int(k.min()), int(k.max())
+    if hi - lo >= 1 << 16:
+        k = np.unique(k, return_inverse=True)[1].reshape(-1)
+        lo, hi = 0, int(k.max())
+    return (k - lo).astype(np.uint8 if hi - lo < 1 << 8 else np.uint16 if hi - lo < 1 << 16 else np.uint32)
 
 
 def title_rank(pix) -> np.ndarray:
@@ -325,7 +337,8 @@ class SessionProxyModel(RowMapProxy):
         self.layoutAboutToBeChanged.emit()
         m = self.src()
         if m is not None and m.pix is not None and len(self._map):
-            rows = np.sort(self._map)
+            # the rows shown, in the plan's order (every row: no sort needed)
+            rows = np.arange(m.pix.n) if len(self._map) == m.pix.n else np.sort(self._map)
             key = m.sort_key(column)[rows]
             o = np.argsort(key, kind="stable")
             if order == Qt.SortOrder.DescendingOrder:
