@@ -178,6 +178,9 @@ class Plan:
     # set by solvers.api.solve(precheck=True): the checker's errors found académie by académie in the pool's
     # workers ([] clean); None: not checked that way (check the whole plan)
     academie_errors: list | None = field(default=None, compare=False, repr=False)
+    # and every finding so (rule, message, severity, session id), académie after académie, when they are trusted
+    # (solvers.api.academie_findings)
+    academie_findings: list | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:

@@ -23,7 +23,8 @@ import ortools
 
 from planner.budget import plan_budget, session_counts
 from planner.compare import scenario_data_hash
-from planner.report import calendar_warnings, imported_periods, teacher_kpis, year_calendar
+from planner.store_codec import scenario_fingerprint
+from planner.report import calendar_warnings, imported_periods, split_past, teacher_kpis, year_calendar
 from planner.signals import sigint_blocked as _sigint_blocked
 from planner.models import Scenario
 from planner.plan import Plan, Session
@@ -31,7 +32,7 @@ from planner.plan import Plan, Session
 from .pool_start import WORKER_MODULES, warm_pool  # noqa: F401 (public API)
 from .pool_start import context as _context
 from .summary import kpis, unit_rows  # noqa: F401 (kpis: public API)
-from .records import Outcome, Report, Unplaced
+from .records import Outcome, Report, Unplaced, past_summary
 
 if TYPE_CHECKING:
     from .records import AcademieResult
@@ -126,7 +127,8 @@ def _academie(sc: Scenario, code: str, solver: str, time_limit: float, seed: int
     res.stage_seconds["venues"] = time.perf_counter() - t - res.stage_seconds.get("roadmap", 0.0)
     if precheck:
         t = time.perf_counter()
-        res.parts["check_errors"] = _check_errors(own, res)
+        findings = res.parts["check_findings"] = _check_findings(own, res)
+        res.parts["check_errors"] = [(rule, message) for rule, message, severity, _ in findings if severity == "error"]
         res.stage_seconds["check"] = time.perf_counter() - t
     if _POOL_STOP is None:  # in a pool's worker, the result's pickling shares them (AcademieResult.__getstate__)
         _share_texts(res.sessions)
@@ -142,14 +144,33 @@ def _share_texts(sessions: list[Session]) -> None:
         x.start, x.end, x.title, x.attendees = share(x.start), share(x.end), share(x.title), share(x.attendees)
 
 
-def _check_errors(own: Scenario, res: AcademieResult) -> list[tuple[str, str]]:
-    """The independent checker's errors (rule, message) on one académie's own plan: its sessions, trainers,
-    units and unplaced records, against the académie's scenario."""
+def _check_findings(own: Scenario, res: AcademieResult) -> list[tuple[str, str, str, str]]:
+    """The independent checker's findings (rule, message, severity, session id) on one académie's own plan: its
+    sessions, trainers, units and unplaced records, against the académie's scenario. Not the one line that sums up
+    the meetings already past: the whole plan's check says it once for all académies (:func:`academie_findings`)."""
     from .checker import check_plan
 
     sub = Plan(sessions=res.sessions, trainers=res.trainer_rows, units=unit_rows(own),
                report={"unplaced": [u.as_dict() for u in res.unplaced]})
-    return [(f.rule, f.message) for f in check_plan(sub, own) if f.severity == "error"]
+    past = split_past(sub.unplaced)[1]
+    drop = ("unplaced", past_summary(past), "warning") if past else None
+    return [(f.rule, f.message, f.severity, f.session_id) for f in check_plan(sub, own)
+            if (f.rule, f.message, f.severity) != drop]
+
+
+def academie_findings(plan: Plan) -> list | None:
+    """What the independent checker finds in a plan that :func:`solve` checked académie by académie
+    (``precheck``: ``Plan.academie_errors`` is not None), as :func:`solvers.checker.check_plan` says it of the
+    whole plan (the same findings, académie after académie): None when it was not checked so."""
+    from .checker import Finding
+
+    if plan.academie_errors is None or plan.academie_findings is None:
+        return None
+    out = [Finding(*f) for f in plan.academie_findings]
+    past = split_past(plan.unplaced)[1]
+    if past:  # as the whole plan's check says it: one line
+        out.append(Finding("unplaced", past_summary(past), "warning"))
+    return out
 
 
 class _Screen:
@@ -296,6 +317,8 @@ def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cps
     plan.report["solve_seconds"] = round(time.perf_counter() - t0, 3)
     if precheck:
         plan.academie_errors = _academie_errors(sc, codes, list(results.values()), screen)
+        if plan.academie_errors is not None:
+            plan.academie_findings = [f for c in sorted(results) for f in results[c].parts["check_findings"]]
     return plan
 
 
@@ -345,7 +368,7 @@ def report_basis(sc: Scenario) -> dict:
     cal["imported_periods"] = imported_periods(sc)
     settings["pre_rentree_dates"] = {c: a["pre_rentree_in_horizon"] for c, a in cal["academies"].items()}
     return {"settings": settings, "calendar": cal, "calendar_warnings": calendar_warnings(cal),
-            "units": unit_rows(sc), "hash": sc.fingerprint(), "data_hash": scenario_data_hash(sc)}
+            "units": unit_rows(sc), "hash": scenario_fingerprint(sc), "data_hash": scenario_data_hash(sc)}
 
 
 def build_plan(sc: Scenario, results: list[AcademieResult], *, solver: str, seed: int, stopped: bool, seconds: float,

@@ -337,3 +337,24 @@ def test_a_reopened_plan_is_saved_elsewhere_with_the_bytes_of_its_file(win, qtbo
         blobs = "SELECT part, data FROM plan_data WHERE name = 'courant' ORDER BY part"
         assert a.db.execute(blobs).fetchall() == b.db.execute(blobs).fetchall()
         assert b.load_plan("courant").sessions == a.load_plan("courant").sessions
+
+
+def test_a_solve_shows_the_check_its_academies_had_in_the_workers(win, qtbot, monkeypatch):
+    """A solve in the window has each académie checked in its worker, as the command line does: the plan shown is
+    « vérifié » with the whole check's findings, and the window's thread did not check it again."""
+    from collections import Counter
+
+    from solvers.checker import check_plan
+    from ui import planning
+
+    w = win
+    calls: list = []
+    real = planning.run_check
+    monkeypatch.setattr(planning, "run_check", lambda *a: calls.append(a) or real(*a))
+    w.planning.start_solve(None, show_dialog=False)
+    qtbot.waitUntil(lambda: w.planning.solve_op is None, timeout=120_000)
+    assert calls == []
+    state = w.doc.check_state()
+    assert state is not None and state.plan is w.plan
+    key = lambda f: (f.rule, f.message, f.severity)  # noqa: E731
+    assert Counter(map(key, state.findings)) == Counter(map(key, check_plan(w.plan, w.scenario)))

@@ -59,8 +59,12 @@ def solve_tail(plan, scenario, academie: str | None, six, base=None, followup=No
         covered = sorted({x.academie for x in plan.sessions} & {a.code for a in scenario.academies})
         findings = run_check(plan, scenario, covered or acads)
         shown = followup[1].plan
-    else:
-        findings = run_check(plan, scenario, acads)
+    else:  # checked académie by académie in the solve's workers (what crosses them: the whole plan here)
+        from solvers.api import academie_findings
+
+        findings = academie_findings(plan)
+        if findings is None:
+            findings = run_check(plan, scenario, acads)
         shown = merge_plan(base, plan, academie, six)
     from .models.sessions import prime_labels, title_rank
 
@@ -114,7 +118,7 @@ class Planning:
             followup = replan_followup(path, sc, academie, limit)  # sessions recorded: keep what was held
             if followup is not None:
                 return solve_tail(followup[0], sc, academie, six, followup=followup)
-            plan = solve(sc, academie=academie, time_limit=limit,
+            plan = solve(sc, academie=academie, time_limit=limit, precheck=True,
                          progress=lambda p: progress(dict(p) if isinstance(p, dict) else p), stop=stop)
             return solve_tail(plan, sc, academie, six, base)
 
