@@ -165,6 +165,11 @@ def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background
     cards = [v for k, v in pix._memo.items() if k[0] == "overview_cards" and k[1] == tuple(NATION)]
     assert cards and str(cards[0]) == str(plan_card_figures(fresh, fresh.six, NATION))
     _title_rank_made(pix)  # and the sort key of the titles
+    from ui.models.tables import _heatmap
+
+    made = [v for k, v in pix._memo.items() if k[:2] == ("heatmap", tuple(NATION))]  # and the nation's heat map
+    weeks, values = _heatmap(fresh, NATION, fresh.six.children(NATION))
+    assert made and made[0][0] == weeks and (made[0][1] == values).all()
     w.act_undo.trigger()
 
 

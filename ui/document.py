@@ -114,9 +114,12 @@ def prime_figures(pix: PlanIndex, settings: Settings | None = None, nation: bool
     if not nation:
         return pix
     if pix.six is not None:
+        from .models.tables import heatmap_of
         from .tabs.overview import plan_card_figures
 
         plan_card_figures(pix, pix.six, NATION)
+        if pix.n:
+            heatmap_of(pix, pix.six, NATION)
     if settings is not None:
         plan_budget_of(pix, settings)
         nation_teacher_kpis(pix)

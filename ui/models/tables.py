@@ -184,6 +184,13 @@ class UnplacedTableModel(RowTableModel):
 
 
 # ============================================================== heat map
+def heatmap_of(pix: PlanIndex, six: ScenarioIndex, scope: Scope) -> tuple[list[dt.date], np.ndarray | None]:
+    """The heat map of a territory (:func:`_heatmap`, one row per territory below it), made once per plan, territory
+    and rows: a setting or a return to it finds it (the nation's: made in the background with the plan's figures)."""
+    rows = six.children(scope)
+    return pix.memo(("heatmap", tuple(scope), tuple(rows)), lambda: _heatmap(pix, scope, rows))
+
+
 def _heatmap(pix: PlanIndex, scope: Scope, rows: list[Scope]) -> tuple[list[dt.date], np.ndarray | None]:
     """(the weeks that hold at least one session of the scope, from first to last, gaps kept; sessions per row and
     week), or ([], None) when the scope has no session."""
@@ -229,8 +236,8 @@ class HeatmapModel(QAbstractTableModel):
         self._weeks = []
         self._values = np.zeros((len(rows), 0), dtype=np.int64)
         rng = pix.date_range() if pix is not None else None
-        if rng and rows:  # once per plan, territory and rows: a setting or a return to it finds them
-            weeks, vals = pix.memo(("heatmap", tuple(scope), tuple(rows)), lambda: _heatmap(pix, scope, rows))
+        if rng and rows:
+            weeks, vals = heatmap_of(pix, six, scope)
             if weeks:
                 self._weeks, self._values = weeks, vals
         self._max = max(1, int(self._values.max()) if self._values.size else 1)

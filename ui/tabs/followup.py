@@ -80,10 +80,12 @@ class FollowupModel(QAbstractTableModel):
         return getattr(s, key)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        s = self.rows[index.row()]
-        key = COLUMNS[index.column()][0]
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+        """What :meth:`data` answers for a cell (the proxy asks it here, without a model index of the source)."""
+        s = self.rows[row]
+        key = COLUMNS[column][0]
         v = self.value(s, key)
         if role == Qt.ItemDataRole.DisplayRole:
             if isinstance(v, dt.date):
@@ -180,7 +182,9 @@ class _Proxy(RowMapProxy):
 
     # QAbstractProxyModel API (the rest: RowMapProxy)
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        return self.mapToSource(index).data(role) if index.isValid() else None
+        if not index.isValid() or index.row() >= len(self._map):
+            return None
+        return self.sourceModel().cell(self._map[index.row()], index.column(), role)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
         if orientation == Qt.Orientation.Vertical:
