@@ -297,10 +297,11 @@ class Document(QObject):
                           + (" — replanifiez (F5) pour en tenir compte." if self.plan_stale else "."))
 
     def _index_demand(self) -> bool:
-        """The scenario's index made again after a setting that moves the demand (:data:`planner.demand.DEMAND_SETTINGS`):
-        in the background when the window runs the document (True: it is not there yet), the window showing the
-        previous demand meanwhile (a national scenario: a third of a second), then installed unless another such
-        setting came since (its own index follows); else here, at once (False)."""
+        """The scenario's index made again after a setting that moves the demand
+        (:data:`planner.demand.DEMAND_SETTINGS`): in the background when the window runs the document (True: it is
+        not there yet), the window showing the previous demand meanwhile (a national scenario: a third of a second),
+        then installed unless another such setting came since (its own index follows); else here, at once
+        (False)."""
         sc, old = self.scenario, self.six
         if self.background is None:
             self._install_demand(ScenarioIndex(sc, like=old))

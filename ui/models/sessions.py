@@ -124,7 +124,6 @@ class SessionTableModel(QAbstractTableModel):
         """An integer rank per row for a column (computed once per plan, on distinct values only)."""
         if col in self._sort_keys:
             return self._sort_keys[col]
-        ss = self._sessions
         key = SESSION_COLUMNS[col][0]
         pix, six = self.pix, self.six
         settings = six.scenario.settings
