@@ -502,6 +502,12 @@ class PlanIndex:
         return unplaced_academie(u, self.six, self.units)
 
     # ---------------------------------------------------------- aggregates
+    def titles(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the plan's distinct titles, sorted; each session's rank among them), made once per plan (:func:`factorize`);
+        a re-planned unit's index carries them over (:func:`planner.plan_index_update.replaced`). The ranks order the
+        sessions by title; a title no session holds any more may stay among the values."""
+        return self.memo(("titles",), lambda: factorize(column(self.plan.sessions, "title")))
+
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         if not self.n:
             return None

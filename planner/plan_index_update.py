@@ -115,7 +115,22 @@ def replaced(self: PlanIndex, remove, add: list[Session], report: dict | None = 
         _replace_columns(new, self, segments, remove, add)
     if "by_unit" in self.__dict__:
         _replace_dicts(new, self, [old[i] for i in remove], add)
+    _replace_titles(new, self, segments, add)
     return new
+
+
+def _replace_titles(self: PlanIndex, old: PlanIndex, segments, add: list[Session]) -> None:
+    """The titles' ranks of the new plan from the old plan's (:meth:`PlanIndex.titles`), when it had them and every
+    added session's title is among its titles (a re-planned unit keeps its titles); otherwise made when asked."""
+    made = old.__dict__.get("_memo", {}).get(("titles",))
+    if made is None:
+        return
+    values, codes = made
+    titles = [s.title for s in add]
+    pos = np.searchsorted(values, np.array(titles, dtype=str)) if titles else np.zeros(0, dtype=np.int64)
+    if len(pos) and (pos.max() >= len(values) or values[pos].tolist() != titles):
+        return
+    self.memo(("titles",), lambda: (values, _splice(segments, codes, pos.astype(codes.dtype))))
 
 
 def _segments(old: list[Session], remove: list[int], add: list[Session]) -> list[tuple[bool, int, int]]:

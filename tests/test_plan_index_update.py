@@ -240,3 +240,26 @@ def test_sessions_by_id_after_edit_upon_edit_equals_the_plan_s_own(monkeypatch):
         assert len(by_id) == len(own) and set(by_id) == set(own)
         assert all(by_id.get(k) is s and by_id[k] is s and k in by_id for k, s in own.items())
         assert by_id.get("S-INCONNUE") is None and "S-INCONNUE" not in by_id
+
+
+def test_the_titles_ranks_are_carried_over_when_a_unit_keeps_its_titles():
+    """A re-planned unit keeps its sessions' titles: the new index's ranks of the titles (the sessions table's sort
+    by « Intitulé ») come from the old ones, and order the sessions as ranks made afresh; a title the plan did not
+    have leaves them to be made when asked."""
+    plan = _plan()
+    ix = PlanIndex(plan).prepare()
+    ix.titles()
+    uai = next(s.unit_id for s in plan.sessions if s.unit_type == "etablissement")
+    remove = ix.indices(("etablissement", uai))
+    moved = [replace(plan.sessions[i], date=plan.sessions[i].date + dt.timedelta(days=7)) for i in remove]
+    new = ix.replaced(remove, moved)
+    assert ("titles",) in new._memo  # carried over, not made again
+    values, ranks = new.titles()
+    titles = [s.title for s in new.plan.sessions]
+    assert values[ranks].tolist() == titles
+    fresh = PlanIndex(new.plan).titles()[1]
+    assert np.array_equal(np.argsort(ranks, kind="stable"), np.argsort(fresh, kind="stable"))
+    renamed = ix.replaced(remove, [replace(moved[0], title="Un titre que le plan n'avait pas")] + moved[1:])
+    assert ("titles",) not in renamed.__dict__.get("_memo", {})
+    values, ranks = renamed.titles()  # made when asked
+    assert values[ranks].tolist() == [s.title for s in renamed.plan.sessions]

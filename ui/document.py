@@ -167,13 +167,9 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
 
 
 def prime_later(pix: PlanIndex, settings: Settings | None) -> PlanIndex:
-    """What the window may need of a plan shown (:func:`prime_figures`, the sort key of its titles), computed in the
-    background once it is shown."""
-    from .models.sessions import title_rank
-
-    prime_figures(pix, settings)
-    title_rank(pix)
-    return pix
+    """What the window may need of a plan shown (:func:`prime_figures`), computed in the background once it is
+    shown."""
+    return prime_figures(pix, settings)
 
 
 def _edit_modules() -> None:

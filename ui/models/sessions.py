@@ -7,8 +7,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from planner.plan_index import NATION, PlanIndex, ScenarioIndex, factorize, rank_of
-from planner.rows import column
+from planner.plan_index import NATION, PlanIndex, ScenarioIndex, rank_of
 from planner.store_codec import small_unique
 
 from .. import fmt
@@ -246,11 +245,12 @@ def compact_key(k: np.ndarray) -> np.ndarray:
 
 
 def title_rank(pix) -> np.ndarray:
-    """The rank of each session's title among the plan's distinct titles (the sort key of « Intitulé »), read in C,
-    made once per plan, in the background: by a solve's last step (:func:`ui.planning.solve_tail`), once a reopened
-    plan is shown (:func:`ui.document.index_lists`) or a pin's (:func:`ui.document.prime_later`). A national plan's
-    first sort by title no longer waits a tenth of a second for it."""
-    return pix.memo(("title_rank",), lambda: factorize(column(pix.plan.sessions, "title"))[1])
+    """The rank of each session's title among the plan's distinct titles (the sort key of « Intitulé »,
+    :meth:`PlanIndex.titles`), made once per plan in the background: by a solve's last step
+    (:func:`ui.planning.solve_tail`), once a reopened plan is shown (:func:`ui.document.index_lists`); a pin's plan
+    carries them over from the plan before. A national plan's first sort by title no longer waits a tenth of a
+    second for it."""
+    return pix.titles()[1]
 
 
 def prime_labels(six: ScenarioIndex) -> None:
