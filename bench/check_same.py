@@ -1,6 +1,6 @@
 """Same checker findings before and after a change of the independent checker, on clean and broken plans.
 
-The académies' plans the solve workers check (``solvers.api._check_errors``: the national default 2026-2027
+The académies' plans the solve workers check (``solvers.api._check_findings``: the national default 2026-2027
 planned from 2026-11-30) are solved once and kept in ``--inputs`` (a pickle; built when missing, about 30 s
 of CPU for the nation). Then ``check_plan`` of THIS checkout runs on each clean plan (CPU printed, the
 least of 3 rounds) and on 12 broken copies per académie (seeded edits: dates, times, trainers, windows,
@@ -36,7 +36,7 @@ def build_inputs(path: str, codes: list[str] | None) -> None:
 
     sc = national_reference("2026-2027", dt.date(2026, 11, 30))
     out = {}
-    check = api._check_errors
+    check = api._check_findings
 
     def keep(own, res):  # the plan as the worker checks it
         out[own.academies[0].code] = (own, Plan(sessions=[copy.copy(x) for x in res.sessions],
@@ -44,12 +44,12 @@ def build_inputs(path: str, codes: list[str] | None) -> None:
                                                 report={"unplaced": [u.as_dict() for u in res.unplaced]}))
         return check(own, res)
 
-    api._check_errors = keep
+    api._check_findings = keep
     try:
         for c in codes or [a.code for a in sc.academies]:
             api._solve_one(sc.restricted_to(c), c, "cpsat", 30.0, 0, None, precheck=True)
     finally:
-        api._check_errors = check
+        api._check_findings = check
     with open(path, "wb") as f:
         pickle.dump(out, f)
 

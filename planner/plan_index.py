@@ -32,7 +32,7 @@ class ScenarioIndex:
 
     # what holds whatever the settings: carried by :meth:`__init__` from an index of the same scenario (``like``)
     _UNITS = ("academies", "departements", "circonscriptions", "bassins", "etablissements", "trainers", "estimated",
-              "etabs_of_bassin")
+              "etabs_of_bassin", "units_serial")
 
     # the scenario lists those units are made of: another scenario object holding these very lists (a copy of the
     # scenario with its settings apart, for a background computation) has the same units
@@ -68,6 +68,7 @@ class ScenarioIndex:
             self.unit_academie[("academie", a.code)] = a.code
 
     def _index_units(self, sc: Scenario) -> None:
+        self.units_serial = self.serial  # carried with the units by a later index of the same units (``like``)
         self.academies = {a.code: a for a in sc.academies}
         self.departements = {d.code: d for d in sc.departements}
         self.circonscriptions = {c.id: c for c in sc.circonscriptions}

@@ -390,15 +390,8 @@ def academie_kpis_of_index(ix, code: str) -> dict:
     the same figures without a pass over the académie's sessions (the window's overview, at each selection)."""
     import numpy as np
 
-    def code_of(values, v) -> int:
-        i = int(np.searchsorted(values, v))
-        return i if i < len(values) and values[i] == v else -1
-
-    if ix.n:
-        teach = ((ix.acad_code == code_of(ix.acad_values, code)) & (ix.kind_code == code_of(ix.kind_values, "step1"))
-                 & np.isin(ix.aud_code, [code_of(ix.aud_values, a) for a in TEACHER_AUDIENCES]))
-    else:
-        teach = np.zeros(0, dtype=bool)
+    teach = (ix._eq(ix.acad_values, ix.acad_code, code) & ix._eq(ix.kind_values, ix.kind_code, "step1")
+             & np.logical_or.reduce([ix._eq(ix.aud_values, ix.aud_code, a) for a in TEACHER_AUDIENCES]))
 
     def trained_before(limit: str | None) -> int:
         m = teach if limit is None else teach & (ix.date_ord < dt.date.fromisoformat(limit).toordinal())

@@ -42,7 +42,8 @@ from .settings import Settings
 from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_columns: public here too)
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
     _encode_order, index_groups, index_sessions_by_academie, compress_part, _session_groups, dumps_chunked,
-    prepared_parts, read_columns, read_plan_columns, same_rows, scenario_data_loads, scenario_dump, session_part)
+    prepared_parts, read_columns, read_plan_columns, same_rows, scenario_data_loads, scenario_dump, session_part,
+    table_parts)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -316,7 +317,7 @@ class ScenarioStore:
                 parts[key] = (None if key in existing and same_rows(old_groups.get(acad), ss) else ready.get(key)
                               or zipper.submit(compress_part, session_part(ss, coded.get(acad), compress=False)))
             parts[ORDER_PART] = ready.get(ORDER_PART) or _encode_order(list(groups), order)
-            for part, rows, cls in (("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)):
+            for part, rows, cls in table_parts(plan):
                 same = same_as is not None and getattr(same_as, part) is rows and part in existing
                 parts[part] = None if same else ready.get(part) or _encode_columns(rows, cls)
             parts = {p: d.result() if isinstance(d, Future) else d for p, d in parts.items()}

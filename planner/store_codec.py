@@ -20,7 +20,7 @@ from itertools import chain
 import numpy as np
 
 from .models import Scenario
-from .plan import Session
+from .plan import Session, TrainerRow, UnitRow
 from .rows import column
 
 def _encode(rows: list[dict]) -> bytes:
@@ -301,6 +301,11 @@ def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
 NO_STATUS = {"status": "planned", "present": None, "held_date": None}
 
 
+def table_parts(plan) -> list[tuple[str, list, type]]:
+    """The plan's tables stored beside its sessions, each in a part of its own: (part, rows, row class)."""
+    return [("trainers", plan.trainers, TrainerRow), ("units", plan.units, UnitRow)]
+
+
 def session_part(sessions: list, coded: dict | None = None, compress: bool = True) -> bytes:
     """An académie's part of a plan: its sessions by column, statuses apart (``coded``: as :func:`_encode_columns`)."""
     return _encode_columns(sessions, Session, skip=NO_STATUS, coded=coded, compress=compress)
@@ -317,7 +322,7 @@ class PreparedParts:
         self.parts: dict[str, bytes] = dict(parts or {})
 
     def add(self, key: str, make) -> bytes:
-        """The part ``key``, made by ``make()`` unless another thread made it already."""
+        """The part ``key``, made by ``make()`` unless it was made already."""
         data = self.parts.get(key)
         return data if data is not None else self.parts.setdefault(key, make())
 
@@ -341,8 +346,6 @@ def prepare_plan_parts(ix, stop=None, pause=None, same_as_index=None) -> Prepare
     between two parts (a save has begun: it makes the rest itself); ``pause()``: called between two académies (the
     window's background work leaves the interpreter to the window a moment); ``same_as_index``: that of the plan
     the file holds, whose académies a save keeps where their sessions are the same (not made here)."""
-    from .plan import TrainerRow, UnitRow
-
     prepared = prepared_parts(ix)
     plan = ix.plan
     if not plan.sessions:
@@ -358,8 +361,8 @@ def prepare_plan_parts(ix, stop=None, pause=None, same_as_index=None) -> Prepare
         if pause is not None:
             pause()
     prepared.add(ORDER_PART, lambda: _encode_order(list(groups), order))
-    prepared.add("trainers", lambda: _encode_columns(plan.trainers, TrainerRow))
-    prepared.add("units", lambda: _encode_columns(plan.units, UnitRow))
+    for part, rows, cls in table_parts(plan):
+        prepared.add(part, lambda: _encode_columns(rows, cls))
     return prepared
 
 

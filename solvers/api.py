@@ -127,8 +127,7 @@ def _academie(sc: Scenario, code: str, solver: str, time_limit: float, seed: int
     res.stage_seconds["venues"] = time.perf_counter() - t - res.stage_seconds.get("roadmap", 0.0)
     if precheck:
         t = time.perf_counter()
-        findings = res.parts["check_findings"] = _check_findings(own, res)
-        res.parts["check_errors"] = [(rule, message) for rule, message, severity, _ in findings if severity == "error"]
+        res.parts["check_findings"] = _check_findings(own, res)
         res.stage_seconds["check"] = time.perf_counter() - t
     if _POOL_STOP is None:  # in a pool's worker, the result's pickling shares them (AcademieResult.__getstate__)
         _share_texts(res.sessions)
@@ -196,7 +195,7 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
     académie was checked, no session id is used twice, and every unit, cadre, trainer, pin, preference
     and roadmap choice of ``sc`` belongs to one of ``codes`` (nothing the académie checks could miss).
     ``None`` otherwise: the whole plan must be checked. ``screen``: what is already known of ``results``."""
-    if any("check_errors" not in r.parts for r in results) or sorted(r.code for r in results) != sorted(codes):
+    if any("check_findings" not in r.parts for r in results) or sorted(r.code for r in results) != sorted(codes):
         return None
     screen = screen or _Screen()
     for r in results:
@@ -209,7 +208,8 @@ def _academie_errors(sc: Scenario, codes: list[str], results: list[AcademieResul
         screen.covered = covered_by(sc, codes)
     if not screen.covered:
         return None
-    return [e for r in results for e in r.parts["check_errors"]]
+    return [(rule, message) for r in results for rule, message, severity, _ in r.parts["check_findings"]
+            if severity == "error"]
 
 
 def solve(scenario: Scenario, *, academie: str | None = None, solver: str = "cpsat", time_limit: float = 60.0,

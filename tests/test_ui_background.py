@@ -138,7 +138,7 @@ def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background
     """The re-plan computes what any territory shows (the tree's totals); the nation's cards, budget and KPIs
     are computed by a second operation once the unit is shown, and equal those of the same plan indexed afresh."""
     from planner.plan_index import NATION, PlanIndex
-    from ui.document import budget_key, nation_teacher_kpis, plan_budget_of
+    from ui.document import budget_key, nation_teacher_kpis, plan_budget_of, totals_key
     from ui.tabs.overview import plan_card_figures
 
     w = win
@@ -154,7 +154,7 @@ def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background
         w.unit_edits.pin_slot(scope, cand, cand.group)
         qtbot.waitUntil(lambda: w.plan is not before, timeout=30_000)
         pix = w.doc.pix
-        assert ("totals", pix.six.serial) in pix._memo  # made by the re-plan, before the plan was shown
+        assert totals_key(pix) in pix._memo  # made by the re-plan, before the plan was shown
         qtbot.waitUntil(lambda: "figures" in started and w.ops.find("figures") is None, timeout=30_000)
     finally:
         w.ops.run = run

@@ -80,12 +80,12 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
 def index_lists(pix: PlanIndex) -> PlanIndex:
     """The lists by unit and by trainer of an index (after :func:`read_document` without them), and the labels the
     window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
-    from .models.sessions import prime_labels, title_rank
+    from .models.sessions import prime_labels
 
     pix.prepare()
     if pix.six is not None:
         prime_labels(pix.six)
-    title_rank(pix)
+    pix.titles()  # the sort key of « Intitulé »
     return pix
 
 
@@ -97,8 +97,9 @@ def unplaced_sessions(pix: PlanIndex) -> int:
 
 
 def totals_key(pix: PlanIndex) -> tuple:
-    """The memo key of the territory tree's totals of a plan (:meth:`PlanIndex.per_node_totals`), per scenario index."""
-    return ("totals", pix.six.serial if pix.six is not None else 0)
+    """The memo key of the territory tree's totals of a plan (:meth:`PlanIndex.per_node_totals`): per scenario units
+    (a setting that moves the demand keeps them: the same key)."""
+    return ("totals", pix.six.units_serial if pix.six is not None else 0)
 
 
 def prime_figures(pix: PlanIndex, settings: Settings | None = None, nation: bool = True) -> PlanIndex:
@@ -134,7 +135,7 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
 
     def start() -> None:
         if doc.pix is pix:
-            window.ops.run(lambda progress, stop: prime_later(pix, settings), name="figures")
+            window.ops.run(lambda progress, stop: prime_figures(pix, settings), name="figures")
 
     QTimer.singleShot(0, window, start)
 
@@ -164,12 +165,6 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
                                                                  in_file), name="saveprep")
 
     QTimer.singleShot(SAVE_PREP_DELAY_MS, window, start)
-
-
-def prime_later(pix: PlanIndex, settings: Settings | None) -> PlanIndex:
-    """What the window may need of a plan shown (:func:`prime_figures`), computed in the background once it is
-    shown."""
-    return prime_figures(pix, settings)
 
 
 def _edit_modules() -> None:
@@ -308,10 +303,9 @@ class Document(QObject):
 
         def job() -> ScenarioIndex:
             six = ScenarioIndex(frozen, like=old)  # its units as they are
-            from .tabs.overview import plan_card_figures, prime_overview
+            from .tabs.overview import plan_card_figures
 
-            prime_overview(six)  # the overview's figures of the nation, as the opening makes them
-            if pix is not None:
+            if pix is not None:  # the overview's cards of the nation (the window adds its territory's demand)
                 plan_card_figures(pix, six, NATION)
                 plan_budget_of(pix, frozen.settings)
             return six
@@ -332,10 +326,7 @@ class Document(QObject):
         carry_memos(old, six, tree=same_tree)
         self.six = six
         for pix in self._indexes:
-            tree_totals = pix.__dict__.get("_memo", {}).get(totals_key(pix))
             pix.six = six
-            if tree_totals is not None:  # sessions and last dates per node: the plan's, whatever the demand
-                pix.memo(totals_key(pix), lambda v=tree_totals: v)
 
     def set_pins_and_plan(self, pins: list, plan: Plan | None, message: str, pix: PlanIndex | None = None) -> None:
         self.scenario.pins = list(pins)

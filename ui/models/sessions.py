@@ -157,8 +157,8 @@ class SessionTableModel(QAbstractTableModel):
             k = rank_of(memo_labels(six, "sort_unit", pix.unit_values.tolist(), _unit_sort_label))[pix.unit_code]
         elif key == "unit_id":
             k = by_label(pix.unit_values, pix.unit_code, lambda u: u.split("|", 1)[1])
-        else:
-            k = title_rank(pix)
+        else:  # the titles' ranks, made in the background once a plan is shown (PlanIndex.titles)
+            k = pix.titles()[1]
         k = self._sort_keys[col] = compact_key(k)
         return k
 
@@ -242,15 +242,6 @@ def compact_key(k: np.ndarray) -> np.ndarray:
         k = np.unique(k, return_inverse=True)[1].reshape(-1)
         lo, hi = 0, int(k.max())
     return (k - lo).astype(np.uint8 if hi - lo < 1 << 8 else np.uint16 if hi - lo < 1 << 16 else np.uint32)
-
-
-def title_rank(pix) -> np.ndarray:
-    """The rank of each session's title among the plan's distinct titles (the sort key of « Intitulé »,
-    :meth:`PlanIndex.titles`), made once per plan in the background: by a solve's last step
-    (:func:`ui.planning.solve_tail`), once a reopened plan is shown (:func:`ui.document.index_lists`); a pin's plan
-    carries them over from the plan before. A national plan's first sort by title no longer waits a tenth of a
-    second for it."""
-    return pix.titles()[1]
 
 
 def prime_labels(six: ScenarioIndex) -> None:

@@ -184,10 +184,12 @@ class UnplacedTableModel(RowTableModel):
 
 
 # ============================================================== heat map
-def heatmap_of(pix: PlanIndex, six: ScenarioIndex, scope: Scope) -> tuple[list[dt.date], np.ndarray | None]:
-    """The heat map of a territory (:func:`_heatmap`, one row per territory below it), made once per plan, territory
-    and rows: a setting or a return to it finds it (the nation's: made in the background with the plan's figures)."""
-    rows = six.children(scope)
+def heatmap_of(pix: PlanIndex, six: ScenarioIndex, scope: Scope,
+               rows: list[Scope] | None = None) -> tuple[list[dt.date], np.ndarray | None]:
+    """The heat map of a territory (:func:`_heatmap`; ``rows``: the territories below it, ``six.children(scope)``),
+    made once per plan, territory and rows: a setting or a return to it finds it (the nation's: made in the
+    background with the plan's figures)."""
+    rows = six.children(scope) if rows is None else rows
     return pix.memo(("heatmap", tuple(scope), tuple(rows)), lambda: _heatmap(pix, scope, rows))
 
 
@@ -237,7 +239,7 @@ class HeatmapModel(QAbstractTableModel):
         self._values = np.zeros((len(rows), 0), dtype=np.int64)
         rng = pix.date_range() if pix is not None else None
         if rng and rows:
-            weeks, vals = heatmap_of(pix, six, scope)
+            weeks, vals = heatmap_of(pix, six, scope, rows)
             if weeks:
                 self._weeks, self._values = weeks, vals
         self._max = max(1, int(self._values.max()) if self._values.size else 1)
