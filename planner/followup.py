@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .plan import Plan, Session
+from .plan import Plan, Session, StoredPlan
 from .text import fold
 
 CURRENT_PLAN = "courant"
@@ -207,13 +207,21 @@ def last_batch(store) -> str | None:
 
 
 def apply_statuses(plan: Plan, statuses: dict[str, SessionStatus]) -> Plan:
-    """Copy each session's status, date held and number present onto the plan's sessions (in place)."""
-    for s in plan.sessions:
+    """Copy each session's status, date held and number present onto the plan's sessions (in place; those of a
+    :class:`~planner.plan.StoredPlan` as soon as they are made)."""
+    if isinstance(plan, StoredPlan):
+        plan.then(lambda sessions: _apply_statuses(sessions, statuses))
+    else:
+        _apply_statuses(plan.sessions, statuses)
+    return plan
+
+
+def _apply_statuses(sessions: list[Session], statuses: dict[str, SessionStatus]) -> None:
+    for s in sessions:
         st = statuses.get(s.session_id)
         s.status = st.status if st else "planned"
         s.present = st.present if st and st.status == "held" else None
         s.held_date = st.held_date if st and st.status == "held" else None
-    return plan
 
 
 def load_current_plan(store) -> Plan:

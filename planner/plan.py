@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from operator import attrgetter, itemgetter
@@ -182,6 +183,15 @@ class Plan:
     # (solvers.api.academie_findings)
     academie_findings: list | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def session_count(self) -> int:
+        """How many sessions the plan has (a :class:`StoredPlan` says it without making them)."""
+        return len(self.sessions)
+
+    def session_at(self, i: int) -> Session:
+        """The session at row ``i`` (a :class:`StoredPlan` whose sessions are not made yet: a copy of it)."""
+        return self.sessions[i]
+
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
         return sorted((s for s in self.sessions if s.unit_type == unit_type and s.unit_id == unit_id),
@@ -293,6 +303,85 @@ class Plan:
                                   f"modifié après l'écriture du plan)")
         return cls(sessions=sessions, trainers=trainers, units=units, report=report, folder_issues=issues,
                    folder_unverified=not isinstance(files, dict))
+
+
+class StoredPlan(Plan):
+    """A plan read from a scenario file whose sessions are made when first asked for, in any thread, once.
+
+    Opening a national plan reads and checks its stored columns (what the window's index is made of) at once;
+    the 400,000 session objects, a second of work, are made after the window shows the plan (the background
+    lists, :func:`ui.document.index_lists`), or by whatever asks first. ``make(pause)`` returns them, in plan
+    order; ``count`` is their number; ``row(i)`` makes the session at row ``i`` alone (what a table shows
+    meanwhile: :meth:`session_at`). Anywhere else it is a :class:`Plan`: equal to one with the same fields,
+    copied and pickled as one."""
+
+    def __init__(self, *args, make: Callable[..., list[Session]] | None = None, count: int = 0,
+                 row: Callable[[int], Session] | None = None, **kwargs) -> None:
+        self._make, self._row, self._count, self._lock = make, row, count, threading.Lock()
+        self._then: list[Callable[[list[Session]], object]] = []
+        if make is not None:
+            kwargs["sessions"] = None  # they wait for make()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def sessions(self) -> list[Session]:
+        made = self.__dict__.get("_sessions")
+        return self.make_sessions() if made is None else made
+
+    @sessions.setter
+    def sessions(self, value: list[Session] | None) -> None:
+        with self._lock:
+            if value is not None or self._make is None:  # the dataclass's __init__ passes None while they wait
+                self.__dict__["_sessions"], self._make, self._row = ([] if value is None else value), None, None
+
+    def make_sessions(self, pause: Callable[[], object] | None = None) -> list[Session]:
+        """The sessions, made now unless they are (``pause()`` between two slices of them: a background thread
+        lets the window have the interpreter); another thread making them: its list, once made."""
+        with self._lock:
+            made = self.__dict__.get("_sessions")
+            if made is None:
+                made = self._make(pause)
+                for fn in self._then:
+                    fn(made)
+                self.__dict__["_sessions"], self._make, self._row, self._then = made, None, None, []  # columns freed
+        return made
+
+    def then(self, fn: Callable[[list[Session]], object]) -> None:
+        """``fn(sessions)`` applied to the sessions as soon as they are made (now if they are), and to the sessions
+        :meth:`session_at` makes alone meanwhile."""
+        with self._lock:
+            if self.__dict__.get("_sessions") is None:
+                self._then.append(fn)
+                return
+        fn(self.sessions)
+
+    def session_at(self, i: int) -> Session:
+        made = self.__dict__.get("_sessions")
+        if made is not None or self._row is None:
+            return self.sessions[i]
+        s = self._row(i)  # a copy of row i, made from the stored columns: the plan's own are not made yet
+        for fn in list(self._then):
+            fn([s])
+        return s
+
+    @property
+    def sessions_made(self) -> bool:
+        return self.__dict__.get("_sessions") is not None
+
+    @property
+    def session_count(self) -> int:
+        made = self.__dict__.get("_sessions")
+        return self._count if made is None else len(made)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Plan) if f.compare)
+
+    __hash__ = None  # as the dataclass's
+
+    def __reduce__(self):
+        return (Plan, tuple(getattr(self, f.name) for f in fields(Plan)))
 
 
 def read_sessions(directory: str | Path, academies: frozenset[str] | None = None,

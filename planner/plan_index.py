@@ -197,7 +197,7 @@ class PlanIndex:
     def __init__(self, plan: Plan, six: "ScenarioIndex | None" = None) -> None:
         self.plan = plan
         self.six = six
-        self.n = len(plan.sessions)
+        self.n = plan.session_count
         self.unplaced = list(plan.report.get("unplaced", []) or [])
 
     @classmethod

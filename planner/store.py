@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from .errors import ScenarioError
 from .models import Scenario, french_errors
-from .plan import Plan, Session, TrainerRow, UnitRow
+from .plan import Plan, Session, StoredPlan, TrainerRow, UnitRow
 from .compare import PlanComparison, compare, plan_kpis
 from .safe_io import OutputError, check_output_file, clean_stale_temps, replace_durably
 from .settings import Settings
@@ -43,7 +43,7 @@ from .store_codec import (  # noqa: F401 (COLUMNAR, read_columns, read_plan_colu
     COLUMNAR, GROUP_PREFIX, ORDER_PART, _decode, _decode_columns, _decode_sessions, _encode, _encode_columns,
     _encode_order, index_groups, index_sessions_by_academie, compress_part, _session_groups, dumps_chunked,
     prepared_parts, read_columns, read_plan_columns, same_rows, scenario_data_loads, scenario_dump, session_part,
-    table_parts)
+    sessions_later, table_parts)
 
 SCHEMA_VERSION = 5
 APP_ID = 0x50494121  # "PIA!" in PRAGMA application_id
@@ -122,15 +122,18 @@ class PlanInfo:
     notes: str = ""
 
 
-def _decode_plan(db: sqlite3.Connection, name: str, stored: dict | None = None) -> Plan:
+def _decode_plan(db: sqlite3.Connection, name: str, stored: dict | None = None, later: bool = False) -> Plan:
     parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ?", (name,))}
     (report,) = db.execute("SELECT report FROM plans WHERE name = ?", (name,)).fetchone()
     empty = _encode([])
     if stored is not None:
         stored["parts"] = parts  # the file's own bytes (planner.store_codec.adopt_file_parts)
-    return Plan(sessions=_decode_sessions(parts, stored),
-                trainers=_decode_columns(parts.get("trainers", empty), TrainerRow),
+    rest = dict(trainers=_decode_columns(parts.get("trainers", empty), TrainerRow),
                 units=_decode_columns(parts.get("units", empty), UnitRow), report=json.loads(report))
+    deferred = sessions_later(parts, stored) if later else None
+    if deferred is not None:
+        return StoredPlan(**deferred, **rest)
+    return Plan(sessions=_decode_sessions(parts, stored), **rest)
 
 
 # ------------------------------------------------------------------ the store
@@ -355,14 +358,15 @@ class ScenarioStore:
                 return p
         raise StoreError(f"{self.path} : plan « {name} » introuvable")
 
-    def load_plan(self, name: str, stored: dict | None = None) -> Plan:
+    def load_plan(self, name: str, stored: dict | None = None, later: bool = False) -> Plan:
         """The plan ``name``; ``stored`` (a dict) receives its stored columns when it has them (see
-        :func:`_decode_sessions`)."""
+        :func:`_decode_sessions`). ``later``: its parts are read and checked now, its sessions made when first
+        asked for (a :class:`~planner.plan.StoredPlan`, when the plan is stored in columnar parts)."""
         if self.db.execute("SELECT 1 FROM plans WHERE name = ?", (name,)).fetchone() is None:
             raise StoreError(f"{self.path} : plan « {name} » introuvable")
         try:
-            return _decode_plan(self.db, name, stored)
-        except (zlib.error, json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
+            return _decode_plan(self.db, name, stored, later)
+        except (zlib.error, json.JSONDecodeError, TypeError, KeyError, ValueError, OverflowError) as exc:
             raise StoreError(f"{self.path} : plan « {name} » illisible ({exc})") from None
 
     def delete_plan(self, name: str) -> None:

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import fields
 from functools import lru_cache
 from itertools import chain
@@ -20,7 +21,7 @@ from itertools import chain
 import numpy as np
 
 from .models import Scenario
-from .plan import Session, TrainerRow, UnitRow
+from .plan import SLICE, Session, TrainerRow, UnitRow
 from .rows import column
 
 def _encode(rows: list[dict]) -> bytes:
@@ -149,6 +150,15 @@ def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
 def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[int, dict[str, list]]:
     """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out); ``keep``
     receives the stored form too (distinct values and codes per column: what a plan index is made of)."""
+    n, columns, dates = _parse_columns(blob)
+    if keep is not None:
+        keep.append(columns)
+    return n, {name: _column_list(columns[name], name in dates) for name in names if name in columns}
+
+
+def _parse_columns(blob: bytes) -> tuple[int, dict[str, dict], set[str]]:
+    """(rows, {name: stored column}, names of the date columns) of a columnar part, checked: a damaged part is
+    refused here (``ValueError``), not misread when its values are made (:func:`_column_list`)."""
     raw = zlib.decompress(blob[len(COLUMNAR):])  # both versions' prefixes have the same length
     size = int.from_bytes(raw[:8], "little")
     data = json.loads(raw[8:8 + size])
@@ -173,26 +183,23 @@ def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[i
                 raise ValueError(f"colonne {name} : code hors des {len(c['values'])} valeurs")
         elif len(c["plain"]) != n:
             raise ValueError(f"colonne {name} : {len(c['plain'])} valeurs pour {n} lignes")
-    if keep is not None:
-        keep.append(columns)
-    out: dict[str, list] = {}
-    for name in names:
-        c = columns.get(name)
-        if c is None:
-            continue
-        if "values" in c:
-            values = c["values"]
-            if name in dates:
-                values = [dt.date.fromordinal(v) for v in values]
-            table = np.empty(len(values), dtype=object)
-            table[:] = values
-            col = table[c["codes"]].tolist()
-        else:
-            col = c["plain"]
-            if name in dates:
-                col = list(map(dt.date.fromordinal, col))
-        out[name] = col
-    return n, out
+        if name in dates:  # days that are not days: refused now too
+            for v in c["values"] if "values" in c else c["plain"]:
+                dt.date.fromordinal(v)
+    return n, columns, dates
+
+
+def _column_list(c: dict, date: bool) -> list:
+    """The values of a stored column checked by :func:`_parse_columns`, one per row (dates as ``datetime.date``)."""
+    if "values" in c:
+        values = c["values"]
+        if date:
+            values = [dt.date.fromordinal(v) for v in values]
+        table = np.empty(len(values), dtype=object)
+        table[:] = values
+        return table[c["codes"]].tolist()
+    col = c["plain"]
+    return list(map(dt.date.fromordinal, col)) if date else col
 
 
 # A plan's sessions, one part per académie plus their order in the plan (schema 4): a save after a pin or an
@@ -395,14 +402,19 @@ def _decode_order(blob: bytes) -> tuple[list[str], np.ndarray]:
 def _interleave(names: list[str], order: np.ndarray, columns_of) -> list:
     """Rows in plan order from each group's rows (``columns_of(name)`` → that group's list)."""
     groups = [columns_of(g) for g in names]
-    counts = np.bincount(order, minlength=len(names)) if len(order) else np.zeros(len(names), dtype=np.int64)
-    for g, rows, n in zip(names, groups, counts.tolist()):
-        if len(rows) != n:
-            raise ValueError(f"académie {g} : {len(rows)} sessions pour {n} places")
+    _check_counts(names, order, [len(rows) for rows in groups])
     # the groups' rows one after the other go to the rows of the plan that group holds, in plan order
     out = np.empty(len(order), dtype=object)
     out[np.argsort(order, kind="stable")] = np.fromiter(chain.from_iterable(groups), dtype=object, count=len(order))
     return out.tolist()
+
+
+def _check_counts(names: list[str], order: np.ndarray, sizes: list[int]) -> None:
+    """Each group holds as many rows as the order gives it places (``ValueError`` otherwise)."""
+    counts = np.bincount(order, minlength=len(names)) if len(order) else np.zeros(len(names), dtype=np.int64)
+    for g, size, n in zip(names, sizes, counts.tolist()):
+        if size != n:
+            raise ValueError(f"académie {g} : {size} sessions pour {n} places")
 
 
 def _decode_sessions(parts: dict[str, bytes], stored: dict | None = None) -> list:
@@ -411,21 +423,67 @@ def _decode_sessions(parts: dict[str, bytes], stored: dict | None = None) -> lis
     the window's index of them without reading the sessions again."""
     if ORDER_PART not in parts:
         return _decode_columns(parts.get("sessions", _encode([])), Session)
+    later = sessions_later(parts, stored)
+    if later is not None:
+        return later["make"]()
+    names, order = _decode_order(parts[ORDER_PART])  # a part without columns (never written so): no stored index
+    return _interleave(names, order, lambda g: _decode_columns(parts.get(GROUP_PREFIX + g, _encode([])), Session))
+
+
+def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict | None:
+    """The plan's parts read and checked now, as :func:`_decode_sessions` does (``stored`` receives their columns),
+    their sessions made when they are asked for: the arguments of a :class:`planner.plan.StoredPlan`, ``make``
+    (``make(pause=None)``: every session, in plan order, calling ``pause()`` after each slice of
+    :data:`~planner.plan.SLICE` sessions), ``count`` and ``row`` (``row(i)``: the session at row ``i`` alone).
+    None for a plan stored otherwise than in columnar parts per académie: :func:`_decode_sessions` reads it."""
+    if ORDER_PART not in parts:
+        return None
     names, order = _decode_order(parts[ORDER_PART])
-    raw: list = []
+    blobs = [parts.get(GROUP_PREFIX + g, _encode([])) for g in names]
+    if not all(b.startswith((COLUMNAR, COLUMNAR_2)) for b in blobs):
+        return None
+    parsed = [_parse_columns(b) for b in blobs]
+    _check_counts(names, order, [n for n, _c, _d in parsed])
+    if stored is not None:
+        stored.update(groups=[columns for _n, columns, _d in parsed], order=order)
+    by_name = dict(zip(names, parsed))
 
-    def group(g: str) -> list:
-        blob = parts.get(GROUP_PREFIX + g, _encode([]))
-        before = len(raw)
-        rows = _decode_columns(blob, Session, raw)
-        if len(raw) == before:  # a part without columns (never written so): no stored index
-            raw.append(None)
-        return rows
+    def make(pause: Callable[[], object] | None = None) -> list:
+        def rows(g: str) -> list:
+            n, columns, dates = by_name[g]
+            cols = [_column_list(columns[f.name], f.name in dates) if f.name in columns else [f.default] * n
+                    for f in fields(Session)]
+            out: list = []
+            for i in range(0, n, SLICE):  # ``pause()`` between two slices: a window gets the interpreter then
+                out += map(Session, *(c[i:i + SLICE] for c in cols))
+                if pause is not None:
+                    pause()
+            return out
 
-    sessions = _interleave(names, order, group)
-    if stored is not None and all(r is not None for r in raw):
-        stored.update(groups=raw, order=order)
-    return sessions
+        return _interleave(names, order, rows)
+
+    where: list = []  # each row's place in its part, made at the first row asked for
+
+    def row(i: int) -> Session:
+        if not where:
+            by_part = np.argsort(order, kind="stable")
+            starts = np.cumsum(np.bincount(order, minlength=len(names))) - np.bincount(order, minlength=len(names))
+            place = np.empty(len(order), dtype=np.int64)
+            place[by_part] = np.arange(len(order)) - starts[order[by_part]]
+            where.append(place)
+        _n, columns, dates = parsed[int(order[i])]
+        k = int(where[0][i])
+        values = []
+        for f in fields(Session):
+            c = columns.get(f.name)
+            if c is None:
+                values.append(f.default)
+                continue
+            v = c["values"][int(c["codes"][k])] if "values" in c else c["plain"][k]
+            values.append(dt.date.fromordinal(v) if f.name in dates else v)
+        return Session(*values)
+
+    return {"make": make, "count": len(order), "row": row}
 
 
 def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> dict[str, list] | None:

@@ -396,3 +396,107 @@ def test_a_code_past_its_values_is_refused_with_the_plan_named(tmp_path):
         st.db.commit()
         with pytest.raises(StoreError, match="illisible"):
             st.load_plan("A")
+        with pytest.raises(StoreError, match="illisible"):  # refused when read, not when its sessions are made
+            st.load_plan("A", later=True)
+
+
+# ------------------------------------------------------------------ sessions made when first asked for
+def _saved_two_academies(tmp_path, n: int = 25_000) -> tuple:
+    path = _new_store(tmp_path)
+    plan = _two_academies(n)
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+    return path, plan
+
+
+def test_a_plan_read_later_is_the_plan_its_sessions_made_when_asked_for(tmp_path):
+    """``load_plan(later=True)`` reads and checks the parts at once and makes the session objects when first asked
+    for: the same plan as read at once, equal both ways, copied and pickled as a plain plan."""
+    import copy
+    import pickle
+
+    from planner.plan import StoredPlan
+
+    path, plan = _saved_two_academies(tmp_path)
+    with ScenarioStore(path) as st:
+        stored: dict = {}
+        later = st.load_plan("A", stored, later=True)
+        now = st.load_plan("A")
+    assert isinstance(later, StoredPlan) and not later.sessions_made
+    assert later.session_count == len(plan.sessions) and not later.sessions_made  # counted, not made
+    assert len(stored["groups"]) == 2 and len(stored["order"]) == len(plan.sessions)  # the window's index reads them
+    assert later.trainers == plan.trainers and later.report == plan.report
+    rows = [0, 1, 2, 3, 7_777, len(plan.sessions) - 1]  # a row alone (what a table shows meanwhile), both académies
+    assert [later.session_at(i) for i in rows] == [now.sessions[i] for i in rows] and not later.sessions_made
+    assert {later.session_at(i).academie for i in rows} == {"16", "28"}
+    assert later.sessions == plan.sessions == now.sessions and later.sessions_made
+    assert later.session_at(7_777) is later.sessions[7_777]
+    assert later.sessions is later.sessions  # made once
+    assert later == now and now == later and later == plan
+    for again in (pickle.loads(pickle.dumps(later)), copy.deepcopy(later)):
+        assert type(again) is Plan and again == plan
+
+
+def test_a_plan_read_later_is_made_once_by_two_threads_and_pauses_between_slices(tmp_path):
+    import threading
+
+    from planner.plan import SLICE
+
+    path, plan = _saved_two_academies(tmp_path)
+    with ScenarioStore(path) as st:
+        later = st.load_plan("A", later=True)
+    pauses, got = [], []
+    started = threading.Event()
+
+    def pause() -> None:  # the background's pause between slices: another thread asks meanwhile
+        pauses.append(threading.get_ident())
+        started.set()
+
+    asker = threading.Thread(target=lambda: started.wait(10) and got.append(later.sessions))
+    asker.start()
+    made = later.make_sessions(pause)
+    asker.join(10)
+    assert got and got[0] is made  # the other thread waited for this list, it did not make its own
+    per_academie = [sum(1 for s in plan.sessions if s.academie == a) for a in ("16", "28")]
+    assert len(pauses) == sum(-(-k // SLICE) for k in per_academie) >= 3
+    assert made == plan.sessions and later.make_sessions() is made
+
+
+def test_statuses_reach_the_sessions_of_a_plan_read_later(tmp_path):
+    """The statuses recorded for a plan (planner.followup) are put on its sessions once they are made."""
+    from planner.followup import SessionStatus, apply_statuses
+
+    path, plan = _saved_two_academies(tmp_path, 300)
+    with ScenarioStore(path) as st:
+        later = st.load_plan("A", later=True)
+    held = plan.sessions[5]
+    apply_statuses(later, {held.session_id: SessionStatus(held.session_id, "held", held.date, 12, ())})
+    assert not later.sessions_made
+    row = next(i for i, s in enumerate(plan.sessions) if s is held)
+    assert (later.session_at(row).status, later.session_at(row).present) == ("held", 12)  # on a row made alone too
+    assert later.session_at(row + 1).status == "planned" and not later.sessions_made
+    by_id = {s.session_id: s for s in later.sessions}
+    assert (by_id[held.session_id].status, by_id[held.session_id].present) == ("held", 12)
+    assert sum(s.status == "planned" for s in later.sessions) == len(plan.sessions) - 1
+    apply_statuses(later, {})  # on sessions already made: at once
+    assert all(s.status == "planned" and s.present is None for s in later.sessions)
+
+
+def test_a_day_that_is_no_day_is_refused_when_the_plan_is_read(tmp_path):
+    from planner.store import StoreError
+    from planner.store_codec import _encode_columns
+
+    path = _new_store(tmp_path)
+    plan = _plan(300)
+    plan.sessions[0].date = dt.date.max
+    raw = _encode_columns(plan.sessions, Session, compress=False)
+    size = int.from_bytes(raw[:8], "little")
+    head = raw[8:8 + size].replace(str(dt.date.max.toordinal()).encode(), b"99999999")
+    with ScenarioStore(path) as st:
+        st.save_plan("A", plan, {})
+        bad = COLUMNAR + zlib.compress(len(head).to_bytes(8, "little") + head + raw[8 + size:])
+        st.db.execute("UPDATE plan_data SET data = ? WHERE name = 'A' AND part = 'sessions@16'", (bad,))
+        st.db.commit()
+        for later in (False, True):
+            with pytest.raises(StoreError, match="illisible"):
+                st.load_plan("A", later=later)

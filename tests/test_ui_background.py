@@ -116,6 +116,41 @@ def test_open_reads_and_indexes_in_the_background(win, qtbot, monkeypatch, tmp_p
     _title_rank_made(w.doc.pix)
 
 
+def test_a_reopened_plan_is_shown_before_its_sessions_are_made_in_the_background(win, qtbot, monkeypatch,
+                                                                                tmp_path_factory):
+    """Opening a plan reads its stored columns (the window's index, the figures, the tables' row count); its
+    session objects are made afterwards by the lists' operation, in its thread, with pauses for the window, and
+    nothing the window shows meanwhile asks for them on its own thread."""
+    from planner.plan import StoredPlan
+
+    w = win
+    _in_a_file(w, qtbot, tmp_path_factory)
+    path = w.doc.path
+    expected = list(w.plan.sessions)
+    made: list = []
+    real = StoredPlan.make_sessions
+
+    def make_sessions(self, pause=None):
+        made.append((threading.get_ident(), pause is not None, w.plan is self))
+        return real(self, pause)
+
+    monkeypatch.setattr(StoredPlan, "make_sessions", make_sessions)
+    table = w.show_tab("sessions")  # the sessions table shown: its rows counted from the index
+    op = w.files.open_file(path)
+    qtbot.waitUntil(lambda: not op.isRunning() and w.doc.path == path and w.plan is not None
+                    and isinstance(w.plan, StoredPlan), timeout=30_000)
+    shown = w.plan
+    assert not shown.sessions_made and made == []
+    assert table.model.rowCount() == len(expected)
+    assert f"{len(expected)}" in w.planning.plan_label().replace("\u202f", "").replace(" ", "")
+    qtbot.waitUntil(lambda: "by_unit" in w.doc.pix.__dict__ and w.ops.find("index") is None, timeout=30_000)
+    assert made and made[0] == (made[0][0], True, True) and made[0][0] != threading.get_ident()
+    assert all(ident != threading.get_ident() for ident, _p, _s in made)
+    assert shown.sessions_made and shown.sessions == expected
+    _title_rank_made(w.doc.pix)
+    w.show_tab("overview")
+
+
 def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
     w = win
     scope = ("etablissement", uai(1))

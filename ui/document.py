@@ -22,7 +22,7 @@ from PySide6.QtGui import QUndoStack
 
 from planner.demand import demand_settings
 from planner.models import Scenario
-from planner.plan import Plan
+from planner.plan import Plan, StoredPlan
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
 from planner.scenario_io import load_scenario
 from planner.settings import Settings
@@ -82,6 +82,8 @@ def index_lists(pix: PlanIndex) -> PlanIndex:
     window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
     from .models.sessions import prime_labels
 
+    if isinstance(pix.plan, StoredPlan):  # a plan just read from a file: its sessions, the window served between slices
+        pix.plan.make_sessions(lambda: time.sleep(SAVE_PREP_PAUSE_S))
     pix.prepare()
     if pix.six is not None:
         prime_labels(pix.six)
@@ -141,7 +143,7 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
 
 
 SAVE_PREP_DELAY_MS = 1500  # after a plan is shown: its first paints and the user's first look come first
-SAVE_PREP_PAUSE_S = 0.004  # between two académies: the window gets the interpreter at once when it needs it
+SAVE_PREP_PAUSE_S = 0.004  # between two académies (two slices of sessions): the window gets the interpreter at once
 
 
 def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
@@ -417,7 +419,7 @@ class Document(QObject):
         self.plan_in_file = read.plan is not None and read.plan_name == "courant"
         self._stored = (read.path, read.plan, False) if self.plan_in_file else (None, None, False)
         if read.plan is not None:
-            self.message.emit(f"Plan enregistré rouvert ({fmt.num(len(read.plan.sessions))} sessions)")
+            self.message.emit(f"Plan enregistré rouvert ({fmt.num(read.plan.session_count)} sessions)")
 
     def save(self, path: str, params: dict | None = None) -> None:
         """Scenario and current plan into the scenario file ``path`` (raises on failure)."""
@@ -587,7 +589,7 @@ def read_document(spec: str | None, progress=lambda _p: None, lists: bool = True
     prime_overview(six)  # and the figures of the first tab
     pix = None
     if plan is not None:
-        progress((0.7, f"Index du plan ({fmt.num(len(plan.sessions))} sessions)…"))
+        progress((0.7, f"Index du plan ({fmt.num(plan.session_count)} sessions)…"))
         if stored.get("groups"):
             from planner.store_codec import adopt_file_parts
 
@@ -626,7 +628,7 @@ def load_store_plan(path: str, stored: dict | None = None) -> tuple[Plan | None,
                 return None, None
             names = [p.name for p in plans]
             name = "courant" if "courant" in names else names[-1]
-            plan = st.load_plan(name, stored)
+            plan = st.load_plan(name, stored, later=True)  # its sessions made after it is shown (index_lists)
             if "courant" in names:  # the statuses recorded for it (planner.followup)
                 from planner.followup import apply_statuses, load_statuses
 

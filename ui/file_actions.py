@@ -16,6 +16,7 @@ from .operations import Operation
 
 SCENARIO_FILTER = "Scénarios (*.sqlite *.planif *.db *.json);;Tous les fichiers (*)"
 STORE_SUFFIXES = (".sqlite", ".planif", ".db")
+LISTS_DELAY_MS = 150  # after a plan read from a file is shown: its lists by unit and trainer, and its sessions
 
 
 def reopen_fallback(why: object) -> str:
@@ -101,8 +102,9 @@ class FileActions:
             if self.doc.pix is pix:
                 w.ops.run(lambda progress, stop: index_lists(pix), name="index")
 
-        # on the next turn: this one filled the window, the next lays it out; not called once the window is gone
-        QTimer.singleShot(0, w, lambda: lists(read.pix))
+        # once the window has laid out and painted the plan (its paints call Python hundreds of times: each would wait
+        # for the interpreter while the background makes the sessions); not called once the window is gone
+        QTimer.singleShot(LISTS_DELAY_MS, w, lambda: lists(read.pix))
 
     def open_at_start(self, spec: str | None, after=None, note: str | None = None) -> Operation:
         """The window's first scenario (``None``: the national reference) read in the background while the window

@@ -260,7 +260,7 @@ class Planning:
         doc = self.doc
         if doc.plan is None:
             return "Aucun plan — F5 pour planifier"
-        n = len(doc.plan.sessions)
+        n = doc.plan.session_count
         up = doc.unplaced_sessions()
         st = doc.check_state()
         if st is not None:

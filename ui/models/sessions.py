@@ -29,23 +29,27 @@ class SessionTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.pix: PlanIndex | None = None
         self.six: ScenarioIndex | None = None
-        self._sessions: list = []
         self._sort_keys: dict[int, np.ndarray] = {}
         self._haystack: list[str] | None = None
 
     def set_plan(self, pix: PlanIndex | None, six: ScenarioIndex) -> None:
         self.beginResetModel()
         self.pix, self.six = pix, six
-        self._sessions = pix.plan.sessions if pix else []
         self._sort_keys = {}
         self._haystack = None
         self.endResetModel()
+
+    @property
+    def _sessions(self) -> list:
+        """The plan's sessions, asked for only when a row is shown (those of a plan just read from a file are made
+        in the background meanwhile: :class:`planner.plan.StoredPlan`)."""
+        return self.pix.plan.sessions if self.pix is not None else []
 
     def session(self, row: int):
         return self._sessions[row]
 
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._sessions)
+        return 0 if parent.isValid() or self.pix is None else self.pix.n
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(SESSION_COLUMNS)
@@ -69,7 +73,7 @@ class SessionTableModel(QAbstractTableModel):
         return _trainer_name_of(self.six, tid) if self.six else tid
 
     def cell(self, row: int, col: int, role=DISPLAY):
-        s = self._sessions[row]
+        s = self.pix.plan.session_at(row)
         key = SESSION_COLUMNS[col][0]
         if role == DISPLAY:
             if key == "date":
