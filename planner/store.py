@@ -136,6 +136,19 @@ def _decode_plan(db: sqlite3.Connection, name: str, stored: dict | None = None, 
     return Plan(sessions=_decode_sessions(parts, stored), **rest)
 
 
+def _with_settings(data: object, settings: object) -> str | None:
+    """The scenario's JSON object ``data`` (without settings, :func:`planner.store_codec.scenario_data_json`) with
+    the key ``settings`` added last, as text (of a key given twice, JSON readers keep the last: the settings of the
+    file's own column, as :meth:`ScenarioStore.load_scenario` puts them); None when either is not text of that shape."""
+    if not isinstance(data, str) or not isinstance(settings, str):
+        return None
+    body = data.strip()
+    if not body.startswith("{") or not body.endswith("}"):
+        return None
+    body = body[:-1].rstrip()
+    return f'{body}{"" if body.endswith("{") else ","}"settings":{settings}}}'
+
+
 # ------------------------------------------------------------------ the store
 class ScenarioStore:
     """A scenario file. Use as a context manager::
@@ -257,6 +270,12 @@ class ScenarioStore:
             raise StoreError(f"{self.path} : fichier de scénario illisible ou endommagé ({exc})") from None
         if row is None:
             raise StoreError(f"{self.path} : le fichier ne contient pas encore de scénario")
+        fast = _with_settings(row[0], row[1])
+        if fast is not None:  # parsed and validated by pydantic in one pass (its validators in Python let a window
+            try:              # have the interpreter meanwhile); a scenario it refuses is said below, in French
+                return Scenario.model_validate_json(fast)
+            except (ValidationError, ValueError, RecursionError):
+                pass
         try:
             data = scenario_data_loads(row[0])  # list by list: the window answers meanwhile
             data["settings"] = json.loads(row[1])

@@ -54,6 +54,44 @@ def test_scenario_round_trip_and_settings(tmp_path, scenario):
     assert load_scenario(str(p)).settings.group_size == 12  # the --scenario path of the CLI
 
 
+@pytest.mark.parametrize("which", ["annuaire", "national"])
+def test_a_scenario_read_in_one_pass_is_the_one_read_list_by_list(tmp_path, scenario, which):
+    """The file's scenario parsed and validated by pydantic in one pass equals the one its lists decode to."""
+    from planner.models import Scenario
+    from planner.sources.reference import national_reference
+    from planner.store_codec import scenario_data_loads
+
+    sc = scenario if which == "annuaire" else national_reference()
+    p = tmp_path / "s.sqlite"
+    with ScenarioStore(p) as st:
+        st.save_scenario(sc.model_copy(update={"settings": sc.settings.model_copy(update={"group_size": 13})}))
+        data, settings = st.db.execute("SELECT data, settings FROM scenario WHERE id = 1").fetchone()
+        back = st.load_scenario()
+    listed = scenario_data_loads(data)
+    listed["settings"] = json.loads(settings)
+    assert back == Scenario.model_validate(listed) and back.settings.group_size == 13
+    assert back.fingerprint() == sc.model_copy(update={"settings": back.settings}).fingerprint()
+
+
+def test_a_scenario_file_read_in_one_pass_keeps_its_settings_column_and_its_french_errors(tmp_path, scenario):
+    p = tmp_path / "s.sqlite"
+    with ScenarioStore(p) as st:
+        st.save_scenario(scenario)
+        data = json.loads(st.db.execute("SELECT data FROM scenario WHERE id = 1").fetchone()[0])
+        # settings inside the data too (a file written by hand): the settings column wins, as it always did
+        inside = {**data, "settings": {**scenario.settings.model_dump(mode="json"), "group_size": 9}}
+        st.db.execute("UPDATE scenario SET data = ? WHERE id = 1", (json.dumps(inside),))
+        st.save_settings(scenario.settings.model_copy(update={"group_size": 11}))
+        assert st.load_scenario().settings.group_size == 11
+        bad = {**data, "departements": [{**data["departements"][0], "academie": "99"}] + data["departements"][1:]}
+        st.db.execute("UPDATE scenario SET data = ? WHERE id = 1", (json.dumps(bad),))
+        with pytest.raises(StoreError, match="scénario invalide — .*académie inconnue « 99 »"):
+            st.load_scenario()
+        st.db.execute("UPDATE scenario SET data = ? WHERE id = 1", ('{"name": "x", "academies": [',))
+        with pytest.raises(StoreError, match="scénario illisible"):
+            st.load_scenario()
+
+
 def test_named_plans_with_parameters(tmp_path, scenario):
     p = tmp_path / "s.sqlite"
     ScenarioStore.create(p, scenario)
