@@ -228,7 +228,9 @@ class PlanIndex:
 
     def __getattr__(self, name: str):
         # first use of a lazily built group of attributes
-        if name in _DICT_ATTRS:
+        if name in _TABLE_ATTRS:
+            self._build_tables()
+        elif name in _DICT_ATTRS:
             self._build_dicts()
         elif name in _COLUMN_ATTRS:
             self._build_columns()
@@ -253,19 +255,21 @@ class PlanIndex:
             for lst in by_trainer.values():
                 lst.sort(key=_DICT_ORDER)
             by_unit, by_trainer = dict(by_unit), dict(by_trainer)
+        self.__dict__.update(by_unit=by_unit, by_trainer=by_trainer,
+                             sessions_by_id=_chunked_dict(self._ids(), plan.sessions))
+
+    def _build_tables(self) -> None:
+        """The plan's units and trainers by key: its tables only, none of its sessions."""
+        plan = self.plan
         tou: dict[tuple[str, str], list[TrainerRow]] = defaultdict(list)
         tot: dict[str, list[TrainerRow]] = defaultdict(list)
         for t in plan.trainers:
             tou[(t.unit_type, t.unit_id)].append(t)
             if t.tot_session_id:
                 tot[t.tot_session_id].append(t)
-        self.__dict__.update(
-            by_unit=by_unit, by_trainer=by_trainer,
-            sessions_by_id=_chunked_dict(self._ids(), plan.sessions),
-            units={(u.unit_type, u.unit_id): u for u in plan.units},
-            trainers={t.trainer_id: t for t in plan.trainers},
-            trainers_of_unit=dict(tou), trainees_of_tot=dict(tot))
-        self.__dict__["trainer_rows"] = self.__dict__["trainers"]
+        trainers = {t.trainer_id: t for t in plan.trainers}
+        self.__dict__.update(units={(u.unit_type, u.unit_id): u for u in plan.units}, trainers=trainers,
+                             trainer_rows=trainers, trainers_of_unit=dict(tou), trainees_of_tot=dict(tot))
 
     def _ids(self) -> list[str]:
         memo = self.__dict__.setdefault("_memo", {})
@@ -413,10 +417,28 @@ class PlanIndex:
         return self.units.get((unit_type, unit_id))
 
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
+        if "by_unit" not in self.__dict__ and "date_ord" in self.__dict__:  # the lists not made yet (a plan just read,
+            return self._rows_of(self.unit_values, self.unit_code, f"{unit_type}|{unit_id}")  # made behind): its rows
         return self.by_unit.get((unit_type, unit_id), [])
 
     def sessions_of_trainer(self, trainer_id: str) -> list[Session]:
+        if "by_trainer" not in self.__dict__ and "date_ord" in self.__dict__:
+            return self._rows_of(self.trainer_values, self.trainer_code, trainer_id) if trainer_id else []
         return self.by_trainer.get(trainer_id, [])
+
+    def _rows_of(self, values: np.ndarray, codes: np.ndarray, value: str) -> list[Session]:
+        """The sessions whose factorized column (``values`` sorted) holds ``value``, in the order of the lists by unit
+        and trainer (:meth:`_groups`), found from the columns: a window asking before those lists are made waits for
+        neither them nor the plan's sessions (:meth:`planner.plan.Plan.session_at`)."""
+        at = int(np.searchsorted(values, value))
+        if at >= len(values) or values[at] != value:
+            return []
+        rows = np.flatnonzero(codes == at).tolist()
+        plan = self.plan
+        key = {i: (int(self.date_ord[i]), int(self.start_code[i]), int(self.kind_code[i]), int(self.group[i]))
+               for i in rows}
+        sessions = {i: plan.session_at(i) for i in rows}
+        return [sessions[i] for i in sorted(rows, key=lambda i: (key[i], sessions[i].session_id))]
 
     def trainer_name(self, trainer_id: str) -> str:
         t = self.trainers.get(trainer_id)
@@ -585,8 +607,8 @@ _FACTORIZED_ATTRS = {"acad": "academie", "dep": "departement", "unit": None, "tr
 _FACTORIZED = tuple((name, operator.attrgetter(attr) if attr else (lambda s: f"{s.unit_type}|{s.unit_id}"))
                     for name, attr in _FACTORIZED_ATTRS.items())
 
-_DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id", "units", "trainers", "trainers_of_unit",
-                         "trainees_of_tot", "trainer_rows"})
+_DICT_ATTRS = frozenset({"by_unit", "by_trainer", "sessions_by_id"})
+_TABLE_ATTRS = frozenset({"units", "trainers", "trainers_of_unit", "trainees_of_tot", "trainer_rows"})
 _COLUMN_ATTRS = frozenset({"date_ord", "participants", "has_trainer", "start_minutes", "minutes", "pinned", "group",
                            "unit_pos", "trainer_pos"} | {f"{c}_{p}" for c in ("acad", "dep", "unit", "trainer", "kind",
                                                                               "aud", "win", "start", "end")

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from .plan import Plan, Session
-from .plan_index import (_COLUMN_ATTRS, _DICT_ORDER, _FACTORIZED, PlanIndex, ScenarioIndex, _has, factorize,
-                         session_order)
+from .plan_index import (_COLUMN_ATTRS, _DICT_ORDER, _FACTORIZED, _TABLE_ATTRS, PlanIndex, ScenarioIndex, _has,
+                         factorize, session_order)
 
 
 def from_stored(plan: Plan, six: ScenarioIndex | None, stored: dict) -> PlanIndex:
@@ -214,8 +214,7 @@ def _replace_dicts(self: PlanIndex, old: PlanIndex, removed: list[Session], add:
                 table.pop(k, None)
     by_id = SessionsById.changed(o["sessions_by_id"], removed, add)
     self.__dict__.update(by_unit=by_unit, by_trainer=by_trainer, sessions_by_id=by_id,
-                         **{k: o[k] for k in ("units", "trainers", "trainers_of_unit", "trainees_of_tot",
-                                              "trainer_rows")})
+                         **{k: o[k] for k in _TABLE_ATTRS if k in o})  # the same tables: those made already
 
 
 class SessionsById(Mapping):

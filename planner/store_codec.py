@@ -21,7 +21,7 @@ from itertools import chain
 import numpy as np
 
 from .models import Scenario
-from .plan import SLICE, Session, TrainerRow, UnitRow
+from .plan import Session, TrainerRow, UnitRow
 from .rows import column
 
 def _encode(rows: list[dict]) -> bytes:
@@ -430,11 +430,15 @@ def _decode_sessions(parts: dict[str, bytes], stored: dict | None = None) -> lis
     return _interleave(names, order, lambda g: _decode_columns(parts.get(GROUP_PREFIX + g, _encode([])), Session))
 
 
+PAUSED_SLICE = 2_000  # sessions made between two pauses of a background making them (5 ms): a window's paint, which
+# calls Python at each widget, waits for the interpreter between two slices, not for the whole
+
+
 def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict | None:
     """The plan's parts read and checked now, as :func:`_decode_sessions` does (``stored`` receives their columns),
     their sessions made when they are asked for: the arguments of a :class:`planner.plan.StoredPlan`, ``make``
     (``make(pause=None)``: every session, in plan order, calling ``pause()`` after each slice of
-    :data:`~planner.plan.SLICE` sessions), ``count`` and ``row`` (``row(i)``: the session at row ``i`` alone).
+    :data:`PAUSED_SLICE` sessions), ``count`` and ``row`` (``row(i)``: the session at row ``i`` alone).
     None for a plan stored otherwise than in columnar parts per académie: :func:`_decode_sessions` reads it."""
     if ORDER_PART not in parts:
         return None
@@ -454,8 +458,8 @@ def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict 
             cols = [_column_list(columns[f.name], f.name in dates) if f.name in columns else [f.default] * n
                     for f in fields(Session)]
             out: list = []
-            for i in range(0, n, SLICE):  # ``pause()`` between two slices: a window gets the interpreter then
-                out += map(Session, *(c[i:i + SLICE] for c in cols))
+            for i in range(0, n, PAUSED_SLICE):  # ``pause()`` between two slices: a window gets the interpreter then
+                out += map(Session, *(c[i:i + PAUSED_SLICE] for c in cols))
                 if pause is not None:
                     pause()
             return out

@@ -440,7 +440,7 @@ def test_a_plan_read_later_is_the_plan_its_sessions_made_when_asked_for(tmp_path
 def test_a_plan_read_later_is_made_once_by_two_threads_and_pauses_between_slices(tmp_path):
     import threading
 
-    from planner.plan import SLICE
+    from planner.store_codec import PAUSED_SLICE
 
     path, plan = _saved_two_academies(tmp_path)
     with ScenarioStore(path) as st:
@@ -458,7 +458,7 @@ def test_a_plan_read_later_is_made_once_by_two_threads_and_pauses_between_slices
     asker.join(10)
     assert got and got[0] is made  # the other thread waited for this list, it did not make its own
     per_academie = [sum(1 for s in plan.sessions if s.academie == a) for a in ("16", "28")]
-    assert len(pauses) == sum(-(-k // SLICE) for k in per_academie) >= 3
+    assert len(pauses) == sum(-(-k // PAUSED_SLICE) for k in per_academie) >= 3
     assert made == plan.sessions and later.make_sessions() is made
 
 
@@ -500,3 +500,30 @@ def test_a_day_that_is_no_day_is_refused_when_the_plan_is_read(tmp_path):
         for later in (False, True):
             with pytest.raises(StoreError, match="illisible"):
                 st.load_plan("A", later=later)
+
+
+def test_a_unit_s_sessions_are_found_from_the_columns_before_the_lists_and_the_sessions_are_made(tmp_path):
+    """A window asking for a unit's or a trainer's sessions right after opening gets them from the index's columns,
+    in the order of the lists made later, without making the plan's 25,000 sessions or those lists."""
+    from planner.plan_index import PlanIndex
+
+    path, plan = _saved_two_academies(tmp_path, 3000)
+    with ScenarioStore(path) as st:
+        stored: dict = {}
+        later = st.load_plan("A", stored, later=True)
+    ix = PlanIndex.from_stored(later, None, stored)
+    units = sorted({(s.unit_type, s.unit_id) for s in plan.sessions}) + [("etablissement", "nowhere")]
+    trainers = sorted({s.trainer_id for s in plan.sessions}) + ["T-nobody", ""]
+    early_units = {u: ix.sessions_of_unit(*u) for u in units}
+    early_trainers = {t: ix.sessions_of_trainer(t) for t in trainers}
+    assert ix.unit("etablissement", "U1") is None and ix.trainers["T1"].trainer_id == "T1"  # the tables: no session
+    assert not later.sessions_made and "by_unit" not in ix.__dict__
+    assert sum(map(len, early_units.values())) == len(plan.sessions) and early_units[units[-1]] == []
+    assert early_trainers["T-nobody"] == [] and early_trainers[""] == []
+    ix.prepare()  # the lists, as the background makes them
+    assert later.sessions_made and "by_unit" in ix.__dict__
+    assert all(early_units[u] == ix.sessions_of_unit(*u) for u in units)  # the same sessions, in the same order
+    assert all(early_trainers[t] == ix.sessions_of_trainer(t) for t in trainers)
+    ties = [u for u in units[:-1] if len({(s.date, s.start, s.kind, s.group) for s in early_units[u]})
+            < len(early_units[u])]
+    assert ties  # some units hold sessions alike but for their id: the id orders them, as in the lists
