@@ -319,6 +319,7 @@ class StoredPlan(Plan):
                  row: Callable[[int], Session] | None = None, **kwargs) -> None:
         self._make, self._row, self._count, self._lock = make, row, count, threading.Lock()
         self._then: list[Callable[[list[Session]], object]] = []
+        self._alone: dict[int, Session] = {}  # the rows session_at made alone, until the sessions are made
         if make is not None:
             kwargs["sessions"] = None  # they wait for make()
         super().__init__(*args, **kwargs)
@@ -344,6 +345,7 @@ class StoredPlan(Plan):
                 for fn in self._then:
                     fn(made)
                 self.__dict__["_sessions"], self._make, self._row, self._then = made, None, None, []  # columns freed
+                self._alone = {}
         return made
 
     def then(self, fn: Callable[[list[Session]], object]) -> None:
@@ -352,6 +354,7 @@ class StoredPlan(Plan):
         with self._lock:
             if self.__dict__.get("_sessions") is None:
                 self._then.append(fn)
+                fn(list(self._alone.values()))  # and the rows made alone already
                 return
         fn(self.sessions)
 
@@ -359,9 +362,12 @@ class StoredPlan(Plan):
         made = self.__dict__.get("_sessions")
         if made is not None or self._row is None:
             return self.sessions[i]
-        s = self._row(i)  # a copy of row i, made from the stored columns: the plan's own are not made yet
-        for fn in list(self._then):
-            fn([s])
+        s = self._alone.get(i)
+        if s is None:  # a copy of row i, made from the stored columns: the plan's own are not made yet
+            s = self._row(i)
+            for fn in list(self._then):
+                fn([s])
+            self._alone[i] = s  # a table asks for each of its cells: the row is made once
         return s
 
     @property

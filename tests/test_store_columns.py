@@ -475,6 +475,10 @@ def test_statuses_reach_the_sessions_of_a_plan_read_later(tmp_path):
     row = next(i for i, s in enumerate(plan.sessions) if s is held)
     assert (later.session_at(row).status, later.session_at(row).present) == ("held", 12)  # on a row made alone too
     assert later.session_at(row + 1).status == "planned" and not later.sessions_made
+    assert later.session_at(row) is later.session_at(row)  # made once for a table's cells
+    apply_statuses(later, {})  # statuses recorded again: the rows made alone follow them too
+    assert later.session_at(row).status == "planned" and later.session_at(row).present is None
+    apply_statuses(later, {held.session_id: SessionStatus(held.session_id, "held", held.date, 12, ())})
     by_id = {s.session_id: s for s in later.sessions}
     assert (by_id[held.session_id].status, by_id[held.session_id].present) == ("held", 12)
     assert sum(s.status == "planned" for s in later.sessions) == len(plan.sessions) - 1

@@ -7,6 +7,7 @@ import threading
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
+from planner.plan_index import NATION
 from planner.scenario_io import save_scenario_json
 
 from .conftest import isolate_qsettings
@@ -142,13 +143,21 @@ def test_a_reopened_plan_is_shown_before_its_sessions_are_made_in_the_background
     shown = w.plan
     assert not shown.sessions_made and made == []
     assert table.model.rowCount() == len(expected)
+    assert table.model.cell(3, 0) == table.model.cell(3, 0) and not shown.sessions_made  # a row made alone
     assert f"{len(expected)}" in w.planning.plan_label().replace("\u202f", "").replace(" ", "")
+    w.select_scope(("etablissement", uai(1)))  # a unit's page: its sessions from the index's columns
+    follow = w.show_tab("followup")  # the follow-up waits for the sessions, saying so, and shows them once made
+    assert not shown.sessions_made and made == []
+    assert follow.model.rowCount() == 0 and "Lecture des" in follow.heading.text()
     qtbot.waitUntil(lambda: "by_unit" in w.doc.pix.__dict__ and w.ops.find("index") is None, timeout=30_000)
+    qtbot.waitUntil(lambda: follow.model.rowCount() > 0 and "Lecture des" not in follow.heading.text(), timeout=10_000)
+    w.select_scope(NATION)
     assert made and made[0] == (made[0][0], True, True) and made[0][0] != threading.get_ident()
     assert all(ident != threading.get_ident() for ident, _p, _s in made)
     assert shown.sessions_made and shown.sessions == expected
     _title_rank_made(w.doc.pix)
     w.show_tab("overview")
+    w.select_scope(NATION)
 
 
 def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
@@ -172,7 +181,7 @@ def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
 def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background(win, qtbot):
     """The re-plan computes what any territory shows (the tree's totals); the nation's cards, budget and KPIs
     are computed by a second operation once the unit is shown, and equal those of the same plan indexed afresh."""
-    from planner.plan_index import NATION, PlanIndex
+    from planner.plan_index import PlanIndex
     from ui.document import budget_key, nation_teacher_kpis, plan_budget_of, totals_key
     from ui.tabs.overview import plan_card_figures
 

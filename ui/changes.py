@@ -13,6 +13,7 @@ class Changes:
     choices: bool = False    # a unit's pins or roadmap choices (the open roadmap dialog follows undo/redo)
     scope: bool = False      # the territory selected in the tree
     subject: bool = False    # the trainer selected in the Formateurs tab (the calendar follows it)
+    lists: bool = False      # the sessions of a plan just read from a file, made in the background after it was shown
 
     @classmethod
     def everything(cls) -> "Changes":

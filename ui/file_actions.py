@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from planner.plan_index import NATION
 
 from . import fmt
+from .changes import Changes
 from .dialogs import TaskProgress
 from .operations import Operation
 
@@ -99,8 +100,9 @@ class FileActions:
 
         def lists(pix) -> None:
             """The plan's lists by unit and by trainer, in the background (unless another plan came meanwhile)."""
-            if self.doc.pix is pix:
-                w.ops.run(lambda progress, stop: index_lists(pix), name="index")
+            if self.doc.pix is pix:  # then what waits for its sessions (the follow-up) shows them
+                w.ops.run(lambda progress, stop: index_lists(pix), name="index",
+                          success=lambda _pix: self.doc.pix is pix and w.notify(Changes(lists=True)))
 
         # once the window has laid out and painted the plan (its paints call Python hundreds of times: each would wait
         # for the interpreter while the background makes the sessions); not called once the window is gone

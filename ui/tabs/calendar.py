@@ -47,7 +47,7 @@ class CalendarTab(Tab):
             title = six.name(*subject)
             acad = six.academie_of(subject)
             dep = six.unit_departement.get(subject) or (subject[1] if subject[0] == "departement" else None)
-        ss = [doc.plan.sessions[int(i)] for i in idx]
+        ss = [doc.plan.session_at(i) for i in idx.tolist()]  # a plan just read: rows made alone, not the whole plan
         zone = (calendar_key(six.academies[acad], six.scenario.settings) if acad and acad in six.academies
                 else "C")
         panel.set_sessions(f"{title} — {fmt.num(len(ss))} session{'s' if len(ss) > 1 else ''}", ss, zone, dep)

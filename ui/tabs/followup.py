@@ -372,13 +372,19 @@ class FollowupTab(Tab):
 
     # ------------------------------------------------------------------ reading
     def refresh(self, changes: Changes) -> None:
-        if not (changes.data or changes.scope or getattr(changes, "check", False)):
+        if not (changes.data or changes.scope or changes.check or changes.lists):
             return
         doc = self.doc
         if doc.pix is None or doc.plan is None:
             self.model.set_rows([], {}, self.today)
             self.heading.setText("Aucun plan : planifiez (F5), puis enregistrez le scénario pour suivre les sessions.")
             self.chart.set_data([], [], 0, self.today)
+            self.legend.setText("")
+            return
+        if not getattr(doc.plan, "sessions_made", True):  # a plan just read from a file: its sessions are made behind,
+            self.model.set_rows([], {}, self.today)        # this tab follows them (Changes.lists) instead of waiting
+            self.heading.setText(f"Lecture des {fmt.num(doc.plan.session_count)} sessions du plan pour le suivi…")
+            self.chart.set_data([], [], 0, self.today, "Lecture des sessions du plan…")
             self.legend.setText("")
             return
         sessions, pix = doc.plan.sessions, doc.pix
