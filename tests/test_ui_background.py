@@ -131,8 +131,12 @@ def test_a_reopened_plan_is_shown_before_its_sessions_are_made_in_the_background
     made: list = []
     real = StoredPlan.make_sessions
 
+    gate, main = threading.Event(), threading.get_ident()
+
     def make_sessions(self, pause=None):
         made.append((threading.get_ident(), pause is not None, w.plan is self))
+        if threading.get_ident() != main:
+            gate.wait(30)  # held until the window has been looked at meanwhile
         return real(self, pause)
 
     monkeypatch.setattr(StoredPlan, "make_sessions", make_sessions)
@@ -149,8 +153,16 @@ def test_a_reopened_plan_is_shown_before_its_sessions_are_made_in_the_background
     follow = w.show_tab("followup")  # the follow-up waits for the sessions, saying so, and shows them once made
     assert not shown.sessions_made and made == []
     assert follow.model.rowCount() == 0 and "Lecture des" in follow.heading.text()
+    w.unit_edits.slot_dialog = None
+    qtbot.waitUntil(lambda: made != [], timeout=10_000)  # the background has begun making them
+    # « Choisir les créneaux » meanwhile: said, then opened once the sessions are made
+    assert w.unit_edits.choose_slots(("etablissement", uai(1))) is None and w.unit_edits.slot_dialog is None
+    assert "Lecture des sessions" in w.last_message and not shown.sessions_made
+    gate.set()
     qtbot.waitUntil(lambda: "by_unit" in w.doc.pix.__dict__ and w.ops.find("index") is None, timeout=30_000)
     qtbot.waitUntil(lambda: follow.model.rowCount() > 0 and "Lecture des" not in follow.heading.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: w.unit_edits.slot_dialog is not None, timeout=10_000)
+    w.unit_edits.slot_dialog.close()
     w.select_scope(NATION)
     assert made and made[0] == (made[0][0], True, True) and made[0][0] != threading.get_ident()
     assert all(ident != threading.get_ident() for ident, _p, _s in made)

@@ -45,6 +45,12 @@ class UnitEdits:
         if doc.plan is None or not doc.pix or not len(doc.pix.indices(scope)) and not doc.pix.unplaced_in(scope):
             w.set_status("Choisir les créneaux : planifiez d'abord l'académie de cette unité (F5).")
             return None
+        lists = w.ops.find("index")
+        if lists is not None and not getattr(doc.plan, "sessions_made", True):  # a plan just read: once its sessions
+            plan = doc.plan                                                   # are made behind, not on this thread
+            w.set_status("Lecture des sessions du plan rouvert : les créneaux s'ouvrent dans un instant…")
+            lists.succeeded.connect(lambda _res: self.choose_slots(scope) if doc.plan is plan else None)
+            return None
         cands = self._candidates(scope, None)
         if cands is None:
             return None
