@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel, QSplitter, QTableView, \
     QVBoxLayout
@@ -56,6 +56,13 @@ class Card(QFrame):
         self.note.setText(note)
         self.setToolTip(tip)
         self.fit()
+
+    def set_alert(self, on: bool) -> None:
+        """The card's alert look (``QFrame#card[alert="true"]`` in the style sheet), repolished only when it changes."""
+        if self.property("alert") != on:
+            self.setProperty("alert", on)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def resizeEvent(self, e) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(e)
@@ -165,6 +172,10 @@ class OverviewTab(Tab):
             grid.addWidget(c, i // 4, i % 4)
             self.cards[key] = c
         lay.addLayout(grid)
+        # the style sheet's first repolish makes PySide's enum classes (10 to 30 ms): on an idle turn after the window
+        # is built, not in the turn that shows a solved plan with unplaced sessions
+        unplaced = self.cards["unplaced"]
+        QTimer.singleShot(0, self, lambda: (unplaced.set_alert(True), unplaced.set_alert(False)))
         split = QSplitter(Qt.Orientation.Vertical)
         self.coverage_chart = LineChart("Couverture : part des personnes formées (étape 1) au fil du temps", steps=True)
         self.coverage_chart.empty_text = "Aucun plan : planifiez l'académie sélectionnée (F5) ou la France (Maj+F5)"
@@ -262,10 +273,7 @@ class OverviewTab(Tab):
                  "Sessions qu'aucun créneau ne peut accueillir (onglet « Non planifiées »)."
                  + (f" En plus, {fmt.num(past)} session(s) dont la date était passée au début de la "
                     f"planification (réunions de rentrée) : à reporter à l'année suivante." if past else ""))
-        if card.property("alert") != bool(nun):  # a new style only when the alert changes
-            card.setProperty("alert", bool(nun))
-            card.style().unpolish(card)
-            card.style().polish(card)
+        card.set_alert(bool(nun))
         self.cards["trainers"].set(fmt.num(f["trainers"]), "formateurs de formateurs et formateurs locaux")
         minutes = f["minutes"]
         from .budget import scope_budget
