@@ -359,12 +359,12 @@ class StoredPlan(Plan):
         fn(self.sessions)
 
     def session_at(self, i: int) -> Session:
-        made = self.__dict__.get("_sessions")
-        if made is not None or self._row is None:
+        row = self._row  # read first: a background thread that has just made the sessions sets it to None
+        if row is None or self.__dict__.get("_sessions") is not None:
             return self.sessions[i]
         s = self._alone.get(i)
         if s is None:  # a copy of row i, made from the stored columns: the plan's own are not made yet
-            s = self._row(i)
+            s = row(i)
             for fn in list(self._then):
                 fn([s])
             self._alone[i] = s  # a table asks for each of its cells: the row is made once

@@ -531,3 +531,10 @@ def test_a_unit_s_sessions_are_found_from_the_columns_before_the_lists_and_the_s
     ties = [u for u in units[:-1] if len({(s.date, s.start, s.kind, s.group) for s in early_units[u]})
             < len(early_units[u])]
     assert ties  # some units hold sessions alike but for their id: the id orders them, as in the lists
+    solved = PlanIndex(plan)  # a plan just solved, its columns made from its sessions: the same, its own sessions
+    solved.date_ord  # noqa: B018
+    early = {u: solved.sessions_of_unit(*u) for u in units}
+    assert "by_unit" not in solved.__dict__
+    solved.prepare()
+    assert all(len(early[u]) == len(solved.sessions_of_unit(*u)) and all(
+        a is b for a, b in zip(early[u], solved.sessions_of_unit(*u))) for u in units)
