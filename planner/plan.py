@@ -192,6 +192,11 @@ class Plan:
         """The session at row ``i`` (a :class:`StoredPlan` whose sessions are not made yet: a copy of it)."""
         return self.sessions[i]
 
+    @property
+    def sessions_made(self) -> bool:
+        """Whether the sessions are there (those of a :class:`StoredPlan` are made when first asked for)."""
+        return True
+
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
         return sorted((s for s in self.sessions if s.unit_type == unit_type and s.unit_id == unit_id),

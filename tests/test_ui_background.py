@@ -155,13 +155,20 @@ def test_a_reopened_plan_is_shown_before_its_sessions_are_made_in_the_background
     assert follow.model.rowCount() == 0 and "Lecture des" in follow.heading.text()
     w.unit_edits.slot_dialog = None
     qtbot.waitUntil(lambda: made != [], timeout=10_000)  # the background has begun making them
-    # « Choisir les créneaux » meanwhile: said, then opened once the sessions are made
-    assert w.unit_edits.choose_slots(("etablissement", uai(1))) is None and w.unit_edits.slot_dialog is None
+    # « Choisir les créneaux » meanwhile (twice): said, then one dialog opened, once the sessions are made
+    from ui import unit_edits
+
+    dialogs = []
+    real_dialog = unit_edits.SlotChooserDialog
+    monkeypatch.setattr(unit_edits, "SlotChooserDialog", lambda name, *a: dialogs.append(name) or real_dialog(name, *a))
+    for k in (2, 1):
+        assert w.unit_edits.choose_slots(("etablissement", uai(k))) is None and w.unit_edits.slot_dialog is None
     assert "Lecture des sessions" in w.last_message and not shown.sessions_made
     gate.set()
     qtbot.waitUntil(lambda: "by_unit" in w.doc.pix.__dict__ and w.ops.find("index") is None, timeout=30_000)
     qtbot.waitUntil(lambda: follow.model.rowCount() > 0 and "Lecture des" not in follow.heading.text(), timeout=10_000)
     qtbot.waitUntil(lambda: w.unit_edits.slot_dialog is not None, timeout=10_000)
+    assert dialogs == [w.doc.six.name("etablissement", uai(1))]  # the last unit asked for, once
     w.unit_edits.slot_dialog.close()
     w.select_scope(NATION)
     assert made and made[0] == (made[0][0], True, True) and made[0][0] != threading.get_ident()

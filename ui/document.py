@@ -83,7 +83,7 @@ def index_lists(pix: PlanIndex) -> PlanIndex:
     from .models.sessions import prime_labels
 
     if isinstance(pix.plan, StoredPlan):  # a plan just read from a file: its sessions, the window served between slices
-        pix.plan.make_sessions(lambda: time.sleep(SAVE_PREP_PAUSE_S))
+        pix.plan.make_sessions(lambda: time.sleep(PAUSE_S))
     pix.prepare()
     if pix.six is not None:
         prime_labels(pix.six)
@@ -143,7 +143,8 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
 
 
 SAVE_PREP_DELAY_MS = 1500  # after a plan is shown: its first paints and the user's first look come first
-SAVE_PREP_PAUSE_S = 0.004  # between two académies (two slices of sessions): the window gets the interpreter at once
+PAUSE_S = 0.004  # background work over a national plan, between two académies or two slices of sessions: the window
+# gets the interpreter at once when it needs it
 
 
 def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
@@ -163,7 +164,7 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
 
         # the académies the file holds as they are now are kept by the save (an académie solved alone: one part)
         in_file = doc.kept_index(doc.stored_plan(doc.path)) if doc.path else None
-        window.ops.run(lambda progress, stop: prepare_plan_parts(pix, stop, lambda: time.sleep(SAVE_PREP_PAUSE_S),
+        window.ops.run(lambda progress, stop: prepare_plan_parts(pix, stop, lambda: time.sleep(PAUSE_S),
                                                                  in_file), name="saveprep")
 
     QTimer.singleShot(SAVE_PREP_DELAY_MS, window, start)

@@ -30,6 +30,7 @@ class UnitEdits:
         self.window = window
         self.doc = window.doc
         self.slot_dialog: SlotChooserDialog | None = None
+        self.slots_after_lists: Scope | None = None  # « Choisir les créneaux » asked while a reopened plan's sessions are made
         self.roadmap_dialog: RoadmapChoicesDialog | None = None
         self.roadmap_scope: Scope | None = None
         self.doc.changed.connect(self._doc_changed)
@@ -46,10 +47,18 @@ class UnitEdits:
             w.set_status("Choisir les créneaux : planifiez d'abord l'académie de cette unité (F5).")
             return None
         lists = w.ops.find("index")
-        if lists is not None and not getattr(doc.plan, "sessions_made", True):  # a plan just read: once its sessions
-            plan = doc.plan                                                   # are made behind, not on this thread
+        if lists is not None and not doc.plan.sessions_made:  # a plan just read: once its sessions are made behind
             w.set_status("Lecture des sessions du plan rouvert : les créneaux s'ouvrent dans un instant…")
-            lists.succeeded.connect(lambda _res: self.choose_slots(scope) if doc.plan is plan else None)
+            if self.slots_after_lists is None:  # asked again meanwhile: the last unit asked for, one dialog
+                plan = doc.plan
+
+                def later() -> None:  # made (or failed: then made here, as before)
+                    asked, self.slots_after_lists = self.slots_after_lists, None
+                    if doc.plan is plan and asked is not None:
+                        self.choose_slots(asked)
+
+                lists.finished.connect(later)
+            self.slots_after_lists = scope
             return None
         cands = self._candidates(scope, None)
         if cands is None:

@@ -381,7 +381,7 @@ class FollowupTab(Tab):
             self.chart.set_data([], [], 0, self.today)
             self.legend.setText("")
             return
-        if not getattr(doc.plan, "sessions_made", True):  # a plan just read from a file: its sessions are made behind,
+        if not doc.plan.sessions_made:  # a plan just read from a file: its sessions are made behind,
             self.model.set_rows([], {}, self.today)        # this tab follows them (Changes.lists) instead of waiting
             self.heading.setText(f"Lecture des {fmt.num(doc.plan.session_count)} sessions du plan pour le suivi…")
             self.chart.set_data([], [], 0, self.today, "Lecture des sessions du plan…")
