@@ -433,12 +433,7 @@ class PlanIndex:
         at = int(np.searchsorted(values, value))
         if at >= len(values) or values[at] != value:
             return []
-        rows = np.flatnonzero(codes == at).tolist()
-        plan = self.plan
-        key = {i: (int(self.date_ord[i]), int(self.start_code[i]), int(self.kind_code[i]), int(self.group[i]))
-               for i in rows}
-        sessions = {i: plan.session_at(i) for i in rows}
-        return [sessions[i] for i in sorted(rows, key=lambda i: (key[i], sessions[i].session_id))]
+        return sorted(map(self.plan.session_at, np.flatnonzero(codes == at).tolist()), key=_DICT_ORDER)
 
     def trainer_name(self, trainer_id: str) -> str:
         t = self.trainers.get(trainer_id)

@@ -471,7 +471,8 @@ def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict 
     def row(i: int) -> Session:
         if not where:
             by_part = np.argsort(order, kind="stable")
-            starts = np.cumsum(np.bincount(order, minlength=len(names))) - np.bincount(order, minlength=len(names))
+            sizes = np.bincount(order, minlength=len(names))
+            starts = np.cumsum(sizes) - sizes
             place = np.empty(len(order), dtype=np.int64)
             place[by_part] = np.arange(len(order)) - starts[order[by_part]]
             where.append(place)

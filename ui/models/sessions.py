@@ -39,14 +39,10 @@ class SessionTableModel(QAbstractTableModel):
         self._haystack = None
         self.endResetModel()
 
-    @property
-    def _sessions(self) -> list:
-        """The plan's sessions, asked for only when a row is shown (those of a plan just read from a file are made
-        in the background meanwhile: :class:`planner.plan.StoredPlan`)."""
-        return self.pix.plan.sessions if self.pix is not None else []
-
     def session(self, row: int):
-        return self._sessions[row]
+        """The session of a row (of a plan just read from a file, whose sessions are made in the background meanwhile,
+        the row made alone: :meth:`planner.plan.Plan.session_at`)."""
+        return self.pix.plan.session_at(row)
 
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() or self.pix is None else self.pix.n
@@ -73,7 +69,7 @@ class SessionTableModel(QAbstractTableModel):
         return _trainer_name_of(self.six, tid) if self.six else tid
 
     def cell(self, row: int, col: int, role=DISPLAY):
-        s = self.pix.plan.session_at(row)
+        s = self.session(row)
         key = SESSION_COLUMNS[col][0]
         if role == DISPLAY:
             if key == "date":
