@@ -9,6 +9,18 @@ class ScenarioError(Exception):
     """A scenario that cannot be loaded; the message is French and names the file."""
 
 
+class Cancelled(Exception):
+    """Background work stopped because what it was for is gone (the window opens another scenario): the operation
+    ends quietly, without a message."""
+
+
+def stop_check(stop) -> None:
+    """Raise :class:`Cancelled` once ``stop`` (a :class:`threading.Event`, or None) is set: long work calls it between
+    two of its steps."""
+    if stop is not None and stop.is_set():
+        raise Cancelled()
+
+
 def fail(message: object, code: int = 2) -> int:
     """A headless command that cannot be done: « Erreur : message » on stderr; returns its exit code."""
     print(f"Erreur : {message}", file=sys.stderr)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from planner.calendar import calendar_key, public_holiday_subdivision, window_days
+from planner.errors import stop_check
 
 from .check_clock import Minutes
 
@@ -195,9 +196,10 @@ def _capacities(st, rs, unit_type: str) -> dict:
             "step6": (rs.family_room_capacity, "salle des familles") if etab else None}
 
 
-def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFinding]:
+def check_roadmap(plan, scenario, unique_ids: bool = False, stop=None) -> list[RoadmapFinding]:
     """Every violation of the roadmap's rules in ``plan`` (empty list: the roadmap is valid); ``unique_ids``: the
-    caller has found the ids of all the plan's sessions distinct (``roadmap_id`` then has nothing to say)."""
+    caller has found the ids of all the plan's sessions distinct (``roadmap_id`` then has nothing to say); ``stop``:
+    an event whose setting ends it between two slices of units (:class:`planner.errors.Cancelled`)."""
     from planner.roadmap_models import RoadmapSettings
 
     st = scenario.settings
@@ -248,7 +250,9 @@ def check_roadmap(plan, scenario, unique_ids: bool = False) -> list[RoadmapFindi
     # or None until asked, in the horizon] (:class:`_Unit`)
     why_in: dict[tuple, dict] = {}
 
-    for key, ss in road.items():
+    for n, (key, ss) in enumerate(road.items()):
+        if not n & 1023:
+            stop_check(stop)
         ut, uid = key
         unit = units.get(key)
         if unit is None or key not in last1:

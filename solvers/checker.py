@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from planner import calendar as cal
+from planner.errors import stop_check
 from planner.followup import MAKEUP_TITLE
 from planner.demand import step1_people
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
@@ -394,13 +395,13 @@ class _Checker:
                                     + (" (signalé dans les sessions non placées)" if k in reported else ""),
                      severity=sev)
 
-    def run(self) -> list[Finding]:
-        self.check_sessions()
-        self.check_heads_first()
-        self.check_trainer_loads()
-        self.check_coverage()
-        self.check_tot()
-        self.check_pins()
+    def run(self, stop=None) -> list[Finding]:
+        """The findings; ``stop`` (an event) set meanwhile raises :class:`planner.errors.Cancelled` between two rules."""
+        for rule in (self.check_sessions, self.check_heads_first, self.check_trainer_loads, self.check_coverage,
+                     self.check_tot, self.check_pins):
+            stop_check(stop)
+            rule()
+        stop_check(stop)
         from .check_venues import check_venues
         check_venues(self.plan, self.sc, self.add)
         still, past = split_past(self.plan.unplaced)
@@ -414,21 +415,23 @@ class _Checker:
         except ImportError:
             return self.out
         if len(self.step1_tot) < len(self.plan.sessions):
-            for f in check_roadmap(self.plan, self.sc, unique_ids=self.unique_ids):
+            stop_check(stop)
+            for f in check_roadmap(self.plan, self.sc, unique_ids=self.unique_ids, stop=stop):
                 get = f.get if isinstance(f, dict) else (lambda k, d, f=f: getattr(f, k, d))
                 self.out.append(Finding(get("rule", "roadmap"), get("message", str(f)), get("severity", "error"),
                                         get("session_id", "")))
         return self.out
 
 
-def check_plan(plan: Plan, scenario: Scenario) -> list[Finding]:
+def check_plan(plan: Plan, scenario: Scenario, stop=None) -> list[Finding]:
     """Every violation (severity "error") and warning (unplaced sessions, pins not held) of a plan (without
     cyclic garbage collection meanwhile: its tables hold no cycle, and each collection would walk the plan's
-    350,000 sessions again)."""
+    350,000 sessions again). ``stop``: an event whose setting ends the check between two of its rules
+    (:class:`planner.errors.Cancelled`)."""
     was = gc.isenabled()
     gc.disable()
     try:
-        return _Checker(plan, scenario).run()
+        return _Checker(plan, scenario).run(stop)
     finally:
         if was:
             gc.enable()

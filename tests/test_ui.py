@@ -500,9 +500,12 @@ def test_import_the_annuaire_through_the_menu(win, qtbot, monkeypatch):
     assert w.territory.filter.rowCount(root) == 2
     assert w.plan is None and w.undo_stack.count() == 0
     assert "Annuaire importé" in w.last_message
-    # Nouveau brings the national reference back
+    # Nouveau brings the national reference back, read off the window's thread as a file is
     w.act_new.trigger()
-    assert w.scenario.name == REFERENCE_NAME
+    assert w.ops.find("open") is not None and w.scenario.name != REFERENCE_NAME
+    qtbot.waitUntil(lambda: w.scenario.name == REFERENCE_NAME and w.ops.find("open") is None, timeout=120_000)
+    assert w.doc.path is None
+    assert w.last_message == f"Nouveau scénario : référence nationale {w.scenario.settings.school_year}."
 
 
 def test_void_qt_calls_do_not_exhaust_none(win):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.demand import demand_settings
+from planner.errors import stop_check
 from planner.models import Scenario
 from planner.plan import Plan, StoredPlan
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
@@ -77,16 +79,20 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
     return prime_figures(PlanIndex(plan, six).prepare(), settings)
 
 
-def index_lists(pix: PlanIndex) -> PlanIndex:
+def index_lists(pix: PlanIndex, stop=None) -> PlanIndex:
     """The lists by unit and by trainer of an index (after :func:`read_document` without them), and the labels the
-    window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread."""
+    window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread. ``stop`` set while its
+    sessions are made: :class:`planner.errors.Cancelled` (the plan is left as it was: made later by who asks)."""
     from .models.sessions import prime_labels
 
     if isinstance(pix.plan, StoredPlan):  # a plan just read from a file: its sessions, the window served between slices
-        pix.plan.make_sessions(lambda: time.sleep(PAUSE_S))
+        pix.plan.make_sessions(pause_or_stop(stop))
+    stop_check(stop)
     pix.prepare()
+    stop_check(stop)
     if pix.six is not None:
         prime_labels(pix.six)
+    stop_check(stop)
     pix.titles()  # the sort key of « Intitulé »
     return pix
 
@@ -135,8 +141,11 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
     the background, unless another plan came meanwhile; a tab that needs one sooner computes it itself (memo)."""
     from PySide6.QtCore import QTimer
 
+    held = weakref.ref(pix)  # a timer's function holds no plan: one opened meanwhile lets this one go
+
     def start() -> None:
-        if doc.pix is pix:
+        pix = held()
+        if pix is not None and doc.pix is pix:
             window.ops.run(lambda progress, stop: prime_figures(pix, settings), name="figures")
 
     QTimer.singleShot(0, window, start)
@@ -147,6 +156,16 @@ PAUSE_S = 0.004  # background work over a national plan, between two académies 
 # gets the interpreter at once when it needs it
 
 
+def pause_or_stop(stop=None):
+    """The pause between two slices of background work (:data:`PAUSE_S`); once ``stop`` is set, it raises
+    :class:`planner.errors.Cancelled` instead."""
+    def pause() -> None:
+        stop_check(stop)
+        time.sleep(PAUSE_S)
+
+    return pause
+
+
 def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
     """A moment after a plan just solved is shown, the parts of the scenario file that « Enregistrer » writes for it
     made in the background (:func:`planner.store_codec.prepare_plan_parts`), so that the save then only writes
@@ -155,10 +174,13 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
     begins meanwhile stops it and makes the rest itself."""
     from PySide6.QtCore import QTimer
 
+    held = weakref.ref(plan)  # a timer's function holds no plan: one opened meanwhile lets this one go
+
     def start() -> None:
-        pix = doc.kept_index(plan)
-        if (doc.plan is not plan or pix is None or doc.plan_in_file or window.ops.find("save") is not None
-                or window.ops.find("saveprep") is not None):
+        plan = held()
+        pix = doc.kept_index(plan) if plan is not None else None
+        if (plan is None or doc.plan is not plan or pix is None or doc.plan_in_file
+                or window.ops.find("save") is not None or window.ops.find("saveprep") is not None):
             return
         from planner.store_codec import prepare_plan_parts
 

@@ -17,10 +17,11 @@ from PySide6.QtCore import QTimer
 from planner.plan_index import NATION, merge_plan
 
 from . import fmt
+from .changes import Changes
 from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
 from .document import CheckState, prepare_plan, prepare_save_later
-from .operations import Operation
+from .operations import CANCELLED, Operation
 
 AUTO_CHECK_DELAY_MS = 600
 
@@ -42,11 +43,17 @@ def replan_followup(path: str | None, sc, academie: str | None, limit: float):
     return plan, stored, rec.plan, params, warnings
 
 
-def run_check(plan, scenario, academies: list[str]) -> list:
-    """The independent checker on the planned académies only (core function, any thread)."""
+def run_check(plan, scenario, academies: list[str], stop=None) -> list:
+    """The independent checker on the planned académies only (core function, any thread); ``stop``: an event whose
+    setting ends it (:class:`planner.errors.Cancelled`), the sessions of a plan read from a file made between slices
+    (the window has the interpreter meanwhile) unless they are."""
     from solvers.checker import check_plan
 
-    return list(check_plan(plan, scenario.restricted_to(academies)))
+    from .document import pause_or_stop
+
+    if not plan.sessions_made:
+        plan.make_sessions(pause_or_stop(stop))
+    return list(check_plan(plan, scenario.restricted_to(academies), stop))
 
 
 def solve_tail(plan, scenario, academie: str | None, six, base=None, followup=None) -> tuple:
@@ -234,11 +241,25 @@ class Planning:
 
         def failed(msg):
             self.check_op = None
-            w.set_status(f"Vérification impossible : {msg}")
+            if msg != CANCELLED:  # stopped by another scenario's opening (stop_check): nothing to say
+                w.set_status(f"Vérification impossible : {msg}")
 
-        self.check_op = w.ops.run(lambda progress, stop: run_check(plan, sc, acads), name="check",
+        self.check_op = w.ops.run(lambda progress, stop: run_check(plan, sc, acads, stop), name="check",
                                   success=done, failure=failed)
         return self.check_op
+
+    def stop_check(self) -> bool:
+        """Stop the automatic check, waiting or running (another scenario is being opened: its result would be for a
+        plan about to go); True when there was one, to start again with :meth:`resume_check` if the opening fails."""
+        was = self.check_timer.isActive() or self.check_op is not None
+        self.check_timer.stop()
+        if self.check_op is not None:
+            self.check_op.cancel()
+        return was
+
+    def resume_check(self) -> None:
+        """The automatic check of the current plan, once the running work ends (an opening that failed)."""
+        self._doc_changed(Changes(check=True))
 
     def _report(self, st: CheckState, show: bool) -> None:
         w = self.window

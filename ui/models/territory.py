@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
@@ -14,13 +15,22 @@ from .base import DISPLAY, RIGHT, SCOPE_ROLE, TOOLTIP, fold, type_icon
 
 
 class _Node:
-    __slots__ = ("kind", "uid", "name", "parent", "children", "row", "search")
+    """A territory of the tree; its parent is held weakly (the root holds the tree): no cycle, so a tree the window no
+    longer shows is freed at once, never left to the cyclic collector (the window freezes what is alive between
+    operations: :func:`ui.operations._gc_resume`)."""
+
+    __slots__ = ("kind", "uid", "name", "_up", "children", "row", "search", "__weakref__")
 
     def __init__(self, kind: str, uid: str, name: str, parent: "_Node | None") -> None:
-        self.kind, self.uid, self.name, self.parent = kind, uid, name, parent
+        self.kind, self.uid, self.name = kind, uid, name
+        self._up = None if parent is None else weakref.ref(parent)
         self.children: list[_Node] = []
         self.row = 0
         self.search = ""
+
+    @property
+    def parent(self) -> "_Node | None":
+        return None if self._up is None else self._up()
 
     def add(self, child: "_Node") -> "_Node":
         child.row = len(self.children)

@@ -1,0 +1,183 @@
+"""Another scenario opened while the current plan's work runs in the background: that work stops (its check, its
+lists), starts again if the opening fails, and the previous plan leaves memory with its document (issue 16: nothing
+blocks the window; a national reopen used to keep the previous plan, 290 MiB, and wait 6 to 7 s for its check).
+Offscreen, on the tiny scenario."""
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+import pytest
+
+from planner.scenario_io import save_scenario_json
+
+from .conftest import isolate_qsettings
+from .tiny import scenario_file_with_plan, tiny_scenario
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests document swap")
+    path = tmp_path_factory.mktemp("scenario") / "mini.json"
+    save_scenario_json(tiny_scenario(), path)
+    from ui.main_window import MainWindow
+
+    w = MainWindow(str(path))
+    w.planning.auto_check = False
+    w.show()
+    yield w
+    w.wait_threads()
+    w.close()
+
+
+@pytest.fixture(scope="module")
+def plan_file(tmp_path_factory):
+    return str(scenario_file_with_plan(tmp_path_factory.mktemp("file") / "mini.sqlite").resolve())
+
+
+@pytest.fixture
+def no_cyclic_collector():
+    """What is freed in the test is freed by reference counting (as the window freezes what is alive between its
+    operations, the cyclic collector never frees a document it let go)."""
+    was = gc.isenabled()
+    gc.disable()
+    yield
+    if was:
+        gc.enable()
+
+
+def _open(w, qtbot, path: str) -> None:
+    op = w.files.open_file(path)
+    assert op is not None
+    qtbot.waitUntil(lambda: w.ops.find("open") is None and w.doc.path == path, timeout=30_000)
+
+
+def _quiet(w, qtbot) -> None:
+    qtbot.waitUntil(lambda: not w.ops.running and not w.planning.check_timer.isActive(), timeout=60_000)
+
+
+def test_an_ended_operation_is_freed_with_its_result_without_the_cyclic_collector(win, qtbot, no_cyclic_collector):
+    w = win
+
+    class Result:
+        pass
+
+    made: list = []
+    got: list = []
+    op = w.ops.run(lambda progress, stop: made.append(Result()) or made[-1], name="test",
+                   success=lambda res: got.append(type(res).__name__), progress=lambda p: None)
+    qtbot.waitUntil(lambda: op not in w.ops.running, timeout=10_000)
+    assert got == ["Result"] and op.result is made[0]
+    result, ended = weakref.ref(made.pop()), weakref.ref(op)
+    del op
+    assert ended() is None and result() is None
+
+
+def test_a_territory_tree_is_freed_without_the_cyclic_collector(win, no_cyclic_collector):
+    from ui.models.territory import territory_tree
+
+    root, nodes, _types = territory_tree(win.doc.six)
+    leaf = next(n for (kind, _uid), n in nodes.items() if kind == "etablissement")
+    assert leaf.parent.parent is not None and leaf in leaf.parent.children  # the tree reads up and down
+    ref = weakref.ref(leaf)
+    del root, nodes, leaf
+    assert ref() is None
+
+
+def test_reopening_lets_the_previous_plan_go(win, qtbot, plan_file, no_cyclic_collector):
+    w = win
+    _open(w, qtbot, plan_file)
+    _quiet(w, qtbot)
+    first, index = weakref.ref(w.plan), weakref.ref(w.doc.pix)
+    assert first() is not None
+    _open(w, qtbot, plan_file)
+    _quiet(w, qtbot)
+    assert w.plan is not None and w.plan is not first()
+    assert first() is None and index() is None
+
+
+def _held_check(monkeypatch):
+    """The check's first rule held until the returned event is set; the list receives the thread it ran in."""
+    from solvers.checker import _Checker
+
+    gate, ran = threading.Event(), []
+    real = _Checker.check_sessions
+
+    def check_sessions(self):
+        ran.append(threading.get_ident())
+        assert gate.wait(30)
+        return real(self)
+
+    monkeypatch.setattr(_Checker, "check_sessions", check_sessions)
+    return gate, ran
+
+
+def test_opening_a_file_stops_the_current_plan_s_check_quietly(win, qtbot, plan_file, monkeypatch):
+    from ui.operations import CANCELLED
+
+    w = win
+    _open(w, qtbot, plan_file)
+    _quiet(w, qtbot)
+    gate, ran = _held_check(monkeypatch)
+    check = w.planning.check(show=False)
+    qtbot.waitUntil(lambda: ran != [], timeout=10_000)
+    shown = w.plan
+    opening = w.files.open_file(plan_file)
+    assert check.cancelled and opening is not None  # stopped at once: its end waits for the rule it is in
+    gate.set()
+    qtbot.waitUntil(lambda: not check.isRunning() and w.ops.find("open") is None, timeout=30_000)
+    assert check.error == CANCELLED and w.planning.check_op is None
+    assert w.plan is not shown and w.doc.path == plan_file
+    assert "Vérification impossible" not in w.last_message and "Scénario ouvert" in w.last_message
+    _quiet(w, qtbot)
+
+
+def test_a_failed_opening_starts_the_stopped_check_and_lists_again(win, qtbot, plan_file, tmp_path, monkeypatch):
+    from planner.plan import StoredPlan
+
+    w = win
+    _open(w, qtbot, plan_file)
+    # the lists of the plan just read held before they begin, the check held in its first rule
+    lists_gate = threading.Event()
+    real_make = StoredPlan.make_sessions
+    monkeypatch.setattr(StoredPlan, "make_sessions", lambda self, pause=None: (
+        threading.current_thread() is threading.main_thread() or lists_gate.wait(30)) and real_make(self, pause))
+    qtbot.waitUntil(lambda: w.ops.find("index") is not None, timeout=10_000)
+    gate, ran = _held_check(monkeypatch)
+    w.planning.check(show=False)
+    bad = tmp_path / "abime.sqlite"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    monkeypatch.setattr(w.planning, "auto_check", True)
+    shown = w.plan
+    opening = w.files.open_file(str(bad))
+    assert w.ops.find("index").cancelled and w.planning.check_op.cancelled
+    lists_gate.set()
+    gate.set()
+    qtbot.waitUntil(lambda: opening not in w.ops.running, timeout=30_000)
+    assert w.plan is shown and "Impossible d'ouvrir" in w.last_message
+    w._last_box.close()
+    # the plan shown gets its lists and its check again, then both are there
+    qtbot.waitUntil(lambda: "by_unit" in w.doc.pix.__dict__ and w.ops.find("index") is None, timeout=30_000)
+    qtbot.waitUntil(lambda: w.doc.verified, timeout=60_000)
+    assert shown.sessions_made and w.plan is shown
+    assert "Vérification indépendante" in w.last_message
+
+
+def test_new_scenario_reads_the_reference_in_the_background_and_stops_the_check(win, qtbot, plan_file, monkeypatch):
+    from planner.sources.reference import REFERENCE_NAME
+
+    w = win
+    _open(w, qtbot, plan_file)
+    _quiet(w, qtbot)
+    gate, ran = _held_check(monkeypatch)
+    check = w.planning.check(show=False)
+    qtbot.waitUntil(lambda: ran != [], timeout=10_000)
+    monkeypatch.setattr(w.files, "confirm_discard", lambda: True)
+    op = w.files.new_scenario()
+    assert op is not None and op.name == "open" and check.cancelled
+    assert w.doc.path == plan_file  # the file's scenario is shown until the reference is read
+    gate.set()
+    qtbot.waitUntil(lambda: w.ops.find("open") is None and w.scenario.name == REFERENCE_NAME, timeout=120_000)
+    assert w.doc.path is None and w.plan is None
+    _quiet(w, qtbot)
