@@ -181,3 +181,73 @@ def test_new_scenario_reads_the_reference_in_the_background_and_stops_the_check(
     qtbot.waitUntil(lambda: w.ops.find("open") is None and w.scenario.name == REFERENCE_NAME, timeout=120_000)
     assert w.doc.path is None and w.plan is None
     _quiet(w, qtbot)
+
+
+def _tiny_plan_and_index():
+    from planner.plan_index import PlanIndex, ScenarioIndex
+    from solvers.api import solve
+
+    sc = tiny_scenario()
+    plan = solve(sc, solver="greedy", time_limit=5, workers=1)
+    return plan, PlanIndex(plan, ScenarioIndex(sc)).prepare()
+
+
+def test_a_plan_let_go_is_freed_by_the_background_a_slice_at_a_time(monkeypatch):
+    import sys
+
+    from ui import document
+
+    plan, ix = _tiny_plan_and_index()
+    probes = [plan.sessions[0], plan.sessions[-1]]
+    alone = [sys.getrefcount(p) for p in probes]  # the plan's lists and the index's tables hold them
+    monkeypatch.setattr(document, "RELEASE_SLICE", 3)
+    thread = document.release_in_background([plan, ix])
+    thread.join(0.3)
+    assert thread.is_alive()  # it waits while the plan and its index are held
+    assert [sys.getrefcount(p) for p in probes] == [n + 1 for n in alone]  # and holds the sessions itself
+    del plan, ix
+    thread.join(30)
+    assert not thread.is_alive()
+    # held by the list ``probes`` alone (the loop's name and the call's argument apart): freed with it
+    assert [sys.getrefcount(p) for p in probes] == [3, 3]
+
+
+def test_a_table_held_elsewhere_is_left_as_it_is(monkeypatch):
+    from ui import document
+
+    plan, ix = _tiny_plan_and_index()
+    by_unit = ix.by_unit
+    before = {k: list(v) for k, v in by_unit.items()}
+    monkeypatch.setattr(document, "RELEASE_SLICE", 2)
+    thread = document.release_in_background([plan, ix])
+    del plan, ix
+    thread.join(30)
+    assert not thread.is_alive() and by_unit == before
+
+
+def test_a_plan_read_from_a_file_whose_sessions_were_never_made_is_not_made_to_be_freed(plan_file):
+    from planner.store import ScenarioStore
+    from ui import document
+
+    with ScenarioStore(plan_file, create=False) as st:
+        plan = st.load_plan("courant", {}, later=True)
+    assert not plan.sessions_made
+    assert document.release_in_background([plan]) is None and not plan.sessions_made
+
+
+def test_another_scenario_hands_the_previous_plans_to_the_background(win, qtbot, plan_file, monkeypatch):
+    from ui import document
+
+    w = win
+    _open(w, qtbot, plan_file)
+    _quiet(w, qtbot)
+    held = {id(p) for p in w.doc.plans_held()}
+    assert id(w.plan) in held
+    given = []
+    real = document.release_in_background
+    monkeypatch.setattr(document, "release_in_background", lambda gone: given.append(list(gone)) or real(gone))
+    pix, six = w.doc.pix, w.doc.six
+    _open(w, qtbot, plan_file)
+    assert len(given) == 1
+    assert {id(x) for x in given[0]} == held | {id(pix), id(six)}
+    _quiet(w, qtbot)

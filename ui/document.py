@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
+import threading
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -151,6 +153,55 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
     QTimer.singleShot(0, window, start)
 
 
+RELEASE_SLICE = 2000  # items freed at a time by release_in_background, then a pause for the window
+RELEASE_WAIT_S = 60.0  # how long it waits for the last holders of what it frees (a stopped operation ends its step)
+
+
+def release_in_background(gone: list) -> threading.Thread | None:
+    """What the window lets go (another scenario opened: the previous plans, their indexes, the scenario's index),
+    freed by a background thread a slice at a time. Freed at once, a national plan's 400,000 sessions and its
+    index held the interpreter for 0.15 s wherever their last holder let them go: the window, at the opening of
+    the next file. The thread takes a hold on the sessions of each plan (not a plan read from a file whose sessions
+    were never made: its columns go at once) and on the tables of each index; once the plans and indexes themselves
+    are gone (their last holders, such as a stopped check ending its step, let them go; or after
+    :data:`RELEASE_WAIT_S`), it empties the tables it alone holds and lets the sessions go, :data:`RELEASE_SLICE`
+    items at a time. Returns the thread (None: nothing to free)."""
+    held: list = []  # containers: the sessions of each plan (a list of the thread's own), the indexes' tables
+    watched = []
+    for x in gone:
+        if isinstance(x, Plan):
+            if not x.sessions_made:
+                continue
+            held.append(list(x.sessions))
+        elif isinstance(x, (PlanIndex, ScenarioIndex)):
+            held.extend(v for v in vars(x).values() if isinstance(v, (dict, list)))
+        else:
+            continue
+        watched.append(weakref.ref(x))
+    if not held:
+        return None
+
+    def run() -> None:
+        end = time.monotonic() + RELEASE_WAIT_S
+        while any(r() is not None for r in watched) and time.monotonic() < end:
+            time.sleep(0.05)
+        while held:
+            c = held.pop()
+            if sys.getrefcount(c) > 2:  # held elsewhere too (this name and the call's argument apart): let it be
+                continue
+            while c:
+                if isinstance(c, dict):
+                    for _ in range(min(RELEASE_SLICE, len(c))):
+                        c.popitem()
+                else:
+                    del c[-RELEASE_SLICE:]
+                time.sleep(0.001)
+
+    t = threading.Thread(target=run, name="release", daemon=True)
+    t.start()
+    return t
+
+
 SAVE_PREP_DELAY_MS = 1500  # after a plan is shown: its first paints and the user's first look come first
 PAUSE_S = 0.004  # background work over a national plan, between two académies or two slices of sessions: the window
 # gets the interpreter at once when it needs it
@@ -256,9 +307,26 @@ class Document(QObject):
         self._indexes = [p for p in self._indexes if p is not found][-(MAX_INDEXES - 1):] + [found]
         return found
 
+    def plans_held(self) -> list[Plan]:
+        """Every plan the document holds: the one shown, those undo and redo bring back, the indexed and checked
+        ones, the one last written to or read from its file (each once)."""
+        found: dict[int, Plan] = {}
+        for p in (self.plan, self._stored[1], *(c.plan for c in self._checks), *(ix.plan for ix in self._indexes)):
+            if isinstance(p, Plan):
+                found.setdefault(id(p), p)
+        for i in range(self.undo_stack.count()):
+            for v in vars(self.undo_stack.command(i)).values():
+                if isinstance(v, Plan):
+                    found.setdefault(id(v), v)
+        return list(found.values())
+
     def set_scenario(self, sc: Scenario, path: str | None, plan: Plan | None = None,
                      six: ScenarioIndex | None = None, pix: PlanIndex | None = None, stale: bool = False) -> None:
-        """``stale``: ``plan`` was computed with other settings than ``sc``'s (said with the plan)."""
+        """``stale``: ``plan`` was computed with other settings than ``sc``'s (said with the plan). The plans of the
+        previous scenario are freed in the background (:func:`release_in_background`)."""
+        release_in_background([p for p in self.plans_held() if p is not plan]
+                              + [ix for ix in self._indexes if ix is not pix]
+                              + ([self.six] if self.six is not None and self.six is not six else []))
         self.scenario = sc
         self.path = path
         self.six = six if six is not None and six.scenario is sc else ScenarioIndex(sc)
