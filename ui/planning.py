@@ -20,7 +20,7 @@ from . import fmt
 from .changes import Changes
 from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
-from .document import CheckState, prepare_plan, prepare_save_later
+from .document import CheckState, pause_or_stop, prepare_plan, prepare_save_later
 from .operations import CANCELLED, Operation
 
 AUTO_CHECK_DELAY_MS = 600
@@ -48,8 +48,6 @@ def run_check(plan, scenario, academies: list[str], stop=None) -> list:
     setting ends it (:class:`planner.errors.Cancelled`), the sessions of a plan read from a file made between slices
     (the window has the interpreter meanwhile) unless they are."""
     from solvers.checker import check_plan
-
-    from .document import pause_or_stop
 
     if not plan.sessions_made:
         plan.make_sessions(pause_or_stop(stop))
@@ -249,8 +247,9 @@ class Planning:
         return self.check_op
 
     def stop_check(self) -> bool:
-        """Stop the automatic check, waiting or running (another scenario is being opened: its result would be for a
-        plan about to go); True when there was one, to start again with :meth:`resume_check` if the opening fails."""
+        """Stop the check of the current plan, waiting or running, automatic or asked for (another scenario is being
+        opened: its result would be for a plan about to go); True when there was one, to start again with
+        :meth:`resume_check` if the opening fails."""
         was = self.check_timer.isActive() or self.check_op is not None
         self.check_timer.stop()
         if self.check_op is not None:
@@ -258,7 +257,7 @@ class Planning:
         return was
 
     def resume_check(self) -> None:
-        """The automatic check of the current plan, once the running work ends (an opening that failed)."""
+        """The automatic check of the current plan again, once the running work ends (an opening that failed)."""
         self._doc_changed(Changes(check=True))
 
     def _report(self, st: CheckState, show: bool) -> None:
