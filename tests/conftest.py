@@ -43,6 +43,20 @@ def open_window(qapp, tmp_path_factory, app_name: str, scenario: str | Path | No
 
 
 @contextlib.contextmanager
+def tiny_window(qapp, tmp_path_factory, app_name: str):
+    """A window on the tiny scenario (saved as JSON) with its automatic check off (:func:`open_window`)."""
+    from planner.scenario_io import save_scenario_json
+
+    from .tiny import tiny_scenario
+
+    path = tmp_path_factory.mktemp("scenario") / "mini.json"
+    save_scenario_json(tiny_scenario(), path)
+    with open_window(qapp, tmp_path_factory, app_name, path, size=None) as w:
+        w.planning.auto_check = False
+        yield w
+
+
+@contextlib.contextmanager
 def window_on_plan(qapp, tmp_path_factory, app_name: str, sc, plan, scope=("academie", "16"), tab="overview"):
     """A window opened on scenario ``sc`` (saved as JSON) with ``plan`` set, ``scope`` selected, ``tab`` shown."""
     from planner.scenario_io import save_scenario_json

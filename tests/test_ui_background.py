@@ -10,25 +10,17 @@ from PySide6.QtWidgets import QFileDialog
 from planner.plan_index import NATION
 from planner.scenario_io import save_scenario_json
 
-from .conftest import isolate_qsettings
+from .conftest import tiny_window
 from .tiny import tiny_scenario, uai
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests background")
-    path = tmp_path_factory.mktemp("scenario") / "mini.json"
-    save_scenario_json(tiny_scenario(), path)
     from solvers.api import solve
-    from ui.main_window import MainWindow
 
-    w = MainWindow(str(path))
-    w.planning.auto_check = False
-    w.show()
-    w.doc.set_plan(solve(w.doc.snapshot(), solver="greedy", workers=1), "plan")
-    yield w
-    w.wait_threads()
-    w.close()
+    with tiny_window(qapp, tmp_path_factory, "Planificateur IA tests background") as w:
+        w.doc.set_plan(solve(w.doc.snapshot(), solver="greedy", workers=1), "plan")
+        yield w
 
 
 @pytest.fixture(autouse=True)

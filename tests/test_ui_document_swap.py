@@ -10,25 +10,14 @@ import weakref
 
 import pytest
 
-from planner.scenario_io import save_scenario_json
-
-from .conftest import isolate_qsettings
+from .conftest import tiny_window
 from .tiny import scenario_file_with_plan, tiny_scenario
 
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    isolate_qsettings(qapp, tmp_path_factory, "Planificateur IA tests document swap")
-    path = tmp_path_factory.mktemp("scenario") / "mini.json"
-    save_scenario_json(tiny_scenario(), path)
-    from ui.main_window import MainWindow
-
-    w = MainWindow(str(path))
-    w.planning.auto_check = False
-    w.show()
-    yield w
-    w.wait_threads()
-    w.close()
+    with tiny_window(qapp, tmp_path_factory, "Planificateur IA tests document swap") as w:
+        yield w
 
 
 @pytest.fixture(scope="module")
@@ -113,15 +102,22 @@ def _held_check(monkeypatch):
     return gate, ran
 
 
-def test_opening_a_file_stops_the_current_plan_s_check_quietly(win, qtbot, plan_file, monkeypatch):
-    from ui.operations import CANCELLED
-
-    w = win
+def _checking(w, qtbot, plan_file: str, monkeypatch):
+    """The file opened, then its plan's check running, held in its first rule: (the event that lets it go on, the
+    check's operation)."""
     _open(w, qtbot, plan_file)
     _quiet(w, qtbot)
     gate, ran = _held_check(monkeypatch)
     check = w.planning.check(show=False)
     qtbot.waitUntil(lambda: ran != [], timeout=10_000)
+    return gate, check
+
+
+def test_opening_a_file_stops_the_current_plan_s_check_quietly(win, qtbot, plan_file, monkeypatch):
+    from ui.operations import CANCELLED
+
+    w = win
+    gate, check = _checking(w, qtbot, plan_file, monkeypatch)
     shown = w.plan
     opening = w.files.open_file(plan_file)
     assert check.cancelled and opening is not None  # stopped at once: its end waits for the rule it is in
@@ -168,11 +164,7 @@ def test_new_scenario_reads_the_reference_in_the_background_and_stops_the_check(
     from planner.sources.reference import REFERENCE_NAME
 
     w = win
-    _open(w, qtbot, plan_file)
-    _quiet(w, qtbot)
-    gate, ran = _held_check(monkeypatch)
-    check = w.planning.check(show=False)
-    qtbot.waitUntil(lambda: ran != [], timeout=10_000)
+    gate, check = _checking(w, qtbot, plan_file, monkeypatch)
     monkeypatch.setattr(w.files, "confirm_discard", lambda: True)
     op = w.files.new_scenario()
     assert op is not None and op.name == "open" and check.cancelled
