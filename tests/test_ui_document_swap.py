@@ -243,3 +243,25 @@ def test_another_scenario_hands_the_previous_plans_to_the_background(win, qtbot,
     assert len(given) == 1
     assert {id(x) for x in given[0]} == held | {id(pix), id(six)}
     _quiet(w, qtbot)
+
+
+def test_the_oldest_index_an_edit_lets_go_is_freed_in_the_background(win, qtbot, monkeypatch):
+    import dataclasses
+
+    from planner.plan_index import PlanIndex
+    from ui import document
+
+    w = win
+    base, _ix = _tiny_plan_and_index()
+    given = []
+    real = document.release_in_background
+    monkeypatch.setattr(document, "release_in_background", lambda gone: given.append(list(gone)) or real(gone))
+    shown = list(w.doc._indexes)
+    for _ in range(document.MAX_INDEXES + 1):  # as many plans as pins or solves would make
+        w.doc.set_plan(dataclasses.replace(base), "plan")
+        shown.append(w.doc.pix)
+    dropped = [x for gone in given for x in gone]
+    assert [id(x) for x in dropped] == [id(x) for x in shown[:-document.MAX_INDEXES]]  # the oldest, once each
+    assert dropped and all(isinstance(x, PlanIndex) for x in dropped)
+    assert [id(x) for x in w.doc._indexes] == [id(x) for x in shown[-document.MAX_INDEXES:]]
+    _quiet(w, qtbot)
