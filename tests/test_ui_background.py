@@ -189,16 +189,29 @@ def test_undo_and_redo_of_a_pin_bring_back_each_plan_with_its_index(win, qtbot):
     assert w.plan is after and w.doc.pix is after_ix and len(w.scenario.pins) == 1
 
 
-def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background(win, qtbot):
+def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background(win, qtbot, monkeypatch):
     """The re-plan computes what any territory shows (the tree's totals); the nation's cards, budget and KPIs
-    are computed by a second operation once the unit is shown, and equal those of the same plan indexed afresh."""
+    are computed by a second operation once the unit is shown, and equal those of the same plan indexed afresh.
+    The unit's overview shows its own budget: the whole plan's is not computed on the window's thread for it."""
+    from planner import budget as budget_module
     from planner.plan_index import PlanIndex
     from ui.document import budget_key, nation_teacher_kpis, plan_budget_of, totals_key
+    from ui.tabs import budget as budget_tab
     from ui.tabs.overview import plan_card_figures
 
     w = win
     scope = ("etablissement", uai(2))
     w.select_scope(scope)
+    w.show_tab("overview")
+    budgets = []  # (thread, whole plan) of each budget computed
+    real_budget = budget_module.plan_budget
+
+    def plan_budget(plan, *a, **k):
+        budgets.append((threading.get_ident(), k.get("index") is not None))
+        return real_budget(plan, *a, **k)
+
+    monkeypatch.setattr(budget_module, "plan_budget", plan_budget)
+    monkeypatch.setattr(budget_tab, "plan_budget", plan_budget)
     cand = next(c for c in w.unit_edits._candidates(scope, None) if c.feasible)
     before = w.plan
     w.doc.pix.titles()  # the plan's titles ranked (a solve's end or an opening makes them): carried over by the pin
@@ -214,6 +227,9 @@ def test_a_pin_shows_its_unit_then_the_nation_s_figures_follow_in_the_background
     finally:
         w.ops.run = run
     settings = w.scenario.settings
+    whole = [ident for ident, of_plan in budgets if of_plan]
+    assert whole and threading.get_ident() not in whole  # the nation's, in the background
+    assert (threading.get_ident(), False) in budgets  # the unit's own, shown with it
     assert budget_key(settings) in pix._memo and ("teacher_kpis",) in pix._memo
     fresh = PlanIndex(w.plan, pix.six)
     assert pix._memo[budget_key(settings)] == plan_budget_of(fresh, settings)

@@ -24,11 +24,14 @@ def budget_for(doc) -> dict | None:
 
 
 def scope_budget(doc, scope) -> dict | None:
-    """The budget row of the selected territory: nation, académie, département (else the unit's own sessions)."""
-    b = budget_for(doc)
-    if b is None:
+    """The budget row of the selected territory: nation, académie, département (else the unit's own sessions: the
+    whole plan's budget is not needed for them — after a pin, the window shows the unit before the nation's figures,
+    which follow in the background)."""
+    if doc.plan is None or doc.scenario is None or doc.pix is None:
         return None
     kind, uid = scope
+    if kind in ("nation", "academie", "departement"):
+        b = budget_for(doc)
     if kind == "nation":
         return {**b["total"], "envelope": b["envelope"]}
     if kind == "academie":
