@@ -21,6 +21,20 @@ def stop_check(stop) -> None:
         raise Cancelled()
 
 
+def polled(rows: list, stop, every: int = 16384):
+    """``rows`` as they are without ``stop``; with it, the same rows, :func:`stop_check` called before each slice of
+    ``every`` (a loop over a national plan's 400,000 sessions stops within a few hundredths of a second)."""
+    if stop is None:
+        return rows
+
+    def slices():
+        for i in range(0, len(rows), every):
+            stop_check(stop)
+            yield from rows[i:i + every]
+
+    return slices()
+
+
 def fail(message: object, code: int = 2) -> int:
     """A headless command that cannot be done: « Erreur : message » on stderr; returns its exit code."""
     print(f"Erreur : {message}", file=sys.stderr)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from planner.calendar import calendar_key, public_holiday_subdivision, window_days
-from planner.errors import stop_check
+from planner.errors import polled, stop_check
 
 from .check_clock import Minutes
 
@@ -222,7 +222,7 @@ def check_roadmap(plan, scenario, unique_ids: bool = False, stop=None) -> list[R
     by_trainer: dict[str, list] = {}
     road: dict[tuple[str, str], list] = {}  # unit → its roadmap sessions
     seen_ids: set[str] = set()
-    for s in plan.sessions:
+    for s in polled(plan.sessions, stop):
         kind = s.kind
         if kind == "step1":
             key = (s.unit_type, s.unit_id)
@@ -251,7 +251,7 @@ def check_roadmap(plan, scenario, unique_ids: bool = False, stop=None) -> list[R
     why_in: dict[tuple, dict] = {}
 
     for n, (key, ss) in enumerate(road.items()):
-        if not n & 1023:
+        if not n & 127:
             stop_check(stop)
         ut, uid = key
         unit = units.get(key)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from planner.errors import polled
 from planner.models import Scenario
 from planner.plan import Plan
 from planner.venues import session_travel_minutes
@@ -23,8 +24,9 @@ from planner.venues import session_travel_minutes
 from .check_clock import ClockMinutes
 
 
-def check_venues(plan: Plan, sc: Scenario, add) -> None:
-    """Call ``add(rule, message, session)`` for every violation."""
+def check_venues(plan: Plan, sc: Scenario, add, stop=None) -> None:
+    """Call ``add(rule, message, session)`` for every violation; ``stop``: an event whose setting ends it between two
+    slices of the sessions (:class:`planner.errors.Cancelled`)."""
     s = sc.settings
     unit_ids = {u.unit_id for u in plan.units}
     trainer_ids = {t.trainer_id for t in plan.trainers}
@@ -43,7 +45,7 @@ def check_venues(plan: Plan, sc: Scenario, add) -> None:
     tot_ids = set(tot_of.values())
     sessions = {}  # the ToT sessions trainers attend (the last of an id, as a dict of all sessions would say)
     clean: dict[str, int] = {}  # a readable list of known units (not of trainers) → its total
-    for x in plan.sessions:
+    for x in polled(plan.sessions, stop):
         tid = x.trainer_id
         if tid:
             by_day[(tid, x.date)].append(x)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from planner import calendar as cal
-from planner.errors import stop_check
+from planner.errors import polled, stop_check
 from planner.followup import MAKEUP_TITLE
 from planner.demand import step1_people
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
@@ -72,6 +72,7 @@ class _Checker:
         self._day_why: dict[tuple, str] = {}  # (window, date, zone, département, unit or académie) → the same
         self._trained: dict[str, tuple] = {}  # trainer → _trained_at(…)
         self.unique_ids = True  # no two sessions of the plan share an id (as check_sessions finds)
+        self.stop = None  # the event that ends the check (run)
 
     def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
         assert rule in RULE_IDS, rule
@@ -159,7 +160,7 @@ class _Checker:
         # most plans: ids all distinct, every académie known, every date to check between the start of the planning
         # and the horizon's end; then the sessions of steps 2 to 6 have nothing to say here (check_roadmap reads
         # them), and the step-1 and ToT sessions alone are read one by one
-        self._check_rows(self.step1_tot if self._plain() else self.plan.sessions)
+        self._check_rows(polled(self.step1_tot if self._plain() else self.plan.sessions, self.stop))
 
     def _plain(self) -> bool:
         """No session id used twice, no académie unknown, no session (but those held) dated before the planning's
@@ -396,14 +397,16 @@ class _Checker:
                      severity=sev)
 
     def run(self, stop=None) -> list[Finding]:
-        """The findings; ``stop`` (an event) set meanwhile raises :class:`planner.errors.Cancelled` between two rules."""
+        """The findings; ``stop`` (an event) set meanwhile raises :class:`planner.errors.Cancelled` between two rules,
+        or two slices of the sessions in the longest ones."""
+        self.stop = stop
         for rule in (self.check_sessions, self.check_heads_first, self.check_trainer_loads, self.check_coverage,
                      self.check_tot, self.check_pins):
             stop_check(stop)
             rule()
         stop_check(stop)
         from .check_venues import check_venues
-        check_venues(self.plan, self.sc, self.add)
+        check_venues(self.plan, self.sc, self.add, stop)
         still, past = split_past(self.plan.unplaced)
         for u in still:
             self.add("unplaced", u.get("reason") or f"{u.get('unit_id')} : {u.get('sessions')} session(s) non "

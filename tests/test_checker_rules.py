@@ -153,3 +153,35 @@ def test_a_later_step_session_is_checked_as_every_session(tiny, whole, rule):
     assert [f for f in check_plan(whole, tiny) if f.severity == "error"] == []
     found = check_plan(LATER_STEP_CASES[rule](whole, x), tiny)
     assert any(f.rule == rule and f.session_id == x.session_id for f in found), [f.rule for f in found]
+
+
+def test_a_check_ends_when_its_stop_is_set_and_is_the_same_when_it_is_not(tiny, plan):
+    import threading
+
+    from planner.errors import Cancelled
+    from solvers.check_roadmap import check_roadmap
+
+    running = threading.Event()
+    assert check_plan(plan, tiny, running) == check_plan(plan, tiny)
+    running.set()
+    with pytest.raises(Cancelled):
+        check_plan(plan, tiny, running)
+    with pytest.raises(Cancelled):
+        check_roadmap(plan, tiny, stop=running)
+
+
+def test_polled_rows_stop_between_two_slices():
+    import threading
+
+    from planner.errors import Cancelled, polled
+
+    rows = list(range(10))
+    assert polled(rows, None) is rows
+    stop, seen = threading.Event(), []
+    with pytest.raises(Cancelled):
+        for x in polled(rows, stop, every=4):
+            seen.append(x)
+            if x == 5:
+                stop.set()
+    assert seen == [0, 1, 2, 3, 4, 5, 6, 7]  # the slice under way ends, the next one does not begin
+    assert list(polled(rows, threading.Event(), every=3)) == rows
