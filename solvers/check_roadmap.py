@@ -199,7 +199,8 @@ def _capacities(st, rs, unit_type: str) -> dict:
 def check_roadmap(plan, scenario, unique_ids: bool = False, stop=None) -> list[RoadmapFinding]:
     """Every violation of the roadmap's rules in ``plan`` (empty list: the roadmap is valid); ``unique_ids``: the
     caller has found the ids of all the plan's sessions distinct (``roadmap_id`` then has nothing to say); ``stop``:
-    an event whose setting ends it between two slices of units (:class:`planner.errors.Cancelled`)."""
+    an event whose setting ends it between two slices of the sessions or of the units
+    (:class:`planner.errors.Cancelled`)."""
     from planner.roadmap_models import RoadmapSettings
 
     st = scenario.settings

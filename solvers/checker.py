@@ -429,8 +429,8 @@ class _Checker:
 def check_plan(plan: Plan, scenario: Scenario, stop=None) -> list[Finding]:
     """Every violation (severity "error") and warning (unplaced sessions, pins not held) of a plan (without
     cyclic garbage collection meanwhile: its tables hold no cycle, and each collection would walk the plan's
-    350,000 sessions again). ``stop``: an event whose setting ends the check between two of its rules
-    (:class:`planner.errors.Cancelled`)."""
+    350,000 sessions again). ``stop``: an event whose setting ends the check between two of its rules, or two
+    slices of the sessions in the longest ones (:class:`planner.errors.Cancelled`)."""
     was = gc.isenabled()
     gc.disable()
     try:

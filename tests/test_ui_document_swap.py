@@ -56,7 +56,7 @@ def test_an_ended_operation_is_freed_with_its_result_without_the_cyclic_collecto
     got: list = []
     op = w.ops.run(lambda progress, stop: made.append(Result()) or made[-1], name="test",
                    success=lambda res: got.append(type(res).__name__), progress=lambda p: None)
-    qtbot.waitUntil(lambda: op not in w.ops.running, timeout=10_000)
+    qtbot.waitUntil(lambda: w.ops.find("test") is None, timeout=10_000)
     assert got == ["Result"] and op.result is made[0]
     result, ended = weakref.ref(made.pop()), weakref.ref(op)
     del op
