@@ -193,6 +193,7 @@ def test_a_plan_let_go_is_freed_by_the_background_a_slice_at_a_time(monkeypatch)
     probes = [plan.sessions[0], plan.sessions[-1]]
     alone = [sys.getrefcount(p) for p in probes]  # the plan's lists and the index's tables hold them
     monkeypatch.setattr(document, "RELEASE_SLICE", 3)
+    monkeypatch.setattr(document, "RELEASE_DELAY_S", 0.0)  # what it waits for below is the plan
     thread = document.release_in_background([plan, ix])
     thread.join(0.3)
     assert thread.is_alive()  # it waits while the plan and its index are held
@@ -211,6 +212,7 @@ def test_a_table_held_elsewhere_is_left_as_it_is(monkeypatch):
     by_unit = ix.by_unit
     before = {k: list(v) for k, v in by_unit.items()}
     monkeypatch.setattr(document, "RELEASE_SLICE", 2)
+    monkeypatch.setattr(document, "RELEASE_DELAY_S", 0.0)
     thread = document.release_in_background([plan, ix])
     del plan, ix
     thread.join(30)

@@ -153,8 +153,9 @@ def prime_nation_later(window, doc: "Document", pix: PlanIndex, settings: Settin
     QTimer.singleShot(0, window, start)
 
 
-RELEASE_SLICE = 2000  # items freed at a time by release_in_background, then a pause for the window
+RELEASE_SLICE = 2000  # items freed at a time by release_in_background, then a pause for the window (PAUSE_S)
 RELEASE_WAIT_S = 60.0  # how long it waits for the last holders of what it frees (a stopped operation ends its step)
+RELEASE_DELAY_S = 0.5  # and first, the time the window takes to show what replaces it (its paints call Python)
 
 
 def release_in_background(gone: list) -> threading.Thread | None:
@@ -165,7 +166,10 @@ def release_in_background(gone: list) -> threading.Thread | None:
     were never made: its columns go at once) and on the tables of each index; once the plans and indexes themselves
     are gone (their last holders, such as a stopped check ending its step, let them go; or after
     :data:`RELEASE_WAIT_S`), it empties the tables it alone holds and lets the sessions go, :data:`RELEASE_SLICE`
-    items at a time. Returns the thread (None: nothing to free)."""
+    items at a time. It begins :data:`RELEASE_DELAY_S` after it is asked and pauses between two slices: while the
+    window paints the scenario that replaces them, each of its calls into Python would otherwise wait for the
+    interpreter (a reopen's stall: 90 → 220 ms, when it began at once with 1 ms pauses). Returns the thread (None:
+    nothing to free)."""
     held: list = []  # containers: the sessions of each plan (a list of the thread's own), the indexes' tables
     watched = []
     for x in gone:
@@ -183,6 +187,7 @@ def release_in_background(gone: list) -> threading.Thread | None:
 
     def run() -> None:
         end = time.monotonic() + RELEASE_WAIT_S
+        time.sleep(RELEASE_DELAY_S)
         while any(r() is not None for r in watched) and time.monotonic() < end:
             time.sleep(0.05)
         while held:
@@ -195,7 +200,7 @@ def release_in_background(gone: list) -> threading.Thread | None:
                         c.popitem()
                 else:
                     del c[-RELEASE_SLICE:]
-                time.sleep(0.001)
+                time.sleep(PAUSE_S)
 
     t = threading.Thread(target=run, name="release", daemon=True)
     t.start()
