@@ -220,7 +220,9 @@ class Planning:
                 self.report_next = False
                 self._report(state, True)
             return None
-        if self.check_op is not None or self.solve_op is not None:
+        # a check, a solve, or the lists of a plan just read running (they make its sessions, which the check reads;
+        # side by side, both took turns for the interpreter and the lists, which a pin waits for, ended later)
+        if self.check_op is not None or self.solve_op is not None or w.ops.find("index") is not None:
             self.report_next = self.report_next or show  # « Vérifier » during a check: say its result
             self.check_timer.start()  # once the running work ends
             return None
