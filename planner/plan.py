@@ -197,6 +197,10 @@ class Plan:
         """Whether the sessions are there (those of a :class:`StoredPlan` are made when first asked for)."""
         return True
 
+    def make_sessions(self, pause: Callable[[], object] | None = None) -> list[Session]:
+        """The sessions, made now if they are not (those of a :class:`StoredPlan`, ``pause()`` between two slices)."""
+        return self.sessions
+
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
         return sorted((s for s in self.sessions if s.unit_type == unit_type and s.unit_id == unit_id),

@@ -122,7 +122,7 @@ def compress_part(raw: bytes) -> bytes:
     return COLUMNAR + zlib.compress(raw, 1)
 
 
-def _decode_columns(blob: bytes, cls, raw: list | None = None) -> list:
+def _decode_columns(blob: bytes, cls) -> list:
     if not blob.startswith((COLUMNAR, COLUMNAR_2)):  # rows written before the columnar format
         if cls is Session:
             out = []
@@ -131,10 +131,16 @@ def _decode_columns(blob: bytes, cls, raw: list | None = None) -> list:
                 out.append(Session(**{f.name: r[f.name] for f in fields(Session) if f.name in r}))
             return out
         return [cls(**{f.name: r[f.name] for f in fields(cls) if f.name in r}) for r in _decode(blob)]
-    n, got = _columns(blob, [f.name for f in fields(cls)], raw)
-    cols = [got[f.name] if f.name in got else [f.default] * n  # a field added since the plan was saved: its default
+    parsed = _parse_columns(blob)
+    return list(map(cls, *_row_columns(cls, parsed))) if parsed[0] else []
+
+
+def _row_columns(cls, parsed: tuple[int, dict[str, dict], set[str]]) -> list[list]:
+    """The values of each field of dataclass ``cls`` from a part checked by :func:`_parse_columns`, one list per field
+    in field order (a field added since the part was written: its default on every row)."""
+    n, columns, dates = parsed
+    return [_column_list(columns[f.name], f.name in dates) if f.name in columns else [f.default] * n
             for f in fields(cls)]
-    return list(map(cls, *cols)) if n else []
 
 
 def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
@@ -147,12 +153,9 @@ def read_columns(blob: bytes, names: list[str]) -> dict[str, list]:
     return {k: got.get(k, [None] * n) for k in names}
 
 
-def _columns(blob: bytes, names: list[str], keep: list | None = None) -> tuple[int, dict[str, list]]:
-    """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out); ``keep``
-    receives the stored form too (distinct values and codes per column: what a plan index is made of)."""
+def _columns(blob: bytes, names: list[str]) -> tuple[int, dict[str, list]]:
+    """(rows, {name: values}) of the stored columns among ``names`` (missing ones are left out)."""
     n, columns, dates = _parse_columns(blob)
-    if keep is not None:
-        keep.append(columns)
     return n, {name: _column_list(columns[name], name in dates) for name in names if name in columns}
 
 
@@ -454,9 +457,8 @@ def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict 
 
     def make(pause: Callable[[], object] | None = None) -> list:
         def rows(g: str) -> list:
-            n, columns, dates = by_name[g]
-            cols = [_column_list(columns[f.name], f.name in dates) if f.name in columns else [f.default] * n
-                    for f in fields(Session)]
+            n = by_name[g][0]
+            cols = _row_columns(Session, by_name[g])
             out: list = []
             for i in range(0, n, PAUSED_SLICE):  # ``pause()`` between two slices: a window gets the interpreter then
                 out += map(Session, *(c[i:i + PAUSED_SLICE] for c in cols))

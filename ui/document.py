@@ -26,7 +26,7 @@ from PySide6.QtGui import QUndoStack
 from planner.demand import demand_settings
 from planner.errors import stop_check
 from planner.models import Scenario
-from planner.plan import Plan, StoredPlan
+from planner.plan import Plan
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, planned_academies
 from planner.scenario_io import load_scenario
 from planner.settings import Settings
@@ -87,8 +87,7 @@ def index_lists(pix: PlanIndex, stop=None) -> PlanIndex:
     sessions are made: :class:`planner.errors.Cancelled` (the plan is left as it was: made later by who asks)."""
     from .models.sessions import prime_labels
 
-    if isinstance(pix.plan, StoredPlan):  # a plan just read from a file: its sessions, the window served between slices
-        pix.plan.make_sessions(pause_or_stop(stop))
+    pix.plan.make_sessions(pause_or_stop(stop))  # a plan just read from a file: the window served between slices
     stop_check(stop)
     pix.prepare()
     stop_check(stop)
@@ -242,8 +241,7 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
 
         # the académies the file holds as they are now are kept by the save (an académie solved alone: one part)
         in_file = doc.kept_index(doc.stored_plan(doc.path)) if doc.path else None
-        window.ops.run(lambda progress, stop: prepare_plan_parts(pix, stop, lambda: time.sleep(PAUSE_S),
-                                                                 in_file), name="saveprep")
+        window.ops.run(lambda progress, stop: prepare_plan_parts(pix, stop, pause_or_stop(), in_file), name="saveprep")
 
     QTimer.singleShot(SAVE_PREP_DELAY_MS, window, start)
 

@@ -49,8 +49,7 @@ def run_check(plan, scenario, academies: list[str], stop=None) -> list:
     (the window has the interpreter meanwhile) unless they are."""
     from solvers.checker import check_plan
 
-    if not plan.sessions_made:
-        plan.make_sessions(pause_or_stop(stop))
+    plan.make_sessions(pause_or_stop(stop))
     return list(check_plan(plan, scenario.restricted_to(academies), stop))
 
 
