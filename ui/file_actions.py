@@ -114,7 +114,7 @@ class FileActions:
         reading for the interpreter (a national file opened during the check of the national plan shown: 6 to 7 s
         instead of 1.2). Returns what was stopped, for :meth:`_resume_plan_work` if the opening fails."""
         w = self.window
-        stopped = {"check"} if w.planning.stop_check() else set()
+        stopped = {"check"} if w.planning.cancel_check() else set()
         for name in ("index", "saveprep"):
             op = w.ops.find(name)
             if op is not None:

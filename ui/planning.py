@@ -240,14 +240,14 @@ class Planning:
 
         def failed(msg):
             self.check_op = None
-            if msg != CANCELLED:  # stopped by another scenario's opening (stop_check): nothing to say
+            if msg != CANCELLED:  # stopped by another scenario's opening (cancel_check): nothing to say
                 w.set_status(f"Vérification impossible : {msg}")
 
         self.check_op = w.ops.run(lambda progress, stop: run_check(plan, sc, acads, stop), name="check",
                                   success=done, failure=failed)
         return self.check_op
 
-    def stop_check(self) -> bool:
+    def cancel_check(self) -> bool:
         """Stop the check of the current plan, waiting or running, automatic or asked for (another scenario is being
         opened: its result would be for a plan about to go); True when there was one, to start again with
         :meth:`resume_check` if the opening fails."""
