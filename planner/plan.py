@@ -201,6 +201,11 @@ class Plan:
         """The sessions, made now if they are not (those of a :class:`StoredPlan`, ``pause()`` between two slices)."""
         return self.sessions
 
+    def compacted_unmade(self) -> bool:
+        """Whether this is a plan kept compact (:func:`planner.store_codec.compact_plan`) whose sessions are not
+        made again yet."""
+        return False
+
     # ------------------------------------------------------------------ queries
     def sessions_of_unit(self, unit_type: str, unit_id: str) -> list[Session]:
         return sorted((s for s in self.sessions if s.unit_type == unit_type and s.unit_id == unit_id),
@@ -324,6 +329,8 @@ class StoredPlan(Plan):
     meanwhile: :meth:`session_at`). Anywhere else it is a :class:`Plan`: equal to one with the same fields,
     copied and pickled as one."""
 
+    compacted = False  # a plan already in memory, kept so by planner.store_codec.compact_plan (not read from a file)
+
     def __init__(self, *args, make: Callable[..., list[Session]] | None = None, count: int = 0,
                  row: Callable[[int], Session] | None = None, **kwargs) -> None:
         self._make, self._row, self._count, self._lock = make, row, count, threading.Lock()
@@ -382,6 +389,9 @@ class StoredPlan(Plan):
     @property
     def sessions_made(self) -> bool:
         return self.__dict__.get("_sessions") is not None
+
+    def compacted_unmade(self) -> bool:
+        return self.compacted and not self.sessions_made
 
     @property
     def session_count(self) -> int:

@@ -493,6 +493,44 @@ def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict 
     return {"make": make, "count": len(order), "row": row}
 
 
+def compact_plan(plan, pause: Callable[[], object] | None = None):
+    """A copy of ``plan`` whose sessions are kept as a save writes them, compressed columns per académie (their
+    follow-up statuses beside, row by row), made again when first asked for (:class:`planner.plan.StoredPlan`):
+    what a window keeps of a plan only a deep undo brings back (a national plan: about 4 MiB instead of 100 to
+    170). Equal to ``plan``; its trainers, units and report are ``plan``'s own. ``pause()``: called between two
+    académies (any thread)."""
+    from dataclasses import replace
+
+    from .plan import StoredPlan
+
+    sessions = plan.sessions
+    default = tuple(NO_STATUS.values())
+    statuses = {}
+    for i, s in enumerate(sessions):
+        if (s.status, s.present, s.held_date) != default:
+            statuses[i] = dict(zip(NO_STATUS, (s.status, s.present, s.held_date)))
+    groups, order = _session_groups(sessions)
+    parts = {}
+    for acad, rows in groups.items():
+        parts[GROUP_PREFIX + acad] = session_part(rows)
+        if pause is not None:
+            pause()
+    parts[ORDER_PART] = _encode_order(list(groups), order)
+    del groups
+
+    def make(pause_making: Callable[[], object] | None = None) -> list:
+        made = sessions_later(parts)["make"](pause_making)
+        for i, status in statuses.items():
+            made[i] = replace(made[i], **status)
+        return made
+
+    small = StoredPlan(make=make, count=len(sessions), trainers=plan.trainers, units=plan.units, report=plan.report,
+                       folder_issues=plan.folder_issues, folder_unverified=plan.folder_unverified,
+                       academie_errors=plan.academie_errors, academie_findings=plan.academie_findings)
+    small.compacted = True
+    return small
+
+
 def read_plan_columns(db: sqlite3.Connection, name: str, names: list[str]) -> dict[str, list] | None:
     """Only the columns ``names`` of the plan ``name``'s sessions, in plan order (None: no such plan)."""
     parts = {p: d for p, d in db.execute("SELECT part, data FROM plan_data WHERE name = ? AND part LIKE 'sessions%'",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer
+from shiboken6 import isValid
 
 from planner.plan_index import NATION, merge_plan
 
@@ -20,7 +21,8 @@ from . import fmt
 from .changes import Changes
 from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
-from .document import CheckState, pause_or_stop, prepare_plan, prepare_save_later
+from .document import (WARM_DELAY_MS, CheckState, compact_undo_later, pause_or_stop, prepare_plan,
+                       prepare_save_later, warm_next_undo)
 from .operations import CANCELLED, Operation
 
 AUTO_CHECK_DELAY_MS = 600
@@ -93,6 +95,13 @@ class Planning:
         self.check_timer.setInterval(AUTO_CHECK_DELAY_MS)
         self.check_timer.timeout.connect(lambda: self.check(show=False))
         self.doc.changed.connect(self._doc_changed)
+        self.doc.undo_stack.indexChanged.connect(self._undo_moved)
+
+    def _undo_moved(self, _index: int) -> None:
+        """An undo or redo (or a new step): once the window has shown its plan, the plan the next undo brings back
+        made again in the background if it is kept compact (:func:`ui.document.warm_next_undo`)."""
+        if isValid(self.window):  # not while the window closes (its stack emptied as it goes)
+            QTimer.singleShot(WARM_DELAY_MS, self.window, lambda: warm_next_undo(self.window, self.doc))
 
     # ================================================================ solve
     def solve_selected(self) -> None:
@@ -193,6 +202,7 @@ class Planning:
         if academie and w.scope == NATION:
             w.select_scope(("academie", academie))
         prepare_save_later(w, doc, doc.plan)
+        compact_undo_later(w, doc)
         w.set_status(msg)
         if errors:
             w.show_text("Vérification du plan", "\n".join(f"[{f.rule}] {f.message}" for f in errors[:200]))

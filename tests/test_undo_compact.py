@@ -1,0 +1,175 @@
+"""Plans only a deep undo brings back are kept as compressed columns (issue 16: a window solving a national plan
+again and again held 100 to 170 MiB more at each solve, for as long as it was open): equal to the plan they
+replace, made again when undone back to. Offscreen, on the tiny scenario."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import weakref
+
+import pytest
+
+from planner.plan import Plan, StoredPlan
+from planner.store_codec import compact_plan
+
+from .conftest import tiny_window
+
+
+def _rows(plan: Plan) -> list[tuple]:
+    return [dataclasses.astuple(s) for s in plan.sessions]
+
+
+@pytest.fixture(scope="module")
+def win(qapp, tmp_path_factory):
+    with tiny_window(qapp, tmp_path_factory, "Planificateur IA tests undo compact") as w:
+        yield w
+
+
+def _solve(w, qtbot) -> Plan:
+    before = w.doc.plan
+    assert w.planning.start_solve(None, show_dialog=False) is not None
+    qtbot.waitUntil(lambda: w.planning.solve_op is None and w.doc.plan is not before, timeout=120_000)
+    return w.doc.plan
+
+
+def test_a_compact_plan_equals_its_plan_statuses_included_and_is_made_when_asked(win, qtbot):
+    plan = _solve(win, qtbot)
+    sessions = list(plan.sessions)
+    sessions[0] = dataclasses.replace(sessions[0], status="held", present=12, held_date=sessions[0].date)
+    sessions[1] = dataclasses.replace(sessions[1], status="cancelled")
+    held = dataclasses.replace(plan, sessions=sessions)
+    small = compact_plan(held)
+    assert isinstance(small, StoredPlan) and small.compacted and not small.sessions_made
+    assert small.session_count == len(sessions)
+    assert small.trainers is held.trainers and small.units is held.units and small.report is held.report
+    assert _rows(small) == _rows(held) and small == held  # asked for: made, statuses and all
+    assert small.sessions_made and small.sessions[0].held_date == sessions[0].date
+    assert small.sessions[0] is not sessions[0]  # its own sessions, not the plan's
+
+
+def test_a_far_plan_sharing_its_sessions_with_a_near_one_is_left_as_it_is(win, qtbot):
+    from ui.document import compact_far_plans
+
+    plan = win.doc.plan or _solve(win, qtbot)
+    pinned = dataclasses.replace(plan, sessions=list(plan.sessions))  # a pin's plan: the same sessions, one moved
+    pinned.sessions[0] = dataclasses.replace(pinned.sessions[0], date=pinned.sessions[0].date + dt.timedelta(days=1))
+    other = dataclasses.replace(plan, sessions=[dataclasses.replace(s) for s in plan.sessions])  # another solve's
+    pairs = compact_far_plans([pinned, other], [plan])
+    assert [a for a, _b in pairs] == [other]
+    assert not pairs[0][1].sessions_made and pairs[0][1] == other
+
+
+def _plans_of(command) -> list[Plan]:
+    return [v for v in vars(command).values() if isinstance(v, Plan)]
+
+
+def test_a_plan_two_solves_back_is_compacted_and_made_again_before_its_undo(win, qtbot, monkeypatch):
+    from ui import document
+    from ui.commands import PlanCommand
+
+    w = win
+    monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
+    seen: list = []
+    run = w.ops.run
+    monkeypatch.setattr(w.ops, "run", lambda fn, **k: seen.append(k.get("name")) or run(fn, **k))
+    stack = w.doc.undo_stack
+    first = _solve(w, qtbot)
+    expected = _rows(first)
+    ref = weakref.ref(first)
+    _solve(w, qtbot)
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    # the plan before is what the next undo brings back: kept as it is (older ones, of the tests before, compacted)
+    assert stack.command(stack.index() - 1).old is first and first.sessions_made
+    seen.clear()
+    shown = _solve(w, qtbot)
+    qtbot.waitUntil(lambda: "compact" in seen and not w.ops.running, timeout=60_000)
+    commands = [stack.command(i) for i in range(stack.count())]
+    holding = [c for c in commands if isinstance(c, PlanCommand) and (c.old is first or c.new is first)]
+    assert holding == []  # neither command of that plan holds it any more
+    small = commands[-2].old
+    assert commands[-3].new is small and isinstance(small, StoredPlan) and small.compacted_unmade()
+    assert w.doc.kept_index(small) is None  # its index let go with it
+    del first
+    gc.collect()
+    qtbot.waitUntil(lambda: ref() is None, timeout=10_000)  # the plan itself let go
+    seen.clear()
+    pauses: list = []
+    real_make = StoredPlan.make_sessions
+    monkeypatch.setattr(StoredPlan, "make_sessions", lambda self, pause=None: (
+        self is small and pauses.append(pause)) or real_make(self, pause))
+    stack.undo()  # one solve back: the next undo would bring the compact plan back, made again meanwhile
+    qtbot.waitUntil(lambda: "warm" in seen and not w.ops.running, timeout=60_000)
+    assert small.sessions_made and w.doc.kept_index(small) is not None
+    pause = pauses[0]  # the background's pause between two slices of sessions…
+    assert pause() is None
+    w.doc.plan_wanted.set()  # …none while the window waits for that plan
+    try:
+        assert pause() is True
+    finally:
+        w.doc.plan_wanted.clear()
+    kept = w.doc.kept_index(small)
+    stack.undo()
+    assert w.doc.plan is small and w.doc.pix is kept and _rows(small) == expected
+    assert w.doc.pix.n == len(expected)
+    stack.redo()
+    stack.redo()
+    assert w.doc.plan is shown
+
+
+def test_a_compact_plan_undone_to_at_once_is_made_then(win, qtbot, monkeypatch):
+    from ui import document, planning
+
+    w = win
+    monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
+    monkeypatch.setattr(planning, "warm_next_undo", lambda *a: None)  # no time to make it before the undo
+    stack = w.doc.undo_stack
+    a = _solve(w, qtbot)
+    expected = _rows(a)
+    _solve(w, qtbot)
+    seen: list = []
+    run = w.ops.run
+    monkeypatch.setattr(w.ops, "run", lambda fn, **k: seen.append(k.get("name")) or run(fn, **k))
+    _solve(w, qtbot)
+    qtbot.waitUntil(lambda: "compact" in seen and not w.ops.running, timeout=60_000)
+    target = stack.command(stack.index() - 2).old  # what two undos bring back
+    assert target is not a and target.compacted_unmade()
+    del a
+    stack.undo()
+    stack.undo()
+    assert w.doc.plan is target and target.sessions_made and _rows(target) == expected
+    assert w.doc.pix.plan is target and w.doc.pix.n == len(expected)
+
+
+def test_opening_a_file_stops_the_compaction_quietly(win, qtbot, monkeypatch, tmp_path):
+    import threading
+
+    from ui import document
+    from ui.operations import CANCELLED
+
+    from .tiny import scenario_file_with_plan
+
+    w = win
+    _solve(w, qtbot)
+    _solve(w, qtbot)
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
+    started = threading.Event()
+
+    def endless(far, near, pause):  # a compaction that only ends when stopped
+        assert far
+        started.set()
+        while True:
+            pause()
+
+    monkeypatch.setattr(document, "compact_far_plans", endless)
+    installed: list = []
+    monkeypatch.setattr(w.doc, "install_compacted", installed.append)
+    _solve(w, qtbot)
+    qtbot.waitUntil(started.is_set, timeout=30_000)
+    compaction = w.ops.find("compact")
+    path = str(scenario_file_with_plan(tmp_path / "autre.sqlite").resolve())
+    assert w.files.open_file(path) is not None and compaction.cancelled
+    qtbot.waitUntil(lambda: not compaction.isRunning() and w.ops.find("open") is None, timeout=30_000)
+    assert compaction.error == CANCELLED and installed == [] and w.doc.path == path
+    assert w.doc.undo_stack.count() == 0 and "Scénario ouvert" in w.last_message
