@@ -112,7 +112,18 @@ def test_a_plan_two_solves_back_is_compacted_and_made_again_before_its_undo(win,
     stack.undo()
     assert w.doc.plan is small and w.doc.pix is kept and _rows(small) == expected
     assert w.doc.pix.n == len(expected)
+    # the plan the next redo brings back, its index let go (older than the three kept): made again in the background
+    ahead = document.step_target(stack.command(stack.index()), undo=False)
+    assert ahead is not small and ahead is not None
+    w.doc._indexes = [ix for ix in w.doc._indexes if ix.plan is not ahead]
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    seen.clear()
+    document.warm_neighbours(w, w.doc)
+    qtbot.waitUntil(lambda: "warm" in seen and not w.ops.running, timeout=60_000)
+    made = w.doc.kept_index(ahead)
+    assert made is not None and "by_unit" in made.__dict__  # its lists made too: the redo only shows it
     stack.redo()
+    assert w.doc.pix is made
     stack.redo()
     assert w.doc.plan is shown
 
@@ -122,7 +133,7 @@ def test_a_compact_plan_undone_to_at_once_is_made_then(win, qtbot, monkeypatch):
 
     w = win
     monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
-    monkeypatch.setattr(planning, "warm_next_undo", lambda *a: None)  # no time to make it before the undo
+    monkeypatch.setattr(planning, "warm_neighbours", lambda *a: None)  # no time to make it before the undo
     stack = w.doc.undo_stack
     a = _solve(w, qtbot)
     expected = _rows(a)

@@ -248,7 +248,7 @@ def prepare_save_later(window, doc: "Document", plan: Plan) -> None:
 
 
 COMPACT_DELAY_MS = 8000  # after a solve: its plan's lists, check and save preparation come first
-WARM_DELAY_MS = 1000  # after an undo: the window shows its plan first, then the next one is made (warm_next_undo)
+WARM_DELAY_MS = 1000  # after an undo or redo: the window shows its plan first, then its neighbours (warm_neighbours)
 COMPACT_SHARED = 0.05  # a far plan sharing more of its sessions with a near one is left as it is: an edit of that plan
 # (a pin, an académie solved alone) frees little, and a session both hold takes the statuses recorded on it since
 
@@ -292,25 +292,39 @@ def compact_undo_later(window, doc: "Document") -> None:
     QTimer.singleShot(COMPACT_DELAY_MS, window, start)
 
 
-def warm_next_undo(window, doc: "Document") -> None:
-    """The plan the next undo brings back, when it is kept compact (:func:`compact_undo_later`): made again with its
-    index in the background as soon as it is next (the user has undone one solve), so that undoing to it is as quick
-    as any undo; undone to before it is ready, it is made then (:meth:`Document.set_plan`)."""
+def step_target(command, undo: bool) -> Plan | None:
+    """The plan the undo (or redo) of ``command`` shows (its ``old`` or ``old_plan``, ``new`` or ``new_plan``)."""
+    for name in (("old", "old_plan") if undo else ("new", "new_plan")):
+        v = getattr(command, name, None)
+        if isinstance(v, Plan):
+            return v
+    return None
+
+
+def warm_neighbours(window, doc: "Document") -> None:
+    """The plans the next undo and the next redo bring back, made ready in the background once the window has shown
+    the current one: a plan kept compact (:func:`compact_undo_later`) made again, and the index of one that has none
+    kept (:data:`MAX_INDEXES`) made and kept, so that undoing or redoing a solve one step at a time is as quick as
+    any undo (a national plan's index rebuilt on the window's thread: 1.0 to 1.5 s). Undone to before it is ready, a
+    compact plan is made then (:meth:`Document.set_plan`)."""
     from shiboken6 import isValid
 
     st = doc.undo_stack
-    if not isValid(st):  # the window closing: its stack emptied as it goes
-        return
-    k = st.index() - 1
-    if k < 0 or window.ops.find("warm") is not None or doc.six is None:
-        return
-    plans = [v for v in vars(st.command(k)).values()
-             if isinstance(v, Plan) and v.compacted_unmade() and v is not doc.plan]
+    if not isValid(st) or window.ops.find("warm") is not None or doc.six is None:
+        return  # (the window closing: its stack emptied as it goes)
+
+    def targets() -> list[Plan]:
+        out = []
+        for k, undo in ((st.index() - 1, True), (st.index(), False)):
+            p = step_target(st.command(k), undo) if 0 <= k < st.count() else None
+            if p is not None and p is not doc.plan and all(p is not q for q in out):
+                out.append(p)
+        return out
+
+    plans = [p for p in targets() if p.compacted_unmade() or doc.kept_index(p) is None]
     if not plans:
         return
-    six, settings = doc.six, doc.scenario.settings.model_copy(deep=True)
-
-    wanted = doc.plan_wanted
+    six, settings, wanted = doc.six, doc.scenario.settings.model_copy(deep=True), doc.plan_wanted
 
     def run(progress, stop) -> list[PlanIndex]:
         out = []
@@ -322,12 +336,12 @@ def warm_next_undo(window, doc: "Document") -> None:
         return out
 
     def done(indexes: list[PlanIndex]) -> None:
-        if doc.six is six and st.index() > 0:
-            nxt = vars(st.command(st.index() - 1)).values()
+        if doc.six is six:
+            near = targets()
             for pix in indexes:
-                if any(v is pix.plan for v in nxt) and pix.plan is not doc.plan:
+                if any(pix.plan is p for p in near) and doc.kept_index(pix.plan) is None:
                     doc.index_for(pix.plan, pix)
-        warm_next_undo(window, doc)  # undone further meanwhile
+        warm_neighbours(window, doc)  # undone or redone further meanwhile
 
     window.ops.run(run, name="warm", success=done)
 
@@ -380,7 +394,7 @@ class Document(QObject):
         self._checks: list[CheckState] = []
         self._indexes: list[PlanIndex] = []
         self._stored: tuple = (None, None, False)
-        self.plan_wanted = threading.Event()  # set while set_plan makes a compact plan again (warm_next_undo hurries)
+        self.plan_wanted = threading.Event()  # set while set_plan makes a compact plan again (warm_neighbours hurries)
         # ``background(job, done)``: runs ``job()`` off the window's thread, then ``done(result)`` on it (the window's
         # operations); None: at once, here (a document without a window)
         self.background = None
@@ -484,7 +498,7 @@ class Document(QObject):
     def set_plan(self, plan: Plan | None, message: str = "", stale: bool = False, choices: bool = False,
                  in_file: bool = False, pix: PlanIndex | None = None) -> None:
         if plan is not None and plan.compacted_unmade():
-            # a plan a deep undo brings back (compact_undo_later), made again here (or by warm_next_undo, then without
+            # a plan a deep undo brings back (compact_undo_later), made again here (or by warm_neighbours, then without
             # its pauses): 400,000 new sessions, and no collection walks them as they come (a national plan: 0.9 s
             # instead of 2.5 to 3.5)
             was = gc.isenabled()

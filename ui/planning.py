@@ -22,7 +22,7 @@ from .changes import Changes
 from .commands import FollowupPlanCommand, PlanCommand
 from .dialogs import SolveProgressDialog
 from .document import (WARM_DELAY_MS, CheckState, compact_undo_later, pause_or_stop, prepare_plan,
-                       prepare_save_later, warm_next_undo)
+                       prepare_save_later, warm_neighbours)
 from .operations import CANCELLED, Operation
 
 AUTO_CHECK_DELAY_MS = 600
@@ -98,10 +98,10 @@ class Planning:
         self.doc.undo_stack.indexChanged.connect(self._undo_moved)
 
     def _undo_moved(self, _index: int) -> None:
-        """An undo or redo (or a new step): once the window has shown its plan, the plan the next undo brings back
-        made again in the background if it is kept compact (:func:`ui.document.warm_next_undo`)."""
+        """An undo or redo (or a new step): once the window has shown its plan, the plans the next undo and redo bring
+        back made ready in the background (:func:`ui.document.warm_neighbours`)."""
         if isValid(self.window):  # not while the window closes (its stack emptied as it goes)
-            QTimer.singleShot(WARM_DELAY_MS, self.window, lambda: warm_next_undo(self.window, self.doc))
+            QTimer.singleShot(WARM_DELAY_MS, self.window, lambda: warm_neighbours(self.window, self.doc))
 
     # ================================================================ solve
     def solve_selected(self) -> None:
