@@ -112,6 +112,19 @@ def test_footer_on_every_page(etab_pdf):
         assert "Licence Ouverte" in p
 
 
+def test_sheet_grid_and_footer_are_drawn_once_and_shown_on_each_page(etab_pdf):
+    """The sign-in grid and the footer, the same on every sheet and every page, are forms of the document that each
+    page shows (their texts still read as the tests above read them)."""
+    shown = [re.findall(r"/(\S+) Do", p.get_contents().get_data().decode("latin-1"))
+             for p in PdfReader(str(etab_pdf)).pages]
+    assert all(shown)
+    footer = {names[-1] for names in shown}
+    assert len(footer) == 1 and "Footer" in footer.pop()  # one footer form, on every page
+    sheets = [names for names, text in zip(shown, pdf_pages(etab_pdf)) if "FEUILLE D'ÉMARGEMENT" in text]
+    assert len(sheets) == 3 and len({names[0] for names in sheets}) == 1  # one grid for the three sheets
+    assert all(len(names) == 1 for names, text in zip(shown, pdf_pages(etab_pdf)) if "FEUILLE D'ÉMARGEMENT" not in text)
+
+
 def test_timeline_shows_present_steps_with_dates_and_absent_ones_to_plan(etab_pdf):
     first = re.sub(r"\s+", " ", pdf_pages(etab_pdf)[0])
     assert "3 sessions · 31 août – 9 septembre 2026" in first

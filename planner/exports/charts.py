@@ -478,7 +478,27 @@ class SignInGrid(Flowable):
         return [a, b]
 
     def draw(self):
+        """The grid, its numbers and its foot, the same on every sheet of a document with these columns and lines,
+        drawn once as a form that each sheet shows (a sheet was a tenth of an établissement's plan); then the
+        names and texts filled in."""
         c = self.canv
+        forms = c.__dict__.setdefault("_sign_in_forms", {})  # this canvas's: one document
+        key = (tuple(self.columns), self.first, self.last, self.row_h, self.with_foot)
+        name = forms.get(key)
+        if name is None:
+            name = forms[key] = f"SignInGrid{len(forms)}"
+            c.beginForm(name, -2, -2, self.width + 2, self.height + 2)  # the strokes on its edges whole
+            self._draw_grid(c)
+            c.endForm()
+        c.doForm(name)
+        if self.names or self.column_texts:
+            self._draw_filled(c)
+
+    def _row_y(self, i: int) -> float:
+        """The baseline of the texts of line ``i`` (0: the first drawn here)."""
+        return self.height - self.HEAD_H - (i + 1) * self.row_h + self.row_h / 2 - 2.5
+
+    def _draw_grid(self, c) -> None:
         n = self.last - self.first + 1
         top = self.height
         body_bottom = top - self.HEAD_H - n * self.row_h
@@ -506,32 +526,14 @@ class SignInGrid(Flowable):
         c.setStrokeColor(INK)
         c.setLineWidth(0.8)
         c.rect(0, body_bottom, self.width, n * self.row_h + self.HEAD_H, stroke=1, fill=0)
-        # numbers and pre-filled names
+        # numbers
         first_w = self.columns[0][1]
         t.setFont(FONT, 8)
         text_fill(t, MUTED)
         for i in range(n):
-            k = self.first + i
-            y = top - self.HEAD_H - (i + 1) * self.row_h + self.row_h / 2 - 2.5
-            label = str(k)
-            t.setTextOrigin(first_w / 2 - stringWidth(label, FONT, 8) / 2, y)
+            label = str(self.first + i)
+            t.setTextOrigin(first_w / 2 - stringWidth(label, FONT, 8) / 2, self._row_y(i))
             t._textOut(label)
-            if k <= len(self.names) and self.names[k - 1]:
-                t.setFont(FONT, 7.5)
-                text_fill(t, INK)
-                t.setTextOrigin(first_w + 4, y)
-                t._textOut(ellipsize(plain(self.names[k - 1]), FONT, 7.5, self.columns[1][1] - 8))
-                t.setFont(FONT, 8)
-                text_fill(t, MUTED)
-            for col, texts in self.column_texts.items():
-                if k <= len(texts) and texts[k - 1]:
-                    x0 = sum(w for _, w in self.columns[:col])
-                    t.setFont(FONT, 7.5)
-                    text_fill(t, INK)
-                    t.setTextOrigin(x0 + 4, y)
-                    t._textOut(ellipsize(plain(texts[k - 1]), FONT, 7.5, self.columns[col][1] - 8))
-                    t.setFont(FONT, 8)
-                    text_fill(t, MUTED)
         if self.with_foot:
             y0 = body_bottom - self.FOOT_H
             c.setStrokeColor(RULE)
@@ -541,4 +543,23 @@ class SignInGrid(Flowable):
             t.put(FONT, 8, MUTED, 5, y0 + self.FOOT_H - 21, "Signature du formateur :")
             t.put(FONT, 8, MUTED, self.width * 0.6 + 5, y0 + self.FOOT_H - 21, "Nombre de présents :")
         c.drawText(t)
+
+    def _draw_filled(self, c) -> None:
+        """The names (second column) and pre-filled texts of each line, over the grid."""
+        t = LeanText(c)
+        first_w = self.columns[0][1]
+        for i in range(self.last - self.first + 1):
+            k = self.first + i
+            y = self._row_y(i)
+            if k <= len(self.names) and self.names[k - 1]:
+                t.put(FONT, 7.5, INK, first_w + 4, y, ellipsize(plain(self.names[k - 1]), FONT, 7.5,
+                                                                 self.columns[1][1] - 8))
+            for col, texts in self.column_texts.items():
+                if k <= len(texts) and texts[k - 1]:
+                    x0 = sum(w for _, w in self.columns[:col])
+                    t.put(FONT, 7.5, INK, x0 + 4, y, ellipsize(plain(texts[k - 1]), FONT, 7.5,
+                                                                self.columns[col][1] - 8))
+        c.drawText(t)
+
+
 __all__ = ["FactsBox", "LoadBars", "MonthGrid", "SignInGrid", "StepTimeline", "WeeklyCoverage", "month_span"]

@@ -178,19 +178,29 @@ class FooterCanvas(Canvas):
             cite = cite[:1] + [ellipsize(" ".join(cite[1:]), FONT, 5.6, FRAME_W)]
         return left, cite
 
+    FORM = "PageFooter"
+
     def _draw_footer(self, lines, page: int, total: int) -> None:
-        left, cite = lines
-        self.saveState()
+        """The footer's rule, plan line and citation, the same on every page, drawn once as a form that each page
+        shows; then the page's number."""
         y = MARGIN_BOTTOM - 7 * mm
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.5)
-        self.line(MARGIN_X, y + 9, PAGE_W - MARGIN_X, y + 9)
-        t = LeanText(self)  # the footer's strings in one text object
-        t.put(FONT, 7, MUTED, MARGIN_X, y, left)
+        if not self.hasForm(self.FORM):
+            left, cite = lines
+            self.beginForm(self.FORM, 0, 0, PAGE_W, MARGIN_BOTTOM)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN_X, y + 9, PAGE_W - MARGIN_X, y + 9)
+            t = LeanText(self)  # the footer's strings in one text object
+            t.put(FONT, 7, MUTED, MARGIN_X, y, left)
+            for k, line in enumerate(cite):
+                t.put(FONT, 5.6, MUTED, MARGIN_X, y - 8 - 7 * k, line)
+            self.drawText(t)
+            self.endForm()
+        self.saveState()
+        self.doForm(self.FORM)
+        t = LeanText(self)
         number = f"page {page} / {total}"
         t.put(FONT, 7, MUTED, PAGE_W - MARGIN_X - stringWidth(number, FONT, 7), y, number)
-        for k, line in enumerate(cite):
-            t.put(FONT, 5.6, MUTED, MARGIN_X, y - 8 - 7 * k, line)
         self.drawText(t)
         self.restoreState()
 
