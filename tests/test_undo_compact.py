@@ -146,8 +146,16 @@ def test_a_compact_plan_undone_to_at_once_is_made_then(win, qtbot, monkeypatch):
     target = stack.command(stack.index() - 2).old  # what two undos bring back
     assert target is not a and target.compacted_unmade()
     del a
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    pointer: list = []
+    real_make = StoredPlan.make_sessions
+    monkeypatch.setattr(StoredPlan, "make_sessions", lambda self, pause=None: pointer.append(
+        QGuiApplication.overrideCursor() and QGuiApplication.overrideCursor().shape()) or real_make(self, pause))
     stack.undo()
     stack.undo()
+    assert pointer == [Qt.CursorShape.WaitCursor] and QGuiApplication.overrideCursor() is None  # a wait said
     assert w.doc.plan is target and target.sessions_made and _rows(target) == expected
     assert w.doc.pix.plan is target and w.doc.pix.n == len(expected)
 

@@ -21,8 +21,8 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from planner.demand import demand_settings
 from planner.errors import stop_check
@@ -504,9 +504,11 @@ class Document(QObject):
             was = gc.isenabled()
             gc.disable()
             self.plan_wanted.set()
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a second, said by the pointer
             try:
                 plan.make_sessions()
             finally:
+                QGuiApplication.restoreOverrideCursor()
                 self.plan_wanted.clear()
                 if was:
                     gc.enable()
