@@ -107,9 +107,19 @@ def test_footer_on_every_page(etab_pdf):
     n = len(pages)
     for i, p in enumerate(pages, 1):
         assert f"page {i} / {n}" in p
-        assert "Plan d'essai <&> 2026" in p and "version 0.1.0" in p
+        assert "« Plan d'essai <&> 2026 »" in p and "version 0.1.0" in p
+        assert "Plan « Plan" not in p  # the name says « Plan » already
         assert "calculé le 15 juin 2026" in p and "édité le" in p
         assert "Licence Ouverte" in p
+
+
+def test_a_plan_is_named_plan_once():
+    from planner.exports.typography import plan_label
+
+    assert plan_label("Scénario A") == "Plan « Scénario A »"
+    assert plan_label("Planning 2027") == "Plan « Planning 2027 »"
+    assert plan_label("Plan Référence nationale") == "« Plan Référence nationale »"
+    assert plan_label("plan B") == "« plan B »"
 
 
 def test_sheet_grid_and_footer_are_drawn_once_and_shown_on_each_page(etab_pdf):

@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 from ..plan import Plan, Session
 from .attendance import session_place
 from .common import UNIT_LABELS, ExportError, PlanIndex, academie_timezone, audience_label, kind_label
+from .typography import plan_label
 
 PRODID = "-//Planificateur IA//Plan de formation//FR"
 
@@ -114,7 +115,7 @@ def export_ics(plan: Plan | PlanIndex, out_path: str | Path, trainer_id: str | N
         name = f"Formation IA — {u.name if u else uid}"
     else:
         sessions = sorted(ix.plan.sessions, key=lambda s: (s.date, s.start, s.session_id))
-        name = f"Plan « {ix.plan_name} »"
+        name = plan_label(ix.plan_name)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

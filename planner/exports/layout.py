@@ -26,7 +26,8 @@ from reportlab.rl_config import _FUZZ
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
-from .typography import FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_date_short, plain, register_fonts, safe
+from .typography import (FONT, FONT_BOLD, FONT_ITALIC, ellipsize, fr_date_short, plain, plan_label, register_fonts,
+                         safe)
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 16 * mm
@@ -134,7 +135,7 @@ class Footer:
     school_year: str = ""
 
     def left_text(self) -> str:
-        parts = [f"Plan « {plain(self.plan_name)} »"]
+        parts = [plan_label(plain(self.plan_name))]
         if self.school_year:
             parts.append(f"année scolaire {plain(self.school_year)}")
         if self.version:

@@ -210,6 +210,12 @@ def _reuse_subsets(face) -> None:
 _DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Sk"}
 
 
+def plan_label(name: str) -> str:
+    """« Plan « name » », or « « name » » when the name says « Plan » already (« Plan Référence nationale »)."""
+    first = name.strip().split(" ", 1)[0].lower()
+    return f"« {name} »" if first == "plan" else f"Plan « {name} »"
+
+
 @lru_cache(maxsize=4096)
 def plain(text: object) -> str:
     """Text from data made printable with the embedded font (no markup escaping)."""
