@@ -110,10 +110,10 @@ class FileActions:
 
     def _stop_plan_work(self) -> set[str]:
         """While another scenario is read, the current plan's background work stops: its check, its lists, the
-        preparation of its save, the compaction of the plans undo keeps and the making again of the one the next undo
-        brings back (asked again at the next solve or undo: not started again here). Their results would be for a
-        plan about to go, and they would take turns with the reading for the interpreter (a national file opened during
-        the check of the national plan shown: 6 to 7 s instead of 1.2). Returns what was stopped, for
+        preparation of its save, the compaction of the plans undo keeps and the making ready of those the next undo
+        and redo bring back (asked again at the next solve or undo: not started again here). Their results would be
+        for a plan about to go, and they would take turns with the reading for the interpreter (a national file opened
+        during the check of the national plan shown: 6 to 7 s instead of 1.2). Returns what was stopped, for
         :meth:`_resume_plan_work` if the opening fails."""
         w = self.window
         stopped = {"check"} if w.planning.cancel_check() else set()
