@@ -276,9 +276,10 @@ def compact_far_plans(far: list[Plan], near: list[Plan], pause=None) -> list[tup
 
 def compact_undo_later(window, doc: "Document") -> None:
     """A while after a solve, the plans only a deep undo brings back (two solves ago and more) kept as compressed
-    columns (:func:`compact_far_plans`, installed by :meth:`Document.install_compacted`): a national plan solved again
-    and again held 100 to 170 MiB more each time, for as long as the window was open. Undone back to, such a plan
-    is made again (:meth:`Document.set_plan`)."""
+    columns (:func:`compact_far_plans`, installed by :meth:`Document.install_compacted`): a window solving the national
+    plan again and again held 260 to 310 MiB more each time (plan, index, lists), for as long as it was open; 20 to 40
+    now (``bench/undo_memory.py``). Undone back to, such a plan is made again (:func:`warm_neighbours`,
+    :meth:`Document.set_plan`)."""
     from PySide6.QtCore import QTimer
 
     def start() -> None:
