@@ -493,12 +493,13 @@ def sessions_later(parts: dict[str, bytes], stored: dict | None = None) -> dict 
     return {"make": make, "count": len(order), "row": row}
 
 
-def compact_plan(plan, pause: Callable[[], object] | None = None):
+def compact_plan(plan, pause: Callable[[], object] | None = None, ready: dict[str, bytes] | None = None):
     """A copy of ``plan`` whose sessions are kept as a save writes them, compressed columns per académie (their
     follow-up statuses beside, row by row), made again when first asked for (:class:`planner.plan.StoredPlan`):
     what a window keeps of a plan only a deep undo brings back (a national plan: about 4 MiB instead of 100 to
     170). Equal to ``plan``; its trainers, units and report are ``plan``'s own. ``pause()``: called between two
-    académies (any thread)."""
+    académies (any thread); ``ready``: the parts of the plan made already for its save (:class:`PreparedParts`),
+    taken as they are."""
     from dataclasses import replace
 
     from .plan import StoredPlan
@@ -511,9 +512,11 @@ def compact_plan(plan, pause: Callable[[], object] | None = None):
             statuses[i] = dict(zip(NO_STATUS, (s.status, s.present, s.held_date)))
     groups, order = _session_groups(sessions)
     parts = {}
+    ready = ready or {}
     for acad, rows in groups.items():
-        parts[GROUP_PREFIX + acad] = session_part(rows)
-        if pause is not None:
+        key = GROUP_PREFIX + acad
+        parts[key] = ready.get(key) or session_part(rows)
+        if pause is not None and key not in ready:
             pause()
     parts[ORDER_PART] = _encode_order(list(groups), order)
     del groups

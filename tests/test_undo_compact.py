@@ -48,6 +48,26 @@ def test_a_compact_plan_equals_its_plan_statuses_included_and_is_made_when_asked
     assert small.sessions[0] is not sessions[0]  # its own sessions, not the plan's
 
 
+def test_a_compact_plan_takes_the_parts_its_save_prepared(win, qtbot, monkeypatch):
+    from planner import store_codec
+    from planner.plan_index import PlanIndex
+
+    plan = win.doc.plan or _solve(win, qtbot)
+    ix = PlanIndex(plan, win.doc.six)
+    ready = store_codec.prepare_plan_parts(ix).parts  # as the window's « saveprep » makes them
+    encoded: list = []
+    real = store_codec.session_part
+    monkeypatch.setattr(store_codec, "session_part",
+                        lambda rows, *a, **k: encoded.append(len(rows)) or real(rows, *a, **k))
+    small = compact_plan(plan, ready=ready)
+    assert encoded == []  # every académie's part taken as it was prepared
+    assert _rows(small) == _rows(plan)
+    partial = {k: v for k, v in ready.items() if k != store_codec.GROUP_PREFIX + "16"}
+    small = compact_plan(plan, ready=partial)
+    assert encoded == [sum(s.academie == "16" for s in plan.sessions)]  # the one missing, made
+    assert _rows(small) == _rows(plan)
+
+
 def test_a_far_plan_sharing_its_sessions_with_a_near_one_is_left_as_it_is(win, qtbot):
     from ui.document import compact_far_plans
 
@@ -175,7 +195,7 @@ def test_opening_a_file_stops_the_compaction_quietly(win, qtbot, monkeypatch, tm
     monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
     started = threading.Event()
 
-    def endless(far, near, pause):  # a compaction that only ends when stopped
+    def endless(far, near, pause, indexes=()):  # a compaction that only ends when stopped
         assert far
         started.set()
         while True:

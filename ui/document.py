@@ -253,11 +253,13 @@ COMPACT_SHARED = 0.05  # a far plan sharing more of its sessions with a near one
 # (a pin, an académie solved alone) frees little, and a session both hold takes the statuses recorded on it since
 
 
-def compact_far_plans(far: list[Plan], near: list[Plan], pause=None) -> list[tuple[Plan, Plan]]:
+def compact_far_plans(far: list[Plan], near: list[Plan], pause=None,
+                      indexes: list[PlanIndex] = ()) -> list[tuple[Plan, Plan]]:
     """(plan, its compact copy) for each plan of ``far`` (:meth:`Document.far_plans`), any thread: its sessions kept
-    as compressed columns (:func:`planner.store_codec.compact_plan`), unless more than :data:`COMPACT_SHARED` of
-    them are also those of a plan of ``near`` (a pin's plan beside the plan it was pinned on)."""
-    from planner.store_codec import compact_plan
+    as compressed columns (:func:`planner.store_codec.compact_plan`; those its save's preparation made on its index,
+    among ``indexes``, taken as they are), unless more than :data:`COMPACT_SHARED` of them are also those of a plan
+    of ``near`` (a pin's plan beside the plan it was pinned on)."""
+    from planner.store_codec import compact_plan, prepared_parts
 
     kept: set[int] = set()
     for p in near:
@@ -268,7 +270,8 @@ def compact_far_plans(far: list[Plan], near: list[Plan], pause=None) -> list[tup
         sample = p.sessions[::max(1, len(p.sessions) // 1000)]
         if not sample or sum(id(s) in kept for s in sample) > COMPACT_SHARED * len(sample):
             continue
-        out.append((p, compact_plan(p, pause)))
+        ix = next((ix for ix in indexes if ix.plan is p), None)
+        out.append((p, compact_plan(p, pause, prepared_parts(ix).parts if ix is not None else None)))
         if pause is not None:
             pause()
     return out
@@ -286,9 +289,10 @@ def compact_undo_later(window, doc: "Document") -> None:
         if window.ops.find("compact") is not None or window.ops.find("solve") is not None:
             return  # the next solve asks again
         far, near = doc.far_plans()
+        indexes = [ix for ix in map(doc.kept_index, far) if ix is not None]
         if far:  # a plan undone back to meanwhile stays as it is (install_compacted)
-            window.ops.run(lambda progress, stop: compact_far_plans(far, near, pause_or_stop(stop)), name="compact",
-                           success=doc.install_compacted)
+            window.ops.run(lambda progress, stop: compact_far_plans(far, near, pause_or_stop(stop), indexes),
+                           name="compact", success=doc.install_compacted)
 
     QTimer.singleShot(COMPACT_DELAY_MS, window, start)
 
@@ -314,15 +318,7 @@ def warm_neighbours(window, doc: "Document") -> None:
     if not isValid(st) or window.ops.find("warm") is not None or doc.six is None:
         return  # (the window closing: its stack emptied as it goes)
 
-    def targets() -> list[Plan]:
-        out = []
-        for k, undo in ((st.index() - 1, True), (st.index(), False)):
-            p = step_target(st.command(k), undo) if 0 <= k < st.count() else None
-            if p is not None and p is not doc.plan and all(p is not q for q in out):
-                out.append(p)
-        return out
-
-    plans = [p for p in targets() if p.compacted_unmade() or doc.kept_index(p) is None]
+    plans = [p for p in doc.step_targets() if p.compacted_unmade() or doc.kept_index(p) is None]
     if not plans:
         return
     six, settings, wanted = doc.six, doc.scenario.settings.model_copy(deep=True), doc.plan_wanted
@@ -338,7 +334,7 @@ def warm_neighbours(window, doc: "Document") -> None:
 
     def done(indexes: list[PlanIndex]) -> None:
         if doc.six is six:
-            near = targets()
+            near = doc.step_targets()
             for pix in indexes:
                 if any(pix.plan is p for p in near) and doc.kept_index(pix.plan) is None:
                     doc.index_for(pix.plan, pix)
@@ -431,19 +427,24 @@ class Document(QObject):
                     found.setdefault(id(v), v)
         return list(found.values())
 
+    def step_targets(self) -> list[Plan]:
+        """The plans the next undo and the next redo show (:func:`step_target`), the one shown apart."""
+        st = self.undo_stack
+        out: list[Plan] = []
+        for k, undo in ((st.index() - 1, True), (st.index(), False)):
+            p = step_target(st.command(k), undo) if 0 <= k < st.count() else None
+            if p is not None and p is not self.plan and all(p is not q for q in out):
+                out.append(p)
+        return out
+
     def far_plans(self) -> tuple[list[Plan], list[Plan]]:
         """(the plans only the undo stack holds beyond its next undo and redo, their sessions made; the plans near
-        at hand: the one shown, those the next undo and redo bring back, the one of the file)."""
+        at hand: the one shown, those the next undo and redo show, the one of the file)."""
         st = self.undo_stack
         near: dict[int, Plan] = {}
-        for p in (self.plan, self._stored[1]):
+        for p in (self.plan, self._stored[1], *self.step_targets()):
             if isinstance(p, Plan):
                 near.setdefault(id(p), p)
-        for k in (st.index() - 1, st.index()):
-            if 0 <= k < st.count():
-                for v in vars(st.command(k)).values():
-                    if isinstance(v, Plan):
-                        near.setdefault(id(v), v)
         far: dict[int, Plan] = {}
         for k in range(st.count()):
             for v in vars(st.command(k)).values():
