@@ -470,22 +470,35 @@ class PlanIndex:
             return codes == i
         return np.zeros(self.n, dtype=bool)
 
-    def scope_mask(self, scope: Scope) -> np.ndarray:
+    def scope_codes(self, scope: Scope) -> tuple[str, list[int]] | None:
+        """(the code column, its codes) whose sessions make a territory (or ``("trainer", id)``): the académie's or
+        département's code, the trainer's, else the unit's own and, for a bassin, its établissements'; None for the
+        nation (every session). No code when the plan holds none of them."""
         kind, uid = scope
         if kind == "nation":
-            return np.ones(self.n, dtype=bool)
-        if kind == "academie":
-            return self._eq(self.acad_values, self.acad_code, uid)
-        if kind == "departement":
-            return self._eq(self.dep_values, self.dep_code, uid)
-        if kind == "bassin":
+            return None
+        if kind in ("academie", "departement", "trainer"):
+            col, value = {"academie": "acad", "departement": "dep", "trainer": "trainer"}[kind], uid
+        elif kind == "bassin":
             etabs = self.six.etabs_of_bassin.get(uid, []) if self.six is not None else []
             keys = [f"bassin|{uid}"] + [f"etablissement|{u}" for u in etabs]
-            idx = [self.unit_pos[k] for k in keys if k in self.unit_pos]
-            return np.isin(self.unit_code, idx) if idx else np.zeros(self.n, dtype=bool)
-        if kind == "trainer":
-            return self._eq(self.trainer_values, self.trainer_code, uid)
-        return self._eq(self.unit_values, self.unit_code, f"{kind}|{uid}")
+            return "unit_code", [self.unit_pos[k] for k in keys if k in self.unit_pos]
+        else:
+            col, value = "unit", f"{kind}|{uid}"
+        values = getattr(self, f"{col}_values")
+        i = int(np.searchsorted(values, value))
+        return f"{col}_code", [i] if i < len(values) and values[i] == value else []
+
+    def scope_mask(self, scope: Scope) -> np.ndarray:
+        spec = self.scope_codes(scope)
+        if spec is None:
+            return np.ones(self.n, dtype=bool)
+        col, codes = spec
+        if not codes:
+            return np.zeros(self.n, dtype=bool)
+        if len(codes) == 1:
+            return getattr(self, col) == codes[0]
+        return np.isin(getattr(self, col), codes)
 
     def indices(self, scope: Scope) -> np.ndarray:
         """Positions in ``plan.sessions`` of the sessions of a territory (or ``("trainer", id)``)."""

@@ -204,14 +204,35 @@ def _heatmap(pix: PlanIndex, scope: Scope, rows: list[Scope]) -> tuple[list[dt.d
     nweeks = (d1 - d0).days // 7 + 1
     vals = np.zeros((len(rows), nweeks), dtype=np.int64)
     wk_all = (pix.date_ord - d0.toordinal()) // 7
+    in_span = (wk_all >= 0) & (wk_all < nweeks)
+    # the rows made of codes of one column (the académies of the nation, the départements of an académie, the
+    # circonscriptions and bassins of a département…): their sessions found in one pass over that column, each
+    # session's row looked up by its code, instead of one pass over the plan per row (a département: 40 rows)
+    by_column: dict[str, list[tuple[int, list[int]]]] = {}
+    alone: list[tuple[int, np.ndarray | None]] = []
     for r, sc in enumerate(rows):
         if sc == scope and sc[0] == "bassin":  # the bassin's own (perdir) sessions
-            sub = np.nonzero(pix._eq(pix.unit_values, pix.unit_code, f"bassin|{sc[1]}"))[0]
+            alone.append((r, np.nonzero(pix._eq(pix.unit_values, pix.unit_code, f"bassin|{sc[1]}"))[0]))
         elif sc == scope:
-            sub = idx
+            alone.append((r, idx))
+        elif (spec := pix.scope_codes(sc)) is None:
+            alone.append((r, None))
         else:
-            sub = pix.indices(sc)
-        w = wk_all[sub]
+            by_column.setdefault(spec[0], []).append((r, spec[1]))
+    for col, members in by_column.items():
+        codes = getattr(pix, col)
+        row_of = np.full(int(codes.max(initial=0)) + 1, -1, dtype=np.int64)
+        for r, cs in members:
+            cs = [c for c in cs if c < len(row_of)]
+            if (row_of[cs] >= 0).any():  # a code two rows share: that row counted on its own
+                alone.append((r, pix.indices(rows[r])))
+            else:
+                row_of[cs] = r
+        rs = row_of[codes]
+        keep = (rs >= 0) & in_span
+        vals += np.bincount(rs[keep] * nweeks + wk_all[keep], minlength=len(rows) * nweeks).reshape(len(rows), nweeks)
+    for r, sub in alone:
+        w = wk_all if sub is None else wk_all[sub]
         w = w[(w >= 0) & (w < nweeks)]
         vals[r] = np.bincount(w, minlength=nweeks)[:nweeks]
     vals.flags.writeable = False  # kept on the plan's index, shared by every model that shows it
