@@ -1,7 +1,7 @@
 """What the window shows of a territory, counted from the plan index's columns (issue 16: a selection answers at
-once): the sessions of a territory (``PlanIndex.scope_mask`` / ``scope_codes``) and the overview's weekly heat map,
-counted in one pass per code column instead of one pass over the plan per row. Two académies of the national
-reference, greedy plan."""
+once): the sessions of a territory (``PlanIndex.scope_mask`` / ``scope_codes``), the overview's weekly heat map
+counted in one pass per code column instead of one pass over the plan per row, and the calendar's days made only
+when shown (``ui.calendar_view.DaySessions``). Two académies of the national reference, greedy plan."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, monday  # noqa: E402
+
+from .conftest import window_on_plan  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +112,50 @@ def test_the_heat_map_counts_each_row_as_a_pass_per_row_would(solved):
         want_weeks, want = _heatmap_row_by_row(pix, scope, rows)
         assert weeks == want_weeks and vals.tolist() == want.tolist(), scope
         assert vals[2].sum() == len(pix.indices(("etablissement", etab))) > 0 and vals[5].sum() == 0
+
+
+def test_calendar_days_are_made_when_shown(solved):
+    from ui.calendar_view import DaySessions
+
+    _sc, plan, _six, pix = solved
+    idx = pix.indices(("academie", "16"))
+    made: list[int] = []
+
+    def make(k: int):
+        made.append(k)
+        return plan.sessions[int(idx[k])]
+
+    days = DaySessions(pix.date_ord[idx], make)
+    own = [plan.sessions[i] for i in idx.tolist()]
+    assert len(days) == len(own) > 1000 and not made
+    assert days.first() == min(s.date for s in own)
+    by_day: dict[dt.date, list] = {}
+    for s in own:
+        by_day.setdefault(s.date, []).append(s)
+    busiest = max(by_day, key=lambda d: len(by_day[d]))
+    assert [s.session_id for s in days.get(busiest)] == [
+        s.session_id for s in sorted(by_day[busiest], key=lambda s: s.start)]
+    assert len(made) == len(by_day[busiest])  # that day's sessions only
+    days.get(busiest)
+    assert len(made) == len(by_day[busiest])  # made once
+    assert days.get(busiest - dt.timedelta(days=400)) == []
+    first, last = dt.date(busiest.year, busiest.month, 1), busiest + dt.timedelta(days=20)
+    assert days.count(first, last) == sum(first <= s.date <= last for s in own)
+    assert DaySessions.of([]).first() is None and len(DaySessions.of(own)) == len(own)
+
+
+def test_the_calendar_of_an_academie_makes_the_days_it_shows(qapp, tmp_path_factory, solved):
+    sc, plan, _six, _pix = solved
+    with window_on_plan(qapp, tmp_path_factory, "scope-views", sc, plan, ("academie", "16"), "calendar") as w:
+        panel = w.tab("calendar").panel
+        own = [s for s in plan.sessions if s.academie == "16"]
+        assert len(panel.canvas.sessions) == len(own) and f"{len(own):,}".replace(",", "\u202f") in panel.title.text()
+        assert panel.canvas.current == min(s.date for s in own)  # « Première session »
+        panel.canvas.grab()  # painted: the month's days made, not the académie's
+        shown = panel.canvas.by_day._days
+        assert 0 < len(shown) <= 42
+        made = sum(len(v) for v in shown.values())
+        assert made < len(own) / 2
+        month = panel.canvas.current
+        n = sum(s.date.year == month.year and s.date.month == month.month for s in own)
+        assert f"— {n:,} session".replace(",", "\u202f") in panel.period.text()

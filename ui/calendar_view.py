@@ -9,6 +9,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout,
                                QWidget)
 
+import numpy as np
+
 from planner.calendar import is_public_holiday, is_school_holiday
 from planner.text import hhmm_minutes
 
@@ -28,13 +30,52 @@ def session_color(s) -> QColor:
     return c
 
 
+class DaySessions:
+    """A calendar's sessions by day, each day's made when it is shown (a month: about thirty days) and sorted by
+    start time: an académie's 25,000 sessions are not all made, grouped and sorted when it is selected, only
+    counted per period from their dates. ``ords``: the date ordinal of each session; ``make(k)``: the k-th."""
+
+    def __init__(self, ords, make) -> None:
+        ords = np.asarray(ords, dtype=np.int64)
+        self._order = np.argsort(ords, kind="stable")  # by date, the given order kept within a day
+        self._ords = ords[self._order]
+        self._make = make
+        self._days: dict[int, list] = {}
+
+    @classmethod
+    def of(cls, sessions: list) -> "DaySessions":
+        """The days of a list of sessions."""
+        return cls([s.date.toordinal() for s in sessions], sessions.__getitem__)
+
+    def __len__(self) -> int:
+        return len(self._ords)
+
+    def get(self, d: dt.date, default=None) -> list:
+        """The sessions of day ``d`` by start time (``default``, else an empty list, when it has none)."""
+        o = d.toordinal()
+        day = self._days.get(o)
+        if day is None:
+            a, b = np.searchsorted(self._ords, [o, o + 1])
+            if a == b:
+                return [] if default is None else default
+            day = self._days[o] = sorted((self._make(k) for k in self._order[a:b].tolist()), key=lambda s: s.start)
+        return day
+
+    def count(self, first: dt.date, last: dt.date) -> int:
+        """Sessions dated from ``first`` to ``last`` (inclusive)."""
+        a, b = np.searchsorted(self._ords, [first.toordinal(), last.toordinal() + 1])
+        return int(b - a)
+
+    def first(self) -> dt.date | None:
+        return dt.date.fromordinal(int(self._ords[0])) if len(self._ords) else None
+
+
 class CalendarCanvas(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.mode = "month"
         self.current = dt.date(2026, 8, 31)
-        self.sessions: list = []
-        self.by_day: dict[dt.date, list] = {}
+        self.by_day = self.sessions = DaySessions.of([])
         self.zone = "C"
         self.departement: str | None = None
         self.describe = lambda s: ""
@@ -43,13 +84,9 @@ class CalendarCanvas(QWidget):
         self.setMinimumHeight(300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_sessions(self, sessions: list, zone: str = "C", departement: str | None = None) -> None:
-        self.sessions = sessions
-        self.by_day = {}
-        for s in sessions:
-            self.by_day.setdefault(s.date, []).append(s)
-        for v in self.by_day.values():
-            v.sort(key=lambda s: s.start)
+    def set_sessions(self, sessions: "list | DaySessions", zone: str = "C", departement: str | None = None) -> None:
+        """Show ``sessions`` (a list, or :class:`DaySessions` that makes each day's when shown)."""
+        self.by_day = self.sessions = sessions if isinstance(sessions, DaySessions) else DaySessions.of(sessions)
         self.zone, self.departement = zone, departement
         self.update()
 
@@ -229,7 +266,8 @@ class CalendarPanel(QWidget):
         lay.addWidget(self.canvas, 1)
         self._update_period()
 
-    def set_sessions(self, title: str, sessions: list, zone: str = "C", departement: str | None = None) -> None:
+    def set_sessions(self, title: str, sessions: "list | DaySessions", zone: str = "C",
+                     departement: str | None = None) -> None:
         self.title.setText(title)
         self.canvas.set_sessions(sessions, zone, departement)
         self.go_first()
@@ -242,8 +280,9 @@ class CalendarPanel(QWidget):
         self.modeChanged.emit(mode)
 
     def go_first(self) -> None:
-        if self.canvas.sessions:
-            self.canvas.current = min(s.date for s in self.canvas.sessions)
+        first = self.canvas.sessions.first()
+        if first is not None:
+            self.canvas.current = first
         self._update_period()
         self.canvas.update()
 
@@ -264,10 +303,11 @@ class CalendarPanel(QWidget):
         if self.canvas.mode == "week":
             mon = c - dt.timedelta(days=c.weekday())
             sun = mon + dt.timedelta(days=6)
-            n = sum(len(self.canvas.by_day.get(mon + dt.timedelta(days=i), [])) for i in range(7))
+            n = self.canvas.by_day.count(mon, sun)
             # « Semaine »: checked
             self.period.setText(f"{fmt.day_span(mon, sun)} — {fmt.num(n)} session{'s' if n > 1 else ''}")
         else:
-            n = sum(len(v) for d, v in self.canvas.by_day.items() if d.year == c.year and d.month == c.month)
+            n = self.canvas.by_day.count(dt.date(c.year, c.month, 1),
+                                         dt.date(c.year, c.month, pycal.monthrange(c.year, c.month)[1]))
             self.period.setText(f"{fmt.MONTHS[c.month - 1].capitalize()} {c.year} — {fmt.num(n)} "
                                 f"session{'s' if n > 1 else ''}")

@@ -7,7 +7,7 @@ from planner.calendar import calendar_key
 from planner.plan_index import NATION
 
 from .. import fmt
-from ..calendar_view import CalendarPanel
+from ..calendar_view import CalendarPanel, DaySessions
 from ..changes import Changes
 from . import Tab, register_tab
 
@@ -47,10 +47,12 @@ class CalendarTab(Tab):
             title = six.name(*subject)
             acad = six.academie_of(subject)
             dep = six.unit_departement.get(subject) or (subject[1] if subject[0] == "departement" else None)
-        ss = [doc.plan.session_at(i) for i in idx.tolist()]  # a plan just read: rows made alone, not the whole plan
+        # each day's sessions made when the day is shown (a plan just read: rows made alone, not the whole plan)
+        plan = doc.plan
+        days = DaySessions(doc.pix.date_ord[idx], lambda k: plan.session_at(int(idx[k])))
         zone = (calendar_key(six.academies[acad], six.scenario.settings) if acad and acad in six.academies
                 else "C")
-        panel.set_sessions(f"{title} — {fmt.num(len(ss))} session{'s' if len(ss) > 1 else ''}", ss, zone, dep)
+        panel.set_sessions(f"{title} — {fmt.num(len(days))} session{'s' if len(days) > 1 else ''}", days, zone, dep)
 
     def show_date(self, date, mode: str) -> None:
         self.panel.canvas.current = date
