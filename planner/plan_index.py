@@ -213,9 +213,11 @@ class PlanIndex:
         return from_stored(plan, six, stored)
 
     def prepare(self) -> "PlanIndex":
-        """Build both halves now (in a background thread, so that the window never builds them)."""
+        """Build its columns, dicts and tables now (in a background thread, so that the window never builds them:
+        the tables of a national plan, which « Formateurs » first reads, are a thirtieth of a second)."""
         self.date_ord  # noqa: B018 - builds the columns on first use (then the dicts from them)
         self.by_unit  # noqa: B018 - builds the dicts on first use
+        self.trainer_rows  # noqa: B018 - and the tables
         return self
 
     def memo(self, key, compute):

@@ -159,3 +159,32 @@ def test_the_calendar_of_an_academie_makes_the_days_it_shows(qapp, tmp_path_fact
         month = panel.canvas.current
         n = sum(s.date.year == month.year and s.date.month == month.month for s in own)
         assert f"— {n:,} session".replace(",", "\u202f") in panel.period.text()
+
+
+def test_a_prepared_index_has_its_tables(solved):
+    """« Formateurs » first reads the plan's tables: a prepared index (made in the background) has them already."""
+    _sc, plan, six, _pix = solved
+    ready, lazy = PlanIndex(plan, six).prepare(), PlanIndex(plan, six)
+    assert {"trainer_rows", "trainers_of_unit", "units"} <= set(ready.__dict__)
+    assert "trainer_rows" not in lazy.__dict__
+    assert ready.trainers_of_unit == lazy.trainers_of_unit and ready.units == lazy.units
+
+
+def test_both_sessions_tables_sort_by_date_with_the_key_made_in_the_background(qapp, solved):
+    """The first sort of « Sessions » and of a trainer's sessions (by date and start): one key per plan, made by the
+    background lists of a plan (:func:`ui.document.index_lists`), not by each table on the window's thread."""
+    from planner.text import hhmm_minutes
+    from ui.document import index_lists
+    from ui.models.sessions import SessionTableModel
+
+    _sc, plan, six, _pix = solved
+    pix = index_lists(PlanIndex(plan, six))
+    assert ("sessions_date_key",) in pix._memo
+    a, b = SessionTableModel(), SessionTableModel()
+    a.set_plan(pix, six)
+    b.set_plan(pix, six)
+    key = a.sort_key(0)
+    assert key is b.sort_key(0) is pix._memo[("sessions_date_key",)]
+    ordered = [plan.sessions[i] for i in np.argsort(key, kind="stable").tolist()]
+    when = [(s.date, hhmm_minutes(s.start)) for s in ordered]
+    assert when == sorted(when) and len(set(when)) > 100

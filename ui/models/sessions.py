@@ -130,8 +130,9 @@ class SessionTableModel(QAbstractTableModel):
         def by_label(values, codes, label):
             return rank_of([label(str(v)) for v in values])[codes]
 
-        if key == "date":
-            k = pix.date_ord * 1440 + pix.start_minutes
+        if key == "date":  # the first sort of both sessions tables: made once per plan, in the background
+            k = self._sort_keys[col] = date_sort_key(pix)
+            return k
         elif key == "start":
             k = pix.start_code
         elif key == "end":
@@ -230,6 +231,13 @@ def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> 
     (« » for none)."""
     return (memo_labels(six, "search_unit", units, _unit_search_label),
             memo_labels(six, "search_trainer", trainers, _trainer_search_label))
+
+
+def date_sort_key(pix: PlanIndex) -> np.ndarray:
+    """The sessions tables' sort key by date and start time (:func:`compact_key`), made once per plan index and
+    shared by both tables (« Sessions », and a trainer's in « Formateurs »); made in the background when a plan is
+    indexed (:func:`ui.document.index_lists`, :func:`ui.planning.solve_tail`)."""
+    return pix.memo(("sessions_date_key",), lambda: compact_key(pix.date_ord * 1440 + pix.start_minutes))
 
 
 def compact_key(k: np.ndarray) -> np.ndarray:
