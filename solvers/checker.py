@@ -53,7 +53,10 @@ class Finding:
 
 
 class _Checker:
-    def __init__(self, plan: Plan, sc: Scenario) -> None:
+    def __init__(self, plan: Plan, sc: Scenario, stop=None) -> None:
+        """``stop``: the event that ends the check (:meth:`run`), looked at between the passes over every session
+        made here and by :meth:`_plain`, before the rules' own slices (a national plan: a few hundredths of a second
+        each; the window's check then ends within one when another scenario is opened)."""
         self.plan = plan
         self.sc = sc
         self.s = sc.settings
@@ -61,7 +64,9 @@ class _Checker:
         self.zone = {a.code: cal.calendar_key(a, sc.settings) for a in sc.academies}  # each académie's calendar
         self.trainers = {t.id: t for t in sc.trainers}
         self.rows = {t.trainer_id: t for t in plan.trainers}
+        stop_check(stop)
         self.step1_tot = [x for x in plan.sessions if x.kind == "step1" or x.kind == "tot"]  # the sessions most rules see
+        stop_check(stop)
         tot_ids = {r.tot_session_id for r in plan.trainers}
         # the sessions trainers are enrolled in, by id (the last of an id, as a dict of every session would say)
         self.sessions = {x.session_id: x for x in plan.sessions if x.session_id in tot_ids}
@@ -72,7 +77,7 @@ class _Checker:
         self._day_why: dict[tuple, str] = {}  # (window, date, zone, département, unit or académie) → the same
         self._trained: dict[str, tuple] = {}  # trainer → _trained_at(…)
         self.unique_ids = True  # no two sessions of the plan share an id (as check_sessions finds)
-        self.stop = None  # the event that ends the check (run)
+        self.stop = stop  # the event that ends the check (run)
 
     def add(self, rule: str, msg: str, x: Session | None = None, severity: str = "error") -> None:
         assert rule in RULE_IDS, rule
@@ -166,10 +171,16 @@ class _Checker:
         """No session id used twice, no académie unknown, no session (but those held) dated before the planning's
         start or outside the horizon: what :meth:`_check_rows` finds of every session, told at once."""
         xs = self.plan.sessions
-        if len(_distinct(_ID, xs)) != len(xs) or not _distinct(_ACADEMIE, xs) <= self.zone.keys():
+        stop_check(self.stop)
+        if len(_distinct(_ID, xs)) != len(xs):
             return False
+        stop_check(self.stop)
+        if not _distinct(_ACADEMIE, xs) <= self.zone.keys():
+            return False
+        stop_check(self.stop)
         s = self.s
         dates = [x.date for x in xs if x.status != "held"]
+        stop_check(self.stop)
         return not dates or (max(s.plan_from, s.start_date) <= min(dates) and max(dates) <= s.end_date)
 
     def _check_rows(self, rows) -> None:
@@ -434,7 +445,7 @@ def check_plan(plan: Plan, scenario: Scenario, stop=None) -> list[Finding]:
     was = gc.isenabled()
     gc.disable()
     try:
-        return _Checker(plan, scenario).run(stop)
+        return _Checker(plan, scenario, stop).run(stop)
     finally:
         if was:
             gc.enable()

@@ -170,6 +170,42 @@ def test_a_check_ends_when_its_stop_is_set_and_is_the_same_when_it_is_not(tiny, 
         check_roadmap(plan, tiny, stop=running)
 
 
+def test_a_stopped_check_ends_between_its_first_passes_over_the_sessions(tiny, plan):
+    """The passes over every session made before the rules' slices (the checker's own lists, :meth:`_plain`'s sets)
+    each look at the stop first: a check stopped as it starts reads no session, one stopped after its first pass
+    reads no more (a national plan: each pass a few hundredths of a second)."""
+    from dataclasses import replace
+
+    from planner.errors import Cancelled
+
+    class Counted(list):
+        passes = 0
+
+        def __iter__(self):
+            Counted.passes += 1
+            return super().__iter__()
+
+    class StopAfter:  # an event set from its ``n``-th look on
+        def __init__(self, n: int) -> None:
+            self.n, self.looks = n, 0
+
+        def is_set(self) -> bool:
+            self.looks += 1
+            return self.looks >= self.n
+
+    counted = replace(plan, sessions=Counted(plan.sessions))
+    with pytest.raises(Cancelled):
+        check_plan(counted, tiny, StopAfter(1))
+    assert Counted.passes == 0
+    for n in range(2, 6):
+        Counted.passes = 0
+        with pytest.raises(Cancelled):
+            check_plan(counted, tiny, StopAfter(n))
+        assert Counted.passes <= n - 1  # at most one pass between two looks
+    Counted.passes = 0
+    assert check_plan(counted, tiny, StopAfter(10**9)) == check_plan(plan, tiny)
+
+
 def test_polled_rows_stop_between_two_slices():
     import threading
 
