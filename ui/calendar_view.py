@@ -4,12 +4,11 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 
+import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout,
                                QWidget)
-
-import numpy as np
 
 from planner.calendar import is_public_holiday, is_school_holiday
 from planner.text import hhmm_minutes
