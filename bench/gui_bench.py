@@ -1,6 +1,7 @@
 """GUI speed with the national plan loaded (issue 16): what a user waits for, and whether the window answers.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--plan DIR] [--time-limit 30] [--table] [--cpu]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_bench.py [--plan DIR] [--time-limit 30] [--table] [--scopes]
+        [--cpu]
 
 ``--plan DIR`` loads a national plan folder written by ``main.py solve`` (e.g. ``main.py solve --workers 1
 --school-year 2027-2028 --from 2027-06-15 --out DIR``); without it the window solves the nation itself
@@ -24,6 +25,9 @@ and counts the gaps over 200 ms. Measured:
 - pin a slot of one établissement and re-plan it; undo and redo that pin; check the plan (« Vérifier »);
 - a setting that moves the demand (the group size) and its undo, until the new demand is shown.
 - ``--table``: the sessions table on that plan (sort by each column, filters, scrolling).
+- ``--scopes``: each tab shown, then a territory of each kind selected in it (the largest académie, its largest
+  département, a circonscription, an établissement), as a user browses: until the window has shown it, with its
+  longest stall (≤ 100 ms each).
 
 The automatic check after each edit is switched off during the pin/undo/redo figures (it is measured
 on its own); the machine's load average is printed since every figure is wall-clock time. On a loaded
@@ -305,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plan", help="dossier d'un plan national (sinon : calcul national dans la fenêtre)")
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--table", action="store_true", help="mesurer aussi le tableau des sessions (tris, filtres)")
+    ap.add_argument("--scopes", action="store_true", help="mesurer aussi chaque onglet, puis un territoire de chaque "
+                    "sorte sélectionné dans chacun")
     ap.add_argument("--why", action="store_true", help="montrer où en étaient les fils quand la fenêtre a bloqué")
     ap.add_argument("--cpu", action="store_true", help="blocages en temps CPU : tour d'événements le plus long, "
                     "plus long appel C et ramasse-miettes en arrière-plan (machine chargée)")
@@ -509,10 +515,47 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.table:
         table_figures(w)
+    if args.scopes:
+        scope_figures(w)
     w.planning.check_timer.stop()
     w.wait_threads()
     w.close()
     return 0
+
+
+def scope_figures(w) -> None:
+    """Each tab shown on the nation, then a territory of each kind selected in it: until the window has shown it
+    (its background work ended), with the window's longest stall; the worst of each kind at the end."""
+    from collections import Counter
+
+    from planner.plan_index import NATION
+
+    def idle(_res=None) -> bool:
+        return "by_unit" in w.doc.pix.__dict__ and not w.ops.running
+
+    w.planning.auto_check = False
+    pump_until(idle)
+    acads = Counter(s.academie for s in w.plan.sessions)
+    acad = acads.most_common(1)[0][0]
+    deps = Counter(s.departement for s in w.plan.sessions if s.academie == acad)
+    dep = deps.most_common(1)[0][0]
+    circ = next(s.unit_id for s in w.plan.sessions if s.unit_type == "circonscription" and s.departement == dep)
+    etab = next(s.unit_id for s in w.plan.sessions if s.unit_type == "etablissement" and s.departement == dep)
+    scopes = [("academie", acad), ("departement", dep), ("circonscription", circ), ("etablissement", etab)]
+    print(f"\nOnglets et sélections (France entière, puis {', '.join(f'{k} {u}' for k, u in scopes)})")
+    first = len(ROWS)
+    for i, tab in enumerate(w.tab_list):
+        w.select_scope(NATION)
+        pump_until(idle)
+        measure(f"onglet {tab.title}", 0.1, lambda i=i: w.tabs.setCurrentIndex(i), idle)
+        for scope in scopes:
+            measure(f"  {tab.title} : {scope[0]}", 0.1, lambda scope=scope: w.select_scope(scope), idle)
+    rows = ROWS[first:]
+    worst = max(rows, key=lambda r: r[3])
+    print(f"  le plus long : {worst[0].strip()} {worst[1]:.2f} s, blocage max {worst[3]} ms ; "
+          f"{sum(r[3] > 100 for r in rows)} sur {len(rows)} au-delà de 100 ms")
+    w.select_scope(NATION)
+    pump_until(idle)
 
 
 def table_figures(w) -> None:
