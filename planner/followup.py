@@ -485,9 +485,17 @@ class Progress:
         return self.trained / self.people if self.people else 0.0
 
     def add(self, o: "Progress") -> None:
-        for f in ("units", "units_started", "people", "trained", "planned_sessions", "held", "cancelled", "late",
-                  "planned_to_date"):
-            setattr(self, f, getattr(self, f) + getattr(o, f))
+        """``o``'s counts added to these (a territory's totals, unit by unit: 2,400 units for an académie's « Suivi »,
+        each field written out rather than looked up by name)."""
+        self.units += o.units
+        self.units_started += o.units_started
+        self.people += o.people
+        self.trained += o.trained
+        self.planned_sessions += o.planned_sessions
+        self.held += o.held
+        self.cancelled += o.cancelled
+        self.late += o.late
+        self.planned_to_date += o.planned_to_date
         self.untrained_units.extend(o.untrained_units)
 
     def to_json(self) -> dict:

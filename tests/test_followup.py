@@ -502,3 +502,18 @@ def test_statuses_of_the_academie_from_its_own_rows_are_the_same(tiny):
     assert statuses_of(p2, "16", mine) == statuses_of(p2, "16") == statuses_of(p2)
     assert set(statuses_of(p2)) == {own[2].session_id, own[5].session_id}
     assert statuses_of(p2, "16", [x for x in mine if x.status == "planned"]) == {}
+
+
+def test_progress_add_sums_every_count():
+    """A territory's totals add every count of its units (``Progress.add`` names each field: a count added to the
+    class and not to ``add`` fails here)."""
+    from dataclasses import fields
+
+    counts = [f.name for f in fields(fu.Progress) if f.type in (int, "int")]
+    assert len(counts) >= 9
+    total = fu.Progress("t")
+    for k, name in enumerate(counts, 1):
+        total.add(fu.Progress("u", **{name: k}, untrained_units=[("etablissement", name, "")]))
+        total.add(fu.Progress("v", **{name: 10 * k}))
+    assert [getattr(total, name) for name in counts] == [11 * k for k in range(1, len(counts) + 1)]
+    assert [u[1] for u in total.untrained_units] == counts
