@@ -212,3 +212,44 @@ def test_opening_a_file_stops_the_compaction_quietly(win, qtbot, monkeypatch, tm
     qtbot.waitUntil(lambda: not compaction.isRunning() and w.ops.find("open") is None, timeout=30_000)
     assert compaction.error == CANCELLED and installed == [] and w.doc.path == path
     assert w.doc.undo_stack.count() == 0 and "Scénario ouvert" in w.last_message
+
+
+def test_a_failed_opening_starts_the_stopped_compaction_again(win, qtbot, monkeypatch, tmp_path):
+    """A file that cannot be opened leaves the window as it was: the compaction the opening stopped begins again,
+    on the same plans."""
+    from ui import document
+    from ui.operations import CANCELLED
+
+    w = win
+    _solve(w, qtbot)
+    _solve(w, qtbot)
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
+    runs: list[list[int]] = []
+
+    def endless(far, near, pause, indexes=()):  # a compaction that only ends when stopped
+        runs.append([id(p) for p in far])
+        while True:
+            pause()
+
+    monkeypatch.setattr(document, "compact_far_plans", endless)
+    _solve(w, qtbot)
+    qtbot.waitUntil(lambda: len(runs) == 1, timeout=30_000)
+    first = w.ops.find("compact")
+    asked: list = []  # the compaction asked again (the solves' own timers call what it scheduled, not this)
+    real = document.compact_undo_later
+    monkeypatch.setattr(document, "compact_undo_later", lambda window, doc: (asked.append(doc), real(window, doc)))
+    bad = tmp_path / "abime.sqlite"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    shown = w.plan
+    opening = w.files.open_file(str(bad))
+    assert opening is not None and first.cancelled
+    qtbot.waitUntil(lambda: opening not in w.ops.running and not first.isRunning(), timeout=30_000)
+    assert first.error == CANCELLED and w.plan is shown and "Impossible d'ouvrir" in w.last_message
+    w._last_box.close()
+    assert asked == [w.doc]
+    qtbot.waitUntil(lambda: len(runs) == 2, timeout=30_000)
+    again = w.ops.find("compact")
+    assert again is not None and again is not first and runs[1] == runs[0] and runs[0]
+    again.cancel()
+    qtbot.waitUntil(lambda: not again.isRunning(), timeout=30_000)

@@ -111,10 +111,9 @@ class FileActions:
     def _stop_plan_work(self) -> set[str]:
         """While another scenario is read, the current plan's background work stops: its check, its lists, the
         preparation of its save, the compaction of the plans undo keeps and the making ready of those the next undo
-        and redo bring back (asked again at the next solve or undo: not started again here). Their results would be
-        for a plan about to go, and they would take turns with the reading for the interpreter (a national file opened
-        during the check of the national plan shown: 6 to 7 s instead of 1.2). Returns what was stopped, for
-        :meth:`_resume_plan_work` if the opening fails."""
+        and redo bring back. Their results would be for a plan about to go, and they would take turns with the reading
+        for the interpreter (a national file opened during the check of the national plan shown: 6 to 7 s instead of
+        1.2). Returns what was stopped, for :meth:`_resume_plan_work` if the opening fails."""
         w = self.window
         stopped = {"check"} if w.planning.cancel_check() else set()
         for name in ("index", "saveprep", "compact", "warm"):
@@ -125,8 +124,9 @@ class FileActions:
         return stopped
 
     def _resume_plan_work(self, stopped: set[str]) -> None:
-        """The current plan's background work again, as it was before an opening that failed."""
-        from .document import prepare_save_later
+        """The current plan's background work again, as it was before an opening that failed (the compaction of the
+        plans undo keeps after its usual delay)."""
+        from .document import compact_undo_later, prepare_save_later, warm_neighbours
 
         doc = self.doc
         if doc.plan is None:
@@ -137,6 +137,10 @@ class FileActions:
             prepare_save_later(self.window, doc, doc.plan)
         if "check" in stopped:
             self.window.planning.resume_check()
+        if "compact" in stopped:
+            compact_undo_later(self.window, doc)
+        if "warm" in stopped:
+            warm_neighbours(self.window, doc)
 
     def _start_lists(self, pix) -> None:
         """The plan's lists by unit and by trainer, in the background (unless another plan came meanwhile); then what
