@@ -228,9 +228,8 @@ def _session_groups(sessions: list) -> tuple[dict[str, list], np.ndarray]:
     return groups, order
 
 
-# Session fields whose column a plan index already holds (distinct values and codes): (field, index column)
-INDEXED = (("academie", "acad"), ("departement", "dep"), ("trainer_id", "trainer"), ("kind", "kind"),
-           ("audience", "aud"), ("window", "win"), ("start", "start"), ("end", "end"))
+# Session fields whose number column a plan index already holds: (field, index column); those it holds as distinct
+# values and codes are the index's own list (planner.plan_index._FACTORIZED_ATTRS)
 INDEXED_NUMBERS = (("date", "date_ord"), ("participants", "participants"), ("group", "group"), ("pinned", "pinned"))
 
 
@@ -279,15 +278,16 @@ def _split(ix) -> tuple[np.ndarray, list[tuple[str, np.ndarray, list]]]:
 
 def _index_groups(ix) -> tuple[dict[str, list], np.ndarray, dict[str, dict]]:
     """:func:`_session_groups` from a plan index, with each part's columns the index holds already coded."""
-    from .plan_index import unit_key
+    from .plan_index import _FACTORIZED_ATTRS, unit_key
 
+    indexed = [(field, col) for col, field in _FACTORIZED_ATTRS.items() if field]  # the unit: its type and id below
     order, parts = _split(ix)
     groups: dict[str, list] = {}
     coded: dict[str, dict] = {}
     for name, rows, rows_sessions in parts:
         groups[name] = rows_sessions
         cols = {}
-        for field, col in INDEXED:
+        for field, col in indexed:
             u, inv = small_unique(ix.__dict__[f"{col}_code"][rows])
             cols[field] = (ix.__dict__[f"{col}_values"][u].tolist(), inv)
         for field, col in INDEXED_NUMBERS:
