@@ -253,3 +253,24 @@ def test_a_failed_opening_starts_the_stopped_compaction_again(win, qtbot, monkey
     assert again is not None and again is not first and runs[1] == runs[0] and runs[0]
     again.cancel()
     qtbot.waitUntil(lambda: not again.isRunning(), timeout=30_000)
+
+
+def test_a_failed_opening_makes_ready_again_what_the_next_undo_brings_back(win, qtbot, monkeypatch):
+    """The making ready of the plan the next undo shows (stopped by an opening: ``warm``) starts again when the
+    opening fails (:meth:`FileActions._resume_plan_work`)."""
+    from ui import document, planning
+
+    w = win
+    monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
+    monkeypatch.setattr(planning, "WARM_DELAY_MS", 3_600_000)  # no making ready after an undo but the one below
+    stack = w.doc.undo_stack
+    for _ in range(3):
+        _solve(w, qtbot)
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    stack.undo()
+    small = document.step_target(stack.command(stack.index() - 1), undo=True)
+    assert isinstance(small, StoredPlan) and small.compacted_unmade() and w.doc.kept_index(small) is None
+    w.files._resume_plan_work({"warm"})
+    assert w.ops.find("warm") is not None
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    assert small.sessions_made and w.doc.kept_index(small) is not None
