@@ -12,7 +12,6 @@ makes the plan « non vérifié » until the background check has run again.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import sys
 import threading
@@ -34,6 +33,7 @@ from planner.settings import Settings
 
 from . import fmt
 from .changes import Changes
+from .operations import collector_paused
 
 MAX_RECENT = 8
 SCOPE_SETTINGS = ("include_private", "include_admin_staff", "__all__", "group_size")
@@ -503,18 +503,15 @@ class Document(QObject):
         if plan is not None and plan.compacted_unmade():
             # a plan a deep undo brings back (compact_undo_later), made again here (or by warm_neighbours, then without
             # its pauses): 400,000 new sessions, and no collection walks them as they come (a national plan: 0.9 s
-            # instead of 2.5 to 3.5)
-            was = gc.isenabled()
-            gc.disable()
+            # instead of 2.5 to 3.5), nor after (frozen with what is alive, as an operation's)
             self.plan_wanted.set()
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a second, said by the pointer
             try:
-                plan.make_sessions()
+                with collector_paused():
+                    plan.make_sessions()
             finally:
                 QGuiApplication.restoreOverrideCursor()
                 self.plan_wanted.clear()
-                if was:
-                    gc.enable()
         self.plan = plan
         self.plan_in_file = in_file and plan is not None
         if self.plan_in_file:  # written to the file by someone else (the follow-up re-plan): write it all next time

@@ -12,6 +12,7 @@ When the success callback returns a :class:`~ui.changes.Changes` (or ``changes=`
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import threading
@@ -49,6 +50,18 @@ def _gc_resume() -> None:
         if _GC_HOLDERS == 0:
             gc.freeze()
             gc.enable()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """No cyclic collection while a plan's sessions are made on the window's thread (a compact plan undone back to:
+    :meth:`ui.document.Document.set_plan`), as while an operation runs: then back on, with what is alive frozen, when
+    no operation runs any more (:func:`_gc_resume`)."""
+    _gc_pause()
+    try:
+        yield
+    finally:
+        _gc_resume()
 
 
 def said_in_french(exc: BaseException) -> bool:
