@@ -83,20 +83,16 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
 
 
 def index_lists(pix: PlanIndex, stop=None) -> PlanIndex:
-    """The lists by unit and by trainer of an index (after :func:`read_document` without them), and the labels the
-    window's tables search and sort by (:func:`ui.models.sessions.prime_labels`), any thread. ``stop`` set while its
+    """The lists by unit and by trainer of an index (after :func:`read_document` without them), and what the
+    window's tables first read (:func:`ui.models.sessions.prime_tables`), any thread. ``stop`` set while its
     sessions are made: :class:`planner.errors.Cancelled` (the plan is left as it was: made later by who asks)."""
-    from .models.sessions import date_sort_key, prime_labels
+    from .models.sessions import prime_tables
 
     pix.plan.make_sessions(pause_or_stop(stop))  # a plan just read from a file: the window served between slices
     stop_check(stop)
     pix.prepare()
     stop_check(stop)
-    if pix.six is not None:
-        prime_labels(pix.six)
-    stop_check(stop)
-    pix.titles()  # the sort key of « Intitulé »
-    date_sort_key(pix)  # and the tables' first sort
+    prime_tables(pix, stop=stop)
     return pix
 
 

@@ -72,12 +72,10 @@ def solve_tail(plan, scenario, academie: str | None, six, base=None, followup=No
         if findings is None:
             findings = run_check(plan, scenario, acads)
         shown = merge_plan(base, plan, academie, six)
-    from .models.sessions import date_sort_key, prime_labels
+    from .models.sessions import prime_tables
 
-    prime_labels(six)  # what the tables search and sort by, first used on this plan (once per scenario)
     pix = prepare_plan(shown, six, scenario.settings)
-    pix.titles()  # and the sort key of its titles
-    date_sort_key(pix)  # and the tables' first sort
+    prime_tables(pix)  # and what the tables first read of it
     return plan, findings, followup, shown, pix
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from planner.errors import stop_check
 from planner.plan_index import NATION, PlanIndex, ScenarioIndex, rank_of
 from planner.store_codec import small_unique
 
@@ -236,7 +237,7 @@ def search_labels(six: ScenarioIndex, units: list[str], trainers: list[str]) -> 
 def date_sort_key(pix: PlanIndex) -> np.ndarray:
     """The sessions tables' sort key by date and start time (:func:`compact_key`), made once per plan index and
     shared by both tables (« Sessions », and a trainer's in « Formateurs »); made in the background when a plan is
-    indexed (:func:`ui.document.index_lists`, :func:`ui.planning.solve_tail`)."""
+    indexed (:func:`prime_tables`)."""
     return pix.memo(("sessions_date_key",), lambda: compact_key(pix.date_ord * 1440 + pix.start_minutes))
 
 
@@ -266,6 +267,18 @@ def prime_labels(six: ScenarioIndex) -> None:
     from .tables import prime_trainer_labels
 
     prime_trainer_labels(six)  # and the trainers table's
+
+
+def prime_tables(pix: PlanIndex, stop=None) -> None:
+    """What the window's tables first read of a plan just indexed, made now (in a background thread: the end of a
+    solve, the lists of a plan just read): its scenario's labels (:func:`prime_labels`, once per scenario), the
+    titles' ranks (the sort key of « Intitulé ») and the sort by date (:func:`date_sort_key`). ``stop`` looked at
+    between them."""
+    if pix.six is not None:
+        prime_labels(pix.six)
+    stop_check(stop)
+    pix.titles()
+    date_sort_key(pix)
 
 
 class SessionProxyModel(RowMapProxy):
