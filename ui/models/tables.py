@@ -232,9 +232,8 @@ def _heatmap(pix: PlanIndex, scope: Scope, rows: list[Scope]) -> tuple[list[dt.d
         keep = (rs >= 0) & in_span
         vals += np.bincount(rs[keep] * nweeks + wk_all[keep], minlength=len(rows) * nweeks).reshape(len(rows), nweeks)
     for r, sub in alone:
-        w = wk_all if sub is None else wk_all[sub]
-        w = w[(w >= 0) & (w < nweeks)]
-        vals[r] = np.bincount(w, minlength=nweeks)[:nweeks]
+        w, ok = (wk_all, in_span) if sub is None else (wk_all[sub], in_span[sub])
+        vals[r] = np.bincount(w[ok], minlength=nweeks)
     vals.flags.writeable = False  # kept on the plan's index, shared by every model that shows it
     return [d0 + dt.timedelta(weeks=i) for i in range(nweeks)], vals
 
