@@ -300,6 +300,29 @@ def install_cpu_probes() -> None:
     gc.callbacks.append(lambda phase, info: CPU is not None and CPU.gc_callback(phase, info))
 
 
+def solved_with(w, report: dict) -> None:
+    """The window's scenario set to the school year and start a plan was solved with (its report's settings)."""
+    import datetime as dt
+
+    s = report.get("settings", {})
+    if s.get("school_year") and s.get("plan_from"):
+        new = w.scenario.settings.for_school_year(s["school_year"], dt.date.fromisoformat(s["plan_from"]))
+        w.doc.apply_setting("__all__", new)
+        w.doc.plan_stale = False
+
+
+def replay_solve(w, plan):
+    """The end of a national solve of ``plan`` replayed in the window, as the solve's operation ends: the check of
+    the whole plan in the worker, then the plan installed (index, tree totals, visible tab). Returns the operation."""
+    from ui.planning import solve_tail
+
+    sc = w.doc.snapshot()
+    key = w.doc.edits_key(sc)
+    six, base = w.doc.six, w.doc.plan
+    return w.ops.run(lambda progress, stop: solve_tail(plan, sc, None, six, base), name="solve",
+                     success=lambda res: w.planning._solved(res, None, "France entière", key, 0.0, base))
+
+
 def op_done(op) -> bool:
     return op is None or op is True or op is False or not op.isRunning()
 
@@ -370,29 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         except PlanError as exc:  # a folder that is not there, or not a plan's: said, not a traceback
             print(f"Erreur : {exc}", file=sys.stderr)
             return 2
-        s = plan.report.get("settings", {})
-        if s.get("school_year") and s.get("plan_from"):  # the scenario the plan was solved with
-            import datetime as dt
-
-            new = w.scenario.settings.for_school_year(s["school_year"], dt.date.fromisoformat(s["plan_from"]))
-            w.doc.apply_setting("__all__", new)
-            w.doc.plan_stale = False
+        solved_with(w, plan.report)
         print(f"\nPlan national chargé de {args.plan} : {len(plan.sessions):,} sessions".replace(",", "\u202f"))
         print("Ce qu'attend l'utilisateur (issue 16)")
-        from ui.planning import solve_tail
-
-        sc = w.doc.snapshot()
-        key = w.doc.edits_key(sc)
-        six, base = w.doc.six, w.doc.plan
-
-        def replay_end_of_solve():
-            # the tail of a solve operation: the check of the whole plan in the worker, then the plan installed
-            def run(progress, stop):
-                return solve_tail(plan, sc, None, six, base)
-
-            return w.ops.run(run, name="solve", success=lambda res: w.planning._solved(res, None, "France entière",
-                                                                                        key, 0.0, base))
-        measure("fin d'un calcul national (rejouée)", 10.0, replay_end_of_solve, op_done)
+        measure("fin d'un calcul national (rejouée)", 10.0, lambda: replay_solve(w, plan), op_done)
     else:
         print("\nCalcul national dans la fenêtre (F5, France entière)")
         measure(f"calcul national complet (limite {args.time_limit:g} s)", 60.0,

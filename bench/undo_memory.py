@@ -35,9 +35,7 @@ def rss_mib() -> float:
 
 def run_window(plan_dir: str, solves: int, compact: bool) -> None:
     """One window, ``solves`` replayed solves; prints « RSS i value » lines and the undo / redo times."""
-    import datetime as dt
-
-    from gui_bench import pump_until, settle
+    from gui_bench import pump_until, replay_solve, settle, solved_with
 
     from planner.plan import Plan
     from ui import document
@@ -48,7 +46,6 @@ def run_window(plan_dir: str, solves: int, compact: bool) -> None:
     app = make_app()
     app.setOrganizationName("Planificateur IA bench")
     from ui.main_window import MainWindow
-    from ui.planning import solve_tail
 
     w = MainWindow(open_in_background=True)
     w.resize(1400, 900)
@@ -57,26 +54,12 @@ def run_window(plan_dir: str, solves: int, compact: bool) -> None:
     w.planning.auto_check = False
     import json
 
-    s = json.loads((Path(plan_dir) / "report.json").read_text(encoding="utf-8")).get("settings", {})
-    if s.get("school_year") and s.get("plan_from"):
-        new = w.scenario.settings.for_school_year(s["school_year"], dt.date.fromisoformat(s["plan_from"]))
-        w.doc.apply_setting("__all__", new)
+    solved_with(w, json.loads((Path(plan_dir) / "report.json").read_text(encoding="utf-8")))
     pump_until(lambda: not w.ops.running)
     gc.collect()
     print(f"RSS 0 {rss_mib():.0f}", flush=True)
     for i in range(1, solves + 1):
-        plan = Plan.read(plan_dir)  # new sessions each time, as a solve makes them
-        sc, six, base = w.doc.snapshot(), w.doc.six, w.doc.plan
-        key = w.doc.edits_key(sc)
-
-        def run(progress, stop, plan=plan, sc=sc, six=six, base=base):
-            return solve_tail(plan, sc, None, six, base)
-
-        def shown(res, key=key, base=base):
-            w.planning._solved(res, None, "France entière", key, 0.0, base)
-
-        op = w.ops.run(run, name="solve", success=shown)
-        del plan
+        op = replay_solve(w, Plan.read(plan_dir))  # new sessions each time, as a solve makes them
         pump_until(lambda: not op.isRunning() and w.ops.find("solve") is None)
         # its lists, save preparation and (two solves on) the compaction of the older plans
         end = time.perf_counter() + (document.COMPACT_DELAY_MS / 1000 + 5 if compact and i > 2 else 5)
