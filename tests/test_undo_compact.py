@@ -26,6 +26,20 @@ def win(qapp, tmp_path_factory):
         yield w
 
 
+@pytest.fixture(autouse=True)
+def _compaction_at_once(win, qtbot, monkeypatch):
+    """The compaction begins as soon as a solve ends (no timer of a solve left to fire in a later step or test, where
+    it would run whatever compaction that test put in place), and none is left running after a test."""
+    from ui import document
+
+    monkeypatch.setattr(document, "COMPACT_DELAY_MS", 0)
+    yield
+    for op in list(win.ops.running):
+        if op.name in ("compact", "warm"):
+            op.cancel()
+    qtbot.waitUntil(lambda: not any(op.name in ("compact", "warm") for op in win.ops.running), timeout=30_000)
+
+
 def _solve(w, qtbot) -> Plan:
     before = w.doc.plan
     assert w.planning.start_solve(None, show_dialog=False) is not None
@@ -266,7 +280,9 @@ def test_a_failed_opening_makes_ready_again_what_the_next_undo_brings_back(win, 
     stack = w.doc.undo_stack
     for _ in range(3):
         _solve(w, qtbot)
-    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
+    # the plan two solves back compacted (its compaction begins once the last solve is shown)
+    qtbot.waitUntil(lambda: isinstance(stack.command(stack.index() - 2).old, StoredPlan) and not w.ops.running,
+                    timeout=60_000)
     stack.undo()
     small = document.step_target(stack.command(stack.index() - 1), undo=True)
     assert isinstance(small, StoredPlan) and small.compacted_unmade() and w.doc.kept_index(small) is None

@@ -283,7 +283,7 @@ def compact_undo_later(window, doc: "Document") -> None:
     from PySide6.QtCore import QTimer
 
     def start() -> None:
-        if window.ops.find("compact") is not None or window.ops.find("solve") is not None:
+        if window.ops.find("compact", stopping=False) is not None or window.ops.find("solve") is not None:
             return  # the next solve asks again
         far, near = doc.far_plans()
         indexes = [ix for ix in map(doc.kept_index, far) if ix is not None]
@@ -312,7 +312,7 @@ def warm_neighbours(window, doc: "Document") -> None:
     from shiboken6 import isValid
 
     st = doc.undo_stack
-    if not isValid(st) or window.ops.find("warm") is not None or doc.six is None:
+    if not isValid(st) or window.ops.find("warm", stopping=False) is not None or doc.six is None:
         return  # (the window closing: its stack emptied as it goes)
 
     plans = [p for p in doc.step_targets() if p.compacted_unmade() or doc.kept_index(p) is None]

@@ -263,8 +263,10 @@ class OperationRunner(QObject):
         names = [LABELS.get(op.name, op.name) for op in self.running if op.name]
         self.busy.emit(" · ".join(dict.fromkeys(names)) + ("…" if names else ""), None)
 
-    def find(self, name: str) -> Operation | None:
-        return next((op for op in self.running if op.name == name), None)
+    def find(self, name: str, stopping: bool = True) -> Operation | None:
+        """The running operation ``name``; without ``stopping``, not one asked to stop that has yet to end (work
+        started again at once after a stop: the one stopping does not stand in its way)."""
+        return next((op for op in self.running if op.name == name and (stopping or not op.cancelled)), None)
 
     def _ended(self, op: Operation, changes: Changes | None) -> None:
         if op in self.running:
