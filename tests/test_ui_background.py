@@ -437,3 +437,20 @@ def test_a_solve_shows_the_check_its_academies_had_in_the_workers(win, qtbot, mo
     assert state is not None and state.plan is w.plan
     key = lambda f: (f.rule, f.message, f.severity)  # noqa: E731
     assert Counter(map(key, state.findings)) == Counter(map(key, check_plan(w.plan, w.scenario)))
+
+
+def test_every_background_operation_of_the_window_has_a_french_label():
+    """The status bar's busy bar names what runs (its tooltip): no operation's English name shown."""
+    import re
+    from pathlib import Path
+
+    from ui.operations import LABELS
+
+    ui = Path(__file__).resolve().parent.parent / "ui"
+    names = set()
+    for path in ui.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"ops\.run\(", text):
+            names.update(re.findall(r'\bname="([a-z_]+)"', text[call.end():call.end() + 400])[:1])
+    assert {"solve", "warm", "compact"} <= names
+    assert names <= set(LABELS), sorted(names - set(LABELS))

@@ -224,7 +224,9 @@ LABELS = {"save": "Enregistrement", "open": "Ouverture", "replan": "Replanificat
           "solve": "Planification", "roadmap": "Feuille de route", "import": "Import de l'annuaire",
           "autosave": "Sauvegarde automatique", "index": "Index du plan",
           "figures": "Chiffres du plan", "saveprep": "Préparation de l'enregistrement",
-          "demand": "Demande de formation"}
+          "demand": "Demande de formation", "step": "Annuler / Rétablir", "warm": "Préparation de l'historique",
+          "compact": "Compactage de l'historique", "release": "Libération de la mémoire", "batch": "Export par lot",
+          "export": "Export", "print": "Impression", "compare": "Comparaison des plans", "followup": "Suivi"}
 
 
 class OperationRunner(QObject):
