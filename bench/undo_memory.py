@@ -8,7 +8,8 @@ plan's settings; each solve is replayed as ``bench/gui_bench.py`` replays one (a
 sessions, checked and installed as a finished solve installs it), then the window is left until its background
 work ends, the compaction of the plans two solves back included. Printed: the resident memory (RSS) after each
 solve, then the time of each undo back to the first solve's plan, one at a time with the window idle in between (a
-plan kept compact is made again in the background while the one before it is shown), and of each redo. The same
+plan kept compact is made again in the background while the one before it is shown), and of each redo; then undos
+asked in a row without waiting (:func:`rapid`), beside the same steps made on the window's thread as before. The same
 run without the compaction (``--no-compact``, in a process of its own) is the baseline: the
 ratio of the memory added by the solves is printed beside it.
 """
@@ -80,9 +81,37 @@ def run_window(plan_dir: str, solves: int, compact: bool) -> None:
             idle = time.perf_counter() + 3  # a user's look at the plan: the window serves its events meanwhile
             pump_until(lambda: time.perf_counter() > idle and not w.ops.running)
         print(direction, " ".join(f"{x:.2f}" for x in times), flush=True)
+    rapid(w, solves - 1)
     w.wait_threads()
     w.close()
     os._exit(0)
+
+
+def rapid(w, n: int) -> None:
+    """``n`` undos asked in a row without waiting (« Annuler » pressed again before its plan is ready), from the top
+    of the stack: the window's longest stall and the time until the last one's plan is shown; then the same steps as
+    the stack's own calls (the window's thread making each plan ready, as every undo did before ``ui.undo_steps``),
+    back from the top again (its plans made by then, no longer compact: a lighter baseline). Prints « RAPID stall
+    seconds » and « DIRECT stall seconds »."""
+    from gui_bench import Heartbeat, pump_until, settle
+
+    stack = w.doc.undo_stack
+    for label, step in (("RAPID", w.act_undo.trigger), ("DIRECT", stack.undo)):
+        while stack.canRedo():
+            stack.redo()
+        settle()
+        pump_until(lambda: not w.ops.running)
+        top = stack.index()
+        hb = Heartbeat()
+        hb.start()
+        t = time.perf_counter()
+        for _ in range(n):
+            step()
+        pump_until(lambda: stack.index() == top - n and not w.steps.pending())
+        settle()
+        wall = time.perf_counter() - t
+        print(label, hb.stop()[0], f"{wall:.2f}", flush=True)
+        pump_until(lambda: not w.ops.running)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     for compact in (False, True):
         cmd = [sys.executable, __file__, "--plan", args.plan, "--solves", str(args.solves), "--child"]
         r = subprocess.run(cmd + ([] if compact else ["--no-compact"]), capture_output=True, text=True, cwd=ROOT)
-        lines = [ln.split() for ln in r.stdout.splitlines() if ln.startswith(("RSS", "UNDO", "REDO"))]
+        kinds = ("RSS", "UNDO", "REDO", "RAPID", "DIRECT")
+        lines = [ln.split() for ln in r.stdout.splitlines() if ln.startswith(kinds)]
         if r.returncode != 0 or not lines:
             print(f"Erreur de la fenêtre ({'compactée' if compact else 'témoin'}) :\n{r.stderr[-2000:]}",
                   file=sys.stderr)
@@ -127,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         times = {x[0]: x[1:] for x in runs[c] if x[0] in ("UNDO", "REDO")}
         print(f"{'avec' if c else 'sans'} compactage : annuler les calculs un à un {' / '.join(times['UNDO'])} s, "
               f"les refaire {' / '.join(times['REDO'])} s (objectif d'une annulation ≤ 0,2 s)")
+        quick = {x[0]: x[1:] for x in runs[c] if x[0] in ("RAPID", "DIRECT")}
+        if len(quick) == 2:
+            print(f"{'avec' if c else 'sans'} compactage : {args.solves - 1} annulations d'affilée, sans attendre : "
+                  f"fenêtre bloquée {quick['RAPID'][0]} ms au plus (objectif ≤ 100 ms ; avant, le plan "
+                  f"préparé par la fenêtre : {quick['DIRECT'][0]} ms), dernier plan montré en "
+                  f"{quick['RAPID'][1]} s (avant : {quick['DIRECT'][1]} s)")
     print(machine_line())
     return 0
 

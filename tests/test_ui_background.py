@@ -452,5 +452,5 @@ def test_every_background_operation_of_the_window_has_a_french_label():
         text = path.read_text(encoding="utf-8")
         for call in re.finditer(r"ops\.run\(", text):
             names.update(re.findall(r'\bname="([a-z_]+)"', text[call.end():call.end() + 400])[:1])
-    assert {"solve", "warm", "compact"} <= names
+    assert {"solve", "warm", "compact", "step"} <= names
     assert names <= set(LABELS), sorted(names - set(LABELS))

@@ -141,6 +141,8 @@ def build_actions(window) -> None:
     window.act_redo.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
     window.act_redo.setObjectName("actRedo")
     window.act_redo.setIconText("Rétablir")
+    window.steps.wire(window.act_undo, True)  # a big plan not ready is made ready in the background first
+    window.steps.wire(window.act_redo, False)
     window.act_stop.setEnabled(False)
     window.tab_actions = [make_action(window, tab.title, lambda k=tab.key: window.show_tab(k),
                                       f"Ctrl+{i + 1}" if i < 9 else None, f"Onglet « {tab.title} »")

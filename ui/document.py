@@ -314,6 +314,8 @@ def warm_neighbours(window, doc: "Document") -> None:
     st = doc.undo_stack
     if not isValid(st) or window.ops.find("warm", stopping=False) is not None or doc.six is None:
         return  # (the window closing: its stack emptied as it goes)
+    if window.ops.find("step", stopping=False) is not None:
+        return  # an undo or redo waits for its plan (ui.undo_steps): made once, by it; this comes again after it
 
     plans = [p for p in doc.step_targets() if p.compacted_unmade() or doc.kept_index(p) is None]
     if not plans:

@@ -115,6 +115,8 @@ class FileActions:
         for the interpreter (a national file opened during the check of the national plan shown: 6 to 7 s instead of
         1.2). Returns what was stopped, for :meth:`_resume_plan_work` if the opening fails."""
         w = self.window
+        if w.steps.pending():  # an undo or redo waiting for its plan: of the scenario about to go
+            w.steps.drop("Annuler / Rétablir abandonné : un autre scénario s'ouvre.")
         stopped = {"check"} if w.planning.cancel_check() else set()
         for name in ("index", "saveprep", "compact", "warm"):
             op = w.ops.find(name)

@@ -36,6 +36,7 @@ from .printing import Printing
 from .settings_panel import SettingsPanel
 from .tabs import Tab, tab_specs
 from .territory import TerritoryPanel
+from .undo_steps import UndoSteps
 from .unit_edits import UnitEdits
 from .widgets import AfterFirstPaint
 
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
         self.time_limit.setPrefix("Durée max. ")
         self.time_limit.setToolTip("Temps de calcul maximal ; « Arrêter » garde le meilleur plan trouvé")
         self.planning, self.unit_edits, self.printing = Planning(self), UnitEdits(self), Printing(self)
+        self.steps = UndoSteps(self)
+        self.steps.route_history(self.history_view)
         build_actions(self)
         build_menus(self)
         self.toolbar = build_toolbar(self)
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.history_dock = QDockWidget("Historique des modifications", self)
         self.history_dock.setObjectName("historyDock")
-        uv = QUndoView(self.doc.undo_stack)
+        uv = self.history_view = QUndoView(self.doc.undo_stack)
         uv.setEmptyLabel("Scénario chargé")
         self.history_dock.setWidget(uv)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)

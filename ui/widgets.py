@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QProgressBar, QTableView, QTableWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QProgressBar, QStatusBar, QTableView,
+                               QTableWidget, QVBoxLayout, QWidget)
 
 
 def waiting_progress_bar() -> QProgressBar:
@@ -123,4 +123,41 @@ class AfterFirstPaint(QObject):
         self.then()
 
 
-__all__ = ["AfterFirstPaint", "bare_column", "debounced_search", "row_table", "section_title"]
+class AfterWindowPaint(QObject):
+    """Calls ``then()`` once the window has painted what just changed: when none of its widgets (a progress bar's
+    animation apart: the bar, the status bar and the window itself) has painted for ``quiet_ms``, at the latest after ``latest_ms``. Background work started sooner
+    takes turns with that paint for the interpreter lock: each call of the paint into Python (a table's cells, a
+    chart's lines) waits for it, and the national overview painted in 0.1 s took 1.1."""
+
+    def __init__(self, window, then, quiet_ms: int = 60, latest_ms: int = 600) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        super().__init__(window)
+        self.then, self.window, self.done = then, window, False
+        self.app = QApplication.instance()
+        self.quiet = QTimer(self)
+        self.quiet.setSingleShot(True)
+        self.quiet.setInterval(quiet_ms)
+        self.quiet.timeout.connect(self._go)
+        self.quiet.start()
+        self.app.installEventFilter(self)
+        QTimer.singleShot(latest_ms, self, self._go)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if (event.type() == QEvent.Type.Paint and not self.done and isinstance(obj, QWidget)
+                and not isinstance(obj, (QProgressBar, QStatusBar)) and obj is not self.window
+                and QWidget.window(obj) is self.window):  # (a busy bar's animation paints it, its bar and window)
+            self.quiet.start()  # painting: quiet from the end of this paint on
+        return False
+
+    def _go(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.quiet.stop()
+        self.app.removeEventFilter(self)
+        self.deleteLater()
+        self.then()
+
+
+__all__ = ["AfterFirstPaint", "AfterWindowPaint", "bare_column", "debounced_search", "row_table", "section_title"]
