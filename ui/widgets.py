@@ -125,9 +125,10 @@ class AfterFirstPaint(QObject):
 
 class AfterWindowPaint(QObject):
     """Calls ``then()`` once the window has painted what just changed: when none of its widgets (a progress bar's
-    animation apart: the bar, the status bar and the window itself) has painted for ``quiet_ms``, at the latest after ``latest_ms``. Background work started sooner
-    takes turns with that paint for the interpreter lock: each call of the paint into Python (a table's cells, a
-    chart's lines) waits for it, and the national overview painted in 0.1 s took 1.1."""
+    animation apart: the bar, the status bar and the window itself) has painted for ``quiet_ms``, at the latest after
+    ``latest_ms``. Background work started sooner takes turns with that paint for the interpreter lock: each call of
+    the paint into Python (a table's cells, a chart's lines) waits for it, and the national overview painted in
+    0.1 s took 1.1."""
 
     def __init__(self, window, then, quiet_ms: int = 60, latest_ms: int = 600) -> None:
         from PySide6.QtWidgets import QApplication
