@@ -5,7 +5,8 @@
 
 ``--all`` (issue 16): the batch of every établissement, then of every circonscription, of the nation from a
 national plan folder (``main.py solve --out``), measured on the whole nation, never extrapolated: for each
-batch and in all, count, pages, wall time (beside the goal ≤ 120 s), CPU time of the parent and its worker
+batch and in all, count, pages, wall time (the établissements' beside the goal ≤ 120 s, the whole nation's beside
+the same threshold), CPU time of the parent and its worker
 processes (what the machine's other load does not inflate), per-PDF wall and CPU milliseconds, pages per second.
 
 Without --plan-dir the académie is solved first (``main.py solve --solver greedy``); if the solver is
@@ -71,6 +72,7 @@ def national(args) -> int:
           f"programmes, le temps CPU non)", flush=True)
     total_files = total_pages = 0
     total_wall = total_cpu = 0.0
+    walls: dict[str, tuple[int, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-export-all-") as tmpd:
         for kind in ("all-etablissements", "all-circonscriptions"):
             t, c = time.perf_counter(), _cpu()
@@ -81,14 +83,21 @@ def national(args) -> int:
             total_pages += stats["pages"]
             total_wall += wall
             total_cpu += cpu
+            walls[kind] = (len(paths), wall, cpu)
             print("  " + _line(kind, len(paths), stats["pages"], wall, cpu), flush=True)
             for f in Path(tmpd, kind).glob("*.pdf"):  # the disk of a developer's machine is not endless
                 f.unlink()
     print("  " + _line("nation entière", total_files, total_pages, total_wall, total_cpu))
+    n, wall, cpu = walls["all-etablissements"]
+    ideal = cpu / max(1, args.workers)
+    # issue 16's goal: every établissement's PDF in two minutes, measured on the whole nation
+    print(f"  {'OK ' if wall <= 120 else 'NON'} les {n} plans d'établissement de la nation en {wall:.1f} s mesurées, "
+          f"non extrapolées (objectif de l'issue 16 : ≤ 120 s) ; sur une machine calme, {cpu:.0f} s CPU / "
+          f"{args.workers} processus ≈ {ideal:.0f} s ({'OK' if ideal <= 120 else 'NON'})")
     ideal = total_cpu / max(1, args.workers)
-    print(f"  {'OK ' if total_wall <= 120 else 'NON'} nation entière en {total_wall:.1f} s mesurées, non extrapolées "
-          f"(objectif ≤ 120 s) ; sur une machine calme, {total_cpu:.0f} s CPU / {args.workers} processus ≈ "
-          f"{ideal:.0f} s ({'OK' if ideal <= 120 else 'NON'})")
+    print(f"  {'OK ' if total_wall <= 120 else 'NON'} nation entière (établissements et circonscriptions) en "
+          f"{total_wall:.1f} s (le même seuil, au-delà de l'objectif) ; {total_cpu:.0f} s CPU / {args.workers} "
+          f"processus ≈ {ideal:.0f} s ({'OK' if ideal <= 120 else 'NON'})")
     return 0
 
 
