@@ -307,8 +307,9 @@ def warm_neighbours(window, doc: "Document") -> None:
     """The plans the next undo and the next redo bring back, made ready in the background once the window has shown
     the current one: a plan kept compact (:func:`compact_undo_later`) made again, and the index of one that has none
     kept (:data:`MAX_INDEXES`) made and kept, so that undoing or redoing a solve one step at a time is as quick as
-    any undo (a national plan's index rebuilt on the window's thread: 1.0 to 1.5 s). Undone to before it is ready, a
-    compact plan is made then (:meth:`Document.set_plan`)."""
+    any undo (a national plan's index rebuilt on the window's thread: 1.0 to 1.5 s). Undone to before it is ready
+    through the window's actions or history, the step waits for it (:mod:`ui.undo_steps`, which makes it itself when
+    this does not run); the stack moved by other means makes a compact plan then (:meth:`Document.set_plan`)."""
     from shiboken6 import isValid
 
     st = doc.undo_stack
