@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import ctypes
 import datetime as dt
-import gc
 import hashlib
 import json
 import os
@@ -30,6 +29,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from . import plan_csv as pc
+from .collector import collection_off
 from .safecells import csv_unescape
 from .safe_io import atomic_file, fsync_dir, fsync_file, pid_alive
 from .text import hhmm_minutes
@@ -419,16 +419,11 @@ def read_sessions(directory: str | Path, academies: frozenset[str] | None = None
     from . import plan_arrow
 
     path = Path(directory) / "sessions.csv"
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_off():
         if table is None and plan_arrow.AVAILABLE:
             table = plan_arrow.read_table(path)
         sessions = table.sessions(academies, seen) if table is not None else None
         return sessions if sessions is not None else _read_sessions(path, academies, seen)
-    finally:
-        if was:
-            gc.enable()
 
 
 class _Texts(dict):

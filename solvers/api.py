@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 import ortools
 
 from planner.budget import plan_budget, session_counts
+from planner.collector import collection_off
 from planner.compare import scenario_data_hash
 from planner.store_codec import scenario_fingerprint
 from planner.report import calendar_warnings, imported_periods, split_past, teacher_kpis, year_calendar
@@ -70,13 +71,10 @@ def _solve_one(sc: Scenario, code: str, solver: str, time_limit: float, seed: in
     pooled = _POOL_STOP is not None
     if pooled:
         gc.collect()
-    was = gc.isenabled()
-    gc.disable()
     try:
-        return _academie(sc, code, solver, time_limit, seed, objective, stop, on_solution, precheck)
+        with collection_off(resume=not pooled):
+            return _academie(sc, code, solver, time_limit, seed, objective, stop, on_solution, precheck)
     finally:
-        if was and not pooled:
-            gc.enable()
         _give_back_memory()
 
 

@@ -8,13 +8,13 @@ the window's rule, not by regenerating the slot lists the models use. Each findi
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import attrgetter
 
 from planner import calendar as cal
+from planner.collector import collection_off
 from planner.errors import polled, stop_check
 from planner.followup import MAKEUP_TITLE
 from planner.demand import step1_people
@@ -442,10 +442,5 @@ def check_plan(plan: Plan, scenario: Scenario, stop=None) -> list[Finding]:
     cyclic garbage collection meanwhile: its tables hold no cycle, and each collection would walk the plan's
     350,000 sessions again). ``stop``: an event whose setting ends the check between two of its rules, or two
     slices of the sessions in the longest ones (:class:`planner.errors.Cancelled`)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_off():
         return _Checker(plan, scenario, stop).run(stop)
-    finally:
-        if was:
-            gc.enable()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import signal
@@ -11,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from planner.collector import collection_off
 from planner.demand import people_word
 from planner.errors import fail as _err
 from planner.errors import is_terminal
@@ -74,13 +74,8 @@ def bulk_work(exit_soon: bool = False):
     hold no reference cycle, and each collection would walk all of them again (a national plan: 350,000
     sessions; about 15 % of ``check``). Collection resumes afterwards, unless the process ends right after
     (``exit_soon``: the first collection would walk what :func:`kept_until_exit` keeps, 0.05 s more)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_off(resume=not exit_soon):
         yield
-    finally:
-        if was and not exit_soon:
-            gc.enable()
 
 
 def run_solve(args) -> int:
