@@ -244,6 +244,26 @@ def default_choices(scenario: _Units, overrides: dict | Iterable[UnitRoadmapChoi
     return out
 
 
+def unit_choices(scenario: _Units, unit_type: str, unit_id: str, settings: RoadmapSettings | None = None
+                 ) -> tuple[UnitRoadmapChoices, UnitRoadmapChoices] | None:
+    """(the unit's choices, the defaults of its profile): what :func:`default_choices` gives for that unit with and
+    without the scenario's own choices, without making those of the 11,000 others (a national scenario: 0.23 s);
+    None for a unit that is neither a circonscription nor an in-scope établissement of the scenario."""
+    rs = settings or getattr(scenario, "roadmap", None) or RoadmapSettings()
+    profile = None
+    if unit_type == "circonscription":
+        profile = "ecole" if any(c.id == unit_id for c in scenario.circonscriptions) else None
+    elif unit_type == "etablissement":
+        profile = next((e.type for e in scenario.in_scope_etablissements() if e.uai == unit_id), None)
+    if profile is None:
+        return None
+    default = current = default_unit_choices(unit_type, unit_id, profile, rs)
+    for ch in getattr(scenario, "roadmap_choices", None) or ():
+        if ch.unit_type == unit_type and ch.unit_id == unit_id:
+            current = ch  # (the last, as default_choices takes it)
+    return current, default
+
+
 def _iter_overrides(overrides) -> list[UnitRoadmapChoices]:
     if not overrides:
         return []

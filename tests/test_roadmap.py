@@ -8,7 +8,7 @@ from planner.briques import BriqueError, BriqueSettings, load_briques
 from planner.charter import write_charter_skeleton
 from planner.models import Academie, Circonscription, Departement, Etablissement, Scenario, Trainer
 from planner.plan import Plan, Session, TrainerRow
-from planner.roadmap_models import DEFAULT_THEMES, RoadmapSettings, UnitRoadmapChoices, default_choices
+from planner.roadmap_models import DEFAULT_THEMES, RoadmapSettings, UnitRoadmapChoices, default_choices, unit_choices
 from planner.settings import Settings
 from solvers.check_roadmap import check_roadmap
 from solvers.roadmap import add_roadmap, plan_roadmap
@@ -115,6 +115,27 @@ def test_default_choices_by_profile_and_overrides():
     assert default_choices(sc)[("etablissement", COLLEGE)].themes == ["Évaluation"]
     with pytest.raises(ValueError):
         UnitRoadmapChoices(unit_type="circonscription", unit_id=CIRC, meeting_dates={"conseil_administration": []})
+
+
+def test_one_unit_s_choices_are_what_every_unit_s_give_for_it():
+    sc = tiny_scenario()
+    sc.etablissements[0].sector = "prive"  # out of scope unless the scenario takes private ones in
+    mine = UnitRoadmapChoices(unit_type="etablissement", unit_id=LYCEE, themes=["Évaluation"], briques=["b18"])
+    first = UnitRoadmapChoices(unit_type="circonscription", unit_id=CIRC, themes=["Évaluation"], briques=[])
+    last = UnitRoadmapChoices(unit_type="circonscription", unit_id=CIRC, themes=[], briques=[])
+    for choices in ([], [mine, first, last]):
+        sc.roadmap_choices = choices
+        every, defaults = default_choices(sc), default_choices(sc.model_copy(update={"roadmap_choices": []}))
+        keys = [("circonscription", CIRC)] + [("etablissement", e.uai) for e in sc.etablissements]
+        for key in keys:
+            one = unit_choices(sc, *key)
+            if key not in every:
+                assert one is None
+                continue
+            assert one == (every[key], defaults[key]), key
+    assert unit_choices(sc, "circonscription", CIRC)[0] is last  # the last of the scenario's, as for every unit
+    assert unit_choices(sc, "etablissement", "0000000X") is None and unit_choices(sc, "bassin", "16-01") is None
+    assert len([k for k in keys if unit_choices(sc, *k) is None]) == 1  # the private one
 
 
 # ---------------------------------------------------------------- placement rules

@@ -454,3 +454,27 @@ def test_every_background_operation_of_the_window_has_a_french_label():
             names.update(re.findall(r'\bname="([a-z_]+)"', text[call.end():call.end() + 400])[:1])
     assert {"solve", "warm", "compact", "step"} <= names
     assert names <= set(LABELS), sorted(names - set(LABELS))
+
+
+def test_the_slot_chooser_shows_the_unit_s_sessions_from_the_index_as_the_plan_has_them(win, monkeypatch):
+    """« Choisir les créneaux » reads the unit's sessions from the plan's index (a national plan scanned whole: 40 ms
+    on the window's thread), in the order the plan gives them."""
+    from planner.plan import Plan
+    from ui import unit_edits
+
+    w = win
+    scope = ("etablissement", uai(1))
+    own = w.plan.sessions_of_unit(*scope)
+    expected = [s for s in own if s.kind == "step1"] or own
+    assert len(expected) > 1
+    w.doc.pix.by_unit  # noqa: B018 - the index's lists, as the window makes them behind
+    seen: list = []
+    real = unit_edits.SlotChooserDialog
+    monkeypatch.setattr(unit_edits, "SlotChooserDialog",
+                        lambda name, current, *a: seen.append(list(current)) or real(name, current, *a))
+    monkeypatch.setattr(Plan, "sessions_of_unit", lambda *a: pytest.fail("the whole plan scanned"))
+    w.select_scope(scope)
+    dlg = w.unit_edits.choose_slots(scope)
+    assert dlg is not None and seen == [expected]
+    dlg.close()
+    w.select_scope(NATION)

@@ -64,7 +64,11 @@ class UnitEdits:
         if cands is None:
             return None
         name = doc.six.name(kind, uid)
-        current = doc.plan.sessions_of_unit(kind, uid)
+        pix = doc.pix if doc.pix is not None and doc.pix.plan is doc.plan else None
+        if pix is not None:  # its lists (or columns): not a scan of the whole plan (a national one: 40 ms)
+            current = sorted(pix.sessions_of_unit(kind, uid), key=lambda s: (s.date, s.start, s.session_id))
+        else:
+            current = doc.plan.sessions_of_unit(kind, uid)
         current = [s for s in current if s.kind == "step1"] or current
         groups = max(doc.six.sessions_needed.get(scope, 0), len(current), 1)
         if self.slot_dialog is not None:
@@ -166,13 +170,9 @@ class UnitEdits:
     # ================================================================ roadmap choices (steps 2–6, per unit)
     def _roadmap_defaults(self, scope: Scope):
         """(the unit's current choices, the defaults of its profile) or None when out of the scenario's scope."""
-        from planner.roadmap_models import default_choices
+        from planner.roadmap_models import unit_choices
 
-        sc = self.doc.scenario
-        current = default_choices(sc).get(scope)
-        if current is None:
-            return None
-        return current, default_choices(sc.model_copy(update={"roadmap_choices": []})).get(scope, current)
+        return unit_choices(self.doc.scenario, *scope)
 
     def edit_roadmap(self, scope: Scope | None = None) -> RoadmapChoicesDialog | None:
         """« Feuille de route de l'unité » : the non-modal editor of the selected unit's choices."""
