@@ -22,7 +22,8 @@ and counts the gaps over 200 ms. Measured:
   an établissement at once (its page, then the plan's lists made behind, with the window's longest stall), then
   open it again while the plan shown is being checked (the check stops), then once more with the automatic check on
   (as a user has it: the lists, then the check, and the window's longest stall);
-- pin a slot of one établissement and re-plan it; undo and redo that pin; check the plan (« Vérifier »);
+- open an établissement's dialogs (« Choisir les créneaux », « Feuille de route de l'unité »); pin a slot of it and
+  re-plan it; undo and redo that pin (the window's actions); check the plan (« Vérifier »);
 - a setting that moves the demand (the group size) and its undo, until the new demand is shown.
 - ``--table``: the sessions table on that plan (sort by each column, filters, scrolling).
 - ``--scopes``: each tab shown, then a territory of each kind selected in it (the largest académie, its largest
@@ -491,6 +492,11 @@ def main(argv: list[str] | None = None) -> int:
     scope = ("etablissement", uai)
     w.select_scope(scope)
     QApplication.processEvents()
+    # the unit's dialogs, opened on the window's thread
+    measure("ouvrir « Choisir les créneaux »", 0.3, lambda: w.unit_edits.choose_slots(scope))
+    w.unit_edits.slot_dialog.close()
+    measure("ouvrir « Feuille de route de l'unité »", 0.3, lambda: w.unit_edits.edit_roadmap(scope))
+    w.unit_edits.roadmap_dialog.close()
     cands = w.unit_edits._candidates(scope, None)
     cand = next(c for c in cands if c.feasible)
     before = w.plan
