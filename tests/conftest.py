@@ -42,6 +42,14 @@ def open_window(qapp, tmp_path_factory, app_name: str, scenario: str | Path | No
         w.close()
 
 
+def solve_in_window(w, qtbot):
+    """The whole scenario solved by the window (F5 without its dialog); its new plan, once shown."""
+    before = w.doc.plan
+    assert w.planning.start_solve(None, show_dialog=False) is not None
+    qtbot.waitUntil(lambda: w.planning.solve_op is None and w.doc.plan is not before, timeout=120_000)
+    return w.doc.plan
+
+
 @contextlib.contextmanager
 def tiny_window(qapp, tmp_path_factory, app_name: str):
     """A window on the tiny scenario (saved as JSON) with its automatic check off (:func:`open_window`)."""

@@ -13,7 +13,7 @@ import pytest
 from planner.plan import Plan, StoredPlan
 from planner.store_codec import compact_plan
 
-from .conftest import tiny_window
+from .conftest import solve_in_window, tiny_window
 
 
 def _rows(plan: Plan) -> list[tuple]:
@@ -47,11 +47,7 @@ def _settled(w, qtbot) -> None:
     qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
 
 
-def _solve(w, qtbot) -> Plan:
-    before = w.doc.plan
-    assert w.planning.start_solve(None, show_dialog=False) is not None
-    qtbot.waitUntil(lambda: w.planning.solve_op is None and w.doc.plan is not before, timeout=120_000)
-    return w.doc.plan
+_solve = solve_in_window
 
 
 def test_a_compact_plan_equals_its_plan_statuses_included_and_is_made_when_asked(win, qtbot):

@@ -10,7 +10,7 @@ import pytest
 from planner.plan import Plan, StoredPlan
 from planner.store_codec import compact_plan
 
-from .conftest import tiny_window
+from .conftest import solve_in_window, tiny_window
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +33,9 @@ def _big_plans(win, qtbot, monkeypatch):
 
 
 def _solve(w, qtbot) -> Plan:
-    before = w.doc.plan
-    assert w.planning.start_solve(None, show_dialog=False) is not None
-    qtbot.waitUntil(lambda: w.planning.solve_op is None and w.doc.plan is not before, timeout=120_000)
-    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)
-    return w.doc.plan
+    plan = solve_in_window(w, qtbot)
+    qtbot.waitUntil(lambda: not w.ops.running, timeout=60_000)  # its lists and the rest made behind
+    return plan
 
 
 def _forget_index(w, plan: Plan) -> None:
