@@ -55,7 +55,6 @@ class UndoSteps(QObject):
         sel = QItemSelectionModel(model, view)
         view.setSelectionModel(sel)
         st = self.doc.undo_stack
-        self._history = (view, sel)
 
         def shown(*_args) -> None:
             if not isValid(st):  # the window closing: its stack gone first
