@@ -62,9 +62,11 @@ def test_an_undo_to_a_plan_not_indexed_indexes_it_in_the_background_then_shows_i
     w.act_undo.trigger()
     assert w.plan is second and w.steps.pending()  # not yet: its index is being made
     assert w.ops.find("step") is not None and "Annuler / Rétablir" in w.busy_bar.toolTip()
+    assert w.last_message == "Annuler : préparation du plan précédent…"  # said, then the undo's own message
     qtbot.waitUntil(lambda: w.plan is first, timeout=60_000)
     assert threads and threading.get_ident() not in threads  # made off the window's thread
     assert w.doc.pix.plan is first and "by_unit" in w.doc.pix.__dict__ and not w.steps.pending()
+    assert w.last_message.startswith("Annulé : ")
     _forget_index(w, second)
     w.act_redo.trigger()  # the same way back
     assert w.plan is first

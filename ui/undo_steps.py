@@ -137,6 +137,8 @@ class UndoSteps(QObject):
     def _make_ready(self, plan: Plan) -> None:
         """``plan`` made ready in the background; then the next step."""
         doc, ops = self.doc, self.window.ops
+        what = f"préparation du plan {'précédent' if self.queue[0] else 'suivant'}"
+        self.window.set_status(f"{'Annuler' if self.queue[0] else 'Rétablir'} : {what}…")  # then the step's own
         doc.plan_wanted.set()  # the warm operation making it does not pause for the window meanwhile
         warm = ops.find("warm", stopping=False)
         if warm is not None:  # it makes the next undo's and redo's plans ready already: its end, then look again
@@ -144,7 +146,6 @@ class UndoSteps(QObject):
             warm.on_finished(self._made)
             return
         six, settings = doc.six, doc.scenario.settings.model_copy(deep=True)
-        what = f"préparation du plan {'précédent' if self.queue[0] else 'suivant'}"
 
         def run(progress, stop):
             progress((0.0, what))
