@@ -407,10 +407,10 @@ class _Checker:
                                     + (" (signalé dans les sessions non placées)" if k in reported else ""),
                      severity=sev)
 
-    def run(self, stop=None) -> list[Finding]:
-        """The findings; ``stop`` (an event) set meanwhile raises :class:`planner.errors.Cancelled` between two rules,
-        or two slices of the sessions in the longest ones."""
-        self.stop = stop
+    def run(self) -> list[Finding]:
+        """The findings; the check's ``stop`` (an event) set meanwhile raises :class:`planner.errors.Cancelled`
+        between two rules, or two slices of the sessions in the longest ones."""
+        stop = self.stop
         for rule in (self.check_sessions, self.check_heads_first, self.check_trainer_loads, self.check_coverage,
                      self.check_tot, self.check_pins):
             stop_check(stop)
@@ -443,4 +443,4 @@ def check_plan(plan: Plan, scenario: Scenario, stop=None) -> list[Finding]:
     350,000 sessions again). ``stop``: an event whose setting ends the check between two of its rules, or two
     slices of the sessions in the longest ones (:class:`planner.errors.Cancelled`)."""
     with collection_off():
-        return _Checker(plan, scenario, stop).run(stop)
+        return _Checker(plan, scenario, stop).run()
