@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from planner.models import Pin
-from planner.plan_index import Scope, merge_plan
+from planner.plan_index import Scope, merge_plan, session_order
 
 from . import fmt
 from .changes import Changes
@@ -66,7 +66,7 @@ class UnitEdits:
         name = doc.six.name(kind, uid)
         pix = doc.pix if doc.pix is not None and doc.pix.plan is doc.plan else None
         if pix is not None:  # its lists (or columns): not a scan of the whole plan (a national one: 40 ms)
-            current = sorted(pix.sessions_of_unit(kind, uid), key=lambda s: (s.date, s.start, s.session_id))
+            current = sorted(pix.sessions_of_unit(kind, uid), key=session_order)  # the plan's own order
         else:
             current = doc.plan.sessions_of_unit(kind, uid)
         current = [s for s in current if s.kind == "step1"] or current
