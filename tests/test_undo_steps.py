@@ -44,12 +44,12 @@ def _forget_index(w, plan: Plan) -> None:
 
 
 def _threads_of(monkeypatch) -> list[int]:
-    """The threads that index a plan for a step (ui.undo_steps' prepare_plan)."""
+    """The threads that make a plan ready for a step (ui.undo_steps' make_ready)."""
     from ui import undo_steps
 
     seen: list[int] = []
-    real = undo_steps.prepare_plan
-    monkeypatch.setattr(undo_steps, "prepare_plan", lambda *a, **k: seen.append(threading.get_ident()) or real(*a, **k))
+    real = undo_steps.make_ready
+    monkeypatch.setattr(undo_steps, "make_ready", lambda *a, **k: seen.append(threading.get_ident()) or real(*a, **k))
     return seen
 
 

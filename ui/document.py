@@ -82,6 +82,14 @@ def prepare_plan(plan: Plan, six: ScenarioIndex, settings: Settings | None = Non
     return prime_figures(PlanIndex(plan, six).prepare(), settings)
 
 
+def make_ready(plan: Plan, six: ScenarioIndex, settings: Settings | None = None, pause=None) -> PlanIndex:
+    """A plan an undo or redo brings back, made ready to show, any thread: its sessions made again if it was kept
+    compact (``pause()`` between two slices), then indexed (:func:`prepare_plan`); kept by
+    :meth:`Document.keep_ready`."""
+    plan.make_sessions(pause)
+    return prepare_plan(plan, six, settings)
+
+
 def index_lists(pix: PlanIndex, stop=None) -> PlanIndex:
     """The lists by unit and by trainer of an index (after :func:`read_document` without them), and what the
     window's tables first read (:func:`ui.models.sessions.prime_tables`), any thread. ``stop`` set while its
@@ -318,26 +326,19 @@ def warm_neighbours(window, doc: "Document") -> None:
     if window.ops.find("step", stopping=False) is not None:
         return  # an undo or redo waits for its plan (ui.undo_steps): made once, by it; this comes again after it
 
-    plans = [p for p in doc.step_targets() if p.compacted_unmade() or doc.kept_index(p) is None]
+    plans = [p for p in doc.step_targets() if not doc.is_ready(p)]
     if not plans:
         return
     six, settings, wanted = doc.six, doc.scenario.settings.model_copy(deep=True), doc.plan_wanted
 
     def run(progress, stop) -> list[PlanIndex]:
-        out = []
         pause = pause_or_stop(stop)
-        for p in plans:
-            # no pause while the window waits for it (undone to before it was made)
-            p.make_sessions(lambda: wanted.is_set() or pause())
-            out.append(prepare_plan(p, six, settings))
-        return out
+        # no pause while the window waits for it (undone to before it was made)
+        return [make_ready(p, six, settings, lambda: wanted.is_set() or pause()) for p in plans]
 
     def done(indexes: list[PlanIndex]) -> None:
-        if doc.six is six:
-            near = doc.step_targets()
-            for pix in indexes:
-                if any(pix.plan is p for p in near) and doc.kept_index(pix.plan) is None:
-                    doc.index_for(pix.plan, pix)
+        for pix in indexes:
+            doc.keep_ready(pix, six)
         warm_neighbours(window, doc)  # undone or redone further meanwhile
 
     window.ops.run(run, name="warm", success=done)
@@ -413,6 +414,16 @@ class Document(QObject):
             release_in_background(others[:len(others) - len(kept)])
         self._indexes = kept + [found]
         return found
+
+    def is_ready(self, plan: Plan) -> bool:
+        """Whether showing ``plan`` takes no work on the window's thread: its sessions are there and its index kept."""
+        return not plan.compacted_unmade() and self.kept_index(plan) is not None
+
+    def keep_ready(self, pix: PlanIndex, six: ScenarioIndex) -> None:
+        """The index :func:`make_ready` made in the background, kept if the scenario is still ``six``'s and its plan
+        one the next undo or redo shows, with no index kept yet."""
+        if self.six is six and any(pix.plan is p for p in self.step_targets()) and self.kept_index(pix.plan) is None:
+            self.index_for(pix.plan, pix)
 
     def plans_held(self) -> list[Plan]:
         """Every plan the document holds: the one shown, those undo and redo bring back, the indexed and checked

@@ -19,7 +19,7 @@ from shiboken6 import isValid
 
 from planner.plan import Plan
 
-from .document import prepare_plan, step_target
+from .document import make_ready, step_target
 from .operations import Operation
 from .widgets import AfterWindowPaint
 
@@ -105,7 +105,7 @@ class UndoSteps(QObject):
         doc = self.doc
         if plan is None or plan is doc.plan or doc.six is None or plan.session_count < STEP_IN_BACKGROUND:
             return True
-        return not plan.compacted_unmade() and doc.kept_index(plan) is not None
+        return doc.is_ready(plan)
 
     def _next(self) -> None:
         st = self.doc.undo_stack
@@ -137,8 +137,9 @@ class UndoSteps(QObject):
     def _make_ready(self, plan: Plan) -> None:
         """``plan`` made ready in the background; then the next step."""
         doc, ops = self.doc, self.window.ops
-        what = f"préparation du plan {'précédent' if self.queue[0] else 'suivant'}"
-        self.window.set_status(f"{'Annuler' if self.queue[0] else 'Rétablir'} : {what}…")  # then the step's own
+        undo = self.queue[0]  # said until the step's own message
+        self.window.set_status(f"{'Annuler' if undo else 'Rétablir'} : préparation du plan "
+                               f"{'précédent' if undo else 'suivant'}…")
         doc.plan_wanted.set()  # the warm operation making it does not pause for the window meanwhile
         warm = ops.find("warm", stopping=False)
         if warm is not None:  # it makes the next undo's and redo's plans ready already: its end, then look again
@@ -146,18 +147,8 @@ class UndoSteps(QObject):
             warm.on_finished(self._made)
             return
         six, settings = doc.six, doc.scenario.settings.model_copy(deep=True)
-
-        def run(progress, stop):
-            progress((0.0, what))
-            plan.make_sessions()  # no pause: the window waits for it
-            progress((0.5, what))
-            return prepare_plan(plan, six, settings)
-
-        def made(pix) -> None:
-            if doc.six is six and any(p is plan for p in doc.step_targets()):
-                doc.index_for(plan, pix)
-
-        self.waiting = ops.run(run, name="step", success=made, failure=self._failed)
+        self.waiting = ops.run(lambda progress, stop: make_ready(plan, six, settings),  # no pause: the window waits
+                               name="step", success=lambda pix: doc.keep_ready(pix, six), failure=self._failed)
         self.waiting.on_finished(self._made)
 
     def _made(self) -> None:
