@@ -152,7 +152,7 @@ def test_the_calendar_of_an_academie_makes_the_days_it_shows(qapp, tmp_path_fact
         assert len(panel.canvas.sessions) == len(own) and f"{len(own):,}".replace(",", "\u202f") in panel.title.text()
         assert panel.canvas.current == min(s.date for s in own)  # « Première session »
         panel.canvas.grab()  # painted: the month's days made, not the académie's
-        shown = panel.canvas.by_day._days
+        shown = panel.canvas.sessions._days
         assert 0 < len(shown) <= 42
         made = sum(len(v) for v in shown.values())
         assert made < len(own) / 2

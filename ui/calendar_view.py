@@ -74,7 +74,7 @@ class CalendarCanvas(QWidget):
         super().__init__(parent)
         self.mode = "month"
         self.current = dt.date(2026, 8, 31)
-        self.by_day = self.sessions = DaySessions.of([])
+        self.sessions = DaySessions.of([])  # each day's, made when shown
         self.zone = "C"
         self.departement: str | None = None
         self.describe = lambda s: ""
@@ -85,7 +85,7 @@ class CalendarCanvas(QWidget):
 
     def set_sessions(self, sessions: "list | DaySessions", zone: str = "C", departement: str | None = None) -> None:
         """Show ``sessions`` (a list, or :class:`DaySessions` that makes each day's when shown)."""
-        self.by_day = self.sessions = sessions if isinstance(sessions, DaySessions) else DaySessions.of(sessions)
+        self.sessions = sessions if isinstance(sessions, DaySessions) else DaySessions.of(sessions)
         self.zone, self.departement = zone, departement
         self.update()
 
@@ -130,7 +130,7 @@ class CalendarCanvas(QWidget):
             p.setPen(QColor("#222222" if d.month == m else "#aaaaaa"))
             p.setFont(self.font())
             p.drawText(r.adjusted(4, 2, -4, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, str(d.day))
-            items = self.by_day.get(d, [])
+            items = self.sessions.get(d, [])
             if not items:
                 continue
             p.setFont(small)
@@ -182,7 +182,7 @@ class CalendarCanvas(QWidget):
         small.setPointSizeF(max(6.5, small.pointSizeF() * 0.85))
         p.setFont(small)
         for i, d in enumerate(days):
-            items = self.by_day.get(d, [])
+            items = self.sessions.get(d, [])
             # sessions at the same time share the column
             groups: dict[str, list] = {}
             for s in items:
@@ -302,11 +302,11 @@ class CalendarPanel(QWidget):
         if self.canvas.mode == "week":
             mon = c - dt.timedelta(days=c.weekday())
             sun = mon + dt.timedelta(days=6)
-            n = self.canvas.by_day.count(mon, sun)
+            n = self.canvas.sessions.count(mon, sun)
             # « Semaine »: checked
             self.period.setText(f"{fmt.day_span(mon, sun)} — {fmt.num(n)} session{'s' if n > 1 else ''}")
         else:
-            n = self.canvas.by_day.count(dt.date(c.year, c.month, 1),
-                                         dt.date(c.year, c.month, pycal.monthrange(c.year, c.month)[1]))
+            n = self.canvas.sessions.count(dt.date(c.year, c.month, 1),
+                                           dt.date(c.year, c.month, pycal.monthrange(c.year, c.month)[1]))
             self.period.setText(f"{fmt.MONTHS[c.month - 1].capitalize()} {c.year} — {fmt.num(n)} "
                                 f"session{'s' if n > 1 else ''}")
