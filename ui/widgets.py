@@ -100,13 +100,15 @@ def row_table(table: QTableView | QTableWidget, name: str, *, read_only: bool = 
 class AfterFirstPaint(QObject):
     """Calls ``then()`` once, on the turn of the event loop after the widget's first paint (at the latest after
     ``latest_ms``: a window never shown still gets it). Work started sooner would take turns with that paint for the
-    interpreter lock: a window shown at once, then read its scenario, painted 0.3-0.7 s later."""
+    interpreter lock: a window shown at once, then read its scenario, painted 0.3-0.7 s later. ``watched``: the
+    object whose events are looked at (the widget itself by default)."""
 
-    def __init__(self, widget, then, latest_ms: int = 1500) -> None:
+    def __init__(self, widget, then, latest_ms: int = 1500, watched=None) -> None:
         super().__init__(widget)
         self.then = then
         self.done = False
-        widget.installEventFilter(self)
+        self.watched = watched if watched is not None else widget
+        self.watched.installEventFilter(self)
         QTimer.singleShot(latest_ms, self, self._go)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
@@ -118,12 +120,12 @@ class AfterFirstPaint(QObject):
         if self.done:
             return
         self.done = True
-        self.parent().removeEventFilter(self)
+        self.watched.removeEventFilter(self)
         self.deleteLater()
         self.then()
 
 
-class AfterWindowPaint(QObject):
+class AfterWindowPaint(AfterFirstPaint):
     """Calls ``then()`` once the window has painted what just changed: when none of its widgets (a progress bar's
     animation apart: the bar, the status bar and the window itself) has painted for ``quiet_ms``, at the latest after
     ``latest_ms``. Background work started sooner takes turns with that paint for the interpreter lock: each call of
@@ -133,16 +135,13 @@ class AfterWindowPaint(QObject):
     def __init__(self, window, then, quiet_ms: int = 60, latest_ms: int = 600) -> None:
         from PySide6.QtWidgets import QApplication
 
-        super().__init__(window)
-        self.then, self.window, self.done = then, window, False
-        self.app = QApplication.instance()
+        super().__init__(window, then, latest_ms, watched=QApplication.instance())  # every widget's events
+        self.window = window
         self.quiet = QTimer(self)
         self.quiet.setSingleShot(True)
         self.quiet.setInterval(quiet_ms)
         self.quiet.timeout.connect(self._go)
         self.quiet.start()
-        self.app.installEventFilter(self)
-        QTimer.singleShot(latest_ms, self, self._go)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if (event.type() == QEvent.Type.Paint and not self.done and isinstance(obj, QWidget)
@@ -150,15 +149,6 @@ class AfterWindowPaint(QObject):
                 and QWidget.window(obj) is self.window):  # (a busy bar's animation paints it, its bar and window)
             self.quiet.start()  # painting: quiet from the end of this paint on
         return False
-
-    def _go(self) -> None:
-        if self.done:
-            return
-        self.done = True
-        self.quiet.stop()
-        self.app.removeEventFilter(self)
-        self.deleteLater()
-        self.then()
 
 
 __all__ = ["AfterFirstPaint", "AfterWindowPaint", "bare_column", "debounced_search", "row_table", "section_title"]
