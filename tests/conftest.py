@@ -3,6 +3,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # no test reads the machine clock: « today » is the day the issue was filed (planner/school_year.py);
 # tests that need another school year or start pass them explicitly
@@ -62,6 +64,17 @@ def tiny_window(qapp, tmp_path_factory, app_name: str):
     with open_window(qapp, tmp_path_factory, app_name, path, size=None) as w:
         w.planning.auto_check = False
         yield w
+
+
+def tiny_window_fixture(app_name: str):
+    """A module's ``win`` fixture: one window on the tiny scenario for all its tests (:func:`tiny_window`)."""
+
+    @pytest.fixture(scope="module")
+    def win(qapp, tmp_path_factory):
+        with tiny_window(qapp, tmp_path_factory, app_name) as w:
+            yield w
+
+    return win
 
 
 @contextlib.contextmanager

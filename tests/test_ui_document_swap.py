@@ -10,14 +10,11 @@ import weakref
 
 import pytest
 
-from .conftest import tiny_window
+from .conftest import tiny_window_fixture
 from .tiny import scenario_file_with_plan, tiny_scenario
 
 
-@pytest.fixture(scope="module")
-def win(qapp, tmp_path_factory):
-    with tiny_window(qapp, tmp_path_factory, "Planificateur IA tests document swap") as w:
-        yield w
+win = tiny_window_fixture("Planificateur IA tests document swap")
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,14 @@ import pytest
 from planner.plan import Plan, StoredPlan
 from planner.store_codec import compact_plan
 
-from .conftest import solve_in_window, tiny_window
+from .conftest import solve_in_window, tiny_window_fixture
 
 
 def _rows(plan: Plan) -> list[tuple]:
     return [dataclasses.astuple(s) for s in plan.sessions]
 
 
-@pytest.fixture(scope="module")
-def win(qapp, tmp_path_factory):
-    with tiny_window(qapp, tmp_path_factory, "Planificateur IA tests undo compact") as w:
-        yield w
+win = tiny_window_fixture("Planificateur IA tests undo compact")
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,10 @@ import pytest
 from planner.plan import Plan, StoredPlan
 from planner.store_codec import compact_plan
 
-from .conftest import solve_in_window, tiny_window
+from .conftest import solve_in_window, tiny_window_fixture
 
 
-@pytest.fixture(scope="module")
-def win(qapp, tmp_path_factory):
-    with tiny_window(qapp, tmp_path_factory, "Planificateur IA tests undo steps") as w:
-        yield w
+win = tiny_window_fixture("Planificateur IA tests undo steps")
 
 
 @pytest.fixture(autouse=True)
