@@ -30,6 +30,28 @@ def _allocate() -> int:
     return len(x)
 
 
+def fresh_page_us(mib: int = 128) -> float | None:
+    """Microseconds per page to touch ``mib`` MiB of memory just mapped, a page at a time: what the system charges for
+    memory a process had not used (a national plan read or solved asks for hundreds of MiB). A desktop's system
+    answers in a fraction of a microsecond; the virtual machine the benches ran on in December 2026, which hands
+    its unused memory back to its host, took 3 µs for memory it had in hand and 11 µs for memory the host had to
+    supply again (a national scenario reopened in the window: 0.6 s of system time out of 1.1 s). One reason the
+    same figure differs from one run to the next. ``None`` where memory cannot be mapped."""
+    import mmap
+
+    try:
+        m = mmap.mmap(-1, mib << 20)
+    except (OSError, ValueError):
+        return None
+    try:
+        t = time.perf_counter()
+        for off in range(0, mib << 20, mmap.PAGESIZE):
+            m[off] = 1
+        return round(1e6 * (time.perf_counter() - t) / ((mib << 20) // mmap.PAGESIZE), 2)
+    finally:
+        m.close()
+
+
 def _median_ms(work, runs: int) -> float:
     """The median time of ``work()`` over ``runs`` runs, in milliseconds (without cyclic garbage collection)."""
     import gc
@@ -83,10 +105,12 @@ def both_cores_ms(runs: int = 7) -> float | None:
 def machine_line() -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     both = both_cores_ms()
+    fresh = fresh_page_us()
     return (f"Machine : {os.cpu_count()} cœurs, charge {load}, boucle de référence {reference_ms()} ms sur un cœur"
             + (f", {both} ms sur chacun des {os.cpu_count()} à la fois" if both is not None else "")
-            + f" ; 300 000 petits objets faits et défaits en {allocation_ms()} ms (bench/machine.py ; plus bas = plus "
-              "rapide)")
+            + f" ; 300 000 petits objets faits et défaits en {allocation_ms()} ms"
+            + (f" ; mémoire neuve {fresh} µs par page" if fresh is not None else "")
+            + " (bench/machine.py ; plus bas = plus rapide)")
 
 
 if __name__ == "__main__":
