@@ -122,6 +122,22 @@ def test_sigkill_while_writing_never_mixes_old_and_new(tmp_path):
     assert leftovers >= 1  # some kills landed mid-write, and their leftovers were cleaned by the next write
 
 
+def test_each_csv_file_is_checked_against_its_fingerprint(tmp_path):
+    """The three CSV files are hashed while the folder is read (a thread): each one changed since the write is
+    named, the others not, and the plan itself is read as it is."""
+    d = tmp_path / "plan"
+    _plan(3).write(d)
+    assert Plan.read(d).folder_issues == []
+    for name in ("trainers.csv", "units.csv"):  # a blank line added: the same rows, other bytes
+        with open(d / name, "a", encoding="utf-8") as f:
+            f.write("\n")
+    back = Plan.read(d)
+    assert len(back.sessions) == 200 and back.report == {"seed": 3}
+    named = sorted(n for n in ("sessions.csv", "trainers.csv", "units.csv") for msg in back.folder_issues
+                   if f"{n} ne correspond pas à report.json" in msg)
+    assert named == ["trainers.csv", "units.csv"] and len(back.folder_issues) == 2
+
+
 @pytest.fixture(scope="module")
 def tiny_plan_dir(tmp_path_factory):
     sc = tiny_scenario()
