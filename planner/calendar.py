@@ -29,6 +29,7 @@ import vacances_scolaires_france as vsf
 from vacances_scolaires_france import SchoolHolidayDates
 
 from .settings import Settings, WindowSpec
+from .text import fr_date
 
 if TYPE_CHECKING:
     from .models import Academie, CalendarPeriod
@@ -218,13 +219,6 @@ class AcademieCalendar:
     warning: str | None = None
 
 
-def _fr_day(d: dt.date) -> str:
-    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre")
-    return f"{days[d.weekday()]} {d.day} {months[d.month - 1]} {d.year}"
-
-
 def academie_calendar(acad: "Academie", settings: Settings) -> AcademieCalendar:
     """The calendar of ``acad`` for the school year of ``settings``, registered in this process."""
     return _academie_calendar(acad.code, acad.name, acad.zone, acad.calendar_zone, tuple(acad.calendar_periods),
@@ -270,7 +264,7 @@ def _academie_calendar(code: str, name: str, zone: str, calendar_zone: str, own:
             key = _register(code, name, periods, 0, ((year, assumed),))
             return AcademieCalendar(key, origin + f", pré-rentrée {year} supposée",
                                     f"Académie de {name} : pré-rentrée {year} absente du calendrier officiel, supposée "
-                                    f"le {_fr_day(assumed)} (celle de {known} décalée de {weeks} semaines) ; {hint}")
+                                    f"le {fr_date(assumed)} (celle de {known} décalée de {weeks} semaines) ; {hint}")
     full = sorted(y for y in off.years if y in off.summer_start and y in off.pre_rentree)
     if not full:
         return AcademieCalendar(calendar_zone, f"zone {calendar_zone} (approximation)",
@@ -284,7 +278,7 @@ def _academie_calendar(code: str, name: str, zone: str, calendar_zone: str, own:
     return AcademieCalendar(key, f"{origin}, {base}-{base + 1} décalé de {weeks} semaines",
                             f"Académie de {name} : calendrier officiel {label} inconnu ; hypothèse : celui de "
                             f"{base}-{base + 1} décalé de {weeks} semaines (même jour de la semaine)"
-                            + (f", pré-rentrée le {_fr_day(pr)}" if pr else "") + f" ; {hint}")
+                            + (f", pré-rentrée le {fr_date(pr)}" if pr else "") + f" ; {hint}")
 
 
 def scenario_calendars(sc_academies, settings: Settings) -> dict[str, AcademieCalendar]:

@@ -2,10 +2,12 @@
 
 - accent folding: every case- and accent-free comparison of the application goes through here (territory search
   in the window, académie names, follow-up and template column headers, annuaire headers, file names);
-- « HH:MM » times of day (sessions, windows, pins) as minutes after midnight.
+- « HH:MM » times of day (sessions, windows, pins) as minutes after midnight;
+- dates in words, as French writes them (« mercredi 19 mai 2027 »).
 """
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from functools import lru_cache
 
@@ -44,4 +46,23 @@ def hhmm_minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
-__all__ = ["fold", "hhmm_minutes", "strip_accents"]
+# Babel's French names (format_date with patterns « EEEE », « MMMM »), written out: the formats below need no locale
+# data, which Babel takes a third of a second to load in a fresh process (an export, the command line's solve)
+FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+
+
+@lru_cache(maxsize=2048)
+def fr_date(d: dt.date) -> str:
+    """« lundi 31 août 2026 » (Babel's « EEEE d MMMM y »)."""
+    return f"{FR_DAYS[d.weekday()]} {d.day} {FR_MONTHS[d.month - 1]} {d.year}"
+
+
+@lru_cache(maxsize=2048)
+def fr_date_short(d: dt.date) -> str:
+    """« 31 août 2026 » (Babel's « d MMMM y »)."""
+    return f"{d.day} {FR_MONTHS[d.month - 1]} {d.year}"
+
+
+__all__ = ["FR_DAYS", "FR_MONTHS", "fold", "fr_date", "fr_date_short", "hhmm_minutes", "strip_accents"]

@@ -26,12 +26,14 @@ def _fr(x: float, digits: int) -> str:
 
 
 def _fmt_date(iso: str | None) -> str:
+    """« mercredi 19 mai 2027 », or « — » (no date)."""
     if not iso:
         return "—"
-    from babel.dates import format_date
     import datetime as dt
 
-    return format_date(dt.date.fromisoformat(iso), "EEEE d MMMM y", locale="fr_FR")
+    from planner.text import fr_date
+
+    return fr_date(dt.date.fromisoformat(iso))
 
 
 def apply_date_options(sc, school_year: str | None, plan_from, calendar: str | None) -> str | None:

@@ -43,7 +43,7 @@ from planner.roadmap_models import (
     default_unit_choices,
 )
 from planner.settings import Settings
-from planner.text import hhmm_minutes
+from planner.text import fr_date_short, hhmm_minutes
 
 from .records import Unplaced
 from .roadmap_slots import SlotCache, _Busy, _first_free, _months_in_horizon, _seeded_in_month, _Table  # noqa: F401
@@ -51,12 +51,6 @@ from .roadmap_slots import SlotCache, _Busy, _first_free, _months_in_horizon, _s
 _minutes = cache(hhmm_minutes)  # a plan's sessions start and end at a few dozen times
 ROADMAP_KINDS = ("step2", "step3", "step4", "step5", "step6")
 UNIT_TYPES = ("circonscription", "etablissement")
-_FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre")
-
-
-def _fr_date(d: dt.date) -> str:
-    return f"{d.day} {_FR_MONTHS[d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------- per-unit state
@@ -126,7 +120,7 @@ class RoadmapPlanner:
         self.first_day = self.settings.first_day  # a property: read once
         self.rentree_passed = self.first_day > dt.date(self.settings.school_year_start, 9, 30)
         self.rentree_gone = (f"réunion de rentrée : la rentrée {self.settings.school_year[:4]} est passée "
-                             f"(planification à partir du {_fr_date(self.first_day)}) ; à inscrire "
+                             f"(planification à partir du {fr_date_short(self.first_day)}) ; à inscrire "
                              f"à la rentrée suivante")
         self._brique_order: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
         self._septembers: dict[int, list[tuple[int, int]]] = {}  # rentrée table (by id, cached) -> its Septembers
@@ -253,7 +247,7 @@ class RoadmapPlanner:
         self.unplaced.append(Unplaced.of(u, n, rule, f"{u.name} : {reason}", kind=kind, audience=audience).as_dict())
 
     def _end_text(self) -> str:
-        return _fr_date(self.settings.end_date)
+        return fr_date_short(self.settings.end_date)
 
     def _override_slot(self, tab: _Table, d: dt.date, busy: _Busy) -> int:
         j = tab.by_date.get(d.toordinal())
@@ -272,8 +266,9 @@ class RoadmapPlanner:
             win = self.settings.windows[tab.window[0]].label if tab.t0 else ""
             why = describe_day(d, u.zone, u.departement)
             self._unplaced(u, kind, audience, 1,
-                           f"{MEETING_LABELS[key]} du {_fr_date(d)} : date hors de la fenêtre « {win} » "
-                           f"ou déjà occupée ({why}, horizon {_fr_date(self.first_day)} – {self._end_text()})", "meeting_date")
+                           f"{MEETING_LABELS[key]} du {fr_date_short(d)} : date hors de la fenêtre « {win} » "
+                           f"ou déjà occupée ({why}, horizon {fr_date_short(self.first_day)} – {self._end_text()})",
+                           "meeting_date")
         return i
 
     # ---------------------------------------------------------------- the steps
@@ -330,7 +325,7 @@ class RoadmapPlanner:
                     else:
                         self._unplaced(u, "step6", "families", left,
                                        f"réunions de rentrée : {left} niveau(x) sans soir de septembre libre dans "
-                                       f"l'horizon ({_fr_date(self.first_day)} – {self._end_text()})")
+                                       f"l'horizon ({fr_date_short(self.first_day)} – {self._end_text()})")
                     break
                 continue
             if not dates:

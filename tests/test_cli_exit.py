@@ -45,6 +45,12 @@ def test_solve_and_check_end_with_their_whole_output(scenario_file, tmp_path):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith(f"Plan écrit dans {out}") and any(x.startswith("Dernière session") for x in lines)
+    # the completion date as Babel writes it (« EEEE d MMMM y »), without Babel loaded by the command
+    from babel.dates import format_date
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    done = dt.date.fromisoformat(report["kpis"]["completion_date"])
+    assert f"Dernière session d'étape 1 : {format_date(done, 'EEEE d MMMM y', locale='fr_FR')} (" in r.stdout
     for noise in ("Traceback", "leaked", "resource_tracker", "Exception ignored"):
         assert noise not in r.stderr
     c = _run("check", str(out), "--scenario", scenario_file)

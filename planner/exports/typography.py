@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..paths import resource_path
-from ..text import hhmm_minutes
+from ..text import FR_DAYS, FR_MONTHS, fr_date, fr_date_short, hhmm_minutes  # noqa: F401 (re-exported)
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date, format_time
@@ -264,25 +264,7 @@ def ellipsize(text: str, font: str, size: float, width: float) -> str:
 
 
 # ---------------------------------------------------------------------------- French dates
-# Babel's French names (format_date with patterns « EEEE », « MMMM »), written out: the three formats below
-# need no locale data, which Babel takes a third of a second to load in a fresh process (an export).
-FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre")
-
-
-@lru_cache(maxsize=2048)
-def fr_date(d: dt.date) -> str:
-    """« lundi 31 août 2026 » (Babel's « EEEE d MMMM y »)."""
-    return f"{FR_DAYS[d.weekday()]} {d.day} {FR_MONTHS[d.month - 1]} {d.year}"
-
-
-@lru_cache(maxsize=2048)
-def fr_date_short(d: dt.date) -> str:
-    """« 31 août 2026 » (Babel's « d MMMM y »)."""
-    return f"{d.day} {FR_MONTHS[d.month - 1]} {d.year}"
-
-
+# the day and month names and the two long formats: planner.text's (no locale data to load)
 @lru_cache(maxsize=512)
 def fr_day_month(d: dt.date) -> str:
     """« 31 août » (Babel's « d MMMM »)."""
