@@ -45,7 +45,7 @@ def test_solve_and_check_end_with_their_whole_output(scenario_file, tmp_path):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith(f"Plan écrit dans {out}") and any(x.startswith("Dernière session") for x in lines)
-    # the completion date as Babel writes it (« EEEE d MMMM y »), without Babel loaded by the command
+    # the completion date as Babel writes it (« EEEE d MMMM y »), which the command writes without Babel
     from babel.dates import format_date
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
