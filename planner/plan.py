@@ -278,7 +278,15 @@ class Plan:
         missing = [n for n in ("sessions.csv", "trainers.csv", "units.csv", "report.json") if not (d / n).exists()]
         if missing:
             raise PlanError(f"{d} : fichiers de plan manquants : {', '.join(missing)}")
-        fingerprints = _fingerprints_soon(d)  # hashed meanwhile (hashlib lets go of the interpreter lock)
+        try:
+            report = json.loads((d / "report.json").read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise PlanError(f"{d / 'report.json'} : JSON illisible ({type(exc).__name__})") from None
+        if not isinstance(report, dict):
+            raise PlanError(f"{d / 'report.json'} : un objet JSON était attendu")
+        files = report.pop("files", None)
+        # the CSV files' fingerprints, hashed while they are read (hashlib lets go of the interpreter lock)
+        fingerprints = _fingerprints_soon(d) if isinstance(files, dict) else None
         sessions = [] if academies == frozenset() else read_sessions(d, academies, seen, table)
         trainers = []
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
@@ -303,15 +311,8 @@ class Plan:
                 ))
             except ValueError as exc:
                 raise PlanError(f"{d / 'units.csv'}, ligne {line} : valeur invalide ({exc})") from None
-        try:
-            report = json.loads((d / "report.json").read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise PlanError(f"{d / 'report.json'} : JSON illisible ({type(exc).__name__})") from None
-        if not isinstance(report, dict):
-            raise PlanError(f"{d / 'report.json'} : un objet JSON était attendu")
         issues = []
-        files = report.pop("files", None)
-        if isinstance(files, dict):
+        if fingerprints is not None:
             got = fingerprints()
             for n in PLAN_CSV:
                 if files.get(n) != got[n]:
