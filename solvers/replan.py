@@ -11,17 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from babel.dates import format_date
 
 from planner.calendar import audience_slots, calendar_key
 from planner.demand import local_unit_demand
 from planner.heads_first import cadre_seats, first_teacher_sessions, match_heads
 from planner.models import Pin, Scenario
 from planner.plan import Plan, Session
-from planner.text import hhmm_minutes
+from planner.text import fr_date, hhmm_minutes
 from planner.plan_index import PlanIndex
 from planner.report import teacher_kpis_of_index, year_calendar
 
@@ -148,11 +146,6 @@ def _place(c: _UnitCtx, fixed: list[tuple[int, int, int]]):
                       w_completion=c.sc.settings.weight_completion, origin=c.sc.settings.first_day.toordinal())
 
 
-@lru_cache(maxsize=2048)
-def _fr(d: dt.date) -> str:  # (babel: 0.1 ms a date, 350 of them for a unit's 20 candidates)
-    return format_date(d, "EEEE d MMMM y", locale="fr_FR")
-
-
 def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limit: int = 20,
                     group: int | None = None, index: PlanIndex | None = None) -> list[Candidate]:
     """Ranked slots for the unit's next unpinned group (or ``group``), with what each choice implies
@@ -184,17 +177,18 @@ def candidate_slots(sc: Scenario, plan: Plan, unit_type: str, unit_id: str, limi
         done = max((c.table.days[j] for j, _ in assigned), default=None)
         feasible = left == 0
         label = c.sc.settings.windows[sl.window].label
-        text = f"Groupe {group} le {_fr(sl.date)} à {sl.start_hhmm.replace(':', ' h ')} ({label})"
+        text = f"Groupe {group} le {fr_date(sl.date)} à {sl.start_hhmm.replace(':', ' h ')} ({label})"
         if not feasible:
             text += f" : {left} autre(s) session(s) ne trouveraient plus de place."
         elif done and base_done and done > base_done:
-            text += (f" : l'unité finirait le {_fr(dt.date.fromordinal(done))} au lieu du "
-                     f"{_fr(dt.date.fromordinal(base_done))}.")
+            text += (f" : l'unité finirait le {fr_date(dt.date.fromordinal(done))} au lieu du "
+                     f"{fr_date(dt.date.fromordinal(base_done))}.")
         else:
-            text += " : sans retard pour l'unité" + (f" (fin le {_fr(dt.date.fromordinal(done))})." if done else ".")
+            text += (" : sans retard pour l'unité"
+                     + (f" (fin le {fr_date(dt.date.fromordinal(done))})." if done else "."))
         early = head_end is not None and c.table.times[i] < head_end
         if early:
-            text += (f" Avant la formation de {who} (le {_fr(dt.date.fromordinal(head_end // 1440))}) : "
+            text += (f" Avant la formation de {who} (le {fr_date(dt.date.fromordinal(head_end // 1440))}) : "
                      f"« cadres d'abord » ne serait pas tenu.")
         delay = (done - base_done) if done and base_done else 0
         rank_key = (not feasible, early, sl.window != "pre_rentree", max(delay, 0) > 0, c.table.times[i])
