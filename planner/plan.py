@@ -32,6 +32,7 @@ from . import plan_csv as pc
 from .collector import collection_off
 from .safecells import csv_unescape
 from .safe_io import atomic_file, fsync_dir, fsync_file, pid_alive
+from .soon import soon
 from .text import hhmm_minutes
 
 SESSION_COLUMNS = ["session_id", "kind", "audience", "academie", "departement", "zone", "unit_type", "unit_id",
@@ -285,8 +286,9 @@ class Plan:
         if not isinstance(report, dict):
             raise PlanError(f"{d / 'report.json'} : un objet JSON était attendu")
         files = report.pop("files", None)
-        # the CSV files' fingerprints, hashed while they are read (hashlib lets go of the interpreter lock)
-        fingerprints = _fingerprints_soon(d) if isinstance(files, dict) else None
+        # the CSV files' fingerprints, hashed while they are read (a national sessions.csv, 70 MB: 0.05 to 0.08 s,
+        # mostly without the interpreter lock)
+        fingerprints = soon(lambda: _fingerprints(d), "plan-fingerprints", {}) if isinstance(files, dict) else None
         sessions = [] if academies == frozenset() else read_sessions(d, academies, seen, table)
         trainers = []
         for line, r in _read_csv(d / "trainers.csv", TRAINER_COLUMNS):
@@ -315,7 +317,7 @@ class Plan:
         if fingerprints is not None:
             got = fingerprints()
             for n in PLAN_CSV:
-                if files.get(n) != got[n]:
+                if files.get(n) != got.get(n):
                     issues.append(f"{d / n} ne correspond pas à report.json (fichier d'une autre exécution ou "
                                   f"modifié après l'écriture du plan)")
         return cls(sessions=sessions, trainers=trainers, units=units, report=report, folder_issues=issues,
@@ -594,27 +596,15 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fingerprints_soon(d: Path) -> Callable[[], dict[str, str | None]]:
-    """The SHA-256 of each CSV file of plan folder ``d`` (``None``: a file that cannot be read), computed in a thread
-    while the caller reads the folder (reading and hashing a national sessions.csv, 70 MB: 0.05 to 0.08 s, mostly
-    without the interpreter lock); calling the result waits for them."""
+def _fingerprints(d: Path) -> dict[str, str | None]:
+    """The SHA-256 of each CSV file of plan folder ``d`` (``None``: a file that cannot be read)."""
     out: dict[str, str | None] = {}
-
-    def run() -> None:
-        for n in PLAN_CSV:
-            try:
-                out[n] = _sha256(d / n)
-            except OSError:
-                out[n] = None
-
-    thread = threading.Thread(target=run, name="plan-fingerprints", daemon=True)
-    thread.start()
-
-    def result() -> dict[str, str | None]:
-        thread.join()
-        return out
-
-    return result
+    for n in PLAN_CSV:
+        try:
+            out[n] = _sha256(d / n)
+        except OSError:
+            out[n] = None
+    return out
 
 
 def check_target(d: Path) -> None:

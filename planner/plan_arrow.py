@@ -20,11 +20,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
-import threading
 from pathlib import Path
 from typing import Callable
 
 from .safecells import csv_unescape
+from .soon import soon
 
 # optional: the Python reader does the same without it; imported by the first table read (``check`` reads it in a
 # thread: the import too happens there, while the command goes on)
@@ -229,19 +229,5 @@ def read_table_soon(path: str | Path) -> Callable[[], SessionsTable | None]:
     ``check`` reading the plan's other files and its scenario); calling the result waits for the table."""
     if not _large(Path(path)):
         return lambda: None
-    out: list = []
-
-    def read() -> None:
-        try:
-            out.append(read_table(path))
-        except Exception:  # noqa: BLE001 - anything unforeseen: the Python reader reads the file and says why
-            pass
-
-    thread = threading.Thread(target=read, name="sessions.csv", daemon=True)
-    thread.start()
-
-    def result() -> SessionsTable | None:
-        thread.join()
-        return out[0] if out else None
-
-    return result
+    # anything unforeseen: None, and the Python reader reads the file and says why
+    return soon(lambda: read_table(path), "sessions.csv")
