@@ -171,25 +171,51 @@ def _parse_columns(blob: bytes) -> tuple[int, dict[str, dict], set[str]]:
         if "dtype" in c:
             c["codes"] = np.frombuffer(raw, dtype=c["dtype"], count=n, offset=offset)
             offset += np.dtype(c["dtype"]).itemsize * n
-    for c in data["columns"]:  # then the text blocks (version 3), back as the lists version 2 holds
+    columns: dict[str, _Column] = {}
+    sizes: dict[tuple[str, str], int] = {}  # (column, key): the number of texts of its block
+    for c in map(_Column, data["columns"]):  # then the text blocks (version 3), back as the lists version 2 holds
         for key in ("values", "plain"):
             nbytes = c.pop(key + "_text", None)
             if nbytes is not None:
                 if not isinstance(nbytes, int) or nbytes < 0 or offset + nbytes > len(raw):
                     raise ValueError(f"colonne {c.get('name')} : bloc de texte tronqué")
-                c[key] = raw[offset:offset + nbytes].decode().split("\0")
+                text = raw[offset:offset + nbytes].decode()  # checked now (UTF-8), split when first read
+                c.blocks[key] = text
+                sizes[c["name"], key] = text.count("\0") + 1
                 offset += nbytes
-    columns = {c["name"]: c for c in data["columns"]}
+        columns[c["name"]] = c
     for name, c in columns.items():  # a damaged part is refused here, not misread
         if "values" in c:
-            if n and int(c["codes"].max()) >= len(c["values"]):
-                raise ValueError(f"colonne {name} : code hors des {len(c['values'])} valeurs")
-        elif len(c["plain"]) != n:
-            raise ValueError(f"colonne {name} : {len(c['plain'])} valeurs pour {n} lignes")
+            size = sizes.get((name, "values")) or len(c["values"])
+            if n and int(c["codes"].max()) >= size:
+                raise ValueError(f"colonne {name} : code hors des {size} valeurs")
+        elif (size := sizes.get((name, "plain")) or len(c["plain"])) != n:
+            raise ValueError(f"colonne {name} : {size} valeurs pour {n} lignes")
         if name in dates:  # days that are not days: refused now too
             for v in c["values"] if "values" in c else c["plain"]:
                 dt.date.fromordinal(v)
     return n, columns, dates
+
+
+class _Column(dict):
+    """A stored column's header entry; its text blocks (``blocks``: key → the block's text, checked) are split into the
+    list of their texts when first read (``column["plain"]``): a national plan's 400,000 session ids are made with
+    its sessions, in the background, not while the window opens the file."""
+
+    def __init__(self, entry: dict) -> None:
+        super().__init__(entry)
+        self.blocks: dict[str, str] = {}
+
+    def __contains__(self, key) -> bool:
+        return super().__contains__(key) or key in self.blocks
+
+    def __missing__(self, key):
+        text = self.blocks.get(key)
+        if text is None:
+            raise KeyError(key)
+        texts = self[key] = text.split("\0")  # (two threads asking at once: split twice, the same list)
+        self.blocks.pop(key, None)
+        return texts
 
 
 def _column_list(c: dict, date: bool) -> list:

@@ -371,6 +371,44 @@ def test_a_truncated_text_block_is_refused_not_misread(tmp_path):
         _decode_columns(cut, Session)
 
 
+def _with_block(raw: bytes, name: str, text: bytes) -> bytes:
+    """A part's bytes (before compression) whose column ``name``'s block of texts (the last block) is ``text``."""
+    size = int.from_bytes(raw[:8], "little")
+    head = json.loads(raw[8:8 + size])
+    col = next(c for c in head["columns"] if c["name"] == name)
+    key = "plain_text" if "plain_text" in col else "values_text"
+    assert head["columns"][-1] is col or all(k not in c for c in head["columns"][head["columns"].index(col) + 1:]
+                                             for k in ("plain_text", "values_text"))
+    old, col[key] = col[key], len(text)
+    head_b = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
+    return len(head_b).to_bytes(8, "little") + head_b + raw[8 + size:len(raw) - old] + text
+
+
+def test_text_blocks_are_split_when_first_read_and_checked_when_the_part_is(tmp_path):
+    """A part's blocks of texts (session ids, attendee lists) are checked when the part is read (their UTF-8, their
+    number of texts) and split into texts only when a column's values are first asked for: the window opens a
+    national plan without making its 400,000 ids, which its sessions make later in the background."""
+    from planner.store_codec import _column_list, _parse_columns, _encode_columns
+
+    rows = _plan(1200).sessions  # ids and attendee lists mostly distinct: stored as they are, each in a block
+    for i, s in enumerate(rows):
+        s.attendees = f"U{i}:{s.participants}"  # the last block of the part
+    raw = _encode_columns(rows, Session, compress=False)
+    n, columns, _dates = _parse_columns(COLUMNAR + zlib.compress(raw, 1))
+    ids = columns["session_id"]
+    assert n == 1200 and "plain" in ids and "plain" not in dict(ids)  # there, not yet split
+    assert _column_list(ids, False) == [s.session_id for s in rows]
+    assert dict(ids)["plain"] == [s.session_id for s in rows]  # split once, then kept
+    assert _column_list(columns["attendees"], False) == [s.attendees for s in rows]
+
+    texts = "\0".join(s.attendees for s in rows).encode()
+    assert _with_block(raw, "attendees", texts) == raw  # (the helper rebuilds the part as it was)
+    for damaged, why in ((texts.replace(b"U1", b"\xff1"), "utf-8"),  # not UTF-8
+                         (texts + b"\0U9:1", "1201 valeurs pour 1200 lignes")):  # one text too many
+        with pytest.raises(ValueError, match=why):
+            _parse_columns(COLUMNAR + zlib.compress(_with_block(raw, "attendees", damaged), 1))
+
+
 def test_a_code_past_its_values_is_refused_with_the_plan_named(tmp_path):
     """A damaged part (a code naming no stored value) makes the plan unreadable with a message, not a crash
     nor a plan misread: the window then opens the scenario alone."""
