@@ -377,8 +377,8 @@ def _with_block(raw: bytes, name: str, text: bytes) -> bytes:
     head = json.loads(raw[8:8 + size])
     col = next(c for c in head["columns"] if c["name"] == name)
     key = "plain_text" if "plain_text" in col else "values_text"
-    assert head["columns"][-1] is col or all(k not in c for c in head["columns"][head["columns"].index(col) + 1:]
-                                             for k in ("plain_text", "values_text"))
+    later = head["columns"][head["columns"].index(col) + 1:]
+    assert not any(k in c for c in later for k in ("plain_text", "values_text"))  # its block is the last
     old, col[key] = col[key], len(text)
     head_b = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
     return len(head_b).to_bytes(8, "little") + head_b + raw[8 + size:len(raw) - old] + text
