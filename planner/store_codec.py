@@ -172,24 +172,21 @@ def _parse_columns(blob: bytes) -> tuple[int, dict[str, dict], set[str]]:
             c["codes"] = np.frombuffer(raw, dtype=c["dtype"], count=n, offset=offset)
             offset += np.dtype(c["dtype"]).itemsize * n
     columns: dict[str, _Column] = {}
-    sizes: dict[tuple[str, str], int] = {}  # (column, key): the number of texts of its block
     for c in map(_Column, data["columns"]):  # then the text blocks (version 3), back as the lists version 2 holds
         for key in ("values", "plain"):
             nbytes = c.pop(key + "_text", None)
             if nbytes is not None:
                 if not isinstance(nbytes, int) or nbytes < 0 or offset + nbytes > len(raw):
                     raise ValueError(f"colonne {c.get('name')} : bloc de texte tronqué")
-                text = raw[offset:offset + nbytes].decode()  # checked now (UTF-8), split when first read
-                c.blocks[key] = text
-                sizes[c["name"], key] = text.count("\0") + 1
+                c.blocks[key] = raw[offset:offset + nbytes].decode()  # checked now (UTF-8), split when first read
                 offset += nbytes
         columns[c["name"]] = c
     for name, c in columns.items():  # a damaged part is refused here, not misread
         if "values" in c:
-            size = sizes.get((name, "values")) or len(c["values"])
+            size = c.count("values")
             if n and int(c["codes"].max()) >= size:
                 raise ValueError(f"colonne {name} : code hors des {size} valeurs")
-        elif (size := sizes.get((name, "plain")) or len(c["plain"])) != n:
+        elif (size := c.count("plain")) != n:
             raise ValueError(f"colonne {name} : {size} valeurs pour {n} lignes")
         if name in dates:  # days that are not days: refused now too
             for v in c["values"] if "values" in c else c["plain"]:
@@ -208,6 +205,11 @@ class _Column(dict):
 
     def __contains__(self, key) -> bool:
         return super().__contains__(key) or key in self.blocks
+
+    def count(self, key: str) -> int:
+        """How many values ``key`` holds, a block's texts counted without splitting it."""
+        text = self.blocks.get(key)
+        return len(self[key]) if text is None else text.count("\0") + 1
 
     def __missing__(self, key):
         text = self.blocks.get(key)
